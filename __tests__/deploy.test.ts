@@ -1,0 +1,600 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import {
+  ARN,
+  defaultWorld,
+  forward,
+  healthy,
+  mockAws,
+  taskSet,
+  type MockAws
+} from '../__fixtures__/aws.js'
+import { inputs } from '../__fixtures__/inputs.js'
+import { deploy, type DeployDeps } from '../src/deploy.js'
+import {
+  AccessDeniedError,
+  CredentialsError,
+  HealthTimeoutError,
+  IncompletePromotionError,
+  NotFoundError,
+  RuleDiscoveryError,
+  StateError,
+  VerificationError
+} from '../src/errors.js'
+import type { GateClock } from '../src/gate.js'
+import { MemoryLogger } from '../src/logger.js'
+
+let aws: MockAws
+afterEach(() => aws?.restore())
+
+/** A clock whose sleeps pass instantly, so health waits run in microseconds. */
+function fakeClock(): GateClock & { slept: number } {
+  let now = 0
+  const clock = {
+    slept: 0,
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms
+      clock.slept += ms
+    }
+  }
+  return clock
+}
+
+function deps(extra: Partial<DeployDeps> = {}): DeployDeps {
+  return { clients: aws.clients, log: new MemoryLogger(), clock: fakeClock(), ...extra }
+}
+
+function rule() {
+  return aws.world.rules[0]
+}
+
+function weightsOf(actions = rule().Actions ?? []) {
+  const fwd = actions.find((a) => a.Type === 'forward')
+  return fwd?.ForwardConfig?.TargetGroups?.map((g) => [g.TargetGroupArn, g.Weight])
+}
+
+describe('call sequences per mode', () => {
+  it('status reads everything in parallel and writes nothing', async () => {
+    aws = mockAws()
+    const result = await deploy(inputs({ mode: 'status' }), deps())
+    expect(aws.writes()).toEqual([])
+    expect(result.changed).toBe(false)
+    expect(aws.calls().sort()).toEqual(
+      [
+        'DescribeRules',
+        'DescribeServices',
+        'DescribeStacks',
+        'DescribeTargetHealth',
+        'DescribeTargetHealth',
+        'DescribeTaskDefinition',
+        'DescribeTaskDefinition'
+      ].sort()
+    )
+    expect(result.weightsAfter).toEqual({ Blue: 100, Green: 0 })
+  })
+
+  it('canary writes the rule once, reads it back, and does not tag', async () => {
+    aws = mockAws()
+    const result = await deploy(inputs({ mode: 'canary', 'canary-weight': '10' }), deps())
+    expect(aws.writes()).toEqual(['ModifyRule'])
+    expect(weightsOf()).toEqual([
+      [ARN.blueTg, 90],
+      [ARN.greenTg, 10]
+    ])
+    const calls = aws.calls()
+    expect(calls.indexOf('DescribeRules', calls.indexOf('ModifyRule'))).toBeGreaterThan(
+      calls.indexOf('ModifyRule')
+    )
+    expect(result.changed).toBe(true)
+    expect(result.stableAfter).toBe('Blue')
+    expect(result.gate.kind).toBe('passed')
+  })
+
+  it('a fractional canary weight is written out of 1000', async () => {
+    aws = mockAws()
+    await deploy(inputs({ mode: 'canary', 'canary-weight': '0.5' }), deps())
+    expect(weightsOf()).toEqual([
+      [ARN.blueTg, 995],
+      [ARN.greenTg, 5]
+    ])
+  })
+
+  it('promote shifts everything to the canary, verifies, then flips the tag', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(90, 10)]
+    const result = await deploy(inputs({ mode: 'promote' }), deps())
+    expect(aws.writes()).toEqual(['ModifyRule', 'TagResource'])
+    const calls = aws.calls()
+    expect(calls.lastIndexOf('DescribeRules')).toBeLessThan(calls.indexOf('TagResource'))
+    expect(weightsOf()).toEqual([
+      [ARN.blueTg, 0],
+      [ARN.greenTg, 100]
+    ])
+    expect(aws.world.service!.tags.StableStack).toBe('Green')
+    expect(result.stableAfter).toBe('Green')
+  })
+
+  it('rollback never waits on health, even when the canary is unhealthy', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(50, 50)]
+    aws.world.health[ARN.greenTg] = [
+      { Target: { Id: '10.0.0.9' }, TargetHealth: { State: 'unhealthy' } }
+    ]
+    aws.world.service!.taskSets[1] = taskSet('Green', { stabilityStatus: 'STABILIZING' })
+    const clock = fakeClock()
+    const result = await deploy(inputs({ mode: 'rollback' }), deps({ clock }))
+    expect(clock.slept).toBe(0)
+    expect(aws.writes()).toEqual(['ModifyRule'])
+    expect(weightsOf()).toEqual([
+      [ARN.blueTg, 100],
+      [ARN.greenTg, 0]
+    ])
+    expect(aws.world.service!.tags.StableStack).toBe('Blue')
+    expect(result.gate.kind).toBe('not-needed')
+  })
+
+  it('lowering the canary share does not wait on health', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(50, 50)]
+    aws.world.health[ARN.greenTg] = []
+    const result = await deploy(inputs({ mode: 'canary', 'canary-weight': '10' }), deps())
+    expect(result.gate.kind).toBe('not-needed')
+    expect(aws.writes()).toEqual(['ModifyRule'])
+  })
+
+  it('dry run discovers and plans but writes nothing and does not wait', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(90, 10)]
+    aws.world.health[ARN.greenTg] = []
+    const clock = fakeClock()
+    const result = await deploy(inputs({ mode: 'promote', 'dry-run': 'true' }), deps({ clock }))
+    expect(aws.writes()).toEqual([])
+    expect(clock.slept).toBe(0)
+    expect(result.changed).toBe(false)
+    expect(result.plan.tagAfter).toBe('Green')
+    expect(result.stableAfter).toBe('Blue')
+  })
+})
+
+describe('idempotent reruns', () => {
+  it.each([
+    ['canary', { 'canary-weight': '10' }],
+    ['promote', {}],
+    ['rollback', {}]
+  ])('%s twice writes only the first time', async (mode, extra) => {
+    aws = mockAws()
+    const first = await deploy(inputs({ mode, ...extra }), deps())
+    const writesAfterFirst = aws.writes().length
+    const second = await deploy(inputs({ mode, ...extra }), deps())
+    expect(aws.writes().length).toBe(writesAfterFirst)
+    expect(second.changed).toBe(false)
+    expect(second.stableAfter).toBe(first.stableAfter)
+  })
+
+  it('a canary already at the requested share (in other units) writes nothing', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(900, 100)]
+    const result = await deploy(inputs({ mode: 'canary', 'canary-weight': '10' }), deps())
+    expect(aws.writes()).toEqual([])
+    expect(result.changed).toBe(false)
+  })
+
+  it('promote interrupted after the rule write is finished by a rerun that only tags', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(0, 100)]
+    const result = await deploy(inputs({ mode: 'promote' }), deps())
+    expect(aws.writes()).toEqual(['TagResource'])
+    expect(aws.world.service!.tags.StableStack).toBe('Green')
+    expect(result.changed).toBe(true)
+  })
+
+  it('a failed tag write after the rule write says to run promote again', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(90, 10)]
+    const { TagResourceCommand } = await import('@aws-sdk/client-ecs')
+    aws.ecs
+      .on(TagResourceCommand)
+      .rejects(Object.assign(new Error('boom'), { name: 'ServerException' }))
+    const error = await deploy(inputs({ mode: 'promote' }), deps()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(IncompletePromotionError)
+    expect((error as Error).message).toMatch(/Run promote again/)
+    expect(weightsOf()).toEqual([
+      [ARN.blueTg, 0],
+      [ARN.greenTg, 100]
+    ])
+  })
+})
+
+describe('the rule rewrite keeps everything but the weights', () => {
+  it('keeps authenticate actions in order, stickiness and conditions', async () => {
+    aws = mockAws()
+    const oidc = {
+      Type: 'authenticate-oidc',
+      Order: 1,
+      AuthenticateOidcConfig: {
+        Issuer: 'https://idp.example',
+        AuthorizationEndpoint: 'https://idp.example/auth',
+        TokenEndpoint: 'https://idp.example/token',
+        UserInfoEndpoint: 'https://idp.example/userinfo',
+        ClientId: 'client'
+      }
+    }
+    const sticky = forward(100, 0, { Order: 2 })
+    sticky.ForwardConfig!.TargetGroupStickinessConfig = { Enabled: true, DurationSeconds: 3600 }
+    rule().Actions = [oidc, sticky]
+    const conditions = structuredClone(rule().Conditions)
+    await deploy(inputs({ mode: 'canary', 'canary-weight': '25' }), deps())
+    const actions = rule().Actions!
+    expect(actions[0]).toEqual(oidc)
+    expect(actions[1].ForwardConfig?.TargetGroupStickinessConfig).toEqual({
+      Enabled: true,
+      DurationSeconds: 3600
+    })
+    expect(actions[1].Order).toBe(2)
+    expect(rule().Conditions).toEqual(conditions)
+    const modify = aws.elb
+      .calls()
+      .find((c) => (c.args[0].input as { RuleArn?: string; Actions?: unknown }).Actions)
+    expect(Object.keys(modify!.args[0].input as object).sort()).toEqual(['Actions', 'RuleArn'])
+  })
+
+  it('rewrites the legacy single target group form as a ForwardConfig', async () => {
+    aws = mockAws()
+    rule().Actions = [{ Type: 'forward', TargetGroupArn: ARN.blueTg }]
+    await deploy(inputs({ mode: 'canary', 'canary-weight': '10' }), deps())
+    expect(rule().Actions![0].TargetGroupArn).toBeUndefined()
+    expect(weightsOf()).toEqual([
+      [ARN.blueTg, 90],
+      [ARN.greenTg, 10]
+    ])
+  })
+
+  it('refuses a forward that names a third target group, before any write', async () => {
+    aws = mockAws()
+    const fwd = forward(90, 10)
+    fwd.ForwardConfig!.TargetGroups!.push({ TargetGroupArn: ARN.otherTg, Weight: 5 })
+    rule().Actions = [fwd]
+    await expect(deploy(inputs({ mode: 'rollback' }), deps())).rejects.toThrow(/neither the Blue/)
+    expect(aws.writes()).toEqual([])
+  })
+
+  it('a rule changed by another writer between write and read-back fails the step', async () => {
+    aws = mockAws()
+    let modified = false
+    aws.elb
+      .on((await import('@aws-sdk/client-elastic-load-balancing-v2')).ModifyRuleCommand)
+      .callsFake(() => {
+        modified = true
+        rule().Actions = [forward(70, 30)]
+        return {}
+      })
+    const error = await deploy(inputs({ mode: 'canary', 'canary-weight': '10' }), deps()).catch(
+      (e: unknown) => e
+    )
+    expect(modified).toBe(true)
+    expect(error).toBeInstanceOf(VerificationError)
+    expect((error as Error).message).toMatch(/another writer/)
+  })
+})
+
+describe('health gate', () => {
+  it('waits for a stabilising canary, then writes', async () => {
+    aws = mockAws()
+    aws.world.service!.taskSets[1] = taskSet('Green', {
+      stabilityStatus: 'STABILIZING',
+      runningCount: 1
+    })
+    aws.world.health[ARN.greenTg] = []
+    let probes = 0
+    const clock = fakeClock()
+    const logger = new MemoryLogger()
+    const realSleep = clock.sleep
+    clock.sleep = async (ms) => {
+      await realSleep(ms)
+      probes += 1
+      if (probes === 2) {
+        aws.world.service!.taskSets[1] = taskSet('Green')
+        aws.world.health[ARN.greenTg] = healthy(2)
+      }
+    }
+    const result = await deploy(inputs({ mode: 'canary' }), deps({ clock, log: logger }))
+    expect(result.gate.kind).toBe('passed')
+    expect(probes).toBe(2)
+    expect(aws.writes()).toEqual(['ModifyRule'])
+    expect(logger.lines.join('\n')).toMatch(/Waiting: task set is STABILIZING; 1\/2 tasks running/)
+  })
+
+  it.each(['canary', 'promote'])(
+    '%s times out on an unhealthy canary and writes nothing',
+    async (mode) => {
+      aws = mockAws()
+      rule().Actions = [forward(95, 5)]
+      aws.world.health[ARN.greenTg] = [
+        {
+          Target: { Id: '10.0.0.9', Port: 80 },
+          TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch' }
+        }
+      ]
+      const error = await deploy(inputs({ mode, 'health-timeout-seconds': '30' }), deps()).catch(
+        (e: unknown) => e
+      )
+      expect(error).toBeInstanceOf(HealthTimeoutError)
+      expect((error as Error).message).toMatch(
+        /10\.0\.0\.9:80 is unhealthy \(Target.ResponseCodeMismatch\)/
+      )
+      expect(aws.writes()).toEqual([])
+    }
+  )
+
+  it('wait-for-healthy false skips the gate with a warning', async () => {
+    aws = mockAws()
+    aws.world.health[ARN.greenTg] = []
+    const logger = new MemoryLogger()
+    const result = await deploy(
+      inputs({ mode: 'canary', 'wait-for-healthy': 'false' }),
+      deps({ log: logger })
+    )
+    expect(result.gate.kind).toBe('skipped')
+    expect(logger.lines.some((l) => l.startsWith('warning:'))).toBe(true)
+  })
+})
+
+describe('bad state fails before any write', () => {
+  const cases: [string, (aws: MockAws) => void, Record<string, string>, RegExp, unknown][] = [
+    [
+      'service not found',
+      (a) => (a.world.service = undefined),
+      {},
+      /ECS service "myservice" was not found/,
+      NotFoundError
+    ],
+    [
+      'not EXTERNAL',
+      (a) => (a.world.service!.controller = 'ECS'),
+      {},
+      /uses the ECS deployment controller.*EXTERNAL/,
+      StateError
+    ],
+    [
+      'tag missing',
+      (a) => (a.world.service!.tags = {}),
+      {},
+      /aws ecs tag-resource --resource-arn arn:aws:ecs:us-east-1:123456789012:service\/mycluster\/myservice --tags key=StableStack,value=Blue/,
+      StateError
+    ],
+    [
+      'tag value wrong',
+      (a) => (a.world.service!.tags = { StableStack: 'blue' }),
+      {},
+      /StableStack="blue"; it must be exactly Blue or Green/,
+      StateError
+    ],
+    [
+      'custom tag key missing',
+      () => undefined,
+      { 'tag-key': 'Colour' },
+      /no "Colour" tag/,
+      StateError
+    ],
+    [
+      'stack not found',
+      (a) => (a.world.stack = undefined),
+      {},
+      /stack "mystack" was not found/,
+      NotFoundError
+    ],
+    [
+      'stack output missing',
+      (a) => delete a.world.stack!.GreenTargetGroup,
+      {},
+      /no output GreenTargetGroup.*"green-target-group"/,
+      StateError
+    ],
+    [
+      'task set not in service',
+      (a) => (a.world.stack!.GreenTaskSet = 'ecs-svc/9999'),
+      {},
+      /Green task set "ecs-svc\/9999" is not in service/,
+      StateError
+    ],
+    [
+      'task set in the wrong target group',
+      (a) =>
+        (a.world.service!.taskSets[1] = taskSet('Green', {
+          loadBalancers: [{ targetGroupArn: ARN.blueTg }]
+        })),
+      {},
+      /would reach the wrong tasks/,
+      StateError
+    ],
+    [
+      'rule does not forward to a colour',
+      (a) =>
+        (a.world.rules[0].Actions = [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: ARN.blueTg, Weight: 1 },
+                { TargetGroupArn: ARN.otherTg, Weight: 1 }
+              ]
+            }
+          }
+        ]),
+      {},
+      /also forwards to/,
+      StateError
+    ],
+    [
+      'weighted forward missing a colour',
+      (a) =>
+        (a.world.rules[0].Actions = [
+          {
+            Type: 'forward',
+            ForwardConfig: { TargetGroups: [{ TargetGroupArn: ARN.blueTg, Weight: 1 }] }
+          }
+        ]),
+      {},
+      /does not forward to the Green target group/,
+      StateError
+    ],
+    [
+      'rule not found',
+      (a) => (a.world.stack!.ListenerRule = `${ARN.rule}x`),
+      {},
+      /Listener rule .* was not found/,
+      NotFoundError
+    ],
+    [
+      'rule without forward',
+      (a) =>
+        (a.world.rules[0].Actions = [
+          { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } }
+        ]),
+      {},
+      /has no forward action \(its actions: fixed-response\)/,
+      StateError
+    ],
+    [
+      'listener not found',
+      () => undefined,
+      { 'listener-arn': `${ARN.listener}x` },
+      /Listener .* was not found/,
+      NotFoundError
+    ],
+    [
+      'discovery finds no rule',
+      (a) => {
+        delete a.world.stack!.ListenerRule
+        a.world.rules[0].Actions = [{ Type: 'fixed-response' }]
+      },
+      {},
+      /No rule forwards to both/,
+      RuleDiscoveryError
+    ],
+    [
+      'discovery finds two rules',
+      (a) => {
+        delete a.world.stack!.ListenerRule
+        a.world.rules.push({ ...structuredClone(a.world.rules[0]), RuleArn: `${ARN.rule}2` })
+      },
+      {},
+      /2 rules forward to both target groups: .*r1, .*r12/,
+      RuleDiscoveryError
+    ],
+    [
+      'target group not found',
+      (a) => delete a.world.health[ARN.greenTg],
+      {},
+      /Target group .*green.* was not found/,
+      NotFoundError
+    ]
+  ]
+  it.each(cases)('%s', async (_name, mutate, extra, message, type) => {
+    aws = mockAws()
+    mutate(aws)
+    const error = await deploy(inputs({ mode: 'canary', ...extra }), deps()).catch(
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(type)
+    expect((error as Error).message).toMatch(message)
+    expect(aws.writes()).toEqual([])
+  })
+
+  it('access denied names the IAM action', async () => {
+    aws = mockAws()
+    const { ModifyRuleCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2')
+    aws.elb
+      .on(ModifyRuleCommand)
+      .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' }))
+    const error = await deploy(inputs({ mode: 'canary' }), deps()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AccessDeniedError)
+    expect((error as Error).message).toMatch(/elasticloadbalancing:ModifyRule/)
+  })
+
+  it('missing credentials say to configure them', async () => {
+    aws = mockAws()
+    const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs')
+    aws.ecs.on(DescribeServicesCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError'
+      })
+    )
+    const error = await deploy(inputs({ mode: 'status' }), deps()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CredentialsError)
+    expect((error as Error).message).toMatch(/configure-aws-credentials/)
+  })
+})
+
+describe('routes', () => {
+  it('discovers the rule when neither input nor stack names it', async () => {
+    aws = mockAws()
+    delete aws.world.stack!.ListenerRule
+    const result = await deploy(inputs({ mode: 'canary' }), deps())
+    expect(result.discovery.router.arn).toBe(ARN.rule)
+    expect(aws.calls().filter((c) => c === 'DescribeRules').length).toBe(2)
+  })
+
+  it('a default rule found by discovery is changed through the listener', async () => {
+    aws = mockAws()
+    delete aws.world.stack!.ListenerRule
+    aws.world.rules = [aws.world.rules[1]]
+    aws.world.rules[0].Actions = [forward(100, 0)]
+    aws.world.listenerDefault = [forward(100, 0)]
+    const result = await deploy(inputs({ mode: 'canary' }), deps())
+    expect(result.discovery.router.kind).toBe('listener')
+    expect(aws.writes()).toEqual(['ModifyListener'])
+  })
+
+  it('listener-arn writes the default action only', async () => {
+    aws = mockAws()
+    aws.world.listenerDefault = [forward(100, 0)]
+    await deploy(inputs({ mode: 'canary', 'listener-arn': ARN.listener }), deps())
+    expect(aws.writes()).toEqual(['ModifyListener'])
+    expect(weightsOf(aws.world.listenerDefault)).toEqual([
+      [ARN.blueTg, 90],
+      [ARN.greenTg, 10]
+    ])
+  })
+
+  it('an explicit default rule ARN is refused with the listener ARN to use', async () => {
+    aws = mockAws()
+    await expect(
+      deploy(inputs({ mode: 'canary', 'listener-rule-arn': ARN.defaultRule }), deps())
+    ).rejects.toThrow(`Set "listener-arn" to ${ARN.listener}`)
+  })
+
+  it('explicit inputs need no stack', async () => {
+    aws = mockAws()
+    aws.world.stack = undefined
+    const result = await deploy(
+      inputs({
+        mode: 'canary',
+        'stack-name': '',
+        'blue-task-set': 'ecs-svc/1000',
+        'green-task-set': taskSet('Green').taskSetArn!,
+        'blue-target-group': ARN.blueTg,
+        'green-target-group': ARN.greenTg,
+        'listener-rule-arn': ARN.rule
+      }),
+      deps()
+    )
+    expect(aws.calls()).not.toContain('DescribeStacks')
+    expect(result.changed).toBe(true)
+  })
+})
+
+describe('promote when the canary has no traffic', () => {
+  it('writes nothing and says to run canary first (a rerun after promote looks the same)', async () => {
+    aws = mockAws()
+    const result = await deploy(inputs({ mode: 'promote' }), deps())
+    expect(aws.writes()).toEqual([])
+    expect(result.plan.reason).toMatch(/Nothing to promote.*mode canary first/)
+  })
+})
+
+describe('default world sanity', () => {
+  it('is a valid starting point', () => {
+    expect(defaultWorld().rules[0].Actions).toEqual([forward(100, 0)])
+  })
+})

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Fails when dist/ is not exactly what the build makes from the current sources.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+npx ncc build src/index.ts -o "$out" --target es2022 --license licenses.txt >/dev/null
+if ! diff -rq dist "$out" >/dev/null; then
+  echo "dist/ is stale: it differs from what 'npm run build' makes from the sources:" >&2
+  diff -rq dist "$out" >&2 || true
+  echo "Run 'npm run build' and commit dist/." >&2
+  exit 1
+fi
+echo "dist/ matches the sources."

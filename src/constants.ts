@@ -1,0 +1,53 @@
+/** Input and output names in one place, so a rename is one edit and tests can check action.yml. */
+export const Inputs = {
+  Mode: 'mode',
+  Cluster: 'cluster',
+  Service: 'service',
+  StackName: 'stack-name',
+  BlueTaskSet: 'blue-task-set',
+  GreenTaskSet: 'green-task-set',
+  BlueTargetGroup: 'blue-target-group',
+  GreenTargetGroup: 'green-target-group',
+  ListenerRuleArn: 'listener-rule-arn',
+  ListenerArn: 'listener-arn',
+  CanaryWeight: 'canary-weight',
+  TagKey: 'tag-key',
+  WaitForHealthy: 'wait-for-healthy',
+  HealthTimeoutSeconds: 'health-timeout-seconds',
+  DryRun: 'dry-run',
+  AwsRegion: 'aws-region'
+} as const
+
+export const Outputs = {
+  StableColor: 'stable-color',
+  CanaryColor: 'canary-color',
+  PreviousStableColor: 'previous-stable-color',
+  CanaryWeight: 'canary-weight',
+  PreviousCanaryWeight: 'previous-canary-weight',
+  BlueWeight: 'blue-weight',
+  GreenWeight: 'green-weight',
+  Weights: 'weights',
+  StableTaskSet: 'stable-task-set',
+  CanaryTaskSet: 'canary-task-set',
+  BlueTaskDefinition: 'blue-task-definition',
+  GreenTaskDefinition: 'green-task-definition',
+  StableTargetGroup: 'stable-target-group',
+  CanaryTargetGroup: 'canary-target-group',
+  ListenerRuleArn: 'listener-rule-arn',
+  Changed: 'changed'
+} as const
+
+export type OutputName = (typeof Outputs)[keyof typeof Outputs]
+
+/** Stack output keys the action reads. */
+export const StackOutputKeys = {
+  BlueTaskSet: 'BlueTaskSet',
+  GreenTaskSet: 'GreenTaskSet',
+  BlueTargetGroup: 'BlueTargetGroup',
+  GreenTargetGroup: 'GreenTargetGroup',
+  ListenerRule: 'ListenerRule'
+} as const
+
+export const DEFAULT_TAG_KEY = 'StableStack'
+export const DEFAULT_CANARY_WEIGHT = '10'
+export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600

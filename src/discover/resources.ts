@@ -1,0 +1,66 @@
+import { COLORS, type PerColor } from '../color.js'
+import { Inputs, StackOutputKeys } from '../constants.js'
+import type { ActionInputs } from '../inputs.js'
+import { StateError } from '../errors.js'
+
+/** Where each colour lives, and the weighted route if the inputs or the stack name it. */
+export interface ColorResources {
+  taskSets: PerColor<string>
+  targetGroups: PerColor<string>
+  listenerRuleArn?: string
+  listenerArn?: string
+}
+
+/** True when the stack must be read: a colour value or the route is not given as an input. */
+export function needsStack(inputs: ActionInputs): boolean {
+  if (!inputs.stackName) return false
+  const allExplicit = COLORS.every((c) => inputs.taskSets[c] && inputs.targetGroups[c])
+  return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn)
+}
+
+/**
+ * Merges explicit inputs over stack outputs. Pure: `outputs` is undefined when no stack was read.
+ */
+export function resolveResources(
+  inputs: ActionInputs,
+  outputs: Record<string, string> | undefined
+): ColorResources {
+  const missing: string[] = []
+  const pick = (explicit: string | undefined, key: string): string => {
+    const value = explicit ?? outputs?.[key]
+    if (!value) missing.push(key)
+    return value ?? ''
+  }
+  const taskSets = {
+    Blue: pick(inputs.taskSets.Blue, StackOutputKeys.BlueTaskSet),
+    Green: pick(inputs.taskSets.Green, StackOutputKeys.GreenTaskSet)
+  }
+  const targetGroups = {
+    Blue: pick(inputs.targetGroups.Blue, StackOutputKeys.BlueTargetGroup),
+    Green: pick(inputs.targetGroups.Green, StackOutputKeys.GreenTargetGroup)
+  }
+  if (missing.length > 0) {
+    const inputNames = missing.map((key) => INPUT_FOR_OUTPUT[key]).join('", "')
+    throw new StateError(
+      `Stack "${inputs.stackName}" has no output ${missing.join(', ')}. Add ${
+        missing.length > 1 ? 'these outputs' : 'this output'
+      } to the stack (templates/ecs-canary.yaml shows them) or set the input${missing.length > 1 ? 's' : ''} "${inputNames}".`
+    )
+  }
+  if (targetGroups.Blue === targetGroups.Green) {
+    throw new StateError(
+      `Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`
+    )
+  }
+  if (inputs.listenerArn) return { taskSets, targetGroups, listenerArn: inputs.listenerArn }
+  const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[StackOutputKeys.ListenerRule]
+  return { taskSets, targetGroups, ...(listenerRuleArn ? { listenerRuleArn } : {}) }
+}
+
+/** The input that overrides each stack output, for messages. */
+const INPUT_FOR_OUTPUT: Record<string, string> = {
+  [StackOutputKeys.BlueTaskSet]: Inputs.BlueTaskSet,
+  [StackOutputKeys.GreenTaskSet]: Inputs.GreenTaskSet,
+  [StackOutputKeys.BlueTargetGroup]: Inputs.BlueTargetGroup,
+  [StackOutputKeys.GreenTargetGroup]: Inputs.GreenTargetGroup
+}

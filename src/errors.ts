@@ -1,0 +1,59 @@
+/**
+ * Every failure the action expects has a class of its own, so callers branch on `instanceof`
+ * and the runner shows one message that says what is wrong and how to fix it.
+ */
+export class ActionError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+/** An input is missing, malformed or contradicts another input. Raised before any AWS call. */
+export class InputError extends ActionError {}
+
+/** AWS answered, but the service, stack, rule or tag is not in the shape the action needs. */
+export class StateError extends ActionError {}
+
+/** A resource the inputs name does not exist. */
+export class NotFoundError extends StateError {}
+
+/** Rule discovery found no weighted rule, or more than one. */
+export class RuleDiscoveryError extends StateError {}
+
+/** The canary did not become healthy before the timeout. Nothing was written. */
+export class HealthTimeoutError extends ActionError {}
+
+/** The rule read back after the write does not carry the weights the action wrote. */
+export class VerificationError extends ActionError {}
+
+/** IAM denied a call; the message names the IAM action to allow. */
+export class AccessDeniedError extends ActionError {
+  constructor(
+    readonly iamAction: string,
+    detail: string
+  ) {
+    super(
+      `Access denied: the role this job runs as is not allowed to call ${iamAction}. ` +
+        `Allow ${iamAction} in its IAM policy (docs/iam-policy.json lists every call the action makes). ` +
+        `AWS said: ${detail}`
+    )
+  }
+}
+
+/** No usable credentials were found in the standard AWS chain. */
+export class CredentialsError extends ActionError {}
+
+/** Any other AWS failure, named by the call that failed. */
+export class AwsCallError extends ActionError {
+  constructor(
+    readonly iamAction: string,
+    readonly code: string,
+    detail: string
+  ) {
+    super(`${iamAction} failed: ${code}: ${detail}`)
+  }
+}
+
+/** Promote moved the traffic but could not write the stable tag; running promote again finishes it. */
+export class IncompletePromotionError extends ActionError {}

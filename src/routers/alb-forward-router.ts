@@ -1,0 +1,41 @@
+import type {
+  Action,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { PerColor } from '../color.js'
+import { StateError } from '../errors.js'
+import { readForwardWeights, rewriteForwardWeights } from './forward.js'
+import type { TrafficRouter } from './router.js'
+
+/**
+ * Shared behaviour of routers whose weights live in an ALB forward action: a listener rule's
+ * actions or a listener's default actions. Subclasses only fetch and put the action list.
+ */
+export abstract class AlbForwardRouter implements TrafficRouter {
+  abstract readonly kind: string
+  private snapshot?: Action[]
+
+  constructor(
+    protected readonly elb: ElasticLoadBalancingV2Client,
+    readonly arn: string,
+    protected readonly targetGroups: PerColor<string>
+  ) {}
+
+  protected abstract fetchActions(): Promise<Action[]>
+  protected abstract putActions(actions: Action[]): Promise<void>
+  protected abstract get label(): string
+
+  async read(): Promise<PerColor<number>> {
+    this.snapshot = await this.fetchActions()
+    return readForwardWeights(this.snapshot, this.targetGroups, this.label)
+  }
+
+  async write(weights: PerColor<number>): Promise<void> {
+    if (!this.snapshot) throw new StateError(`${this.label} was written before it was read.`)
+    await this.putActions(rewriteForwardWeights(this.snapshot, this.targetGroups, weights))
+  }
+
+  async readBack(): Promise<PerColor<number>> {
+    return readForwardWeights(await this.fetchActions(), this.targetGroups, this.label)
+  }
+}

@@ -1,0 +1,19 @@
+import type { PerColor } from '../color.js'
+
+/**
+ * Moves traffic between the two colours. The pipeline computes weights and never asks which
+ * kind of router it is talking to; each kind (weighted listener rule, listener default action,
+ * and later Route 53 records or a listener swap) is one module implementing this.
+ */
+export interface TrafficRouter {
+  /** Short kind name for logs and the summary, e.g. `listener-rule`. */
+  readonly kind: string
+  /** Identifier reported in the `listener-rule-arn` output. */
+  readonly arn: string
+  /** Reads the current weights and checks that the route is one the action may change. */
+  read(): Promise<PerColor<number>>
+  /** Writes the weights, changing nothing else of what `read` saw. Call `read` first. */
+  write(weights: PerColor<number>): Promise<void>
+  /** Reads the weights again after a write, to catch another writer. */
+  readBack(): Promise<PerColor<number>>
+}
