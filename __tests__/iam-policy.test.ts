@@ -1,0 +1,80 @@
+/**
+ * docs/iam-policy.json: the least-privilege policy for the role the action runs as. The list below
+ * is the single expectation: exactly the calls the action makes.
+ */
+import { describe, it, expect } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+
+const ACTION_CALLS = [
+  'ecs:DescribeServices',
+  'ecs:DescribeTaskDefinition',
+  'ecs:TagResource',
+  'cloudformation:DescribeStacks',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:ModifyRule',
+  'elasticloadbalancing:ModifyListener'
+]
+
+interface Statement {
+  Sid?: string
+  Effect: string
+  Action: string | string[]
+  Resource: string | string[]
+  Condition?: unknown
+}
+
+const policyText = readFileSync(new URL('../docs/iam-policy.json', import.meta.url), 'utf8')
+const iamDoc = readFileSync(new URL('../docs/iam.md', import.meta.url), 'utf8')
+
+function loadPolicy(): { Version: string; Statement: Statement[] } {
+  return JSON.parse(policyText) as { Version: string; Statement: Statement[] }
+}
+
+const list = (value: string | string[]): string[] => [value].flat()
+
+describe('docs/iam-policy.json', () => {
+  it('is valid JSON with Version 2012-10-17 and only Allow statements', () => {
+    expect(loadPolicy).not.toThrow()
+    const policy = loadPolicy()
+    expect(policy.Version).toBe('2012-10-17')
+    expect(policy.Statement.length).toBeGreaterThan(0)
+    for (const statement of policy.Statement) {
+      expect(statement.Effect).toBe('Allow')
+      expect(list(statement.Resource).length).toBeGreaterThan(0)
+    }
+  })
+
+  it('allows exactly the calls the action makes, each once, with no wildcards', () => {
+    const actions = loadPolicy().Statement.flatMap((statement) => list(statement.Action))
+    expect([...actions].sort()).toEqual([...ACTION_CALLS].sort())
+    expect(actions.filter((action) => action.includes('*'))).toEqual([])
+  })
+
+  it('puts only read calls on Resource "*" and scopes every write to ARNs', () => {
+    for (const statement of loadPolicy().Statement) {
+      const actions = list(statement.Action)
+      const resources = list(statement.Resource)
+      const reads = actions.every((action) => /:(Describe|List|Get)/.test(action))
+      if (reads) continue
+      expect(resources).not.toContain('*')
+      for (const arn of resources) expect(arn).toMatch(/^arn:aws:(ecs|elasticloadbalancing):/)
+    }
+    const tagStatement = loadPolicy().Statement.find((statement) =>
+      list(statement.Action).includes('ecs:TagResource')
+    )
+    expect(list(tagStatement?.Resource ?? [])).toEqual([
+      'arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE'
+    ])
+  })
+
+  it('is explained call by call in docs/iam.md', () => {
+    for (const action of ACTION_CALLS) expect(iamDoc).toContain(`\`${action}\``)
+    for (const statement of loadPolicy().Statement) {
+      expect(statement.Sid).toBeTruthy()
+      expect(iamDoc).toContain(`\`${statement.Sid}\``)
+    }
+  })
+})

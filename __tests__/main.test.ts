@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import * as core from '../__fixtures__/core.js'
+import { ARN, forward, mockAws, type MockAws } from '../__fixtures__/aws.js'
+import { Outputs } from '../src/constants.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { run } = await import('../src/main.js')
+
+let aws: MockAws
+let inputs: Record<string, string>
+
+beforeEach(() => {
+  jest.clearAllMocks()
+  core.summary.clear()
+  aws = mockAws()
+  inputs = { mode: 'canary', cluster: 'mycluster', service: 'myservice', 'stack-name': 'mystack' }
+  core.getInput.mockImplementation((name: string) => inputs[name] ?? '')
+  process.env.AWS_REGION = 'us-east-1'
+  process.env.GITHUB_STEP_SUMMARY = '/dev/null'
+})
+afterEach(() => aws.restore())
+
+function outputs(): Record<string, string> {
+  return Object.fromEntries(core.setOutput.mock.calls.map(([k, v]) => [k, String(v)]))
+}
+
+describe('run()', () => {
+  it('sets every declared output after a canary step', async () => {
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(outputs()).toEqual({
+      [Outputs.StableColor]: 'Blue',
+      [Outputs.CanaryColor]: 'Green',
+      [Outputs.PreviousStableColor]: 'Blue',
+      [Outputs.CanaryWeight]: '10',
+      [Outputs.PreviousCanaryWeight]: '0',
+      [Outputs.BlueWeight]: '90',
+      [Outputs.GreenWeight]: '10',
+      [Outputs.Weights]: '{"Blue":90,"Green":10}',
+      [Outputs.StableTaskSet]: expect.stringContaining('task-set/mycluster/myservice/1000'),
+      [Outputs.CanaryTaskSet]: expect.stringContaining('task-set/mycluster/myservice/2000'),
+      [Outputs.BlueTaskDefinition]: ARN.blueTd,
+      [Outputs.GreenTaskDefinition]: ARN.greenTd,
+      [Outputs.StableTargetGroup]: ARN.blueTg,
+      [Outputs.CanaryTargetGroup]: ARN.greenTg,
+      [Outputs.ListenerRuleArn]: ARN.rule,
+      [Outputs.Changed]: 'true'
+    })
+    expect(core.notice).toHaveBeenCalledWith(
+      'canary: myservice now Blue 90% / Green 10%, stable Blue.'
+    )
+  })
+
+  it('writes a summary with both colours, a pie chart, the writes and the next step', async () => {
+    await run()
+    const text = core.summary.text()
+    expect(text).toMatch(/^## ✅ myservice: canary — changed/)
+    expect(text).toContain('### Blue (stable)')
+    expect(text).toContain('### Green (canary)')
+    expect(text).toContain('`myapp:1.0.1`')
+    expect(text).toContain('| Weight | 0% → **10%** |')
+    expect(text).toContain(
+      '```mermaid\npie showData title Traffic after this step\n    "Blue" : 90\n    "Green" : 10\n```'
+    )
+    expect(text).toContain('Blue 100% / Green 0% → Blue 90% / Green 10%')
+    expect(text).toContain(
+      'with:\n  mode: promote\n  cluster: mycluster\n  service: myservice\n  stack-name: mystack'
+    )
+  })
+
+  it('after promote the outputs name the new stable colour', async () => {
+    aws.world.rules[0].Actions = [forward(90, 10)]
+    inputs.mode = 'promote'
+    await run()
+    expect(outputs()[Outputs.StableColor]).toBe('Green')
+    expect(outputs()[Outputs.PreviousStableColor]).toBe('Blue')
+    expect(outputs()[Outputs.CanaryColor]).toBe('Blue')
+    expect(outputs()[Outputs.CanaryWeight]).toBe('0')
+    expect(outputs()[Outputs.PreviousCanaryWeight]).toBe('10')
+    expect(outputs()[Outputs.StableTaskSet]).toContain('2000')
+  })
+
+  it('a rerun reports changed=false', async () => {
+    await run()
+    core.setOutput.mockClear()
+    await run()
+    expect(outputs()[Outputs.Changed]).toBe('false')
+    expect(core.notice).toHaveBeenLastCalledWith(
+      'canary: myservice unchanged at Blue 90% / Green 10%, stable Blue.'
+    )
+  })
+
+  it.each([
+    [{ mode: 'deploy' }, 'Unknown mode "deploy"'],
+    [{ 'canary-weight': 'ten' }, '"canary-weight" is "ten"'],
+    [{ 'canary-weight': '-5' }, '"canary-weight" is "-5"'],
+    [{ 'canary-weight': '100.5' }, '"canary-weight" is "100.5"'],
+    [{ 'canary-weight': '12.25' }, '"canary-weight" is "12.25"'],
+    [{ cluster: '' }, 'Input "cluster" is required'],
+    [{ service: '' }, 'Input "service" is required']
+  ])('bad input %j fails with one message and no AWS call', async (bad, message) => {
+    Object.assign(inputs, bad)
+    await run()
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(core.setFailed.mock.calls[0][0]).toContain(message)
+    expect(aws.calls()).toEqual([])
+    expect(core.setOutput).not.toHaveBeenCalled()
+    expect(core.summary.text()).toMatch(/^## ❌ /)
+  })
+
+  it('no region fails before any AWS call', async () => {
+    delete process.env.AWS_REGION
+    delete process.env.AWS_DEFAULT_REGION
+    await run()
+    expect(core.setFailed.mock.calls[0][0]).toMatch(/No AWS region/)
+    expect(aws.calls()).toEqual([])
+  })
+
+  it('escapes AWS values in the summary', async () => {
+    aws.world.images[ARN.greenTd] = 'evil|image<script>'
+    await run()
+    expect(core.summary.text()).toContain('`evil\\|image<script>`')
+    expect(core.summary.text()).not.toContain('evil|image')
+  })
+
+  it('an unexpected error still fails with a message and no stack trace', async () => {
+    const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs')
+    aws.ecs.on(DescribeServicesCommand).rejects(new TypeError('socket hang up'))
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(
+      'ecs:DescribeServices failed: TypeError: socket hang up'
+    )
+  })
+})
