@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
 import {
   ARN,
   defaultWorld,
@@ -208,7 +209,7 @@ describe('idempotent reruns', () => {
 describe('the rule rewrite keeps everything but the weights', () => {
   it('keeps authenticate actions in order, stickiness and conditions', async () => {
     aws = mockAws()
-    const oidc = {
+    const oidc: Action = {
       Type: 'authenticate-oidc',
       Order: 1,
       AuthenticateOidcConfig: {
@@ -225,7 +226,11 @@ describe('the rule rewrite keeps everything but the weights', () => {
     const conditions = structuredClone(rule().Conditions)
     await deploy(inputs({ mode: 'canary', 'canary-weight': '25' }), deps())
     const actions = rule().Actions!
-    expect(actions[0]).toEqual(oidc)
+    // The secret ELB never returns is kept, not dropped: everything else is as read.
+    expect(actions[0]).toEqual({
+      ...oidc,
+      AuthenticateOidcConfig: { ...oidc.AuthenticateOidcConfig, UseExistingClientSecret: true }
+    })
     expect(actions[1].ForwardConfig?.TargetGroupStickinessConfig).toEqual({
       Enabled: true,
       DurationSeconds: 3600

@@ -72668,6 +72668,19 @@ function rewriteForwardWeights(actions, targetGroups, weights) {
         return { ...rest, ForwardConfig: { ...action.ForwardConfig, TargetGroups: entries } };
     });
 }
+/**
+ * ELB never returns an OIDC client secret, and ModifyRule refuses an authenticate-oidc action
+ * without one unless told to keep the secret it has. Marking those actions keeps the existing
+ * secret; without it the write would fail (or, if it could succeed, drop authentication).
+ */
+function keepExistingSecrets(actions) {
+    return actions.map((action) => {
+        const oidc = action.AuthenticateOidcConfig;
+        if (action.Type !== 'authenticate-oidc' || !oidc || oidc.ClientSecret)
+            return action;
+        return { ...action, AuthenticateOidcConfig: { ...oidc, UseExistingClientSecret: true } };
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/routers/alb-forward-router.ts
 
@@ -72693,7 +72706,8 @@ class AlbForwardRouter {
     async write(weights) {
         if (!this.snapshot)
             throw new StateError(`${this.label} was written before it was read.`);
-        await this.putActions(rewriteForwardWeights(this.snapshot, this.targetGroups, weights));
+        const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights);
+        await this.putActions(keepExistingSecrets(rewritten));
     }
     async readBack() {
         return readForwardWeights(await this.fetchActions(), this.targetGroups, this.label);

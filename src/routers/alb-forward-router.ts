@@ -4,7 +4,7 @@ import type {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { PerColor } from '../color.js'
 import { StateError } from '../errors.js'
-import { readForwardWeights, rewriteForwardWeights } from './forward.js'
+import { keepExistingSecrets, readForwardWeights, rewriteForwardWeights } from './forward.js'
 import type { TrafficRouter } from './router.js'
 
 /**
@@ -32,7 +32,8 @@ export abstract class AlbForwardRouter implements TrafficRouter {
 
   async write(weights: PerColor<number>): Promise<void> {
     if (!this.snapshot) throw new StateError(`${this.label} was written before it was read.`)
-    await this.putActions(rewriteForwardWeights(this.snapshot, this.targetGroups, weights))
+    const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights)
+    await this.putActions(keepExistingSecrets(rewritten))
   }
 
   async readBack(): Promise<PerColor<number>> {

@@ -101,3 +101,16 @@ export function rewriteForwardWeights(
     return { ...rest, ForwardConfig: { ...action.ForwardConfig, TargetGroups: entries } }
   })
 }
+
+/**
+ * ELB never returns an OIDC client secret, and ModifyRule refuses an authenticate-oidc action
+ * without one unless told to keep the secret it has. Marking those actions keeps the existing
+ * secret; without it the write would fail (or, if it could succeed, drop authentication).
+ */
+export function keepExistingSecrets(actions: Action[]): Action[] {
+  return actions.map((action) => {
+    const oidc = action.AuthenticateOidcConfig
+    if (action.Type !== 'authenticate-oidc' || !oidc || oidc.ClientSecret) return action
+    return { ...action, AuthenticateOidcConfig: { ...oidc, UseExistingClientSecret: true } }
+  })
+}

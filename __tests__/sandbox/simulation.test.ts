@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { DescribeTaskSetsCommand, UpdateTaskSetCommand } from '@aws-sdk/client-ecs'
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startSandbox, type Sandbox } from '../../sandbox/server.js'
+import { GREEN_TASK_SET_ID } from '../../sandbox/world.js'
+import { clients } from './clients.js'
+
+const STEADY_MS = 100
+
+let sandbox: Sandbox
+let aws: ReturnType<typeof clients>
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ steadyDelayMs: STEADY_MS })
+  aws = clients(sandbox, 1)
+})
+afterAll(() => sandbox.stop())
+beforeEach(() => sandbox.reset())
+
+const green = async () => {
+  const out = await aws.ecs.send(
+    new DescribeTaskSetsCommand({
+      cluster: 'mycluster',
+      service: 'myservice',
+      taskSets: [GREEN_TASK_SET_ID]
+    })
+  )
+  return out.taskSets![0]
+}
+const greenTargets = async () => {
+  const out = await aws.elb.send(
+    new DescribeTargetHealthCommand({ TargetGroupArn: sandbox.world.targetGroups[1].arn })
+  )
+  return out.TargetHealthDescriptions!.map((d) => d.Target!.Id)
+}
+const scaleGreen = (value: number) =>
+  aws.ecs.send(
+    new UpdateTaskSetCommand({
+      cluster: 'mycluster',
+      service: 'myservice',
+      taskSet: GREEN_TASK_SET_ID,
+      scale: { value, unit: 'PERCENT' }
+    })
+  )
+
+describe('task set stabilisation', () => {
+  it('is STABILIZING after a change and STEADY_STATE after the delay, then registers targets', async () => {
+    await scaleGreen(0)
+    await sleep(STEADY_MS + 40)
+    expect(await green()).toMatchObject({ stabilityStatus: 'STEADY_STATE', runningCount: 0 })
+    expect(await greenTargets()).toEqual([])
+
+    await scaleGreen(100)
+    expect(await green()).toMatchObject({
+      stabilityStatus: 'STABILIZING',
+      computedDesiredCount: 2,
+      runningCount: 0,
+      pendingCount: 2
+    })
+    expect(await greenTargets()).toEqual([])
+    await sleep(STEADY_MS + 40)
+    expect(await green()).toMatchObject({
+      stabilityStatus: 'STEADY_STATE',
+      runningCount: 2,
+      pendingCount: 0
+    })
+    expect(await greenTargets()).toEqual(['10.0.2.1', '10.0.2.2'])
+  })
+
+  it('a second change restarts the wait', async () => {
+    await scaleGreen(50)
+    await sleep(STEADY_MS / 2)
+    await scaleGreen(100)
+    // Past the first change's deadline, before the second's.
+    await sleep(STEADY_MS * 0.6)
+    expect((await green()).stabilityStatus).toBe('STABILIZING')
+    await sleep(STEADY_MS * 0.4 + 50)
+    expect((await green()).stabilityStatus).toBe('STEADY_STATE')
+  })
+
+  it('the slow-canary variant starts STABILIZING with no targets and settles on its own delay', async () => {
+    sandbox.reset('slow-canary')
+    sandbox.world.services[0].taskSets[1].stabilizeDelayMs = 300
+    sandbox.reset({ ...sandbox.world })
+    expect(await green()).toMatchObject({ stabilityStatus: 'STABILIZING', runningCount: 0 })
+    expect(await greenTargets()).toEqual([])
+    await sleep(STEADY_MS + 20)
+    expect((await green()).stabilityStatus).toBe('STABILIZING')
+    await sleep(250)
+    expect((await green()).stabilityStatus).toBe('STEADY_STATE')
+    expect(await greenTargets()).toHaveLength(2)
+  })
+})

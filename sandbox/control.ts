@@ -1,0 +1,90 @@
+/**
+ * The control API under `/_sandbox/` (JSON in, JSON out), for driving the sandbox from another
+ * process — a shell, a workflow step, the action run by hand. Jest tests can use the objects
+ * returned by startSandbox instead. Routes are documented in sandbox/README.md.
+ */
+import { FAULT_KINDS, type FaultKind } from './faults.js'
+import { MUTATION_TYPES, applyMutation, type Mutation, type MutationType } from './mutations.js'
+import type { WireResponse } from './protocols/wire.js'
+import type { Sandbox } from './server.js'
+import { variantNames } from './variants.js'
+import type { World } from './world.js'
+
+export type FaultSpec =
+  | { kind: FaultKind; operation: string; count?: number }
+  | { kind: 'latency'; ms: number }
+  | { kind: 'fail-write'; nth: number; as?: FaultKind }
+  | { kind: 'after-write'; operation: string; mutation: Mutation; times?: number }
+  | { kind: 'clear' }
+
+export async function handleControl(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  body: string
+): Promise<WireResponse> {
+  const route = `${method} ${path.replace(/^\/_sandbox\//, '').replace(/\/$/, '')}`
+  try {
+    const input: unknown = body.trim() === '' ? {} : JSON.parse(body)
+    switch (route) {
+      case 'GET state':
+        return ok(sandbox.world)
+      case 'GET log':
+        return ok(sandbox.log)
+      case 'GET faults':
+        return ok(sandbox.faults.pending())
+      case 'GET worlds':
+        return ok(variantNames)
+      case 'POST reset':
+        sandbox.reset((input as { world?: World | string }).world)
+        return ok({ reset: true })
+      case 'POST faults':
+        for (const spec of Array.isArray(input) ? input : [input])
+          addFault(sandbox, spec as FaultSpec)
+        return ok(sandbox.faults.pending())
+    }
+    const type = route.replace(/^POST /, '') as MutationType
+    if (method === 'POST' && MUTATION_TYPES.includes(type)) {
+      applyMutation(sandbox.world, { ...(input as object), type } as Mutation)
+      return ok(sandbox.world)
+    }
+    return reply(404, { error: `no control route ${route}` })
+  } catch (err) {
+    return reply(400, { error: err instanceof Error ? err.message : String(err) })
+  }
+}
+
+function addFault(sandbox: Sandbox, spec: FaultSpec): void {
+  const { faults } = sandbox
+  switch (spec.kind) {
+    case 'latency':
+      faults.latencyMs = Number(spec.ms) || 0
+      return
+    case 'fail-write':
+      faults.failNthWrite(spec.nth, spec.as)
+      return
+    case 'after-write': {
+      const { mutation } = spec
+      faults.afterWrite(spec.operation, ({ world }) => applyMutation(world, mutation), spec.times)
+      return
+    }
+    case 'clear':
+      faults.clear()
+      return
+    default:
+      if (!FAULT_KINDS.includes(spec.kind) || typeof spec.operation !== 'string') {
+        throw new Error(`unknown fault ${JSON.stringify(spec)}`)
+      }
+      faults.inject(spec.kind, spec.operation, spec.count)
+  }
+}
+
+const ok = (value: unknown) => reply(200, value)
+
+function reply(status: number, value: unknown): WireResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(value, null, 2)
+  }
+}

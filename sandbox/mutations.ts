@@ -1,0 +1,118 @@
+/**
+ * Out-of-band changes to the world — what another person or tool would do behind the action's
+ * back. Shared by the control API (`POST /_sandbox/<type>`), by after-write hooks declared over
+ * HTTP, and by tests in code (`applyMutation(sandbox.world, {...})`).
+ */
+import { syncTargets } from './simulation.js'
+import {
+  findService,
+  findTargetGroup,
+  forwardedTargetGroups,
+  type HealthScenario,
+  type World
+} from './world.js'
+
+export type Mutation =
+  | { type: 'set-tag'; service?: string; key: string; value: string }
+  | { type: 'remove-tag'; service?: string; key: string }
+  /** Weights by target group name or ARN. Without `rule`: the first rule by priority that
+   * forwards to every named group. Groups not named keep their weight. */
+  | { type: 'set-rule-weights'; rule?: string; weights: Record<string, number> }
+  | { type: 'set-health'; targetGroup: string; health: HealthScenario }
+  /** Puts a task set in a stability state directly (no delay); STEADY_STATE registers targets. */
+  | {
+      type: 'set-task-set'
+      service?: string
+      taskSet: string
+      stabilityStatus: 'STEADY_STATE' | 'STABILIZING'
+    }
+
+export type MutationType = Mutation['type']
+
+export const MUTATION_TYPES: readonly MutationType[] = [
+  'set-tag',
+  'remove-tag',
+  'set-rule-weights',
+  'set-health',
+  'set-task-set'
+]
+
+const HEALTH: readonly string[] = [
+  'healthy',
+  'unhealthy',
+  'initial',
+  'draining',
+  'unused',
+  'flapping'
+]
+
+export function applyMutation(world: World, m: Mutation): void {
+  switch (m.type) {
+    case 'set-tag': {
+      const service = serviceOf(world, m.service)
+      service.tags = [
+        ...service.tags.filter((t) => t.key !== m.key),
+        { key: m.key, value: m.value }
+      ]
+      return
+    }
+    case 'remove-tag': {
+      const service = serviceOf(world, m.service)
+      service.tags = service.tags.filter((t) => t.key !== m.key)
+      return
+    }
+    case 'set-rule-weights':
+      return setRuleWeights(world, m.weights, m.rule)
+    case 'set-health': {
+      if (!HEALTH.includes(m.health)) throw new Error(`health must be one of ${HEALTH.join(', ')}`)
+      const tg = findTargetGroup(world, m.targetGroup)
+      if (!tg) throw new Error(`no target group ${m.targetGroup}`)
+      tg.health = m.health
+      return
+    }
+    case 'set-task-set': {
+      const ts = serviceOf(world, m.service).taskSets.find(
+        (t) => t.id === m.taskSet || t.arn === m.taskSet
+      )
+      if (!ts) throw new Error(`no task set ${m.taskSet}`)
+      ts.stabilityStatus = m.stabilityStatus
+      ts.stabilityStatusAt = Date.now()
+      if (m.stabilityStatus === 'STEADY_STATE') {
+        ts.runningCount = ts.computedDesiredCount
+        ts.pendingCount = 0
+        syncTargets(world)
+      }
+      return
+    }
+    default:
+      throw new Error(`unknown mutation type ${(m as { type?: unknown }).type}`)
+  }
+}
+
+function serviceOf(world: World, name?: string) {
+  const service = findService(world, name)
+  if (!service) throw new Error(`no service ${name ?? 'myservice'}`)
+  return service
+}
+
+function setRuleWeights(world: World, weights: Record<string, number>, ruleArn?: string): void {
+  const arns = Object.keys(weights).map((ref) => {
+    const tg = findTargetGroup(world, ref)
+    if (!tg) throw new Error(`no target group ${ref}`)
+    return [ref, tg.arn] as const
+  })
+  const rule = ruleArn
+    ? world.rules.find((r) => r.arn === ruleArn)
+    : [...world.rules]
+        .sort((a, b) => a.priority - b.priority)
+        .find((r) => arns.every(([, arn]) => forwardedTargetGroups(r.actions).includes(arn)))
+  if (!rule) throw new Error('no rule forwards to all of those target groups')
+  const forward = rule.actions.find((a) => a.Type === 'forward')
+  const groups = forward?.ForwardConfig?.TargetGroups
+  if (!groups) throw new Error('the rule has no weighted (ForwardConfig) forward action')
+  for (const [ref, arn] of arns) {
+    const group = groups.find((g) => g.TargetGroupArn === arn)
+    if (!group) throw new Error(`the rule does not forward to ${ref}`)
+    group.Weight = weights[ref]
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * Amazon ECS (awsJson1_1, target prefix AmazonEC2ContainerServiceV20141113): the operations a
+ * blue/green task-set deployment reads and writes, with ECS's own answers for missing things —
+ * a missing cluster is an exception, missing services and task sets are `failures` entries.
+ */
+import { epochSeconds } from '../protocols/json.js'
+import { ecsArn, type ServiceState, type Tag, type TaskSetState, type World } from '../world.js'
+import { AwsError, optString, reqString, stringList, type ServiceModule } from './service.js'
+
+type Input = Record<string, unknown>
+
+const invalid = (message: string) => new AwsError('InvalidParameterException', message)
+const required = (input: Input, key: string) => reqString(input, key, 'InvalidParameterException')
+const includesTags = (input: Input) => (stringList(input, 'include') ?? []).includes('TAGS')
+
+/** The last path segment of an ARN, or the name itself. */
+const nameOf = (ref: string) => (ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf('/') + 1) : ref)
+
+function cluster(world: World, ref: string | undefined) {
+  const name = nameOf(ref ?? 'default')
+  const found = world.clusters.find((c) => c.name === name && c.status === 'ACTIVE')
+  if (!found) throw new AwsError('ClusterNotFoundException', 'Cluster not found.')
+  return found
+}
+
+/** Accepts a name, the long ARN (service/CLUSTER/NAME) or the old short ARN (service/NAME). */
+function findService(world: World, clusterName: string, ref: string): ServiceState | undefined {
+  return world.services.find(
+    (s) =>
+      s.clusterName === clusterName && (s.name === ref || s.arn === ref || nameOf(ref) === s.name)
+  )
+}
+
+function activeService(world: World, input: Input): ServiceState {
+  const clusterName = cluster(world, optString(input, 'cluster')).name
+  const service = findService(world, clusterName, required(input, 'service'))
+  if (!service) throw new AwsError('ServiceNotFoundException', 'Service not found.')
+  if (service.status !== 'ACTIVE') {
+    throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.')
+  }
+  if (service.deploymentController !== 'EXTERNAL') {
+    throw invalid(
+      'Amazon ECS only supports task set management on services configured to use external deployment controllers.'
+    )
+  }
+  return service
+}
+
+const tagsOut = (tags: Tag[]) => tags.map((t) => ({ key: t.key, value: t.value }))
+
+function taskSetOut(world: World, service: ServiceState, ts: TaskSetState, withTags: boolean) {
+  return {
+    id: ts.id,
+    taskSetArn: ts.arn,
+    serviceArn: service.arn,
+    clusterArn: ecsArn(world.region, world.accountId, `cluster/${service.clusterName}`),
+    externalId: ts.externalId,
+    status: ts.status,
+    taskDefinition: ts.taskDefinition,
+    computedDesiredCount: ts.computedDesiredCount,
+    pendingCount: ts.pendingCount,
+    runningCount: ts.runningCount,
+    createdAt: epochSeconds(ts.createdAt),
+    updatedAt: epochSeconds(ts.updatedAt),
+    launchType: 'FARGATE',
+    platformVersion: '1.4.0',
+    platformFamily: 'Linux',
+    networkConfiguration: {
+      awsvpcConfiguration: {
+        subnets: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+        securityGroups: ['sg-0123456789abcdef0'],
+        assignPublicIp: 'DISABLED'
+      }
+    },
+    loadBalancers: ts.loadBalancers,
+    serviceRegistries: [],
+    scale: ts.scale,
+    stabilityStatus: ts.stabilityStatus,
+    stabilityStatusAt: epochSeconds(ts.stabilityStatusAt),
+    ...(withTags ? { tags: [] } : {})
+  }
+}
+
+function serviceOut(world: World, s: ServiceState, withTags: boolean) {
+  const taskSets = s.taskSets.map((ts) => taskSetOut(world, s, ts, false))
+  const sum = (key: 'runningCount' | 'pendingCount') => s.taskSets.reduce((n, ts) => n + ts[key], 0)
+  const rolling = s.deploymentController === 'ECS'
+  return {
+    serviceArn: s.arn,
+    serviceName: s.name,
+    clusterArn: ecsArn(world.region, world.accountId, `cluster/${s.clusterName}`),
+    loadBalancers: [],
+    serviceRegistries: [],
+    status: s.status,
+    desiredCount: s.desiredCount,
+    runningCount: rolling ? s.desiredCount : sum('runningCount'),
+    pendingCount: rolling ? 0 : sum('pendingCount'),
+    launchType: 'FARGATE',
+    ...(s.taskDefinition ? { taskDefinition: s.taskDefinition } : {}),
+    // Task sets exist only under the EXTERNAL (and CODE_DEPLOY) controllers; ECS has deployments.
+    ...(rolling ? {} : { taskSets }),
+    deployments: rolling
+      ? [
+          {
+            id: 'ecs-svc/9876543210987654321',
+            status: 'PRIMARY',
+            taskDefinition: s.taskDefinition,
+            desiredCount: s.desiredCount,
+            runningCount: s.desiredCount,
+            pendingCount: 0,
+            rolloutState: 'COMPLETED',
+            createdAt: epochSeconds(s.createdAt),
+            updatedAt: epochSeconds(s.createdAt)
+          }
+        ]
+      : [],
+    events: [],
+    createdAt: epochSeconds(s.createdAt),
+    placementConstraints: [],
+    placementStrategy: [],
+    schedulingStrategy: 'REPLICA',
+    deploymentController: { type: s.deploymentController },
+    enableECSManagedTags: false,
+    propagateTags: 'NONE',
+    enableExecuteCommand: false,
+    ...(withTags ? { tags: tagsOut(s.tags) } : {})
+  }
+}
+
+/** Tagging needs the long ARN form: AWS rejects the short service/NAME form outright. */
+function taggable(world: World, arn: string): { tags: Tag[] } {
+  const isShortServiceArn = /^arn:aws:ecs:[^:]+:\d+:service\/[^/]+$/.test(arn)
+  if (isShortServiceArn) throw invalid('Long arn format must be used for tagging operations')
+  const resource =
+    world.services.find((s) => s.arn === arn) ??
+    world.clusters.find((c) => c.arn === arn) ??
+    world.taskDefinitions.find((td) => td.arn === arn)
+  if (!resource) throw invalid('The specified resource is not valid.')
+  return resource
+}
+
+function tagList(input: Input): Tag[] {
+  const raw = input.tags
+  if (!Array.isArray(raw)) throw invalid('tags must be a list')
+  return raw.map((t: { key?: unknown; value?: unknown }) => {
+    if (typeof t?.key !== 'string' || t.key === '') throw invalid('Tag key must not be empty')
+    if (t.key.toLowerCase().startsWith('aws:'))
+      throw invalid('Tag keys with the aws: prefix are reserved')
+    return { key: t.key, value: typeof t.value === 'string' ? t.value : '' }
+  })
+}
+
+export const ecs: ServiceModule = {
+  name: 'ecs',
+  targetPrefix: 'AmazonEC2ContainerServiceV20141113',
+  operations: {
+    DescribeClusters: (input, { world }) => {
+      const refs = stringList(input, 'clusters') ?? ['default']
+      const clusters = []
+      const failures = []
+      for (const ref of refs) {
+        const c = world.clusters.find((x) => x.name === nameOf(ref))
+        if (!c) {
+          failures.push({
+            arn: ecsArn(world.region, world.accountId, `cluster/${nameOf(ref)}`),
+            reason: 'MISSING'
+          })
+          continue
+        }
+        const services = world.services.filter(
+          (s) => s.clusterName === c.name && s.status === 'ACTIVE'
+        )
+        clusters.push({
+          clusterArn: c.arn,
+          clusterName: c.name,
+          status: c.status,
+          registeredContainerInstancesCount: 0,
+          runningTasksCount: services
+            .flatMap((s) => s.taskSets)
+            .reduce((n, ts) => n + ts.runningCount, 0),
+          pendingTasksCount: 0,
+          activeServicesCount: services.length,
+          statistics: [],
+          settings: [{ name: 'containerInsights', value: 'disabled' }],
+          capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+          defaultCapacityProviderStrategy: [],
+          ...(includesTags(input) ? { tags: tagsOut(c.tags) } : {})
+        })
+      }
+      return { clusters, failures }
+    },
+
+    DescribeServices: (input, { world }) => {
+      const refs = stringList(input, 'services')
+      if (!refs || refs.length === 0) throw invalid('Services cannot be empty.')
+      if (refs.length > 10) throw invalid('services can have at most 10 items.')
+      const c = cluster(world, optString(input, 'cluster'))
+      const services = []
+      const failures = []
+      for (const ref of refs) {
+        const s = findService(world, c.name, ref)
+        if (s) services.push(serviceOut(world, s, includesTags(input)))
+        else {
+          const arn = ref.startsWith('arn:')
+            ? ref
+            : ecsArn(world.region, world.accountId, `service/${c.name}/${ref}`)
+          failures.push({ arn, reason: 'MISSING' })
+        }
+      }
+      return { services, failures }
+    },
+
+    DescribeTaskSets: (input, { world }) => {
+      const service = activeService(world, input)
+      const refs = stringList(input, 'taskSets')
+      const withTags = includesTags(input)
+      if (!refs || refs.length === 0) {
+        return {
+          taskSets: service.taskSets.map((ts) => taskSetOut(world, service, ts, withTags)),
+          failures: []
+        }
+      }
+      const taskSets = []
+      const failures = []
+      for (const ref of refs) {
+        const ts = service.taskSets.find((t) => t.id === ref || t.arn === ref)
+        if (ts) taskSets.push(taskSetOut(world, service, ts, withTags))
+        else failures.push({ arn: ref, reason: 'MISSING' })
+      }
+      return { taskSets, failures }
+    },
+
+    UpdateTaskSet: (input, { world, sim, now }) => {
+      const service = activeService(world, input)
+      const ref = required(input, 'taskSet')
+      const scale = input.scale as { value?: unknown; unit?: unknown } | undefined
+      if (typeof scale?.value !== 'number' || scale.value < 0 || scale.value > 100) {
+        throw invalid('Scale value must be between 0 and 100.')
+      }
+      if (scale.unit !== undefined && scale.unit !== 'PERCENT')
+        throw invalid('Scale unit must be PERCENT.')
+      const ts = service.taskSets.find((t) => t.id === ref || t.arn === ref)
+      if (!ts)
+        throw new AwsError('TaskSetNotFoundException', 'The specified task set does not exist.')
+      ts.scale = { value: scale.value, unit: 'PERCENT' }
+      sim.taskSetChanged(service, ts, now)
+      return { taskSet: taskSetOut(world, service, ts, false) }
+    },
+
+    DescribeTaskDefinition: (input, { world }) => {
+      const ref = required(input, 'taskDefinition')
+      const [family, revision] = nameOf(ref).split(':')
+      const candidates = world.taskDefinitions.filter(
+        (td) =>
+          td.family === family &&
+          (revision ? td.revision === Number(revision) : td.status === 'ACTIVE')
+      )
+      // A bare family means its latest ACTIVE revision.
+      const td = candidates.sort((a, b) => b.revision - a.revision)[0]
+      if (!td) throw new AwsError('ClientException', 'Unable to describe task definition.')
+      return {
+        taskDefinition: {
+          taskDefinitionArn: td.arn,
+          family: td.family,
+          revision: td.revision,
+          status: td.status,
+          containerDefinitions: td.containers.map((c) => ({
+            name: c.name,
+            image: c.image,
+            cpu: 0,
+            essential: true,
+            portMappings: [{ containerPort: c.port, hostPort: c.port, protocol: 'tcp' }],
+            environment: [],
+            mountPoints: [],
+            volumesFrom: []
+          })),
+          networkMode: 'awsvpc',
+          requiresCompatibilities: ['FARGATE'],
+          compatibilities: ['EC2', 'FARGATE'],
+          cpu: '256',
+          memory: '512',
+          volumes: [],
+          placementConstraints: [],
+          registeredAt: epochSeconds(td.registeredAt)
+        },
+        ...(includesTags(input) ? { tags: tagsOut(td.tags) } : {})
+      }
+    },
+
+    ListTagsForResource: (input, { world }) => {
+      return { tags: tagsOut(taggable(world, required(input, 'resourceArn')).tags) }
+    },
+
+    TagResource: (input, { world }) => {
+      const resource = taggable(world, required(input, 'resourceArn'))
+      for (const tag of tagList(input)) {
+        const existing = resource.tags.find((t) => t.key === tag.key)
+        if (existing) existing.value = tag.value
+        else resource.tags.push(tag)
+      }
+      return {}
+    },
+
+    UntagResource: (input, { world }) => {
+      const resource = taggable(world, required(input, 'resourceArn'))
+      const keys = stringList(input, 'tagKeys')
+      if (!keys) throw invalid('tagKeys must not be null')
+      resource.tags = resource.tags.filter((t) => !keys.includes(t.key))
+      return {}
+    }
+  }
+}

@@ -1,0 +1,349 @@
+/**
+ * Elastic Load Balancing v2 (awsQuery, signing name `elasticloadbalancing`): listeners, rules,
+ * target groups and target health for one ALB. ModifyRule replaces the whole action list exactly
+ * as sent, as ELB does — a client that drops an action it did not understand loses it.
+ */
+import type { Action, RulePriorityPair } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { asList } from '../protocols/query.js'
+import {
+  elbArn,
+  forwardedTargetGroups,
+  hexId,
+  type ListenerState,
+  type RuleState,
+  type TargetGroupState,
+  type World
+} from '../world.js'
+import {
+  actionsFrom,
+  conditionsFrom,
+  storedActions,
+  validateActions,
+  wireActions
+} from './elbv2-actions.js'
+import { AwsError, optString, reqString, stringList, type ServiceModule } from './service.js'
+
+type Input = Record<string, unknown>
+
+const required = (input: Input, key: string) => reqString(input, key, 'ValidationError')
+const notFound = (code: string, what: string) => new AwsError(code, `One or more ${what} not found`)
+
+function listener(world: World, arn: string): ListenerState {
+  const found = world.listeners.find((l) => l.arn === arn)
+  if (!found) throw new AwsError('ListenerNotFound', `Listener '${arn}' not found`)
+  return found
+}
+
+/** The listener's default actions, seen as the rule ELB reports with IsDefault=true. */
+function defaultRuleOut(l: ListenerState) {
+  return {
+    RuleArn: l.defaultRuleArn,
+    Priority: 'default',
+    Conditions: [],
+    Actions: wireActions(l.defaultActions),
+    IsDefault: true
+  }
+}
+
+function ruleOut(r: RuleState) {
+  return {
+    RuleArn: r.arn,
+    Priority: String(r.priority),
+    Conditions: r.conditions,
+    Actions: wireActions(r.actions),
+    IsDefault: false
+  }
+}
+
+function listenerOut(l: ListenerState) {
+  return {
+    ListenerArn: l.arn,
+    LoadBalancerArn: l.loadBalancerArn,
+    Port: l.port,
+    Protocol: l.protocol,
+    DefaultActions: wireActions(l.defaultActions)
+  }
+}
+
+/** A rule ARN that is not a stored rule may be a listener's default rule. */
+function ruleOrDefault(world: World, arn: string): RuleState | ListenerState {
+  const found =
+    world.rules.find((r) => r.arn === arn) ?? world.listeners.find((l) => l.defaultRuleArn === arn)
+  if (!found) throw notFound('RuleNotFound', 'rules')
+  return found
+}
+
+const isDefaultRule = (r: RuleState | ListenerState): r is ListenerState => 'defaultRuleArn' in r
+const cannotModifyDefault = () =>
+  new AwsError(
+    'OperationNotPermitted',
+    'The default rule cannot be modified; use ModifyListener to change its actions'
+  )
+
+/** Load balancers whose listeners (default actions or rules) forward to the target group. */
+function loadBalancersOf(world: World, tgArn: string): string[] {
+  const lbs = new Set<string>()
+  for (const l of world.listeners) {
+    const actions: Action[] = [
+      ...l.defaultActions,
+      ...world.rules.filter((r) => r.listenerArn === l.arn).flatMap((r) => r.actions)
+    ]
+    if (forwardedTargetGroups(actions).includes(tgArn)) lbs.add(l.loadBalancerArn)
+  }
+  return [...lbs]
+}
+
+function targetGroupOut(world: World, tg: TargetGroupState) {
+  return {
+    TargetGroupArn: tg.arn,
+    TargetGroupName: tg.name,
+    Protocol: tg.protocol,
+    Port: tg.port,
+    VpcId: tg.vpcId,
+    HealthCheckProtocol: tg.protocol,
+    HealthCheckPort: 'traffic-port',
+    HealthCheckEnabled: true,
+    HealthCheckIntervalSeconds: 30,
+    HealthCheckTimeoutSeconds: 5,
+    HealthyThresholdCount: 5,
+    UnhealthyThresholdCount: 2,
+    HealthCheckPath: '/',
+    Matcher: { HttpCode: '200' },
+    LoadBalancerArns: loadBalancersOf(world, tg.arn),
+    TargetType: 'ip',
+    ProtocolVersion: 'HTTP1',
+    IpAddressType: 'ipv4'
+  }
+}
+
+/** Reason codes and descriptions as ELB reports them for each state. */
+const HEALTH_DETAIL: Record<string, { Reason: string; Description: string } | undefined> = {
+  initial: {
+    Reason: 'Elb.InitialHealthChecking',
+    Description: 'Initial health checks in progress'
+  },
+  unhealthy: {
+    Reason: 'Target.ResponseCodeMismatch',
+    Description: 'Health checks failed with these codes: [503]'
+  },
+  draining: {
+    Reason: 'Target.DeregistrationInProgress',
+    Description: 'Target deregistration is in progress'
+  },
+  unused: {
+    Reason: 'Target.NotInUse',
+    Description: 'Target group is not configured to receive traffic from the load balancer'
+  }
+}
+
+/** The state every target of the group reports on this call; `flapping` alternates per call. */
+function currentHealth(world: World, tg: TargetGroupState): string {
+  tg.healthChecks += 1
+  // ELB only health-checks groups that a load balancer forwards to.
+  if (loadBalancersOf(world, tg.arn).length === 0) return 'unused'
+  if (tg.health === 'flapping') return tg.healthChecks % 2 === 1 ? 'healthy' : 'unhealthy'
+  return tg.health
+}
+
+function checkPriority(
+  world: World,
+  listenerArn: string,
+  priority: unknown,
+  except: string[] = []
+): number {
+  if (
+    typeof priority !== 'number' ||
+    !Number.isInteger(priority) ||
+    priority < 1 ||
+    priority > 50000
+  ) {
+    throw new AwsError('ValidationError', 'Priority must be an integer between 1 and 50000')
+  }
+  const taken = world.rules.some(
+    (r) => r.listenerArn === listenerArn && r.priority === priority && !except.includes(r.arn)
+  )
+  if (taken) throw new AwsError('PriorityInUse', `Priority '${priority}' is currently in use`)
+  return priority
+}
+
+export const elbv2: ServiceModule = {
+  name: 'elbv2',
+  signingName: 'elasticloadbalancing',
+  xmlns: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
+  queryTypes: {
+    numbers: new Set([
+      'Order',
+      'Weight',
+      'DurationSeconds',
+      'SessionTimeout',
+      'Priority',
+      'Port',
+      'PageSize'
+    ]),
+    booleans: new Set(['Enabled', 'UseExistingClientSecret', 'IsDefault', 'ResetTransforms'])
+  },
+  operations: {
+    DescribeRules: (input, { world }) => {
+      const ruleArns = stringList(input, 'RuleArns')
+      const listenerArn = optString(input, 'ListenerArn')
+      if (ruleArns && ruleArns.length > 0) {
+        const rules = ruleArns.map((arn) => ruleOrDefault(world, arn))
+        return { Rules: rules.map((r) => (isDefaultRule(r) ? defaultRuleOut(r) : ruleOut(r))) }
+      }
+      if (!listenerArn)
+        throw new AwsError(
+          'ValidationError',
+          'A listener ARN or a set of rule ARNs must be specified'
+        )
+      const l = listener(world, listenerArn)
+      const rules = world.rules
+        .filter((r) => r.listenerArn === l.arn)
+        .sort((a, b) => a.priority - b.priority)
+      return { Rules: [...rules.map(ruleOut), defaultRuleOut(l)] }
+    },
+
+    ModifyRule: (input, { world }) => {
+      const target = ruleOrDefault(world, required(input, 'RuleArn'))
+      if (isDefaultRule(target)) throw cannotModifyDefault()
+      const actions = actionsFrom(input.Actions)
+      const conditions = conditionsFrom(input.Conditions)
+      if (actions) validateActions(world, actions)
+      // Validate everything before writing anything: a rejected call changes nothing.
+      if (actions) target.actions = storedActions(actions)
+      if (conditions) target.conditions = conditions
+      return { Rules: [ruleOut(target)] }
+    },
+
+    CreateRule: (input, { world }) => {
+      const l = listener(world, required(input, 'ListenerArn'))
+      const priority = checkPriority(world, l.arn, input.Priority)
+      const conditions = conditionsFrom(input.Conditions) ?? []
+      if (conditions.length === 0)
+        throw new AwsError('ValidationError', 'A rule must have at least one condition')
+      const actions = actionsFrom(input.Actions) ?? []
+      validateActions(world, actions)
+      const lbPath = l.arn.split(':listener/')[1]
+      const rule: RuleState = {
+        arn: elbArn(world.region, world.accountId, `listener-rule/${lbPath}/${hexId()}`),
+        listenerArn: l.arn,
+        priority,
+        conditions,
+        actions: storedActions(actions)
+      }
+      world.rules.push(rule)
+      return { Rules: [ruleOut(rule)] }
+    },
+
+    DeleteRule: (input, { world }) => {
+      const target = ruleOrDefault(world, required(input, 'RuleArn'))
+      if (isDefaultRule(target))
+        throw new AwsError('OperationNotPermitted', 'The default rule cannot be deleted')
+      world.rules = world.rules.filter((r) => r !== target)
+      return {}
+    },
+
+    SetRulePriorities: (input, { world }) => {
+      const pairs = asList<RulePriorityPair>(input.RulePriorities) ?? []
+      if (pairs.length === 0)
+        throw new AwsError('ValidationError', 'RulePriorities must not be empty')
+      const changes = pairs.map((p) => {
+        const target = ruleOrDefault(world, p.RuleArn ?? '')
+        if (isDefaultRule(target))
+          throw new AwsError('OperationNotPermitted', 'The default rule priority cannot be changed')
+        const others = pairs.map((x) => x.RuleArn ?? '')
+        return {
+          rule: target,
+          priority: checkPriority(world, target.listenerArn, p.Priority, others)
+        }
+      })
+      for (const c of changes) c.rule.priority = c.priority
+      return { Rules: changes.map((c) => ruleOut(c.rule)) }
+    },
+
+    DescribeListeners: (input, { world }) => {
+      const arns = stringList(input, 'ListenerArns')
+      if (arns && arns.length > 0)
+        return { Listeners: arns.map((arn) => listenerOut(listener(world, arn))) }
+      const lbArn = optString(input, 'LoadBalancerArn')
+      if (!lbArn)
+        throw new AwsError(
+          'ValidationError',
+          'A load balancer ARN or listener ARNs must be specified'
+        )
+      if (!world.loadBalancers.some((lb) => lb.arn === lbArn))
+        throw notFound('LoadBalancerNotFound', 'load balancers')
+      return {
+        Listeners: world.listeners.filter((l) => l.loadBalancerArn === lbArn).map(listenerOut)
+      }
+    },
+
+    ModifyListener: (input, { world }) => {
+      const l = listener(world, required(input, 'ListenerArn'))
+      const actions = actionsFrom(input.DefaultActions)
+      if (actions) validateActions(world, actions)
+      if (actions) l.defaultActions = storedActions(actions)
+      if (typeof input.Port === 'number') l.port = input.Port
+      if (input.Protocol === 'HTTP' || input.Protocol === 'HTTPS') l.protocol = input.Protocol
+      return { Listeners: [listenerOut(l)] }
+    },
+
+    DescribeTargetGroups: (input, { world }) => {
+      const arns = stringList(input, 'TargetGroupArns') ?? []
+      const names = stringList(input, 'Names') ?? []
+      const lbArn = optString(input, 'LoadBalancerArn')
+      let groups = world.targetGroups
+      if (arns.length > 0 || names.length > 0) {
+        const byArn = arns.map((arn) => world.targetGroups.find((tg) => tg.arn === arn))
+        const byName = names.map((name) => world.targetGroups.find((tg) => tg.name === name))
+        if ([...byArn, ...byName].some((tg) => !tg))
+          throw notFound('TargetGroupNotFound', 'target groups')
+        groups = [...byArn, ...byName] as TargetGroupState[]
+      } else if (lbArn) {
+        if (!world.loadBalancers.some((lb) => lb.arn === lbArn))
+          throw notFound('LoadBalancerNotFound', 'load balancers')
+        groups = groups.filter((tg) => loadBalancersOf(world, tg.arn).includes(lbArn))
+      }
+      return { TargetGroups: groups.map((tg) => targetGroupOut(world, tg)) }
+    },
+
+    DescribeTargetHealth: (input, { world }) => {
+      const arn = required(input, 'TargetGroupArn')
+      const tg = world.targetGroups.find((g) => g.arn === arn)
+      if (!tg) throw notFound('TargetGroupNotFound', 'target groups')
+      const state = currentHealth(world, tg)
+      const asked = asList<{ Id?: string; Port?: number }>(input.Targets)
+      const describe = (id: string, port: number, registered: boolean) => {
+        const s = registered ? state : 'unused'
+        const detail = registered
+          ? HEALTH_DETAIL[s]
+          : {
+              Reason: 'Target.NotRegistered',
+              Description: 'Target is not registered to the target group'
+            }
+        return {
+          Target: {
+            Id: id,
+            Port: port,
+            ...(registered
+              ? { AvailabilityZone: tg.targets.find((t) => t.id === id)?.availabilityZone }
+              : {})
+          },
+          HealthCheckPort: String(port),
+          TargetHealth: { State: s, ...detail }
+        }
+      }
+      const descriptions =
+        asked && asked.length > 0
+          ? asked.map((t) => {
+              const port = t.Port ?? tg.port
+              return describe(
+                t.Id ?? '',
+                port,
+                tg.targets.some((x) => x.id === t.Id && x.port === port)
+              )
+            })
+          : tg.targets.map((t) => describe(t.id, t.port, true))
+      return { TargetHealthDescriptions: descriptions }
+    }
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * The sandbox's in-memory AWS state ("world") and the default world.
+ *
+ * The world is plain JSON-compatible data on purpose: it can be written as a literal in a test,
+ * loaded from a JSON file, dumped by `GET /_sandbox/state`, and deep-copied with structuredClone
+ * to reset. ARNs are stored, not derived, so a test can look them up directly. Times are ms epoch
+ * numbers; each protocol converts them (JSON: epoch seconds, XML: ISO 8601).
+ *
+ * ELB actions and conditions use the SDK's own types so the stored shape is exactly the wire shape.
+ */
+import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { Output } from '@aws-sdk/client-cloudformation'
+
+/** What DescribeTargetHealth reports for every target of a target group. `flapping` alternates
+ * healthy, unhealthy, healthy, ... on successive DescribeTargetHealth calls for that group. */
+export type HealthScenario =
+  'healthy' | 'unhealthy' | 'initial' | 'draining' | 'unused' | 'flapping'
+
+export interface Tag {
+  key: string
+  value: string
+}
+
+export interface TaskSetState {
+  /** `ecs-svc/` followed by 19 digits, as ECS generates it. */
+  id: string
+  arn: string
+  externalId?: string
+  status: 'PRIMARY' | 'ACTIVE' | 'DRAINING'
+  /** Task definition ARN. */
+  taskDefinition: string
+  scale: { value: number; unit: 'PERCENT' }
+  computedDesiredCount: number
+  runningCount: number
+  pendingCount: number
+  stabilityStatus: 'STEADY_STATE' | 'STABILIZING'
+  stabilityStatusAt: number
+  /** Overrides the sandbox-wide steady delay for this task set (the "slow" variant). */
+  stabilizeDelayMs?: number
+  loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[]
+  createdAt: number
+  updatedAt: number
+}
+
+export interface ServiceState {
+  name: string
+  /** Long ARN form: arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE. */
+  arn: string
+  clusterName: string
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE'
+  desiredCount: number
+  deploymentController: 'EXTERNAL' | 'ECS' | 'CODE_DEPLOY'
+  /** Only services with the ECS (rolling update) controller have a service-level task definition. */
+  taskDefinition?: string
+  tags: Tag[]
+  taskSets: TaskSetState[]
+  createdAt: number
+}
+
+export interface ClusterState {
+  name: string
+  arn: string
+  status: 'ACTIVE' | 'INACTIVE'
+  tags: Tag[]
+}
+
+export interface TaskDefinitionState {
+  family: string
+  revision: number
+  arn: string
+  status: 'ACTIVE' | 'INACTIVE'
+  containers: { name: string; image: string; port: number }[]
+  tags: Tag[]
+  registeredAt: number
+}
+
+export interface LoadBalancerState {
+  name: string
+  arn: string
+  dnsName: string
+  vpcId: string
+}
+
+export interface ListenerState {
+  arn: string
+  loadBalancerArn: string
+  port: number
+  protocol: 'HTTP' | 'HTTPS'
+  defaultActions: Action[]
+  /** ELB exposes the default actions as a rule with IsDefault=true and Priority "default". */
+  defaultRuleArn: string
+}
+
+export interface RuleState {
+  arn: string
+  listenerArn: string
+  priority: number
+  conditions: RuleCondition[]
+  actions: Action[]
+}
+
+export interface TargetState {
+  id: string
+  port: number
+  availabilityZone: string
+}
+
+export interface TargetGroupState {
+  name: string
+  arn: string
+  port: number
+  protocol: 'HTTP' | 'HTTPS'
+  vpcId: string
+  health: HealthScenario
+  targets: TargetState[]
+  /** DescribeTargetHealth calls so far; drives the `flapping` scenario. */
+  healthChecks: number
+}
+
+export interface StackState {
+  name: string
+  id: string
+  status: string
+  description?: string
+  outputs: Output[]
+  createdAt: number
+}
+
+export interface World {
+  region: string
+  accountId: string
+  clusters: ClusterState[]
+  services: ServiceState[]
+  taskDefinitions: TaskDefinitionState[]
+  loadBalancers: LoadBalancerState[]
+  listeners: ListenerState[]
+  rules: RuleState[]
+  targetGroups: TargetGroupState[]
+  stacks: StackState[]
+}
+
+export const DEFAULT_REGION = 'us-east-1'
+export const DEFAULT_ACCOUNT = '123456789012'
+
+/** Fixed IDs keep the default world identical between runs, so tests and docs can quote ARNs. */
+const LB_ID = '50dc6c495c0c9188'
+const LISTENER_ID = 'f2f7dc8efc522ab2'
+export const BLUE_TASK_SET_ID = 'ecs-svc/4803195628157046012'
+export const GREEN_TASK_SET_ID = 'ecs-svc/1795617305829441305'
+
+export function ecsArn(region: string, account: string, resource: string): string {
+  return `arn:aws:ecs:${region}:${account}:${resource}`
+}
+
+export function elbArn(region: string, account: string, resource: string): string {
+  return `arn:aws:elasticloadbalancing:${region}:${account}:${resource}`
+}
+
+/** 16 hex digits, the shape of the IDs at the end of ELB ARNs. */
+export function hexId(): string {
+  return Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('')
+}
+
+/** A forward action with weights, in the ForwardConfig form the console and SDK users write. */
+export function weightedForward(
+  weights: { arn: string; weight: number }[],
+  order?: number
+): Action {
+  return {
+    Type: 'forward',
+    ...(order === undefined ? {} : { Order: order }),
+    ForwardConfig: {
+      TargetGroups: weights.map((w) => ({ TargetGroupArn: w.arn, Weight: w.weight })),
+      TargetGroupStickinessConfig: { Enabled: false }
+    }
+  }
+}
+
+/** The default world: one EXTERNAL service with Blue (stable) and Green task sets behind a weighted
+ * rule, and the CloudFormation stack that names them. Every call builds a fresh copy. */
+export function defaultWorld(region = DEFAULT_REGION, account = DEFAULT_ACCOUNT): World {
+  const created = Date.parse('2026-01-01T00:00:00Z')
+  const ecs = (resource: string) => ecsArn(region, account, resource)
+  const elb = (resource: string) => elbArn(region, account, resource)
+  const lbArn = elb(`loadbalancer/app/myalb/${LB_ID}`)
+  const listenerArn = elb(`listener/app/myalb/${LB_ID}/${LISTENER_ID}`)
+  const ruleArn = elb(`listener-rule/app/myalb/${LB_ID}/${LISTENER_ID}/9683b2d02a6cabee`)
+  const blueTg = elb('targetgroup/blue-tg/73e2d6bc24d8a067')
+  const greenTg = elb('targetgroup/green-tg/2453ed029918f21f')
+  const serviceArn = ecs('service/mycluster/myservice')
+
+  const taskSet = (
+    id: string,
+    colour: 'blue' | 'green',
+    revision: number,
+    targetGroupArn: string
+  ): TaskSetState => ({
+    id,
+    arn: ecs(`task-set/mycluster/myservice/${id}`),
+    externalId: `myservice-${colour}`,
+    status: colour === 'blue' ? 'PRIMARY' : 'ACTIVE',
+    taskDefinition: ecs(`task-definition/myapp:${revision}`),
+    scale: { value: 100, unit: 'PERCENT' },
+    computedDesiredCount: 2,
+    runningCount: 2,
+    pendingCount: 0,
+    stabilityStatus: 'STEADY_STATE',
+    stabilityStatusAt: created,
+    loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: 80 }],
+    createdAt: created,
+    updatedAt: created
+  })
+
+  const targetGroup = (name: string, arn: string): TargetGroupState => ({
+    name,
+    arn,
+    port: 80,
+    protocol: 'HTTP',
+    vpcId: 'vpc-0a1b2c3d4e5f67890',
+    health: 'healthy',
+    targets: [],
+    healthChecks: 0
+  })
+
+  const taskDefinition = (revision: number, image: string): TaskDefinitionState => ({
+    family: 'myapp',
+    revision,
+    arn: ecs(`task-definition/myapp:${revision}`),
+    status: 'ACTIVE',
+    containers: [{ name: 'app', image, port: 80 }],
+    tags: [],
+    registeredAt: created
+  })
+
+  return {
+    region,
+    accountId: account,
+    clusters: [{ name: 'mycluster', arn: ecs('cluster/mycluster'), status: 'ACTIVE', tags: [] }],
+    services: [
+      {
+        name: 'myservice',
+        arn: serviceArn,
+        clusterName: 'mycluster',
+        status: 'ACTIVE',
+        desiredCount: 2,
+        deploymentController: 'EXTERNAL',
+        tags: [{ key: 'StableStack', value: 'Blue' }],
+        taskSets: [
+          taskSet(BLUE_TASK_SET_ID, 'blue', 1, blueTg),
+          taskSet(GREEN_TASK_SET_ID, 'green', 2, greenTg)
+        ],
+        createdAt: created
+      }
+    ],
+    taskDefinitions: [taskDefinition(1, 'myapp:1.0.0'), taskDefinition(2, 'myapp:1.0.1')],
+    loadBalancers: [
+      {
+        name: 'myalb',
+        arn: lbArn,
+        dnsName: `myalb-1234567890.${region}.elb.amazonaws.com`,
+        vpcId: 'vpc-0a1b2c3d4e5f67890'
+      }
+    ],
+    listeners: [
+      {
+        arn: listenerArn,
+        loadBalancerArn: lbArn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultActions: [
+          {
+            Type: 'fixed-response',
+            FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: '' }
+          }
+        ],
+        defaultRuleArn: elb(`listener-rule/app/myalb/${LB_ID}/${LISTENER_ID}/0a8c1b2d3e4f5a6b`)
+      }
+    ],
+    rules: [
+      {
+        arn: ruleArn,
+        listenerArn,
+        priority: 10,
+        // AWS echoes a path-pattern condition in both the legacy Values and the PathPatternConfig form.
+        conditions: [
+          { Field: 'path-pattern', Values: ['/*'], PathPatternConfig: { Values: ['/*'] } }
+        ],
+        actions: [
+          weightedForward([
+            { arn: blueTg, weight: 100 },
+            { arn: greenTg, weight: 0 }
+          ])
+        ]
+      }
+    ],
+    targetGroups: [targetGroup('blue-tg', blueTg), targetGroup('green-tg', greenTg)],
+    stacks: [
+      {
+        name: 'myservice-canary',
+        id: `arn:aws:cloudformation:${region}:${account}:stack/myservice-canary/6c3e4d10-e6b1-11f0-9a3b-0a1b2c3d4e5f`,
+        status: 'CREATE_COMPLETE',
+        description: 'Blue/green task sets and the weighted listener rule for myservice',
+        outputs: [
+          {
+            OutputKey: 'BlueTaskSet',
+            OutputValue: BLUE_TASK_SET_ID,
+            Description: 'Blue task set ID'
+          },
+          {
+            OutputKey: 'GreenTaskSet',
+            OutputValue: GREEN_TASK_SET_ID,
+            Description: 'Green task set ID'
+          },
+          {
+            OutputKey: 'BlueTargetGroup',
+            OutputValue: blueTg,
+            Description: 'Blue target group ARN'
+          },
+          {
+            OutputKey: 'GreenTargetGroup',
+            OutputValue: greenTg,
+            Description: 'Green target group ARN'
+          },
+          {
+            OutputKey: 'ListenerRule',
+            OutputValue: ruleArn,
+            Description: 'Weighted listener rule ARN'
+          }
+        ],
+        createdAt: created
+      }
+    ]
+  }
+}
+
+// Lookup helpers shared by services, variants and the control API.
+
+export function findTargetGroup(world: World, nameOrArn: string): TargetGroupState | undefined {
+  return world.targetGroups.find((tg) => tg.arn === nameOrArn || tg.name === nameOrArn)
+}
+
+export function findService(world: World, name = 'myservice'): ServiceState | undefined {
+  return world.services.find((s) => s.name === name || s.arn === name)
+}
+
+/** Every target group ARN an action list sends traffic to (ForwardConfig and the legacy form). */
+export function forwardedTargetGroups(actions: Action[]): string[] {
+  const arns = new Set<string>()
+  for (const action of actions) {
+    if (action.Type !== 'forward') continue
+    if (action.TargetGroupArn) arns.add(action.TargetGroupArn)
+    for (const tg of action.ForwardConfig?.TargetGroups ?? []) {
+      if (tg.TargetGroupArn) arns.add(tg.TargetGroupArn)
+    }
+  }
+  return [...arns]
+}
