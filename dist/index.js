@@ -72944,26 +72944,24 @@ class TaskSetWorkload {
     ids;
     targetGroups;
     health;
+    taskDefinitions;
     kind = 'ecs-task-sets';
-    detailsPromise;
-    constructor(clients, service, ids, targetGroups, health) {
+    constructor(clients, service, ids, targetGroups, health, taskDefinitions) {
         this.clients = clients;
         this.service = service;
         this.ids = ids;
         this.targetGroups = targetGroups;
         this.health = health;
+        this.taskDefinitions = taskDefinitions;
     }
-    /** Builds the workload from state discovery already read; starts the report-only reads. */
-    static fromState(clients, cluster, service, ids, targetGroups, targets) {
+    /** Builds the workload from state discovery already read. */
+    static fromState(clients, cluster, service, ids, targetGroups, targets, taskDefinitions) {
         const taskSets = matchTaskSets(service, ids, targetGroups);
         const health = {
             Blue: { unit: toUnit('Blue', taskSets.Blue), targets: targets.Blue },
             Green: { unit: toUnit('Green', taskSets.Green), targets: targets.Green }
         };
-        const workload = new TaskSetWorkload(clients, { cluster, name: service.arn }, ids, targetGroups, health);
-        // Task definitions only feed the summary: read them now, off the critical path.
-        void workload.details();
-        return workload;
+        return new TaskSetWorkload(clients, { cluster, name: service.arn }, ids, targetGroups, health, taskDefinitions);
     }
     async probe(color) {
         const [service, targets] = await Promise.all([
@@ -72973,25 +72971,41 @@ class TaskSetWorkload {
         const taskSets = matchTaskSets(service, this.ids, this.targetGroups);
         return { unit: toUnit(color, taskSets[color]), targets };
     }
-    /** Task definition images for the summary; a failure here never fails the step. */
-    details() {
-        this.detailsPromise ??= Promise.all(COLORS.map((color) => this.readTaskDefinition(this.health[color].unit.taskDefinitionArn))).then(([Blue, Green]) => ({ Blue, Green }));
-        return this.detailsPromise;
+    /** Task definition images for the summary, from the reads started when the service was read. */
+    async details() {
+        const read = (color) => {
+            const arn = this.health[color].unit.taskDefinitionArn;
+            return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined);
+        };
+        const [Blue, Green] = await Promise.all(COLORS.map(read));
+        return { Blue, Green };
     }
-    async readTaskDefinition(arn) {
-        if (!arn)
-            return undefined;
-        try {
-            const response = await awsCall('ecs:DescribeTaskDefinition', () => this.clients.ecs.send(new client_ecs_dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: arn })));
-            const images = (response.taskDefinition?.containerDefinitions ?? [])
-                .map((c) => c.image)
-                .filter((image) => Boolean(image));
-            return { arn, familyRevision: familyRevision(arn), images };
+}
+/**
+ * Starts DescribeTaskDefinition for every task set of the service at once and returns a lookup.
+ * The results only feed the summary, so they run beside the critical path and a failure (say, a
+ * policy without ecs:DescribeTaskDefinition) shows as missing images instead of failing the step.
+ */
+function prefetchTaskDefinitions(ecs, service) {
+    const reads = new Map();
+    const read = (arn) => {
+        let pending = reads.get(arn);
+        if (!pending) {
+            pending = awsCall('ecs:DescribeTaskDefinition', () => ecs.send(new client_ecs_dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: arn }))).then((response) => ({
+                arn,
+                familyRevision: familyRevision(arn),
+                images: (response.taskDefinition?.containerDefinitions ?? [])
+                    .map((c) => c.image)
+                    .filter((image) => Boolean(image))
+            }), () => ({ arn, familyRevision: familyRevision(arn), images: [] }));
+            reads.set(arn, pending);
         }
-        catch {
-            return { arn, familyRevision: familyRevision(arn), images: [] };
-        }
-    }
+        return pending;
+    };
+    for (const taskSet of service.taskSets)
+        if (taskSet.taskDefinition)
+            void read(taskSet.taskDefinition);
+    return read;
 }
 
 ;// CONCATENATED MODULE: ./src/discover/resources.ts
@@ -73083,6 +73097,9 @@ async function readStackOutputs(cfn, stackName) {
  */
 async function discover(inputs, clients) {
     const servicePromise = readService(clients.ecs, inputs.cluster, inputs.service);
+    const taskDefinitionsPromise = servicePromise.then((s) => prefetchTaskDefinitions(clients.ecs, s));
+    // A failed service read is reported below; this derived promise must not also go unhandled.
+    taskDefinitionsPromise.catch(() => undefined);
     const outputsPromise = needsStack(inputs)
         ? readStackOutputs(clients.cfn, inputs.stackName ?? '')
         : Promise.resolve(undefined);
@@ -73109,7 +73126,7 @@ async function discover(inputs, clients) {
     }
     const stable = stableColorOf(serviceState, inputs.tagKey);
     const resolved = fulfilled(resources);
-    const workload = TaskSetWorkload.fromState(clients, inputs.cluster, serviceState, resolved.taskSets, resolved.targetGroups, fulfilled(targets));
+    const workload = TaskSetWorkload.fromState(clients, inputs.cluster, serviceState, resolved.taskSets, resolved.targetGroups, fulfilled(targets), await taskDefinitionsPromise);
     const { router, weights } = fulfilled(route);
     return { service: serviceState, stable, resources: resolved, router, weights, workload };
 }

@@ -5,7 +5,7 @@ import type { ActionInputs } from '../inputs.js'
 import { createRouter, type TrafficRouter } from '../routers/index.js'
 import { stableColorOf } from '../stable-tag.js'
 import { readTargetHealth } from '../workloads/target-health.js'
-import { TaskSetWorkload } from '../workloads/task-sets.js'
+import { prefetchTaskDefinitions, TaskSetWorkload } from '../workloads/task-sets.js'
 import type { TargetHealthSummary, Workload } from '../workloads/workload.js'
 import { needsStack, resolveResources, type ColorResources } from './resources.js'
 import { readStackOutputs } from './stack.js'
@@ -29,6 +29,9 @@ export interface Discovery {
  */
 export async function discover(inputs: ActionInputs, clients: AwsClients): Promise<Discovery> {
   const servicePromise = readService(clients.ecs, inputs.cluster, inputs.service)
+  const taskDefinitionsPromise = servicePromise.then((s) => prefetchTaskDefinitions(clients.ecs, s))
+  // A failed service read is reported below; this derived promise must not also go unhandled.
+  taskDefinitionsPromise.catch(() => undefined)
   const outputsPromise = needsStack(inputs)
     ? readStackOutputs(clients.cfn, inputs.stackName ?? '')
     : Promise.resolve(undefined)
@@ -66,7 +69,8 @@ export async function discover(inputs: ActionInputs, clients: AwsClients): Promi
     serviceState,
     resolved.taskSets,
     resolved.targetGroups,
-    fulfilled(targets)
+    fulfilled(targets),
+    await taskDefinitionsPromise
   )
   const { router, weights } = fulfilled(route)
   return { service: serviceState, stable, resources: resolved, router, weights, workload }

@@ -62,40 +62,39 @@ export function familyRevision(taskDefinitionArn: string): string {
 /** Blue and Green as ECS task sets of one EXTERNAL service. */
 export class TaskSetWorkload implements Workload {
   readonly kind = 'ecs-task-sets'
-  private detailsPromise?: Promise<PerColor<TaskDefinitionInfo | undefined>>
 
   constructor(
     private readonly clients: { ecs: ECSClient; elb: ElasticLoadBalancingV2Client },
     private readonly service: { cluster: string; name: string },
     private readonly ids: PerColor<string>,
     private readonly targetGroups: PerColor<string>,
-    readonly health: PerColor<ColorHealth>
+    readonly health: PerColor<ColorHealth>,
+    private readonly taskDefinitions: (arn: string) => Promise<TaskDefinitionInfo>
   ) {}
 
-  /** Builds the workload from state discovery already read; starts the report-only reads. */
+  /** Builds the workload from state discovery already read. */
   static fromState(
     clients: { ecs: ECSClient; elb: ElasticLoadBalancingV2Client },
     cluster: string,
     service: ServiceState,
     ids: PerColor<string>,
     targetGroups: PerColor<string>,
-    targets: PerColor<TargetHealthSummary>
+    targets: PerColor<TargetHealthSummary>,
+    taskDefinitions: (arn: string) => Promise<TaskDefinitionInfo>
   ): TaskSetWorkload {
     const taskSets = matchTaskSets(service, ids, targetGroups)
     const health = {
       Blue: { unit: toUnit('Blue', taskSets.Blue), targets: targets.Blue },
       Green: { unit: toUnit('Green', taskSets.Green), targets: targets.Green }
     }
-    const workload = new TaskSetWorkload(
+    return new TaskSetWorkload(
       clients,
       { cluster, name: service.arn },
       ids,
       targetGroups,
-      health
+      health,
+      taskDefinitions
     )
-    // Task definitions only feed the summary: read them now, off the critical path.
-    void workload.details()
-    return workload
   }
 
   async probe(color: Color): Promise<ColorHealth> {
@@ -107,28 +106,47 @@ export class TaskSetWorkload implements Workload {
     return { unit: toUnit(color, taskSets[color]), targets }
   }
 
-  /** Task definition images for the summary; a failure here never fails the step. */
-  details(): Promise<PerColor<TaskDefinitionInfo | undefined>> {
-    this.detailsPromise ??= Promise.all(
-      COLORS.map((color) => this.readTaskDefinition(this.health[color].unit.taskDefinitionArn))
-    ).then(([Blue, Green]) => ({ Blue, Green }))
-    return this.detailsPromise
-  }
-
-  private async readTaskDefinition(
-    arn: string | undefined
-  ): Promise<TaskDefinitionInfo | undefined> {
-    if (!arn) return undefined
-    try {
-      const response = await awsCall('ecs:DescribeTaskDefinition', () =>
-        this.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))
-      )
-      const images = (response.taskDefinition?.containerDefinitions ?? [])
-        .map((c) => c.image)
-        .filter((image): image is string => Boolean(image))
-      return { arn, familyRevision: familyRevision(arn), images }
-    } catch {
-      return { arn, familyRevision: familyRevision(arn), images: [] }
+  /** Task definition images for the summary, from the reads started when the service was read. */
+  async details(): Promise<PerColor<TaskDefinitionInfo | undefined>> {
+    const read = (color: Color) => {
+      const arn = this.health[color].unit.taskDefinitionArn
+      return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined)
     }
+    const [Blue, Green] = await Promise.all(COLORS.map(read))
+    return { Blue, Green }
   }
+}
+
+/**
+ * Starts DescribeTaskDefinition for every task set of the service at once and returns a lookup.
+ * The results only feed the summary, so they run beside the critical path and a failure (say, a
+ * policy without ecs:DescribeTaskDefinition) shows as missing images instead of failing the step.
+ */
+export function prefetchTaskDefinitions(
+  ecs: ECSClient,
+  service: ServiceState
+): (arn: string) => Promise<TaskDefinitionInfo> {
+  const reads = new Map<string, Promise<TaskDefinitionInfo>>()
+  const read = (arn: string): Promise<TaskDefinitionInfo> => {
+    let pending = reads.get(arn)
+    if (!pending) {
+      pending = awsCall('ecs:DescribeTaskDefinition', () =>
+        ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))
+      ).then(
+        (response) => ({
+          arn,
+          familyRevision: familyRevision(arn),
+          images: (response.taskDefinition?.containerDefinitions ?? [])
+            .map((c) => c.image)
+            .filter((image): image is string => Boolean(image))
+        }),
+        () => ({ arn, familyRevision: familyRevision(arn), images: [] })
+      )
+      reads.set(arn, pending)
+    }
+    return pending
+  }
+  for (const taskSet of service.taskSets)
+    if (taskSet.taskDefinition) void read(taskSet.taskDefinition)
+  return read
 }
