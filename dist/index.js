@@ -73279,7 +73279,9 @@ function shiftTo(base, canary, share, reason) {
         return { ...base, reason: `${reason} The route already has the target weights.` };
     }
     const before = shareOf(canary, base.weightsBefore);
-    const raises = before === undefined || share > before;
+    // Only a positive share can raise the canary; rollback (share 0) therefore never waits,
+    // even from a rule whose weights are all zero.
+    const raises = share > 0 && (before === undefined || share > before);
     return {
         ...base,
         weightsAfter: albWeightsFor(canary, stable, share),
@@ -73359,6 +73361,7 @@ async function deploy(inputs, deps) {
         weightsAfter = await log.group('Apply', async () => {
             const { router } = discovery;
             await router.write(decided.weightsAfter);
+            log.info(`Wrote ${formatWeights(decided.weightsAfter)} to ${router.kind} ${router.arn}`);
             writes.push(`${router.kind} ${router.arn}: ${formatWeights(decided.weightsBefore)} → ${formatWeights(decided.weightsAfter)}`);
             const readBack = await router.readBack();
             if (readBack.Blue !== decided.weightsAfter.Blue ||
@@ -73579,12 +73582,16 @@ function code(value) {
         .replace(/[\r\n]+/g, ' ')
         .replace(/\|/g, '\\|')}\``;
 }
-/** A YAML scalar that is safe inside a fenced block and parses back to the same string. */
+/**
+ * A YAML scalar that is safe inside a fenced block and parses back to the same string: plain only
+ * when it starts with a letter, ends with neither ':' nor space, and is not a YAML 1.1 keyword;
+ * double-quoted (JSON is valid YAML) otherwise, so numbers, `-`, `a:` and `@x` stay strings.
+ */
 function yamlScalar(value) {
     const safe = value.replace(/`/g, "'").replace(/[\r\n]+/g, ' ');
-    return /^[\w./:@-]+$/.test(safe) && !/^(true|false|null|yes|no|on|off|~)$/i.test(safe)
-        ? safe
-        : JSON.stringify(safe);
+    const plain = /^[A-Za-z](?:[\w./:@-]*[\w./@-])?$/.test(safe) &&
+        !/^(true|false|null|yes|no|on|off|y|n)$/i.test(safe);
+    return plain ? safe : JSON.stringify(safe);
 }
 function table(rows) {
     return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');

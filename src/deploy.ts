@@ -83,6 +83,7 @@ export async function deploy(inputs: ActionInputs, deps: DeployDeps): Promise<De
     weightsAfter = await log.group('Apply', async () => {
       const { router } = discovery
       await router.write(decided.weightsAfter)
+      log.info(`Wrote ${formatWeights(decided.weightsAfter)} to ${router.kind} ${router.arn}`)
       writes.push(
         `${router.kind} ${router.arn}: ${formatWeights(decided.weightsBefore)} → ${formatWeights(decided.weightsAfter)}`
       )

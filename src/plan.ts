@@ -73,7 +73,9 @@ function shiftTo(base: Omit<Plan, 'reason'>, canary: Color, share: Permille, rea
     return { ...base, reason: `${reason} The route already has the target weights.` }
   }
   const before = shareOf(canary, base.weightsBefore)
-  const raises = before === undefined || share > before
+  // Only a positive share can raise the canary; rollback (share 0) therefore never waits,
+  // even from a rule whose weights are all zero.
+  const raises = share > 0 && (before === undefined || share > before)
   return {
     ...base,
     weightsAfter: albWeightsFor(canary, stable, share),

@@ -20,12 +20,17 @@ export function code(value: string): string {
     .replace(/\|/g, '\\|')}\``
 }
 
-/** A YAML scalar that is safe inside a fenced block and parses back to the same string. */
+/**
+ * A YAML scalar that is safe inside a fenced block and parses back to the same string: plain only
+ * when it starts with a letter, ends with neither ':' nor space, and is not a YAML 1.1 keyword;
+ * double-quoted (JSON is valid YAML) otherwise, so numbers, `-`, `a:` and `@x` stay strings.
+ */
 export function yamlScalar(value: string): string {
   const safe = value.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')
-  return /^[\w./:@-]+$/.test(safe) && !/^(true|false|null|yes|no|on|off|~)$/i.test(safe)
-    ? safe
-    : JSON.stringify(safe)
+  const plain =
+    /^[A-Za-z](?:[\w./:@-]*[\w./@-])?$/.test(safe) &&
+    !/^(true|false|null|yes|no|on|off|y|n)$/i.test(safe)
+  return plain ? safe : JSON.stringify(safe)
 }
 
 export function table(rows: [string, string][]): string {
