@@ -8,6 +8,7 @@ import fc from 'fast-check'
 import { COLORS, type Color, type PerColor } from '../src/color.js'
 import { StateError } from '../src/errors.js'
 import { readForwardWeights, rewriteForwardWeights } from '../src/routers/forward.js'
+import { thrown } from '../__fixtures__/thrown.js'
 
 const ACCOUNT = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
 const TG: PerColor<string> = {
@@ -37,15 +38,7 @@ function weighted(entries: TargetGroupTuple[], extra: Partial<Action> = {}): Act
   return { Type: 'forward', ForwardConfig: { TargetGroups: entries }, ...extra }
 }
 
-function failure(run: () => unknown): StateError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(StateError)
-    return error as StateError
-  }
-  throw new Error('expected a StateError')
-}
+const failure = (run: () => unknown) => thrown(StateError, run)
 
 function deepCopy<T>(value: T): T {
   return structuredClone(value)

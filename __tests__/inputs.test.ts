@@ -6,6 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import { BASE, inputs, inputsFrom } from '../__fixtures__/inputs.js'
 import { InputError } from '../src/errors.js'
 import { parseInputs } from '../src/inputs.js'
+import { thrown } from '../__fixtures__/thrown.js'
 
 const ACCOUNT = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
 const TG = {
@@ -21,15 +22,7 @@ const EXPLICIT = {
   'green-target-group': TG.green
 }
 
-function failure(run: () => unknown): InputError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return error as InputError
-  }
-  throw new Error('expected an InputError, but the inputs were accepted')
-}
+const failure = (run: () => unknown) => thrown(InputError, run)
 
 describe('bad inputs', () => {
   // [case, inputs given (over BASE unless `replace`), fragments the message must contain]

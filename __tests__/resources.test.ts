@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import { inputs, inputsFrom } from '../__fixtures__/inputs.js'
 import { needsStack, resolveResources } from '../src/discover/resources.js'
 import { StateError } from '../src/errors.js'
+import { thrown } from '../__fixtures__/thrown.js'
 
 const ACCOUNT = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
 const TG = {
@@ -30,15 +31,7 @@ const EXPLICIT = {
   'green-target-group': TG.green
 }
 
-function failure(run: () => unknown): StateError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(StateError)
-    return error as StateError
-  }
-  throw new Error('expected a StateError')
-}
+const failure = (run: () => unknown) => thrown(StateError, run)
 
 describe('resolveResources', () => {
   it('takes everything from the stack outputs', () => {

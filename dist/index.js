@@ -72571,25 +72571,28 @@ function forwardsToBoth(rule, targetGroups) {
 function listenerPrefix(listener) {
     return `${(listener.ListenerArn ?? '').replace(':listener/', ':listener-rule/')}/`;
 }
-async function listListeners(elb, loadBalancerArn) {
-    const listeners = [];
+/** Follows ELB's Marker pagination to the end. */
+async function allPages(fetch) {
+    const items = [];
     let marker;
     do {
-        const page = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ LoadBalancerArn: loadBalancerArn, Marker: marker })));
-        listeners.push(...(page.Listeners ?? []));
-        marker = page.NextMarker;
+        const page = await fetch(marker);
+        items.push(...(page.items ?? []));
+        marker = page.next;
     } while (marker);
-    return listeners;
+    return items;
 }
-async function listRules(elb, listenerArn) {
-    const rules = [];
-    let marker;
-    do {
-        const page = await awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ ListenerArn: listenerArn, Marker: marker })));
-        rules.push(...(page.Rules ?? []));
-        marker = page.NextMarker;
-    } while (marker);
-    return rules;
+function listListeners(elb, loadBalancerArn) {
+    return allPages(async (Marker) => {
+        const page = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ LoadBalancerArn: loadBalancerArn, Marker })));
+        return { items: page.Listeners, next: page.NextMarker };
+    });
+}
+function listRules(elb, listenerArn) {
+    return allPages(async (Marker) => {
+        const page = await awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ ListenerArn: listenerArn, Marker })));
+        return { items: page.Rules, next: page.NextMarker };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/routers/forward.ts

@@ -88,31 +88,37 @@ function listenerPrefix(listener: Listener): string {
   return `${(listener.ListenerArn ?? '').replace(':listener/', ':listener-rule/')}/`
 }
 
-async function listListeners(
+/** Follows ELB's Marker pagination to the end. */
+async function allPages<T>(
+  fetch: (marker: string | undefined) => Promise<{ items?: T[]; next?: string }>
+): Promise<T[]> {
+  const items: T[] = []
+  let marker: string | undefined
+  do {
+    const page = await fetch(marker)
+    items.push(...(page.items ?? []))
+    marker = page.next
+  } while (marker)
+  return items
+}
+
+function listListeners(
   elb: ElasticLoadBalancingV2Client,
   loadBalancerArn: string
 ): Promise<Listener[]> {
-  const listeners: Listener[] = []
-  let marker: string | undefined
-  do {
+  return allPages(async (Marker) => {
     const page = await awsCall('elasticloadbalancing:DescribeListeners', () =>
-      elb.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn, Marker: marker }))
+      elb.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn, Marker }))
     )
-    listeners.push(...(page.Listeners ?? []))
-    marker = page.NextMarker
-  } while (marker)
-  return listeners
+    return { items: page.Listeners, next: page.NextMarker }
+  })
 }
 
-async function listRules(elb: ElasticLoadBalancingV2Client, listenerArn: string): Promise<Rule[]> {
-  const rules: Rule[] = []
-  let marker: string | undefined
-  do {
+function listRules(elb: ElasticLoadBalancingV2Client, listenerArn: string): Promise<Rule[]> {
+  return allPages(async (Marker) => {
     const page = await awsCall('elasticloadbalancing:DescribeRules', () =>
-      elb.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker }))
+      elb.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker }))
     )
-    rules.push(...(page.Rules ?? []))
-    marker = page.NextMarker
-  } while (marker)
-  return rules
+    return { items: page.Rules, next: page.NextMarker }
+  })
 }
