@@ -1,0 +1,116 @@
+/**
+ * Shared helpers for the end-to-end tests: each test file starts one sandbox, resets it between
+ * tests, and runs the bundled action (`node dist/index.js`) against it through runAction, exactly
+ * as a GitHub runner would.
+ */
+import { expect } from '@jest/globals'
+import type { ChildProcess } from 'node:child_process'
+import { isWrite } from '../../sandbox/faults.js'
+import { applyMutation } from '../../sandbox/mutations.js'
+import { errorLines, runAction, type ActionRun } from '../../sandbox/run-action.js'
+import { startSandbox, type RequestLogEntry, type Sandbox } from '../../sandbox/server.js'
+import { findService, findTargetGroup, type World } from '../../sandbox/world.js'
+
+/** Task sets settle quickly; the default world needs no settling at all. */
+export const STEADY_DELAY_MS = 20
+
+export function startE2eSandbox(): Promise<Sandbox> {
+  return startSandbox({ steadyDelayMs: STEADY_DELAY_MS })
+}
+
+/** The inputs every step of the default world shares. */
+export const SERVICE_INPUTS: Readonly<Record<string, string>> = {
+  cluster: 'mycluster',
+  service: 'myservice',
+  'stack-name': 'myservice-canary'
+}
+
+export interface Step extends ActionRun {
+  /** The sandbox requests made during this run, in arrival order. */
+  requests: RequestLogEntry[]
+  /** The write requests among them (including failed attempts). */
+  writes: RequestLogEntry[]
+  /** The `::error::` messages, unescaped. */
+  errors: string[]
+}
+
+export interface StepOptions {
+  /** Replaces SERVICE_INPUTS instead of extending it. */
+  bare?: boolean
+  env?: Record<string, string>
+  onSpawn?: (child: ChildProcess) => void
+}
+
+/** Runs the bundled action once with SERVICE_INPUTS plus `inputs`; collects its requests. */
+export async function step(
+  sandbox: Sandbox,
+  inputs: Record<string, string>,
+  options: StepOptions = {}
+): Promise<Step> {
+  const from = sandbox.log.length
+  const run = await runAction({
+    endpoint: sandbox.url,
+    inputs: options.bare ? inputs : { ...SERVICE_INPUTS, ...inputs },
+    env: options.env,
+    onSpawn: options.onSpawn
+  })
+  const requests = sandbox.log.slice(from)
+  return {
+    ...run,
+    requests,
+    writes: requests.filter((entry) => isWrite(entry.operation)),
+    errors: errorLines(run).map((line) => unescapeCommand(line.slice('::error::'.length)))
+  }
+}
+
+/** Undoes the escaping of workflow command data (`%`, CR, LF). */
+export function unescapeCommand(data: string): string {
+  return data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+
+export const operations = (entries: RequestLogEntry[]): string[] =>
+  entries.map((entry) => entry.operation)
+
+/** Raw ALB weights of the two colours in a rule's forward action (undefined when not named). */
+export function ruleWeights(
+  world: World,
+  rule = 0
+): { Blue: number | undefined; Green: number | undefined } {
+  const forward = world.rules[rule].actions.find((action) => action.Type === 'forward')
+  const groups = forward?.ForwardConfig?.TargetGroups ?? []
+  const weightOf = (name: string) =>
+    groups.find((g) => g.TargetGroupArn === findTargetGroup(world, name)?.arn)?.Weight
+  return { Blue: weightOf('blue-tg'), Green: weightOf('green-tg') }
+}
+
+/** Sets the weighted rule's weights behind the action's back, as the control API does. */
+export function setRuleWeights(sandbox: Sandbox, blue: number, green: number): void {
+  applyMutation(sandbox.world, {
+    type: 'set-rule-weights',
+    weights: { 'blue-tg': blue, 'green-tg': green }
+  })
+}
+
+/** The service's StableStack tag value. */
+export function stableTag(world: World, key = 'StableStack'): string | undefined {
+  return findService(world)?.tags.find((tag) => tag.key === key)?.value
+}
+
+export const targetGroupArn = (world: World, name: string): string =>
+  findTargetGroup(world, name)!.arn
+
+/** The mermaid pie the summary shows for a split; colours with 0 % are left out. */
+export function pieChart(shares: { Blue: number; Green: number }): string {
+  const slices = (['Blue', 'Green'] as const)
+    .filter((color) => shares[color] > 0)
+    .map((color) => `    "${color}" : ${shares[color]}`)
+  return ['```mermaid', 'pie showData title Traffic after this step', ...slices, '```'].join('\n')
+}
+
+/** A step that failed cleanly: exit 1, one error annotation, nothing written. Returns the message. */
+export function expectCleanFailure(run: Step): string {
+  expect(run.code).toBe(1)
+  expect(run.errors).toHaveLength(1)
+  expect(operations(run.writes)).toEqual([])
+  return run.errors[0]
+}

@@ -1,0 +1,109 @@
+/**
+ * The action refuses to guess: a world it does not understand, or inputs it cannot use, fail the
+ * step with exactly one error annotation and nothing written (bad inputs: no AWS request at all).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { Sandbox } from '../../sandbox/server.js'
+import { expectCleanFailure, ruleWeights, stableTag, startE2eSandbox, step } from './harness.js'
+
+let sandbox: Sandbox
+beforeAll(async () => {
+  sandbox = await startE2eSandbox()
+})
+afterAll(() => sandbox.stop())
+
+const SERVICE_ARN = 'arn:aws:ecs:us-east-1:123456789012:service/mycluster/myservice'
+const RULE_ARN =
+  'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/myalb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee'
+
+describe('bad states (sandbox variants)', () => {
+  const CASES: [string, string, (string | RegExp)[]][] = [
+    [
+      'missing tag',
+      'missing-tag',
+      [
+        'has no "StableStack" tag',
+        `aws ecs tag-resource --resource-arn ${SERVICE_ARN} --tags key=StableStack,value=Blue`
+      ]
+    ],
+    [
+      'wrong tag value',
+      'wrong-tag-value',
+      ['StableStack="blue"', 'must be exactly Blue or Green', 'aws ecs tag-resource']
+    ],
+    [
+      'missing GreenTargetGroup output',
+      'missing-green-tg-output',
+      ['no output GreenTargetGroup', '"green-target-group"']
+    ],
+    [
+      'foreign (third) target group in the forward',
+      'third-target-group',
+      [/also forwards to arn:aws:elasticloadbalancing:[^ ]*targetgroup\/extra-tg\//, 'neither']
+    ],
+    [
+      'rule discovery finds no candidate',
+      'no-shared-rule+no-listener-rule-output',
+      ['No rule forwards to both', 'listener-rule-arn']
+    ],
+    [
+      'rule discovery finds two candidates',
+      'two-rules+no-listener-rule-output',
+      [
+        '2 rules forward to both target groups',
+        RULE_ARN,
+        RULE_ARN.replace(/[0-9a-f]{16}$/, '4b6d0f1e2a3c5d7e'),
+        'Set "listener-rule-arn"'
+      ]
+    ],
+    [
+      'rolling-update (ECS) deployment controller',
+      'rolling-update',
+      ['uses the ECS deployment controller', 'EXTERNAL']
+    ]
+  ]
+
+  it.each(CASES)('%s: exit 1, one error, no write', async (_name, variant, fragments) => {
+    sandbox.reset(variant)
+    const rule = structuredClone(sandbox.world.rules)
+    const run = await step(sandbox, { mode: 'canary', 'canary-weight': '10' })
+
+    const message = expectCleanFailure(run)
+    for (const fragment of fragments) {
+      if (typeof fragment === 'string') expect(message).toContain(fragment)
+      else expect(message).toMatch(fragment)
+    }
+    expect(run.requests.length).toBeGreaterThan(0)
+    expect(sandbox.world.rules).toEqual(rule)
+    expect(run.outputs).toEqual({})
+    expect(run.summary).toContain('## ❌ myservice: canary failed')
+  })
+})
+
+describe('bad inputs: no AWS request at all', () => {
+  const CASES: [string, Record<string, string>, Record<string, string>, string][] = [
+    ['unknown mode', { mode: 'deploy' }, {}, 'Unknown mode "deploy"'],
+    [
+      'canary-weight with two decimals',
+      { mode: 'canary', 'canary-weight': '12.25' },
+      {},
+      '"canary-weight" is "12.25"'
+    ],
+    [
+      'no region (AWS_REGION empty, no aws-region input)',
+      { mode: 'canary', 'canary-weight': '10' },
+      { AWS_REGION: '' },
+      'No AWS region'
+    ]
+  ]
+
+  it.each(CASES)('%s: exit 1, one error, no request', async (_name, inputs, env, fragment) => {
+    sandbox.reset()
+    const run = await step(sandbox, inputs, { env })
+    expect(expectCleanFailure(run)).toContain(fragment)
+    expect(run.requests).toEqual([])
+    expect(sandbox.log).toEqual([])
+    expect(ruleWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
+    expect(stableTag(sandbox.world)).toBe('Blue')
+  })
+})
