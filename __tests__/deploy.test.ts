@@ -246,11 +246,31 @@ describe('the rule rewrite keeps everything but the weights', () => {
   it('rewrites the legacy single target group form as a ForwardConfig', async () => {
     aws = mockAws()
     rule().Actions = [{ Type: 'forward', TargetGroupArn: ARN.blueTg }]
-    await deploy(inputs({ mode: 'canary', 'canary-weight': '10' }), deps())
+    const result = await deploy(inputs({ mode: 'canary', 'canary-weight': '10' }), deps())
+    // First Green joins at weight 0 so the load balancer health-checks it, then it gets 10 %.
+    expect(aws.writes()).toEqual(['ModifyRule', 'ModifyRule'])
+    expect(result.writes[0]).toMatch(/added Green at weight 0 .*traffic unchanged/)
     expect(rule().Actions![0].TargetGroupArn).toBeUndefined()
     expect(weightsOf()).toEqual([
       [ARN.blueTg, 90],
       [ARN.greenTg, 10]
+    ])
+  })
+
+  it('a legacy forward whose canary never gets healthy keeps all traffic on the stable colour', async () => {
+    aws = mockAws()
+    rule().Actions = [{ Type: 'forward', TargetGroupArn: ARN.blueTg }]
+    aws.world.health[ARN.greenTg] = []
+    const error = await deploy(
+      inputs({ mode: 'canary', 'health-timeout-seconds': '10' }),
+      deps()
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(HealthTimeoutError)
+    expect((error as Error).message).toMatch(/No traffic was moved/)
+    expect(aws.writes()).toEqual(['ModifyRule'])
+    expect(weightsOf()).toEqual([
+      [ARN.blueTg, 1],
+      [ARN.greenTg, 0]
     ])
   })
 

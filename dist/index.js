@@ -72646,6 +72646,11 @@ function readForwardWeights(actions, targetGroups, where) {
     }
     return weights;
 }
+/** Colours the forward does not name (only the legacy single form can lack one). */
+function missingColors(actions, targetGroups) {
+    const named = findForward(actions, 'The rule').entries.map((e) => e.TargetGroupArn);
+    return COLORS.filter((color) => !named.includes(targetGroups[color]));
+}
 /**
  * The same action list with only the two colours' weights replaced. The forward keeps its order,
  * stickiness and every other field; the legacy form becomes a ForwardConfig naming both colours
@@ -72711,6 +72716,18 @@ class AlbForwardRouter {
             throw new StateError(`${this.label} was written before it was read.`);
         const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights);
         await this.putActions(keepExistingSecrets(rewritten));
+    }
+    async attach() {
+        if (!this.snapshot)
+            throw new StateError(`${this.label} was attached before it was read.`);
+        const missing = missingColors(this.snapshot, this.targetGroups);
+        if (missing.length === 0)
+            return [];
+        const weights = readForwardWeights(this.snapshot, this.targetGroups, this.label);
+        const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights);
+        await this.putActions(keepExistingSecrets(rewritten));
+        this.snapshot = rewritten;
+        return missing;
     }
     async readBack() {
         return readForwardWeights(await this.fetchActions(), this.targetGroups, this.label);
@@ -73181,7 +73198,7 @@ async function waitUntilReady(color, initial, probe, timeoutMs, clock = realCloc
         const left = start + timeoutMs - clock.now();
         if (left <= 0) {
             throw new HealthTimeoutError(`The canary colour ${color} was not healthy after ${Math.round(timeoutMs / 1000)} s: ` +
-                `${reasons.join('; ')}. Nothing was written. Fix the canary (or raise ` +
+                `${reasons.join('; ')}. No traffic was moved. Fix the canary (or raise ` +
                 '"health-timeout-seconds") and run again; "mode: rollback" never waits.');
         }
         onWait(reasons);
@@ -73344,21 +73361,21 @@ async function deploy(inputs, deps) {
         if (!decided.writeWeights && !decided.tagAfter)
             log.info('No change needed.');
     });
-    const gate = await runGate(inputs, discovery, decided.gate, deps);
+    const writes = [];
+    const gate = await runGate(inputs, discovery, decided.gate, deps, writes);
     const base = { inputs, discovery, plan: decided, gate };
     if (inputs.dryRun || inputs.mode === 'status') {
         if (inputs.dryRun)
             log.info('Dry run: nothing was written.');
         return {
             ...base,
-            writes: [],
+            writes,
             changed: false,
             stableAfter: discovery.stable,
             weightsAfter: discovery.weights,
             details: await discovery.workload.details()
         };
     }
-    const writes = [];
     let weightsAfter = discovery.weights;
     if (decided.writeWeights) {
         weightsAfter = await log.group('Apply', async () => {
@@ -73401,18 +73418,26 @@ async function deploy(inputs, deps) {
         details: await discovery.workload.details()
     };
 }
-async function runGate(inputs, discovery, color, deps) {
+async function runGate(inputs, discovery, color, deps, writes) {
     if (!color)
         return { kind: 'not-needed' };
     if (!inputs.waitForHealthy) {
         deps.log.warning(`wait-for-healthy is false: ${color} gets more traffic without a health check.`);
         return { kind: 'skipped', why: 'wait-for-healthy is false' };
     }
-    const { workload } = discovery;
+    const { workload, router } = discovery;
     if (inputs.dryRun)
         return { kind: 'skipped', why: 'dry run' };
     return deps.log.group(`Wait for ${color} to be healthy`, async () => {
-        const result = await waitUntilReady(color, workload.health[color], () => workload.probe(color), inputs.healthTimeoutSeconds * 1000, deps.clock ?? realClock, (reasons) => deps.log.info(`Waiting: ${reasons.join('; ')}`), deps.pollMs);
+        // A load balancer health-checks only target groups a route names: a route that lacks the
+        // canary (the legacy single-group forward) first gets it at weight 0, at the same split.
+        const attached = await router.attach();
+        if (attached.length > 0) {
+            const line = `${router.kind} ${router.arn}: added ${attached.join(', ')} at weight 0 so its targets are health-checked (traffic unchanged)`;
+            writes.push(line);
+            deps.log.info(line);
+        }
+        const result = await waitUntilReady(color, attached.length > 0 ? await workload.probe(color) : workload.health[color], () => workload.probe(color), inputs.healthTimeoutSeconds * 1000, deps.clock ?? realClock, (reasons) => deps.log.info(`Waiting: ${reasons.join('; ')}`), deps.pollMs);
         deps.log.info(`${color} is healthy (${result.checks} check(s), ${Math.round(result.waitedMs / 1000)} s).`);
         return { kind: 'passed', result };
     });

@@ -63,13 +63,14 @@ export async function deploy(inputs: ActionInputs, deps: DeployDeps): Promise<De
     if (!decided.writeWeights && !decided.tagAfter) log.info('No change needed.')
   })
 
-  const gate = await runGate(inputs, discovery, decided.gate, deps)
+  const writes: string[] = []
+  const gate = await runGate(inputs, discovery, decided.gate, deps, writes)
   const base = { inputs, discovery, plan: decided, gate }
   if (inputs.dryRun || inputs.mode === 'status') {
     if (inputs.dryRun) log.info('Dry run: nothing was written.')
     return {
       ...base,
-      writes: [],
+      writes,
       changed: false,
       stableAfter: discovery.stable,
       weightsAfter: discovery.weights,
@@ -77,7 +78,6 @@ export async function deploy(inputs: ActionInputs, deps: DeployDeps): Promise<De
     }
   }
 
-  const writes: string[] = []
   let weightsAfter = discovery.weights
   if (decided.writeWeights) {
     weightsAfter = await log.group('Apply', async () => {
@@ -132,7 +132,8 @@ async function runGate(
   inputs: ActionInputs,
   discovery: Discovery,
   color: Color | undefined,
-  deps: DeployDeps
+  deps: DeployDeps,
+  writes: string[]
 ): Promise<GateOutcome> {
   if (!color) return { kind: 'not-needed' }
   if (!inputs.waitForHealthy) {
@@ -141,12 +142,20 @@ async function runGate(
     )
     return { kind: 'skipped', why: 'wait-for-healthy is false' }
   }
-  const { workload } = discovery
+  const { workload, router } = discovery
   if (inputs.dryRun) return { kind: 'skipped', why: 'dry run' }
   return deps.log.group(`Wait for ${color} to be healthy`, async () => {
+    // A load balancer health-checks only target groups a route names: a route that lacks the
+    // canary (the legacy single-group forward) first gets it at weight 0, at the same split.
+    const attached = await router.attach()
+    if (attached.length > 0) {
+      const line = `${router.kind} ${router.arn}: added ${attached.join(', ')} at weight 0 so its targets are health-checked (traffic unchanged)`
+      writes.push(line)
+      deps.log.info(line)
+    }
     const result = await waitUntilReady(
       color,
-      workload.health[color],
+      attached.length > 0 ? await workload.probe(color) : workload.health[color],
       () => workload.probe(color),
       inputs.healthTimeoutSeconds * 1000,
       deps.clock ?? realClock,

@@ -64,7 +64,7 @@ export async function waitUntilReady(
     if (left <= 0) {
       throw new HealthTimeoutError(
         `The canary colour ${color} was not healthy after ${Math.round(timeoutMs / 1000)} s: ` +
-          `${reasons.join('; ')}. Nothing was written. Fix the canary (or raise ` +
+          `${reasons.join('; ')}. No traffic was moved. Fix the canary (or raise ` +
           '"health-timeout-seconds") and run again; "mode: rollback" never waits.'
       )
     }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Sandbox } from '../../sandbox/server.js'
 import type { RuleState } from '../../sandbox/world.js'
-import { expectCleanFailure, operations, startE2eSandbox, step, targetGroupArn } from './harness.js'
+import { operations, ruleWeights, startE2eSandbox, step, targetGroupArn } from './harness.js'
 
 let sandbox: Sandbox
 beforeAll(async () => {
@@ -99,8 +99,7 @@ describe('rule shapes the action must keep', () => {
 
   it('legacy-forward: becomes a ForwardConfig naming both colours', async () => {
     sandbox.reset('legacy-forward')
-    // Green's target group is in no forward yet, so ELB reports its targets `unused` and the
-    // health gate could never pass before this very write (see the next test): skip the gate.
+    // Without the gate the conversion is a single write (the next test covers the gate).
     const { before, after } = await canary10({ 'wait-for-healthy': 'false' })
 
     expect(before.actions).toEqual([
@@ -122,15 +121,29 @@ describe('rule shapes the action must keep', () => {
     expect(JSON.parse(status.outputs.weights)).toEqual({ Blue: 90, Green: 10 })
   })
 
-  it('legacy-forward with the health gate on: Green is not in use yet, so the gate refuses', async () => {
+  it('legacy-forward with the health gate on: Green joins at weight 0, passes the gate, then gets 10 %', async () => {
     sandbox.reset('legacy-forward')
-    const before = structuredClone(sandbox.world.rules)
+    // ELB health-checks only target groups a route names, so Green's targets start `unused`.
+    const sent: Action[][] = []
+    sandbox.faults.afterWrite('ModifyRule', ({ input }) => {
+      sent.push(structuredClone(input.Actions as Action[]))
+    })
     const run = await step(sandbox, {
       mode: 'canary',
       'canary-weight': '10',
-      'health-timeout-seconds': '1'
+      'health-timeout-seconds': '30'
     })
-    expect(expectCleanFailure(run)).toMatch(/Green was not healthy after 1 s: .*Target\.NotInUse/)
-    expect(sandbox.world.rules).toEqual(before)
+    expect(run.errors).toEqual([])
+    expect(run.code).toBe(0)
+    expect(operations(run.writes)).toEqual(['ModifyRule', 'ModifyRule'])
+    const blue = targetGroupArn(sandbox.world, 'blue-tg')
+    const green = targetGroupArn(sandbox.world, 'green-tg')
+    // First write: both colours named, all traffic still on Blue.
+    expect(sent[0][0].ForwardConfig?.TargetGroups).toEqual([
+      { TargetGroupArn: blue, Weight: 1 },
+      { TargetGroupArn: green, Weight: 0 }
+    ])
+    expect(ruleWeights(sandbox.world)).toEqual({ Blue: 90, Green: 10 })
+    expect(run.summary).toContain('added Green at weight 0 so its targets are health-checked')
   })
 })

@@ -2,9 +2,14 @@ import type {
   Action,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { PerColor } from '../color.js'
+import type { Color, PerColor } from '../color.js'
 import { StateError } from '../errors.js'
-import { keepExistingSecrets, readForwardWeights, rewriteForwardWeights } from './forward.js'
+import {
+  keepExistingSecrets,
+  missingColors,
+  readForwardWeights,
+  rewriteForwardWeights
+} from './forward.js'
 import type { TrafficRouter } from './router.js'
 
 /**
@@ -34,6 +39,17 @@ export abstract class AlbForwardRouter implements TrafficRouter {
     if (!this.snapshot) throw new StateError(`${this.label} was written before it was read.`)
     const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights)
     await this.putActions(keepExistingSecrets(rewritten))
+  }
+
+  async attach(): Promise<Color[]> {
+    if (!this.snapshot) throw new StateError(`${this.label} was attached before it was read.`)
+    const missing = missingColors(this.snapshot, this.targetGroups)
+    if (missing.length === 0) return []
+    const weights = readForwardWeights(this.snapshot, this.targetGroups, this.label)
+    const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights)
+    await this.putActions(keepExistingSecrets(rewritten))
+    this.snapshot = rewritten
+    return missing
   }
 
   async readBack(): Promise<PerColor<number>> {

@@ -1,5 +1,5 @@
 import type { Action, TargetGroupTuple } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { COLORS, type PerColor } from '../color.js'
+import { COLORS, type Color, type PerColor } from '../color.js'
 import { StateError } from '../errors.js'
 
 /**
@@ -71,6 +71,12 @@ export function readForwardWeights(
     weights[color] = entry ? (entry.Weight ?? 1) : 0
   }
   return weights
+}
+
+/** Colours the forward does not name (only the legacy single form can lack one). */
+export function missingColors(actions: Action[], targetGroups: PerColor<string>): Color[] {
+  const named = findForward(actions, 'The rule').entries.map((e) => e.TargetGroupArn)
+  return COLORS.filter((color) => !named.includes(targetGroups[color]))
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PerColor } from '../color.js'
+import type { Color, PerColor } from '../color.js'
 
 /**
  * Moves traffic between the two colours. The pipeline computes weights and never asks which
@@ -14,6 +14,12 @@ export interface TrafficRouter {
   read(): Promise<PerColor<number>>
   /** Writes the weights, changing nothing else of what `read` saw. Call `read` first. */
   write(weights: PerColor<number>): Promise<void>
+  /**
+   * Makes the route name both colours without moving traffic (a colour it lacks joins at weight
+   * 0), so the load balancer starts health-checking that colour's targets. Returns the colours it
+   * added; writes nothing when the route already names both. Call `read` first.
+   */
+  attach(): Promise<Color[]>
   /** Reads the weights again after a write, to catch another writer. */
   readBack(): Promise<PerColor<number>>
 }
