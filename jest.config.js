@@ -9,7 +9,7 @@ export default {
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   collectCoverageFrom: ['src/**/*.ts', '!src/index.ts'],
   coverageThreshold: {
-    global: { statements: 85, branches: 75, functions: 85, lines: 85 }
+    global: { statements: 95, branches: 75, functions: 90, lines: 95 }
   },
   testTimeout: 30000
 }

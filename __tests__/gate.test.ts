@@ -169,7 +169,7 @@ describe('waitUntilReady', () => {
     expect(message).toContain(
       'task set is STABILIZING; 0/2 tasks running; target i-9 is unhealthy (Target.Timeout)'
     )
-    expect(message).toContain('Nothing was written')
+    expect(message).toContain('No traffic was moved')
     expect(message).toContain('"health-timeout-seconds"')
     expect(elapsed()).toBe(12_000)
   })

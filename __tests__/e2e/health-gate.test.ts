@@ -38,7 +38,7 @@ describe('unhealthy-canary', () => {
     const message = expectCleanFailure(run)
     expect(message).toContain('The canary colour Green was not healthy after 1 s')
     expect(message).toContain('Target.ResponseCodeMismatch')
-    expect(message).toContain('Nothing was written')
+    expect(message).toContain('No traffic was moved')
     // It did wait and look again before giving up, but not a whole poll interval.
     expect(run.stdout).toContain('Waiting: ')
     expect(count(run, 'DescribeServices')).toBe(2)
