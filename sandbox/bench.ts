@@ -131,6 +131,13 @@ async function main(): Promise<void> {
       `added to every request: (wall − start-up) / ${LATENCY_MS} ms. The remainder above a whole number ` +
       'is local work and process exit.',
     '',
+    'The sequential chain behind the round trips, from the code: with a stack, the service ' +
+      '(tag, task sets) is read beside the stack outputs, then the rule beside both target ' +
+      "groups' health, then the write, then the read-back (4); with all colour values and the " +
+      'rule given as inputs, the first two reads are one step (3). Promote adds the tag write. ' +
+      'Task definitions (summary only) and the gate, when the canary is already healthy, add ' +
+      'none.',
+    '',
     '| mode | start-up (ms) | wall (ms) | AWS calls | round trips |',
     '|---|---|---|---|---|',
     ...rows,
