@@ -20,6 +20,7 @@ function health(
       stability: 'STEADY_STATE',
       running: 2,
       desired: 2,
+      scale: 100,
       ...unit
     },
     targets: {

@@ -189,6 +189,12 @@ describe('good inputs', () => {
       waitForHealthy: true,
       healthTimeoutSeconds: 600,
       dryRun: false,
+      schedule: { steps: [100], bakeMs: 0, source: 'canary-weight', walk: false },
+      alarms: { names: [], prefix: undefined, treatMissingDataAsFailure: false },
+      onCancel: 'rollback',
+      testTraffic: {},
+      scaleDownAfterPromote: false,
+      undoPromotion: false,
       region: 'us-east-1'
     })
   })
@@ -221,6 +227,12 @@ describe('good inputs', () => {
       waitForHealthy: false,
       healthTimeoutSeconds: 0,
       dryRun: true,
+      schedule: { steps: [5], bakeMs: 0, source: 'canary-weight', walk: false },
+      alarms: { names: [], prefix: undefined, treatMissingDataAsFailure: false },
+      onCancel: 'rollback',
+      testTraffic: {},
+      scaleDownAfterPromote: false,
+      undoPromotion: false,
       region: 'eu-west-1'
     })
   })

@@ -44,7 +44,9 @@ describe('run()', () => {
       [Outputs.StableTargetGroup]: ARN.blueTg,
       [Outputs.CanaryTargetGroup]: ARN.greenTg,
       [Outputs.ListenerRuleArn]: ARN.rule,
-      [Outputs.Changed]: 'true'
+      [Outputs.Changed]: 'true',
+      [Outputs.RolledBack]: 'false',
+      [Outputs.StepsCompleted]: '1'
     })
     expect(core.notice).toHaveBeenCalledWith(
       'canary: myservice now Blue 90% / Green 10%, stable Blue.'

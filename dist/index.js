@@ -13094,7 +13094,7 @@ __webpack_unused_export__ = UlimitName;
 __webpack_unused_export__ = UnsupportedFeatureException;
 __webpack_unused_export__ = UnsupportedFeatureException$;
 __webpack_unused_export__ = UntagResource$;
-__webpack_unused_export__ = UntagResourceCommand;
+exports.RP$ = UntagResourceCommand;
 __webpack_unused_export__ = UntagResourceRequest$;
 __webpack_unused_export__ = UntagResourceResponse$;
 __webpack_unused_export__ = UpdateCapacityProvider$;
@@ -13148,7 +13148,7 @@ __webpack_unused_export__ = UpdateTaskProtectionCommand;
 __webpack_unused_export__ = UpdateTaskProtectionRequest$;
 __webpack_unused_export__ = UpdateTaskProtectionResponse$;
 __webpack_unused_export__ = UpdateTaskSet$;
-__webpack_unused_export__ = UpdateTaskSetCommand;
+exports.qcp = UpdateTaskSetCommand;
 __webpack_unused_export__ = UpdateTaskSetRequest$;
 __webpack_unused_export__ = UpdateTaskSetResponse$;
 __webpack_unused_export__ = UpdatedExpressGatewayService$;
@@ -16785,7 +16785,7 @@ __webpack_unused_export__ = CreateLoadBalancerCommand;
 __webpack_unused_export__ = CreateLoadBalancerInput$;
 __webpack_unused_export__ = CreateLoadBalancerOutput$;
 __webpack_unused_export__ = CreateRule$;
-__webpack_unused_export__ = CreateRuleCommand;
+exports.OOk = CreateRuleCommand;
 __webpack_unused_export__ = CreateRuleInput$;
 __webpack_unused_export__ = CreateRuleOutput$;
 __webpack_unused_export__ = CreateTargetGroup$;
@@ -16807,7 +16807,7 @@ __webpack_unused_export__ = DeleteLoadBalancerCommand;
 __webpack_unused_export__ = DeleteLoadBalancerInput$;
 __webpack_unused_export__ = DeleteLoadBalancerOutput$;
 __webpack_unused_export__ = DeleteRule$;
-__webpack_unused_export__ = DeleteRuleCommand;
+exports.piX = DeleteRuleCommand;
 __webpack_unused_export__ = DeleteRuleInput$;
 __webpack_unused_export__ = DeleteRuleOutput$;
 __webpack_unused_export__ = DeleteSharedTrustStoreAssociation$;
@@ -69360,7 +69360,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5620);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2072);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -69369,7 +69369,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5620:
+/***/ 2072:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72365,7 +72365,20 @@ const Inputs = {
     WaitForHealthy: 'wait-for-healthy',
     HealthTimeoutSeconds: 'health-timeout-seconds',
     DryRun: 'dry-run',
-    AwsRegion: 'aws-region'
+    AwsRegion: 'aws-region',
+    Steps: 'steps',
+    Strategy: 'strategy',
+    BakeTime: 'bake-time',
+    Alarms: 'alarms',
+    AlarmPrefix: 'alarm-prefix',
+    TreatMissingAlarmDataAsFailure: 'treat-missing-alarm-data-as-failure',
+    OnCancel: 'on-cancel',
+    TestHeader: 'test-header',
+    TestQuery: 'test-query',
+    TestRulePriority: 'test-rule-priority',
+    TestListenerArn: 'test-listener-arn',
+    ScaleDownAfterPromote: 'scale-down-after-promote',
+    UndoPromotion: 'undo-promotion'
 };
 const Outputs = {
     StableColor: 'stable-color',
@@ -72383,7 +72396,9 @@ const Outputs = {
     StableTargetGroup: 'stable-target-group',
     CanaryTargetGroup: 'canary-target-group',
     ListenerRuleArn: 'listener-rule-arn',
-    Changed: 'changed'
+    Changed: 'changed',
+    RolledBack: 'rolled-back',
+    StepsCompleted: 'steps-completed'
 };
 /** Stack output keys the action reads. */
 const StackOutputKeys = {
@@ -72396,16 +72411,6 @@ const StackOutputKeys = {
 const DEFAULT_TAG_KEY = 'StableStack';
 const DEFAULT_CANARY_WEIGHT = '10';
 const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
-
-;// CONCATENATED MODULE: ./src/color.ts
-/** The two colours of a blue/green service. Tag values are matched exactly. */
-const COLORS = ['Blue', 'Green'];
-function isColor(value) {
-    return COLORS.includes(value);
-}
-function otherColor(color) {
-    return color === 'Blue' ? 'Green' : 'Blue';
-}
 
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
@@ -72462,6 +72467,9 @@ class AwsCallError extends ActionError {
 /** Promote moved the traffic but could not write the stable tag; running promote again finishes it. */
 class IncompletePromotionError extends ActionError {
 }
+/** The run was cancelled (SIGINT/SIGTERM from the runner). */
+class CancelledError extends ActionError {
+}
 
 ;// CONCATENATED MODULE: ./src/aws/call.ts
 
@@ -72516,6 +72524,81 @@ function errorName(error) {
         }
     }
     return 'Error';
+}
+
+;// CONCATENATED MODULE: ./src/alarms.ts
+
+
+/** Which alarms fail the gate; pure. */
+function judgeAlarms(alarms, treatMissingDataAsFailure) {
+    const failing = alarms.filter((a) => a.state === 'ALARM' || (treatMissingDataAsFailure && a.state === 'INSUFFICIENT_DATA'));
+    return { alarms, failing };
+}
+/** `name is ALARM (reason)` lines for messages and the summary. */
+function describeAlarms(alarms) {
+    return alarms.map((a) => `${a.name} is ${a.state}${a.reason ? ` (${a.reason})` : ''}`).join('; ');
+}
+const DESCRIBE = 'cloudwatch:DescribeAlarms';
+/**
+ * A watch over the named alarms and those under the prefix. The CloudWatch client is loaded only
+ * when alarms are configured, so runs without alarms do not pay for it at start-up.
+ */
+async function createAlarmWatch(config, region, client) {
+    if (config.names.length === 0 && !config.prefix)
+        return undefined;
+    const sdk = await __nccwpck_require__.e(/* import() */ 85).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4085, 19));
+    const cloudwatch = client ?? new sdk.CloudWatchClient({ region, maxAttempts: 5 });
+    const describe = async (input) => {
+        const found = [];
+        let NextToken;
+        do {
+            const page = await awsCall(DESCRIBE, () => cloudwatch.send(new sdk.DescribeAlarmsCommand({
+                ...input,
+                AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+                NextToken
+            })));
+            found.push(...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? []));
+            NextToken = page.NextToken;
+        } while (NextToken);
+        return found;
+    };
+    return async () => {
+        const byNames = [];
+        for (let i = 0; i < config.names.length; i += 100) {
+            byNames.push(describe({ AlarmNames: config.names.slice(i, i + 100) }));
+        }
+        const [named, prefixed] = await Promise.all([
+            Promise.all(byNames).then((pages) => pages.flat()),
+            config.prefix ? describe({ AlarmNamePrefix: config.prefix }) : Promise.resolve([])
+        ]);
+        const missing = config.names.filter((name) => !named.some((a) => a.AlarmName === name));
+        if (missing.length > 0) {
+            throw new StateError(`CloudWatch has no alarm named ${missing.join(', ')} in this account and region. Check "alarms".`);
+        }
+        if (config.prefix && prefixed.length === 0) {
+            throw new StateError(`No CloudWatch alarm name starts with "${config.prefix}": a gate on it would watch nothing. Check "alarm-prefix".`);
+        }
+        const byName = new Map();
+        for (const alarm of [...named, ...prefixed]) {
+            const name = alarm.AlarmName ?? '?';
+            byName.set(name, {
+                name,
+                state: alarm.StateValue ?? 'UNKNOWN',
+                reason: alarm.StateReason ?? ''
+            });
+        }
+        return judgeAlarms([...byName.values()], config.treatMissingDataAsFailure);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/color.ts
+/** The two colours of a blue/green service. Tag values are matched exactly. */
+const COLORS = ['Blue', 'Green'];
+function isColor(value) {
+    return COLORS.includes(value);
+}
+function otherColor(color) {
+    return color === 'Blue' ? 'Green' : 'Blue';
 }
 
 ;// CONCATENATED MODULE: ./src/routers/discover-rule.ts
@@ -72707,6 +72790,12 @@ class AlbForwardRouter {
         this.arn = arn;
         this.targetGroups = targetGroups;
     }
+    /** The actions before the forward in what `read` saw. */
+    preActions() {
+        const actions = this.snapshot ?? [];
+        const forward = actions.findIndex((a) => a.Type === 'forward');
+        return forward < 0 ? [] : actions.slice(0, forward);
+    }
     async read() {
         this.snapshot = await this.fetchActions();
         return readForwardWeights(this.snapshot, this.targetGroups, this.label);
@@ -72752,6 +72841,9 @@ class ListenerRouter extends AlbForwardRouter {
             throw this.notFoundError();
         return listener.DefaultActions ?? [];
     }
+    placement() {
+        return { listenerArn: this.arn, conditions: [], preActions: this.preActions() };
+    }
     async putActions(actions) {
         await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: this.arn, DefaultActions: actions })), this.notFound);
     }
@@ -72773,6 +72865,7 @@ class ListenerRuleRouter extends AlbForwardRouter {
     kind = 'listener-rule';
     /** A rule already read by discovery, used once instead of a second DescribeRules. */
     preloaded;
+    rule;
     withPreloaded(rule) {
         this.preloaded = rule;
         return this;
@@ -72783,11 +72876,23 @@ class ListenerRuleRouter extends AlbForwardRouter {
     async fetchActions() {
         const rule = this.preloaded ?? (await this.describe());
         this.preloaded = undefined;
+        this.rule = rule;
         if (rule.IsDefault) {
             throw new StateError(`${this.label} is a listener's default rule, which ALB changes through the listener. ` +
                 `Set "listener-arn" to ${listenerArnOf(this.arn)} instead of "listener-rule-arn".`);
         }
         return rule.Actions ?? [];
+    }
+    placement() {
+        if (!this.rule)
+            return undefined;
+        const priority = Number(this.rule.Priority);
+        return {
+            listenerArn: listenerArnOf(this.arn),
+            priority: Number.isInteger(priority) ? priority : undefined,
+            conditions: this.rule.Conditions ?? [],
+            preActions: this.preActions()
+        };
     }
     async putActions(actions) {
         await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: this.arn, Actions: actions })), this.notFound);
@@ -72845,11 +72950,22 @@ function stableColorOf(service, tagKey) {
     }
     return value;
 }
-async function writeStableTag(ecs, serviceArn, tagKey, color) {
-    await awsCall('ecs:TagResource', () => ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({ resourceArn: serviceArn, tags: [{ key: tagKey, value: color }] })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
+/** Service tags the action keeps beside the stable colour, named after the tag key. */
+function companionTags(tagKey) {
+    return { previous: `${tagKey}Previous`, testRule: `${tagKey}TestRule` };
+}
+/** Writes service tags in one call (ECS applies a TagResource call as a whole). */
+async function writeServiceTags(ecs, serviceArn, tags) {
+    await awsCall('ecs:TagResource', () => ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({
+        resourceArn: serviceArn,
+        tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
+    })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
         ? new StateError(`ECS refused to tag ${serviceArn}: ${message} Opt in to the long ARN format for services ` +
             '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.')
         : undefined);
+}
+async function removeServiceTags(ecs, serviceArn, keys) {
+    await awsCall('ecs:UntagResource', () => ecs.send(new client_ecs_dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: serviceArn, tagKeys: keys })));
 }
 
 ;// CONCATENATED MODULE: ./src/workloads/target-health.ts
@@ -72950,6 +73066,7 @@ function toUnit(color, taskSet) {
         stability: taskSet.stabilityStatus ?? 'UNKNOWN',
         running: taskSet.runningCount ?? 0,
         desired: taskSet.computedDesiredCount ?? 0,
+        scale: taskSet.scale?.value ?? 100,
         taskDefinitionArn: taskSet.taskDefinition
     };
 }
@@ -72990,6 +73107,14 @@ class TaskSetWorkload {
         ]);
         const taskSets = matchTaskSets(service, this.ids, this.targetGroups);
         return { unit: toUnit(color, taskSets[color]), targets };
+    }
+    async scale(color, percent) {
+        await awsCall('ecs:UpdateTaskSet', () => this.clients.ecs.send(new client_ecs_dist_cjs/* UpdateTaskSetCommand */.qcp({
+            cluster: this.service.cluster,
+            service: this.service.name,
+            taskSet: this.health[color].unit.arn,
+            scale: { unit: 'PERCENT', value: percent }
+        })));
     }
     /** Task definition images for the summary, from the reads started when the service was read. */
     async details() {
@@ -73156,58 +73281,6 @@ function fulfilled(result) {
     return result.value;
 }
 
-;// CONCATENATED MODULE: ./src/gate.ts
-
-/** What keeps a colour from taking more traffic; empty when it is ready. Pure. */
-function notReadyReasons(health) {
-    const { unit, targets } = health;
-    const reasons = [];
-    if (unit.status !== 'ACTIVE' && unit.status !== 'PRIMARY') {
-        reasons.push(`task set ${unit.label} is ${unit.status}`);
-    }
-    if (unit.stability !== 'STEADY_STATE')
-        reasons.push(`task set is ${unit.stability}`);
-    if (unit.desired <= 0)
-        reasons.push('task set wants 0 tasks (scale it up first)');
-    else if (unit.running < unit.desired)
-        reasons.push(`${unit.running}/${unit.desired} tasks running`);
-    if (targets.total === 0)
-        reasons.push('no targets registered in its target group');
-    for (const target of targets.notHealthy) {
-        reasons.push(`target ${target.id} is ${target.state}${target.reason ? ` (${target.reason})` : ''}`);
-    }
-    return reasons;
-}
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-};
-const POLL_INTERVAL_MS = 5000;
-/**
- * Waits until `color` is ready, starting from the state discovery already read (so a healthy
- * canary costs no extra round trip), probing again every few seconds until the timeout.
- */
-async function waitUntilReady(color, initial, probe, timeoutMs, clock = realClock, onWait = () => undefined, pollMs = POLL_INTERVAL_MS) {
-    const start = clock.now();
-    let health = initial;
-    let checks = 1;
-    for (;;) {
-        const reasons = notReadyReasons(health);
-        if (reasons.length === 0)
-            return { color, waitedMs: clock.now() - start, checks, health };
-        const left = start + timeoutMs - clock.now();
-        if (left <= 0) {
-            throw new HealthTimeoutError(`The canary colour ${color} was not healthy after ${Math.round(timeoutMs / 1000)} s: ` +
-                `${reasons.join('; ')}. No traffic was moved. Fix the canary (or raise ` +
-                '"health-timeout-seconds") and run again; "mode: rollback" never waits.');
-        }
-        onWait(reasons);
-        await clock.sleep(Math.min(pollMs, left));
-        health = await probe();
-        checks += 1;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/weights.ts
 const FULL = 1000;
 /** Parses `0`..`100` with at most one decimal; returns undefined when the text is not that. */
@@ -73314,6 +73387,87 @@ function shiftTo(base, canary, share, reason) {
 function planWrites(p) {
     return p.writeWeights || p.tagAfter !== undefined;
 }
+/**
+ * The plans of a canary schedule, each against the weights the previous one leaves. A single
+ * `canary-weight` may lower the share. A walk (`steps`, `strategy`, promote) resumes: steps at or
+ * below the canary's current share count as done, and a step of 100 % is a promote.
+ */
+function planSchedule(stable, weights, steps, walk) {
+    const canary = otherColor(stable);
+    const current = shareOf(canary, weights) ?? 0;
+    const remaining = walk ? steps.filter((share) => share > current || share === FULL) : steps;
+    const plans = [];
+    let now = weights;
+    for (const share of remaining) {
+        const step = share === FULL && walk
+            ? plan({ mode: 'promote', stable, weights: now, canaryShare: FULL })
+            : plan({ mode: 'canary', stable, weights: now, canaryShare: share });
+        plans.push(step);
+        now = step.weightsAfter;
+    }
+    return plans;
+}
+
+;// CONCATENATED MODULE: ./src/gate.ts
+
+/** What keeps a colour from taking more traffic; empty when it is ready. Pure. */
+function notReadyReasons(health) {
+    const { unit, targets } = health;
+    const reasons = [];
+    if (unit.status !== 'ACTIVE' && unit.status !== 'PRIMARY') {
+        reasons.push(`task set ${unit.label} is ${unit.status}`);
+    }
+    if (unit.stability !== 'STEADY_STATE')
+        reasons.push(`task set is ${unit.stability}`);
+    if (unit.desired <= 0)
+        reasons.push('task set wants 0 tasks (scale it up first)');
+    else if (unit.running < unit.desired)
+        reasons.push(`${unit.running}/${unit.desired} tasks running`);
+    if (targets.total === 0)
+        reasons.push('no targets registered in its target group');
+    for (const target of targets.notHealthy) {
+        reasons.push(`target ${target.id} is ${target.state}${target.reason ? ` (${target.reason})` : ''}`);
+    }
+    return reasons;
+}
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        // A cancelled run must not keep the process alive until a long sleep ends.
+        const timer = setTimeout(done, ms);
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+    })
+};
+const POLL_INTERVAL_MS = 5000;
+/**
+ * Waits until `color` is ready, starting from the state discovery already read (so a healthy
+ * canary costs no extra round trip), probing again every few seconds until the timeout.
+ */
+async function waitUntilReady(color, initial, probe, timeoutMs, clock = realClock, onWait = () => undefined, pollMs = POLL_INTERVAL_MS) {
+    const start = clock.now();
+    let health = initial;
+    let checks = 1;
+    for (;;) {
+        const reasons = notReadyReasons(health);
+        if (reasons.length === 0)
+            return { color, waitedMs: clock.now() - start, checks, health };
+        const left = start + timeoutMs - clock.now();
+        if (left <= 0) {
+            throw new HealthTimeoutError(`The canary colour ${color} was not healthy after ${Math.round(timeoutMs / 1000)} s: ` +
+                `${reasons.join('; ')}. No traffic was moved. Fix the canary (or raise ` +
+                '"health-timeout-seconds") and run again; "mode: rollback" never waits.');
+        }
+        onWait(reasons);
+        await clock.sleep(Math.min(pollMs, left));
+        health = await probe();
+        checks += 1;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/report/text.ts
 
@@ -73328,6 +73482,483 @@ function formatWeights(weights) {
     return COLORS.map((color) => `${color} ${percentOf(color, weights)}%`).join(' / ');
 }
 
+;// CONCATENATED MODULE: ./src/routers/test-traffic.ts
+
+
+
+
+
+/**
+ * Test traffic: a rule above the weighted one that sends only requests carrying the test header
+ * or query to the canary, and a second listener that points at the canary while a canary runs.
+ * Pure builders first, then the few calls that apply them.
+ */
+/** DescribeRules echoes some conditions in both the legacy `Values` and the typed form; send one. */
+function sendableCondition(condition) {
+    const typed = condition.HostHeaderConfig ??
+        condition.PathPatternConfig ??
+        condition.HttpHeaderConfig ??
+        condition.QueryStringConfig ??
+        condition.HttpRequestMethodConfig ??
+        condition.SourceIpConfig;
+    if (!typed)
+        return condition;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { Values, ...rest } = condition;
+    return rest;
+}
+/** The weighted rule's conditions plus the test header / query conditions. */
+function testConditions(placement, traffic) {
+    const conditions = placement.conditions.map(sendableCondition);
+    if (traffic.header) {
+        conditions.push({
+            Field: 'http-header',
+            HttpHeaderConfig: { HttpHeaderName: traffic.header.name, Values: [traffic.header.value] }
+        });
+    }
+    if (traffic.query) {
+        conditions.push({
+            Field: 'query-string',
+            QueryStringConfig: { Values: [{ Key: traffic.query.key, Value: traffic.query.value }] }
+        });
+    }
+    return conditions;
+}
+/** The weighted rule's authentication, then a forward to the canary group alone. */
+function testActions(placement, canaryTargetGroup) {
+    if (placement.preActions.some((a) => a.Type === 'authenticate-oidc')) {
+        throw new StateError('The weighted rule authenticates with OIDC, and ELB needs the client secret (which it never ' +
+            'returns) to create a rule with it, so the action cannot create a test rule that keeps ' +
+            'that authentication. Create the test rule yourself, or drop "test-header"/"test-query".');
+    }
+    const order = Math.max(0, ...placement.preActions.map((a) => a.Order ?? 0)) + 1;
+    return [
+        ...placement.preActions,
+        {
+            Type: 'forward',
+            Order: order,
+            ForwardConfig: { TargetGroups: [{ TargetGroupArn: canaryTargetGroup, Weight: 1 }] }
+        }
+    ];
+}
+/** The requested priority, else the first free one above the weighted rule (or from 1). */
+function choosePriority(placement, taken, requested) {
+    if (requested !== undefined)
+        return requested;
+    const used = new Set(taken);
+    if (placement.priority !== undefined) {
+        for (let p = placement.priority - 1; p >= 1; p--)
+            if (!used.has(p))
+                return p;
+        throw new StateError(`No free priority above the weighted rule (priority ${placement.priority}) for the test rule. ` +
+            'Set "test-rule-priority".');
+    }
+    let p = 1;
+    while (used.has(p))
+        p += 1;
+    return p;
+}
+/** Creates or updates the test rule; returns its ARN and what was written. */
+async function syncTestRule(elb, placement, traffic, canaryTargetGroup, existingArn) {
+    const conditions = testConditions(placement, traffic);
+    const actions = testActions(placement, canaryTargetGroup);
+    const rules = await listRules(elb, placement.listenerArn);
+    const existing = rules.find((r) => r.RuleArn === existingArn);
+    if (existing?.RuleArn) {
+        const same = JSON.stringify(existing.Actions?.map((a) => a.ForwardConfig?.TargetGroups)) ===
+            JSON.stringify(actions.map((a) => a.ForwardConfig?.TargetGroups)) &&
+            JSON.stringify((existing.Conditions ?? []).map(sendableCondition)) ===
+                JSON.stringify(conditions) &&
+            (traffic.priority === undefined || Number(existing.Priority) === traffic.priority);
+        if (same)
+            return { arn: existing.RuleArn };
+        if (traffic.priority !== undefined && Number(existing.Priority) !== traffic.priority) {
+            // A priority change is a new rule: ModifyRule cannot move it and this keeps it one call.
+            await deleteTestRule(elb, existing.RuleArn);
+        }
+        else {
+            await awsCall('elasticloadbalancing:ModifyRule', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({
+                RuleArn: existing.RuleArn,
+                Conditions: conditions,
+                Actions: keepExistingSecrets(actions)
+            })));
+            return { arn: existing.RuleArn, wrote: `test rule ${existing.RuleArn}: updated` };
+        }
+    }
+    const taken = rules.map((r) => Number(r.Priority)).filter(Number.isInteger);
+    const priority = choosePriority(placement, taken, traffic.priority);
+    const created = await awsCall('elasticloadbalancing:CreateRule', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* CreateRuleCommand */.OOk({
+        ListenerArn: placement.listenerArn,
+        Priority: priority,
+        Conditions: conditions,
+        Actions: actions
+    })), (name) => name === 'PriorityInUseException' || name === 'PriorityInUse'
+        ? new StateError(`Priority ${priority} is taken on ${placement.listenerArn}. Set "test-rule-priority" to a free one.`)
+        : undefined);
+    const arn = created.Rules?.[0]?.RuleArn ?? '';
+    return { arn, wrote: `test rule ${arn}: created at priority ${priority}` };
+}
+async function deleteTestRule(elb, arn) {
+    try {
+        await elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DeleteRuleCommand */.piX({ RuleArn: arn }));
+    }
+    catch (error) {
+        // Already gone is the state we want.
+        const name = error.name;
+        if (name === 'RuleNotFoundException' || name === 'RuleNotFound')
+            return;
+        throw toActionError('elasticloadbalancing:DeleteRule', error);
+    }
+}
+/** Points the test listener's default forward at one target group; other actions stay. */
+async function pointTestListener(elb, listenerArn, targetGroupArn) {
+    const response = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [listenerArn] })), (name) => name === 'ListenerNotFoundException' || name === 'ListenerNotFound'
+        ? new StateError(`Test listener ${listenerArn} was not found. Check "test-listener-arn".`)
+        : undefined);
+    const actions = response.Listeners?.[0]?.DefaultActions ?? [];
+    const index = actions.findIndex((a) => a.Type === 'forward');
+    if (index < 0) {
+        throw new StateError(`Test listener ${listenerArn} has no forward default action to point.`);
+    }
+    const current = actions[index];
+    const groups = current.ForwardConfig?.TargetGroups?.map((g) => g.TargetGroupArn) ?? [
+        current.TargetGroupArn
+    ];
+    if (groups.length === 1 && groups[0] === targetGroupArn)
+        return undefined;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { TargetGroupArn, ...rest } = current;
+    const next = actions.map((action, i) => i === index
+        ? {
+            ...rest,
+            ForwardConfig: {
+                ...current.ForwardConfig,
+                TargetGroups: [{ TargetGroupArn: targetGroupArn, Weight: 1 }]
+            }
+        }
+        : action);
+    await awsCall('elasticloadbalancing:ModifyListener', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({
+        ListenerArn: listenerArn,
+        DefaultActions: keepExistingSecrets(next)
+    })));
+    return `test listener ${listenerArn}: forwards to ${targetGroupArn}`;
+}
+
+;// CONCATENATED MODULE: ./src/run.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Carries out the plans: gate, write, read back and bake each step, roll back when a gate fails
+ * or the run is cancelled, and keep the test traffic and the service tags in step. It holds the
+ * state as it changes, so the report shows what is true at the end.
+ */
+class CanaryRun {
+    inputs;
+    deps;
+    discovery;
+    alarmWatch;
+    writes = [];
+    steps = [];
+    rolledBack = false;
+    failure;
+    lastGate = { kind: 'not-needed' };
+    lastAlarms;
+    stable;
+    weights;
+    clock;
+    tags;
+    constructor(inputs, deps, discovery, alarmWatch) {
+        this.inputs = inputs;
+        this.deps = deps;
+        this.discovery = discovery;
+        this.alarmWatch = alarmWatch;
+        this.stable = discovery.stable;
+        this.weights = discovery.weights;
+        this.clock = deps.clock ?? realClock;
+        this.tags = companionTags(inputs.tagKey);
+    }
+    get log() {
+        return this.deps.log;
+    }
+    /** canary and promote: each step in turn; a cancel or a failed gate ends in a rollback. */
+    async walk(plans, bakeMs) {
+        try {
+            if (this.inputs.mode === 'canary')
+                await this.syncTestTraffic();
+            for (const [index, step] of plans.entries()) {
+                this.checkCancelled();
+                const promotes = step.tagAfter !== undefined || step.mode === 'promote';
+                const record = {
+                    share: promotes ? FULL : this.targetShare(step),
+                    startedAt: this.clock.now(),
+                    bakeMs: promotes ? 0 : bakeMs,
+                    bakedMs: 0,
+                    alarms: [],
+                    gate: 'not needed',
+                    outcome: 'pending'
+                };
+                this.steps.push(record);
+                if (step.gate) {
+                    const alarms = await this.checkAlarms(record);
+                    if (alarms && alarms.failing.length > 0) {
+                        return await this.failAndRollBack(record, `Alarm before step ${index + 1}: ${describeAlarms(alarms.failing)}`);
+                    }
+                    this.lastGate = await this.healthGate(step.gate);
+                    record.gate = this.lastGate.kind === 'passed' ? 'healthy' : 'skipped';
+                }
+                if (promotes)
+                    this.ignoreCancelFromHere();
+                await this.apply(step);
+                record.outcome = step.tagAfter ? 'promoted' : step.writeWeights ? 'shifted' : 'unchanged';
+                if (record.bakeMs > 0) {
+                    const failed = await this.bake(record, index);
+                    if (failed)
+                        return await this.failAndRollBack(record, failed);
+                }
+            }
+        }
+        catch (error) {
+            if (!(error instanceof CancelledError))
+                throw error;
+            await this.cancelled();
+        }
+    }
+    /** rollback: all traffic to the stable colour, then remove test traffic. Never waits on health. */
+    async rollback(step) {
+        await this.apply(step);
+        await this.clearTestTraffic();
+    }
+    /** rollback with undo-promotion: traffic and the tag back to the colour stable before the last promote. */
+    async undoPromotion(step) {
+        const target = step.tagAfter;
+        if (!target) {
+            this.log.warning(`${step.reason} Nothing was written.`);
+            return;
+        }
+        const current = this.stable;
+        const { unit } = this.discovery.workload.health[target];
+        const scaledDown = unit.scale === 0 || unit.desired === 0;
+        if (scaledDown) {
+            await this.discovery.workload.scale(target, 100);
+            this.wrote(`task set ${unit.label} (${target}): scaled back to 100 %`);
+        }
+        this.lastGate = await this.healthGate(target, scaledDown);
+        if (step.writeWeights)
+            await this.writeWeights(step);
+        await writeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, {
+            [this.inputs.tagKey]: target
+        });
+        await removeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, [this.tags.previous]);
+        this.wrote(`service tag ${this.inputs.tagKey}: ${current} → ${target} (promotion undone)`);
+        this.stable = target;
+        this.rolledBack = true;
+        await this.clearTestTraffic();
+    }
+    targetShare(step) {
+        return roundedShareOf(otherColor(step.stableBefore), step.weightsAfter) ?? 0;
+    }
+    /** Writes the step's weights and tag; a promote then clears test traffic and may scale down. */
+    async apply(step) {
+        if (step.writeWeights)
+            await this.writeWeights(step);
+        if (!step.tagAfter)
+            return;
+        const color = step.tagAfter;
+        try {
+            await writeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, {
+                [this.inputs.tagKey]: color,
+                [this.tags.previous]: step.stableBefore
+            });
+        }
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            throw new IncompletePromotionError(`All traffic now goes to ${color}, but setting the tag ${this.inputs.tagKey}=${color} failed: ${why} ` +
+                'Run promote again to finish; it will only write the tag.');
+        }
+        this.wrote(`service tag ${this.inputs.tagKey}: ${step.stableBefore} → ${color}`);
+        this.stable = color;
+        await this.clearTestTraffic();
+        if (this.inputs.scaleDownAfterPromote) {
+            const old = step.stableBefore;
+            await this.discovery.workload.scale(old, 0);
+            this.wrote(`task set ${this.discovery.workload.health[old].unit.label} (${old}): scaled to 0 % after promote`);
+        }
+    }
+    async writeWeights(step) {
+        const { router } = this.discovery;
+        await router.write(step.weightsAfter);
+        this.wrote(`${router.kind} ${router.arn}: ${formatWeights(this.weights)} → ${formatWeights(step.weightsAfter)}`);
+        const readBack = await router.readBack();
+        if (readBack.Blue !== step.weightsAfter.Blue || readBack.Green !== step.weightsAfter.Green) {
+            throw new VerificationError(`Wrote ${formatWeights(step.weightsAfter)} to ${router.kind} ${router.arn}, but it reads back ` +
+                `${formatWeights(readBack)}: another writer changed it. Make sure only one workflow moves ` +
+                'this service at a time (a concurrency group), then run this step again.');
+        }
+        this.weights = readBack;
+        this.log.info(`Verified: ${formatWeights(readBack)}`);
+    }
+    /** Holds the step for its bake time, checking alarms and canary targets; returns why it failed. */
+    async bake(record, index) {
+        const canary = otherColor(this.stable);
+        const pollMs = this.deps.pollMs ?? Math.min(5000, Math.max(500, Math.floor(record.bakeMs / 5)));
+        const start = this.clock.now();
+        const end = start + record.bakeMs;
+        const share = formatPercent(record.share);
+        return this.log.group(`Bake step ${index + 1}: ${canary} at ${share}% for ${Math.round(record.bakeMs / 1000)} s`, async () => {
+            while (this.clock.now() < end) {
+                await this.sleep(Math.min(pollMs, end - this.clock.now()));
+                const [alarms, health] = await Promise.all([
+                    this.checkAlarms(record),
+                    this.discovery.workload.probe(canary)
+                ]);
+                record.bakedMs = this.clock.now() - start;
+                if (alarms && alarms.failing.length > 0) {
+                    return `Alarm during the bake of step ${index + 1} (${canary} at ${share}%): ${describeAlarms(alarms.failing)}`;
+                }
+                const unhealthy = health.targets.notHealthy.filter((t) => t.state === 'unhealthy');
+                if (unhealthy.length > 0) {
+                    const targets = unhealthy
+                        .map((t) => `${t.id}${t.reason ? ` (${t.reason})` : ''}`)
+                        .join(', ');
+                    return `Unhealthy ${canary} target(s) during the bake of step ${index + 1}: ${targets}`;
+                }
+            }
+            this.log.info(`Step ${index + 1} held ${Math.round(record.bakedMs / 1000)} s with every gate passing.`);
+            return undefined;
+        });
+    }
+    async checkAlarms(record) {
+        if (!this.alarmWatch)
+            return undefined;
+        const check = await this.alarmWatch();
+        this.lastAlarms = check;
+        record.alarms = check.alarms;
+        const noData = check.alarms.filter((a) => a.state === 'INSUFFICIENT_DATA');
+        if (noData.length > 0 && !this.inputs.alarms.treatMissingDataAsFailure) {
+            this.log.info(`Treated as OK: ${describeAlarms(noData)}`);
+        }
+        return check;
+    }
+    async healthGate(color, fresh = false) {
+        if (!this.inputs.waitForHealthy) {
+            this.log.warning(`wait-for-healthy is false: ${color} gets more traffic without a health check.`);
+            return { kind: 'skipped', why: 'wait-for-healthy is false' };
+        }
+        const { workload, router } = this.discovery;
+        return this.log.group(`Wait for ${color} to be healthy`, async () => {
+            // A load balancer health-checks only target groups a route names: a route that lacks the
+            // canary (the legacy single-group forward) first gets it at weight 0, at the same split.
+            const attached = await router.attach();
+            if (attached.length > 0) {
+                this.wrote(`${router.kind} ${router.arn}: added ${attached.join(', ')} at weight 0 so its targets are health-checked (traffic unchanged)`);
+            }
+            const result = await waitUntilReady(color, attached.length > 0 || fresh ? await workload.probe(color) : workload.health[color], () => workload.probe(color), this.inputs.healthTimeoutSeconds * 1000, this.cancellableClock(), (reasons) => this.log.info(`Waiting: ${reasons.join('; ')}`), this.deps.pollMs);
+            this.log.info(`${color} is healthy (${result.checks} check(s), ${Math.round(result.waitedMs / 1000)} s).`);
+            return { kind: 'passed', result };
+        });
+    }
+    /** Testers reach the canary before customers: the test rule and listener point at it first. */
+    async syncTestTraffic() {
+        const { testTraffic } = this.inputs;
+        const canaryGroup = this.discovery.resources.targetGroups[otherColor(this.stable)];
+        if (testTraffic.header || testTraffic.query) {
+            const placement = this.discovery.router.placement();
+            if (placement) {
+                const existing = this.discovery.service.tags[this.tags.testRule];
+                const { arn, wrote } = await syncTestRule(this.deps.clients.elb, placement, testTraffic, canaryGroup, existing);
+                if (wrote)
+                    this.wrote(wrote);
+                if (arn !== existing) {
+                    await writeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, {
+                        [this.tags.testRule]: arn
+                    });
+                }
+            }
+        }
+        if (testTraffic.listenerArn) {
+            const wrote = await pointTestListener(this.deps.clients.elb, testTraffic.listenerArn, canaryGroup);
+            if (wrote)
+                this.wrote(wrote);
+        }
+    }
+    /** After a promote or a rollback: no test rule, and the test listener on the stable colour. */
+    async clearTestTraffic() {
+        const existing = this.discovery.service.tags[this.tags.testRule];
+        if (existing) {
+            await deleteTestRule(this.deps.clients.elb, existing);
+            await removeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, [
+                this.tags.testRule
+            ]);
+            this.wrote(`test rule ${existing}: deleted`);
+            delete this.discovery.service.tags[this.tags.testRule];
+        }
+        const listener = this.inputs.testTraffic.listenerArn;
+        if (listener) {
+            const stableGroup = this.discovery.resources.targetGroups[this.stable];
+            const wrote = await pointTestListener(this.deps.clients.elb, listener, stableGroup);
+            if (wrote)
+                this.wrote(wrote);
+        }
+    }
+    /** Sends all traffic back to the stable colour at once; no gate, no bake. */
+    async rollBackNow() {
+        const step = plan({
+            mode: 'rollback',
+            stable: this.stable,
+            weights: this.weights,
+            canaryShare: 0
+        });
+        await this.apply(step);
+        await this.clearTestTraffic();
+        this.rolledBack = true;
+    }
+    async failAndRollBack(record, reason) {
+        this.log.warning(`${reason}. Rolling back to ${this.stable}.`);
+        await this.rollBackNow();
+        record.outcome = 'rolled back';
+        this.failure = `${reason}. Rolled back: all traffic is on ${this.stable} again.`;
+    }
+    async cancelled() {
+        const last = this.steps[this.steps.length - 1];
+        if (last)
+            last.outcome = 'cancelled';
+        if (this.inputs.onCancel === 'rollback') {
+            await this.rollBackNow();
+            this.failure = `Cancelled: rolled back, all traffic is on ${this.stable}.`;
+        }
+        else {
+            this.failure = `Cancelled: traffic left at ${formatWeights(this.weights)} (on-cancel: hold).`;
+        }
+    }
+    cancelIgnored = false;
+    /** Once the final promote starts it is finished, not rolled back. */
+    ignoreCancelFromHere() {
+        this.cancelIgnored = true;
+    }
+    checkCancelled() {
+        if (this.deps.signal?.aborted && !this.cancelIgnored)
+            throw new CancelledError('Cancelled.');
+    }
+    async sleep(ms) {
+        await this.clock.sleep(ms, this.deps.signal);
+        this.checkCancelled();
+    }
+    cancellableClock() {
+        return { now: () => this.clock.now(), sleep: (ms) => this.sleep(ms) };
+    }
+    wrote(line) {
+        this.writes.push(line);
+        this.log.info(line);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy.ts
 
 
@@ -73335,115 +73966,215 @@ function formatWeights(weights) {
 
 
 
-/** The pipeline: discover → plan → gate → apply → verify. Reporting is the caller's. */
+
+
+/** The pipeline: discover → plan → (gate → apply → verify → bake) per step → report data. */
 async function deploy(inputs, deps) {
     const { clients, log } = deps;
-    const discovery = await log.group('Discover', async () => {
-        const found = await discover(inputs, clients);
-        log.info(`Service ${found.service.arn}: stable colour ${found.stable} (tag ${inputs.tagKey})`);
-        log.info(`Route: ${found.router.kind} ${found.router.arn}`);
-        log.info(`Weights: ${formatWeights(found.weights)}`);
+    const [discovery, alarmWatch] = await log.group('Discover', async () => {
+        const found = await Promise.all([
+            discover(inputs, clients),
+            createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch)
+        ]);
+        const [state] = found;
+        log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`);
+        log.info(`Route: ${state.router.kind} ${state.router.arn}`);
+        log.info(`Weights: ${formatWeights(state.weights)}`);
         return found;
     });
-    const decided = plan({
-        mode: inputs.mode,
-        stable: discovery.stable,
-        weights: discovery.weights,
-        canaryShare: inputs.canaryShare
-    });
+    const plans = planFor(inputs, discovery);
+    const overall = combine(plans, inputs, discovery);
     await log.group('Plan', async () => {
-        log.info(decided.reason);
-        if (decided.writeWeights) {
-            log.info(`Weights: ${formatWeights(decided.weightsBefore)} → ${formatWeights(decided.weightsAfter)}`);
+        log.info(overall.reason);
+        for (const [i, step] of plans.entries()) {
+            const what = step.writeWeights
+                ? `${formatWeights(step.weightsBefore)} → ${formatWeights(step.weightsAfter)}`
+                : 'no weight change';
+            log.info(`Step ${i + 1}: ${what}${step.tagAfter ? `, then tag ${inputs.tagKey}=${step.tagAfter}` : ''}`);
         }
-        if (decided.tagAfter)
-            log.info(`Tag: ${inputs.tagKey}=${decided.tagAfter}`);
-        if (!decided.writeWeights && !decided.tagAfter)
-            log.info('No change needed.');
     });
-    const writes = [];
-    const gate = await runGate(inputs, discovery, decided.gate, deps, writes);
-    const base = { inputs, discovery, plan: decided, gate };
-    if (inputs.dryRun || inputs.mode === 'status') {
-        if (inputs.dryRun)
-            log.info('Dry run: nothing was written.');
+    const run = new CanaryRun(inputs, deps, discovery, alarmWatch);
+    if (inputs.mode !== 'status' && !inputs.dryRun) {
+        if (inputs.mode === 'rollback' && inputs.undoPromotion)
+            await run.undoPromotion(plans[0]);
+        else if (inputs.mode === 'rollback')
+            await run.rollback(plans[0]);
+        else
+            await run.walk(plans, inputs.mode === 'canary' ? inputs.schedule.bakeMs : 0);
+    }
+    else if (inputs.dryRun) {
+        log.info('Dry run: nothing was written.');
+    }
+    return {
+        inputs,
+        discovery,
+        plan: overall,
+        gate: run.lastGate,
+        writes: run.writes,
+        changed: run.writes.length > 0,
+        stableAfter: run.stable,
+        weightsAfter: run.weights,
+        details: await discovery.workload.details(),
+        rolledBack: run.rolledBack,
+        steps: run.steps,
+        stepsCompleted: run.steps.filter((s) => s.outcome === 'shifted' || s.outcome === 'promoted')
+            .length,
+        alarms: run.lastAlarms,
+        failure: run.failure
+    };
+}
+/** The steps this mode walks. Rollback and status are one plan each. */
+function planFor(inputs, discovery) {
+    const { stable, weights } = discovery;
+    switch (inputs.mode) {
+        case 'status':
+            return [plan({ mode: inputs.mode, stable, weights, canaryShare: 0 })];
+        case 'rollback':
+            return [
+                inputs.undoPromotion
+                    ? planUndo(discovery, inputs.tagKey)
+                    : plan({ mode: inputs.mode, stable, weights, canaryShare: 0 })
+            ];
+        case 'promote':
+            return planSchedule(stable, weights, [FULL], true);
+        case 'canary': {
+            const { schedule } = inputs;
+            return planSchedule(stable, weights, schedule.steps, schedule.walk);
+        }
+    }
+}
+/**
+ * Undo of the last promote: the colour promote recorded as previously stable gets the traffic and
+ * the tag back. Without that record there is nothing to undo, and nothing is written.
+ */
+function planUndo(discovery, tagKey) {
+    const { stable, weights, service } = discovery;
+    const target = otherColor(stable);
+    const key = companionTags(tagKey).previous;
+    const base = plan({ mode: 'status', stable, weights, canaryShare: 0 });
+    if (service.tags[key] !== target) {
         return {
             ...base,
-            writes,
-            changed: false,
-            stableAfter: discovery.stable,
-            weightsAfter: discovery.weights,
-            details: await discovery.workload.details()
+            mode: 'rollback',
+            reason: service.tags[key] === undefined
+                ? `No promotion to undo: the service has no ${key} tag (promote writes it, an undo removes it).`
+                : `No promotion to undo: ${key}=${service.tags[key]} does not name the other colour.`
         };
-    }
-    let weightsAfter = discovery.weights;
-    if (decided.writeWeights) {
-        weightsAfter = await log.group('Apply', async () => {
-            const { router } = discovery;
-            await router.write(decided.weightsAfter);
-            log.info(`Wrote ${formatWeights(decided.weightsAfter)} to ${router.kind} ${router.arn}`);
-            writes.push(`${router.kind} ${router.arn}: ${formatWeights(decided.weightsBefore)} → ${formatWeights(decided.weightsAfter)}`);
-            const readBack = await router.readBack();
-            if (readBack.Blue !== decided.weightsAfter.Blue ||
-                readBack.Green !== decided.weightsAfter.Green) {
-                throw new VerificationError(`Wrote ${formatWeights(decided.weightsAfter)} to ${router.kind} ${router.arn}, but it reads back ` +
-                    `${formatWeights(readBack)}: another writer changed it. Make sure only one workflow moves ` +
-                    'this service at a time (a concurrency group), then run this step again.');
-            }
-            log.info(`Verified: ${formatWeights(readBack)}`);
-            return readBack;
-        });
-    }
-    if (decided.tagAfter) {
-        const color = decided.tagAfter;
-        await log.group('Tag', async () => {
-            try {
-                await writeStableTag(clients.ecs, discovery.service.arn, inputs.tagKey, color);
-            }
-            catch (error) {
-                const why = error instanceof Error ? error.message : String(error);
-                throw new IncompletePromotionError(`All traffic now goes to ${color}, but setting the tag ${inputs.tagKey}=${color} failed: ${why} ` +
-                    'Run promote again to finish; it will only write the tag.');
-            }
-            writes.push(`service tag ${inputs.tagKey}: ${discovery.stable} → ${color}`);
-            log.info(`Tagged ${discovery.service.arn} ${inputs.tagKey}=${color}`);
-        });
     }
     return {
         ...base,
-        writes,
-        changed: writes.length > 0,
-        stableAfter: decided.stableAfter,
-        weightsAfter,
-        details: await discovery.workload.details()
+        mode: 'rollback',
+        canaryBefore: target,
+        stableAfter: target,
+        weightsAfter: albWeightsFor(target, stable, FULL),
+        writeWeights: !hasShare(target, weights, FULL),
+        tagAfter: target,
+        gate: target,
+        reason: `Undo the last promotion: traffic and the tag go back to ${target}, stable before it.`
     };
 }
-async function runGate(inputs, discovery, color, deps, writes) {
-    if (!color)
-        return { kind: 'not-needed' };
-    if (!inputs.waitForHealthy) {
-        deps.log.warning(`wait-for-healthy is false: ${color} gets more traffic without a health check.`);
-        return { kind: 'skipped', why: 'wait-for-healthy is false' };
+/** One plan for the summary and the outputs: from the first step's weights to the last's. */
+function combine(plans, inputs, discovery) {
+    if (plans.length === 0) {
+        const canary = otherColor(discovery.stable);
+        return {
+            ...plan({
+                mode: 'status',
+                stable: discovery.stable,
+                weights: discovery.weights,
+                canaryShare: 0
+            }),
+            mode: inputs.mode,
+            reason: `Every step of ${inputs.schedule.source} is done already: ${canary} has at least the last share.`
+        };
     }
-    const { workload, router } = discovery;
-    if (inputs.dryRun)
-        return { kind: 'skipped', why: 'dry run' };
-    return deps.log.group(`Wait for ${color} to be healthy`, async () => {
-        // A load balancer health-checks only target groups a route names: a route that lacks the
-        // canary (the legacy single-group forward) first gets it at weight 0, at the same split.
-        const attached = await router.attach();
-        if (attached.length > 0) {
-            const line = `${router.kind} ${router.arn}: added ${attached.join(', ')} at weight 0 so its targets are health-checked (traffic unchanged)`;
-            writes.push(line);
-            deps.log.info(line);
+    const first = plans[0];
+    const last = plans[plans.length - 1];
+    const reason = inputs.mode === 'canary' && inputs.schedule.walk
+        ? `${first.reason.split(':')[0]}: ${inputs.schedule.source}, ${plans.length} step(s) to go, holding each ${Math.round(inputs.schedule.bakeMs / 1000)} s.`
+        : first.reason;
+    return {
+        ...first,
+        stableAfter: last.stableAfter,
+        weightsAfter: last.weightsAfter,
+        writeWeights: plans.some((p) => p.writeWeights),
+        tagAfter: last.tagAfter,
+        gate: plans.find((p) => p.gate)?.gate,
+        reason
+    };
+}
+
+;// CONCATENATED MODULE: ./src/schedule.ts
+
+
+const MINUTE = 60_000;
+/** The CodeDeploy-named presets; `CanaryXPercentYMinutes` and `LinearXPercentEveryYMinutes` too. */
+const PRESETS = [
+    'AllAtOnce',
+    'Canary10Percent5Minutes',
+    'Canary10Percent15Minutes',
+    'Linear10PercentEvery1Minute',
+    'Linear10PercentEvery3Minutes'
+];
+/** `90s`, `5m`, `1h`, `1m30s`, `0`; at most 6 hours (a job runs at most 6 hours on GitHub). */
+function parseDuration(text, name) {
+    const trimmed = text.trim();
+    const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(trimmed);
+    const ms = trimmed === '0'
+        ? 0
+        : match && trimmed !== ''
+            ? (Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0)) * 1000
+            : undefined;
+    if (ms === undefined || ms > 6 * 3600_000) {
+        throw new InputError(`"${name}" is "${text}": give a duration such as 90s, 5m, 1h or 1m30s (at most 6h).`);
+    }
+    return ms;
+}
+/** `5,25,50` or `5 25 50 100`: strictly increasing shares above 0. */
+function parseSteps(text) {
+    const parts = text.split(/[\s,]+/).filter(Boolean);
+    const steps = parts.map((part) => {
+        const share = parsePercent(part);
+        if (share === undefined || share === 0) {
+            throw new InputError(`"steps" has "${part}": each step is a percent above 0 and up to 100 with at most one decimal.`);
         }
-        const result = await waitUntilReady(color, attached.length > 0 ? await workload.probe(color) : workload.health[color], () => workload.probe(color), inputs.healthTimeoutSeconds * 1000, deps.clock ?? realClock, (reasons) => deps.log.info(`Waiting: ${reasons.join('; ')}`), deps.pollMs);
-        deps.log.info(`${color} is healthy (${result.checks} check(s), ${Math.round(result.waitedMs / 1000)} s).`);
-        return { kind: 'passed', result };
+        return share;
     });
+    if (steps.length === 0)
+        throw new InputError('"steps" is empty: give shares such as 5,25,50.');
+    steps.forEach((share, i) => {
+        if (i > 0 && share <= steps[i - 1]) {
+            throw new InputError(`"steps" must increase: ${parts.join(', ')} does not.`);
+        }
+    });
+    return steps;
+}
+/** Steps and bake time of a preset name; throws an InputError naming the valid forms. */
+function parseStrategy(name) {
+    if (name === 'AllAtOnce')
+        return { steps: [FULL], bakeMs: 0 };
+    const canary = /^Canary(\d{1,2})Percent(\d{1,3})Minutes?$/.exec(name);
+    if (canary) {
+        const share = Number(canary[1]) * 10;
+        if (share > 0)
+            return { steps: [share, FULL], bakeMs: Number(canary[2]) * MINUTE };
+    }
+    const linear = /^Linear(\d{1,3})PercentEvery(\d{1,3})Minutes?$/.exec(name);
+    if (linear) {
+        const step = Number(linear[1]) * 10;
+        if (step > 0 && step <= FULL) {
+            const steps = [];
+            for (let share = step; share < FULL; share += step)
+                steps.push(share);
+            return { steps: [...steps, FULL], bakeMs: Number(linear[2]) * MINUTE };
+        }
+    }
+    throw new InputError(`Unknown strategy "${name}". Use one of ${PRESETS.join(', ')}, or ` +
+        'CanaryXPercentYMinutes (X from 1 to 99) or LinearXPercentEveryYMinutes.');
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -73506,7 +74237,9 @@ function parseInputs(read, env) {
         throw new InputError('No AWS region: set the "aws-region" input, or AWS_REGION (aws-actions/configure-aws-credentials ' +
             'sets it from its own aws-region input).');
     }
+    const extras = parseProgressiveInputs(get, mode, canaryShare);
     return {
+        ...extras,
         mode,
         cluster,
         service,
@@ -73546,6 +74279,102 @@ function booleanInput(value, name, fallback) {
         return false;
     throw new InputError(`"${name}" is "${value}": it must be true or false.`);
 }
+/** The inputs of multi-step runs, gates, test traffic and promotion handling. */
+function parseProgressiveInputs(get, mode, canaryShare) {
+    const stepsText = get(Inputs.Steps);
+    const strategy = get(Inputs.Strategy);
+    if (stepsText && strategy) {
+        throw new InputError('Set either "steps" or "strategy", not both.');
+    }
+    if ((stepsText || strategy) && mode !== 'canary') {
+        throw new InputError(`"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${mode}.`);
+    }
+    const bakeText = get(Inputs.BakeTime);
+    const bakeMs = bakeText === undefined ? undefined : parseDuration(bakeText, Inputs.BakeTime);
+    let schedule;
+    if (strategy) {
+        const preset = parseStrategy(strategy);
+        schedule = {
+            steps: preset.steps,
+            bakeMs: bakeMs ?? preset.bakeMs,
+            source: `strategy ${strategy}`,
+            walk: true
+        };
+    }
+    else if (stepsText) {
+        schedule = {
+            steps: parseSteps(stepsText),
+            bakeMs: bakeMs ?? 0,
+            source: `steps ${stepsText}`,
+            walk: true
+        };
+    }
+    else {
+        schedule = { steps: [canaryShare], bakeMs: bakeMs ?? 0, source: 'canary-weight', walk: false };
+    }
+    const names = [
+        ...new Set((get(Inputs.Alarms) ?? '')
+            .split(/[\n,]+/)
+            .map((n) => n.trim())
+            .filter(Boolean))
+    ];
+    const tooLong = names.find((n) => n.length > 255);
+    if (tooLong)
+        throw new InputError(`"alarms" has a name over 255 characters: "${tooLong}".`);
+    const onCancel = (get(Inputs.OnCancel) ?? 'rollback').toLowerCase();
+    if (onCancel !== 'rollback' && onCancel !== 'hold') {
+        throw new InputError(`"on-cancel" is "${onCancel}": it must be rollback or hold.`);
+    }
+    const undoPromotion = booleanInput(get(Inputs.UndoPromotion), Inputs.UndoPromotion, false);
+    if (undoPromotion && mode !== 'rollback') {
+        throw new InputError(`"undo-promotion" goes with mode rollback, not ${mode}.`);
+    }
+    return {
+        schedule,
+        alarms: {
+            names,
+            prefix: get(Inputs.AlarmPrefix),
+            treatMissingDataAsFailure: booleanInput(get(Inputs.TreatMissingAlarmDataAsFailure), Inputs.TreatMissingAlarmDataAsFailure, false)
+        },
+        onCancel,
+        testTraffic: parseTestTraffic(get),
+        scaleDownAfterPromote: booleanInput(get(Inputs.ScaleDownAfterPromote), Inputs.ScaleDownAfterPromote, false),
+        undoPromotion
+    };
+}
+function parseTestTraffic(get) {
+    const traffic = {};
+    const header = get(Inputs.TestHeader);
+    if (header) {
+        const match = /^([A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}):\s*(\S.{0,127})$/.exec(header);
+        if (!match) {
+            throw new InputError(`"test-header" is "${header}": write it as "Name: value", e.g. "X-Canary: true".`);
+        }
+        traffic.header = { name: match[1], value: match[2].trim() };
+    }
+    const query = get(Inputs.TestQuery);
+    if (query) {
+        const match = /^([^=&\s]{1,128})=([^&\s]{1,128})$/.exec(query);
+        if (!match) {
+            throw new InputError(`"test-query" is "${query}": write it as "key=value", e.g. "canary=true".`);
+        }
+        traffic.query = { key: match[1], value: match[2] };
+    }
+    const priority = get(Inputs.TestRulePriority);
+    if (priority !== undefined) {
+        const value = Number(priority);
+        if (!/^\d{1,5}$/.test(priority) || value < 1 || value > 50000) {
+            throw new InputError(`"test-rule-priority" is "${priority}": it must be a whole number from 1 to 50000.`);
+        }
+        traffic.priority = value;
+    }
+    const listenerArn = get(Inputs.TestListenerArn);
+    if (listenerArn) {
+        expectArn(listenerArn, ':listener/', Inputs.TestListenerArn);
+        traffic.listenerArn = listenerArn;
+    }
+    return traffic;
+}
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
@@ -73577,7 +74406,9 @@ function stepOutputs(result) {
         [Outputs.StableTargetGroup]: groups[stableAfter],
         [Outputs.CanaryTargetGroup]: groups[canaryAfter],
         [Outputs.ListenerRuleArn]: discovery.router.arn,
-        [Outputs.Changed]: String(result.changed)
+        [Outputs.Changed]: String(result.changed),
+        [Outputs.RolledBack]: String(result.rolledBack),
+        [Outputs.StepsCompleted]: String(result.stepsCompleted)
     };
 }
 /** `{"Blue":90,"Green":10}`; all-zero weights give zeros. */
@@ -73635,14 +74466,26 @@ function table(rows) {
 function renderSummary(result) {
     const { inputs, discovery, plan, stableAfter } = result;
     const canaryAfter = otherColor(stableAfter);
-    const outcome = inputs.dryRun ? 'dry run' : result.changed ? 'changed' : 'no change';
+    const outcome = result.failure
+        ? result.rolledBack
+            ? 'failed, rolled back'
+            : 'failed'
+        : inputs.dryRun
+            ? 'dry run'
+            : result.changed
+                ? 'changed'
+                : 'no change';
+    const icon = result.failure ? '❌' : inputs.dryRun ? '🔍' : '✅';
     const parts = [
-        `## ${inputs.dryRun ? '🔍' : '✅'} ${md(discovery.service.name)}: ${inputs.mode} — ${outcome}`,
+        `## ${icon} ${md(discovery.service.name)}: ${inputs.mode} — ${outcome}`,
+        ...(result.failure ? [`**${md(result.failure)}**`] : []),
         `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatWeights(result.weightsAfter)}** · ` +
             `route: ${discovery.router.kind} ${code(discovery.router.arn)}`,
         `> ${md(plan.reason)}`,
         ...COLORS.map((color) => colorTable(result, color)),
         pieChart(result),
+        ...stepsSection(result),
+        ...alarmsSection(result),
         '### What was written',
         writtenSection(result),
         '### Next step',
@@ -73738,6 +74581,51 @@ function withBlock(inputs, mode, canaryWeight) {
         .map(([key, value]) => `  ${key}: ${yamlScalar(value)}`);
     return ['```yaml', 'with:', ...lines, '```'].join('\n');
 }
+/** For runs with steps or a bake: the canary share over time and one row per step. */
+function stepsSection(result) {
+    const { steps, inputs } = result;
+    const walked = inputs.mode === 'canary' && (inputs.schedule.walk || inputs.schedule.bakeMs > 0);
+    if (!walked || steps.length === 0)
+        return [];
+    const time = (ms) => new Date(ms).toISOString().slice(11, 19);
+    const before = roundedShareOf(result.plan.canaryBefore, result.plan.weightsBefore) ?? 0;
+    const points = [formatPercent(before), ...steps.map((s) => formatPercent(s.share))];
+    if (result.rolledBack)
+        points.push('0');
+    const labels = [
+        'start',
+        ...steps.map((_, i) => `step ${i + 1}`),
+        ...(result.rolledBack ? ['rollback'] : [])
+    ];
+    const chart = [
+        '```mermaid',
+        'xychart-beta',
+        `    title "Canary share (%) by step"`,
+        `    x-axis [${labels.map((l) => `"${l}"`).join(', ')}]`,
+        '    y-axis "percent" 0 --> 100',
+        `    line [${points.join(', ')}]`,
+        '```'
+    ].join('\n');
+    const rows = steps.map((s, i) => {
+        const alarms = s.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || '—';
+        return `| ${i + 1} | ${formatPercent(s.share)}% | ${time(s.startedAt)} | ${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s | ${md(s.gate)} | ${md(alarms)} | ${s.outcome} |`;
+    });
+    return [
+        `### Steps (${md(inputs.schedule.source)})`,
+        chart,
+        [
+            '| step | canary share | started (UTC) | baked | health gate | alarms seen | outcome |',
+            '|---|---|---|---|---|---|---|',
+            ...rows
+        ].join('\n')
+    ];
+}
+function alarmsSection(result) {
+    if (!result.alarms)
+        return [];
+    const lines = result.alarms.alarms.map((a) => `- ${code(a.name)}: **${md(a.state)}**${a.reason ? ` — ${md(a.reason)}` : ''}`);
+    return ['### Alarms (last read)', lines.join('\n') || 'none'];
+}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
@@ -73757,13 +74645,33 @@ const coreLogger = {
 };
 /** The action: inputs → deploy pipeline → outputs, summary and one notice. Never throws. */
 async function run() {
+    const cancel = new AbortController();
+    const onSignal = (signal) => {
+        info(`${signal} received: rolling back the canary before exiting.`);
+        cancel.abort();
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
     try {
         const inputs = parseInputs((name) => getInput(name), process.env);
-        const result = await deploy(inputs, { clients: createClients(inputs.region), log: coreLogger });
+        // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
+        // With on-cancel hold, the signals end the process as usual and the weights stay.
+        if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
+            process.on('SIGINT', onInt);
+            process.on('SIGTERM', onTerm);
+        }
+        const result = await deploy(inputs, {
+            clients: createClients(inputs.region),
+            log: coreLogger,
+            signal: cancel.signal
+        });
         for (const [name, value] of Object.entries(stepOutputs(result)))
             setOutput(name, value);
         await writeSummary(renderSummary(result));
-        notice(noticeLine(result));
+        if (result.failure)
+            setFailed(result.failure);
+        else
+            notice(noticeLine(result));
     }
     catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -73772,6 +74680,10 @@ async function run() {
         }
         setFailed(message);
         await writeSummary(renderFailure(getInput(Inputs.Mode), getInput(Inputs.Service), message)).catch(() => undefined);
+    }
+    finally {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
     }
 }
 async function writeSummary(markdown) {
@@ -74072,6 +74984,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -74187,6 +75102,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -74201,6 +75138,69 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -15,7 +15,20 @@ export const Inputs = {
   WaitForHealthy: 'wait-for-healthy',
   HealthTimeoutSeconds: 'health-timeout-seconds',
   DryRun: 'dry-run',
-  AwsRegion: 'aws-region'
+  AwsRegion: 'aws-region',
+  Steps: 'steps',
+  Strategy: 'strategy',
+  BakeTime: 'bake-time',
+  Alarms: 'alarms',
+  AlarmPrefix: 'alarm-prefix',
+  TreatMissingAlarmDataAsFailure: 'treat-missing-alarm-data-as-failure',
+  OnCancel: 'on-cancel',
+  TestHeader: 'test-header',
+  TestQuery: 'test-query',
+  TestRulePriority: 'test-rule-priority',
+  TestListenerArn: 'test-listener-arn',
+  ScaleDownAfterPromote: 'scale-down-after-promote',
+  UndoPromotion: 'undo-promotion'
 } as const
 
 export const Outputs = {
@@ -34,7 +47,9 @@ export const Outputs = {
   StableTargetGroup: 'stable-target-group',
   CanaryTargetGroup: 'canary-target-group',
   ListenerRuleArn: 'listener-rule-arn',
-  Changed: 'changed'
+  Changed: 'changed',
+  RolledBack: 'rolled-back',
+  StepsCompleted: 'steps-completed'
 } as const
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]

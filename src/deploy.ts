@@ -1,14 +1,17 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { createAlarmWatch, type AlarmCheck } from './alarms.js'
 import type { AwsClients } from './aws/clients.js'
-import type { Color, PerColor } from './color.js'
+import { otherColor, type Color, type PerColor } from './color.js'
 import { discover, type Discovery } from './discover/discover.js'
-import { IncompletePromotionError, VerificationError } from './errors.js'
-import { realClock, waitUntilReady, type GateClock, type GateResult } from './gate.js'
+import type { GateClock, GateResult } from './gate.js'
 import type { ActionInputs } from './inputs.js'
 import type { Logger } from './logger.js'
-import { plan, type Plan } from './plan.js'
-import { writeStableTag } from './stable-tag.js'
+import { plan, planSchedule, type Plan } from './plan.js'
+import { CanaryRun, type StepRecord } from './run.js'
 import { formatWeights } from './report/text.js'
 import type { TaskDefinitionInfo } from './workloads/workload.js'
+import { albWeightsFor, FULL, hasShare } from './weights.js'
+import { companionTags } from './stable-tag.js'
 
 export type GateOutcome =
   { kind: 'not-needed' } | { kind: 'passed'; result: GateResult } | { kind: 'skipped'; why: string }
@@ -16,7 +19,9 @@ export type GateOutcome =
 export interface DeployResult {
   inputs: ActionInputs
   discovery: Discovery
+  /** The whole run as one plan: weights before the first step and after the last. */
   plan: Plan
+  /** The health gate of the last step that had one. */
   gate: GateOutcome
   /** One line per AWS write that was made, in order. */
   writes: string[]
@@ -26,6 +31,14 @@ export interface DeployResult {
   /** Weights after the step: read back after a write, else as discovered. */
   weightsAfter: PerColor<number>
   details: PerColor<TaskDefinitionInfo | undefined>
+  /** True when the run moved all traffic back to the stable colour after a failed gate or a cancel. */
+  rolledBack: boolean
+  steps: StepRecord[]
+  stepsCompleted: number
+  /** The last alarm states read, when alarms are configured. */
+  alarms?: AlarmCheck
+  /** Why the step fails although it finished its work (a gate fired and traffic was rolled back). */
+  failure?: string
 }
 
 export interface DeployDeps {
@@ -33,138 +46,148 @@ export interface DeployDeps {
   log: Logger
   clock?: GateClock
   pollMs?: number
+  /** Aborted when the runner cancels the job. */
+  signal?: AbortSignal
+  cloudwatch?: CloudWatchClient
 }
 
-/** The pipeline: discover → plan → gate → apply → verify. Reporting is the caller's. */
+/** The pipeline: discover → plan → (gate → apply → verify → bake) per step → report data. */
 export async function deploy(inputs: ActionInputs, deps: DeployDeps): Promise<DeployResult> {
   const { clients, log } = deps
-  const discovery = await log.group('Discover', async () => {
-    const found = await discover(inputs, clients)
-    log.info(`Service ${found.service.arn}: stable colour ${found.stable} (tag ${inputs.tagKey})`)
-    log.info(`Route: ${found.router.kind} ${found.router.arn}`)
-    log.info(`Weights: ${formatWeights(found.weights)}`)
+  const [discovery, alarmWatch] = await log.group('Discover', async () => {
+    const found = await Promise.all([
+      discover(inputs, clients),
+      createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch)
+    ])
+    const [state] = found
+    log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`)
+    log.info(`Route: ${state.router.kind} ${state.router.arn}`)
+    log.info(`Weights: ${formatWeights(state.weights)}`)
     return found
   })
 
-  const decided = plan({
-    mode: inputs.mode,
-    stable: discovery.stable,
-    weights: discovery.weights,
-    canaryShare: inputs.canaryShare
-  })
+  const plans = planFor(inputs, discovery)
+  const overall = combine(plans, inputs, discovery)
   await log.group('Plan', async () => {
-    log.info(decided.reason)
-    if (decided.writeWeights) {
+    log.info(overall.reason)
+    for (const [i, step] of plans.entries()) {
+      const what = step.writeWeights
+        ? `${formatWeights(step.weightsBefore)} → ${formatWeights(step.weightsAfter)}`
+        : 'no weight change'
       log.info(
-        `Weights: ${formatWeights(decided.weightsBefore)} → ${formatWeights(decided.weightsAfter)}`
+        `Step ${i + 1}: ${what}${step.tagAfter ? `, then tag ${inputs.tagKey}=${step.tagAfter}` : ''}`
       )
     }
-    if (decided.tagAfter) log.info(`Tag: ${inputs.tagKey}=${decided.tagAfter}`)
-    if (!decided.writeWeights && !decided.tagAfter) log.info('No change needed.')
   })
 
-  const writes: string[] = []
-  const gate = await runGate(inputs, discovery, decided.gate, deps, writes)
-  const base = { inputs, discovery, plan: decided, gate }
-  if (inputs.dryRun || inputs.mode === 'status') {
-    if (inputs.dryRun) log.info('Dry run: nothing was written.')
-    return {
-      ...base,
-      writes,
-      changed: false,
-      stableAfter: discovery.stable,
-      weightsAfter: discovery.weights,
-      details: await discovery.workload.details()
-    }
-  }
-
-  let weightsAfter = discovery.weights
-  if (decided.writeWeights) {
-    weightsAfter = await log.group('Apply', async () => {
-      const { router } = discovery
-      await router.write(decided.weightsAfter)
-      log.info(`Wrote ${formatWeights(decided.weightsAfter)} to ${router.kind} ${router.arn}`)
-      writes.push(
-        `${router.kind} ${router.arn}: ${formatWeights(decided.weightsBefore)} → ${formatWeights(decided.weightsAfter)}`
-      )
-      const readBack = await router.readBack()
-      if (
-        readBack.Blue !== decided.weightsAfter.Blue ||
-        readBack.Green !== decided.weightsAfter.Green
-      ) {
-        throw new VerificationError(
-          `Wrote ${formatWeights(decided.weightsAfter)} to ${router.kind} ${router.arn}, but it reads back ` +
-            `${formatWeights(readBack)}: another writer changed it. Make sure only one workflow moves ` +
-            'this service at a time (a concurrency group), then run this step again.'
-        )
-      }
-      log.info(`Verified: ${formatWeights(readBack)}`)
-      return readBack
-    })
-  }
-  if (decided.tagAfter) {
-    const color = decided.tagAfter
-    await log.group('Tag', async () => {
-      try {
-        await writeStableTag(clients.ecs, discovery.service.arn, inputs.tagKey, color)
-      } catch (error) {
-        const why = error instanceof Error ? error.message : String(error)
-        throw new IncompletePromotionError(
-          `All traffic now goes to ${color}, but setting the tag ${inputs.tagKey}=${color} failed: ${why} ` +
-            'Run promote again to finish; it will only write the tag.'
-        )
-      }
-      writes.push(`service tag ${inputs.tagKey}: ${discovery.stable} → ${color}`)
-      log.info(`Tagged ${discovery.service.arn} ${inputs.tagKey}=${color}`)
-    })
+  const run = new CanaryRun(inputs, deps, discovery, alarmWatch)
+  if (inputs.mode !== 'status' && !inputs.dryRun) {
+    if (inputs.mode === 'rollback' && inputs.undoPromotion) await run.undoPromotion(plans[0])
+    else if (inputs.mode === 'rollback') await run.rollback(plans[0])
+    else await run.walk(plans, inputs.mode === 'canary' ? inputs.schedule.bakeMs : 0)
+  } else if (inputs.dryRun) {
+    log.info('Dry run: nothing was written.')
   }
   return {
-    ...base,
-    writes,
-    changed: writes.length > 0,
-    stableAfter: decided.stableAfter,
-    weightsAfter,
-    details: await discovery.workload.details()
+    inputs,
+    discovery,
+    plan: overall,
+    gate: run.lastGate,
+    writes: run.writes,
+    changed: run.writes.length > 0,
+    stableAfter: run.stable,
+    weightsAfter: run.weights,
+    details: await discovery.workload.details(),
+    rolledBack: run.rolledBack,
+    steps: run.steps,
+    stepsCompleted: run.steps.filter((s) => s.outcome === 'shifted' || s.outcome === 'promoted')
+      .length,
+    alarms: run.lastAlarms,
+    failure: run.failure
   }
 }
 
-async function runGate(
-  inputs: ActionInputs,
-  discovery: Discovery,
-  color: Color | undefined,
-  deps: DeployDeps,
-  writes: string[]
-): Promise<GateOutcome> {
-  if (!color) return { kind: 'not-needed' }
-  if (!inputs.waitForHealthy) {
-    deps.log.warning(
-      `wait-for-healthy is false: ${color} gets more traffic without a health check.`
-    )
-    return { kind: 'skipped', why: 'wait-for-healthy is false' }
-  }
-  const { workload, router } = discovery
-  if (inputs.dryRun) return { kind: 'skipped', why: 'dry run' }
-  return deps.log.group(`Wait for ${color} to be healthy`, async () => {
-    // A load balancer health-checks only target groups a route names: a route that lacks the
-    // canary (the legacy single-group forward) first gets it at weight 0, at the same split.
-    const attached = await router.attach()
-    if (attached.length > 0) {
-      const line = `${router.kind} ${router.arn}: added ${attached.join(', ')} at weight 0 so its targets are health-checked (traffic unchanged)`
-      writes.push(line)
-      deps.log.info(line)
+/** The steps this mode walks. Rollback and status are one plan each. */
+function planFor(inputs: ActionInputs, discovery: Discovery): Plan[] {
+  const { stable, weights } = discovery
+  switch (inputs.mode) {
+    case 'status':
+      return [plan({ mode: inputs.mode, stable, weights, canaryShare: 0 })]
+    case 'rollback':
+      return [
+        inputs.undoPromotion
+          ? planUndo(discovery, inputs.tagKey)
+          : plan({ mode: inputs.mode, stable, weights, canaryShare: 0 })
+      ]
+    case 'promote':
+      return planSchedule(stable, weights, [FULL], true)
+    case 'canary': {
+      const { schedule } = inputs
+      return planSchedule(stable, weights, schedule.steps, schedule.walk)
     }
-    const result = await waitUntilReady(
-      color,
-      attached.length > 0 ? await workload.probe(color) : workload.health[color],
-      () => workload.probe(color),
-      inputs.healthTimeoutSeconds * 1000,
-      deps.clock ?? realClock,
-      (reasons) => deps.log.info(`Waiting: ${reasons.join('; ')}`),
-      deps.pollMs
-    )
-    deps.log.info(
-      `${color} is healthy (${result.checks} check(s), ${Math.round(result.waitedMs / 1000)} s).`
-    )
-    return { kind: 'passed', result }
-  })
+  }
+}
+
+/**
+ * Undo of the last promote: the colour promote recorded as previously stable gets the traffic and
+ * the tag back. Without that record there is nothing to undo, and nothing is written.
+ */
+function planUndo(discovery: Discovery, tagKey: string): Plan {
+  const { stable, weights, service } = discovery
+  const target = otherColor(stable)
+  const key = companionTags(tagKey).previous
+  const base = plan({ mode: 'status', stable, weights, canaryShare: 0 })
+  if (service.tags[key] !== target) {
+    return {
+      ...base,
+      mode: 'rollback',
+      reason:
+        service.tags[key] === undefined
+          ? `No promotion to undo: the service has no ${key} tag (promote writes it, an undo removes it).`
+          : `No promotion to undo: ${key}=${service.tags[key]} does not name the other colour.`
+    }
+  }
+  return {
+    ...base,
+    mode: 'rollback',
+    canaryBefore: target,
+    stableAfter: target,
+    weightsAfter: albWeightsFor(target, stable, FULL),
+    writeWeights: !hasShare(target, weights, FULL),
+    tagAfter: target,
+    gate: target,
+    reason: `Undo the last promotion: traffic and the tag go back to ${target}, stable before it.`
+  }
+}
+
+/** One plan for the summary and the outputs: from the first step's weights to the last's. */
+function combine(plans: Plan[], inputs: ActionInputs, discovery: Discovery): Plan {
+  if (plans.length === 0) {
+    const canary = otherColor(discovery.stable)
+    return {
+      ...plan({
+        mode: 'status',
+        stable: discovery.stable,
+        weights: discovery.weights,
+        canaryShare: 0
+      }),
+      mode: inputs.mode,
+      reason: `Every step of ${inputs.schedule.source} is done already: ${canary} has at least the last share.`
+    }
+  }
+  const first = plans[0]
+  const last = plans[plans.length - 1]
+  const reason =
+    inputs.mode === 'canary' && inputs.schedule.walk
+      ? `${first.reason.split(':')[0]}: ${inputs.schedule.source}, ${plans.length} step(s) to go, holding each ${Math.round(inputs.schedule.bakeMs / 1000)} s.`
+      : first.reason
+  return {
+    ...first,
+    stableAfter: last.stableAfter,
+    weightsAfter: last.weightsAfter,
+    writeWeights: plans.some((p) => p.writeWeights),
+    tagAfter: last.tagAfter,
+    gate: plans.find((p) => p.gate)?.gate,
+    reason
+  }
 }

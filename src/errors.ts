@@ -57,3 +57,6 @@ export class AwsCallError extends ActionError {
 
 /** Promote moved the traffic but could not write the stable tag; running promote again finishes it. */
 export class IncompletePromotionError extends ActionError {}
+
+/** The run was cancelled (SIGINT/SIGTERM from the runner). */
+export class CancelledError extends ActionError {}

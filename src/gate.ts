@@ -24,12 +24,23 @@ export function notReadyReasons(health: ColorHealth): string[] {
 
 export interface GateClock {
   now(): number
-  sleep(ms: number): Promise<void>
+  /** Resolves after `ms`, or at once when `signal` aborts (the caller checks which). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
 export const realClock: GateClock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      // A cancelled run must not keep the process alive until a long sleep ends.
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      signal?.addEventListener('abort', done, { once: true })
+    })
 }
 
 export interface GateResult {

@@ -6,6 +6,7 @@ import {
   Inputs
 } from './constants.js'
 import { InputError } from './errors.js'
+import { parseDuration, parseStrategy, parseSteps, type Schedule } from './schedule.js'
 import { parsePercent, type Permille } from './weights.js'
 
 export const MODES = ['canary', 'promote', 'rollback', 'status'] as const
@@ -28,6 +29,27 @@ export interface ActionInputs {
   healthTimeoutSeconds: number
   dryRun: boolean
   region: string
+  /** canary mode: the shares to walk through and how long to hold each. */
+  schedule: Schedule
+  alarms: AlarmInputs
+  onCancel: 'rollback' | 'hold'
+  testTraffic: TestTrafficInputs
+  scaleDownAfterPromote: boolean
+  /** rollback mode: give traffic and the tag back to the colour that was stable before the last promote. */
+  undoPromotion: boolean
+}
+
+export interface AlarmInputs {
+  names: string[]
+  prefix?: string
+  treatMissingDataAsFailure: boolean
+}
+
+export interface TestTrafficInputs {
+  header?: { name: string; value: string }
+  query?: { key: string; value: string }
+  priority?: number
+  listenerArn?: string
 }
 
 export type InputReader = (name: string) => string
@@ -103,7 +125,10 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
     )
   }
 
+  const extras = parseProgressiveInputs(get, mode, canaryShare)
+
   return {
+    ...extras,
     mode,
     cluster,
     service,
@@ -144,4 +169,128 @@ function booleanInput(value: string | undefined, name: string, fallback: boolean
   if (lower === 'true') return true
   if (lower === 'false') return false
   throw new InputError(`"${name}" is "${value}": it must be true or false.`)
+}
+
+/** The inputs of multi-step runs, gates, test traffic and promotion handling. */
+function parseProgressiveInputs(
+  get: (name: string) => string | undefined,
+  mode: Mode,
+  canaryShare: Permille
+): Pick<
+  ActionInputs,
+  'schedule' | 'alarms' | 'onCancel' | 'testTraffic' | 'scaleDownAfterPromote' | 'undoPromotion'
+> {
+  const stepsText = get(Inputs.Steps)
+  const strategy = get(Inputs.Strategy)
+  if (stepsText && strategy) {
+    throw new InputError('Set either "steps" or "strategy", not both.')
+  }
+  if ((stepsText || strategy) && mode !== 'canary') {
+    throw new InputError(
+      `"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${mode}.`
+    )
+  }
+  const bakeText = get(Inputs.BakeTime)
+  const bakeMs = bakeText === undefined ? undefined : parseDuration(bakeText, Inputs.BakeTime)
+  let schedule: Schedule
+  if (strategy) {
+    const preset = parseStrategy(strategy)
+    schedule = {
+      steps: preset.steps,
+      bakeMs: bakeMs ?? preset.bakeMs,
+      source: `strategy ${strategy}`,
+      walk: true
+    }
+  } else if (stepsText) {
+    schedule = {
+      steps: parseSteps(stepsText),
+      bakeMs: bakeMs ?? 0,
+      source: `steps ${stepsText}`,
+      walk: true
+    }
+  } else {
+    schedule = { steps: [canaryShare], bakeMs: bakeMs ?? 0, source: 'canary-weight', walk: false }
+  }
+
+  const names = [
+    ...new Set(
+      (get(Inputs.Alarms) ?? '')
+        .split(/[\n,]+/)
+        .map((n) => n.trim())
+        .filter(Boolean)
+    )
+  ]
+  const tooLong = names.find((n) => n.length > 255)
+  if (tooLong) throw new InputError(`"alarms" has a name over 255 characters: "${tooLong}".`)
+
+  const onCancel = (get(Inputs.OnCancel) ?? 'rollback').toLowerCase()
+  if (onCancel !== 'rollback' && onCancel !== 'hold') {
+    throw new InputError(`"on-cancel" is "${onCancel}": it must be rollback or hold.`)
+  }
+
+  const undoPromotion = booleanInput(get(Inputs.UndoPromotion), Inputs.UndoPromotion, false)
+  if (undoPromotion && mode !== 'rollback') {
+    throw new InputError(`"undo-promotion" goes with mode rollback, not ${mode}.`)
+  }
+
+  return {
+    schedule,
+    alarms: {
+      names,
+      prefix: get(Inputs.AlarmPrefix),
+      treatMissingDataAsFailure: booleanInput(
+        get(Inputs.TreatMissingAlarmDataAsFailure),
+        Inputs.TreatMissingAlarmDataAsFailure,
+        false
+      )
+    },
+    onCancel,
+    testTraffic: parseTestTraffic(get),
+    scaleDownAfterPromote: booleanInput(
+      get(Inputs.ScaleDownAfterPromote),
+      Inputs.ScaleDownAfterPromote,
+      false
+    ),
+    undoPromotion
+  }
+}
+
+function parseTestTraffic(get: (name: string) => string | undefined): TestTrafficInputs {
+  const traffic: TestTrafficInputs = {}
+  const header = get(Inputs.TestHeader)
+  if (header) {
+    const match = /^([A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}):\s*(\S.{0,127})$/.exec(header)
+    if (!match) {
+      throw new InputError(
+        `"test-header" is "${header}": write it as "Name: value", e.g. "X-Canary: true".`
+      )
+    }
+    traffic.header = { name: match[1], value: match[2].trim() }
+  }
+  const query = get(Inputs.TestQuery)
+  if (query) {
+    const match = /^([^=&\s]{1,128})=([^&\s]{1,128})$/.exec(query)
+    if (!match) {
+      throw new InputError(
+        `"test-query" is "${query}": write it as "key=value", e.g. "canary=true".`
+      )
+    }
+    traffic.query = { key: match[1], value: match[2] }
+  }
+  const priority = get(Inputs.TestRulePriority)
+  if (priority !== undefined) {
+    const value = Number(priority)
+    if (!/^\d{1,5}$/.test(priority) || value < 1 || value > 50000) {
+      throw new InputError(
+        `"test-rule-priority" is "${priority}": it must be a whole number from 1 to 50000.`
+      )
+    }
+    traffic.priority = value
+  }
+  const listenerArn = get(Inputs.TestListenerArn)
+  if (listenerArn) {
+    expectArn(listenerArn, ':listener/', Inputs.TestListenerArn)
+    traffic.listenerArn = listenerArn
+  }
+  return traffic
 }

@@ -18,12 +18,30 @@ const coreLogger: Logger = {
 
 /** The action: inputs → deploy pipeline → outputs, summary and one notice. Never throws. */
 export async function run(): Promise<void> {
+  const cancel = new AbortController()
+  const onSignal = (signal: string) => {
+    core.info(`${signal} received: rolling back the canary before exiting.`)
+    cancel.abort()
+  }
+  const onInt = () => onSignal('SIGINT')
+  const onTerm = () => onSignal('SIGTERM')
   try {
     const inputs = parseInputs((name) => core.getInput(name), process.env)
-    const result = await deploy(inputs, { clients: createClients(inputs.region), log: coreLogger })
+    // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
+    // With on-cancel hold, the signals end the process as usual and the weights stay.
+    if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
+      process.on('SIGINT', onInt)
+      process.on('SIGTERM', onTerm)
+    }
+    const result = await deploy(inputs, {
+      clients: createClients(inputs.region),
+      log: coreLogger,
+      signal: cancel.signal
+    })
     for (const [name, value] of Object.entries(stepOutputs(result))) core.setOutput(name, value)
     await writeSummary(renderSummary(result))
-    core.notice(noticeLine(result))
+    if (result.failure) core.setFailed(result.failure)
+    else core.notice(noticeLine(result))
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) {
@@ -33,6 +51,9 @@ export async function run(): Promise<void> {
     await writeSummary(
       renderFailure(core.getInput(Inputs.Mode), core.getInput(Inputs.Service), message)
     ).catch(() => undefined)
+  } finally {
+    process.off('SIGINT', onInt)
+    process.off('SIGTERM', onTerm)
   }
 }
 

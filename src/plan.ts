@@ -89,3 +89,30 @@ function shiftTo(base: Omit<Plan, 'reason'>, canary: Color, share: Permille, rea
 export function planWrites(p: Plan): boolean {
   return p.writeWeights || p.tagAfter !== undefined
 }
+
+/**
+ * The plans of a canary schedule, each against the weights the previous one leaves. A single
+ * `canary-weight` may lower the share. A walk (`steps`, `strategy`, promote) resumes: steps at or
+ * below the canary's current share count as done, and a step of 100 % is a promote.
+ */
+export function planSchedule(
+  stable: Color,
+  weights: PerColor<number>,
+  steps: Permille[],
+  walk: boolean
+): Plan[] {
+  const canary = otherColor(stable)
+  const current = shareOf(canary, weights) ?? 0
+  const remaining = walk ? steps.filter((share) => share > current || share === FULL) : steps
+  const plans: Plan[] = []
+  let now = weights
+  for (const share of remaining) {
+    const step =
+      share === FULL && walk
+        ? plan({ mode: 'promote', stable, weights: now, canaryShare: FULL })
+        : plan({ mode: 'canary', stable, weights: now, canaryShare: share })
+    plans.push(step)
+    now = step.weightsAfter
+  }
+  return plans
+}

@@ -1,4 +1,4 @@
-import { TagResourceCommand, type ECSClient } from '@aws-sdk/client-ecs'
+import { TagResourceCommand, UntagResourceCommand, type ECSClient } from '@aws-sdk/client-ecs'
 import { awsCall } from './aws/call.js'
 import { isColor, type Color } from './color.js'
 import { StateError } from './errors.js'
@@ -23,17 +23,25 @@ export function stableColorOf(service: ServiceState, tagKey: string): Color {
   return value
 }
 
-export async function writeStableTag(
+/** Service tags the action keeps beside the stable colour, named after the tag key. */
+export function companionTags(tagKey: string): { previous: string; testRule: string } {
+  return { previous: `${tagKey}Previous`, testRule: `${tagKey}TestRule` }
+}
+
+/** Writes service tags in one call (ECS applies a TagResource call as a whole). */
+export async function writeServiceTags(
   ecs: ECSClient,
   serviceArn: string,
-  tagKey: string,
-  color: Color
+  tags: Record<string, string>
 ): Promise<void> {
   await awsCall(
     'ecs:TagResource',
     () =>
       ecs.send(
-        new TagResourceCommand({ resourceArn: serviceArn, tags: [{ key: tagKey, value: color }] })
+        new TagResourceCommand({
+          resourceArn: serviceArn,
+          tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
+        })
       ),
     (name, message) =>
       name === 'InvalidParameterException' && /long arn/i.test(message)
@@ -42,5 +50,15 @@ export async function writeStableTag(
               '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.'
           )
         : undefined
+  )
+}
+
+export async function removeServiceTags(
+  ecs: ECSClient,
+  serviceArn: string,
+  keys: string[]
+): Promise<void> {
+  await awsCall('ecs:UntagResource', () =>
+    ecs.send(new UntagResourceCommand({ resourceArn: serviceArn, tagKeys: keys }))
   )
 }

@@ -29,7 +29,9 @@ export function stepOutputs(result: DeployResult): Record<OutputName, string> {
     [Outputs.StableTargetGroup]: groups[stableAfter],
     [Outputs.CanaryTargetGroup]: groups[canaryAfter],
     [Outputs.ListenerRuleArn]: discovery.router.arn,
-    [Outputs.Changed]: String(result.changed)
+    [Outputs.Changed]: String(result.changed),
+    [Outputs.RolledBack]: String(result.rolledBack),
+    [Outputs.StepsCompleted]: String(result.stepsCompleted)
   }
 }
 

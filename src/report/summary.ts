@@ -10,14 +10,26 @@ import { formatWeights, percentOf } from './text.js'
 export function renderSummary(result: DeployResult): string {
   const { inputs, discovery, plan, stableAfter } = result
   const canaryAfter = otherColor(stableAfter)
-  const outcome = inputs.dryRun ? 'dry run' : result.changed ? 'changed' : 'no change'
+  const outcome = result.failure
+    ? result.rolledBack
+      ? 'failed, rolled back'
+      : 'failed'
+    : inputs.dryRun
+      ? 'dry run'
+      : result.changed
+        ? 'changed'
+        : 'no change'
+  const icon = result.failure ? '❌' : inputs.dryRun ? '🔍' : '✅'
   const parts = [
-    `## ${inputs.dryRun ? '🔍' : '✅'} ${md(discovery.service.name)}: ${inputs.mode} — ${outcome}`,
+    `## ${icon} ${md(discovery.service.name)}: ${inputs.mode} — ${outcome}`,
+    ...(result.failure ? [`**${md(result.failure)}**`] : []),
     `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatWeights(result.weightsAfter)}** · ` +
       `route: ${discovery.router.kind} ${code(discovery.router.arn)}`,
     `> ${md(plan.reason)}`,
     ...COLORS.map((color) => colorTable(result, color)),
     pieChart(result),
+    ...stepsSection(result),
+    ...alarmsSection(result),
     '### What was written',
     writtenSection(result),
     '### Next step',
@@ -131,4 +143,50 @@ function withBlock(inputs: ActionInputs, mode: Mode, canaryWeight?: string): str
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([key, value]) => `  ${key}: ${yamlScalar(value)}`)
   return ['```yaml', 'with:', ...lines, '```'].join('\n')
+}
+
+/** For runs with steps or a bake: the canary share over time and one row per step. */
+function stepsSection(result: DeployResult): string[] {
+  const { steps, inputs } = result
+  const walked = inputs.mode === 'canary' && (inputs.schedule.walk || inputs.schedule.bakeMs > 0)
+  if (!walked || steps.length === 0) return []
+  const time = (ms: number) => new Date(ms).toISOString().slice(11, 19)
+  const before = roundedShareOf(result.plan.canaryBefore, result.plan.weightsBefore) ?? 0
+  const points = [formatPercent(before), ...steps.map((s) => formatPercent(s.share))]
+  if (result.rolledBack) points.push('0')
+  const labels = [
+    'start',
+    ...steps.map((_, i) => `step ${i + 1}`),
+    ...(result.rolledBack ? ['rollback'] : [])
+  ]
+  const chart = [
+    '```mermaid',
+    'xychart-beta',
+    `    title "Canary share (%) by step"`,
+    `    x-axis [${labels.map((l) => `"${l}"`).join(', ')}]`,
+    '    y-axis "percent" 0 --> 100',
+    `    line [${points.join(', ')}]`,
+    '```'
+  ].join('\n')
+  const rows = steps.map((s, i) => {
+    const alarms = s.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || '—'
+    return `| ${i + 1} | ${formatPercent(s.share)}% | ${time(s.startedAt)} | ${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s | ${md(s.gate)} | ${md(alarms)} | ${s.outcome} |`
+  })
+  return [
+    `### Steps (${md(inputs.schedule.source)})`,
+    chart,
+    [
+      '| step | canary share | started (UTC) | baked | health gate | alarms seen | outcome |',
+      '|---|---|---|---|---|---|---|',
+      ...rows
+    ].join('\n')
+  ]
+}
+
+function alarmsSection(result: DeployResult): string[] {
+  if (!result.alarms) return []
+  const lines = result.alarms.alarms.map(
+    (a) => `- ${code(a.name)}: **${md(a.state)}**${a.reason ? ` — ${md(a.reason)}` : ''}`
+  )
+  return ['### Alarms (last read)', lines.join('\n') || 'none']
 }

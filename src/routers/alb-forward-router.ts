@@ -10,7 +10,7 @@ import {
   readForwardWeights,
   rewriteForwardWeights
 } from './forward.js'
-import type { TrafficRouter } from './router.js'
+import type { RulePlacement, TrafficRouter } from './router.js'
 
 /**
  * Shared behaviour of routers whose weights live in an ALB forward action: a listener rule's
@@ -18,7 +18,7 @@ import type { TrafficRouter } from './router.js'
  */
 export abstract class AlbForwardRouter implements TrafficRouter {
   abstract readonly kind: string
-  private snapshot?: Action[]
+  protected snapshot?: Action[]
 
   constructor(
     protected readonly elb: ElasticLoadBalancingV2Client,
@@ -29,6 +29,14 @@ export abstract class AlbForwardRouter implements TrafficRouter {
   protected abstract fetchActions(): Promise<Action[]>
   protected abstract putActions(actions: Action[]): Promise<void>
   protected abstract get label(): string
+  abstract placement(): RulePlacement | undefined
+
+  /** The actions before the forward in what `read` saw. */
+  protected preActions(): Action[] {
+    const actions = this.snapshot ?? []
+    const forward = actions.findIndex((a) => a.Type === 'forward')
+    return forward < 0 ? [] : actions.slice(0, forward)
+  }
 
   async read(): Promise<PerColor<number>> {
     this.snapshot = await this.fetchActions()

@@ -114,7 +114,7 @@ function listListeners(
   })
 }
 
-function listRules(elb: ElasticLoadBalancingV2Client, listenerArn: string): Promise<Rule[]> {
+export function listRules(elb: ElasticLoadBalancingV2Client, listenerArn: string): Promise<Rule[]> {
   return allPages(async (Marker) => {
     const page = await awsCall('elasticloadbalancing:DescribeRules', () =>
       elb.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker }))

@@ -7,12 +7,14 @@ import {
 import { awsCall, type ErrorTranslator } from '../aws/call.js'
 import { NotFoundError, StateError } from '../errors.js'
 import { AlbForwardRouter } from './alb-forward-router.js'
+import type { RulePlacement } from './router.js'
 
 /** A weighted listener rule. Only its actions are written; its conditions are never sent. */
 export class ListenerRuleRouter extends AlbForwardRouter {
   readonly kind = 'listener-rule'
   /** A rule already read by discovery, used once instead of a second DescribeRules. */
   private preloaded?: Rule
+  private rule?: Rule
 
   withPreloaded(rule: Rule): this {
     this.preloaded = rule
@@ -26,6 +28,7 @@ export class ListenerRuleRouter extends AlbForwardRouter {
   protected async fetchActions(): Promise<Action[]> {
     const rule = this.preloaded ?? (await this.describe())
     this.preloaded = undefined
+    this.rule = rule
     if (rule.IsDefault) {
       throw new StateError(
         `${this.label} is a listener's default rule, which ALB changes through the listener. ` +
@@ -33,6 +36,17 @@ export class ListenerRuleRouter extends AlbForwardRouter {
       )
     }
     return rule.Actions ?? []
+  }
+
+  placement(): RulePlacement | undefined {
+    if (!this.rule) return undefined
+    const priority = Number(this.rule.Priority)
+    return {
+      listenerArn: listenerArnOf(this.arn),
+      priority: Number.isInteger(priority) ? priority : undefined,
+      conditions: this.rule.Conditions ?? [],
+      preActions: this.preActions()
+    }
   }
 
   protected async putActions(actions: Action[]): Promise<void> {

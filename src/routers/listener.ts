@@ -6,6 +6,7 @@ import {
 import { awsCall, type ErrorTranslator } from '../aws/call.js'
 import { NotFoundError } from '../errors.js'
 import { AlbForwardRouter } from './alb-forward-router.js'
+import type { RulePlacement } from './router.js'
 
 /** A listener whose default action is the weighted forward. Only DefaultActions are sent. */
 export class ListenerRouter extends AlbForwardRouter {
@@ -24,6 +25,10 @@ export class ListenerRouter extends AlbForwardRouter {
     const listener = response.Listeners?.[0]
     if (!listener) throw this.notFoundError()
     return listener.DefaultActions ?? []
+  }
+
+  placement(): RulePlacement {
+    return { listenerArn: this.arn, conditions: [], preActions: this.preActions() }
   }
 
   protected async putActions(actions: Action[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Color, PerColor } from '../color.js'
 
 /**
@@ -22,4 +23,16 @@ export interface TrafficRouter {
   attach(): Promise<Color[]>
   /** Reads the weights again after a write, to catch another writer. */
   readBack(): Promise<PerColor<number>>
+  /** Where a test-traffic rule that shadows this route goes; undefined when the router has none. */
+  placement(): RulePlacement | undefined
+}
+
+/** The listener, priority, conditions and authentication of a weighted ALB route. */
+export interface RulePlacement {
+  listenerArn: string
+  /** The weighted rule's priority; undefined when the route is a listener's default action. */
+  priority?: number
+  conditions: RuleCondition[]
+  /** The actions before the forward (authentication), which a test rule must keep as well. */
+  preActions: Action[]
 }

@@ -1,4 +1,9 @@
-import { DescribeTaskDefinitionCommand, type ECSClient, type TaskSet } from '@aws-sdk/client-ecs'
+import {
+  DescribeTaskDefinitionCommand,
+  UpdateTaskSetCommand,
+  type ECSClient,
+  type TaskSet
+} from '@aws-sdk/client-ecs'
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { awsCall } from '../aws/call.js'
 import { COLORS, type Color, type PerColor } from '../color.js'
@@ -50,6 +55,7 @@ export function toUnit(color: Color, taskSet: TaskSet): WorkloadUnit {
     stability: taskSet.stabilityStatus ?? 'UNKNOWN',
     running: taskSet.runningCount ?? 0,
     desired: taskSet.computedDesiredCount ?? 0,
+    scale: taskSet.scale?.value ?? 100,
     taskDefinitionArn: taskSet.taskDefinition
   }
 }
@@ -104,6 +110,19 @@ export class TaskSetWorkload implements Workload {
     ])
     const taskSets = matchTaskSets(service, this.ids, this.targetGroups)
     return { unit: toUnit(color, taskSets[color]), targets }
+  }
+
+  async scale(color: Color, percent: number): Promise<void> {
+    await awsCall('ecs:UpdateTaskSet', () =>
+      this.clients.ecs.send(
+        new UpdateTaskSetCommand({
+          cluster: this.service.cluster,
+          service: this.service.name,
+          taskSet: this.health[color].unit.arn,
+          scale: { unit: 'PERCENT', value: percent }
+        })
+      )
+    )
   }
 
   /** Task definition images for the summary, from the reads started when the service was read. */

@@ -11,6 +11,8 @@ export interface WorkloadUnit {
   stability: string
   running: number
   desired: number
+  /** Scale in percent of the service's desired count. */
+  scale: number
   taskDefinitionArn?: string
 }
 
@@ -42,5 +44,7 @@ export interface Workload {
   readonly kind: string
   readonly health: PerColor<ColorHealth>
   probe(color: Color): Promise<ColorHealth>
+  /** Sets a colour's share of the service's desired count, in percent. */
+  scale(color: Color, percent: number): Promise<void>
   details(): Promise<PerColor<TaskDefinitionInfo | undefined>>
 }
