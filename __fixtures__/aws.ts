@@ -4,9 +4,14 @@ import {
   DescribeTaskDefinitionCommand,
   ECSClient,
   TagResourceCommand,
+  UntagResourceCommand,
+  UpdateTaskSetCommand,
   type TaskSet
 } from '@aws-sdk/client-ecs'
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch'
 import {
+  CreateRuleCommand,
+  DeleteRuleCommand,
   DescribeListenersCommand,
   DescribeRulesCommand,
   DescribeTargetGroupsCommand,
@@ -16,6 +21,7 @@ import {
   ModifyRuleCommand,
   type Action,
   type Rule,
+  type RuleCondition,
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { mockClient } from 'aws-sdk-client-mock'
@@ -32,6 +38,7 @@ export const ARN = {
   greenTg: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/2222',
   otherTg: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/other/3333',
   lb: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/myalb/abcd',
+  testListener: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/myalb/abcd/l2',
   listener: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/myalb/abcd/l1',
   rule: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/myalb/abcd/l1/r1',
   defaultRule:
@@ -49,8 +56,11 @@ export interface World {
   stack?: Record<string, string>
   rules: Rule[]
   listenerDefault: Action[]
+  /** Default actions of a second (test) listener. */
+  testListenerDefault: Action[]
   health: Record<string, TargetHealthDescription[]>
   images: Record<string, string>
+  alarms: Record<string, { state: string; reason?: string }>
 }
 
 export function taskSet(color: 'Blue' | 'Green', overrides: Partial<TaskSet> = {}): TaskSet {
@@ -122,8 +132,15 @@ export function defaultWorld(): World {
       }
     ],
     listenerDefault: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
+    testListenerDefault: [
+      {
+        Type: 'forward',
+        ForwardConfig: { TargetGroups: [{ TargetGroupArn: ARN.blueTg, Weight: 1 }] }
+      }
+    ],
     health: { [ARN.blueTg]: healthy(), [ARN.greenTg]: healthy() },
-    images: { [ARN.blueTd]: 'myapp:1.0.0', [ARN.greenTd]: 'myapp:1.0.1' }
+    images: { [ARN.blueTd]: 'myapp:1.0.0', [ARN.greenTd]: 'myapp:1.0.1' },
+    alarms: {}
   }
 }
 
@@ -139,6 +156,8 @@ export interface MockAws {
   ecs: ReturnType<typeof mockClient>
   elb: ReturnType<typeof mockClient>
   cfn: ReturnType<typeof mockClient>
+  /** A CloudWatch client whose DescribeAlarms answers from `world.alarms`. */
+  cloudwatchClient: CloudWatchClient
   /** Names of the commands sent, in order, across all three clients. */
   calls(): string[]
   /** Names of the write commands sent. */
@@ -150,6 +169,7 @@ const WRITES = /^(Modify|Tag|Untag|Update|Create|Delete)/
 
 export function mockAws(world: World = defaultWorld()): MockAws {
   const ecs = mockClient(ECSClient)
+  const cloudwatch = mockClient(CloudWatchClient)
   const elb = mockClient(ElasticLoadBalancingV2Client)
   const cfn = mockClient(CloudFormationClient)
   const log: string[] = []
@@ -222,26 +242,38 @@ export function mockAws(world: World = defaultWorld()): MockAws {
   })
   elb.on(DescribeListenersCommand).callsFake((input: { ListenerArns?: string[] }) => {
     record('DescribeListeners')
-    if (input.ListenerArns && !input.ListenerArns.includes(ARN.listener)) {
+    const listeners = [
+      { ListenerArn: ARN.listener, LoadBalancerArn: ARN.lb, DefaultActions: world.listenerDefault },
+      {
+        ListenerArn: ARN.testListener,
+        LoadBalancerArn: ARN.lb,
+        DefaultActions: world.testListenerDefault
+      }
+    ]
+    const wanted = input.ListenerArns
+    if (wanted && !wanted.every((arn) => listeners.some((l) => l.ListenerArn === arn))) {
       throw awsError('ListenerNotFoundException', 'One or more listeners not found')
     }
+    // Discovery lists the load balancer's listeners; the test listener has no weighted rules.
     return {
-      Listeners: [
-        {
-          ListenerArn: ARN.listener,
-          LoadBalancerArn: ARN.lb,
-          DefaultActions: structuredClone(world.listenerDefault)
-        }
-      ]
+      Listeners: structuredClone(
+        wanted ? listeners.filter((l) => wanted.includes(l.ListenerArn)) : listeners.slice(0, 1)
+      )
     }
   })
-  elb.on(ModifyListenerCommand).callsFake((input: { DefaultActions: Action[] }) => {
-    record('ModifyListener')
-    world.listenerDefault = structuredClone(input.DefaultActions)
-    const defaultRule = world.rules.find((r) => r.IsDefault)
-    if (defaultRule) defaultRule.Actions = structuredClone(input.DefaultActions)
-    return {}
-  })
+  elb
+    .on(ModifyListenerCommand)
+    .callsFake((input: { ListenerArn: string; DefaultActions: Action[] }) => {
+      record('ModifyListener')
+      if (input.ListenerArn === ARN.testListener) {
+        world.testListenerDefault = structuredClone(input.DefaultActions)
+        return {}
+      }
+      world.listenerDefault = structuredClone(input.DefaultActions)
+      const defaultRule = world.rules.find((r) => r.IsDefault)
+      if (defaultRule) defaultRule.Actions = structuredClone(input.DefaultActions)
+      return {}
+    })
   elb.on(DescribeTargetGroupsCommand).callsFake((input: { TargetGroupArns: string[] }) => {
     record('DescribeTargetGroups')
     return {
@@ -258,6 +290,69 @@ export function mockAws(world: World = defaultWorld()): MockAws {
     return { TargetHealthDescriptions: structuredClone(health) }
   })
 
+  elb
+    .on(CreateRuleCommand)
+    .callsFake(
+      (input: {
+        ListenerArn: string
+        Priority: number
+        Conditions: RuleCondition[]
+        Actions: Action[]
+      }) => {
+        record('CreateRule')
+        if (world.rules.some((r) => Number(r.Priority) === input.Priority)) {
+          throw awsError('PriorityInUseException', 'Priority in use')
+        }
+        const rule: Rule = {
+          RuleArn: `${ARN.rule.replace(/r1$/, '')}t${world.rules.length}`,
+          Priority: String(input.Priority),
+          IsDefault: false,
+          Conditions: structuredClone(input.Conditions),
+          Actions: structuredClone(input.Actions)
+        }
+        world.rules.push(rule)
+        return { Rules: [rule] }
+      }
+    )
+  elb.on(DeleteRuleCommand).callsFake((input: { RuleArn: string }) => {
+    record('DeleteRule')
+    const before = world.rules.length
+    world.rules = world.rules.filter((r) => r.RuleArn !== input.RuleArn)
+    if (world.rules.length === before) throw awsError('RuleNotFoundException', 'Rule not found')
+    return {}
+  })
+  ecs.on(UntagResourceCommand).callsFake((input: { tagKeys: string[] }) => {
+    record('UntagResource')
+    for (const key of input.tagKeys) delete world.service!.tags[key]
+    return {}
+  })
+  ecs.on(UpdateTaskSetCommand).callsFake((input: { taskSet: string; scale: { value: number } }) => {
+    record('UpdateTaskSet')
+    const set = world.service!.taskSets.find((t) => t.taskSetArn === input.taskSet)
+    if (!set) throw awsError('TaskSetNotFoundException', 'The specified task set does not exist')
+    set.scale = { unit: 'PERCENT', value: input.scale.value }
+    set.computedDesiredCount = Math.ceil((2 * input.scale.value) / 100)
+    set.runningCount = set.computedDesiredCount
+    return { taskSet: set }
+  })
+  cloudwatch
+    .on(DescribeAlarmsCommand)
+    .callsFake((input: { AlarmNames?: string[]; AlarmNamePrefix?: string }) => {
+      record('DescribeAlarms')
+      const names = Object.keys(world.alarms).filter((name) =>
+        input.AlarmNames
+          ? input.AlarmNames.includes(name)
+          : name.startsWith(input.AlarmNamePrefix ?? '')
+      )
+      return {
+        MetricAlarms: names.map((name) => ({
+          AlarmName: name,
+          StateValue: world.alarms[name].state,
+          StateReason: world.alarms[name].reason
+        }))
+      }
+    })
+
   const clients: AwsClients = {
     ecs: new ECSClient({ region: 'us-east-1' }),
     elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
@@ -269,12 +364,14 @@ export function mockAws(world: World = defaultWorld()): MockAws {
     ecs: ecs as unknown as ReturnType<typeof mockClient>,
     elb: elb as unknown as ReturnType<typeof mockClient>,
     cfn: cfn as unknown as ReturnType<typeof mockClient>,
+    cloudwatchClient: new CloudWatchClient({ region: 'us-east-1' }),
     calls: () => [...log],
     writes: () => log.filter((name) => WRITES.test(name)),
     restore: () => {
       ecs.restore()
       elb.restore()
       cfn.restore()
+      cloudwatch.restore()
     }
   }
 }

@@ -1,0 +1,327 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { ARN, forward, mockAws, taskSet, type MockAws } from '../__fixtures__/aws.js'
+import { inputs } from '../__fixtures__/inputs.js'
+import { deploy, type DeployDeps } from '../src/deploy.js'
+import type { GateClock } from '../src/gate.js'
+import { MemoryLogger } from '../src/logger.js'
+import { renderSummary } from '../src/report/summary.js'
+import { stepOutputs } from '../src/report/outputs.js'
+
+let aws: MockAws
+afterEach(() => aws?.restore())
+
+/** A clock whose sleeps pass at once; `at` runs a callback when simulated time reaches it. */
+function fakeClock(events: { at: number; run: () => void }[] = []) {
+  let now = 1_800_000_000_000
+  const start = now
+  const clock: GateClock & { elapsed: () => number } = {
+    now: () => now,
+    sleep: async (ms: number, signal?: AbortSignal) => {
+      const target = now + ms
+      for (const event of events.filter((e) => start + e.at > now && start + e.at <= target)) {
+        now = start + event.at
+        event.run()
+        if (signal?.aborted) return
+      }
+      now = target
+    },
+    elapsed: () => now - start
+  }
+  return clock
+}
+
+function deps(extra: Partial<DeployDeps> = {}): DeployDeps {
+  return {
+    clients: aws.clients,
+    log: new MemoryLogger(),
+    clock: fakeClock(),
+    cloudwatch: aws.cloudwatchClient,
+    ...extra
+  }
+}
+
+const rule = () => aws.world.rules[0]
+const weights = () =>
+  Object.fromEntries(
+    (rule().Actions?.find((a) => a.Type === 'forward')?.ForwardConfig?.TargetGroups ?? []).map(
+      (g) => [g.TargetGroupArn === ARN.blueTg ? 'Blue' : 'Green', g.Weight]
+    )
+  )
+
+describe('steps and strategies', () => {
+  it('a three-step run with a bake ends promoted', async () => {
+    aws = mockAws()
+    aws.world.alarms = { 'svc-5xx': { state: 'OK' } }
+    const clock = fakeClock()
+    const result = await deploy(
+      inputs({ mode: 'canary', steps: '10,50,100', 'bake-time': '30s', alarms: 'svc-5xx' }),
+      deps({ clock })
+    )
+    expect(result.failure).toBeUndefined()
+    expect(aws.writes()).toEqual(['ModifyRule', 'ModifyRule', 'ModifyRule', 'TagResource'])
+    expect(weights()).toEqual({ Blue: 0, Green: 100 })
+    expect(aws.world.service!.tags).toMatchObject({
+      StableStack: 'Green',
+      StableStackPrevious: 'Blue'
+    })
+    expect(result.steps.map((s) => [s.share, s.outcome])).toEqual([
+      [100, 'shifted'],
+      [500, 'shifted'],
+      [1000, 'promoted']
+    ])
+    expect(result.stepsCompleted).toBe(3)
+    expect(clock.elapsed()).toBe(60_000)
+    expect(result.steps[0].bakedMs).toBe(30_000)
+    const outputs = stepOutputs(result)
+    expect(outputs['steps-completed']).toBe('3')
+    expect(outputs['rolled-back']).toBe('false')
+    const summary = renderSummary(result)
+    expect(summary).toContain('xychart-beta')
+    expect(summary).toContain('line [0, 10, 50, 100]')
+    expect(summary).toMatch(
+      /\| 2 \| 50% \| .* \| 30 \/ 30 s \| healthy \| svc-5xx OK \| shifted \|/
+    )
+  })
+
+  it('Canary10Percent5Minutes holds 10 % for five minutes, then promotes', async () => {
+    aws = mockAws()
+    const clock = fakeClock()
+    const result = await deploy(
+      inputs({ mode: 'canary', strategy: 'Canary10Percent5Minutes' }),
+      deps({ clock })
+    )
+    expect(result.steps.map((s) => s.share)).toEqual([100, 1000])
+    expect(clock.elapsed()).toBe(5 * 60_000)
+    expect(result.stableAfter).toBe('Green')
+  })
+
+  it('a rerun resumes past the steps the canary already has', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(50, 50)]
+    const result = await deploy(inputs({ mode: 'canary', steps: '10,50,75' }), deps())
+    expect(result.steps.map((s) => s.share)).toEqual([750])
+    expect(weights()).toEqual({ Blue: 25, Green: 75 })
+  })
+
+  it('a finished walk writes nothing on a rerun', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(25, 75)]
+    const result = await deploy(inputs({ mode: 'canary', steps: '10,50,75' }), deps())
+    expect(aws.writes()).toEqual([])
+    expect(result.changed).toBe(false)
+    expect(result.plan.reason).toMatch(/done already/)
+  })
+})
+
+describe('alarm gates', () => {
+  it('an alarm that fires in the middle of the second step rolls back and fails', async () => {
+    aws = mockAws()
+    aws.world.alarms = { 'svc-5xx': { state: 'OK' }, 'svc-latency': { state: 'OK' } }
+    const clock = fakeClock([
+      {
+        at: 45_000,
+        run: () =>
+          (aws.world.alarms['svc-5xx'] = { state: 'ALARM', reason: 'Threshold Crossed: 5 > 1' })
+      }
+    ])
+    const result = await deploy(
+      inputs({
+        mode: 'canary',
+        steps: '10,50,100',
+        'bake-time': '30s',
+        alarms: 'svc-5xx\nsvc-latency'
+      }),
+      deps({ clock, pollMs: 5000 })
+    )
+    expect(result.rolledBack).toBe(true)
+    expect(result.failure).toMatch(
+      /Alarm during the bake of step 2 \(Green at 50%\): svc-5xx is ALARM \(Threshold Crossed: 5 > 1\).*all traffic is on Blue/
+    )
+    expect(weights()).toEqual({ Blue: 100, Green: 0 })
+    expect(aws.world.service!.tags.StableStack).toBe('Blue')
+    expect(result.steps.map((s) => s.outcome)).toEqual(['shifted', 'rolled back'])
+    expect(result.stepsCompleted).toBe(1)
+    expect(stepOutputs(result)['rolled-back']).toBe('true')
+    const summary = renderSummary(result)
+    expect(summary).toMatch(/^## ❌ myservice: canary — failed, rolled back/)
+    expect(summary).toContain('line [0, 10, 50, 0]')
+  })
+
+  it('an alarm already firing blocks the first shift', async () => {
+    aws = mockAws()
+    aws.world.alarms = { 'svc-5xx': { state: 'ALARM', reason: 'boom' } }
+    const result = await deploy(inputs({ mode: 'canary', alarms: 'svc-5xx' }), deps())
+    expect(aws.writes()).toEqual([])
+    expect(result.failure).toMatch(/Alarm before step 1: svc-5xx is ALARM \(boom\)/)
+  })
+
+  it('promote checks the alarms too', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(90, 10)]
+    aws.world.alarms = { 'svc-5xx': { state: 'ALARM' } }
+    const result = await deploy(inputs({ mode: 'promote', alarms: 'svc-5xx' }), deps())
+    expect(result.failure).toMatch(/Alarm before step 1/)
+    expect(weights()).toEqual({ Blue: 100, Green: 0 })
+    expect(aws.world.service!.tags.StableStack).toBe('Blue')
+  })
+
+  it.each([
+    ['false', undefined],
+    ['true', /svc-new is INSUFFICIENT_DATA/]
+  ])('INSUFFICIENT_DATA with treat-missing-alarm-data-as-failure %s', async (flag, failure) => {
+    aws = mockAws()
+    aws.world.alarms = { 'svc-new': { state: 'INSUFFICIENT_DATA' } }
+    const result = await deploy(
+      inputs({
+        mode: 'canary',
+        'alarm-prefix': 'svc-',
+        'treat-missing-alarm-data-as-failure': flag
+      }),
+      deps()
+    )
+    if (failure) expect(result.failure).toMatch(failure)
+    else expect(result.failure).toBeUndefined()
+  })
+
+  it('a named alarm that does not exist is refused before any write', async () => {
+    aws = mockAws()
+    await expect(deploy(inputs({ mode: 'canary', alarms: 'nope' }), deps())).rejects.toThrow(
+      /no alarm named nope/
+    )
+    expect(aws.writes()).toEqual([])
+  })
+
+  it('an unhealthy canary target during the bake rolls back', async () => {
+    aws = mockAws()
+    const clock = fakeClock([
+      {
+        at: 10_000,
+        run: () =>
+          (aws.world.health[ARN.greenTg] = [
+            {
+              Target: { Id: '10.0.0.7', Port: 80 },
+              TargetHealth: { State: 'unhealthy', Reason: 'Target.Timeout' }
+            }
+          ])
+      }
+    ])
+    const result = await deploy(inputs({ mode: 'canary', 'bake-time': '1m' }), deps({ clock }))
+    expect(result.failure).toMatch(
+      /Unhealthy Green target\(s\) during the bake of step 1: 10.0.0.7:80 \(Target.Timeout\)/
+    )
+    expect(weights()).toEqual({ Blue: 100, Green: 0 })
+  })
+})
+
+describe('cancel', () => {
+  it('a cancelled bake rolls back before returning', async () => {
+    aws = mockAws()
+    const cancel = new AbortController()
+    const clock = fakeClock([{ at: 20_000, run: () => cancel.abort() }])
+    const result = await deploy(
+      inputs({ mode: 'canary', steps: '10,50', 'bake-time': '1m' }),
+      deps({ clock, signal: cancel.signal })
+    )
+    expect(result.failure).toMatch(/^Cancelled: rolled back/)
+    expect(result.rolledBack).toBe(true)
+    expect(weights()).toEqual({ Blue: 100, Green: 0 })
+    expect(result.steps.map((s) => s.outcome)).toEqual(['cancelled'])
+  })
+
+  it('on-cancel hold leaves the weights', async () => {
+    aws = mockAws()
+    const cancel = new AbortController()
+    const clock = fakeClock([{ at: 20_000, run: () => cancel.abort() }])
+    const result = await deploy(
+      inputs({ mode: 'canary', steps: '10,50', 'bake-time': '1m', 'on-cancel': 'hold' }),
+      deps({ clock, signal: cancel.signal })
+    )
+    expect(result.failure).toMatch(/traffic left at Blue 90% \/ Green 10%/)
+    expect(weights()).toEqual({ Blue: 90, Green: 10 })
+  })
+})
+
+describe('test traffic', () => {
+  it('canary creates a header rule above the weighted one; promote deletes it', async () => {
+    aws = mockAws()
+    await deploy(inputs({ mode: 'canary', 'test-header': 'X-Canary: yes' }), deps())
+    const testRule = aws.world.rules.find((r) => r.Priority === '9')
+    expect(testRule?.Conditions).toEqual([
+      { Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } },
+      { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Canary', Values: ['yes'] } }
+    ])
+    expect(testRule?.Actions).toEqual([
+      {
+        Type: 'forward',
+        Order: 1,
+        ForwardConfig: { TargetGroups: [{ TargetGroupArn: ARN.greenTg, Weight: 1 }] }
+      }
+    ])
+    expect(aws.world.service!.tags.StableStackTestRule).toBe(testRule?.RuleArn)
+
+    const again = await deploy(inputs({ mode: 'canary', 'test-header': 'X-Canary: yes' }), deps())
+    expect(again.changed).toBe(false)
+
+    await deploy(inputs({ mode: 'promote' }), deps())
+    expect(aws.world.rules.some((r) => r.RuleArn === testRule?.RuleArn)).toBe(false)
+    expect(aws.world.service!.tags.StableStackTestRule).toBeUndefined()
+  })
+
+  it('the test query uses the priority asked for', async () => {
+    aws = mockAws()
+    await deploy(
+      inputs({ mode: 'canary', 'test-query': 'canary=true', 'test-rule-priority': '3' }),
+      deps()
+    )
+    expect(aws.world.rules.find((r) => r.Priority === '3')?.Conditions?.[1]).toEqual({
+      Field: 'query-string',
+      QueryStringConfig: { Values: [{ Key: 'canary', Value: 'true' }] }
+    })
+  })
+
+  it('the test listener follows the canary, then the stable colour', async () => {
+    aws = mockAws()
+    const groups = () =>
+      aws.world.testListenerDefault[0].ForwardConfig?.TargetGroups?.map((g) => g.TargetGroupArn)
+    await deploy(inputs({ mode: 'canary', 'test-listener-arn': ARN.testListener }), deps())
+    expect(groups()).toEqual([ARN.greenTg])
+    await deploy(inputs({ mode: 'rollback', 'test-listener-arn': ARN.testListener }), deps())
+    expect(groups()).toEqual([ARN.blueTg])
+  })
+})
+
+describe('after promote', () => {
+  it('scale-down-after-promote scales the old stable task set to 0 %', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(90, 10)]
+    const result = await deploy(
+      inputs({ mode: 'promote', 'scale-down-after-promote': 'true' }),
+      deps()
+    )
+    expect(aws.writes()).toEqual(['ModifyRule', 'TagResource', 'UpdateTaskSet'])
+    expect(aws.world.service!.taskSets[0].scale?.value).toBe(0)
+    expect(result.writes.at(-1)).toMatch(/ecs-svc\/1000 \(Blue\): scaled to 0 % after promote/)
+  })
+
+  it('undo-promotion scales the previous colour back, waits, and gives it traffic and the tag', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(0, 100)]
+    aws.world.service!.tags = { StableStack: 'Green', StableStackPrevious: 'Blue' }
+    aws.world.service!.taskSets[0] = taskSet('Blue', {
+      scale: { unit: 'PERCENT', value: 0 },
+      computedDesiredCount: 0,
+      runningCount: 0
+    })
+    const result = await deploy(inputs({ mode: 'rollback', 'undo-promotion': 'true' }), deps())
+    expect(aws.writes()).toEqual(['UpdateTaskSet', 'ModifyRule', 'TagResource', 'UntagResource'])
+    expect(weights()).toEqual({ Blue: 100, Green: 0 })
+    expect(aws.world.service!.tags).toEqual({ StableStack: 'Blue' })
+    expect(result.stableAfter).toBe('Blue')
+    expect(result.rolledBack).toBe(true)
+    expect(stepOutputs(result)['stable-color']).toBe('Blue')
+
+    const rerun = await deploy(inputs({ mode: 'rollback', 'undo-promotion': 'true' }), deps())
+    expect(rerun.changed).toBe(false)
+    expect(rerun.plan.reason).toMatch(/No promotion to undo/)
+  })
+})
