@@ -10,7 +10,7 @@ import { parse, parseDocument } from 'yaml'
 
 const ACTION = 'your-org/ecs-canary-action@v1'
 const CONCURRENCY_GROUP = 'ecs-canary-myservice'
-const EXAMPLES = ['deploy-canary.yml', 'promote.yml', 'manual.yml']
+const EXAMPLES = ['deploy-canary.yml', 'promote.yml', 'manual.yml', 'progressive.yml']
 
 interface Step {
   id?: string
