@@ -17,6 +17,20 @@ export type FaultSpec =
   | { kind: 'after-write'; operation: string; mutation: Mutation; times?: number }
   | { kind: 'clear' }
 
+export interface ScheduleSpec {
+  delayMs: number
+  mutation: Mutation
+}
+
+function checkScheduleSpec(spec: ScheduleSpec): void {
+  if (spec === null || typeof spec !== 'object') throw new Error('expected {delayMs, mutation}')
+  if (typeof spec.delayMs !== 'number' || !(spec.delayMs >= 0))
+    throw new Error('delayMs must be a non-negative number')
+  const type = (spec.mutation as { type?: unknown } | undefined)?.type
+  if (!MUTATION_TYPES.includes(type as MutationType))
+    throw new Error(`mutation.type must be one of ${MUTATION_TYPES.join(', ')}`)
+}
+
 export async function handleControl(
   sandbox: Sandbox,
   method: string,
@@ -35,6 +49,22 @@ export async function handleControl(
         return ok(sandbox.faults.pending())
       case 'GET worlds':
         return ok(variantNames)
+      case 'GET schedule':
+        return ok({ pending: sandbox.scheduler.pending(), fired: sandbox.scheduler.fired })
+      case 'POST schedule': {
+        const specs = (Array.isArray(input) ? input : [input]) as ScheduleSpec[]
+        // All or nothing: a bad entry schedules none of the batch.
+        specs.forEach(checkScheduleSpec)
+        const scheduled: ReturnType<Sandbox['schedule']>[] = []
+        try {
+          for (const spec of specs) scheduled.push(sandbox.schedule(spec.delayMs, spec.mutation))
+        } catch (err) {
+          for (const entry of scheduled) entry.cancel()
+          throw err
+        }
+        const out = scheduled.map(({ id, mutation, dueAt }) => ({ id, mutation, dueAt }))
+        return ok(Array.isArray(input) ? out : out[0])
+      }
       case 'POST reset':
         sandbox.reset((input as { world?: World | string }).world)
         return ok({ reset: true })

@@ -28,9 +28,12 @@ export interface AfterWriteContext extends RequestInfo {
 
 export type AfterWriteHook = (ctx: AfterWriteContext) => void | Promise<void>
 
-/** Writes change state. Set*, Put*, Register* and Deregister* are writes too (SetRulePriorities). */
+/** Writes change state. Set*, Put*, Register*, Deregister*, Add* and Remove* are writes too
+ * (SetRulePriorities, SetAlarmState, ELB's AddTags and RemoveTags). */
 export function isWrite(operation: string): boolean {
-  return /^(Modify|Tag|Untag|Update|Create|Delete|Set|Put|Register|Deregister)/.test(operation)
+  return /^(Modify|Tag|Untag|Update|Create|Delete|Set|Put|Register|Deregister|Add|Remove)/.test(
+    operation
+  )
 }
 
 export function matches(pattern: string, { service, operation }: RequestInfo): boolean {

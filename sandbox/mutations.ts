@@ -3,11 +3,14 @@
  * back. Shared by the control API (`POST /_sandbox/<type>`), by after-write hooks declared over
  * HTTP, and by tests in code (`applyMutation(sandbox.world, {...})`).
  */
+import { isAlarmState, setAlarmState, ALARM_STATES } from './alarms.js'
 import { syncTargets } from './simulation.js'
 import {
+  findAlarm,
   findService,
   findTargetGroup,
   forwardedTargetGroups,
+  type AlarmStateValue,
   type HealthScenario,
   type World
 } from './world.js'
@@ -26,6 +29,8 @@ export type Mutation =
       taskSet: string
       stabilityStatus: 'STEADY_STATE' | 'STABILIZING'
     }
+  /** Sets a CloudWatch alarm's state, as SetAlarmState does (composites are re-evaluated). */
+  | { type: 'set-alarm'; name: string; state: AlarmStateValue; reason?: string }
 
 export type MutationType = Mutation['type']
 
@@ -34,7 +39,8 @@ export const MUTATION_TYPES: readonly MutationType[] = [
   'remove-tag',
   'set-rule-weights',
   'set-health',
-  'set-task-set'
+  'set-task-set',
+  'set-alarm'
 ]
 
 const HEALTH: readonly string[] = [
@@ -82,6 +88,13 @@ export function applyMutation(world: World, m: Mutation): void {
         ts.pendingCount = 0
         syncTargets(world)
       }
+      return
+    }
+    case 'set-alarm': {
+      const alarm = findAlarm(world, m.name)
+      if (!alarm) throw new Error(`no alarm ${m.name}`)
+      if (!isAlarmState(m.state)) throw new Error(`state must be one of ${ALARM_STATES.join(', ')}`)
+      setAlarmState(world, alarm, m.state, m.reason ?? `Set to ${m.state} by the sandbox`)
       return
     }
     default:

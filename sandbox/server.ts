@@ -1,6 +1,7 @@
 /**
  * The sandbox HTTP server: one endpoint for every service, like AWS_ENDPOINT_URL expects.
- * A request is routed by protocol — `X-Amz-Target` for awsJson, the SigV4 credential scope for
+ * A request is routed by protocol — `X-Amz-Target` for awsJson (ECS, ECR, and CloudWatch, whose
+ * SDK v3 client sends awsJson1_0 with awsQuery-compatible errors), the SigV4 credential scope for
  * awsQuery — to a ServiceModule, after latency and faults are applied; `/_sandbox/*` is the
  * control API (control.ts). Signatures are not verified.
  */
@@ -11,6 +12,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { handleControl } from './control.js'
 import { Faults, type FaultKind } from './faults.js'
+import type { Mutation } from './mutations.js'
 import { jsonError, jsonSuccess, parseJsonInput, parseTarget } from './protocols/json.js'
 import {
   coerce,
@@ -26,6 +28,7 @@ import { ecr } from './services/ecr.js'
 import { ecs } from './services/ecs.js'
 import { elbv2 } from './services/elbv2.js'
 import { AwsError, type ServiceModule } from './services/service.js'
+import { Scheduler, type ScheduledMutation } from './schedule.js'
 import { Simulation } from './simulation.js'
 import { buildWorld } from './variants.js'
 import type { World } from './world.js'
@@ -65,7 +68,15 @@ export interface Sandbox {
   /** Every AWS request, in arrival order. Cleared in place by reset(). */
   log: RequestLogEntry[]
   sim: Simulation
-  /** Fresh world (default: the one started with), no faults, empty log. */
+  /** Mutations scheduled with schedule(): `pending()`, `fired`, `cancel(id)`. */
+  scheduler: Scheduler
+  /**
+   * Applies `mutation` (see mutations.ts) to the world after `delayMs`, e.g. an alarm going to ALARM
+   * in the middle of a bake. Throws at once if the mutation does not fit the current world.
+   * Cleared by reset() and stop(); `cancel()` drops this one.
+   */
+  schedule(delayMs: number, mutation: Mutation): ScheduledMutation & { cancel(): boolean }
+  /** Fresh world (default: the one started with), no faults, empty log, nothing scheduled. */
   reset(world?: World | string): void
   stop(): Promise<void>
 }
@@ -74,6 +85,8 @@ export interface Sandbox {
 interface Call {
   module?: ServiceModule
   protocol: 'json' | 'query'
+  /** Errors use awsQuery codes (awsQuery, or awsJson with @awsQueryCompatible). */
+  queryCodes: boolean
   operation: string
   input: Record<string, unknown>
   /** Set when the body could not be parsed; answered as SerializationException. */
@@ -92,6 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const log: RequestLogEntry[] = []
   const sim = new Simulation(() => world, options.steadyDelayMs ?? 100)
   sim.start()
+  const scheduler = new Scheduler(() => world)
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -108,8 +122,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     log,
     sim,
+    scheduler,
+    schedule: (delayMs, mutation) => scheduler.schedule(delayMs, mutation),
     reset(spec) {
       sim.clear()
+      scheduler.clear()
       world = buildWorld(spec ?? initial)
       sim.start()
       faults.clear()
@@ -118,6 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     async stop() {
       sim.clear()
+      scheduler.clear()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
@@ -170,7 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ? operations[call.operation]
       : undefined
     if (!call.module || !handler) {
-      return call.protocol === 'json'
+      return !call.queryCodes
         ? call.error(
             'UnknownOperationException',
             `Unknown operation ${call.operation}`,
@@ -218,23 +236,28 @@ function decode(req: IncomingMessage, path: string, body: string): Call {
     } catch (err) {
       decodeError = err instanceof Error ? err.message : String(err)
     }
+    const module = SERVICES.find((s) => s.targetPrefix === json.targetPrefix)
+    const compat = module?.queryCompatible
     return {
-      module: SERVICES.find((s) => s.targetPrefix === json.targetPrefix),
+      module,
       protocol: 'json',
+      queryCodes: compat !== undefined,
       operation: json.operation,
       input,
       decodeError,
       success: (output, id) => jsonSuccess(json, output, id),
-      error: (code, message, status, id) => jsonError(json, code, message, status, id)
+      error: (code, message, status, id) => jsonError(json, code, message, status, id, compat)
     }
   }
-  // Smithy RPC v2 CBOR (current CloudWatch clients) is not decoded: with no module, invoke()
-  // answers UnknownOperationException, in JSON because CBOR encoding is out of scope.
+  // Smithy RPC v2 CBOR is not decoded (no client this project uses sends it; CloudWatch SDK
+  // v3.1162.0 sends awsJson1_0): with no module, invoke() answers UnknownOperationException, in
+  // JSON because CBOR encoding is out of scope.
   const rpcv2 = path.match(/^\/service\/[^/]+\/operation\/([^/]+)$/)
   if (rpcv2) {
     const json = { contentType: 'application/json' }
     return {
       protocol: 'json',
+      queryCodes: false,
       operation: rpcv2[1],
       input: {},
       success: (output, id) => jsonSuccess(json, output, id),
@@ -251,6 +274,7 @@ function decode(req: IncomingMessage, path: string, body: string): Call {
   return {
     module,
     protocol: 'query',
+    queryCodes: true,
     operation: form.action,
     input: input as Record<string, unknown>,
     success: (output, id) => querySuccess(form.action, module?.xmlns ?? '', output, id),
@@ -264,8 +288,9 @@ function faultResponse(
   fault: Exclude<FaultKind, 'reset'>,
   requestId: string
 ): WireResponse {
-  const json = call.protocol === 'json'
-  const action = `${call.module?.signingName ?? call.module?.name ?? 'aws'}:${call.operation}`
+  const json = !call.queryCodes
+  const prefix = call.module?.iamPrefix ?? call.module?.signingName ?? call.module?.name ?? 'aws'
+  const action = `${prefix}:${call.operation}`
   switch (fault) {
     case 'throttle':
       return call.error(

@@ -28,7 +28,7 @@ export class Simulation {
 
   /** Called after a write to a task set (scale change): it is STABILIZING until the delay passes. */
   taskSetChanged(service: ServiceState, taskSet: TaskSetState, now = Date.now()): void {
-    taskSet.computedDesiredCount = Math.ceil((service.desiredCount * taskSet.scale.value) / 100)
+    taskSet.computedDesiredCount = computedDesiredCount(service.desiredCount, taskSet.scale.value)
     taskSet.pendingCount = Math.max(0, taskSet.computedDesiredCount - taskSet.runningCount)
     taskSet.stabilityStatus = 'STABILIZING'
     taskSet.stabilityStatusAt = now
@@ -56,6 +56,16 @@ export class Simulation {
     timer.unref()
     this.timers.set(taskSet, timer)
   }
+}
+
+/**
+ * ECS's computedDesiredCount: the service's desired count times the scale percentage, rounded up.
+ * The product is rounded to 9 decimals first, so that float noise (250 × 64.4 % computes as
+ * 161.00000000000003) does not round a whole number up to the next task.
+ */
+export function computedDesiredCount(desiredCount: number, scalePercent: number): number {
+  const exact = (desiredCount * scalePercent) / 100
+  return Math.ceil(Math.round(exact * 1e9) / 1e9)
 }
 
 /**

@@ -62,7 +62,11 @@ export function pickTargetGroup(
   path: string,
   random: () => number
 ): string | undefined {
-  const rules = [...world.rules].sort((a, b) => a.priority - b.priority)
+  // The production listener is the first; rules of a second (test) listener do not apply.
+  const listenerArn = world.listeners[0]?.arn
+  const rules = world.rules
+    .filter((r) => r.listenerArn === listenerArn)
+    .sort((a, b) => a.priority - b.priority)
   const rule = rules.find((r) =>
     r.conditions.every((c) =>
       (c.PathPatternConfig?.Values ?? c.Values ?? []).some((pattern) => globMatch(pattern, path))

@@ -3,12 +3,15 @@
  * thing that differs. Names can be combined with '+', e.g. `oidc+stickiness`.
  */
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { evaluateComposites } from './alarms.js'
 import {
+  alarmArn,
   defaultWorld,
   elbArn,
   findService,
   findTargetGroup,
   weightedForward,
+  type AlarmState,
   type TaskSetState,
   type World
 } from './world.js'
@@ -25,6 +28,100 @@ const canaryTaskSet = (w: World): TaskSetState => findService(w)!.taskSets[1]
 const dropOutput = (w: World, key: string) => {
   const stack = w.stacks[0]
   stack.outputs = stack.outputs.filter((o) => o.OutputKey !== key)
+}
+
+const WORLD_CREATED = Date.parse('2026-01-01T00:00:00Z')
+
+/** The `LoadBalancer` / `TargetGroup` dimension values CloudWatch uses for ALB metrics. */
+const albDimension = (w: World) => w.loadBalancers[0].arn.split(':loadbalancer/')[1]
+const tgDimension = (w: World, name: string) => findTargetGroup(w, name)!.arn.split(':').pop()!
+
+function metricAlarm(
+  w: World,
+  name: string,
+  state: AlarmState['state'],
+  stateReason: string,
+  metric: Pick<
+    NonNullable<AlarmState['metric']>,
+    'namespace' | 'metricName' | 'dimensions' | 'statistic' | 'threshold' | 'comparisonOperator'
+  > &
+    Partial<NonNullable<AlarmState['metric']>>
+): AlarmState {
+  return {
+    name,
+    arn: alarmArn(w.region, w.accountId, name),
+    type: 'MetricAlarm',
+    state,
+    stateReason,
+    stateUpdatedAt: WORLD_CREATED,
+    stateTransitionedAt: WORLD_CREATED,
+    configurationUpdatedAt: WORLD_CREATED,
+    actionsEnabled: true,
+    alarmActions: [`arn:aws:sns:${w.region}:${w.accountId}:myservice-alerts`],
+    okActions: [],
+    insufficientDataActions: [],
+    metric: { period: 60, evaluationPeriods: 1, treatMissingData: 'notBreaching', ...metric }
+  }
+}
+
+function addAlarms(w: World): void {
+  if (w.alarms.some((a) => a.name === 'myservice-5xx')) return
+  const alb = albDimension(w)
+  const green = tgDimension(w, 'green-tg')
+  w.alarms.push(
+    metricAlarm(
+      w,
+      'myservice-5xx',
+      'OK',
+      'Threshold Crossed: 1 datapoint [0.0 (01/01/26 00:00:00)] was not greater than or equal to the threshold (5.0).',
+      {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_Target_5XX_Count',
+        dimensions: [
+          { name: 'LoadBalancer', value: alb },
+          { name: 'TargetGroup', value: green }
+        ],
+        statistic: 'Sum',
+        threshold: 5,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold'
+      }
+    ),
+    metricAlarm(
+      w,
+      'myservice-latency',
+      'OK',
+      'Threshold Crossed: 2 out of the last 3 datapoints [0.12 (01/01/26 00:00:00), 0.1 (01/01/26 23:59:00)] were not greater than the threshold (1.0).',
+      {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'TargetResponseTime',
+        dimensions: [
+          { name: 'LoadBalancer', value: alb },
+          { name: 'TargetGroup', value: green }
+        ],
+        statistic: 'Average',
+        unit: 'Seconds',
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        threshold: 1,
+        comparisonOperator: 'GreaterThanThreshold'
+      }
+    ),
+    metricAlarm(
+      w,
+      'myservice-canary-errors',
+      'INSUFFICIENT_DATA',
+      'Insufficient Data: 1 datapoint was unknown.',
+      {
+        namespace: 'MyService',
+        metricName: 'CanaryErrors',
+        dimensions: [{ name: 'Service', value: 'myservice' }],
+        statistic: 'Sum',
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'missing'
+      }
+    )
+  )
 }
 
 export const variants = {
@@ -128,6 +225,68 @@ export const variants = {
       pendingCount: 2,
       stabilizeDelayMs: 2000
     } satisfies Partial<TaskSetState>)
+  },
+
+  /** CloudWatch alarms: `myservice-5xx` and `myservice-latency` (ALB metrics of green-tg) in OK,
+   * `myservice-canary-errors` (custom metric) in INSUFFICIENT_DATA. */
+  alarms: addAlarms,
+
+  /** The `alarms` variant plus a composite alarm `myservice-canary-gate` with the rule
+   * `ALARM("myservice-5xx") OR ALARM("myservice-latency")` (OK until a child alarms). */
+  'composite-alarm': (w) => {
+    addAlarms(w)
+    w.alarms.push({
+      name: 'myservice-canary-gate',
+      arn: alarmArn(w.region, w.accountId, 'myservice-canary-gate'),
+      type: 'CompositeAlarm',
+      description: 'Any canary alarm',
+      state: 'OK',
+      stateReason: 'Composite alarm rule evaluated to FALSE',
+      stateUpdatedAt: WORLD_CREATED,
+      stateTransitionedAt: WORLD_CREATED,
+      configurationUpdatedAt: WORLD_CREATED,
+      actionsEnabled: true,
+      alarmActions: [],
+      okActions: [],
+      insufficientDataActions: [],
+      alarmRule: 'ALARM("myservice-5xx") OR ALARM("myservice-latency")'
+    })
+    evaluateComposites(w, WORLD_CREATED)
+  },
+
+  /** A second (test) listener, HTTP:8443 on the same ALB, whose default action forwards to
+   * blue-tg only (the stable colour), in the shape ELB reports a simple forward: TargetGroupArn
+   * plus a one-group ForwardConfig. The stack gains a `TestListener` output. */
+  'test-listener': (w) => {
+    const main = w.listeners[0]
+    const lbPath = main.arn.split(':listener/')[1].split('/').slice(0, -1).join('/')
+    const arn = elbArn(w.region, w.accountId, `listener/${lbPath}/8c3d2b1a0f9e7d6c`)
+    w.listeners.push({
+      arn,
+      loadBalancerArn: main.loadBalancerArn,
+      port: 8443,
+      protocol: 'HTTP',
+      defaultActions: [
+        {
+          Type: 'forward',
+          TargetGroupArn: blue(w),
+          ForwardConfig: {
+            TargetGroups: [{ TargetGroupArn: blue(w), Weight: 1 }],
+            TargetGroupStickinessConfig: { Enabled: false }
+          }
+        }
+      ],
+      defaultRuleArn: elbArn(
+        w.region,
+        w.accountId,
+        `listener-rule/${lbPath}/8c3d2b1a0f9e7d6c/1f2e3d4c5b6a7980`
+      )
+    })
+    w.stacks[0].outputs.push({
+      OutputKey: 'TestListener',
+      OutputValue: arn,
+      Description: 'Test listener ARN (port 8443)'
+    })
   }
 } satisfies Record<string, Variant>
 
@@ -137,7 +296,12 @@ export const variantNames = Object.keys(variants) as VariantName[]
 
 /** Builds a fresh world from a variant name, several joined by '+', or returns a copy of a world. */
 export function buildWorld(spec: World | string = 'default'): World {
-  if (typeof spec !== 'string') return structuredClone(spec)
+  if (typeof spec !== 'string') {
+    const copy = structuredClone(spec)
+    // Worlds saved before alarms existed (JSON files, older tests) have none.
+    copy.alarms ??= []
+    return copy
+  }
   const world = defaultWorld()
   for (const name of spec.split('+')) {
     const variant = (variants as Record<string, Variant>)[name.trim()]

@@ -79,6 +79,8 @@ export interface LoadBalancerState {
   arn: string
   dnsName: string
   vpcId: string
+  /** ELB tags (AddTags / DescribeTags); absent means none. */
+  tags?: Tag[]
 }
 
 export interface ListenerState {
@@ -89,6 +91,9 @@ export interface ListenerState {
   defaultActions: Action[]
   /** ELB exposes the default actions as a rule with IsDefault=true and Priority "default". */
   defaultRuleArn: string
+  tags?: Tag[]
+  /** Tags of the default rule (a rule ARN of its own, taggable like any rule). */
+  defaultRuleTags?: Tag[]
 }
 
 export interface RuleState {
@@ -97,6 +102,7 @@ export interface RuleState {
   priority: number
   conditions: RuleCondition[]
   actions: Action[]
+  tags?: Tag[]
 }
 
 export interface TargetState {
@@ -115,6 +121,7 @@ export interface TargetGroupState {
   targets: TargetState[]
   /** DescribeTargetHealth calls so far; drives the `flapping` scenario. */
   healthChecks: number
+  tags?: Tag[]
 }
 
 export interface StackState {
@@ -124,6 +131,48 @@ export interface StackState {
   description?: string
   outputs: Output[]
   createdAt: number
+}
+
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
+
+/** A CloudWatch alarm. Metric alarms watch one metric; composite alarms combine other alarms with
+ * an `alarmRule` such as `ALARM("a") OR ALARM("b")`, and the sandbox re-evaluates them whenever a
+ * child changes state (as CloudWatch does). */
+export interface AlarmState {
+  name: string
+  /** arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME */
+  arn: string
+  type: 'MetricAlarm' | 'CompositeAlarm'
+  description?: string
+  state: AlarmStateValue
+  stateReason: string
+  /** JSON text, as SetAlarmState's StateReasonData. */
+  stateReasonData?: string
+  /** Last state or reason update, ms epoch. */
+  stateUpdatedAt: number
+  /** Last change of the state value itself, ms epoch. */
+  stateTransitionedAt: number
+  configurationUpdatedAt: number
+  actionsEnabled: boolean
+  alarmActions: string[]
+  okActions: string[]
+  insufficientDataActions: string[]
+  /** Metric alarms. */
+  metric?: {
+    namespace: string
+    metricName: string
+    dimensions: { name: string; value: string }[]
+    statistic: string
+    period: number
+    evaluationPeriods: number
+    datapointsToAlarm?: number
+    threshold: number
+    comparisonOperator: string
+    treatMissingData: string
+    unit?: string
+  }
+  /** Composite alarms. */
+  alarmRule?: string
 }
 
 export interface World {
@@ -137,6 +186,8 @@ export interface World {
   rules: RuleState[]
   targetGroups: TargetGroupState[]
   stacks: StackState[]
+  /** CloudWatch alarms; none in the default world (see the `alarms` variant). */
+  alarms: AlarmState[]
 }
 
 export const DEFAULT_REGION = 'us-east-1'
@@ -154,6 +205,10 @@ export function ecsArn(region: string, account: string, resource: string): strin
 
 export function elbArn(region: string, account: string, resource: string): string {
   return `arn:aws:elasticloadbalancing:${region}:${account}:${resource}`
+}
+
+export function alarmArn(region: string, account: string, name: string): string {
+  return `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`
 }
 
 /** 16 hex digits, the shape of the IDs at the end of ELB ARNs. */
@@ -329,7 +384,8 @@ export function defaultWorld(region = DEFAULT_REGION, account = DEFAULT_ACCOUNT)
         ],
         createdAt: created
       }
-    ]
+    ],
+    alarms: []
   }
 }
 
@@ -341,6 +397,10 @@ export function findTargetGroup(world: World, nameOrArn: string): TargetGroupSta
 
 export function findService(world: World, name = 'myservice'): ServiceState | undefined {
   return world.services.find((s) => s.name === name || s.arn === name)
+}
+
+export function findAlarm(world: World, nameOrArn: string): AlarmState | undefined {
+  return world.alarms.find((a) => a.name === nameOrArn || a.arn === nameOrArn)
 }
 
 /** Every target group ARN an action list sends traffic to (ForwardConfig and the legacy form). */

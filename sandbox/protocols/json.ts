@@ -35,6 +35,12 @@ export function parseJsonInput(body: string): Record<string, unknown> {
   return value as Record<string, unknown>
 }
 
+/** Dates (services that also speak awsQuery return them) go out as epoch seconds. */
+function jsonReplacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key]
+  return raw instanceof Date ? epochSeconds(raw.getTime()) : value
+}
+
 export function jsonSuccess(
   call: Pick<JsonCall, 'contentType'>,
   output: unknown,
@@ -43,8 +49,21 @@ export function jsonSuccess(
   return {
     status: 200,
     headers: { 'content-type': call.contentType, 'x-amzn-requestid': requestId },
-    body: JSON.stringify(output ?? {})
+    body: JSON.stringify(output ?? {}, jsonReplacer)
   }
+}
+
+/**
+ * A service with Smithy's `@awsQueryCompatible` trait (CloudWatch) speaks awsJson but keeps its
+ * awsQuery error codes: handlers throw the query code (`ResourceNotFound`, `ValidationError`), the
+ * response carries it in `x-amzn-query-error: Code;Sender`, and `__type` names the JSON error shape
+ * (`com.amazonaws.cloudwatch#ValidationException`). The SDK reads the header first.
+ */
+export interface QueryCompatible {
+  /** Smithy namespace of the error shapes, e.g. `com.amazonaws.cloudwatch`. */
+  namespace: string
+  /** Query error code → JSON error shape name, where they differ. */
+  shapes: Record<string, string>
 }
 
 export function jsonError(
@@ -52,8 +71,22 @@ export function jsonError(
   code: string,
   message: string,
   status: number,
-  requestId: string
+  requestId: string,
+  compat?: QueryCompatible
 ): WireResponse {
+  if (compat) {
+    const shape = Object.hasOwn(compat.shapes, code) ? compat.shapes[code] : code
+    return {
+      status,
+      headers: {
+        'content-type': call.contentType,
+        'x-amzn-requestid': requestId,
+        'x-amzn-query-error': `${code};${status >= 500 ? 'Receiver' : 'Sender'}`,
+        'x-amzn-errortype': shape
+      },
+      body: JSON.stringify({ __type: `${compat.namespace}#${shape}`, message })
+    }
+  }
   return {
     status,
     headers: {

@@ -29,22 +29,86 @@ export function actionsFrom(raw: unknown): Action[] | undefined {
   })
 }
 
+type ValuesConfigKey =
+  'PathPatternConfig' | 'HostHeaderConfig' | 'HttpRequestMethodConfig' | 'SourceIpConfig'
+
+/** Fields whose condition is a plain list of values, and the typed config that carries it. */
+const VALUE_FIELDS: Record<string, ValuesConfigKey> = {
+  'path-pattern': 'PathPatternConfig',
+  'host-header': 'HostHeaderConfig',
+  'http-request-method': 'HttpRequestMethodConfig',
+  'source-ip': 'SourceIpConfig'
+}
+/** Only these two accept the legacy top-level `Values`; ELB echoes them in both forms. */
+const LEGACY_VALUES = new Set(['path-pattern', 'host-header'])
+const FIELDS = new Set([...Object.keys(VALUE_FIELDS), 'http-header', 'query-string'])
+
+const strings = (raw: unknown) =>
+  (asList<unknown>(raw) ?? []).filter((v): v is string => typeof v === 'string' && v !== '')
+
+/**
+ * The condition list of a request (undefined when the member was not sent), validated and stored
+ * as ELB reports it. ELB's rules: a known field; host-header, path-pattern, http-request-method
+ * and source-ip at most once per rule; http-header needs HttpHeaderConfig with HttpHeaderName and
+ * Values; query-string needs QueryStringConfig.Values of {Key?, Value}; every condition at least
+ * one value.
+ */
 export function conditionsFrom(raw: unknown): RuleCondition[] | undefined {
-  return asList<RuleCondition>(raw)?.map((c) => {
-    if (!c.Field) throw validation('A condition must specify a field')
-    // AWS answers with both the legacy Values and the typed config; mirror whichever was sent.
-    const condition: RuleCondition = { ...c, Values: asList<string>(c.Values) }
-    const configKey = (
-      { 'path-pattern': 'PathPatternConfig', 'host-header': 'HostHeaderConfig' } as const
-    )[c.Field as 'path-pattern' | 'host-header']
+  const list = asList<RuleCondition>(raw)
+  if (!list) return undefined
+  const seen = new Set<string>()
+  return list.map((c) => {
+    const field = c?.Field
+    if (!field) throw validation('A condition must specify a field')
+    if (!FIELDS.has(field)) throw validation(`Condition field '${field}' is not supported`)
+    if (VALUE_FIELDS[field] && seen.has(field)) {
+      throw validation(`A rule can only have one '${field}' condition`)
+    }
+    seen.add(field)
+    const configKey = VALUE_FIELDS[field]
+    // An empty legacy list is what a DescribeRules answer copied back may carry: ignore it.
+    if (strings(c.Values).length > 0 && !LEGACY_VALUES.has(field)) {
+      const config =
+        configKey ?? (field === 'http-header' ? 'HttpHeaderConfig' : 'QueryStringConfig')
+      throw validation(`The values of a '${field}' condition must be given in ${config}`)
+    }
     if (configKey) {
       const config = c[configKey] as { Values?: unknown } | undefined
-      const values = asList<string>(config?.Values) ?? condition.Values ?? []
-      condition.Values = values
-      condition[configKey] = { Values: values }
+      const values = config ? strings(config.Values) : strings(c.Values)
+      if (values.length === 0) {
+        throw validation(`A '${field}' condition must have at least one value`)
+      }
+      return LEGACY_VALUES.has(field)
+        ? { Field: field, Values: values, [configKey]: { Values: values } }
+        : { Field: field, [configKey]: { Values: values } }
     }
-    if (condition.Values === undefined) delete condition.Values
-    return condition
+    if (field === 'http-header') {
+      const config = c.HttpHeaderConfig
+      const name = config?.HttpHeaderName
+      const values = strings(config?.Values)
+      if (typeof name !== 'string' || name === '' || values.length === 0) {
+        throw validation(
+          "An 'http-header' condition requires HttpHeaderConfig with HttpHeaderName and at least one value"
+        )
+      }
+      return { Field: field, HttpHeaderConfig: { HttpHeaderName: name, Values: values } }
+    }
+    // query-string
+    const pairs = asList<{ Key?: unknown; Value?: unknown }>(c.QueryStringConfig?.Values) ?? []
+    if (pairs.length === 0) {
+      throw validation(
+        "A 'query-string' condition requires QueryStringConfig with at least one key/value pair"
+      )
+    }
+    const values = pairs.map((pair) => {
+      if (typeof pair?.Value !== 'string' || pair.Value === '') {
+        throw validation('Each query-string key/value pair must have a Value')
+      }
+      return typeof pair.Key === 'string' && pair.Key !== ''
+        ? { Key: pair.Key, Value: pair.Value }
+        : { Value: pair.Value }
+    })
+    return { Field: field, QueryStringConfig: { Values: values } }
   })
 }
 

@@ -11,6 +11,7 @@ import {
   hexId,
   type ListenerState,
   type RuleState,
+  type Tag,
   type TargetGroupState,
   type World
 } from '../world.js'
@@ -145,6 +146,109 @@ function currentHealth(world: World, tg: TargetGroupState): string {
   return tg.health
 }
 
+const MAX_TAGS = 50
+const MAX_TAG_RESOURCES = 20
+
+/** A taggable resource found by ARN: load balancer, target group, listener or rule (including a
+ * listener's default rule). An unknown ARN gets the NotFound error of its resource type. */
+interface Taggable {
+  get(): Tag[]
+  set(tags: Tag[]): void
+}
+
+function taggable(world: World, arn: string): Taggable {
+  const on = (resource: { tags?: Tag[] } | undefined, error: AwsError): Taggable => {
+    if (!resource) throw error
+    return {
+      get: () => resource.tags ?? [],
+      set: (tags) => (resource.tags = tags)
+    }
+  }
+  if (!/^arn:aws[\w-]*:elasticloadbalancing:[^:]*:\d*:/.test(arn)) {
+    throw new AwsError('ValidationError', `'${arn}' is not a valid load balancer resource ARN`)
+  }
+  if (arn.includes(':loadbalancer/')) {
+    const lb = world.loadBalancers.find((l) => l.arn === arn)
+    return on(lb, notFound('LoadBalancerNotFound', 'load balancers'))
+  }
+  if (arn.includes(':targetgroup/')) {
+    const tg = world.targetGroups.find((g) => g.arn === arn)
+    return on(tg, notFound('TargetGroupNotFound', 'target groups'))
+  }
+  if (arn.includes(':listener-rule/')) {
+    const owner = world.listeners.find((l) => l.defaultRuleArn === arn)
+    if (owner) {
+      return {
+        get: () => owner.defaultRuleTags ?? [],
+        set: (tags) => (owner.defaultRuleTags = tags)
+      }
+    }
+    return on(
+      world.rules.find((r) => r.arn === arn),
+      notFound('RuleNotFound', 'rules')
+    )
+  }
+  if (arn.includes(':listener/')) {
+    return on(
+      world.listeners.find((l) => l.arn === arn),
+      new AwsError('ListenerNotFound', `Listener '${arn}' not found`)
+    )
+  }
+  throw new AwsError('ValidationError', `'${arn}' is not a valid load balancer resource ARN`)
+}
+
+function resourceArns(input: Input): string[] {
+  const arns = stringList(input, 'ResourceArns') ?? []
+  if (arns.length === 0) throw new AwsError('ValidationError', 'ResourceArns must not be empty')
+  if (arns.length > MAX_TAG_RESOURCES) {
+    throw new AwsError(
+      'ValidationError',
+      `You can specify at most ${MAX_TAG_RESOURCES} resource ARNs`
+    )
+  }
+  return arns
+}
+
+/** The Tags member of AddTags / CreateRule, checked as ELB checks it. */
+function tagsFrom(raw: unknown): Tag[] {
+  const list = asList<{ Key?: unknown; Value?: unknown }>(raw) ?? []
+  const tags = list.map((t) => {
+    const key = t?.Key
+    if (typeof key !== 'string' || key === '' || key.length > 128) {
+      throw new AwsError('ValidationError', 'A tag key must be between 1 and 128 characters')
+    }
+    if (key.toLowerCase().startsWith('aws:')) {
+      throw new AwsError('ValidationError', "Tag keys starting with 'aws:' are reserved")
+    }
+    const value = typeof t.Value === 'string' ? t.Value : ''
+    if (value.length > 256) {
+      throw new AwsError('ValidationError', 'A tag value must be at most 256 characters')
+    }
+    return { key, value }
+  })
+  const keys = tags.map((t) => t.key)
+  if (new Set(keys).size !== keys.length) {
+    throw new AwsError('DuplicateTagKeys', 'A tag key was specified more than once')
+  }
+  return tags
+}
+
+/** Existing tags with `added` applied (same key: new value), or TooManyTags past 50. */
+function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
+  const merged = existing.map((t) => ({ ...t }))
+  for (const tag of added) {
+    const same = merged.find((t) => t.key === tag.key)
+    if (same) same.value = tag.value
+    else merged.push({ ...tag })
+  }
+  if (merged.length > MAX_TAGS) {
+    throw new AwsError('TooManyTags', `A resource can have at most ${MAX_TAGS} tags`)
+  }
+  return merged
+}
+
+const tagsOut = (tags: Tag[]) => tags.map((t) => ({ Key: t.key, Value: t.value }))
+
 function checkPriority(
   world: World,
   listenerArn: string,
@@ -222,13 +326,15 @@ export const elbv2: ServiceModule = {
         throw new AwsError('ValidationError', 'A rule must have at least one condition')
       const actions = actionsFrom(input.Actions) ?? []
       validateActions(world, actions)
+      const tags = mergeTags([], tagsFrom(input.Tags))
       const lbPath = l.arn.split(':listener/')[1]
       const rule: RuleState = {
         arn: elbArn(world.region, world.accountId, `listener-rule/${lbPath}/${hexId()}`),
         listenerArn: l.arn,
         priority,
         conditions,
-        actions: storedActions(actions)
+        actions: storedActions(actions),
+        ...(tags.length > 0 ? { tags } : {})
       }
       world.rules.push(rule)
       return { Rules: [ruleOut(rule)] }
@@ -238,8 +344,41 @@ export const elbv2: ServiceModule = {
       const target = ruleOrDefault(world, required(input, 'RuleArn'))
       if (isDefaultRule(target))
         throw new AwsError('OperationNotPermitted', 'The default rule cannot be deleted')
+      // The rule's tags go with it: a later DescribeTags on its ARN is RuleNotFound.
       world.rules = world.rules.filter((r) => r !== target)
       return {}
+    },
+
+    AddTags: (input, { world }) => {
+      const arns = resourceArns(input)
+      const added = tagsFrom(input.Tags)
+      if (added.length === 0) throw new AwsError('ValidationError', 'Tags must not be empty')
+      // Find every resource and check every limit before changing any.
+      const updates = arns.map((arn) => {
+        const resource = taggable(world, arn)
+        return { resource, tags: mergeTags(resource.get(), added) }
+      })
+      for (const u of updates) u.resource.set(u.tags)
+      return {}
+    },
+
+    RemoveTags: (input, { world }) => {
+      const arns = resourceArns(input)
+      const keys = stringList(input, 'TagKeys') ?? []
+      if (keys.length === 0) throw new AwsError('ValidationError', 'TagKeys must not be empty')
+      const resources = arns.map((arn) => taggable(world, arn))
+      for (const r of resources) r.set(r.get().filter((t) => !keys.includes(t.key)))
+      return {}
+    },
+
+    DescribeTags: (input, { world }) => {
+      const arns = resourceArns(input)
+      return {
+        TagDescriptions: arns.map((arn) => ({
+          ResourceArn: arn,
+          Tags: tagsOut(taggable(world, arn).get())
+        }))
+      }
     },
 
     SetRulePriorities: (input, { world }) => {

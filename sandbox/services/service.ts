@@ -5,6 +5,7 @@
  * AwsError) in whichever protocol the request used.
  */
 import type { Simulation } from '../simulation.js'
+import type { QueryCompatible } from '../protocols/json.js'
 import type { Coercions } from '../protocols/query.js'
 import type { World } from '../world.js'
 
@@ -27,6 +28,11 @@ export interface ServiceModule {
   name: string
   /** awsJson: the X-Amz-Target prefix, e.g. `AmazonEC2ContainerServiceV20141113`. */
   targetPrefix?: string
+  /** awsJson with `@awsQueryCompatible`: handlers throw awsQuery codes, encoded as described in
+   * protocols/json.ts. */
+  queryCompatible?: QueryCompatible
+  /** The IAM action prefix in AccessDenied messages, when not the signing name or `name`. */
+  iamPrefix?: string
   /** awsQuery: the SigV4 signing name in the credential scope, e.g. `elasticloadbalancing`. */
   signingName?: string
   /** awsQuery: the response xmlns. */
