@@ -73690,6 +73690,7 @@ class CanaryRun {
     /** canary and promote: each step in turn; a cancel or a failed gate ends in a rollback. */
     async walk(plans, bakeMs) {
         try {
+            this.checkCancelled();
             if (this.inputs.mode === 'canary')
                 await this.syncTestTraffic();
             for (const [index, step] of plans.entries()) {

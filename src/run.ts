@@ -60,6 +60,7 @@ export class CanaryRun {
   /** canary and promote: each step in turn; a cancel or a failed gate ends in a rollback. */
   async walk(plans: Plan[], bakeMs: number): Promise<void> {
     try {
+      this.checkCancelled()
       if (this.inputs.mode === 'canary') await this.syncTestTraffic()
       for (const [index, step] of plans.entries()) {
         this.checkCancelled()
