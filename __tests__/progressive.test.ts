@@ -185,9 +185,9 @@ describe('alarm gates', () => {
 
   it('a named alarm that does not exist is refused before any write', async () => {
     aws = mockAws()
-    await expect(deploy(inputs({ mode: 'canary', alarms: 'nope' }), deps())).rejects.toThrow(
-      /no alarm named nope/
-    )
+    await expect(
+      deploy(inputs({ mode: 'canary', alarms: 'nope', 'test-header': 'X-T: 1' }), deps())
+    ).rejects.toThrow(/no alarm named nope/)
     expect(aws.writes()).toEqual([])
   })
 

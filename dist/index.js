@@ -73972,15 +73972,21 @@ class CanaryRun {
 /** The pipeline: discover → plan → (gate → apply → verify → bake) per step → report data. */
 async function deploy(inputs, deps) {
     const { clients, log } = deps;
-    const [discovery, alarmWatch] = await log.group('Discover', async () => {
+    const [discovery, alarmWatch, firstAlarms] = await log.group('Discover', async () => {
+        // The alarms are read once here, beside the rest, so a misnamed alarm is refused before
+        // anything is written.
+        const watchPromise = createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch);
         const found = await Promise.all([
             discover(inputs, clients),
-            createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch)
+            watchPromise,
+            watchPromise.then((watch) => watch?.())
         ]);
-        const [state] = found;
+        const [state, , alarms] = found;
         log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`);
         log.info(`Route: ${state.router.kind} ${state.router.arn}`);
         log.info(`Weights: ${formatWeights(state.weights)}`);
+        if (alarms)
+            log.info(`Alarms: ${describeAlarms(alarms.alarms)}`);
         return found;
     });
     const plans = planFor(inputs, discovery);
@@ -73995,6 +74001,7 @@ async function deploy(inputs, deps) {
         }
     });
     const run = new CanaryRun(inputs, deps, discovery, alarmWatch);
+    run.lastAlarms = firstAlarms;
     if (inputs.mode !== 'status' && !inputs.dryRun) {
         if (inputs.mode === 'rollback' && inputs.undoPromotion)
             await run.undoPromotion(plans[0]);

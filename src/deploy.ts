@@ -1,5 +1,5 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
-import { createAlarmWatch, type AlarmCheck } from './alarms.js'
+import { createAlarmWatch, describeAlarms, type AlarmCheck } from './alarms.js'
 import type { AwsClients } from './aws/clients.js'
 import { otherColor, type Color, type PerColor } from './color.js'
 import { discover, type Discovery } from './discover/discover.js'
@@ -54,15 +54,20 @@ export interface DeployDeps {
 /** The pipeline: discover → plan → (gate → apply → verify → bake) per step → report data. */
 export async function deploy(inputs: ActionInputs, deps: DeployDeps): Promise<DeployResult> {
   const { clients, log } = deps
-  const [discovery, alarmWatch] = await log.group('Discover', async () => {
+  const [discovery, alarmWatch, firstAlarms] = await log.group('Discover', async () => {
+    // The alarms are read once here, beside the rest, so a misnamed alarm is refused before
+    // anything is written.
+    const watchPromise = createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch)
     const found = await Promise.all([
       discover(inputs, clients),
-      createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch)
+      watchPromise,
+      watchPromise.then((watch) => watch?.())
     ])
-    const [state] = found
+    const [state, , alarms] = found
     log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`)
     log.info(`Route: ${state.router.kind} ${state.router.arn}`)
     log.info(`Weights: ${formatWeights(state.weights)}`)
+    if (alarms) log.info(`Alarms: ${describeAlarms(alarms.alarms)}`)
     return found
   })
 
@@ -81,6 +86,7 @@ export async function deploy(inputs: ActionInputs, deps: DeployDeps): Promise<De
   })
 
   const run = new CanaryRun(inputs, deps, discovery, alarmWatch)
+  run.lastAlarms = firstAlarms
   if (inputs.mode !== 'status' && !inputs.dryRun) {
     if (inputs.mode === 'rollback' && inputs.undoPromotion) await run.undoPromotion(plans[0])
     else if (inputs.mode === 'rollback') await run.rollback(plans[0])
