@@ -243,3 +243,23 @@ describe('waitUntilReady', () => {
     )
   })
 })
+
+describe('realClock', () => {
+  it('returns at once from a sleep whose signal has already fired', async () => {
+    const { realClock } = await import('../src/gate.js')
+    const cancel = new AbortController()
+    cancel.abort()
+    const started = Date.now()
+    await realClock.sleep(60_000, cancel.signal)
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
+  it('ends a sleep early when the signal fires during it', async () => {
+    const { realClock } = await import('../src/gate.js')
+    const cancel = new AbortController()
+    setTimeout(() => cancel.abort(), 10)
+    const started = Date.now()
+    await realClock.sleep(60_000, cancel.signal)
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+})

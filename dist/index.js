@@ -73433,6 +73433,9 @@ function notReadyReasons(health) {
 const realClock = {
     now: () => Date.now(),
     sleep: (ms, signal) => new Promise((resolve) => {
+        // A cancel that came while a request was in flight has already fired its event.
+        if (signal?.aborted)
+            return resolve();
         // A cancelled run must not keep the process alive until a long sleep ends.
         const timer = setTimeout(done, ms);
         function done() {
@@ -73948,6 +73951,7 @@ class CanaryRun {
             throw new CancelledError('Cancelled.');
     }
     async sleep(ms) {
+        this.checkCancelled();
         await this.clock.sleep(ms, this.deps.signal);
         this.checkCancelled();
     }

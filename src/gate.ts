@@ -32,6 +32,8 @@ export const realClock: GateClock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
+      // A cancel that came while a request was in flight has already fired its event.
+      if (signal?.aborted) return resolve()
       // A cancelled run must not keep the process alive until a long sleep ends.
       const timer = setTimeout(done, ms)
       function done() {

@@ -359,6 +359,7 @@ export class CanaryRun {
   }
 
   private async sleep(ms: number): Promise<void> {
+    this.checkCancelled()
     await this.clock.sleep(ms, this.deps.signal)
     this.checkCancelled()
   }

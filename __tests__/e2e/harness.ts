@@ -4,12 +4,20 @@
  * as a GitHub runner would.
  */
 import { expect } from '@jest/globals'
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { ChildProcess } from 'node:child_process'
 import { isWrite } from '../../sandbox/faults.js'
 import { applyMutation } from '../../sandbox/mutations.js'
 import { errorLines, runAction, type ActionRun } from '../../sandbox/run-action.js'
 import { startSandbox, type RequestLogEntry, type Sandbox } from '../../sandbox/server.js'
-import { findService, findTargetGroup, type World } from '../../sandbox/world.js'
+import {
+  findService,
+  findTargetGroup,
+  forwardedTargetGroups,
+  type RuleState,
+  type TaskSetState,
+  type World
+} from '../../sandbox/world.js'
 
 /** Task sets settle quickly; the default world needs no settling at all. */
 export const STEADY_DELAY_MS = 20
@@ -114,3 +122,86 @@ export function expectCleanFailure(run: Step): string {
   expect(operations(run.writes)).toEqual([])
   return run.errors[0]
 }
+
+// Helpers for the progressive-delivery tests (steps, bakes, alarms, cancel, test traffic).
+
+/**
+ * Polls the sandbox log until a request for `operation` (at index `from` or later) has been
+ * answered, and returns it. Rejects after `timeoutMs`.
+ */
+export async function waitForRequest(
+  sandbox: Sandbox,
+  operation: string,
+  { from = 0, timeoutMs = 10_000, intervalMs = 10 } = {}
+): Promise<RequestLogEntry> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const found = sandbox.log
+      .slice(from)
+      .find((entry) => entry.operation === operation && entry.end > 0)
+    if (found) return found
+    if (Date.now() > deadline) throw new Error(`no ${operation} request within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}
+
+/** Resolves when `check` returns true (polled), rejects after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  { timeoutMs = 5_000, intervalMs = 10 } = {}
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}
+
+/** All tags of the service, as a record. */
+export function serviceTags(world: World): Record<string, string> {
+  return Object.fromEntries((findService(world)?.tags ?? []).map((tag) => [tag.key, tag.value]))
+}
+
+/** The value of a stack output of the default stack. */
+export function stackOutput(world: World, key: string): string | undefined {
+  return world.stacks[0]?.outputs.find((output) => output.OutputKey === key)?.OutputValue
+}
+
+/** The task set of a colour, as the stack output `BlueTaskSet` / `GreenTaskSet` names it. */
+export function taskSetOf(world: World, color: 'Blue' | 'Green'): TaskSetState {
+  const id = stackOutput(world, `${color}TaskSet`)
+  const taskSet = findService(world)?.taskSets.find((t) => t.id === id)
+  if (!taskSet) throw new Error(`no ${color} task set in the world`)
+  return taskSet
+}
+
+/** Names of the target groups an action list forwards to (any weight), e.g. ['green-tg']. */
+export function forwardedGroupNames(world: World, actions: Action[]): string[] {
+  return forwardedTargetGroups(actions).map(
+    (arn) => world.targetGroups.find((tg) => tg.arn === arn)?.name ?? arn
+  )
+}
+
+/** The rules of the weighted rule's listener other than the weighted rule (index 0). */
+export function otherRules(world: World): RuleState[] {
+  const weighted = world.rules[0]
+  return world.rules.filter((r) => r !== weighted && r.listenerArn === weighted.listenerArn)
+}
+
+/** The mermaid xychart the summary shows for a walk: labels and canary shares per point. */
+export function stepsChart(labels: string[], points: number[]): string {
+  return [
+    '```mermaid',
+    'xychart-beta',
+    '    title "Canary share (%) by step"',
+    `    x-axis [${labels.map((l) => `"${l}"`).join(', ')}]`,
+    '    y-axis "percent" 0 --> 100',
+    `    line [${points.join(', ')}]`,
+    '```'
+  ].join('\n')
+}
+
+/** The header of the summary's table of steps. */
+export const STEPS_TABLE_HEADER =
+  '| step | canary share | started (UTC) | baked | health gate | alarms seen | outcome |'
