@@ -76,15 +76,21 @@ export class CanaryRun {
         }
         this.steps.push(record)
         if (step.gate) {
-          const alarms = await this.checkAlarms(record)
+          this.lastGate = await this.healthGate(step.gate)
+          record.gate = this.lastGate.kind === 'passed' ? 'healthy' : 'skipped'
+          // The alarms are checked right before the shift. Discovery's read is still current
+          // for a first step that did not wait, which saves a round trip.
+          const waited = this.lastGate.kind === 'passed' && this.lastGate.result.checks > 1
+          const alarms =
+            index === 0 && !waited && this.lastAlarms
+              ? this.keepAlarms(record, this.lastAlarms)
+              : await this.checkAlarms(record)
           if (alarms && alarms.failing.length > 0) {
             return await this.failAndRollBack(
               record,
               `Alarm before step ${index + 1}: ${describeAlarms(alarms.failing)}`
             )
           }
-          this.lastGate = await this.healthGate(step.gate)
-          record.gate = this.lastGate.kind === 'passed' ? 'healthy' : 'skipped'
         }
         if (promotes) this.ignoreCancelFromHere()
         await this.apply(step)
@@ -221,7 +227,11 @@ export class CanaryRun {
 
   private async checkAlarms(record: StepRecord): Promise<AlarmCheck | undefined> {
     if (!this.alarmWatch) return undefined
-    const check = await this.alarmWatch()
+    return this.keepAlarms(record, await this.alarmWatch())
+  }
+
+  /** Keeps an alarm read for the step and the summary, and reports missing data. */
+  private keepAlarms(record: StepRecord, check: AlarmCheck): AlarmCheck {
     this.lastAlarms = check
     record.alarms = check.alarms
     const noData = check.alarms.filter((a) => a.state === 'INSUFFICIENT_DATA')
