@@ -1,4 +1,9 @@
-import type { CloudWatchClient, MetricAlarm, CompositeAlarm } from '@aws-sdk/client-cloudwatch'
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  type CompositeAlarm,
+  type MetricAlarm
+} from '@aws-sdk/client-cloudwatch'
 import { awsCall } from './aws/call.js'
 import { StateError } from './errors.js'
 import type { AlarmInputs } from './inputs.js'
@@ -34,8 +39,9 @@ export type AlarmWatch = () => Promise<AlarmCheck>
 const DESCRIBE = 'cloudwatch:DescribeAlarms'
 
 /**
- * A watch over the named alarms and those under the prefix. The CloudWatch client is loaded only
- * when alarms are configured, so runs without alarms do not pay for it at start-up.
+ * A watch over the named alarms and those under the prefix. The client is created only when
+ * alarms are configured. (It is imported statically: ncc writes the license file of a split
+ * chunk over the main bundle's, so a dynamic import would drop the bundled licenses.)
  */
 export async function createAlarmWatch(
   config: AlarmInputs,
@@ -43,15 +49,14 @@ export async function createAlarmWatch(
   client?: CloudWatchClient
 ): Promise<AlarmWatch | undefined> {
   if (config.names.length === 0 && !config.prefix) return undefined
-  const sdk = await import('@aws-sdk/client-cloudwatch')
-  const cloudwatch = client ?? new sdk.CloudWatchClient({ region, maxAttempts: 5 })
+  const cloudwatch = client ?? new CloudWatchClient({ region, maxAttempts: 5 })
   const describe = async (input: { AlarmNames?: string[]; AlarmNamePrefix?: string }) => {
     const found: (MetricAlarm | CompositeAlarm)[] = []
     let NextToken: string | undefined
     do {
       const page = await awsCall(DESCRIBE, () =>
         cloudwatch.send(
-          new sdk.DescribeAlarmsCommand({
+          new DescribeAlarmsCommand({
             ...input,
             AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
             NextToken
