@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { ARN, forward, mockAws, taskSet, type MockAws } from '../__fixtures__/aws.js'
+import { ARN, forward, healthy, mockAws, taskSet, type MockAws } from '../__fixtures__/aws.js'
+import { HealthTimeoutError } from '../src/errors.js'
 import { inputs } from '../__fixtures__/inputs.js'
 import { deploy, type DeployDeps } from '../src/deploy.js'
 import type { GateClock } from '../src/gate.js'
@@ -101,6 +102,22 @@ describe('steps and strategies', () => {
     const result = await deploy(inputs({ mode: 'canary', steps: '10,50,75' }), deps())
     expect(result.steps.map((s) => s.share)).toEqual([750])
     expect(weights()).toEqual({ Blue: 25, Green: 75 })
+  })
+
+  it('every step after the first reads the canary health again before its shift', async () => {
+    aws = mockAws()
+    let reads = 0
+    // Healthy when discovery reads it, then no targets at all.
+    Object.defineProperty(aws.world.health, ARN.greenTg, {
+      get: () => (reads++ === 0 ? healthy() : [])
+    })
+    const error = await deploy(
+      inputs({ mode: 'canary', steps: '10,50', 'health-timeout-seconds': '10' }),
+      deps()
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(HealthTimeoutError)
+    expect(aws.writes()).toEqual(['ModifyRule'])
+    expect(weights()).toEqual({ Blue: 90, Green: 10 })
   })
 
   it('a finished walk writes nothing on a rerun', async () => {

@@ -76947,7 +76947,8 @@ class CanaryRun {
                 };
                 this.steps.push(record);
                 if (step.gate) {
-                    this.lastGate = await this.healthGate(step.gate);
+                    // Discovery's health read serves the first step; later steps look again.
+                    this.lastGate = await this.healthGate(step.gate, index > 0);
                     record.gate = this.lastGate.kind === 'passed' ? 'healthy' : 'skipped';
                     // The alarms are checked right before the shift. Discovery's read is still current
                     // for a first step that did not wait, which saves a round trip.
@@ -76961,7 +76962,7 @@ class CanaryRun {
                 }
                 if (promotes)
                     this.ignoreCancelFromHere();
-                await this.apply(step);
+                await this.log.group(`Apply step ${index + 1}`, () => this.apply(step));
                 record.outcome = step.tagAfter ? 'promoted' : step.writeWeights ? 'shifted' : 'unchanged';
                 if (record.bakeMs > 0) {
                     const failed = await this.bake(record, index);
@@ -76978,8 +76979,10 @@ class CanaryRun {
     }
     /** rollback: all traffic to the stable colour, then remove test traffic. Never waits on health. */
     async rollback(step) {
-        await this.apply(step);
-        await this.clearTestTraffic();
+        await this.log.group('Apply', async () => {
+            await this.apply(step);
+            await this.clearTestTraffic();
+        });
     }
     /** rollback with undo-promotion: traffic and the tag back to the colour stable before the last promote. */
     async undoPromotion(step) {
@@ -76996,16 +76999,20 @@ class CanaryRun {
             this.wrote(`task set ${unit.label} (${target}): scaled back to 100 %`);
         }
         this.lastGate = await this.healthGate(target, scaledDown);
-        if (step.writeWeights)
-            await this.writeWeights(step);
-        await writeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, {
-            [this.inputs.tagKey]: target
+        await this.log.group('Apply', async () => {
+            if (step.writeWeights)
+                await this.writeWeights(step);
+            await writeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, {
+                [this.inputs.tagKey]: target
+            });
+            await removeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, [
+                this.tags.previous
+            ]);
+            this.wrote(`service tag ${this.inputs.tagKey}: ${current} → ${target} (promotion undone)`);
+            this.stable = target;
+            this.rolledBack = true;
+            await this.clearTestTraffic();
         });
-        await removeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, [this.tags.previous]);
-        this.wrote(`service tag ${this.inputs.tagKey}: ${current} → ${target} (promotion undone)`);
-        this.stable = target;
-        this.rolledBack = true;
-        await this.clearTestTraffic();
     }
     targetShare(step) {
         return roundedShareOf(otherColor(step.stableBefore), step.weightsAfter) ?? 0;
@@ -77164,8 +77171,10 @@ class CanaryRun {
             weights: this.weights,
             canaryShare: 0
         });
-        await this.apply(step);
-        await this.clearTestTraffic();
+        await this.log.group('Roll back', async () => {
+            await this.apply(step);
+            await this.clearTestTraffic();
+        });
         this.rolledBack = true;
     }
     async failAndRollBack(record, reason) {
