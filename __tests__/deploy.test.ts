@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
-import {
-  ARN,
-  defaultWorld,
-  forward,
-  healthy,
-  mockAws,
-  taskSet,
-  type MockAws
-} from '../__fixtures__/aws.js'
+import { ARN, forward, healthy, mockAws, taskSet, type MockAws } from '../__fixtures__/aws.js'
 import { inputs } from '../__fixtures__/inputs.js'
 import { deploy, type DeployDeps } from '../src/deploy.js'
 import {
@@ -615,11 +607,5 @@ describe('promote when the canary has no traffic', () => {
     const result = await deploy(inputs({ mode: 'promote' }), deps())
     expect(aws.writes()).toEqual([])
     expect(result.plan.reason).toMatch(/Nothing to promote.*mode canary first/)
-  })
-})
-
-describe('default world sanity', () => {
-  it('is a valid starting point', () => {
-    expect(defaultWorld().rules[0].Actions).toEqual([forward(100, 0)])
   })
 })

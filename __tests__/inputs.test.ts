@@ -184,7 +184,6 @@ describe('good inputs', () => {
       targetGroups: {},
       listenerRuleArn: undefined,
       listenerArn: undefined,
-      canaryShare: 100,
       tagKey: 'StableStack',
       waitForHealthy: true,
       healthTimeoutSeconds: 600,
@@ -222,7 +221,6 @@ describe('good inputs', () => {
       targetGroups: { Blue: TG.blue, Green: TG.green },
       listenerRuleArn: undefined,
       listenerArn: LISTENER,
-      canaryShare: 5,
       tagKey: 'Live',
       waitForHealthy: false,
       healthTimeoutSeconds: 0,
@@ -253,7 +251,7 @@ describe('good inputs', () => {
     ['12.5', 125],
     [' 7 ', 70]
   ])('canary-weight %j is %i permille', (given, expected) => {
-    expect(inputs({ 'canary-weight': given }).canaryShare).toBe(expected)
+    expect(inputs({ 'canary-weight': given }).schedule.steps).toEqual([expected])
   })
 
   it('region from the input beats the environment', () => {

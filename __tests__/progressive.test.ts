@@ -245,6 +245,53 @@ describe('cancel', () => {
     expect(result.steps.map((s) => s.outcome)).toEqual(['cancelled'])
   })
 
+  it('a cancel during the final promote write finishes the promote', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(90, 10)]
+    const cancel = new AbortController()
+    const actual = rule()
+    let actions = actual.Actions
+    // The runner cancels while ModifyRule is moving everything to Green.
+    Object.defineProperty(actual, 'Actions', {
+      enumerable: true,
+      get: () => actions,
+      set: (next: typeof actions) => {
+        actions = next
+        if (weights().Green === 100) cancel.abort()
+      }
+    })
+    const result = await deploy(
+      inputs({ mode: 'canary', steps: '10,100' }),
+      deps({ signal: cancel.signal })
+    )
+    expect(cancel.signal.aborted).toBe(true)
+    expect(result.failure).toBeUndefined()
+    expect(result.rolledBack).toBe(false)
+    expect(weights()).toEqual({ Blue: 0, Green: 100 })
+    expect(aws.world.service!.tags.StableStack).toBe('Green')
+  })
+
+  it('a cancel before the promote write rolls back instead', async () => {
+    aws = mockAws()
+    const cancel = new AbortController()
+    let reads = 0
+    // Step 1 uses discovery's health read; the promote step reads it again, and the cancel
+    // comes with that read.
+    Object.defineProperty(aws.world.health, ARN.greenTg, {
+      get: () => {
+        if (reads++ > 0) cancel.abort()
+        return healthy()
+      }
+    })
+    const result = await deploy(
+      inputs({ mode: 'canary', steps: '10,100' }),
+      deps({ signal: cancel.signal })
+    )
+    expect(result.failure).toMatch(/^Cancelled: rolled back/)
+    expect(weights()).toEqual({ Blue: 100, Green: 0 })
+    expect(aws.world.service!.tags.StableStack).toBe('Blue')
+  })
+
   it('on-cancel hold leaves the weights', async () => {
     aws = mockAws()
     const cancel = new AbortController()

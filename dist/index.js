@@ -75781,7 +75781,7 @@ const DESCRIBE = 'cloudwatch:DescribeAlarms';
  * alarms are configured. (It is imported statically: ncc writes the license file of a split
  * chunk over the main bundle's, so a dynamic import would drop the bundled licenses.)
  */
-async function createAlarmWatch(config, region, client) {
+function createAlarmWatch(config, region, client) {
     if (config.names.length === 0 && !config.prefix)
         return undefined;
     const cloudwatch = client ?? new client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn({ region, maxAttempts: 5 });
@@ -76042,17 +76042,16 @@ class AlbForwardRouter {
             throw new StateError(`${this.label} was written before it was read.`);
         const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights);
         await this.putActions(keepExistingSecrets(rewritten));
+        this.snapshot = rewritten;
     }
     async attach() {
         if (!this.snapshot)
             throw new StateError(`${this.label} was attached before it was read.`);
         const missing = missingColors(this.snapshot, this.targetGroups);
-        if (missing.length === 0)
-            return [];
-        const weights = readForwardWeights(this.snapshot, this.targetGroups, this.label);
-        const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights);
-        await this.putActions(keepExistingSecrets(rewritten));
-        this.snapshot = rewritten;
+        // Writing the weights it has rewrites the forward to name both colours, at the same split.
+        if (missing.length > 0) {
+            await this.write(readForwardWeights(this.snapshot, this.targetGroups, this.label));
+        }
         return missing;
     }
     async readBack() {
@@ -76620,10 +76619,6 @@ function shiftTo(base, canary, share, reason) {
         reason
     };
 }
-/** True when carrying out the plan writes anything. */
-function planWrites(p) {
-    return p.writeWeights || p.tagAfter !== undefined;
-}
 /**
  * The plans of a canary schedule, each against the weights the previous one leaves. A single
  * `canary-weight` may lower the share. A walk (`steps`, `strategy`, promote) resumes: steps at or
@@ -76820,7 +76815,8 @@ async function syncTestRule(elb, placement, traffic, canaryTargetGroup, existing
             await awsCall('elasticloadbalancing:ModifyRule', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({
                 RuleArn: existing.RuleArn,
                 Conditions: conditions,
-                Actions: keepExistingSecrets(actions)
+                // testActions refuses OIDC, so there is no client secret to keep here.
+                Actions: actions
             })));
             return { arn: existing.RuleArn, wrote: `test rule ${existing.RuleArn}: updated` };
         }
@@ -76960,6 +76956,8 @@ class CanaryRun {
                         return await this.failAndRollBack(record, `Alarm before step ${index + 1}: ${describeAlarms(alarms.failing)}`);
                     }
                 }
+                // A cancel up to here rolls back; once the promote's write starts, it is finished.
+                this.checkCancelled();
                 if (promotes)
                     this.ignoreCancelFromHere();
                 await this.log.group(`Apply step ${index + 1}`, () => this.apply(step));
@@ -77002,11 +77000,11 @@ class CanaryRun {
         await this.log.group('Apply', async () => {
             if (step.writeWeights)
                 await this.writeWeights(step);
-            await writeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, {
-                [this.inputs.tagKey]: target
-            });
-            await removeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, [
-                this.tags.previous
+            const { ecs } = this.deps.clients;
+            const arn = this.discovery.service.arn;
+            await Promise.all([
+                writeServiceTags(ecs, arn, { [this.inputs.tagKey]: target }),
+                removeServiceTags(ecs, arn, [this.tags.previous])
             ]);
             this.wrote(`service tag ${this.inputs.tagKey}: ${current} → ${target} (promotion undone)`);
             this.stable = target;
@@ -77230,16 +77228,12 @@ class CanaryRun {
 /** The pipeline: discover → plan → (gate → apply → verify → bake) per step → report data. */
 async function deploy(inputs, deps) {
     const { clients, log } = deps;
-    const [discovery, alarmWatch, firstAlarms] = await log.group('Discover', async () => {
+    const alarmWatch = createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch);
+    const [discovery, firstAlarms] = await log.group('Discover', async () => {
         // The alarms are read once here, beside the rest, so a misnamed alarm is refused before
         // anything is written.
-        const watchPromise = createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch);
-        const found = await Promise.all([
-            discover(inputs, clients),
-            watchPromise,
-            watchPromise.then((watch) => watch?.())
-        ]);
-        const [state, , alarms] = found;
+        const found = await Promise.all([discover(inputs, clients), alarmWatch?.()]);
+        const [state, alarms] = found;
         log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`);
         log.info(`Route: ${state.router.kind} ${state.router.arn}`);
         log.info(`Weights: ${formatWeights(state.weights)}`);
@@ -77356,8 +77350,10 @@ function combine(plans, inputs, discovery) {
     }
     const first = plans[0];
     const last = plans[plans.length - 1];
-    const reason = inputs.mode === 'canary' && inputs.schedule.walk
-        ? `${first.reason.split(':')[0]}: ${inputs.schedule.source}, ${plans.length} step(s) to go, holding each ${Math.round(inputs.schedule.bakeMs / 1000)} s.`
+    const { schedule } = inputs;
+    const reason = inputs.mode === 'canary' && schedule.walk
+        ? `Canary ${first.canaryBefore} walks ${schedule.source}: ${plans.length} step(s) to go, ` +
+            `holding each ${Math.round(schedule.bakeMs / 1000)} s.`
         : first.reason;
     return {
         ...first,
@@ -77514,7 +77510,6 @@ function parseInputs(read, env) {
         targetGroups,
         listenerRuleArn,
         listenerArn,
-        canaryShare,
         tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
         waitForHealthy: booleanInput(get(Inputs.WaitForHealthy), Inputs.WaitForHealthy, true),
         healthTimeoutSeconds: Number(timeoutText),

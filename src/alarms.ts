@@ -43,11 +43,11 @@ const DESCRIBE = 'cloudwatch:DescribeAlarms'
  * alarms are configured. (It is imported statically: ncc writes the license file of a split
  * chunk over the main bundle's, so a dynamic import would drop the bundled licenses.)
  */
-export async function createAlarmWatch(
+export function createAlarmWatch(
   config: AlarmInputs,
   region: string,
   client?: CloudWatchClient
-): Promise<AlarmWatch | undefined> {
+): AlarmWatch | undefined {
   if (config.names.length === 0 && !config.prefix) return undefined
   const cloudwatch = client ?? new CloudWatchClient({ region, maxAttempts: 5 })
   const describe = async (input: { AlarmNames?: string[]; AlarmNamePrefix?: string }) => {

@@ -54,16 +54,12 @@ export interface DeployDeps {
 /** The pipeline: discover → plan → (gate → apply → verify → bake) per step → report data. */
 export async function deploy(inputs: ActionInputs, deps: DeployDeps): Promise<DeployResult> {
   const { clients, log } = deps
-  const [discovery, alarmWatch, firstAlarms] = await log.group('Discover', async () => {
+  const alarmWatch = createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch)
+  const [discovery, firstAlarms] = await log.group('Discover', async () => {
     // The alarms are read once here, beside the rest, so a misnamed alarm is refused before
     // anything is written.
-    const watchPromise = createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch)
-    const found = await Promise.all([
-      discover(inputs, clients),
-      watchPromise,
-      watchPromise.then((watch) => watch?.())
-    ])
-    const [state, , alarms] = found
+    const found = await Promise.all([discover(inputs, clients), alarmWatch?.()])
+    const [state, alarms] = found
     log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`)
     log.info(`Route: ${state.router.kind} ${state.router.arn}`)
     log.info(`Weights: ${formatWeights(state.weights)}`)
@@ -183,9 +179,11 @@ function combine(plans: Plan[], inputs: ActionInputs, discovery: Discovery): Pla
   }
   const first = plans[0]
   const last = plans[plans.length - 1]
+  const { schedule } = inputs
   const reason =
-    inputs.mode === 'canary' && inputs.schedule.walk
-      ? `${first.reason.split(':')[0]}: ${inputs.schedule.source}, ${plans.length} step(s) to go, holding each ${Math.round(inputs.schedule.bakeMs / 1000)} s.`
+    inputs.mode === 'canary' && schedule.walk
+      ? `Canary ${first.canaryBefore} walks ${schedule.source}: ${plans.length} step(s) to go, ` +
+        `holding each ${Math.round(schedule.bakeMs / 1000)} s.`
       : first.reason
   return {
     ...first,

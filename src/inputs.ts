@@ -23,7 +23,6 @@ export interface ActionInputs {
   targetGroups: Partial<PerColor<string>>
   listenerRuleArn?: string
   listenerArn?: string
-  canaryShare: Permille
   tagKey: string
   waitForHealthy: boolean
   healthTimeoutSeconds: number
@@ -137,7 +136,6 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
     targetGroups,
     listenerRuleArn,
     listenerArn,
-    canaryShare,
     tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
     waitForHealthy: booleanInput(get(Inputs.WaitForHealthy), Inputs.WaitForHealthy, true),
     healthTimeoutSeconds: Number(timeoutText),

@@ -85,11 +85,6 @@ function shiftTo(base: Omit<Plan, 'reason'>, canary: Color, share: Permille, rea
   }
 }
 
-/** True when carrying out the plan writes anything. */
-export function planWrites(p: Plan): boolean {
-  return p.writeWeights || p.tagAfter !== undefined
-}
-
 /**
  * The plans of a canary schedule, each against the weights the previous one leaves. A single
  * `canary-weight` may lower the share. A walk (`steps`, `strategy`, promote) resumes: steps at or

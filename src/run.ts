@@ -93,6 +93,8 @@ export class CanaryRun {
             )
           }
         }
+        // A cancel up to here rolls back; once the promote's write starts, it is finished.
+        this.checkCancelled()
         if (promotes) this.ignoreCancelFromHere()
         await this.log.group(`Apply step ${index + 1}`, () => this.apply(step))
         record.outcome = step.tagAfter ? 'promoted' : step.writeWeights ? 'shifted' : 'unchanged'
@@ -132,11 +134,11 @@ export class CanaryRun {
     this.lastGate = await this.healthGate(target, scaledDown)
     await this.log.group('Apply', async () => {
       if (step.writeWeights) await this.writeWeights(step)
-      await writeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, {
-        [this.inputs.tagKey]: target
-      })
-      await removeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, [
-        this.tags.previous
+      const { ecs } = this.deps.clients
+      const arn = this.discovery.service.arn
+      await Promise.all([
+        writeServiceTags(ecs, arn, { [this.inputs.tagKey]: target }),
+        removeServiceTags(ecs, arn, [this.tags.previous])
       ])
       this.wrote(`service tag ${this.inputs.tagKey}: ${current} → ${target} (promotion undone)`)
       this.stable = target

@@ -47,16 +47,16 @@ export abstract class AlbForwardRouter implements TrafficRouter {
     if (!this.snapshot) throw new StateError(`${this.label} was written before it was read.`)
     const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights)
     await this.putActions(keepExistingSecrets(rewritten))
+    this.snapshot = rewritten
   }
 
   async attach(): Promise<Color[]> {
     if (!this.snapshot) throw new StateError(`${this.label} was attached before it was read.`)
     const missing = missingColors(this.snapshot, this.targetGroups)
-    if (missing.length === 0) return []
-    const weights = readForwardWeights(this.snapshot, this.targetGroups, this.label)
-    const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights)
-    await this.putActions(keepExistingSecrets(rewritten))
-    this.snapshot = rewritten
+    // Writing the weights it has rewrites the forward to name both colours, at the same split.
+    if (missing.length > 0) {
+      await this.write(readForwardWeights(this.snapshot, this.targetGroups, this.label))
+    }
     return missing
   }
 

@@ -126,7 +126,8 @@ export async function syncTestRule(
           new ModifyRuleCommand({
             RuleArn: existing.RuleArn,
             Conditions: conditions,
-            Actions: keepExistingSecrets(actions)
+            // testActions refuses OIDC, so there is no client secret to keep here.
+            Actions: actions
           })
         )
       )
