@@ -356,7 +356,8 @@ export function mockAws(world: World = defaultWorld()): MockAws {
   const clients: AwsClients = {
     ecs: new ECSClient({ region: 'us-east-1' }),
     elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
-    cfn: new CloudFormationClient({ region: 'us-east-1' })
+    cfn: new CloudFormationClient({ region: 'us-east-1' }),
+    cloudwatch: new CloudWatchClient({ region: 'us-east-1' })
   }
   return {
     world,

@@ -1,13 +1,18 @@
 /**
- * src/routers/forward.ts: reading and rewriting the two colours' weights in an ALB action list,
- * with everything else in the list left exactly as it was.
+ * src/routers/alb/forward.ts: reading and rewriting the two colours' weights in an ALB action
+ * list, and pointing its forward at one target group, with everything else in the list left
+ * exactly as it was.
  */
 import { describe, expect, it } from '@jest/globals'
 import type { Action, TargetGroupTuple } from '@aws-sdk/client-elastic-load-balancing-v2'
 import fc from 'fast-check'
 import { COLORS, type Color, type PerColor } from '../src/color.js'
 import { StateError } from '../src/errors.js'
-import { readForwardWeights, rewriteForwardWeights } from '../src/routers/forward.js'
+import {
+  forwardOnlyTo,
+  readForwardWeights,
+  rewriteForwardWeights
+} from '../src/routers/alb/forward.js'
 import { thrown } from '../__fixtures__/thrown.js'
 
 const ACCOUNT = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
@@ -246,6 +251,102 @@ describe('rewriteForwardWeights', () => {
 
   it('refuses an action list with no forward', () => {
     expect(() => rewriteForwardWeights([oidc], TG, { Blue: 1, Green: 0 })).toThrow(StateError)
+  })
+})
+
+describe('forwardOnlyTo', () => {
+  it.each<[string, Action]>([
+    ['a weighted forward naming only it', weighted([{ TargetGroupArn: TG.Green, Weight: 1 }])],
+    ['the legacy single form', { Type: 'forward', TargetGroupArn: TG.Green }],
+    [
+      'the legacy form as AWS describes it',
+      {
+        Type: 'forward',
+        TargetGroupArn: TG.Green,
+        ForwardConfig: { TargetGroups: [{ TargetGroupArn: TG.Green, Weight: 1 }] }
+      }
+    ],
+    [
+      'a legacy TargetGroupArn with an empty config',
+      { Type: 'forward', TargetGroupArn: TG.Green, ForwardConfig: { TargetGroups: [] } }
+    ]
+  ])('writes nothing when the forward already sends everything there: %s', (_name, forward) => {
+    expect(forwardOnlyTo([oidc, forward], TG.Green, WHERE)).toBeUndefined()
+  })
+
+  it('points a weighted forward at one group, keeping every other action and field', () => {
+    const actions = [
+      oidc,
+      weighted(
+        [
+          { TargetGroupArn: TG.Blue, Weight: 90 },
+          { TargetGroupArn: TG.Green, Weight: 10 }
+        ],
+        { Order: 2 }
+      )
+    ]
+    actions[1].ForwardConfig = {
+      ...actions[1].ForwardConfig,
+      TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 }
+    }
+    const original = deepCopy(actions)
+    const result = forwardOnlyTo(actions, TG.Green, WHERE)
+    expect(result).toEqual([
+      oidc,
+      {
+        Type: 'forward',
+        Order: 2,
+        ForwardConfig: {
+          TargetGroups: [{ TargetGroupArn: TG.Green, Weight: 1 }],
+          TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 }
+        }
+      }
+    ])
+    expect(result?.[0]).toBe(oidc)
+    expect(actions).toStrictEqual(original)
+  })
+
+  it('moves the legacy form to the other group, dropping TargetGroupArn', () => {
+    const result = forwardOnlyTo(
+      [{ Type: 'forward', Order: 1, TargetGroupArn: TG.Blue }],
+      TG.Green,
+      WHERE
+    )
+    expect(result).toEqual([
+      {
+        Type: 'forward',
+        Order: 1,
+        ForwardConfig: { TargetGroups: [{ TargetGroupArn: TG.Green, Weight: 1 }] }
+      }
+    ])
+    expect(result?.[0].TargetGroupArn).toBeUndefined()
+  })
+
+  it('rewrites a forward that names the group beside another one, even at weight 0', () => {
+    const actions = [
+      weighted([
+        { TargetGroupArn: TG.Green, Weight: 1 },
+        { TargetGroupArn: TG.Blue, Weight: 0 }
+      ])
+    ]
+    expect(forwardOnlyTo(actions, TG.Green, WHERE)).toEqual([
+      weighted([{ TargetGroupArn: TG.Green, Weight: 1 }])
+    ])
+  })
+
+  it.each<[string, Action[], string]>([
+    ['no forward', [oidc], `${WHERE} has no forward action (its actions: authenticate-oidc)`],
+    [
+      'two forwards',
+      [
+        { Type: 'forward', TargetGroupArn: TG.Blue },
+        { Type: 'forward', TargetGroupArn: TG.Green }
+      ],
+      `${WHERE} has more than one forward action`
+    ],
+    ['a forward with no target group', [{ Type: 'forward' }], 'no target group']
+  ])('refuses an action list with %s, naming where', (_name, actions, message) => {
+    expect(failure(() => forwardOnlyTo(actions, TG.Green, WHERE)).message).toContain(message)
   })
 })
 
@@ -492,6 +593,50 @@ describe('rewriteForwardWeights properties', () => {
       fc.property(actionList, newWeights, newWeights, ({ actions }, first, second) => {
         const twice = rewriteForwardWeights(rewriteForwardWeights(actions, TG, first), TG, second)
         expect(twice).toStrictEqual(rewriteForwardWeights(actions, TG, second))
+      }),
+      runs
+    )
+  })
+})
+
+describe('forwardOnlyTo properties', () => {
+  const runs = { numRuns: 200 }
+  const target = fc.constantFrom<Color>(...COLORS)
+
+  it('leaves the forward naming that one group alone, and a second call has nothing to do', () => {
+    fc.assert(
+      fc.property(actionList, target, ({ actions, index }, color) => {
+        const original = deepCopy(actions)
+        const result = forwardOnlyTo(actions, TG[color], WHERE) ?? actions
+        expect(arnsOf(result[index])).toEqual([TG[color]])
+        expect(result[index].Type).toBe('forward')
+        expect(forwardOnlyTo(result, TG[color], WHERE)).toBeUndefined()
+        // Every other action stays as it was and where it was; the input is not mutated.
+        expect(result).toHaveLength(original.length)
+        result.forEach((action, i) => {
+          if (i !== index) expect(action).toStrictEqual(original[i])
+        })
+        expect(actions).toStrictEqual(original)
+      }),
+      runs
+    )
+  })
+
+  it('writes only when the forward names anything but that one group', () => {
+    fc.assert(
+      fc.property(actionList, target, ({ actions, index }, color) => {
+        const named = arnsOf(actions[index])
+        const result = forwardOnlyTo(actions, TG[color], WHERE)
+        expect(result === undefined).toBe(named.length === 1 && named[0] === TG[color])
+        if (result) {
+          const before = actions[index]
+          const after = result[index]
+          expect(after.TargetGroupArn).toBeUndefined()
+          expect(unchangedPart(after)).toStrictEqual(unchangedPart(before))
+          expect(after.ForwardConfig?.TargetGroups).toEqual([
+            { TargetGroupArn: TG[color], Weight: 1 }
+          ])
+        }
       }),
       runs
     )

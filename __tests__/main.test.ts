@@ -92,6 +92,45 @@ describe('run()', () => {
     )
   })
 
+  it('a failed gate after discovery still sets the outputs and the summary, then fails', async () => {
+    aws.world.health[ARN.greenTg] = []
+    inputs['health-timeout-seconds'] = '0'
+    await run()
+    // Change 1/2: the pipeline returns the failure; run() reports it with the outputs.
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(core.setFailed.mock.calls[0][0]).toMatch(
+      /^The canary colour Green was not healthy after 0 s: .*No traffic was moved; nothing was written\.$/
+    )
+    expect(core.notice).not.toHaveBeenCalled()
+    expect(aws.writes()).toEqual([])
+    expect(outputs()).toMatchObject({
+      [Outputs.StableColor]: 'Blue',
+      [Outputs.CanaryWeight]: '0',
+      [Outputs.Changed]: 'false',
+      [Outputs.RolledBack]: 'false',
+      [Outputs.StepsCompleted]: '0'
+    })
+    expect(core.summary.text()).toMatch(/^## ❌ myservice: canary — failed\n/)
+  })
+
+  it('a route that sends nothing anywhere reports 0 % shares', async () => {
+    aws.world.rules[0].Actions = [forward(0, 0)]
+    inputs.mode = 'status'
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    // Change 9: zeros instead of n/a, and the split says nothing is routed.
+    expect(outputs()).toMatchObject({
+      [Outputs.CanaryWeight]: '0',
+      [Outputs.PreviousCanaryWeight]: '0',
+      [Outputs.BlueWeight]: '0',
+      [Outputs.GreenWeight]: '0',
+      [Outputs.Weights]: '{"Blue":0,"Green":0}'
+    })
+    expect(core.notice).toHaveBeenCalledWith(
+      'status: myservice unchanged at Blue 0% / Green 0% (nothing routed), stable Blue.'
+    )
+  })
+
   it.each([
     [{ mode: 'deploy' }, 'Unknown mode "deploy"'],
     [{ 'canary-weight': 'ten' }, '"canary-weight" is "ten"'],

@@ -3,8 +3,17 @@ import fc from 'fast-check'
 import { inputs } from '../__fixtures__/inputs.js'
 import { thrown } from '../__fixtures__/thrown.js'
 import { InputError } from '../src/errors.js'
-import { planSchedule } from '../src/plan.js'
-import { parseDuration, parseSteps, parseStrategy, PRESETS } from '../src/schedule.js'
+import type { Color } from '../src/color.js'
+import { planRun, type Intent, type PlanState, type RunPlan } from '../src/plan.js'
+import { splitOfWeights } from '../src/routers/alb/weights.js'
+import {
+  parseDuration,
+  parseSteps,
+  parseStrategy,
+  PRESETS,
+  type Schedule
+} from '../src/schedule.js'
+import type { Split } from '../src/shares.js'
 
 describe('parseDuration', () => {
   it.each([
@@ -86,22 +95,114 @@ describe('parseStrategy', () => {
   })
 })
 
-describe('planSchedule', () => {
+/** A canary run over `schedule` as an ALB route plans it (every whole permille is reachable). */
+function planCanary(stable: Color, split: Split, schedule: Schedule, over: Partial<Intent> = {}) {
+  const intent: Intent = {
+    mode: 'canary',
+    schedule,
+    undoPromotion: false,
+    scaleDownAfterPromote: false,
+    ...over
+  }
+  const state: PlanState = { stable, split, previousTag: 'StableStackPrevious' }
+  return planRun(intent, state, (share) => [share])
+}
+
+const walk = (steps: number[], bakeMs = 60_000): Schedule => ({
+  steps,
+  bakeMs,
+  source: `steps ${steps.map((s) => s / 10).join(',')}`,
+  walk: true
+})
+const single = (share: number): Schedule => ({
+  steps: [share],
+  bakeMs: 0,
+  source: 'canary-weight',
+  walk: false
+})
+const shape = (p: RunPlan) => p.steps.map((s) => [s.kind, s.split, s.tag])
+
+describe('planRun over a schedule', () => {
   it('a walk skips the steps the canary already has and promotes at 100 %', () => {
-    const plans = planSchedule('Blue', { Blue: 75, Green: 25 }, [100, 250, 500, 1000], true)
-    expect(plans.map((p) => [p.mode, p.weightsAfter])).toEqual([
-      ['canary', { Blue: 50, Green: 50 }],
-      ['promote', { Blue: 0, Green: 100 }]
+    const p = planCanary(
+      'Blue',
+      splitOfWeights({ Blue: 75, Green: 25 }),
+      walk([100, 250, 500, 1000])
+    )
+    expect(shape(p)).toEqual([
+      ['shift', { Blue: 500, Green: 500 }, undefined],
+      ['promote', { Blue: 0, Green: 1000 }, 'Green']
     ])
-    expect(plans[1].tagAfter).toBe('Green')
+    expect(p.steps.map((s) => s.bakeMs)).toEqual([60_000, 0])
+    expect(p.steps.map((s) => s.gate)).toEqual([true, true])
+    expect(p).toMatchObject({ stableAfter: 'Green', openTestTraffic: true, closeTestTraffic: true })
+    expect(p.reason).toBe(
+      'Canary Green walks steps 10,25,50,100: 2 step(s) to go, holding each 60 s.'
+    )
+  })
+
+  it('a walk from the start takes every step, each against the split the one before leaves', () => {
+    const p = planCanary('Green', { Blue: 0, Green: 1000 }, walk([50, 250, 500]))
+    expect(shape(p)).toEqual([
+      ['shift', { Blue: 50, Green: 950 }, undefined],
+      ['shift', { Blue: 250, Green: 750 }, undefined],
+      ['shift', { Blue: 500, Green: 500 }, undefined]
+    ])
+    expect(p.steps.every((s) => s.write && s.gate)).toBe(true)
+    expect(p).toMatchObject({ stableAfter: 'Green', closeTestTraffic: false })
   })
 
   it('a single canary-weight may lower the share and never promotes', () => {
-    expect(planSchedule('Blue', { Blue: 50, Green: 50 }, [100], false)[0].weightsAfter).toEqual({
-      Blue: 90,
-      Green: 10
+    const lower = planCanary('Blue', { Blue: 500, Green: 500 }, single(100))
+    expect(shape(lower)).toEqual([['shift', { Blue: 900, Green: 100 }, undefined]])
+    expect(lower.steps[0].gate).toBe(false)
+    const all = planCanary('Blue', { Blue: 1000, Green: 0 }, single(1000))
+    expect(shape(all)).toEqual([['shift', { Blue: 0, Green: 1000 }, undefined]])
+    expect(all.stableAfter).toBe('Blue')
+    expect(all.closeTestTraffic).toBe(false)
+  })
+
+  it('AllAtOnce from 0 % promotes in one step', () => {
+    const { steps, bakeMs } = parseStrategy('AllAtOnce')
+    const schedule: Schedule = { steps, bakeMs, source: 'strategy AllAtOnce', walk: true }
+    const p = planCanary('Blue', { Blue: 1000, Green: 0 }, schedule, {
+      scaleDownAfterPromote: true
     })
-    expect(planSchedule('Blue', { Blue: 100, Green: 0 }, [1000], false)[0].tagAfter).toBeUndefined()
+    expect(p.steps).toEqual([
+      {
+        kind: 'promote',
+        canary: 'Green',
+        share: 1000,
+        split: { Blue: 0, Green: 1000 },
+        write: true,
+        gate: true,
+        bakeMs: 0,
+        tag: 'Green',
+        restore: false,
+        gates: 'all',
+        retire: 'Blue'
+      }
+    ])
+    expect(p).toMatchObject({ stableAfter: 'Green', openTestTraffic: true, closeTestTraffic: true })
+  })
+
+  it('a walk that stopped after the shift to 100 % finishes with the tag only', () => {
+    const p = planCanary('Blue', { Blue: 0, Green: 1000 }, walk([100, 1000]))
+    expect(shape(p)).toEqual([['promote', { Blue: 0, Green: 1000 }, 'Green']])
+    expect(p.steps[0]).toMatchObject({ write: false, gate: false })
+  })
+
+  it('a walk whose steps are all done plans nothing and says so', () => {
+    const p = planCanary('Blue', { Blue: 500, Green: 500 }, walk([100, 250, 500]))
+    expect(p.steps).toEqual([])
+    expect(p).toMatchObject({
+      stableAfter: 'Blue',
+      openTestTraffic: false,
+      closeTestTraffic: false
+    })
+    expect(p.reason).toBe(
+      'Every step of steps 10,25,50 is done already: Green has at least the last share.'
+    )
   })
 })
 

@@ -1,13 +1,18 @@
+/**
+ * src/routers/alb/test-rule.ts: the pure builders of the test-traffic rule. AlbTestTraffic
+ * (src/routers/alb/test-traffic.ts), which applies them over ELB, is covered by the e2e tests.
+ */
 import { describe, expect, it } from '@jest/globals'
+import type { RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { thrown } from '../__fixtures__/thrown.js'
 import { StateError } from '../src/errors.js'
-import type { RulePlacement } from '../src/routers/router.js'
+import type { RulePlacement } from '../src/routers/alb/placement.js'
 import {
   choosePriority,
   sendableCondition,
   testActions,
   testConditions
-} from '../src/routers/test-traffic.js'
+} from '../src/routers/alb/test-rule.js'
 
 const placement = (over: Partial<RulePlacement> = {}): RulePlacement => ({
   listenerArn: 'arn:aws:elasticloadbalancing:us-east-1:1:listener/app/lb/a/l',
@@ -94,5 +99,71 @@ describe('test rule builders', () => {
     expect(
       thrown(StateError, () => choosePriority(placement({ priority: 2 }), [1])).message
     ).toMatch(/Set "test-rule-priority"/)
+  })
+
+  it.each<[string, RuleCondition]>([
+    ['host-header', { Field: 'host-header', HostHeaderConfig: { Values: ['a.example.com'] } }],
+    ['path-pattern', { Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+    [
+      'http-header',
+      { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-A', Values: ['1'] } }
+    ],
+    [
+      'query-string',
+      { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'k', Value: 'v' }] } }
+    ],
+    [
+      'http-request-method',
+      { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['GET'] } }
+    ],
+    ['source-ip', { Field: 'source-ip', SourceIpConfig: { Values: ['10.0.0.0/8'] } }]
+  ])('drops the legacy Values echoed beside a typed %s condition', (_field, typed) => {
+    const echoed: RuleCondition = { ...typed, Values: ['echoed'] }
+    expect(sendableCondition(echoed)).toEqual(typed)
+    expect(sendableCondition(typed)).toEqual(typed)
+    expect(echoed.Values).toEqual(['echoed'])
+  })
+
+  it('adds only the test conditions asked for, leaving the placement as it was', () => {
+    const weighted = placement({
+      conditions: [
+        { Field: 'host-header', Values: ['a'], HostHeaderConfig: { Values: ['a'] } },
+        { Field: 'path-pattern', Values: ['/x'] }
+      ]
+    })
+    const before = structuredClone(weighted)
+    expect(testConditions(weighted, { header: { name: 'X-T', value: '1' } })).toEqual([
+      { Field: 'host-header', HostHeaderConfig: { Values: ['a'] } },
+      { Field: 'path-pattern', Values: ['/x'] },
+      { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-T', Values: ['1'] } }
+    ])
+    expect(testConditions(weighted, { query: { key: 'k', value: 'v' } })).toEqual([
+      { Field: 'host-header', HostHeaderConfig: { Values: ['a'] } },
+      { Field: 'path-pattern', Values: ['/x'] },
+      { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'k', Value: 'v' }] } }
+    ])
+    expect(testConditions(weighted, {})).toHaveLength(2)
+    expect(weighted).toStrictEqual(before)
+  })
+
+  it('orders the canary forward after the last authentication action', () => {
+    expect(testActions(placement(), 'tg-green')).toEqual([
+      {
+        Type: 'forward',
+        Order: 1,
+        ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-green', Weight: 1 }] }
+      }
+    ])
+    const cognito = {
+      Type: 'authenticate-cognito' as const,
+      Order: 7,
+      AuthenticateCognitoConfig: { UserPoolArn: 'p', UserPoolClientId: 'c', UserPoolDomain: 'd' }
+    }
+    expect(testActions(placement({ preActions: [cognito] }), 'tg-blue').at(-1)?.Order).toBe(8)
+  })
+
+  it('takes a requested priority as given (ELB refuses a taken one), also on a default route', () => {
+    expect(choosePriority(placement({ priority: undefined }), [1, 2, 3], 2)).toBe(2)
+    expect(choosePriority(placement({ priority: undefined }), [1, 3], undefined)).toBe(2)
   })
 })

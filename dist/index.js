@@ -72594,7 +72594,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2072);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(44);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72603,7 +72603,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2072:
+/***/ 44:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72611,6 +72611,8 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+// UNUSED EXPORTS: oneLine
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -75559,11 +75561,14 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudformation/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(3805);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
+var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
 var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
 ;// CONCATENATED MODULE: ./src/aws/clients.ts
+
 
 
 
@@ -75574,10 +75579,21 @@ var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
  */
 function createClients(region) {
     const config = { region, maxAttempts: 5 };
+    const made = {};
+    const once = (key, make) => (made[key] ??= make());
     return {
-        ecs: new client_ecs_dist_cjs/* ECSClient */.Zgc(config),
-        elb: new client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD(config),
-        cfn: new dist_cjs/* CloudFormationClient */.m1N(config)
+        get ecs() {
+            return once('ecs', () => new client_ecs_dist_cjs/* ECSClient */.Zgc(config));
+        },
+        get elb() {
+            return once('elb', () => new client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD(config));
+        },
+        get cfn() {
+            return once('cfn', () => new dist_cjs/* CloudFormationClient */.m1N(config));
+        },
+        get cloudwatch() {
+            return once('cloudwatch', () => new client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn(config));
+        }
     };
 }
 
@@ -75646,8 +75662,6 @@ const DEFAULT_TAG_KEY = 'StableStack';
 const DEFAULT_CANARY_WEIGHT = '10';
 const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
-var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Every failure the action expects has a class of its own, so callers branch on `instanceof`
@@ -75672,10 +75686,17 @@ class NotFoundError extends StateError {
 class RuleDiscoveryError extends StateError {
 }
 /** The canary did not become healthy before the timeout. Nothing was written. */
-class HealthTimeoutError extends ActionError {
+class HealthTimeoutError extends (/* unused pure expression or super */ null && (ActionError)) {
 }
-/** The rule read back after the write does not carry the weights the action wrote. */
+/** The route read back after the write does not carry the split the action wrote. */
 class VerificationError extends ActionError {
+    live;
+    constructor(message, 
+    /** The split the read-back found. */
+    live) {
+        super(message);
+        this.live = live;
+    }
 }
 /** IAM denied a call; the message names the IAM action to allow. */
 class AccessDeniedError extends ActionError {
@@ -75706,126 +75727,11 @@ class IncompletePromotionError extends ActionError {
 /** The run was cancelled (SIGINT/SIGTERM from the runner). */
 class CancelledError extends ActionError {
 }
-
-;// CONCATENATED MODULE: ./src/aws/call.ts
-
-const ACCESS_DENIED = new Set([
-    'AccessDenied',
-    'AccessDeniedException',
-    'UnauthorizedOperation',
-    'AuthorizationError'
-]);
-const BAD_CREDENTIALS = new Set([
-    'ExpiredToken',
-    'ExpiredTokenException',
-    'InvalidClientTokenId',
-    'UnrecognizedClientException',
-    'SignatureDoesNotMatch',
-    'InvalidSignatureException'
-]);
-const CONFIGURE_CREDENTIALS = 'Add an aws-actions/configure-aws-credentials step before this one (OIDC with role-to-assume is recommended).';
-/**
- * Runs one AWS call and turns its failure into a named error. `iamAction` names the permission
- * the call needs, so an access-denied message can say exactly what to allow.
- */
-async function awsCall(iamAction, call, translate) {
-    try {
-        return await call();
-    }
-    catch (error) {
-        throw toActionError(iamAction, error, translate);
-    }
+/** The plan asks for something the deployment shape cannot do (a share its router cannot set). */
+class PlanError extends ActionError {
 }
-function toActionError(iamAction, error, translate) {
-    if (error instanceof ActionError)
-        return error;
-    const name = errorName(error);
-    const message = error instanceof Error ? error.message : String(error);
-    if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-        return new CredentialsError(`No AWS credentials found. ${CONFIGURE_CREDENTIALS}`);
-    }
-    if (BAD_CREDENTIALS.has(name)) {
-        return new CredentialsError(`AWS rejected the credentials (${name}: ${message}). ${CONFIGURE_CREDENTIALS}`);
-    }
-    if (ACCESS_DENIED.has(name))
-        return new AccessDeniedError(iamAction, message);
-    return translate?.(name, message) ?? new AwsCallError(iamAction, name, message);
-}
-function errorName(error) {
-    if (typeof error === 'object' && error !== null) {
-        const named = error;
-        for (const candidate of [named.name, named.Code, named.code]) {
-            if (typeof candidate === 'string' && candidate !== 'Error')
-                return candidate;
-        }
-    }
-    return 'Error';
-}
-
-;// CONCATENATED MODULE: ./src/alarms.ts
-
-
-
-/** Which alarms fail the gate; pure. */
-function judgeAlarms(alarms, treatMissingDataAsFailure) {
-    const failing = alarms.filter((a) => a.state === 'ALARM' || (treatMissingDataAsFailure && a.state === 'INSUFFICIENT_DATA'));
-    return { alarms, failing };
-}
-/** `name is ALARM (reason)` lines for messages and the summary. */
-function describeAlarms(alarms) {
-    return alarms.map((a) => `${a.name} is ${a.state}${a.reason ? ` (${a.reason})` : ''}`).join('; ');
-}
-const DESCRIBE = 'cloudwatch:DescribeAlarms';
-/**
- * A watch over the named alarms and those under the prefix. The client is created only when
- * alarms are configured. (It is imported statically: ncc writes the license file of a split
- * chunk over the main bundle's, so a dynamic import would drop the bundled licenses.)
- */
-function createAlarmWatch(config, region, client) {
-    if (config.names.length === 0 && !config.prefix)
-        return undefined;
-    const cloudwatch = client ?? new client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn({ region, maxAttempts: 5 });
-    const describe = async (input) => {
-        const found = [];
-        let NextToken;
-        do {
-            const page = await awsCall(DESCRIBE, () => cloudwatch.send(new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD({
-                ...input,
-                AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-                NextToken
-            })));
-            found.push(...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? []));
-            NextToken = page.NextToken;
-        } while (NextToken);
-        return found;
-    };
-    return async () => {
-        const byNames = [];
-        for (let i = 0; i < config.names.length; i += 100) {
-            byNames.push(describe({ AlarmNames: config.names.slice(i, i + 100) }));
-        }
-        const [named, prefixed] = await Promise.all([
-            Promise.all(byNames).then((pages) => pages.flat()),
-            config.prefix ? describe({ AlarmNamePrefix: config.prefix }) : Promise.resolve([])
-        ]);
-        const missing = config.names.filter((name) => !named.some((a) => a.AlarmName === name));
-        if (missing.length > 0) {
-            throw new StateError(`CloudWatch has no alarm named ${missing.join(', ')} in this account and region. Check "alarms".`);
-        }
-        if (config.prefix && prefixed.length === 0) {
-            throw new StateError(`No CloudWatch alarm name starts with "${config.prefix}": a gate on it would watch nothing. Check "alarm-prefix".`);
-        }
-        const byName = new Map();
-        for (const alarm of [...named, ...prefixed]) {
-            const name = alarm.AlarmName ?? '?';
-            byName.set(name, {
-                name,
-                state: alarm.StateValue ?? 'UNKNOWN',
-                reason: alarm.StateReason ?? ''
-            });
-        }
-        return judgeAlarms([...byName.values()], config.treatMissingDataAsFailure);
-    };
+/** A gate judged the canary bad (or timed out waiting for it); the executor rolls back. */
+class GateFailure extends ActionError {
 }
 
 ;// CONCATENATED MODULE: ./src/color.ts
@@ -75838,687 +75744,21 @@ function otherColor(color) {
     return color === 'Blue' ? 'Green' : 'Blue';
 }
 
-;// CONCATENATED MODULE: ./src/routers/discover-rule.ts
+;// CONCATENATED MODULE: ./src/shares.ts
 
-
-
-/**
- * Finds the one rule on the target groups' load balancers whose forward names both colours.
- * A default rule that matches means the weighted forward is the listener's default action.
- */
-async function discoverWeightedRoute(elb, targetGroups) {
-    const groups = await awsCall('elasticloadbalancing:DescribeTargetGroups', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({
-        TargetGroupArns: [targetGroups.Blue, targetGroups.Green]
-    })), (name) => name === 'TargetGroupNotFoundException' || name === 'TargetGroupNotFound'
-        ? new NotFoundError(`Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
-            'BlueTargetGroup/GreenTargetGroup stack outputs or the target group inputs.')
-        : undefined);
-    const loadBalancers = [
-        ...new Set((groups.TargetGroups ?? []).flatMap((g) => g.LoadBalancerArns ?? []))
-    ];
-    if (loadBalancers.length === 0) {
-        throw new RuleDiscoveryError('The Blue and Green target groups are not attached to any load balancer, so there is no ' +
-            'weighted rule to find. Set "listener-rule-arn" or "listener-arn".');
-    }
-    const listeners = (await Promise.all(loadBalancers.map((lb) => listListeners(elb, lb)))).flat();
-    const rules = (await Promise.all(listeners.map((l) => listRules(elb, l.ListenerArn ?? '')))).flat();
-    const candidates = rules.filter((rule) => forwardsToBoth(rule, targetGroups));
-    if (candidates.length === 1) {
-        const [rule] = candidates;
-        if (rule.IsDefault) {
-            const listener = listeners.find((l) => (rule.RuleArn ?? '').startsWith(listenerPrefix(l)));
-            return { kind: 'listener', arn: listener?.ListenerArn ?? '' };
-        }
-        return { kind: 'listener-rule', arn: rule.RuleArn ?? '', rule };
-    }
-    const searched = listeners.map((l) => l.ListenerArn).join(', ') || 'none';
-    if (candidates.length === 0) {
-        throw new RuleDiscoveryError(`No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
-            `${searched}. Set "listener-rule-arn" (or "listener-arn"), or add the ListenerRule stack output.`);
-    }
-    throw new RuleDiscoveryError(`${candidates.length} rules forward to both target groups: ${candidates.map((r) => r.RuleArn).join(', ')}. ` +
-        'Set "listener-rule-arn" to the one the action should change.');
-}
-function forwardsToBoth(rule, targetGroups) {
-    return (rule.Actions ?? []).some((action) => {
-        const arns = (action.ForwardConfig?.TargetGroups ?? []).map((g) => g.TargetGroupArn);
-        return (action.Type === 'forward' &&
-            arns.includes(targetGroups.Blue) &&
-            arns.includes(targetGroups.Green));
-    });
-}
-/** A listener's rules have ARNs that extend its own: `…:listener-rule/app/lb/x/<listener id>/…`. */
-function listenerPrefix(listener) {
-    return `${(listener.ListenerArn ?? '').replace(':listener/', ':listener-rule/')}/`;
-}
-/** Follows ELB's Marker pagination to the end. */
-async function allPages(fetch) {
-    const items = [];
-    let marker;
-    do {
-        const page = await fetch(marker);
-        items.push(...(page.items ?? []));
-        marker = page.next;
-    } while (marker);
-    return items;
-}
-function listListeners(elb, loadBalancerArn) {
-    return allPages(async (Marker) => {
-        const page = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ LoadBalancerArn: loadBalancerArn, Marker })));
-        return { items: page.Listeners, next: page.NextMarker };
-    });
-}
-function listRules(elb, listenerArn) {
-    return allPages(async (Marker) => {
-        const page = await awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ ListenerArn: listenerArn, Marker })));
-        return { items: page.Rules, next: page.NextMarker };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/routers/forward.ts
-
-
-function findForward(actions, where) {
-    const indexes = actions.flatMap((action, index) => (action.Type === 'forward' ? [index] : []));
-    if (indexes.length === 0) {
-        const types = actions.map((a) => a.Type).join(', ') || 'none';
-        throw new StateError(`${where} has no forward action (its actions: ${types}). The action changes the weights of a ` +
-            'forward to the Blue and Green target groups; give it a rule that has one.');
-    }
-    if (indexes.length > 1)
-        throw new StateError(`${where} has more than one forward action.`);
-    const index = indexes[0];
-    const action = actions[index];
-    const configured = action.ForwardConfig?.TargetGroups ?? [];
-    const single = action.TargetGroupArn;
-    if (configured.length === 0) {
-        if (!single)
-            throw new StateError(`${where} has a forward action with no target group.`);
-        return { index, entries: [{ TargetGroupArn: single, Weight: 1 }], legacy: true };
-    }
-    const legacy = configured.length === 1 && single !== undefined && configured[0].TargetGroupArn === single;
-    return { index, entries: configured, legacy };
-}
-/**
- * The raw ALB weight of each colour. Refuses a forward that names any other target group, and a
- * weighted forward that leaves a colour out; the legacy single form may name just one colour.
- */
-function readForwardWeights(actions, targetGroups, where) {
-    const forward = findForward(actions, where);
-    const known = new Set(COLORS.map((c) => targetGroups[c]));
-    const foreign = forward.entries
-        .map((e) => e.TargetGroupArn ?? '')
-        .filter((arn) => !known.has(arn));
-    if (foreign.length > 0) {
-        throw new StateError(`${where} also forwards to ${foreign.join(', ')}, which is neither the Blue (${targetGroups.Blue}) ` +
-            `nor the Green (${targetGroups.Green}) target group. The action only moves traffic between ` +
-            'the two colours; remove the other target group from the rule or point the action at the right rule.');
-    }
-    const weights = { Blue: 0, Green: 0 };
-    for (const color of COLORS) {
-        const entry = forward.entries.find((e) => e.TargetGroupArn === targetGroups[color]);
-        if (!entry && !forward.legacy) {
-            throw new StateError(`${where} does not forward to the ${color} target group ${targetGroups[color]}. Add it to ` +
-                `the forward action with weight 0, or check the ${color}TargetGroup stack output or ` +
-                `"${color.toLowerCase()}-target-group".`);
-        }
-        weights[color] = entry ? (entry.Weight ?? 1) : 0;
-    }
-    return weights;
-}
-/** Colours the forward does not name (only the legacy single form can lack one). */
-function missingColors(actions, targetGroups) {
-    const named = findForward(actions, 'The rule').entries.map((e) => e.TargetGroupArn);
-    return COLORS.filter((color) => !named.includes(targetGroups[color]));
-}
-/**
- * The same action list with only the two colours' weights replaced. The forward keeps its order,
- * stickiness and every other field; the legacy form becomes a ForwardConfig naming both colours
- * (ALB rejects TargetGroupArn next to a ForwardConfig of two groups, so it is dropped).
- */
-function rewriteForwardWeights(actions, targetGroups, weights) {
-    const forward = findForward(actions, 'The rule');
-    const colorOf = (arn) => COLORS.find((c) => targetGroups[c] === arn);
-    const entries = forward.entries.map((entry) => {
-        const color = colorOf(entry.TargetGroupArn);
-        return color ? { ...entry, Weight: weights[color] } : entry;
-    });
-    for (const color of COLORS) {
-        if (!entries.some((e) => e.TargetGroupArn === targetGroups[color])) {
-            entries.push({ TargetGroupArn: targetGroups[color], Weight: weights[color] });
-        }
-    }
-    return actions.map((action, index) => {
-        if (index !== forward.index)
-            return action;
-        // eslint-disable-next-line @typescript-eslint/no-unused-vars
-        const { TargetGroupArn, ...rest } = action;
-        return { ...rest, ForwardConfig: { ...action.ForwardConfig, TargetGroups: entries } };
-    });
-}
-/**
- * ELB never returns an OIDC client secret, and ModifyRule refuses an authenticate-oidc action
- * without one unless told to keep the secret it has. Marking those actions keeps the existing
- * secret; without it the write would fail (or, if it could succeed, drop authentication).
- */
-function keepExistingSecrets(actions) {
-    return actions.map((action) => {
-        const oidc = action.AuthenticateOidcConfig;
-        if (action.Type !== 'authenticate-oidc' || !oidc || oidc.ClientSecret)
-            return action;
-        return { ...action, AuthenticateOidcConfig: { ...oidc, UseExistingClientSecret: true } };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/routers/alb-forward-router.ts
-
-
-/**
- * Shared behaviour of routers whose weights live in an ALB forward action: a listener rule's
- * actions or a listener's default actions. Subclasses only fetch and put the action list.
- */
-class AlbForwardRouter {
-    elb;
-    arn;
-    targetGroups;
-    snapshot;
-    constructor(elb, arn, targetGroups) {
-        this.elb = elb;
-        this.arn = arn;
-        this.targetGroups = targetGroups;
-    }
-    /** The actions before the forward in what `read` saw. */
-    preActions() {
-        const actions = this.snapshot ?? [];
-        const forward = actions.findIndex((a) => a.Type === 'forward');
-        return forward < 0 ? [] : actions.slice(0, forward);
-    }
-    async read() {
-        this.snapshot = await this.fetchActions();
-        return readForwardWeights(this.snapshot, this.targetGroups, this.label);
-    }
-    async write(weights) {
-        if (!this.snapshot)
-            throw new StateError(`${this.label} was written before it was read.`);
-        const rewritten = rewriteForwardWeights(this.snapshot, this.targetGroups, weights);
-        await this.putActions(keepExistingSecrets(rewritten));
-        this.snapshot = rewritten;
-    }
-    async attach() {
-        if (!this.snapshot)
-            throw new StateError(`${this.label} was attached before it was read.`);
-        const missing = missingColors(this.snapshot, this.targetGroups);
-        // Writing the weights it has rewrites the forward to name both colours, at the same split.
-        if (missing.length > 0) {
-            await this.write(readForwardWeights(this.snapshot, this.targetGroups, this.label));
-        }
-        return missing;
-    }
-    async readBack() {
-        return readForwardWeights(await this.fetchActions(), this.targetGroups, this.label);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/routers/listener.ts
-
-
-
-
-/** A listener whose default action is the weighted forward. Only DefaultActions are sent. */
-class ListenerRouter extends AlbForwardRouter {
-    kind = 'listener';
-    get label() {
-        return `Listener ${this.arn} (default action)`;
-    }
-    async fetchActions() {
-        const response = await awsCall('elasticloadbalancing:DescribeListeners', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [this.arn] })), this.notFound);
-        const listener = response.Listeners?.[0];
-        if (!listener)
-            throw this.notFoundError();
-        return listener.DefaultActions ?? [];
-    }
-    placement() {
-        return { listenerArn: this.arn, conditions: [], preActions: this.preActions() };
-    }
-    async putActions(actions) {
-        await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: this.arn, DefaultActions: actions })), this.notFound);
-    }
-    notFound = (name) => name === 'ListenerNotFoundException' || name === 'ListenerNotFound'
-        ? this.notFoundError()
-        : undefined;
-    notFoundError() {
-        return new NotFoundError(`Listener ${this.arn} was not found. Check "listener-arn" and "aws-region".`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/routers/listener-rule.ts
-
-
-
-
-/** A weighted listener rule. Only its actions are written; its conditions are never sent. */
-class ListenerRuleRouter extends AlbForwardRouter {
-    kind = 'listener-rule';
-    /** A rule already read by discovery, used once instead of a second DescribeRules. */
-    preloaded;
-    rule;
-    withPreloaded(rule) {
-        this.preloaded = rule;
-        return this;
-    }
-    get label() {
-        return `Listener rule ${this.arn}`;
-    }
-    async fetchActions() {
-        const rule = this.preloaded ?? (await this.describe());
-        this.preloaded = undefined;
-        this.rule = rule;
-        if (rule.IsDefault) {
-            throw new StateError(`${this.label} is a listener's default rule, which ALB changes through the listener. ` +
-                `Set "listener-arn" to ${listenerArnOf(this.arn)} instead of "listener-rule-arn".`);
-        }
-        return rule.Actions ?? [];
-    }
-    placement() {
-        if (!this.rule)
-            return undefined;
-        const priority = Number(this.rule.Priority);
-        return {
-            listenerArn: listenerArnOf(this.arn),
-            priority: Number.isInteger(priority) ? priority : undefined,
-            conditions: this.rule.Conditions ?? [],
-            preActions: this.preActions()
-        };
-    }
-    async putActions(actions) {
-        await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: this.arn, Actions: actions })), this.notFound);
-    }
-    async describe() {
-        const response = await awsCall('elasticloadbalancing:DescribeRules', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [this.arn] })), this.notFound);
-        const rule = response.Rules?.[0];
-        if (!rule)
-            throw this.notFoundError();
-        return rule;
-    }
-    notFound = (name) => name === 'RuleNotFoundException' || name === 'RuleNotFound' ? this.notFoundError() : undefined;
-    notFoundError() {
-        return new NotFoundError(`Listener rule ${this.arn} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`);
-    }
-}
-/** `…:listener-rule/app/lb/1/2/3` → `…:listener/app/lb/1/2`. */
-function listenerArnOf(ruleArn) {
-    return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
-}
-
-;// CONCATENATED MODULE: ./src/routers/index.ts
-
-
-
-/** Picks the router for the resolved resources: a given rule or listener, else discovery. */
-async function createRouter(elb, resources) {
-    const { targetGroups } = resources;
-    if (resources.listenerArn)
-        return new ListenerRouter(elb, resources.listenerArn, targetGroups);
-    if (resources.listenerRuleArn) {
-        return new ListenerRuleRouter(elb, resources.listenerRuleArn, targetGroups);
-    }
-    const found = await discoverWeightedRoute(elb, targetGroups);
-    return found.kind === 'listener'
-        ? new ListenerRouter(elb, found.arn, targetGroups)
-        : new ListenerRuleRouter(elb, found.arn, targetGroups).withPreloaded(found.rule);
-}
-
-;// CONCATENATED MODULE: ./src/stable-tag.ts
-
-
-
-
-/** The stable colour named by the service tag; refuses a missing tag or any other value. */
-function stableColorOf(service, tagKey) {
-    const value = service.tags[tagKey];
-    const command = `aws ecs tag-resource --resource-arn ${service.arn} --tags key=${tagKey},value=Blue` +
-        ' (or value=Green: the colour that serves production now)';
-    if (value === undefined) {
-        throw new StateError(`Service ${service.name} has no "${tagKey}" tag, so the stable colour is unknown. Set it with: ${command}`);
-    }
-    if (!isColor(value)) {
-        throw new StateError(`Service ${service.name} has ${tagKey}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`);
-    }
-    return value;
-}
-/** Service tags the action keeps beside the stable colour, named after the tag key. */
-function companionTags(tagKey) {
-    return { previous: `${tagKey}Previous`, testRule: `${tagKey}TestRule` };
-}
-/** Writes service tags in one call (ECS applies a TagResource call as a whole). */
-async function writeServiceTags(ecs, serviceArn, tags) {
-    await awsCall('ecs:TagResource', () => ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({
-        resourceArn: serviceArn,
-        tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
-    })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
-        ? new StateError(`ECS refused to tag ${serviceArn}: ${message} Opt in to the long ARN format for services ` +
-            '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.')
-        : undefined);
-}
-async function removeServiceTags(ecs, serviceArn, keys) {
-    await awsCall('ecs:UntagResource', () => ecs.send(new client_ecs_dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: serviceArn, tagKeys: keys })));
-}
-
-;// CONCATENATED MODULE: ./src/workloads/target-health.ts
-
-
-
-/**
- * Draining targets are on their way out (a replaced task, the deregistration delay) and get no
- * new requests, so they neither count as healthy nor block the gate.
- */
-async function readTargetHealth(elb, targetGroupArn) {
-    const response = await awsCall('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroupArn })), (name) => name === 'TargetGroupNotFoundException' || name === 'TargetGroupNotFound'
-        ? new NotFoundError(`Target group ${targetGroupArn} was not found.`)
-        : undefined);
-    const summary = { targetGroupArn, total: 0, healthy: 0, notHealthy: [] };
-    for (const description of response.TargetHealthDescriptions ?? []) {
-        const state = description.TargetHealth?.State ?? 'unknown';
-        if (state === 'draining')
-            continue;
-        summary.total += 1;
-        if (state === 'healthy') {
-            summary.healthy += 1;
-        }
-        else {
-            const target = description.Target;
-            summary.notHealthy.push({
-                id: `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`,
-                state,
-                reason: description.TargetHealth?.Reason
-            });
-        }
-    }
-    return summary;
-}
-
-;// CONCATENATED MODULE: ./src/discover/service.ts
-
-
-
-/**
- * DescribeServices with TAGS returns the tags and every task set of an EXTERNAL service, so the
- * tag, the controller and both task sets cost a single round trip.
- */
-async function readService(ecs, cluster, service) {
-    const response = await awsCall('ecs:DescribeServices', () => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service], include: ['TAGS'] })), (name) => name === 'ClusterNotFoundException'
-        ? new NotFoundError(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
-        : undefined);
-    const found = response.services?.find((s) => s.status !== 'INACTIVE');
-    if (!found?.serviceArn) {
-        throw new NotFoundError(`ECS service "${service}" was not found in cluster "${cluster}". Check "service", "cluster" and "aws-region".`);
-    }
-    const tags = {};
-    for (const tag of found.tags ?? [])
-        if (tag.key)
-            tags[tag.key] = tag.value ?? '';
-    return {
-        arn: found.serviceArn,
-        name: found.serviceName ?? service,
-        clusterArn: found.clusterArn ?? cluster,
-        deploymentController: found.deploymentController?.type ?? 'ECS',
-        tags,
-        taskSets: found.taskSets ?? []
-    };
-}
-
-;// CONCATENATED MODULE: ./src/workloads/task-sets.ts
-
-
-
-
-
-
-/** Finds each colour's task set in the service; pure. */
-function matchTaskSets(service, ids, targetGroups) {
-    const pick = (color) => {
-        const id = ids[color];
-        const taskSet = service.taskSets.find((t) => t.id === id || t.taskSetArn === id);
-        if (!taskSet) {
-            const known = service.taskSets.map((t) => t.id ?? t.taskSetArn).join(', ') || 'none';
-            throw new StateError(`The ${color} task set "${id}" is not in service ${service.name} (its task sets: ${known}). ` +
-                `Check the ${color}TaskSet stack output or "${color.toLowerCase()}-task-set".`);
-        }
-        const groups = (taskSet.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter(Boolean);
-        if (groups.length > 0 && !groups.includes(targetGroups[color])) {
-            throw new StateError(`The ${color} task set ${taskSet.id} registers its tasks in ${groups.join(', ')}, not in the ` +
-                `${color} target group ${targetGroups[color]}: traffic for ${color} would reach the wrong tasks.`);
-        }
-        return taskSet;
-    };
-    return { Blue: pick('Blue'), Green: pick('Green') };
-}
-function toUnit(color, taskSet) {
-    return {
-        color,
-        arn: taskSet.taskSetArn ?? taskSet.id ?? '',
-        label: taskSet.id ?? taskSet.taskSetArn ?? '',
-        status: taskSet.status ?? 'UNKNOWN',
-        stability: taskSet.stabilityStatus ?? 'UNKNOWN',
-        running: taskSet.runningCount ?? 0,
-        desired: taskSet.computedDesiredCount ?? 0,
-        scale: taskSet.scale?.value ?? 100,
-        taskDefinitionArn: taskSet.taskDefinition
-    };
-}
-/** `arn:aws:ecs:…:task-definition/web:42` → `web:42`. */
-function familyRevision(taskDefinitionArn) {
-    return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
-}
-/** Blue and Green as ECS task sets of one EXTERNAL service. */
-class TaskSetWorkload {
-    clients;
-    service;
-    ids;
-    targetGroups;
-    health;
-    taskDefinitions;
-    kind = 'ecs-task-sets';
-    constructor(clients, service, ids, targetGroups, health, taskDefinitions) {
-        this.clients = clients;
-        this.service = service;
-        this.ids = ids;
-        this.targetGroups = targetGroups;
-        this.health = health;
-        this.taskDefinitions = taskDefinitions;
-    }
-    /** Builds the workload from state discovery already read. */
-    static fromState(clients, cluster, service, ids, targetGroups, targets, taskDefinitions) {
-        const taskSets = matchTaskSets(service, ids, targetGroups);
-        const health = {
-            Blue: { unit: toUnit('Blue', taskSets.Blue), targets: targets.Blue },
-            Green: { unit: toUnit('Green', taskSets.Green), targets: targets.Green }
-        };
-        return new TaskSetWorkload(clients, { cluster, name: service.arn }, ids, targetGroups, health, taskDefinitions);
-    }
-    async probe(color) {
-        const [service, targets] = await Promise.all([
-            readService(this.clients.ecs, this.service.cluster, this.service.name),
-            readTargetHealth(this.clients.elb, this.targetGroups[color])
-        ]);
-        const taskSets = matchTaskSets(service, this.ids, this.targetGroups);
-        return { unit: toUnit(color, taskSets[color]), targets };
-    }
-    async scale(color, percent) {
-        await awsCall('ecs:UpdateTaskSet', () => this.clients.ecs.send(new client_ecs_dist_cjs/* UpdateTaskSetCommand */.qcp({
-            cluster: this.service.cluster,
-            service: this.service.name,
-            taskSet: this.health[color].unit.arn,
-            scale: { unit: 'PERCENT', value: percent }
-        })));
-    }
-    /** Task definition images for the summary, from the reads started when the service was read. */
-    async details() {
-        const read = (color) => {
-            const arn = this.health[color].unit.taskDefinitionArn;
-            return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined);
-        };
-        const [Blue, Green] = await Promise.all(COLORS.map(read));
-        return { Blue, Green };
-    }
-}
-/**
- * Starts DescribeTaskDefinition for every task set of the service at once and returns a lookup.
- * The results only feed the summary, so they run beside the critical path and a failure (say, a
- * policy without ecs:DescribeTaskDefinition) shows as missing images instead of failing the step.
- */
-function prefetchTaskDefinitions(ecs, service) {
-    const reads = new Map();
-    const read = (arn) => {
-        let pending = reads.get(arn);
-        if (!pending) {
-            pending = awsCall('ecs:DescribeTaskDefinition', () => ecs.send(new client_ecs_dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: arn }))).then((response) => ({
-                arn,
-                familyRevision: familyRevision(arn),
-                images: (response.taskDefinition?.containerDefinitions ?? [])
-                    .map((c) => c.image)
-                    .filter((image) => Boolean(image))
-            }), () => ({ arn, familyRevision: familyRevision(arn), images: [] }));
-            reads.set(arn, pending);
-        }
-        return pending;
-    };
-    for (const taskSet of service.taskSets)
-        if (taskSet.taskDefinition)
-            void read(taskSet.taskDefinition);
-    return read;
-}
-
-;// CONCATENATED MODULE: ./src/discover/resources.ts
-
-
-
-/** True when the stack must be read: a colour value or the route is not given as an input. */
-function needsStack(inputs) {
-    if (!inputs.stackName)
-        return false;
-    const allExplicit = COLORS.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
-    return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn);
-}
-/**
- * Merges explicit inputs over stack outputs. Pure: `outputs` is undefined when no stack was read.
- */
-function resolveResources(inputs, outputs) {
-    const missing = [];
-    const pick = (explicit, key) => {
-        const value = explicit ?? outputs?.[key];
-        if (!value)
-            missing.push(key);
-        return value ?? '';
-    };
-    const taskSets = {
-        Blue: pick(inputs.taskSets.Blue, StackOutputKeys.BlueTaskSet),
-        Green: pick(inputs.taskSets.Green, StackOutputKeys.GreenTaskSet)
-    };
-    const targetGroups = {
-        Blue: pick(inputs.targetGroups.Blue, StackOutputKeys.BlueTargetGroup),
-        Green: pick(inputs.targetGroups.Green, StackOutputKeys.GreenTargetGroup)
-    };
-    if (missing.length > 0) {
-        const inputNames = missing.map((key) => INPUT_FOR_OUTPUT[key]).join('", "');
-        throw new StateError(`Stack "${inputs.stackName}" has no output ${missing.join(', ')}. Add ${missing.length > 1 ? 'these outputs' : 'this output'} to the stack (templates/ecs-canary.yaml shows them) or set the input${missing.length > 1 ? 's' : ''} "${inputNames}".`);
-    }
-    if (targetGroups.Blue === targetGroups.Green) {
-        throw new StateError(`Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`);
-    }
-    if (inputs.listenerArn)
-        return { taskSets, targetGroups, listenerArn: inputs.listenerArn };
-    const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[StackOutputKeys.ListenerRule];
-    return { taskSets, targetGroups, ...(listenerRuleArn ? { listenerRuleArn } : {}) };
-}
-/** The input that overrides each stack output, for messages. */
-const INPUT_FOR_OUTPUT = {
-    [StackOutputKeys.BlueTaskSet]: Inputs.BlueTaskSet,
-    [StackOutputKeys.GreenTaskSet]: Inputs.GreenTaskSet,
-    [StackOutputKeys.BlueTargetGroup]: Inputs.BlueTargetGroup,
-    [StackOutputKeys.GreenTargetGroup]: Inputs.GreenTargetGroup
-};
-
-;// CONCATENATED MODULE: ./src/discover/stack.ts
-
-
-
-/** The outputs of a CloudFormation stack, by key. */
-async function readStackOutputs(cfn, stackName) {
-    const response = await awsCall('cloudformation:DescribeStacks', () => cfn.send(new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: stackName })), (name, message) => name === 'ValidationError' && /does not exist/i.test(message)
-        ? new NotFoundError(`CloudFormation stack "${stackName}" was not found in this account and region. ` +
-            'Check "stack-name" and "aws-region".')
-        : undefined);
-    const stack = response.Stacks?.[0];
-    if (!stack)
-        throw new NotFoundError(`CloudFormation stack "${stackName}" was not found.`);
-    const outputs = {};
-    for (const output of stack.Outputs ?? []) {
-        if (output.OutputKey && output.OutputValue)
-            outputs[output.OutputKey] = output.OutputValue;
-    }
-    return outputs;
-}
-
-;// CONCATENATED MODULE: ./src/discover/discover.ts
-
-
-
-
-
-
-
-
-
-/**
- * Reads all state with as few sequential round trips as the data allows: the service (tag, task
- * sets, controller) in parallel with the stack; the route and both target groups' health as soon
- * as the stack names them. Errors are reported in a fixed order so a message never depends on
- * which answer came back first.
- */
-async function discover(inputs, clients) {
-    const servicePromise = readService(clients.ecs, inputs.cluster, inputs.service);
-    const taskDefinitionsPromise = servicePromise.then((s) => prefetchTaskDefinitions(clients.ecs, s));
-    // A failed service read is reported below; this derived promise must not also go unhandled.
-    taskDefinitionsPromise.catch(() => undefined);
-    const outputsPromise = needsStack(inputs)
-        ? readStackOutputs(clients.cfn, inputs.stackName ?? '')
-        : Promise.resolve(undefined);
-    const resourcesPromise = outputsPromise.then((outputs) => resolveResources(inputs, outputs));
-    const routePromise = resourcesPromise.then(async (resources) => {
-        const router = await createRouter(clients.elb, resources);
-        return { router, weights: await router.read() };
-    });
-    const targetsPromise = resourcesPromise.then(async (resources) => {
-        const [Blue, Green] = await Promise.all(COLORS.map((color) => readTargetHealth(clients.elb, resources.targetGroups[color])));
-        return { Blue, Green };
-    });
-    const [service, resources, route, targets] = await Promise.allSettled([
-        servicePromise,
-        resourcesPromise,
-        routePromise,
-        targetsPromise
-    ]);
-    const serviceState = fulfilled(service);
-    if (serviceState.deploymentController !== 'EXTERNAL') {
-        throw new StateError(`Service ${serviceState.name} uses the ${serviceState.deploymentController} deployment ` +
-            'controller; blue/green task sets need EXTERNAL. Create the service with ' +
-            'deploymentController type EXTERNAL (templates/ecs-canary.yaml does).');
-    }
-    const stable = stableColorOf(serviceState, inputs.tagKey);
-    const resolved = fulfilled(resources);
-    const workload = TaskSetWorkload.fromState(clients, inputs.cluster, serviceState, resolved.taskSets, resolved.targetGroups, fulfilled(targets), await taskDefinitionsPromise);
-    const { router, weights } = fulfilled(route);
-    return { service: serviceState, stable, resources: resolved, router, weights, workload };
-}
-function fulfilled(result) {
-    if (result.status === 'rejected')
-        throw result.reason;
-    return result.value;
-}
-
-;// CONCATENATED MODULE: ./src/weights.ts
 const FULL = 1000;
+/** The split that gives `canary` exactly `share` and the other colour the rest. */
+function splitFor(canary, share) {
+    return { [canary]: share, [otherColor(canary)]: FULL - share };
+}
+/** True when nothing is routed to either colour. */
+function isEmpty(split) {
+    return split.Blue === 0 && split.Green === 0;
+}
+/** True when both colours have the same share (exact: whole targets against read shares). */
+function sameSplit(a, b) {
+    return COLORS.every((color) => a[color] === b[color]);
+}
 /** Parses `0`..`100` with at most one decimal; returns undefined when the text is not that. */
 function parsePercent(text) {
     const match = /^(\d{1,3})(?:\.(\d))?$/.exec(text.trim());
@@ -76527,843 +75767,33 @@ function parsePercent(text) {
     const permille = Number(match[1]) * 10 + Number(match[2] ?? 0);
     return permille <= FULL ? permille : undefined;
 }
-/** `105` → `"10.5"`, `100` → `"10"`. */
+/** `105` → `"10.5"`, `100` → `"10"`; a fractional share is rounded to a tenth of a percent. */
 function formatPercent(permille) {
-    const whole = Math.floor(permille / 10);
-    const tenth = permille % 10;
+    const rounded = Math.round(permille);
+    const whole = Math.floor(rounded / 10);
+    const tenth = rounded % 10;
     return tenth === 0 ? String(whole) : `${whole}.${tenth}`;
 }
-/** A share as a JSON-friendly number of percent. */
+/** A share as a JSON-friendly number of percent, to a tenth. */
 function percentNumber(permille) {
-    return permille / 10;
+    return Math.round(permille) / 10;
 }
 /**
- * ALB weights for a canary share. ALB weights are integers 0..999 and relative, so whole
- * percents are written as percents (readable in the console) and tenths as weights out of 1000;
- * a share with a tenth is never 0 or 1000 permille, so neither weight reaches 1000.
+ * A split rounded to whole permille for display, still adding up to 1000: Blue is rounded and
+ * Green gets the rest, so 1 of 399 shows as 0.3 % and 99.7 %, not 99.8 %.
  */
-function albWeightsFor(canary, stable, share) {
-    const scale = share % 10 === 0 ? 10 : 1;
-    const weights = { [canary]: share / scale, [stable]: (FULL - share) / scale };
-    return weights;
+function roundedSplit(split) {
+    if (isEmpty(split))
+        return { Blue: 0, Green: 0 };
+    const blue = Math.round(split.Blue);
+    return { Blue: blue, Green: FULL - blue };
 }
-/** The exact share of `color` among raw weights, or undefined when all weights are zero. */
-function shareOf(color, weights) {
-    const total = weights.Blue + weights.Green;
-    return total === 0 ? undefined : (weights[color] * FULL) / total;
-}
-/** Share of `color` rounded to a tenth of a percent, for display and outputs. */
-function roundedShareOf(color, weights) {
-    const share = shareOf(color, weights);
-    return share === undefined ? undefined : Math.round(share);
-}
-/** True when `color` gets exactly `target` permille of the traffic. */
-function hasShare(color, weights, target) {
-    const total = weights.Blue + weights.Green;
-    return total > 0 && weights[color] * FULL === target * total;
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-
-
-/**
- * The whole decision, as a pure function of what was read and what was asked. Idempotent by
- * construction: a state that already matches the target plans no write.
- */
-function plan(input) {
-    const { mode, stable, weights } = input;
-    const canary = otherColor(stable);
-    const base = {
-        mode,
-        stableBefore: stable,
-        canaryBefore: canary,
-        stableAfter: stable,
-        weightsBefore: weights,
-        weightsAfter: weights,
-        writeWeights: false
-    };
-    switch (mode) {
-        case 'status':
-            return { ...base, reason: 'Status only: nothing is written.' };
-        case 'rollback':
-            return shiftTo(base, canary, 0, `Rollback: all traffic back to the stable colour ${stable}.`);
-        case 'canary':
-            return shiftTo(base, canary, input.canaryShare, `Canary: ${canary} is the canary colour.`);
-        case 'promote': {
-            if (hasShare(stable, weights, FULL)) {
-                return {
-                    ...base,
-                    reason: `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
-                        `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`
-                };
-            }
-            const shifted = shiftTo(base, canary, FULL, `Promote: ${canary} becomes the stable colour.`);
-            return { ...shifted, stableAfter: canary, tagAfter: canary };
-        }
-    }
-}
-function shiftTo(base, canary, share, reason) {
-    const stable = otherColor(canary);
-    if (hasShare(canary, base.weightsBefore, share)) {
-        return { ...base, reason: `${reason} The route already has the target weights.` };
-    }
-    const before = shareOf(canary, base.weightsBefore);
-    // Only a positive share can raise the canary; rollback (share 0) therefore never waits,
-    // even from a rule whose weights are all zero.
-    const raises = share > 0 && (before === undefined || share > before);
-    return {
-        ...base,
-        weightsAfter: albWeightsFor(canary, stable, share),
-        writeWeights: true,
-        ...(raises ? { gate: canary } : {}),
-        reason
-    };
-}
-/**
- * The plans of a canary schedule, each against the weights the previous one leaves. A single
- * `canary-weight` may lower the share. A walk (`steps`, `strategy`, promote) resumes: steps at or
- * below the canary's current share count as done, and a step of 100 % is a promote.
- */
-function planSchedule(stable, weights, steps, walk) {
-    const canary = otherColor(stable);
-    const current = shareOf(canary, weights) ?? 0;
-    const remaining = walk ? steps.filter((share) => share > current || share === FULL) : steps;
-    const plans = [];
-    let now = weights;
-    for (const share of remaining) {
-        const step = share === FULL && walk
-            ? plan({ mode: 'promote', stable, weights: now, canaryShare: FULL })
-            : plan({ mode: 'canary', stable, weights: now, canaryShare: share });
-        plans.push(step);
-        now = step.weightsAfter;
-    }
-    return plans;
-}
-
-;// CONCATENATED MODULE: ./src/gate.ts
-
-/** What keeps a colour from taking more traffic; empty when it is ready. Pure. */
-function notReadyReasons(health) {
-    const { unit, targets } = health;
-    const reasons = [];
-    if (unit.status !== 'ACTIVE' && unit.status !== 'PRIMARY') {
-        reasons.push(`task set ${unit.label} is ${unit.status}`);
-    }
-    if (unit.stability !== 'STEADY_STATE')
-        reasons.push(`task set is ${unit.stability}`);
-    if (unit.desired <= 0)
-        reasons.push('task set wants 0 tasks (scale it up first)');
-    else if (unit.running < unit.desired)
-        reasons.push(`${unit.running}/${unit.desired} tasks running`);
-    if (targets.total === 0)
-        reasons.push('no targets registered in its target group');
-    for (const target of targets.notHealthy) {
-        reasons.push(`target ${target.id} is ${target.state}${target.reason ? ` (${target.reason})` : ''}`);
-    }
-    return reasons;
-}
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve) => {
-        // A cancel that came while a request was in flight has already fired its event.
-        if (signal?.aborted)
-            return resolve();
-        // A cancelled run must not keep the process alive until a long sleep ends.
-        const timer = setTimeout(done, ms);
-        function done() {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        }
-        signal?.addEventListener('abort', done, { once: true });
-    })
-};
-const POLL_INTERVAL_MS = 5000;
-/**
- * Waits until `color` is ready, starting from the state discovery already read (so a healthy
- * canary costs no extra round trip), probing again every few seconds until the timeout.
- */
-async function waitUntilReady(color, initial, probe, timeoutMs, clock = realClock, onWait = () => undefined, pollMs = POLL_INTERVAL_MS) {
-    const start = clock.now();
-    let health = initial;
-    let checks = 1;
-    for (;;) {
-        const reasons = notReadyReasons(health);
-        if (reasons.length === 0)
-            return { color, waitedMs: clock.now() - start, checks, health };
-        const left = start + timeoutMs - clock.now();
-        if (left <= 0) {
-            throw new HealthTimeoutError(`The canary colour ${color} was not healthy after ${Math.round(timeoutMs / 1000)} s: ` +
-                `${reasons.join('; ')}. No traffic was moved. Fix the canary (or raise ` +
-                '"health-timeout-seconds") and run again; "mode: rollback" never waits.');
-        }
-        onWait(reasons);
-        await clock.sleep(Math.min(pollMs, left));
-        health = await probe();
-        checks += 1;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/text.ts
-
-
-/** A colour's share of the traffic as a percent string, or `n/a` when every weight is zero. */
-function percentOf(color, weights) {
-    const share = roundedShareOf(color, weights);
-    return share === undefined ? 'n/a' : formatPercent(share);
-}
-/** `Blue 90% / Green 10%` — shares, since raw ALB weights are relative. */
-function formatWeights(weights) {
-    return COLORS.map((color) => `${color} ${percentOf(color, weights)}%`).join(' / ');
-}
-
-;// CONCATENATED MODULE: ./src/routers/test-traffic.ts
-
-
-
-
-
-/**
- * Test traffic: a rule above the weighted one that sends only requests carrying the test header
- * or query to the canary, and a second listener that points at the canary while a canary runs.
- * Pure builders first, then the few calls that apply them.
- */
-/** DescribeRules echoes some conditions in both the legacy `Values` and the typed form; send one. */
-function sendableCondition(condition) {
-    const typed = condition.HostHeaderConfig ??
-        condition.PathPatternConfig ??
-        condition.HttpHeaderConfig ??
-        condition.QueryStringConfig ??
-        condition.HttpRequestMethodConfig ??
-        condition.SourceIpConfig;
-    if (!typed)
-        return condition;
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { Values, ...rest } = condition;
-    return rest;
-}
-/** The weighted rule's conditions plus the test header / query conditions. */
-function testConditions(placement, traffic) {
-    const conditions = placement.conditions.map(sendableCondition);
-    if (traffic.header) {
-        conditions.push({
-            Field: 'http-header',
-            HttpHeaderConfig: { HttpHeaderName: traffic.header.name, Values: [traffic.header.value] }
-        });
-    }
-    if (traffic.query) {
-        conditions.push({
-            Field: 'query-string',
-            QueryStringConfig: { Values: [{ Key: traffic.query.key, Value: traffic.query.value }] }
-        });
-    }
-    return conditions;
-}
-/** The weighted rule's authentication, then a forward to the canary group alone. */
-function testActions(placement, canaryTargetGroup) {
-    if (placement.preActions.some((a) => a.Type === 'authenticate-oidc')) {
-        throw new StateError('The weighted rule authenticates with OIDC, and ELB needs the client secret (which it never ' +
-            'returns) to create a rule with it, so the action cannot create a test rule that keeps ' +
-            'that authentication. Create the test rule yourself, or drop "test-header"/"test-query".');
-    }
-    const order = Math.max(0, ...placement.preActions.map((a) => a.Order ?? 0)) + 1;
-    return [
-        ...placement.preActions,
-        {
-            Type: 'forward',
-            Order: order,
-            ForwardConfig: { TargetGroups: [{ TargetGroupArn: canaryTargetGroup, Weight: 1 }] }
-        }
-    ];
-}
-/** The requested priority, else the first free one above the weighted rule (or from 1). */
-function choosePriority(placement, taken, requested) {
-    if (requested !== undefined)
-        return requested;
-    const used = new Set(taken);
-    if (placement.priority !== undefined) {
-        for (let p = placement.priority - 1; p >= 1; p--)
-            if (!used.has(p))
-                return p;
-        throw new StateError(`No free priority above the weighted rule (priority ${placement.priority}) for the test rule. ` +
-            'Set "test-rule-priority".');
-    }
-    let p = 1;
-    while (used.has(p))
-        p += 1;
-    return p;
-}
-/** Creates or updates the test rule; returns its ARN and what was written. */
-async function syncTestRule(elb, placement, traffic, canaryTargetGroup, existingArn) {
-    const conditions = testConditions(placement, traffic);
-    const actions = testActions(placement, canaryTargetGroup);
-    const rules = await listRules(elb, placement.listenerArn);
-    const existing = rules.find((r) => r.RuleArn === existingArn);
-    if (existing?.RuleArn) {
-        const same = JSON.stringify(existing.Actions?.map((a) => a.ForwardConfig?.TargetGroups)) ===
-            JSON.stringify(actions.map((a) => a.ForwardConfig?.TargetGroups)) &&
-            JSON.stringify((existing.Conditions ?? []).map(sendableCondition)) ===
-                JSON.stringify(conditions) &&
-            (traffic.priority === undefined || Number(existing.Priority) === traffic.priority);
-        if (same)
-            return { arn: existing.RuleArn };
-        if (traffic.priority !== undefined && Number(existing.Priority) !== traffic.priority) {
-            // A priority change is a new rule: ModifyRule cannot move it and this keeps it one call.
-            await deleteTestRule(elb, existing.RuleArn);
-        }
-        else {
-            await awsCall('elasticloadbalancing:ModifyRule', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({
-                RuleArn: existing.RuleArn,
-                Conditions: conditions,
-                // testActions refuses OIDC, so there is no client secret to keep here.
-                Actions: actions
-            })));
-            return { arn: existing.RuleArn, wrote: `test rule ${existing.RuleArn}: updated` };
-        }
-    }
-    const taken = rules.map((r) => Number(r.Priority)).filter(Number.isInteger);
-    const priority = choosePriority(placement, taken, traffic.priority);
-    const created = await awsCall('elasticloadbalancing:CreateRule', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* CreateRuleCommand */.OOk({
-        ListenerArn: placement.listenerArn,
-        Priority: priority,
-        Conditions: conditions,
-        Actions: actions
-    })), (name) => name === 'PriorityInUseException' || name === 'PriorityInUse'
-        ? new StateError(`Priority ${priority} is taken on ${placement.listenerArn}. Set "test-rule-priority" to a free one.`)
-        : undefined);
-    const arn = created.Rules?.[0]?.RuleArn ?? '';
-    return { arn, wrote: `test rule ${arn}: created at priority ${priority}` };
-}
-async function deleteTestRule(elb, arn) {
-    try {
-        await elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DeleteRuleCommand */.piX({ RuleArn: arn }));
-    }
-    catch (error) {
-        // Already gone is the state we want.
-        const name = error.name;
-        if (name === 'RuleNotFoundException' || name === 'RuleNotFound')
-            return;
-        throw toActionError('elasticloadbalancing:DeleteRule', error);
-    }
-}
-/** Points the test listener's default forward at one target group; other actions stay. */
-async function pointTestListener(elb, listenerArn, targetGroupArn) {
-    const response = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [listenerArn] })), (name) => name === 'ListenerNotFoundException' || name === 'ListenerNotFound'
-        ? new StateError(`Test listener ${listenerArn} was not found. Check "test-listener-arn".`)
-        : undefined);
-    const actions = response.Listeners?.[0]?.DefaultActions ?? [];
-    const index = actions.findIndex((a) => a.Type === 'forward');
-    if (index < 0) {
-        throw new StateError(`Test listener ${listenerArn} has no forward default action to point.`);
-    }
-    const current = actions[index];
-    const groups = current.ForwardConfig?.TargetGroups?.map((g) => g.TargetGroupArn) ?? [
-        current.TargetGroupArn
-    ];
-    if (groups.length === 1 && groups[0] === targetGroupArn)
-        return undefined;
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { TargetGroupArn, ...rest } = current;
-    const next = actions.map((action, i) => i === index
-        ? {
-            ...rest,
-            ForwardConfig: {
-                ...current.ForwardConfig,
-                TargetGroups: [{ TargetGroupArn: targetGroupArn, Weight: 1 }]
-            }
-        }
-        : action);
-    await awsCall('elasticloadbalancing:ModifyListener', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({
-        ListenerArn: listenerArn,
-        DefaultActions: keepExistingSecrets(next)
-    })));
-    return `test listener ${listenerArn}: forwards to ${targetGroupArn}`;
-}
-
-;// CONCATENATED MODULE: ./src/run.ts
-
-
-
-
-
-
-
-
-
-/**
- * Carries out the plans: gate, write, read back and bake each step, roll back when a gate fails
- * or the run is cancelled, and keep the test traffic and the service tags in step. It holds the
- * state as it changes, so the report shows what is true at the end.
- */
-class CanaryRun {
-    inputs;
-    deps;
-    discovery;
-    alarmWatch;
-    writes = [];
-    steps = [];
-    rolledBack = false;
-    failure;
-    lastGate = { kind: 'not-needed' };
-    lastAlarms;
-    stable;
-    weights;
-    clock;
-    tags;
-    constructor(inputs, deps, discovery, alarmWatch) {
-        this.inputs = inputs;
-        this.deps = deps;
-        this.discovery = discovery;
-        this.alarmWatch = alarmWatch;
-        this.stable = discovery.stable;
-        this.weights = discovery.weights;
-        this.clock = deps.clock ?? realClock;
-        this.tags = companionTags(inputs.tagKey);
-    }
-    get log() {
-        return this.deps.log;
-    }
-    /** canary and promote: each step in turn; a cancel or a failed gate ends in a rollback. */
-    async walk(plans, bakeMs) {
-        try {
-            this.checkCancelled();
-            if (this.inputs.mode === 'canary')
-                await this.syncTestTraffic();
-            for (const [index, step] of plans.entries()) {
-                this.checkCancelled();
-                const promotes = step.tagAfter !== undefined || step.mode === 'promote';
-                const record = {
-                    share: promotes ? FULL : this.targetShare(step),
-                    startedAt: this.clock.now(),
-                    bakeMs: promotes ? 0 : bakeMs,
-                    bakedMs: 0,
-                    alarms: [],
-                    gate: 'not needed',
-                    outcome: 'pending'
-                };
-                this.steps.push(record);
-                if (step.gate) {
-                    // Discovery's health read serves the first step; later steps look again.
-                    this.lastGate = await this.healthGate(step.gate, index > 0);
-                    record.gate = this.lastGate.kind === 'passed' ? 'healthy' : 'skipped';
-                    // The alarms are checked right before the shift. Discovery's read is still current
-                    // for a first step that did not wait, which saves a round trip.
-                    const waited = this.lastGate.kind === 'passed' && this.lastGate.result.checks > 1;
-                    const alarms = index === 0 && !waited && this.lastAlarms
-                        ? this.keepAlarms(record, this.lastAlarms)
-                        : await this.checkAlarms(record);
-                    if (alarms && alarms.failing.length > 0) {
-                        return await this.failAndRollBack(record, `Alarm before step ${index + 1}: ${describeAlarms(alarms.failing)}`);
-                    }
-                }
-                // A cancel up to here rolls back; once the promote's write starts, it is finished.
-                this.checkCancelled();
-                if (promotes)
-                    this.ignoreCancelFromHere();
-                await this.log.group(`Apply step ${index + 1}`, () => this.apply(step));
-                record.outcome = step.tagAfter ? 'promoted' : step.writeWeights ? 'shifted' : 'unchanged';
-                if (record.bakeMs > 0) {
-                    const failed = await this.bake(record, index);
-                    if (failed)
-                        return await this.failAndRollBack(record, failed);
-                }
-            }
-        }
-        catch (error) {
-            if (!(error instanceof CancelledError))
-                throw error;
-            await this.cancelled();
-        }
-    }
-    /** rollback: all traffic to the stable colour, then remove test traffic. Never waits on health. */
-    async rollback(step) {
-        await this.log.group('Apply', async () => {
-            await this.apply(step);
-            await this.clearTestTraffic();
-        });
-    }
-    /** rollback with undo-promotion: traffic and the tag back to the colour stable before the last promote. */
-    async undoPromotion(step) {
-        const target = step.tagAfter;
-        if (!target) {
-            this.log.warning(`${step.reason} Nothing was written.`);
-            return;
-        }
-        const current = this.stable;
-        const { unit } = this.discovery.workload.health[target];
-        const scaledDown = unit.scale === 0 || unit.desired === 0;
-        if (scaledDown) {
-            await this.discovery.workload.scale(target, 100);
-            this.wrote(`task set ${unit.label} (${target}): scaled back to 100 %`);
-        }
-        this.lastGate = await this.healthGate(target, scaledDown);
-        await this.log.group('Apply', async () => {
-            if (step.writeWeights)
-                await this.writeWeights(step);
-            const { ecs } = this.deps.clients;
-            const arn = this.discovery.service.arn;
-            await Promise.all([
-                writeServiceTags(ecs, arn, { [this.inputs.tagKey]: target }),
-                removeServiceTags(ecs, arn, [this.tags.previous])
-            ]);
-            this.wrote(`service tag ${this.inputs.tagKey}: ${current} → ${target} (promotion undone)`);
-            this.stable = target;
-            this.rolledBack = true;
-            await this.clearTestTraffic();
-        });
-    }
-    targetShare(step) {
-        return roundedShareOf(otherColor(step.stableBefore), step.weightsAfter) ?? 0;
-    }
-    /** Writes the step's weights and tag; a promote then clears test traffic and may scale down. */
-    async apply(step) {
-        if (step.writeWeights)
-            await this.writeWeights(step);
-        if (!step.tagAfter)
-            return;
-        const color = step.tagAfter;
-        try {
-            await writeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, {
-                [this.inputs.tagKey]: color,
-                [this.tags.previous]: step.stableBefore
-            });
-        }
-        catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
-            throw new IncompletePromotionError(`All traffic now goes to ${color}, but setting the tag ${this.inputs.tagKey}=${color} failed: ${why} ` +
-                'Run promote again to finish; it will only write the tag.');
-        }
-        this.wrote(`service tag ${this.inputs.tagKey}: ${step.stableBefore} → ${color}`);
-        this.stable = color;
-        await this.clearTestTraffic();
-        if (this.inputs.scaleDownAfterPromote) {
-            const old = step.stableBefore;
-            await this.discovery.workload.scale(old, 0);
-            this.wrote(`task set ${this.discovery.workload.health[old].unit.label} (${old}): scaled to 0 % after promote`);
-        }
-    }
-    async writeWeights(step) {
-        const { router } = this.discovery;
-        await router.write(step.weightsAfter);
-        this.wrote(`${router.kind} ${router.arn}: ${formatWeights(this.weights)} → ${formatWeights(step.weightsAfter)}`);
-        const readBack = await router.readBack();
-        if (readBack.Blue !== step.weightsAfter.Blue || readBack.Green !== step.weightsAfter.Green) {
-            throw new VerificationError(`Wrote ${formatWeights(step.weightsAfter)} to ${router.kind} ${router.arn}, but it reads back ` +
-                `${formatWeights(readBack)}: another writer changed it. Make sure only one workflow moves ` +
-                'this service at a time (a concurrency group), then run this step again.');
-        }
-        this.weights = readBack;
-        this.log.info(`Verified: ${formatWeights(readBack)}`);
-    }
-    /** Holds the step for its bake time, checking alarms and canary targets; returns why it failed. */
-    async bake(record, index) {
-        const canary = otherColor(this.stable);
-        const pollMs = this.deps.pollMs ?? Math.min(5000, Math.max(500, Math.floor(record.bakeMs / 5)));
-        const start = this.clock.now();
-        const end = start + record.bakeMs;
-        const share = formatPercent(record.share);
-        return this.log.group(`Bake step ${index + 1}: ${canary} at ${share}% for ${Math.round(record.bakeMs / 1000)} s`, async () => {
-            while (this.clock.now() < end) {
-                await this.sleep(Math.min(pollMs, end - this.clock.now()));
-                const [alarms, health] = await Promise.all([
-                    this.checkAlarms(record),
-                    this.discovery.workload.probe(canary)
-                ]);
-                record.bakedMs = this.clock.now() - start;
-                if (alarms && alarms.failing.length > 0) {
-                    return `Alarm during the bake of step ${index + 1} (${canary} at ${share}%): ${describeAlarms(alarms.failing)}`;
-                }
-                const unhealthy = health.targets.notHealthy.filter((t) => t.state === 'unhealthy');
-                if (unhealthy.length > 0) {
-                    const targets = unhealthy
-                        .map((t) => `${t.id}${t.reason ? ` (${t.reason})` : ''}`)
-                        .join(', ');
-                    return `Unhealthy ${canary} target(s) during the bake of step ${index + 1}: ${targets}`;
-                }
-            }
-            this.log.info(`Step ${index + 1} held ${Math.round(record.bakedMs / 1000)} s with every gate passing.`);
-            return undefined;
-        });
-    }
-    async checkAlarms(record) {
-        if (!this.alarmWatch)
-            return undefined;
-        return this.keepAlarms(record, await this.alarmWatch());
-    }
-    /** Keeps an alarm read for the step and the summary, and reports missing data. */
-    keepAlarms(record, check) {
-        this.lastAlarms = check;
-        record.alarms = check.alarms;
-        const noData = check.alarms.filter((a) => a.state === 'INSUFFICIENT_DATA');
-        if (noData.length > 0 && !this.inputs.alarms.treatMissingDataAsFailure) {
-            this.log.info(`Treated as OK: ${describeAlarms(noData)}`);
-        }
-        return check;
-    }
-    async healthGate(color, fresh = false) {
-        if (!this.inputs.waitForHealthy) {
-            this.log.warning(`wait-for-healthy is false: ${color} gets more traffic without a health check.`);
-            return { kind: 'skipped', why: 'wait-for-healthy is false' };
-        }
-        const { workload, router } = this.discovery;
-        return this.log.group(`Wait for ${color} to be healthy`, async () => {
-            // A load balancer health-checks only target groups a route names: a route that lacks the
-            // canary (the legacy single-group forward) first gets it at weight 0, at the same split.
-            const attached = await router.attach();
-            if (attached.length > 0) {
-                this.wrote(`${router.kind} ${router.arn}: added ${attached.join(', ')} at weight 0 so its targets are health-checked (traffic unchanged)`);
-            }
-            const result = await waitUntilReady(color, attached.length > 0 || fresh ? await workload.probe(color) : workload.health[color], () => workload.probe(color), this.inputs.healthTimeoutSeconds * 1000, this.cancellableClock(), (reasons) => this.log.info(`Waiting: ${reasons.join('; ')}`), this.deps.pollMs);
-            this.log.info(`${color} is healthy (${result.checks} check(s), ${Math.round(result.waitedMs / 1000)} s).`);
-            return { kind: 'passed', result };
-        });
-    }
-    /** Testers reach the canary before customers: the test rule and listener point at it first. */
-    async syncTestTraffic() {
-        const { testTraffic } = this.inputs;
-        const canaryGroup = this.discovery.resources.targetGroups[otherColor(this.stable)];
-        if (testTraffic.header || testTraffic.query) {
-            const placement = this.discovery.router.placement();
-            if (placement) {
-                const existing = this.discovery.service.tags[this.tags.testRule];
-                const { arn, wrote } = await syncTestRule(this.deps.clients.elb, placement, testTraffic, canaryGroup, existing);
-                if (wrote)
-                    this.wrote(wrote);
-                if (arn !== existing) {
-                    await writeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, {
-                        [this.tags.testRule]: arn
-                    });
-                }
-            }
-        }
-        if (testTraffic.listenerArn) {
-            const wrote = await pointTestListener(this.deps.clients.elb, testTraffic.listenerArn, canaryGroup);
-            if (wrote)
-                this.wrote(wrote);
-        }
-    }
-    /** After a promote or a rollback: no test rule, and the test listener on the stable colour. */
-    async clearTestTraffic() {
-        const existing = this.discovery.service.tags[this.tags.testRule];
-        if (existing) {
-            await deleteTestRule(this.deps.clients.elb, existing);
-            await removeServiceTags(this.deps.clients.ecs, this.discovery.service.arn, [
-                this.tags.testRule
-            ]);
-            this.wrote(`test rule ${existing}: deleted`);
-            delete this.discovery.service.tags[this.tags.testRule];
-        }
-        const listener = this.inputs.testTraffic.listenerArn;
-        if (listener) {
-            const stableGroup = this.discovery.resources.targetGroups[this.stable];
-            const wrote = await pointTestListener(this.deps.clients.elb, listener, stableGroup);
-            if (wrote)
-                this.wrote(wrote);
-        }
-    }
-    /** Sends all traffic back to the stable colour at once; no gate, no bake. */
-    async rollBackNow() {
-        const step = plan({
-            mode: 'rollback',
-            stable: this.stable,
-            weights: this.weights,
-            canaryShare: 0
-        });
-        await this.log.group('Roll back', async () => {
-            await this.apply(step);
-            await this.clearTestTraffic();
-        });
-        this.rolledBack = true;
-    }
-    async failAndRollBack(record, reason) {
-        this.log.warning(`${reason}. Rolling back to ${this.stable}.`);
-        await this.rollBackNow();
-        record.outcome = 'rolled back';
-        this.failure = `${reason}. Rolled back: all traffic is on ${this.stable} again.`;
-    }
-    async cancelled() {
-        const last = this.steps[this.steps.length - 1];
-        if (last)
-            last.outcome = 'cancelled';
-        if (this.inputs.onCancel === 'rollback') {
-            await this.rollBackNow();
-            this.failure = `Cancelled: rolled back, all traffic is on ${this.stable}.`;
-        }
-        else {
-            this.failure = `Cancelled: traffic left at ${formatWeights(this.weights)} (on-cancel: hold).`;
-        }
-    }
-    cancelIgnored = false;
-    /** Once the final promote starts it is finished, not rolled back. */
-    ignoreCancelFromHere() {
-        this.cancelIgnored = true;
-    }
-    checkCancelled() {
-        if (this.deps.signal?.aborted && !this.cancelIgnored)
-            throw new CancelledError('Cancelled.');
-    }
-    async sleep(ms) {
-        this.checkCancelled();
-        await this.clock.sleep(ms, this.deps.signal);
-        this.checkCancelled();
-    }
-    cancellableClock() {
-        return { now: () => this.clock.now(), sleep: (ms) => this.sleep(ms) };
-    }
-    wrote(line) {
-        this.writes.push(line);
-        this.log.info(line);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deploy.ts
-
-
-
-
-
-
-
-
-/** The pipeline: discover → plan → (gate → apply → verify → bake) per step → report data. */
-async function deploy(inputs, deps) {
-    const { clients, log } = deps;
-    const alarmWatch = createAlarmWatch(inputs.alarms, inputs.region, deps.cloudwatch);
-    const [discovery, firstAlarms] = await log.group('Discover', async () => {
-        // The alarms are read once here, beside the rest, so a misnamed alarm is refused before
-        // anything is written.
-        const found = await Promise.all([discover(inputs, clients), alarmWatch?.()]);
-        const [state, alarms] = found;
-        log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`);
-        log.info(`Route: ${state.router.kind} ${state.router.arn}`);
-        log.info(`Weights: ${formatWeights(state.weights)}`);
-        if (alarms)
-            log.info(`Alarms: ${describeAlarms(alarms.alarms)}`);
-        return found;
-    });
-    const plans = planFor(inputs, discovery);
-    const overall = combine(plans, inputs, discovery);
-    await log.group('Plan', async () => {
-        log.info(overall.reason);
-        for (const [i, step] of plans.entries()) {
-            const what = step.writeWeights
-                ? `${formatWeights(step.weightsBefore)} → ${formatWeights(step.weightsAfter)}`
-                : 'no weight change';
-            log.info(`Step ${i + 1}: ${what}${step.tagAfter ? `, then tag ${inputs.tagKey}=${step.tagAfter}` : ''}`);
-        }
-    });
-    const run = new CanaryRun(inputs, deps, discovery, alarmWatch);
-    run.lastAlarms = firstAlarms;
-    if (inputs.mode !== 'status' && !inputs.dryRun) {
-        if (inputs.mode === 'rollback' && inputs.undoPromotion)
-            await run.undoPromotion(plans[0]);
-        else if (inputs.mode === 'rollback')
-            await run.rollback(plans[0]);
-        else
-            await run.walk(plans, inputs.mode === 'canary' ? inputs.schedule.bakeMs : 0);
-    }
-    else if (inputs.dryRun) {
-        log.info('Dry run: nothing was written.');
-    }
-    return {
-        inputs,
-        discovery,
-        plan: overall,
-        gate: run.lastGate,
-        writes: run.writes,
-        changed: run.writes.length > 0,
-        stableAfter: run.stable,
-        weightsAfter: run.weights,
-        details: await discovery.workload.details(),
-        rolledBack: run.rolledBack,
-        steps: run.steps,
-        stepsCompleted: run.steps.filter((s) => s.outcome === 'shifted' || s.outcome === 'promoted')
-            .length,
-        alarms: run.lastAlarms,
-        failure: run.failure
-    };
-}
-/** The steps this mode walks. Rollback and status are one plan each. */
-function planFor(inputs, discovery) {
-    const { stable, weights } = discovery;
-    switch (inputs.mode) {
-        case 'status':
-            return [plan({ mode: inputs.mode, stable, weights, canaryShare: 0 })];
-        case 'rollback':
-            return [
-                inputs.undoPromotion
-                    ? planUndo(discovery, inputs.tagKey)
-                    : plan({ mode: inputs.mode, stable, weights, canaryShare: 0 })
-            ];
-        case 'promote':
-            return planSchedule(stable, weights, [FULL], true);
-        case 'canary': {
-            const { schedule } = inputs;
-            return planSchedule(stable, weights, schedule.steps, schedule.walk);
-        }
-    }
-}
-/**
- * Undo of the last promote: the colour promote recorded as previously stable gets the traffic and
- * the tag back. Without that record there is nothing to undo, and nothing is written.
- */
-function planUndo(discovery, tagKey) {
-    const { stable, weights, service } = discovery;
-    const target = otherColor(stable);
-    const key = companionTags(tagKey).previous;
-    const base = plan({ mode: 'status', stable, weights, canaryShare: 0 });
-    if (service.tags[key] !== target) {
-        return {
-            ...base,
-            mode: 'rollback',
-            reason: service.tags[key] === undefined
-                ? `No promotion to undo: the service has no ${key} tag (promote writes it, an undo removes it).`
-                : `No promotion to undo: ${key}=${service.tags[key]} does not name the other colour.`
-        };
-    }
-    return {
-        ...base,
-        mode: 'rollback',
-        canaryBefore: target,
-        stableAfter: target,
-        weightsAfter: albWeightsFor(target, stable, FULL),
-        writeWeights: !hasShare(target, weights, FULL),
-        tagAfter: target,
-        gate: target,
-        reason: `Undo the last promotion: traffic and the tag go back to ${target}, stable before it.`
-    };
-}
-/** One plan for the summary and the outputs: from the first step's weights to the last's. */
-function combine(plans, inputs, discovery) {
-    if (plans.length === 0) {
-        const canary = otherColor(discovery.stable);
-        return {
-            ...plan({
-                mode: 'status',
-                stable: discovery.stable,
-                weights: discovery.weights,
-                canaryShare: 0
-            }),
-            mode: inputs.mode,
-            reason: `Every step of ${inputs.schedule.source} is done already: ${canary} has at least the last share.`
-        };
-    }
-    const first = plans[0];
-    const last = plans[plans.length - 1];
-    const { schedule } = inputs;
-    const reason = inputs.mode === 'canary' && schedule.walk
-        ? `Canary ${first.canaryBefore} walks ${schedule.source}: ${plans.length} step(s) to go, ` +
-            `holding each ${Math.round(schedule.bakeMs / 1000)} s.`
-        : first.reason;
-    return {
-        ...first,
-        stableAfter: last.stableAfter,
-        weightsAfter: last.weightsAfter,
-        writeWeights: plans.some((p) => p.writeWeights),
-        tagAfter: last.tagAfter,
-        gate: plans.find((p) => p.gate)?.gate,
-        reason
-    };
+/** `Blue 90% / Green 10%`, or `… (nothing routed)` when both shares are 0. */
+function formatSplit(split) {
+    if (isEmpty(split))
+        return 'Blue 0% / Green 0% (nothing routed)';
+    const shown = roundedSplit(split);
+    return COLORS.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
 }
 
 ;// CONCATENATED MODULE: ./src/schedule.ts
@@ -77457,6 +75887,38 @@ function parseInputs(read, env) {
     }
     const cluster = required(get(Inputs.Cluster), Inputs.Cluster, 'the ECS cluster name or ARN');
     const service = required(get(Inputs.Service), Inputs.Service, 'the ECS service name or ARN');
+    const locations = parseLocations(get);
+    const weightText = get(Inputs.CanaryWeight) ?? DEFAULT_CANARY_WEIGHT;
+    const canaryShare = parsePercent(weightText);
+    if (canaryShare === undefined) {
+        throw new InputError(`"canary-weight" is "${weightText}": it must be a percent from 0 to 100 with at most one ` +
+            'decimal, e.g. 10 or 0.5.');
+    }
+    const timeoutText = get(Inputs.HealthTimeoutSeconds) ?? String(DEFAULT_HEALTH_TIMEOUT_SECONDS);
+    if (!/^\d{1,6}$/.test(timeoutText)) {
+        throw new InputError(`"health-timeout-seconds" is "${timeoutText}": it must be a whole number of seconds, e.g. 600.`);
+    }
+    const region = get(Inputs.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
+    if (!region) {
+        throw new InputError('No AWS region: set the "aws-region" input, or AWS_REGION (aws-actions/configure-aws-credentials ' +
+            'sets it from its own aws-region input).');
+    }
+    const extras = parseProgressiveInputs(get, mode, canaryShare);
+    return {
+        ...extras,
+        mode,
+        cluster,
+        service,
+        ...locations,
+        tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
+        waitForHealthy: booleanInput(get(Inputs.WaitForHealthy), Inputs.WaitForHealthy, true),
+        healthTimeoutSeconds: Number(timeoutText),
+        dryRun: booleanInput(get(Inputs.DryRun), Inputs.DryRun, false),
+        region
+    };
+}
+/** Where Blue and Green are: a stack, or all four explicit values; and the route, if given. */
+function parseLocations(get) {
     const taskSets = perColor(get(Inputs.BlueTaskSet), get(Inputs.GreenTaskSet));
     const targetGroups = perColor(get(Inputs.BlueTargetGroup), get(Inputs.GreenTargetGroup));
     for (const color of COLORS) {
@@ -77484,38 +75946,7 @@ function parseInputs(read, env) {
         expectArn(listenerRuleArn, ':listener-rule/', Inputs.ListenerRuleArn);
     if (listenerArn)
         expectArn(listenerArn, ':listener/', Inputs.ListenerArn);
-    const weightText = get(Inputs.CanaryWeight) ?? DEFAULT_CANARY_WEIGHT;
-    const canaryShare = parsePercent(weightText);
-    if (canaryShare === undefined) {
-        throw new InputError(`"canary-weight" is "${weightText}": it must be a percent from 0 to 100 with at most one ` +
-            'decimal, e.g. 10 or 0.5.');
-    }
-    const timeoutText = get(Inputs.HealthTimeoutSeconds) ?? String(DEFAULT_HEALTH_TIMEOUT_SECONDS);
-    if (!/^\d{1,6}$/.test(timeoutText)) {
-        throw new InputError(`"health-timeout-seconds" is "${timeoutText}": it must be a whole number of seconds, e.g. 600.`);
-    }
-    const region = get(Inputs.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
-    if (!region) {
-        throw new InputError('No AWS region: set the "aws-region" input, or AWS_REGION (aws-actions/configure-aws-credentials ' +
-            'sets it from its own aws-region input).');
-    }
-    const extras = parseProgressiveInputs(get, mode, canaryShare);
-    return {
-        ...extras,
-        mode,
-        cluster,
-        service,
-        stackName,
-        taskSets,
-        targetGroups,
-        listenerRuleArn,
-        listenerArn,
-        tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
-        waitForHealthy: booleanInput(get(Inputs.WaitForHealthy), Inputs.WaitForHealthy, true),
-        healthTimeoutSeconds: Number(timeoutText),
-        dryRun: booleanInput(get(Inputs.DryRun), Inputs.DryRun, false),
-        region
-    };
+    return { stackName, taskSets, targetGroups, listenerRuleArn, listenerArn };
 }
 function required(value, name, what) {
     if (!value)
@@ -77542,37 +75973,7 @@ function booleanInput(value, name, fallback) {
 }
 /** The inputs of multi-step runs, gates, test traffic and promotion handling. */
 function parseProgressiveInputs(get, mode, canaryShare) {
-    const stepsText = get(Inputs.Steps);
-    const strategy = get(Inputs.Strategy);
-    if (stepsText && strategy) {
-        throw new InputError('Set either "steps" or "strategy", not both.');
-    }
-    if ((stepsText || strategy) && mode !== 'canary') {
-        throw new InputError(`"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${mode}.`);
-    }
-    const bakeText = get(Inputs.BakeTime);
-    const bakeMs = bakeText === undefined ? undefined : parseDuration(bakeText, Inputs.BakeTime);
-    let schedule;
-    if (strategy) {
-        const preset = parseStrategy(strategy);
-        schedule = {
-            steps: preset.steps,
-            bakeMs: bakeMs ?? preset.bakeMs,
-            source: `strategy ${strategy}`,
-            walk: true
-        };
-    }
-    else if (stepsText) {
-        schedule = {
-            steps: parseSteps(stepsText),
-            bakeMs: bakeMs ?? 0,
-            source: `steps ${stepsText}`,
-            walk: true
-        };
-    }
-    else {
-        schedule = { steps: [canaryShare], bakeMs: bakeMs ?? 0, source: 'canary-weight', walk: false };
-    }
+    const schedule = parseSchedule(get, mode, canaryShare);
     const names = [
         ...new Set((get(Inputs.Alarms) ?? '')
             .split(/[\n,]+/)
@@ -77602,6 +76003,39 @@ function parseProgressiveInputs(get, mode, canaryShare) {
         scaleDownAfterPromote: booleanInput(get(Inputs.ScaleDownAfterPromote), Inputs.ScaleDownAfterPromote, false),
         undoPromotion
     };
+}
+/** The shares a canary walks through and how long it holds each. */
+function parseSchedule(get, mode, canaryShare) {
+    const stepsText = get(Inputs.Steps);
+    const strategy = get(Inputs.Strategy);
+    if (stepsText && strategy) {
+        throw new InputError('Set either "steps" or "strategy", not both.');
+    }
+    if ((stepsText || strategy) && mode !== 'canary') {
+        throw new InputError(`"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${mode}.`);
+    }
+    const bakeText = get(Inputs.BakeTime);
+    const bakeMs = bakeText === undefined ? undefined : parseDuration(bakeText, Inputs.BakeTime);
+    if (strategy) {
+        const preset = parseStrategy(strategy);
+        return {
+            steps: preset.steps,
+            bakeMs: bakeMs ?? preset.bakeMs,
+            source: `strategy ${strategy}`,
+            walk: true
+        };
+    }
+    else if (stepsText) {
+        return {
+            steps: parseSteps(stepsText),
+            bakeMs: bakeMs ?? 0,
+            source: `steps ${stepsText}`,
+            walk: true
+        };
+    }
+    else {
+        return { steps: [canaryShare], bakeMs: bakeMs ?? 0, source: 'canary-weight', walk: false };
+    }
 }
 function parseTestTraffic(get) {
     const traffic = {};
@@ -77637,47 +76071,1972 @@ function parseTestTraffic(get) {
     return traffic;
 }
 
+;// CONCATENATED MODULE: ./src/clock.ts
+
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        // A cancel that came while a request was in flight has already fired its event.
+        if (signal?.aborted)
+            return resolve();
+        // A cancelled run must not keep the process alive until a long sleep ends.
+        const timer = setTimeout(done, ms);
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+    })
+};
+/**
+ * A clock whose sleeps end in a CancelledError once `signal` aborts, checked before and after
+ * each sleep, so a wait anywhere in a run is a point where a cancel is noticed.
+ */
+function cancellable(clock, signal) {
+    const check = () => {
+        if (signal?.aborted)
+            throw new CancelledError('Cancelled.');
+    };
+    return {
+        now: () => clock.now(),
+        sleep: async (ms) => {
+            check();
+            await clock.sleep(ms, signal);
+            check();
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/call.ts
+
+const ACCESS_DENIED = new Set([
+    'AccessDenied',
+    'AccessDeniedException',
+    'UnauthorizedOperation',
+    'AuthorizationError'
+]);
+const BAD_CREDENTIALS = new Set([
+    'ExpiredToken',
+    'ExpiredTokenException',
+    'InvalidClientTokenId',
+    'UnrecognizedClientException',
+    'SignatureDoesNotMatch',
+    'InvalidSignatureException'
+]);
+const CONFIGURE_CREDENTIALS = 'Add an aws-actions/configure-aws-credentials step before this one (OIDC with role-to-assume is recommended).';
+/**
+ * Runs one AWS call and turns its failure into a named error. `iamAction` names the permission
+ * the call needs, so an access-denied message can say exactly what to allow.
+ */
+async function awsCall(iamAction, call, translate) {
+    try {
+        return await call();
+    }
+    catch (error) {
+        throw toActionError(iamAction, error, translate);
+    }
+}
+function toActionError(iamAction, error, translate) {
+    if (error instanceof ActionError)
+        return error;
+    const name = errorName(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+        return new CredentialsError(`No AWS credentials found. ${CONFIGURE_CREDENTIALS}`);
+    }
+    if (BAD_CREDENTIALS.has(name)) {
+        return new CredentialsError(`AWS rejected the credentials (${name}: ${message}). ${CONFIGURE_CREDENTIALS}`);
+    }
+    if (ACCESS_DENIED.has(name))
+        return new AccessDeniedError(iamAction, message);
+    return translate?.(name, message) ?? new AwsCallError(iamAction, name, message);
+}
+function errorName(error) {
+    if (typeof error === 'object' && error !== null) {
+        const named = error;
+        for (const candidate of [named.name, named.Code, named.code]) {
+            if (typeof candidate === 'string' && candidate !== 'Error')
+                return candidate;
+        }
+    }
+    return 'Error';
+}
+/**
+ * ECS and ELB name a missing resource `<Resource>NotFoundException`; ELB's query protocol can
+ * also answer with the bare `<Resource>NotFound` code. One check for every resource kind.
+ */
+function isNotFound(name, resource) {
+    return name === `${resource}NotFoundException` || name === `${resource}NotFound`;
+}
+/** A translator that raises `error()` when the call says `resource` does not exist. */
+function whenNotFound(resource, error) {
+    return (name) => (isNotFound(name, resource) ? error() : undefined);
+}
+/** The AWS error name of a thrown value (`name`, `Code` or `code`), or `Error`. */
+
+
+;// CONCATENATED MODULE: ./src/gates/alarms.ts
+
+
+
+
+/** Which alarms fail the gate; pure. */
+function judgeAlarms(alarms, treatMissingDataAsFailure) {
+    const failing = alarms.filter((a) => a.state === 'ALARM' || (treatMissingDataAsFailure && a.state === 'INSUFFICIENT_DATA'));
+    return { alarms, failing };
+}
+/** `name is ALARM (reason)` lines for messages and the summary. */
+function describeAlarms(alarms) {
+    return alarms.map((a) => `${a.name} is ${a.state}${a.reason ? ` (${a.reason})` : ''}`).join('; ');
+}
+const DESCRIBE = 'cloudwatch:DescribeAlarms';
+/** A watch over the named alarms and those under the prefix. */
+function createAlarmWatch(config, cloudwatch) {
+    const describe = async (input) => {
+        const found = [];
+        let NextToken;
+        do {
+            const page = await awsCall(DESCRIBE, () => cloudwatch.send(new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD({
+                ...input,
+                AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+                NextToken
+            })));
+            found.push(...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? []));
+            NextToken = page.NextToken;
+        } while (NextToken);
+        return found;
+    };
+    return async () => {
+        const byNames = [];
+        for (let i = 0; i < config.names.length; i += 100) {
+            byNames.push(describe({ AlarmNames: config.names.slice(i, i + 100) }));
+        }
+        const [named, prefixed] = await Promise.all([
+            Promise.all(byNames).then((pages) => pages.flat()),
+            config.prefix ? describe({ AlarmNamePrefix: config.prefix }) : Promise.resolve([])
+        ]);
+        const missing = config.names.filter((name) => !named.some((a) => a.AlarmName === name));
+        if (missing.length > 0) {
+            throw new StateError(`CloudWatch has no alarm named ${missing.join(', ')} in this account and region. Check "alarms".`);
+        }
+        if (config.prefix && prefixed.length === 0) {
+            throw new StateError(`No CloudWatch alarm name starts with "${config.prefix}": a gate on it would watch nothing. Check "alarm-prefix".`);
+        }
+        const byName = new Map();
+        for (const alarm of [...named, ...prefixed]) {
+            const name = alarm.AlarmName ?? '?';
+            byName.set(name, {
+                name,
+                state: alarm.StateValue ?? 'UNKNOWN',
+                reason: alarm.StateReason ?? ''
+            });
+        }
+        return judgeAlarms([...byName.values()], config.treatMissingDataAsFailure);
+    };
+}
+const LABEL = 'alarms seen';
+/** A read younger than this is still current for the first step's gate. */
+const REUSE_MS = 1000;
+/**
+ * CloudWatch alarms the user built: none of them may be in ALARM (nor, when missing data counts
+ * as failure, in INSUFFICIENT_DATA) before a shift or during a bake. Discovery reads them once so
+ * a misnamed alarm is refused before any write; the first step reuses that read while it is fresh.
+ */
+class AlarmGate {
+    watch;
+    config;
+    label = LABEL;
+    judges = 'verdict';
+    discovered;
+    constructor(watch, config) {
+        this.watch = watch;
+        this.config = config;
+    }
+    /** The read made during discovery, with the time it was made. */
+    async prime(now) {
+        const check = await this.watch();
+        this.discovered = { check, at: now };
+        return check;
+    }
+    async before(context) {
+        const kept = this.discovered;
+        this.discovered = undefined;
+        const check = kept && !context.fresh && context.clock.now() - kept.at < REUSE_MS
+            ? kept.check
+            : await this.watch();
+        return this.reading(check, context.log, `Alarm before step ${context.step + 1}`);
+    }
+    async during(context) {
+        const { color, step, share } = context;
+        const where = `Alarm during the bake of step ${step + 1} (${color} at ${formatPercent(share)}%)`;
+        return this.reading(await this.watch(), context.log, where);
+    }
+    reading(check, log, where) {
+        const noData = check.alarms.filter((a) => a.state === 'INSUFFICIENT_DATA');
+        if (noData.length > 0 && !this.config.treatMissingDataAsFailure) {
+            log.info(`Treated as OK: ${describeAlarms(noData)}`);
+        }
+        return {
+            label: LABEL,
+            text: check.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || 'none',
+            seen: check.alarms,
+            ...(check.failing.length > 0 ? { failure: `${where}: ${describeAlarms(check.failing)}` } : {})
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gates/health.ts
+
+const POLL_INTERVAL_MS = 5000;
+const health_LABEL = 'health gate';
+/**
+ * Waits until `color` has no blockers, starting from `initial` (so a healthy canary costs no
+ * extra round trip) and probing again every poll. When the timeout passes it returns the last
+ * blockers instead.
+ */
+async function waitUntilReady(initial, probe, timeoutMs, clock, onWait = () => undefined, pollMs = POLL_INTERVAL_MS) {
+    const start = clock.now();
+    let health = initial;
+    let checks = 1;
+    for (;;) {
+        if (health.blockers.length === 0) {
+            const result = { color: health.unit.color, waitedMs: clock.now() - start, checks, health };
+            return { ready: true, result };
+        }
+        const left = start + timeoutMs - clock.now();
+        if (left <= 0)
+            return { ready: false, blockers: health.blockers };
+        onWait(health.blockers);
+        await clock.sleep(Math.min(pollMs, left));
+        health = await probe();
+        checks += 1;
+    }
+}
+/**
+ * The canary's tasks and targets are ready before it gets more traffic, and stay healthy while it
+ * holds a share. Before the first step it starts from what discovery read. (Just over 60 lines:
+ * its two methods are the two halves of the Gate interface.)
+ */
+class HealthGate {
+    workload;
+    options;
+    label = health_LABEL;
+    judges = 'readiness';
+    /** The last successful wait, for the summary. */
+    last;
+    constructor(workload, options) {
+        this.workload = workload;
+        this.options = options;
+    }
+    async before(context) {
+        const { color, log } = context;
+        if (!this.options.enabled) {
+            log.warning(`wait-for-healthy is false: ${color} gets more traffic without a health check.`);
+            return { label: health_LABEL, text: 'skipped' };
+        }
+        return log.group(`Wait for ${color} to be healthy`, async () => {
+            const exposed = await this.options.expose(color);
+            const wrote = exposed ? [exposed] : [];
+            const initial = context.fresh || exposed
+                ? await this.workload.probe(color)
+                : this.workload.discovered[color];
+            const outcome = await waitUntilReady(initial, () => this.workload.probe(color), this.options.timeoutMs, context.clock, (reasons) => log.info(`Waiting: ${reasons.join('; ')}`), this.options.pollMs);
+            if (!outcome.ready) {
+                const seconds = Math.round(this.options.timeoutMs / 1000);
+                return {
+                    label: health_LABEL,
+                    text: 'timed out',
+                    wrote,
+                    failure: `The canary colour ${color} was not healthy after ${seconds} s: ${outcome.blockers.join('; ')}. ` +
+                        'Fix it (or raise "health-timeout-seconds") and run again; a plain "mode: rollback" never waits.'
+                };
+            }
+            const { checks, waitedMs } = outcome.result;
+            this.last = outcome.result;
+            log.info(`${color} is healthy (${checks} check(s), ${Math.round(waitedMs / 1000)} s).`);
+            return { label: health_LABEL, text: 'healthy', wrote };
+        });
+    }
+    /** During a bake only targets the load balancer marks unhealthy fail the canary. */
+    async during(context) {
+        const health = await this.workload.probe(context.color);
+        const unhealthy = health.targets.notHealthy.filter((t) => t.state === 'unhealthy');
+        if (unhealthy.length === 0)
+            return { label: health_LABEL, text: 'healthy' };
+        const targets = unhealthy.map((t) => `${t.id}${t.reason ? ` (${t.reason})` : ''}`).join(', ');
+        return {
+            label: health_LABEL,
+            text: 'unhealthy',
+            failure: `Unhealthy ${context.color} target(s) during the bake of step ${context.step + 1} (${context.color} at ${formatPercent(context.share)}%): ${targets}`
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/elb-reads.ts
+
+
+/** The ELB reads every ALB module shares: listeners and rules, each written once. */
+/** Follows ELB's Marker pagination to the end. */
+async function allPages(fetch) {
+    const items = [];
+    let marker;
+    do {
+        const page = await fetch(marker);
+        items.push(...(page.items ?? []));
+        marker = page.next;
+    } while (marker);
+    return items;
+}
+function listListeners(elb, loadBalancerArn) {
+    return allPages(async (Marker) => {
+        const page = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ LoadBalancerArn: loadBalancerArn, Marker })));
+        return { items: page.Listeners, next: page.NextMarker };
+    });
+}
+function listRules(elb, listenerArn) {
+    return allPages(async (Marker) => {
+        const page = await awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ ListenerArn: listenerArn, Marker })));
+        return { items: page.Rules, next: page.NextMarker };
+    });
+}
+/** One listener's default actions; `notFound` makes the error a missing listener raises. */
+async function describeListenerActions(elb, listenerArn, notFound) {
+    const response = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [listenerArn] })), whenNotFound('Listener', notFound));
+    const listener = response.Listeners?.[0];
+    if (!listener)
+        throw notFound();
+    return listener.DefaultActions ?? [];
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/discover-rule.ts
+
+
+
+
+/**
+ * Finds the one rule on the target groups' load balancers whose forward names both colours.
+ * A default rule that matches means the weighted forward is the listener's default action.
+ */
+async function discoverWeightedRoute(elb, targetGroups) {
+    const groups = await awsCall('elasticloadbalancing:DescribeTargetGroups', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({
+        TargetGroupArns: [targetGroups.Blue, targetGroups.Green]
+    })), whenNotFound('TargetGroup', () => new NotFoundError(`Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
+        'BlueTargetGroup/GreenTargetGroup stack outputs or the target group inputs.')));
+    const loadBalancers = [
+        ...new Set((groups.TargetGroups ?? []).flatMap((g) => g.LoadBalancerArns ?? []))
+    ];
+    if (loadBalancers.length === 0) {
+        throw new RuleDiscoveryError('The Blue and Green target groups are not attached to any load balancer, so there is no ' +
+            'weighted rule to find. Set "listener-rule-arn" or "listener-arn".');
+    }
+    const listeners = (await Promise.all(loadBalancers.map((lb) => listListeners(elb, lb)))).flat();
+    const rules = (await Promise.all(listeners.map((l) => listRules(elb, l.ListenerArn ?? '')))).flat();
+    const candidates = rules.filter((rule) => forwardsToBoth(rule, targetGroups));
+    if (candidates.length === 1) {
+        const [rule] = candidates;
+        if (rule.IsDefault) {
+            const listener = listeners.find((l) => (rule.RuleArn ?? '').startsWith(listenerPrefix(l)));
+            return { kind: 'listener', arn: listener?.ListenerArn ?? '' };
+        }
+        return { kind: 'listener-rule', arn: rule.RuleArn ?? '', rule };
+    }
+    const searched = listeners.map((l) => l.ListenerArn).join(', ') || 'none';
+    if (candidates.length === 0) {
+        throw new RuleDiscoveryError(`No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
+            `${searched}. Set "listener-rule-arn" (or "listener-arn"), or add the ListenerRule stack output.`);
+    }
+    throw new RuleDiscoveryError(`${candidates.length} rules forward to both target groups: ${candidates.map((r) => r.RuleArn).join(', ')}. ` +
+        'Set "listener-rule-arn" to the one the action should change.');
+}
+function forwardsToBoth(rule, targetGroups) {
+    return (rule.Actions ?? []).some((action) => {
+        const arns = (action.ForwardConfig?.TargetGroups ?? []).map((g) => g.TargetGroupArn);
+        return (action.Type === 'forward' &&
+            arns.includes(targetGroups.Blue) &&
+            arns.includes(targetGroups.Green));
+    });
+}
+/** A listener's rules have ARNs that extend its own: `…:listener-rule/app/lb/x/<listener id>/…`. */
+function listenerPrefix(listener) {
+    return `${(listener.ListenerArn ?? '').replace(':listener/', ':listener-rule/')}/`;
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/forward.ts
+
+
+function findForward(actions, where) {
+    const indexes = actions.flatMap((action, index) => (action.Type === 'forward' ? [index] : []));
+    if (indexes.length === 0) {
+        const types = actions.map((a) => a.Type).join(', ') || 'none';
+        throw new StateError(`${where} has no forward action (its actions: ${types}). The action changes the weights of a ` +
+            'forward to the Blue and Green target groups; give it a rule that has one.');
+    }
+    if (indexes.length > 1)
+        throw new StateError(`${where} has more than one forward action.`);
+    const index = indexes[0];
+    const action = actions[index];
+    const configured = action.ForwardConfig?.TargetGroups ?? [];
+    const single = action.TargetGroupArn;
+    if (configured.length === 0) {
+        if (!single)
+            throw new StateError(`${where} has a forward action with no target group.`);
+        return { index, entries: [{ TargetGroupArn: single, Weight: 1 }], legacy: true };
+    }
+    const legacy = configured.length === 1 && single !== undefined && configured[0].TargetGroupArn === single;
+    return { index, entries: configured, legacy };
+}
+/**
+ * The raw ALB weight of each colour. Refuses a forward that names any other target group, and a
+ * weighted forward that leaves a colour out; the legacy single form may name just one colour.
+ */
+function readForwardWeights(actions, targetGroups, where) {
+    const forward = findForward(actions, where);
+    const known = new Set(COLORS.map((c) => targetGroups[c]));
+    const foreign = forward.entries
+        .map((e) => e.TargetGroupArn ?? '')
+        .filter((arn) => !known.has(arn));
+    if (foreign.length > 0) {
+        throw new StateError(`${where} also forwards to ${foreign.join(', ')}, which is neither the Blue (${targetGroups.Blue}) ` +
+            `nor the Green (${targetGroups.Green}) target group. The action only moves traffic between ` +
+            'the two colours; remove the other target group from the rule or point the action at the right rule.');
+    }
+    const weights = { Blue: 0, Green: 0 };
+    for (const color of COLORS) {
+        const entry = forward.entries.find((e) => e.TargetGroupArn === targetGroups[color]);
+        if (!entry && !forward.legacy) {
+            throw new StateError(`${where} does not forward to the ${color} target group ${targetGroups[color]}. Add it to ` +
+                `the forward action with weight 0, or check the ${color}TargetGroup stack output or ` +
+                `"${color.toLowerCase()}-target-group".`);
+        }
+        weights[color] = entry ? (entry.Weight ?? 1) : 0;
+    }
+    return weights;
+}
+/** Colours the forward does not name (only the legacy single form can lack one). */
+function missingColors(actions, targetGroups) {
+    const named = findForward(actions, 'The rule').entries.map((e) => e.TargetGroupArn);
+    return COLORS.filter((color) => !named.includes(targetGroups[color]));
+}
+/**
+ * The same action list with only the two colours' weights replaced. The forward keeps its order,
+ * stickiness and every other field; the legacy form becomes a ForwardConfig naming both colours
+ * (ALB rejects TargetGroupArn next to a ForwardConfig of two groups, so it is dropped).
+ */
+function rewriteForwardWeights(actions, targetGroups, weights) {
+    const forward = findForward(actions, 'The rule');
+    const colorOf = (arn) => COLORS.find((c) => targetGroups[c] === arn);
+    const entries = forward.entries.map((entry) => {
+        const color = colorOf(entry.TargetGroupArn);
+        return color ? { ...entry, Weight: weights[color] } : entry;
+    });
+    for (const color of COLORS) {
+        if (!entries.some((e) => e.TargetGroupArn === targetGroups[color])) {
+            entries.push({ TargetGroupArn: targetGroups[color], Weight: weights[color] });
+        }
+    }
+    return actions.map((action, index) => {
+        if (index !== forward.index)
+            return action;
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars
+        const { TargetGroupArn, ...rest } = action;
+        return { ...rest, ForwardConfig: { ...action.ForwardConfig, TargetGroups: entries } };
+    });
+}
+/**
+ * The same action list with the forward sending everything to one target group, or undefined when
+ * it does already. Every other action, and the forward's other fields, stay as they were.
+ */
+function forwardOnlyTo(actions, targetGroupArn, where) {
+    const forward = findForward(actions, where);
+    const named = forward.entries.map((e) => e.TargetGroupArn);
+    if (named.length === 1 && named[0] === targetGroupArn)
+        return undefined;
+    return actions.map((action, index) => {
+        if (index !== forward.index)
+            return action;
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars
+        const { TargetGroupArn, ...rest } = action;
+        const TargetGroups = [{ TargetGroupArn: targetGroupArn, Weight: 1 }];
+        return { ...rest, ForwardConfig: { ...action.ForwardConfig, TargetGroups } };
+    });
+}
+/**
+ * ELB never returns an OIDC client secret, and ModifyRule refuses an authenticate-oidc action
+ * without one unless told to keep the secret it has. Marking those actions keeps the existing
+ * secret; without it the write would fail (or, if it could succeed, drop authentication).
+ */
+function keepExistingSecrets(actions) {
+    return actions.map((action) => {
+        const oidc = action.AuthenticateOidcConfig;
+        if (action.Type !== 'authenticate-oidc' || !oidc || oidc.ClientSecret)
+            return action;
+        return { ...action, AuthenticateOidcConfig: { ...oidc, UseExistingClientSecret: true } };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/weights.ts
+
+
+/**
+ * ALB weights for a split of whole permille. Whole percents are written as percents (readable in
+ * the console) and tenths as weights out of 1000; a share with a tenth is never 0 or 1000, so
+ * neither weight reaches 1000, ALB's limit.
+ */
+function albWeightsFor(split) {
+    const scale = COLORS.every((color) => split[color] % 10 === 0) ? 10 : 1;
+    return { Blue: split.Blue / scale, Green: split.Green / scale };
+}
+/** The exact split raw weights make; both 0 when every weight is 0. */
+function splitOfWeights(weights) {
+    const total = weights.Blue + weights.Green;
+    if (total === 0)
+        return { Blue: 0, Green: 0 };
+    return { Blue: (weights.Blue * FULL) / total, Green: (weights.Green * FULL) / total };
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/alb-forward-router.ts
+
+
+
+/**
+ * Shared behaviour of routers whose weights live in an ALB forward action: a listener rule's
+ * actions or a listener's default actions. Subclasses only fetch and put the action list.
+ */
+class AlbForwardRouter {
+    elb;
+    id;
+    targetGroups;
+    snapshot;
+    constructor(elb, id, targetGroups) {
+        this.elb = elb;
+        this.id = id;
+        this.targetGroups = targetGroups;
+    }
+    /** The actions before the forward in what `read` saw (authentication a test rule must keep). */
+    preActions() {
+        const actions = this.snapshot ?? [];
+        const forward = actions.findIndex((a) => a.Type === 'forward');
+        return forward < 0 ? [] : actions.slice(0, forward);
+    }
+    async read() {
+        this.snapshot = await this.fetchActions();
+        return splitOfWeights(readForwardWeights(this.snapshot, this.targetGroups, this.label));
+    }
+    /** Weights out of 1000 express every whole permille exactly. */
+    reachable(share) {
+        return Number.isInteger(share) && share >= 0 && share <= 1000
+            ? [share]
+            : [Math.floor(share), Math.ceil(share)];
+    }
+    async shift(split) {
+        await this.put(albWeightsFor(split));
+    }
+    async exposeForHealthChecks(color) {
+        const missing = missingColors(this.actions(), this.targetGroups);
+        if (!missing.includes(color))
+            return undefined;
+        // Writing the weights it has rewrites the forward to name both colours, at the same split.
+        await this.put(readForwardWeights(this.actions(), this.targetGroups, this.label));
+        return `${this.kind} ${this.id}: added ${missing.join(', ')} at weight 0 so its targets are health-checked (traffic unchanged)`;
+    }
+    async verify() {
+        return splitOfWeights(readForwardWeights(await this.fetchActions(), this.targetGroups, this.label));
+    }
+    actions() {
+        if (!this.snapshot)
+            throw new StateError(`${this.label} was written before it was read.`);
+        return this.snapshot;
+    }
+    async put(weights) {
+        const rewritten = rewriteForwardWeights(this.actions(), this.targetGroups, weights);
+        await this.putActions(keepExistingSecrets(rewritten));
+        this.snapshot = rewritten;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/listener.ts
+
+
+
+
+
+/** A listener whose default action is the weighted forward. Only DefaultActions are sent. */
+class ListenerRouter extends AlbForwardRouter {
+    kind = 'listener';
+    get label() {
+        return `Listener ${this.id} (default action)`;
+    }
+    fetchActions() {
+        return describeListenerActions(this.elb, this.id, () => this.notFoundError());
+    }
+    placement() {
+        return { listenerArn: this.id, conditions: [], preActions: this.preActions() };
+    }
+    async putActions(actions) {
+        await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: this.id, DefaultActions: actions })), whenNotFound('Listener', () => this.notFoundError()));
+    }
+    notFoundError() {
+        return new NotFoundError(`Listener ${this.id} was not found. Check "listener-arn" and "aws-region".`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/listener-rule.ts
+
+
+
+
+/**
+ * A weighted listener rule. Only its actions are written; its conditions are never sent. (Just
+ * over 60 lines with its not-found handling; each method is short.)
+ */
+class ListenerRuleRouter extends AlbForwardRouter {
+    kind = 'listener-rule';
+    /** A rule already read by discovery, used once instead of a second DescribeRules. */
+    preloaded;
+    rule;
+    withPreloaded(rule) {
+        this.preloaded = rule;
+        return this;
+    }
+    get label() {
+        return `Listener rule ${this.id}`;
+    }
+    async fetchActions() {
+        const rule = this.preloaded ?? (await this.describe());
+        this.preloaded = undefined;
+        this.rule = rule;
+        if (rule.IsDefault) {
+            throw new StateError(`${this.label} is a listener's default rule, which ALB changes through the listener. ` +
+                `Set "listener-arn" to ${listenerArnOf(this.id)} instead of "listener-rule-arn".`);
+        }
+        return rule.Actions ?? [];
+    }
+    placement() {
+        if (!this.rule)
+            return undefined;
+        const priority = Number(this.rule.Priority);
+        return {
+            listenerArn: listenerArnOf(this.id),
+            priority: Number.isInteger(priority) ? priority : undefined,
+            conditions: this.rule.Conditions ?? [],
+            preActions: this.preActions()
+        };
+    }
+    async putActions(actions) {
+        await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: this.id, Actions: actions })), this.notFound);
+    }
+    async describe() {
+        const response = await awsCall('elasticloadbalancing:DescribeRules', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [this.id] })), this.notFound);
+        const rule = response.Rules?.[0];
+        if (!rule)
+            throw this.notFoundError();
+        return rule;
+    }
+    notFound = whenNotFound('Rule', () => this.notFoundError());
+    notFoundError() {
+        return new NotFoundError(`Listener rule ${this.id} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`);
+    }
+}
+/** `…:listener-rule/app/lb/1/2/3` → `…:listener/app/lb/1/2`. */
+function listenerArnOf(ruleArn) {
+    return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/test-rule.ts
+
+/**
+ * Pure builders of the test-traffic rule: the weighted rule's conditions plus the test header or
+ * query, its authentication, a forward to the canary alone, and a free priority above it.
+ */
+/** DescribeRules echoes some conditions in both the legacy `Values` and the typed form; send one. */
+function sendableCondition(condition) {
+    const typed = condition.HostHeaderConfig ??
+        condition.PathPatternConfig ??
+        condition.HttpHeaderConfig ??
+        condition.QueryStringConfig ??
+        condition.HttpRequestMethodConfig ??
+        condition.SourceIpConfig;
+    if (!typed)
+        return condition;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { Values, ...rest } = condition;
+    return rest;
+}
+/** The weighted rule's conditions plus the test header / query conditions. */
+function testConditions(placement, traffic) {
+    const conditions = placement.conditions.map(sendableCondition);
+    if (traffic.header) {
+        conditions.push({
+            Field: 'http-header',
+            HttpHeaderConfig: { HttpHeaderName: traffic.header.name, Values: [traffic.header.value] }
+        });
+    }
+    if (traffic.query) {
+        conditions.push({
+            Field: 'query-string',
+            QueryStringConfig: { Values: [{ Key: traffic.query.key, Value: traffic.query.value }] }
+        });
+    }
+    return conditions;
+}
+/** The weighted rule's authentication, then a forward to the canary group alone. */
+function testActions(placement, canaryTargetGroup) {
+    if (placement.preActions.some((a) => a.Type === 'authenticate-oidc')) {
+        throw new StateError('The weighted rule authenticates with OIDC, and ELB needs the client secret (which it never ' +
+            'returns) to create a rule with it, so the action cannot create a test rule that keeps ' +
+            'that authentication. Create the test rule yourself, or drop "test-header"/"test-query".');
+    }
+    const order = Math.max(0, ...placement.preActions.map((a) => a.Order ?? 0)) + 1;
+    return [
+        ...placement.preActions,
+        {
+            Type: 'forward',
+            Order: order,
+            ForwardConfig: { TargetGroups: [{ TargetGroupArn: canaryTargetGroup, Weight: 1 }] }
+        }
+    ];
+}
+/** The requested priority, else the first free one above the weighted rule (or from 1). */
+function choosePriority(placement, taken, requested) {
+    if (requested !== undefined)
+        return requested;
+    const used = new Set(taken);
+    if (placement.priority !== undefined) {
+        for (let p = placement.priority - 1; p >= 1; p--)
+            if (!used.has(p))
+                return p;
+        throw new StateError(`No free priority above the weighted rule (priority ${placement.priority}) for the test rule. ` +
+            'Set "test-rule-priority".');
+    }
+    let p = 1;
+    while (used.has(p))
+        p += 1;
+    return p;
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/test-traffic.ts
+
+
+
+
+
+
+/**
+ * Test traffic on an ALB: a rule above the weighted one that sends only requests carrying the
+ * test header or query to the canary, and a second listener that points at the canary while a
+ * canary runs. The test rule's ARN lives in a service tag, kept current by `tags`, so whatever
+ * this run created is what a later rollback or promote removes. (Over 60 lines: it owns the
+ * test rule and listener through their whole life, and each method is one short call sequence.)
+ */
+class AlbTestTraffic {
+    elb;
+    placement;
+    traffic;
+    targetGroups;
+    tags;
+    constructor(elb, placement, traffic, targetGroups, tags) {
+        this.elb = elb;
+        this.placement = placement;
+        this.traffic = traffic;
+        this.targetGroups = targetGroups;
+        this.tags = tags;
+    }
+    async open(canary) {
+        const wrote = [];
+        const placement = this.placement();
+        if ((this.traffic.header || this.traffic.query) && placement) {
+            const key = this.tags.names.testRule;
+            const existing = this.tags.get(key);
+            const { arn, line } = await this.syncRule(placement, this.targetGroups[canary], existing);
+            if (line)
+                wrote.push(line);
+            if (arn !== existing)
+                await this.tags.set({ [key]: arn });
+        }
+        if (this.traffic.listenerArn) {
+            const line = await this.pointListener(this.traffic.listenerArn, this.targetGroups[canary]);
+            if (line)
+                wrote.push(line);
+        }
+        return wrote;
+    }
+    async close(stable) {
+        const wrote = [];
+        const key = this.tags.names.testRule;
+        const existing = this.tags.get(key);
+        if (existing) {
+            await this.deleteRule(existing);
+            await this.tags.remove([key]);
+            wrote.push(`test rule ${existing}: deleted`);
+        }
+        if (this.traffic.listenerArn) {
+            const line = await this.pointListener(this.traffic.listenerArn, this.targetGroups[stable]);
+            if (line)
+                wrote.push(line);
+        }
+        return wrote;
+    }
+    /** Creates or updates the test rule; returns its ARN and what was written. */
+    async syncRule(placement, canaryGroup, existingArn) {
+        const conditions = testConditions(placement, this.traffic);
+        const actions = testActions(placement, canaryGroup);
+        const rules = await listRules(this.elb, placement.listenerArn);
+        const existing = rules.find((r) => r.RuleArn === existingArn);
+        const requested = this.traffic.priority;
+        if (existing?.RuleArn) {
+            if (sameRule(existing, conditions, actions, requested))
+                return { arn: existing.RuleArn };
+            if (requested === undefined || Number(existing.Priority) === requested) {
+                await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(
+                // testActions refuses OIDC, so there is no client secret to keep here.
+                new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({
+                    RuleArn: existing.RuleArn,
+                    Conditions: conditions,
+                    Actions: actions
+                })));
+                return { arn: existing.RuleArn, line: `test rule ${existing.RuleArn}: updated` };
+            }
+            // A priority change is a new rule: ModifyRule cannot move it.
+            await this.deleteRule(existing.RuleArn);
+        }
+        const taken = rules.map((r) => Number(r.Priority)).filter(Number.isInteger);
+        const priority = choosePriority(placement, taken, requested);
+        const created = await awsCall('elasticloadbalancing:CreateRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* CreateRuleCommand */.OOk({
+            ListenerArn: placement.listenerArn,
+            Priority: priority,
+            Conditions: conditions,
+            Actions: actions
+        })), (name) => name === 'PriorityInUseException' || name === 'PriorityInUse'
+            ? new StateError(`Priority ${priority} is taken on ${placement.listenerArn}. Set "test-rule-priority" to a free one.`)
+            : undefined);
+        const arn = created.Rules?.[0]?.RuleArn ?? '';
+        return { arn, line: `test rule ${arn}: created at priority ${priority}` };
+    }
+    async deleteRule(arn) {
+        try {
+            await this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DeleteRuleCommand */.piX({ RuleArn: arn }));
+        }
+        catch (error) {
+            // Already gone is the state we want.
+            if (isNotFound(errorName(error), 'Rule'))
+                return;
+            throw toActionError('elasticloadbalancing:DeleteRule', error);
+        }
+    }
+    /** Points the test listener's default forward at one target group; other actions stay. */
+    async pointListener(listenerArn, targetGroupArn) {
+        const notFound = () => new StateError(`Test listener ${listenerArn} was not found. Check "test-listener-arn".`);
+        const actions = await describeListenerActions(this.elb, listenerArn, notFound);
+        if (!actions.some((a) => a.Type === 'forward')) {
+            throw new StateError(`Test listener ${listenerArn} has no forward default action to point.`);
+        }
+        const next = forwardOnlyTo(actions, targetGroupArn, `Test listener ${listenerArn}`);
+        if (!next)
+            return undefined;
+        await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({
+            ListenerArn: listenerArn,
+            DefaultActions: keepExistingSecrets(next)
+        })));
+        return `test listener ${listenerArn}: forwards to ${targetGroupArn}`;
+    }
+}
+function sameRule(rule, conditions, actions, priority) {
+    const groups = (list) => JSON.stringify(list.map((a) => a.ForwardConfig?.TargetGroups));
+    return (groups(rule.Actions ?? []) === groups(actions) &&
+        JSON.stringify((rule.Conditions ?? []).map(sendableCondition)) === JSON.stringify(conditions) &&
+        (priority === undefined || Number(rule.Priority) === priority));
+}
+
+;// CONCATENATED MODULE: ./src/discover/service.ts
+
+
+
+/**
+ * DescribeServices with TAGS returns the tags and every task set of an EXTERNAL service, so the
+ * tag, the controller and both task sets cost a single round trip.
+ */
+async function readService(ecs, cluster, service) {
+    const response = await awsCall('ecs:DescribeServices', () => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service], include: ['TAGS'] })), (name) => name === 'ClusterNotFoundException'
+        ? new NotFoundError(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
+        : undefined);
+    const found = response.services?.find((s) => s.status !== 'INACTIVE');
+    if (!found?.serviceArn) {
+        throw new NotFoundError(`ECS service "${service}" was not found in cluster "${cluster}". Check "service", "cluster" and "aws-region".`);
+    }
+    const tags = {};
+    for (const tag of found.tags ?? [])
+        if (tag.key)
+            tags[tag.key] = tag.value ?? '';
+    return {
+        arn: found.serviceArn,
+        name: found.serviceName ?? service,
+        clusterArn: found.clusterArn ?? cluster,
+        deploymentController: found.deploymentController?.type ?? 'ECS',
+        tags,
+        taskSets: found.taskSets ?? []
+    };
+}
+
+;// CONCATENATED MODULE: ./src/workloads/target-health.ts
+
+
+
+/**
+ * Draining targets are on their way out (a replaced task, the deregistration delay) and get no
+ * new requests, so they neither count as healthy nor block the gate.
+ */
+async function readTargetHealth(elb, targetGroupArn) {
+    const response = await awsCall('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroupArn })), whenNotFound('TargetGroup', () => new NotFoundError(`Target group ${targetGroupArn} was not found.`)));
+    const summary = { targetGroupArn, total: 0, healthy: 0, notHealthy: [] };
+    for (const description of response.TargetHealthDescriptions ?? []) {
+        const state = description.TargetHealth?.State ?? 'unknown';
+        if (state === 'draining')
+            continue;
+        summary.total += 1;
+        if (state === 'healthy') {
+            summary.healthy += 1;
+        }
+        else {
+            const target = description.Target;
+            summary.notHealthy.push({
+                id: `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`,
+                state,
+                reason: description.TargetHealth?.Reason
+            });
+        }
+    }
+    return summary;
+}
+/** What keeps a target group's targets from taking traffic; empty when they are ready. Pure. */
+function targetBlockers(targets) {
+    const reasons = targets.total === 0 ? ['no targets registered in its target group'] : [];
+    for (const target of targets.notHealthy) {
+        reasons.push(`target ${target.id} is ${target.state}${target.reason ? ` (${target.reason})` : ''}`);
+    }
+    return reasons;
+}
+
+;// CONCATENATED MODULE: ./src/workloads/task-sets.ts
+
+
+
+
+
+
+/** Finds each colour's task set in the service; pure. */
+function matchTaskSets(service, ids, targetGroups) {
+    const pick = (color) => {
+        const id = ids[color];
+        const taskSet = service.taskSets.find((t) => t.id === id || t.taskSetArn === id);
+        if (!taskSet) {
+            const known = service.taskSets.map((t) => t.id ?? t.taskSetArn).join(', ') || 'none';
+            throw new StateError(`The ${color} task set "${id}" is not in service ${service.name} (its task sets: ${known}). ` +
+                `Check the ${color}TaskSet stack output or "${color.toLowerCase()}-task-set".`);
+        }
+        const groups = (taskSet.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter(Boolean);
+        if (groups.length > 0 && !groups.includes(targetGroups[color])) {
+            throw new StateError(`The ${color} task set ${taskSet.id} registers its tasks in ${groups.join(', ')}, not in the ` +
+                `${color} target group ${targetGroups[color]}: traffic for ${color} would reach the wrong tasks.`);
+        }
+        return taskSet;
+    };
+    return { Blue: pick('Blue'), Green: pick('Green') };
+}
+function toUnit(color, taskSet) {
+    return {
+        color,
+        arn: taskSet.taskSetArn ?? taskSet.id ?? '',
+        label: taskSet.id ?? taskSet.taskSetArn ?? '',
+        status: taskSet.status ?? 'UNKNOWN',
+        stability: taskSet.stabilityStatus ?? 'UNKNOWN',
+        running: taskSet.runningCount ?? 0,
+        desired: taskSet.computedDesiredCount ?? 0,
+        taskDefinitionArn: taskSet.taskDefinition
+    };
+}
+/** What keeps a task set from taking more traffic; empty when it is ready. Pure. */
+function taskSetBlockers(unit, targets) {
+    const reasons = [];
+    if (unit.status !== 'ACTIVE' && unit.status !== 'PRIMARY') {
+        reasons.push(`task set ${unit.label} is ${unit.status}`);
+    }
+    if (unit.stability !== 'STEADY_STATE')
+        reasons.push(`task set is ${unit.stability}`);
+    if (unit.desired <= 0)
+        reasons.push('task set wants 0 tasks (scale it up first)');
+    else if (unit.running < unit.desired) {
+        reasons.push(`${unit.running}/${unit.desired} tasks running`);
+    }
+    return [...reasons, ...targetBlockers(targets)];
+}
+function colorHealth(color, taskSet, targets) {
+    const unit = toUnit(color, taskSet);
+    const retired = (taskSet.scale?.value ?? 100) === 0 || unit.desired === 0;
+    return { unit, targets, blockers: taskSetBlockers(unit, targets), retired };
+}
+/** `arn:aws:ecs:…:task-definition/web:42` → `web:42`. */
+function familyRevision(taskDefinitionArn) {
+    return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
+}
+/**
+ * Blue and Green as ECS task sets of one service with the EXTERNAL deployment controller. (Over 60
+ * lines: one class per workload kind, as the Workload interface asks; each method is short.)
+ */
+class TaskSetWorkload {
+    ecs;
+    elb;
+    service;
+    where;
+    discovered;
+    taskDefinitions;
+    kind = 'ecs-task-sets';
+    constructor(ecs, elb, service, where, discovered, taskDefinitions) {
+        this.ecs = ecs;
+        this.elb = elb;
+        this.service = service;
+        this.where = where;
+        this.discovered = discovered;
+        this.taskDefinitions = taskDefinitions;
+    }
+    /**
+     * Reads both colours: the target groups' health as soon as they are known, beside the service
+     * read that discovery already started (it carries the task sets). Refuses a service that is
+     * not EXTERNAL and task sets that are not where the inputs say.
+     */
+    static async discover(clients, service, where) {
+        const targets = Promise.all(COLORS.map((c) => readTargetHealth(clients.elb, where.targetGroups[c])));
+        // A failed target health read is reported after the service checks; it must not go unhandled.
+        targets.catch(() => undefined);
+        const state = await service;
+        requireExternalController(state);
+        const taskSets = matchTaskSets(state, where.taskSets, where.targetGroups);
+        const taskDefinitions = prefetchTaskDefinitions(clients.ecs, state);
+        const [Blue, Green] = await targets;
+        const discovered = {
+            Blue: colorHealth('Blue', taskSets.Blue, Blue),
+            Green: colorHealth('Green', taskSets.Green, Green)
+        };
+        return new TaskSetWorkload(clients.ecs, clients.elb, state, where, discovered, taskDefinitions);
+    }
+    async probe(color) {
+        const [service, targets] = await Promise.all([
+            readService(this.ecs, this.where.cluster, this.service.arn),
+            readTargetHealth(this.elb, this.where.targetGroups[color])
+        ]);
+        const taskSets = matchTaskSets(service, this.where.taskSets, this.where.targetGroups);
+        return colorHealth(color, taskSets[color], targets);
+    }
+    async retire(color) {
+        await this.scale(color, 0);
+        return `task set ${this.discovered[color].unit.label} (${color}): scaled to 0 % after promote`;
+    }
+    async restore(color) {
+        if (!this.discovered[color].retired)
+            return undefined;
+        await this.scale(color, 100);
+        return `task set ${this.discovered[color].unit.label} (${color}): scaled back to 100 %`;
+    }
+    async scale(color, percent) {
+        await awsCall('ecs:UpdateTaskSet', () => this.ecs.send(new client_ecs_dist_cjs/* UpdateTaskSetCommand */.qcp({
+            cluster: this.where.cluster,
+            service: this.service.arn,
+            taskSet: this.discovered[color].unit.arn,
+            scale: { unit: 'PERCENT', value: percent }
+        })));
+    }
+    /** Task definition images for the summary, from the reads started when the service was read. */
+    async details() {
+        const read = (color) => {
+            const arn = this.discovered[color].unit.taskDefinitionArn;
+            return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined);
+        };
+        const [Blue, Green] = await Promise.all(COLORS.map(read));
+        return { Blue, Green };
+    }
+}
+function requireExternalController(service) {
+    if (service.deploymentController === 'EXTERNAL')
+        return;
+    throw new StateError(`Service ${service.name} uses the ${service.deploymentController} deployment ` +
+        'controller; blue/green task sets need EXTERNAL. Create the service with ' +
+        'deploymentController type EXTERNAL (templates/ecs-canary.yaml does).');
+}
+/**
+ * Starts DescribeTaskDefinition for every task set of the service at once and returns a lookup.
+ * The results only feed the summary, so they run beside the critical path and a failure (say, a
+ * policy without ecs:DescribeTaskDefinition) shows as missing images instead of failing the step.
+ */
+function prefetchTaskDefinitions(ecs, service) {
+    const reads = new Map();
+    const read = (arn) => {
+        let pending = reads.get(arn);
+        if (!pending) {
+            pending = awsCall('ecs:DescribeTaskDefinition', () => ecs.send(new client_ecs_dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: arn }))).then((response) => ({
+                arn,
+                familyRevision: familyRevision(arn),
+                images: (response.taskDefinition?.containerDefinitions ?? [])
+                    .map((c) => c.image)
+                    .filter((image) => Boolean(image))
+            }), () => ({ arn, familyRevision: familyRevision(arn), images: [] }));
+            reads.set(arn, pending);
+        }
+        return pending;
+    };
+    for (const taskSet of service.taskSets)
+        if (taskSet.taskDefinition)
+            void read(taskSet.taskDefinition);
+    return read;
+}
+
+;// CONCATENATED MODULE: ./src/compose.ts
+
+
+
+
+
+
+
+/**
+ * The composition root: the only module that names concrete routers, workloads and gates. Each
+ * function picks one kind from the inputs and what was read, once; everything downstream sees
+ * the interfaces.
+ */
+/** A given listener or rule, else the one rule on the colours' load balancers that names both. */
+async function chooseRouter(clients, where) {
+    const { targetGroups } = where;
+    if (where.listenerArn)
+        return new ListenerRouter(clients.elb, where.listenerArn, targetGroups);
+    if (where.listenerRuleArn) {
+        return new ListenerRuleRouter(clients.elb, where.listenerRuleArn, targetGroups);
+    }
+    const found = await discoverWeightedRoute(clients.elb, targetGroups);
+    return found.kind === 'listener'
+        ? new ListenerRouter(clients.elb, found.arn, targetGroups)
+        : new ListenerRuleRouter(clients.elb, found.arn, targetGroups).withPreloaded(found.rule);
+}
+/** Blue and Green as task sets of one EXTERNAL-controller service. */
+function chooseWorkload(inputs, clients, service, where) {
+    return TaskSetWorkload.discover(clients, service, {
+        cluster: inputs.cluster,
+        taskSets: where.taskSets,
+        targetGroups: where.targetGroups
+    });
+}
+/** The health gate always (it may be switched off); the alarm gate when alarms are named. */
+function chooseGates(inputs, router, workload, alarms, pollMs) {
+    const health = new HealthGate(workload, {
+        enabled: inputs.waitForHealthy,
+        timeoutMs: inputs.healthTimeoutSeconds * 1000,
+        pollMs,
+        expose: (color) => router.exposeForHealthChecks(color)
+    });
+    return alarms ? [health, alarms] : [health];
+}
+/** The alarm gate, made before discovery so its first read runs beside the others. */
+function chooseAlarmGate(inputs, clients) {
+    const { alarms } = inputs;
+    if (alarms.names.length === 0 && !alarms.prefix)
+        return undefined;
+    return new AlarmGate(createAlarmWatch(alarms, clients.cloudwatch), alarms);
+}
+/** The shape the run works through: router, workload, the tags as the stable marker, test traffic. */
+function composeShape(inputs, clients, parts) {
+    const { router, workload, tags, where } = parts;
+    const { testTraffic } = inputs;
+    // A test rule an earlier run left (named by its tag) is taken away by promote and rollback
+    // even when this step does not repeat the test inputs.
+    const wanted = Boolean(testTraffic.header ||
+        testTraffic.query ||
+        testTraffic.listenerArn ||
+        tags.get(tags.names.testRule));
+    return {
+        router,
+        workload,
+        marker: tags,
+        ...(wanted
+            ? {
+                testTraffic: new AlbTestTraffic(clients.elb, () => router.placement(), testTraffic, where.targetGroups, tags)
+            }
+            : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/service-tags.ts
+
+
+
+
+function tagNames(tagKey) {
+    return { stable: tagKey, previous: `${tagKey}Previous`, testRule: `${tagKey}TestRule` };
+}
+/**
+ * The tags on the ECS service: read once by discovery and kept current as the action writes
+ * them, so every part of a run sees what the previous part wrote. (Over 60 lines: it is the one
+ * owner of the service's tags, and each method is one call.)
+ */
+class ServiceTags {
+    ecs;
+    service;
+    names;
+    values;
+    constructor(ecs, service, tags, tagKey) {
+        this.ecs = ecs;
+        this.service = service;
+        this.names = tagNames(tagKey);
+        this.values = new Map(Object.entries(tags));
+    }
+    get(key) {
+        return this.values.get(key);
+    }
+    /** The stable colour named by the tag; refuses a missing tag or any other value. */
+    stable() {
+        const key = this.names.stable;
+        const value = this.get(key);
+        const command = `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
+            ' (or value=Green: the colour that serves production now)';
+        if (value === undefined) {
+            throw new StateError(`Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`);
+        }
+        if (!isColor(value)) {
+            throw new StateError(`Service ${this.service.name} has ${key}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`);
+        }
+        return value;
+    }
+    /** Writes tags in one call: ECS applies a TagResource call as a whole. */
+    async set(tags) {
+        const arn = this.service.arn;
+        await awsCall('ecs:TagResource', () => this.ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({
+            resourceArn: arn,
+            tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
+        })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
+            ? new StateError(`ECS refused to tag ${arn}: ${message} Opt in to the long ARN format for services ` +
+                '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.')
+            : undefined);
+        for (const [key, value] of Object.entries(tags))
+            this.values.set(key, value);
+    }
+    async remove(keys) {
+        await awsCall('ecs:UntagResource', () => this.ecs.send(new client_ecs_dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: this.service.arn, tagKeys: keys })));
+        for (const key of keys)
+            this.values.delete(key);
+    }
+    async promote(from, to) {
+        const key = this.names.stable;
+        try {
+            await this.set({ [key]: to, [this.names.previous]: from });
+        }
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            throw new IncompletePromotionError(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
+                'Run promote again to finish; it will only write the tag.');
+        }
+        return `service tag ${key}: ${from} → ${to}`;
+    }
+    /**
+     * The stable tag first, then the record of the promote: a run that stops between the two leaves
+     * a record naming the stable colour itself, which a later undo reads as "nothing to undo".
+     */
+    async undo(from, to) {
+        await this.set({ [this.names.stable]: to });
+        await this.remove([this.names.previous]);
+        return `service tag ${this.names.stable}: ${from} → ${to} (promotion undone)`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/discover/resources.ts
+
+
+
+/** True when the stack must be read: a colour value or the route is not given as an input. */
+function needsStack(inputs) {
+    if (!inputs.stackName)
+        return false;
+    const allExplicit = COLORS.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
+    return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn);
+}
+/**
+ * Merges explicit inputs over stack outputs. Pure: `outputs` is undefined when no stack was read.
+ */
+function resolveResources(inputs, outputs) {
+    const missing = [];
+    const pick = (explicit, key) => {
+        const value = explicit ?? outputs?.[key];
+        if (!value)
+            missing.push(key);
+        return value ?? '';
+    };
+    const taskSets = {
+        Blue: pick(inputs.taskSets.Blue, StackOutputKeys.BlueTaskSet),
+        Green: pick(inputs.taskSets.Green, StackOutputKeys.GreenTaskSet)
+    };
+    const targetGroups = {
+        Blue: pick(inputs.targetGroups.Blue, StackOutputKeys.BlueTargetGroup),
+        Green: pick(inputs.targetGroups.Green, StackOutputKeys.GreenTargetGroup)
+    };
+    if (missing.length > 0) {
+        const inputNames = missing.map((key) => INPUT_FOR_OUTPUT[key]).join('", "');
+        throw new StateError(`Stack "${inputs.stackName}" has no output ${missing.join(', ')}. Add ${missing.length > 1 ? 'these outputs' : 'this output'} to the stack (templates/ecs-canary.yaml shows them) or set the input${missing.length > 1 ? 's' : ''} "${inputNames}".`);
+    }
+    if (targetGroups.Blue === targetGroups.Green) {
+        throw new StateError(`Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`);
+    }
+    if (inputs.listenerArn)
+        return { taskSets, targetGroups, listenerArn: inputs.listenerArn };
+    const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[StackOutputKeys.ListenerRule];
+    return { taskSets, targetGroups, ...(listenerRuleArn ? { listenerRuleArn } : {}) };
+}
+/** The input that overrides each stack output, for messages. */
+const INPUT_FOR_OUTPUT = {
+    [StackOutputKeys.BlueTaskSet]: Inputs.BlueTaskSet,
+    [StackOutputKeys.GreenTaskSet]: Inputs.GreenTaskSet,
+    [StackOutputKeys.BlueTargetGroup]: Inputs.BlueTargetGroup,
+    [StackOutputKeys.GreenTargetGroup]: Inputs.GreenTargetGroup
+};
+
+;// CONCATENATED MODULE: ./src/discover/stack.ts
+
+
+
+/** The outputs of a CloudFormation stack, by key. */
+async function readStackOutputs(cfn, stackName) {
+    const response = await awsCall('cloudformation:DescribeStacks', () => cfn.send(new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: stackName })), (name, message) => name === 'ValidationError' && /does not exist/i.test(message)
+        ? new NotFoundError(`CloudFormation stack "${stackName}" was not found in this account and region. ` +
+            'Check "stack-name" and "aws-region".')
+        : undefined);
+    const stack = response.Stacks?.[0];
+    if (!stack)
+        throw new NotFoundError(`CloudFormation stack "${stackName}" was not found.`);
+    const outputs = {};
+    for (const output of stack.Outputs ?? []) {
+        if (output.OutputKey && output.OutputValue)
+            outputs[output.OutputKey] = output.OutputValue;
+    }
+    return outputs;
+}
+
+;// CONCATENATED MODULE: ./src/discover/discover.ts
+
+
+
+
+
+
+
+/**
+ * Reads all state with as few sequential round trips as the data allows: the service (tags, task
+ * sets, controller) in parallel with the stack and the alarms; the route and both target groups'
+ * health as soon as the stack names them. Errors are reported in a fixed order so a message never
+ * depends on which answer came back first.
+ */
+async function discover(inputs, clients, options) {
+    const service = readService(clients.ecs, inputs.cluster, inputs.service);
+    const outputs = needsStack(inputs)
+        ? readStackOutputs(clients.cfn, inputs.stackName ?? '')
+        : Promise.resolve(undefined);
+    const where = outputs.then((found) => resolveResources(inputs, found));
+    const route = where.then(async (w) => {
+        const router = await chooseRouter(clients, w);
+        return { router, split: await router.read() };
+    });
+    const workload = where.then((w) => chooseWorkload(inputs, clients, service, w));
+    const alarmGate = chooseAlarmGate(inputs, clients);
+    const alarms = alarmGate ? alarmGate.prime(options.now()) : Promise.resolve(undefined);
+    const settled = await Promise.allSettled([service, where, workload, route, alarms]);
+    const serviceState = fulfilled(settled[0]);
+    const located = fulfilled(settled[1]);
+    const work = fulfilled(settled[2]);
+    const tags = new ServiceTags(clients.ecs, serviceState, serviceState.tags, inputs.tagKey);
+    const stable = tags.stable();
+    const { router, split } = fulfilled(settled[3]);
+    const alarmCheck = fulfilled(settled[4]);
+    const shape = composeShape(inputs, clients, { router, workload: work, tags, where: located });
+    const gates = chooseGates(inputs, router, work, alarmGate, options.pollMs);
+    const state = {
+        service: serviceState,
+        stable,
+        split,
+        where: located,
+        health: work.discovered,
+        previousStable: tags.get(tags.names.previous),
+        ...(alarmCheck ? { alarms: alarmCheck } : {}),
+        route: { kind: router.kind, id: router.id }
+    };
+    logDiscovery(options.log, inputs, state);
+    return { state, shape, gates };
+}
+function logDiscovery(log, inputs, state) {
+    log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`);
+    log.info(`Route: ${state.route.kind} ${state.route.id}`);
+    log.info(`Weights: ${formatSplit(state.split)}`);
+    if (state.alarms)
+        log.info(`Alarms: ${describeAlarms(state.alarms.alarms)}`);
+}
+function fulfilled(result) {
+    if (result.status === 'rejected')
+        throw result.reason;
+    return result.value;
+}
+
+;// CONCATENATED MODULE: ./src/execute/bake.ts
+
+/** How often a bake looks through the gates: a fifth of the bake, between 0.5 and 5 s. */
+function bakePollMs(bakeMs) {
+    return Math.min(5000, Math.max(500, Math.floor(bakeMs / 5)));
+}
+/**
+ * Holds a step for its bake time, asking every gate at each poll. Returns the first failing
+ * reading, or undefined when the step held to the end.
+ */
+async function bake(record, index, canary, gates, { clock, log, pollMs }) {
+    const poll = pollMs ?? bakePollMs(record.bakeMs);
+    const start = clock.now();
+    const end = start + record.bakeMs;
+    const share = formatPercent(record.share);
+    const title = `Bake step ${index + 1}: ${canary} at ${share}% for ${Math.round(record.bakeMs / 1000)} s`;
+    return log.group(title, async () => {
+        while (clock.now() < end) {
+            await clock.sleep(Math.min(poll, end - clock.now()));
+            const context = { color: canary, step: index, share: record.share, fresh: true, clock, log };
+            const readings = await Promise.all(gates.map((gate) => gate.during(context)));
+            record.bakedMs = clock.now() - start;
+            record.readings = mergeReadings(record.readings, readings);
+            const failed = readings.find((reading) => reading.failure);
+            if (failed)
+                return failed;
+        }
+        log.info(`Step ${index + 1} held ${Math.round(record.bakedMs / 1000)} s with every gate passing.`);
+        return undefined;
+    });
+}
+/** The latest reading of each gate, keeping gate order. */
+function mergeReadings(kept, latest) {
+    const byLabel = new Map(kept.map((r) => [r.label, r]));
+    for (const reading of latest)
+        byLabel.set(reading.label, reading);
+    return [...byLabel.values()];
+}
+
+;// CONCATENATED MODULE: ./src/execute/journal.ts
+
+
+/** The executor's running account of a run; `seal` turns it into an immutable Execution. */
+class Journal {
+    log;
+    steps = [];
+    writes = [];
+    stable;
+    split;
+    rolledBack = false;
+    constructor(plan, log) {
+        this.log = log;
+        this.stable = plan.stableBefore;
+        this.split = plan.splitBefore;
+    }
+    get canary() {
+        return otherColor(this.stable);
+    }
+    wrote(...lines) {
+        for (const line of lines) {
+            this.writes.push(line);
+            this.log.info(line);
+        }
+    }
+    /** What is true now, as the last sentence of a failure message. */
+    state() {
+        if (this.rolledBack)
+            return `Rolled back: all traffic is on ${this.stable} again.`;
+        if (this.writes.length === 0)
+            return 'No traffic was moved; nothing was written.';
+        return `Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`;
+    }
+    seal(failure, error) {
+        return Object.freeze({
+            steps: Object.freeze(this.steps.map((s) => Object.freeze({ ...s }))),
+            writes: Object.freeze([...this.writes]),
+            stableAfter: this.stable,
+            splitAfter: { ...this.split },
+            rolledBack: this.rolledBack,
+            ...(failure !== undefined ? { failure } : {}),
+            ...(error !== undefined ? { error } : {})
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/execute/shift.ts
+
+
+/**
+ * Writes a split and reads it back. The read-back is what catches another writer between our
+ * read and our write (a write's response only shows what we sent); a mismatch is an error that
+ * says so rather than a report of weights that are not live.
+ */
+async function shiftAndVerify(router, before, target, wrote) {
+    await router.shift(target);
+    wrote(`${router.kind} ${router.id}: ${formatSplit(before)} → ${formatSplit(target)}`);
+    const live = await router.verify();
+    if (!sameSplit(live, target)) {
+        throw new VerificationError(`Wrote ${formatSplit(target)} to ${router.kind} ${router.id}, but it reads back ` +
+            `${formatSplit(live)}: another writer changed it. Make sure only one workflow moves ` +
+            'this service at a time (a concurrency group), then run this step again.', live);
+    }
+    return live;
+}
+
+;// CONCATENATED MODULE: ./src/execute/rollback.ts
+
+
+/**
+ * The emergency exit inside a run: all traffic to the stable colour at once (no gate, no bake),
+ * then test traffic taken away. Writes nothing when the canary has no traffic and the run opened
+ * no test route. Returns true when it moved traffic.
+ */
+async function rollBack(shape, journal, log, openedTestTraffic) {
+    const { router, testTraffic } = shape;
+    const stable = journal.stable;
+    const target = splitFor(stable, 1000);
+    const moves = !sameSplit(journal.split, target);
+    if (!moves && !(openedTestTraffic && testTraffic))
+        return false;
+    await log.group('Roll back', async () => {
+        if (moves) {
+            const wrote = (line) => journal.wrote(line);
+            journal.split = await shiftAndVerify(router, journal.split, target, wrote);
+        }
+        if (testTraffic)
+            journal.wrote(...(await testTraffic.close(stable)));
+    });
+    journal.rolledBack = moves;
+    return moves;
+}
+
+;// CONCATENATED MODULE: ./src/execute/executor.ts
+
+
+
+
+
+
+
+/**
+ * Walks a plan: for each step, expose the canary to health checks, ask the gates, shift, verify,
+ * write the tag, bake while watching the gates. Every failed gate and every cancel goes through
+ * one channel with one policy: send all traffic back to the stable colour and take test traffic
+ * away, unless there is nothing to take back. Never throws: what happened is in the Execution.
+ */
+async function execute(plan, shape, gates, options) {
+    return new Executor(plan, shape, gates, options).run();
+}
+/**
+ * One class because its phases share the journal and the point past which a cancel no longer
+ * undoes a promote; each method is one phase and short.
+ */
+class Executor {
+    plan;
+    shape;
+    gates;
+    options;
+    journal;
+    clock;
+    /** Set once a promote's write starts: from then on a cancel lets it finish. */
+    committed = false;
+    constructor(plan, shape, gates, options) {
+        this.plan = plan;
+        this.shape = shape;
+        this.gates = gates;
+        this.options = options;
+        this.journal = new Journal(plan, options.log);
+        this.clock = cancellable(options.clock, options.signal);
+    }
+    async run() {
+        try {
+            this.checkCancelled();
+            if (this.plan.openTestTraffic && this.shape.testTraffic) {
+                this.journal.wrote(...(await this.shape.testTraffic.open(this.plan.canaryBefore)));
+            }
+            for (const [index, step] of this.plan.steps.entries())
+                await this.runStep(step, index);
+            return this.journal.seal();
+        }
+        catch (error) {
+            return this.fail(error);
+        }
+    }
+    async runStep(step, index) {
+        this.checkCancelled();
+        const record = {
+            kind: step.kind,
+            share: step.share,
+            startedAt: this.options.clock.now(),
+            bakeMs: step.bakeMs,
+            bakedMs: 0,
+            readings: [],
+            outcome: 'pending'
+        };
+        this.journal.steps.push(record);
+        if (step.gate || step.restore)
+            await this.judge(step, index, record);
+        // A cancel up to here rolls back; once a promote's write starts, it is finished.
+        this.checkCancelled();
+        if (step.tag)
+            this.committed = true;
+        await this.options.log.group(`Apply step ${index + 1}`, () => this.apply(step, index));
+        record.outcome = step.tag ? 'promoted' : step.write ? 'shifted' : 'unchanged';
+        if (step.kind === 'undo')
+            this.journal.rolledBack = true;
+        if (step.bakeMs > 0) {
+            const failed = await bake(record, index, step.canary, this.gates, {
+                clock: this.clock,
+                log: this.options.log,
+                pollMs: this.options.pollMs
+            });
+            if (failed?.failure)
+                throw new GateFailure(failed.failure);
+        }
+    }
+    /** Brings the canary back if it was retired, then asks each gate in turn. */
+    async judge(step, index, record) {
+        const restored = step.restore ? await this.shape.workload.restore(step.canary) : undefined;
+        if (restored)
+            this.journal.wrote(restored);
+        if (!step.gate && !restored)
+            return;
+        const context = {
+            color: step.canary,
+            step: index,
+            share: this.journal.split[step.canary],
+            fresh: index > 0 || restored !== undefined,
+            clock: this.clock,
+            log: this.options.log
+        };
+        const gates = this.gates.filter((g) => step.gates === 'all' || g.judges === 'readiness');
+        for (const gate of gates) {
+            const reading = await gate.before(context);
+            this.journal.wrote(...(reading.wrote ?? []));
+            record.readings = mergeReadings(record.readings, [reading]);
+            if (reading.failure)
+                throw new GateFailure(reading.failure);
+        }
+    }
+    /** The shift, then the tag, then test traffic and the old colour's capacity. */
+    async apply(step, index) {
+        const { router, marker, testTraffic, workload } = this.shape;
+        if (step.write) {
+            const wrote = (line) => this.journal.wrote(line);
+            this.journal.split = await shiftAndVerify(router, this.journal.split, step.split, wrote);
+            this.options.log.info(`Verified: ${formatSplit(this.journal.split)}`);
+        }
+        if (step.tag && step.tag !== this.journal.stable) {
+            const from = this.journal.stable;
+            const line = step.kind === 'undo'
+                ? await marker.undo(from, step.tag)
+                : await marker.promote(from, step.tag);
+            this.journal.wrote(line);
+            this.journal.stable = step.tag;
+        }
+        const last = index === this.plan.steps.length - 1;
+        if (last && this.plan.closeTestTraffic && testTraffic) {
+            this.journal.wrote(...(await testTraffic.close(this.journal.stable)));
+        }
+        if (step.retire)
+            this.journal.wrote(...[await workload.retire(step.retire)].filter(isLine));
+    }
+    /** The one failure channel: a gate's verdict, a cancel, or any other error. */
+    async fail(error) {
+        const cancelled = error instanceof CancelledError;
+        const last = this.journal.steps.at(-1);
+        if (last)
+            last.outcome = cancelled ? 'cancelled' : 'failed';
+        if (cancelled && this.options.onCancel === 'hold') {
+            const split = formatSplit(this.journal.split);
+            return this.journal.seal(`Cancelled: traffic left at ${split} (on-cancel: hold).`);
+        }
+        // A read-back that disagrees has told us what is live; report that, not what we meant.
+        if (error instanceof VerificationError)
+            this.journal.split = error.live;
+        if (!cancelled && !(error instanceof GateFailure)) {
+            // AWS refused or answered something unexpected: say so, and what is true now, but do not
+            // write more into a system that is failing. Rollback stays one step away.
+            const message = error instanceof Error ? error.message : String(error);
+            return this.journal.seal(`${sentence(message)} ${this.journal.state()}`, error);
+        }
+        const reason = cancelled ? 'Cancelled' : error.message;
+        let rolledBack;
+        try {
+            rolledBack = await rollBack(this.shape, this.journal, this.options.log, this.plan.openTestTraffic);
+        }
+        catch (rollbackError) {
+            const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
+            return this.journal.seal(`${sentence(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
+        }
+        // A cancelled step stays `cancelled` in the summary; the message says it was rolled back.
+        if (rolledBack && last && !cancelled)
+            last.outcome = 'rolled back';
+        if (cancelled && rolledBack) {
+            return this.journal.seal(`Cancelled: rolled back, all traffic is on ${this.journal.stable}.`);
+        }
+        return this.journal.seal(`${sentence(reason)} ${this.journal.state()}`);
+    }
+    checkCancelled() {
+        if (this.options.signal?.aborted && !this.committed)
+            throw new CancelledError('Cancelled.');
+    }
+}
+/** A message as a sentence: a full stop added unless it ends in one. */
+function sentence(text) {
+    return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}
+function isLine(line) {
+    return line !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+
+
+/**
+ * The only place that decides, as a pure function of what was read and what was asked. A state
+ * that already matches the target plans no write, so a rerun of a finished run writes nothing.
+ * Shares the router cannot set are refused here, before any write.
+ */
+function planRun(intent, state, reachable) {
+    const { stable, split } = state;
+    const canary = otherColor(stable);
+    const base = {
+        mode: intent.mode,
+        stableBefore: stable,
+        canaryBefore: canary,
+        splitBefore: split,
+        openTestTraffic: false,
+        closeTestTraffic: false,
+        rollback: step('rollback', canary, 0, split, { bakeMs: 0 })
+    };
+    const finish = (steps, reason, extra = {}) => {
+        const last = steps.at(-1);
+        return {
+            ...base,
+            steps,
+            stableAfter: last?.tag ?? stable,
+            splitAfter: last?.split ?? split,
+            reason,
+            ...extra
+        };
+    };
+    switch (intent.mode) {
+        case 'status':
+            return finish([], 'Status only: nothing is written.');
+        case 'rollback':
+            if (intent.undoPromotion)
+                return planUndo(state, finish);
+            return finish([base.rollback], `Rollback: all traffic back to the stable colour ${stable}.${unchanged(base.rollback)}`, { closeTestTraffic: true });
+        case 'promote': {
+            if (split[stable] === FULL) {
+                return finish([], `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
+                    `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`);
+            }
+            const promote = promoteStep(canary, split, intent);
+            return finish([promote], `Promote: ${canary} becomes the stable colour.`, {
+                closeTestTraffic: true
+            });
+        }
+        case 'canary':
+            return planCanary(intent, state, reachable, finish);
+    }
+}
+/**
+ * A single `canary-weight` sets that share, up or down. A walk (`steps`, `strategy`) resumes:
+ * steps at or below the canary's current share count as done, and a step of 100 % is a promote.
+ */
+function planCanary(intent, state, reachable, finish) {
+    const { schedule } = intent;
+    const canary = otherColor(state.stable);
+    for (const share of schedule.steps)
+        refuseUnreachable(share, reachable);
+    const current = state.split[canary];
+    const remaining = schedule.walk
+        ? schedule.steps.filter((share) => share > current || share === FULL)
+        : schedule.steps;
+    const steps = [];
+    let now = state.split;
+    for (const share of remaining) {
+        const next = share === FULL && schedule.walk
+            ? promoteStep(canary, now, intent)
+            : step('shift', canary, share, now, { bakeMs: schedule.bakeMs });
+        steps.push(next);
+        now = next.split;
+    }
+    if (steps.length === 0) {
+        return finish([], `Every step of ${schedule.source} is done already: ${canary} has at least the last share.`);
+    }
+    const reason = schedule.walk
+        ? `Canary ${canary} walks ${schedule.source}: ${steps.length} step(s) to go, ` +
+            `holding each ${Math.round(schedule.bakeMs / 1000)} s.`
+        : `Canary: ${canary} is the canary colour.${unchanged(steps[0])}`;
+    return finish(steps, reason, {
+        openTestTraffic: true,
+        closeTestTraffic: steps.some((s) => s.kind === 'promote')
+    });
+}
+/**
+ * Undo of the last promote: the colour promote recorded as stable before it gets the traffic and
+ * the tag back. Without that record there is nothing to undo, and nothing is written.
+ */
+function planUndo(state, finish) {
+    const { stable, previousStable, previousTag } = state;
+    const target = otherColor(stable);
+    if (previousStable !== target) {
+        return finish([], previousStable === undefined
+            ? `No promotion to undo: the service has no ${previousTag} tag (promote writes it, an undo removes it).`
+            : `No promotion to undo: ${previousTag}=${previousStable} does not name the other colour.`);
+    }
+    // Only readiness gates: the alarms that fired on the new version are why an undo runs.
+    const undo = {
+        ...step('undo', target, FULL, state.split, { bakeMs: 0 }),
+        tag: target,
+        restore: true,
+        gates: 'readiness'
+    };
+    return finish([undo], `Undo the last promotion: traffic and the tag go back to ${target}, stable before it.`, { closeTestTraffic: true });
+}
+function promoteStep(canary, now, intent) {
+    return {
+        ...step('promote', canary, FULL, now, { bakeMs: 0 }),
+        tag: canary,
+        ...(intent.scaleDownAfterPromote ? { retire: otherColor(canary) } : {})
+    };
+}
+function step(kind, canary, share, now, { bakeMs }) {
+    const split = splitFor(canary, share);
+    // Only a positive share can raise the canary; a rollback (share 0) therefore never waits,
+    // even from a route that sends nothing anywhere.
+    const raises = share > 0 && (isEmpty(now) || share > now[canary]);
+    return {
+        kind,
+        canary,
+        share,
+        split,
+        write: !sameSplit(split, now),
+        gate: raises,
+        gates: 'all',
+        bakeMs,
+        restore: false
+    };
+}
+function unchanged(step) {
+    return step.write ? '' : ' The route already has the target weights.';
+}
+function refuseUnreachable(share, reachable) {
+    const nearest = reachable(share);
+    if (nearest.length === 1 && nearest[0] === share)
+        return;
+    throw new PlanError(`This route cannot give the canary exactly ${formatPercent(share)}%: the nearest shares it can ` +
+        `set are ${nearest.map((s) => `${formatPercent(s)}%`).join(' and ')}. Use one of those.`);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline.ts
+
+
+
+
+
+
+
+/**
+ * The action's pipeline: discover → plan → execute (gate → shift → verify → bake per step) →
+ * outcome. Throws only before the first write (bad state, a share the route cannot set); from the
+ * first write on, failures are in the outcome.
+ */
+async function runPipeline(inputs, deps) {
+    const { clients, log } = deps;
+    const clock = deps.clock ?? realClock;
+    const { state, shape, gates } = await log.group('Discover', () => discover(inputs, clients, { log, now: () => clock.now(), pollMs: deps.pollMs }));
+    const plan = planRun(inputs, { ...state, previousTag: tagNames(inputs.tagKey).previous }, (share) => shape.router.reachable(share));
+    await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
+    const writes = inputs.mode !== 'status' && !inputs.dryRun;
+    if (inputs.dryRun)
+        log.info('Dry run: nothing was written.');
+    const execution = writes
+        ? await execute(plan, shape, gates, {
+            log,
+            clock,
+            signal: deps.signal,
+            pollMs: deps.pollMs,
+            onCancel: inputs.onCancel
+        })
+        : new Journal(plan, log).seal();
+    const seen = [...execution.steps]
+        .reverse()
+        .flatMap((s) => s.readings)
+        .find((r) => r.seen)?.seen;
+    return Object.freeze({
+        ...execution,
+        inputs,
+        state,
+        plan,
+        changed: execution.writes.length > 0,
+        stepsCompleted: execution.steps.filter((s) => s.outcome === 'shifted' || s.outcome === 'promoted').length,
+        ...(seen || state.alarms ? { alarms: seen ?? state.alarms?.alarms } : {}),
+        details: await shape.workload.details()
+    });
+}
+function logPlan(log, plan, tagKey) {
+    log.info(plan.reason);
+    let before = plan.splitBefore;
+    let stable = plan.stableBefore;
+    for (const [i, step] of plan.steps.entries()) {
+        const what = step.write
+            ? `${formatSplit(before)} → ${formatSplit(step.split)}`
+            : 'no weight change';
+        const tag = step.tag && step.tag !== stable ? `, then tag ${tagKey}=${step.tag}` : '';
+        log.info(`Step ${i + 1}: ${what}${tag}`);
+        before = step.split;
+        stable = step.tag ?? stable;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/text.ts
+
+/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
+function percentOf(color, split) {
+    return formatPercent(roundedSplit(split)[color]);
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
 
 
 
 /** Every step output, as strings; pure. */
-function stepOutputs(result) {
-    const { discovery, plan, weightsAfter, stableAfter } = result;
+function stepOutputs(outcome) {
+    const { state, plan, splitAfter, stableAfter } = outcome;
     const canaryAfter = otherColor(stableAfter);
-    const units = {
-        Blue: discovery.workload.health.Blue.unit,
-        Green: discovery.workload.health.Green.unit
-    };
-    const groups = discovery.resources.targetGroups;
+    const units = { Blue: state.health.Blue.unit, Green: state.health.Green.unit };
+    const groups = state.where.targetGroups;
     return {
         [Outputs.StableColor]: stableAfter,
         [Outputs.CanaryColor]: canaryAfter,
         [Outputs.PreviousStableColor]: plan.stableBefore,
-        [Outputs.CanaryWeight]: percentOf(canaryAfter, weightsAfter),
-        [Outputs.PreviousCanaryWeight]: percentOf(plan.canaryBefore, plan.weightsBefore),
-        [Outputs.BlueWeight]: percentOf('Blue', weightsAfter),
-        [Outputs.GreenWeight]: percentOf('Green', weightsAfter),
-        [Outputs.Weights]: JSON.stringify(weightsJson(weightsAfter)),
+        [Outputs.CanaryWeight]: percentOf(canaryAfter, splitAfter),
+        [Outputs.PreviousCanaryWeight]: percentOf(plan.canaryBefore, plan.splitBefore),
+        [Outputs.BlueWeight]: percentOf('Blue', splitAfter),
+        [Outputs.GreenWeight]: percentOf('Green', splitAfter),
+        [Outputs.Weights]: JSON.stringify(weightsJson(splitAfter)),
         [Outputs.StableTaskSet]: units[stableAfter].arn,
         [Outputs.CanaryTaskSet]: units[canaryAfter].arn,
         [Outputs.BlueTaskDefinition]: units.Blue.taskDefinitionArn ?? '',
         [Outputs.GreenTaskDefinition]: units.Green.taskDefinitionArn ?? '',
         [Outputs.StableTargetGroup]: groups[stableAfter],
         [Outputs.CanaryTargetGroup]: groups[canaryAfter],
-        [Outputs.ListenerRuleArn]: discovery.router.arn,
-        [Outputs.Changed]: String(result.changed),
-        [Outputs.RolledBack]: String(result.rolledBack),
-        [Outputs.StepsCompleted]: String(result.stepsCompleted)
+        [Outputs.ListenerRuleArn]: state.route.id,
+        [Outputs.Changed]: String(outcome.changed),
+        [Outputs.RolledBack]: String(outcome.rolledBack),
+        [Outputs.StepsCompleted]: String(outcome.stepsCompleted)
     };
 }
-/** `{"Blue":90,"Green":10}`; all-zero weights give zeros. */
-function weightsJson(weights) {
-    return {
-        Blue: percentNumber(roundedShareOf('Blue', weights) ?? 0),
-        Green: percentNumber(roundedShareOf('Green', weights) ?? 0)
-    };
+/** `{"Blue":90,"Green":10}` in percent; a route that sends nothing gives zeros. */
+function weightsJson(split) {
+    const shown = roundedSplit(split);
+    return { Blue: percentNumber(shown.Blue), Green: percentNumber(shown.Green) };
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -77725,7 +78084,7 @@ function table(rows) {
 
 /** The job summary for a finished step, as markdown; pure. */
 function renderSummary(result) {
-    const { inputs, discovery, plan, stableAfter } = result;
+    const { inputs, state, plan, stableAfter } = result;
     const canaryAfter = otherColor(stableAfter);
     const outcome = result.failure
         ? result.rolledBack
@@ -77738,10 +78097,10 @@ function renderSummary(result) {
                 : 'no change';
     const icon = result.failure ? '❌' : inputs.dryRun ? '🔍' : '✅';
     const parts = [
-        `## ${icon} ${md(discovery.service.name)}: ${inputs.mode} — ${outcome}`,
+        `## ${icon} ${md(state.service.name)}: ${inputs.mode} — ${outcome}`,
         ...(result.failure ? [`**${md(result.failure)}**`] : []),
-        `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatWeights(result.weightsAfter)}** · ` +
-            `route: ${discovery.router.kind} ${code(discovery.router.arn)}`,
+        `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatSplit(result.splitAfter)}** · ` +
+            `route: ${state.route.kind} ${code(state.route.id)}`,
         `> ${md(plan.reason)}`,
         ...COLORS.map((color) => colorTable(result, color)),
         pieChart(result),
@@ -77759,12 +78118,12 @@ function renderFailure(mode, service, message) {
     return ([`## ❌ ${md(service || 'ECS service')}: ${md(mode || 'step')} failed`, md(message)].join('\n\n') + '\n');
 }
 function colorTable(result, color) {
-    const { discovery, plan, stableAfter } = result;
-    const { unit, targets } = discovery.workload.health[color];
+    const { state, plan, stableAfter } = result;
+    const { unit, targets } = state.health[color];
     const info = result.details[color];
     const role = color === stableAfter ? 'stable' : 'canary';
-    const before = percentOf(color, plan.weightsBefore);
-    const after = percentOf(color, result.weightsAfter);
+    const before = percentOf(color, plan.splitBefore);
+    const after = percentOf(color, result.splitAfter);
     const unhealthy = targets.notHealthy.map((t) => `${t.id} ${t.state}`).join(', ');
     return [
         `### ${color} (${role})`,
@@ -77783,37 +78142,33 @@ function colorTable(result, color) {
     ].join('\n');
 }
 function pieChart(result) {
-    const slices = COLORS.map((color) => [color, roundedShareOf(color, result.weightsAfter) ?? 0])
+    const shown = roundedSplit(result.splitAfter);
+    const slices = COLORS.map((color) => [color, shown[color]])
         .filter(([, share]) => share > 0)
         .map(([color, share]) => `    "${color}" : ${formatPercent(share)}`);
     return ['```mermaid', 'pie showData title Traffic after this step', ...slices, '```'].join('\n');
 }
 function writtenSection(result) {
-    if (result.inputs.dryRun) {
-        const would = [
-            result.plan.writeWeights
-                ? `weights ${formatWeights(result.plan.weightsBefore)} → ${formatWeights(result.plan.weightsAfter)}`
-                : '',
-            result.plan.tagAfter ? `tag ${result.inputs.tagKey}=${result.plan.tagAfter}` : ''
-        ].filter(Boolean);
-        const gate = result.plan.gate ? ` after waiting for ${result.plan.gate} to be healthy` : '';
-        return `Dry run: nothing was written. It would write ${would.length ? md(would.join(' and ')) + gate : 'nothing'}.`;
+    const { plan, inputs } = result;
+    if (inputs.dryRun) {
+        const would = plan.steps.flatMap((step) => [
+            ...(step.write ? [`traffic ${formatSplit(step.split)}`] : []),
+            ...(step.tag && step.tag !== plan.stableBefore ? [`tag ${inputs.tagKey}=${step.tag}`] : [])
+        ]);
+        const gated = plan.steps.find((step) => step.gate);
+        const gate = gated ? ` after waiting for ${gated.canary} to be healthy` : '';
+        return `Dry run: nothing was written. It would write ${would.length ? md(would.join(', then ')) + gate : 'nothing'}.`;
     }
     if (result.writes.length === 0)
         return 'No change.';
-    const gate = result.gate.kind === 'passed'
-        ? `\n\n${result.gate.result.color} passed the health gate (${result.gate.result.checks} check(s)).`
-        : result.gate.kind === 'skipped'
-            ? `\n\nHealth gate skipped: ${md(result.gate.why)}.`
-            : '';
-    return result.writes.map((w) => `- ${md(w)}`).join('\n') + gate;
+    return result.writes.map((w) => `- ${md(w)}`).join('\n');
 }
 function nextStep(inputs, result) {
     const stable = result.stableAfter;
     const canary = otherColor(stable);
-    const share = roundedShareOf(canary, result.weightsAfter) ?? 0;
+    const share = result.splitAfter[canary];
     const steps = [];
-    if (share === 0) {
+    if (Math.round(share) === 0) {
         steps.push(`All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`, withBlock(inputs, 'canary', '10'));
     }
     else {
@@ -77844,39 +78199,37 @@ function withBlock(inputs, mode, canaryWeight) {
 }
 /** For runs with steps or a bake: the canary share over time and one row per step. */
 function stepsSection(result) {
-    const { steps, inputs } = result;
+    const { steps, inputs, plan } = result;
     const walked = inputs.mode === 'canary' && (inputs.schedule.walk || inputs.schedule.bakeMs > 0);
     if (!walked || steps.length === 0)
         return [];
     const time = (ms) => new Date(ms).toISOString().slice(11, 19);
-    const before = roundedShareOf(result.plan.canaryBefore, result.plan.weightsBefore) ?? 0;
-    const points = [formatPercent(before), ...steps.map((s) => formatPercent(s.share))];
-    if (result.rolledBack)
-        points.push('0');
-    const labels = [
-        'start',
-        ...steps.map((_, i) => `step ${i + 1}`),
-        ...(result.rolledBack ? ['rollback'] : [])
-    ];
+    const points = [plan.splitBefore[plan.canaryBefore], ...steps.map((s) => s.share)];
+    const labels = ['start', ...steps.map((_, i) => `step ${i + 1}`)];
+    if (result.rolledBack) {
+        points.push(0);
+        labels.push('rollback');
+    }
     const chart = [
         '```mermaid',
         'xychart-beta',
         `    title "Canary share (%) by step"`,
         `    x-axis [${labels.map((l) => `"${l}"`).join(', ')}]`,
         '    y-axis "percent" 0 --> 100',
-        `    line [${points.join(', ')}]`,
+        `    line [${points.map(formatPercent).join(', ')}]`,
         '```'
     ].join('\n');
+    const gates = [...new Set(steps.flatMap((s) => s.readings.map((r) => r.label)))];
     const rows = steps.map((s, i) => {
-        const alarms = s.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || '—';
-        return `| ${i + 1} | ${formatPercent(s.share)}% | ${time(s.startedAt)} | ${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s | ${md(s.gate)} | ${md(alarms)} | ${s.outcome} |`;
+        const cells = gates.map((label) => md(s.readings.find((r) => r.label === label)?.text));
+        return `| ${i + 1} | ${formatPercent(s.share)}% | ${time(s.startedAt)} | ${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s | ${cells.map((c) => `${c} | `).join('')}${s.outcome} |`;
     });
     return [
         `### Steps (${md(inputs.schedule.source)})`,
         chart,
         [
-            '| step | canary share | started (UTC) | baked | health gate | alarms seen | outcome |',
-            '|---|---|---|---|---|---|---|',
+            `| step | canary share | started (UTC) | baked | ${gates.map((g) => `${g} | `).join('')}outcome |`,
+            `|---|---|---|---|${gates.map(() => '---|').join('')}---|`,
             ...rows
         ].join('\n')
     ];
@@ -77884,7 +78237,7 @@ function stepsSection(result) {
 function alarmsSection(result) {
     if (!result.alarms)
         return [];
-    const lines = result.alarms.alarms.map((a) => `- ${code(a.name)}: **${md(a.state)}**${a.reason ? ` — ${md(a.reason)}` : ''}`);
+    const lines = result.alarms.map((a) => `- ${code(a.name)}: **${md(a.state)}**${a.reason ? ` — ${md(a.reason)}` : ''}`);
     return ['### Alarms (last read)', lines.join('\n') || 'none'];
 }
 
@@ -77898,13 +78251,22 @@ function alarmsSection(result) {
 
 
 
+/**
+ * `core.info` writes its text as it is, and the runner reads any line of the log that starts with
+ * `::` as a workflow command. Text from AWS (an alarm's state reason, a name) can hold line
+ * breaks, so a log line is kept on one line: nothing after a break can start a command.
+ * (warning, error, notice and group names are workflow commands themselves and escape their data.)
+ */
+function oneLine(message) {
+    return message.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ');
+}
 const coreLogger = {
-    info: (message) => info(message),
+    info: (message) => info(oneLine(message)),
     warning: (message) => warning(message),
     debug: (message) => core_debug(message),
     group: (name, fn) => group(name, fn)
 };
-/** The action: inputs → deploy pipeline → outputs, summary and one notice. Never throws. */
+/** The action: inputs → pipeline → outputs, summary and one notice. Never throws. */
 async function run() {
     const cancel = new AbortController();
     const onSignal = (signal) => {
@@ -77921,7 +78283,7 @@ async function run() {
             process.on('SIGINT', onInt);
             process.on('SIGTERM', onTerm);
         }
-        const result = await deploy(inputs, {
+        const result = await runPipeline(inputs, {
             clients: createClients(inputs.region),
             log: coreLogger,
             signal: cancel.signal
@@ -77955,11 +78317,12 @@ async function writeSummary(markdown) {
 }
 function noticeLine(result) {
     const { inputs, plan } = result;
-    const name = result.discovery.service.name;
+    const name = result.state.service.name;
     if (inputs.dryRun) {
-        return `${inputs.mode} (dry run): ${name} would go from ${formatWeights(plan.weightsBefore)} to ${formatWeights(plan.weightsAfter)}${plan.tagAfter ? ` and stable ${plan.tagAfter}` : ''}; nothing written.`;
+        const tag = plan.stableAfter !== plan.stableBefore ? ` and stable ${plan.stableAfter}` : '';
+        return `${inputs.mode} (dry run): ${name} would go from ${formatSplit(plan.splitBefore)} to ${formatSplit(plan.splitAfter)}${tag}; nothing written.`;
     }
-    const state = `${formatWeights(result.weightsAfter)}, stable ${result.stableAfter}`;
+    const state = `${formatSplit(result.splitAfter)}, stable ${result.stableAfter}`;
     return result.changed
         ? `${inputs.mode}: ${name} now ${state}.`
         : `${inputs.mode}: ${name} unchanged at ${state}.`;

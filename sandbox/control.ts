@@ -6,7 +6,7 @@
 import { FAULT_KINDS, type FaultKind } from './faults.js'
 import { MUTATION_TYPES, applyMutation, type Mutation, type MutationType } from './mutations.js'
 import type { WireResponse } from './protocols/wire.js'
-import type { Sandbox } from './server.js'
+import type { Sandbox } from './sandbox-types.js'
 import { variantNames } from './variants.js'
 import type { World } from './world.js'
 

@@ -12,7 +12,6 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { handleControl } from './control.js'
 import { Faults, type FaultKind } from './faults.js'
-import type { Mutation } from './mutations.js'
 import { jsonError, jsonSuccess, parseJsonInput, parseTarget } from './protocols/json.js'
 import {
   coerce,
@@ -28,10 +27,13 @@ import { ecr } from './services/ecr.js'
 import { ecs } from './services/ecs.js'
 import { elbv2 } from './services/elbv2.js'
 import { AwsError, type ServiceModule } from './services/service.js'
-import { Scheduler, type ScheduledMutation } from './schedule.js'
+import type { RequestLogEntry, Sandbox } from './sandbox-types.js'
+import { Scheduler } from './schedule.js'
 import { Simulation } from './simulation.js'
 import { buildWorld } from './variants.js'
 import type { World } from './world.js'
+
+export type { RequestLogEntry, Sandbox } from './sandbox-types.js'
 
 /** Adding a service: write its module and list it here. */
 export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, cloudformation, ecr, cloudwatch]
@@ -45,40 +47,6 @@ export interface SandboxOptions {
   latencyMs?: number
   /** How long a created or changed task set stays STABILIZING. Default 100 ms. */
   steadyDelayMs?: number
-}
-
-export interface RequestLogEntry {
-  service: string
-  operation: string
-  /** ms epoch, sub-millisecond resolution. */
-  start: number
-  end: number
-  /** HTTP status; 0 when the connection was reset. */
-  status: number
-  faulted?: FaultKind
-}
-
-export interface Sandbox {
-  /** `http://127.0.0.1:PORT`, the value for AWS_ENDPOINT_URL or a client's `endpoint`. */
-  url: string
-  port: number
-  /** The live world. A getter: reset() replaces it, so read `sandbox.world` each time. */
-  readonly world: World
-  faults: Faults
-  /** Every AWS request, in arrival order. Cleared in place by reset(). */
-  log: RequestLogEntry[]
-  sim: Simulation
-  /** Mutations scheduled with schedule(): `pending()`, `fired`, `cancel(id)`. */
-  scheduler: Scheduler
-  /**
-   * Applies `mutation` (see mutations.ts) to the world after `delayMs`, e.g. an alarm going to ALARM
-   * in the middle of a bake. Throws at once if the mutation does not fit the current world.
-   * Cleared by reset() and stop(); `cancel()` drops this one.
-   */
-  schedule(delayMs: number, mutation: Mutation): ScheduledMutation & { cancel(): boolean }
-  /** Fresh world (default: the one started with), no faults, empty log, nothing scheduled. */
-  reset(world?: World | string): void
-  stop(): Promise<void>
 }
 
 /** A decoded request bound to its protocol's encoders. */

@@ -1,3 +1,5 @@
+import type { PerColor } from './color.js'
+
 /**
  * Every failure the action expects has a class of its own, so callers branch on `instanceof`
  * and the runner shows one message that says what is wrong and how to fix it.
@@ -24,8 +26,16 @@ export class RuleDiscoveryError extends StateError {}
 /** The canary did not become healthy before the timeout. Nothing was written. */
 export class HealthTimeoutError extends ActionError {}
 
-/** The rule read back after the write does not carry the weights the action wrote. */
-export class VerificationError extends ActionError {}
+/** The route read back after the write does not carry the split the action wrote. */
+export class VerificationError extends ActionError {
+  constructor(
+    message: string,
+    /** The split the read-back found. */
+    readonly live: PerColor<number>
+  ) {
+    super(message)
+  }
+}
 
 /** IAM denied a call; the message names the IAM action to allow. */
 export class AccessDeniedError extends ActionError {
@@ -60,3 +70,9 @@ export class IncompletePromotionError extends ActionError {}
 
 /** The run was cancelled (SIGINT/SIGTERM from the runner). */
 export class CancelledError extends ActionError {}
+
+/** The plan asks for something the deployment shape cannot do (a share its router cannot set). */
+export class PlanError extends ActionError {}
+
+/** A gate judged the canary bad (or timed out waiting for it); the executor rolls back. */
+export class GateFailure extends ActionError {}

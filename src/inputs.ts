@@ -7,7 +7,7 @@ import {
 } from './constants.js'
 import { InputError } from './errors.js'
 import { parseDuration, parseStrategy, parseSteps, type Schedule } from './schedule.js'
-import { parsePercent, type Permille } from './weights.js'
+import { parsePercent, type Permille } from './shares.js'
 
 export const MODES = ['canary', 'promote', 'rollback', 'status'] as const
 export type Mode = (typeof MODES)[number]
@@ -70,35 +70,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
   const cluster = required(get(Inputs.Cluster), Inputs.Cluster, 'the ECS cluster name or ARN')
   const service = required(get(Inputs.Service), Inputs.Service, 'the ECS service name or ARN')
 
-  const taskSets = perColor(get(Inputs.BlueTaskSet), get(Inputs.GreenTaskSet))
-  const targetGroups = perColor(get(Inputs.BlueTargetGroup), get(Inputs.GreenTargetGroup))
-  for (const color of COLORS) {
-    const arn = targetGroups[color]
-    if (arn !== undefined) expectArn(arn, ':targetgroup/', `${color.toLowerCase()}-target-group`)
-  }
-  const stackName = get(Inputs.StackName)
-  const explicitCount = Object.keys(taskSets).length + Object.keys(targetGroups).length
-  if (!stackName && explicitCount < 4) {
-    throw new InputError(
-      'Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
-        'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set all ' +
-        'four of "blue-task-set", "green-task-set", "blue-target-group" and "green-target-group".'
-    )
-  }
-  if (targetGroups.Blue !== undefined && targetGroups.Blue === targetGroups.Green) {
-    throw new InputError('"blue-target-group" and "green-target-group" name the same target group.')
-  }
-
-  const listenerRuleArn = get(Inputs.ListenerRuleArn)
-  const listenerArn = get(Inputs.ListenerArn)
-  if (listenerRuleArn && listenerArn) {
-    throw new InputError(
-      'Set either "listener-rule-arn" (a weighted rule) or "listener-arn" (a listener whose ' +
-        'default action is the weighted forward), not both.'
-    )
-  }
-  if (listenerRuleArn) expectArn(listenerRuleArn, ':listener-rule/', Inputs.ListenerRuleArn)
-  if (listenerArn) expectArn(listenerArn, ':listener/', Inputs.ListenerArn)
+  const locations = parseLocations(get)
 
   const weightText = get(Inputs.CanaryWeight) ?? DEFAULT_CANARY_WEIGHT
   const canaryShare = parsePercent(weightText)
@@ -131,17 +103,53 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
     mode,
     cluster,
     service,
-    stackName,
-    taskSets,
-    targetGroups,
-    listenerRuleArn,
-    listenerArn,
+    ...locations,
     tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
     waitForHealthy: booleanInput(get(Inputs.WaitForHealthy), Inputs.WaitForHealthy, true),
     healthTimeoutSeconds: Number(timeoutText),
     dryRun: booleanInput(get(Inputs.DryRun), Inputs.DryRun, false),
     region
   }
+}
+
+type Locations = Pick<
+  ActionInputs,
+  'stackName' | 'taskSets' | 'targetGroups' | 'listenerRuleArn' | 'listenerArn'
+>
+
+/** Where Blue and Green are: a stack, or all four explicit values; and the route, if given. */
+function parseLocations(get: (name: string) => string | undefined): Locations {
+  const taskSets = perColor(get(Inputs.BlueTaskSet), get(Inputs.GreenTaskSet))
+  const targetGroups = perColor(get(Inputs.BlueTargetGroup), get(Inputs.GreenTargetGroup))
+  for (const color of COLORS) {
+    const arn = targetGroups[color]
+    if (arn !== undefined) expectArn(arn, ':targetgroup/', `${color.toLowerCase()}-target-group`)
+  }
+  const stackName = get(Inputs.StackName)
+  const explicitCount = Object.keys(taskSets).length + Object.keys(targetGroups).length
+  if (!stackName && explicitCount < 4) {
+    throw new InputError(
+      'Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
+        'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set all ' +
+        'four of "blue-task-set", "green-task-set", "blue-target-group" and "green-target-group".'
+    )
+  }
+  if (targetGroups.Blue !== undefined && targetGroups.Blue === targetGroups.Green) {
+    throw new InputError('"blue-target-group" and "green-target-group" name the same target group.')
+  }
+
+  const listenerRuleArn = get(Inputs.ListenerRuleArn)
+  const listenerArn = get(Inputs.ListenerArn)
+  if (listenerRuleArn && listenerArn) {
+    throw new InputError(
+      'Set either "listener-rule-arn" (a weighted rule) or "listener-arn" (a listener whose ' +
+        'default action is the weighted forward), not both.'
+    )
+  }
+  if (listenerRuleArn) expectArn(listenerRuleArn, ':listener-rule/', Inputs.ListenerRuleArn)
+  if (listenerArn) expectArn(listenerArn, ':listener/', Inputs.ListenerArn)
+
+  return { stackName, taskSets, targetGroups, listenerRuleArn, listenerArn }
 }
 
 function required(value: string | undefined, name: string, what: string): string {
@@ -178,37 +186,7 @@ function parseProgressiveInputs(
   ActionInputs,
   'schedule' | 'alarms' | 'onCancel' | 'testTraffic' | 'scaleDownAfterPromote' | 'undoPromotion'
 > {
-  const stepsText = get(Inputs.Steps)
-  const strategy = get(Inputs.Strategy)
-  if (stepsText && strategy) {
-    throw new InputError('Set either "steps" or "strategy", not both.')
-  }
-  if ((stepsText || strategy) && mode !== 'canary') {
-    throw new InputError(
-      `"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${mode}.`
-    )
-  }
-  const bakeText = get(Inputs.BakeTime)
-  const bakeMs = bakeText === undefined ? undefined : parseDuration(bakeText, Inputs.BakeTime)
-  let schedule: Schedule
-  if (strategy) {
-    const preset = parseStrategy(strategy)
-    schedule = {
-      steps: preset.steps,
-      bakeMs: bakeMs ?? preset.bakeMs,
-      source: `strategy ${strategy}`,
-      walk: true
-    }
-  } else if (stepsText) {
-    schedule = {
-      steps: parseSteps(stepsText),
-      bakeMs: bakeMs ?? 0,
-      source: `steps ${stepsText}`,
-      walk: true
-    }
-  } else {
-    schedule = { steps: [canaryShare], bakeMs: bakeMs ?? 0, source: 'canary-weight', walk: false }
-  }
+  const schedule = parseSchedule(get, mode, canaryShare)
 
   const names = [
     ...new Set(
@@ -250,6 +228,44 @@ function parseProgressiveInputs(
       false
     ),
     undoPromotion
+  }
+}
+
+/** The shares a canary walks through and how long it holds each. */
+function parseSchedule(
+  get: (name: string) => string | undefined,
+  mode: Mode,
+  canaryShare: Permille
+): Schedule {
+  const stepsText = get(Inputs.Steps)
+  const strategy = get(Inputs.Strategy)
+  if (stepsText && strategy) {
+    throw new InputError('Set either "steps" or "strategy", not both.')
+  }
+  if ((stepsText || strategy) && mode !== 'canary') {
+    throw new InputError(
+      `"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${mode}.`
+    )
+  }
+  const bakeText = get(Inputs.BakeTime)
+  const bakeMs = bakeText === undefined ? undefined : parseDuration(bakeText, Inputs.BakeTime)
+  if (strategy) {
+    const preset = parseStrategy(strategy)
+    return {
+      steps: preset.steps,
+      bakeMs: bakeMs ?? preset.bakeMs,
+      source: `strategy ${strategy}`,
+      walk: true
+    }
+  } else if (stepsText) {
+    return {
+      steps: parseSteps(stepsText),
+      bakeMs: bakeMs ?? 0,
+      source: `steps ${stepsText}`,
+      walk: true
+    }
+  } else {
+    return { steps: [canaryShare], bakeMs: bakeMs ?? 0, source: 'canary-weight', walk: false }
   }
 }
 

@@ -1,22 +1,32 @@
 import * as core from '@actions/core'
 import { createClients } from './aws/clients.js'
 import { Inputs } from './constants.js'
-import { deploy, type DeployResult } from './deploy.js'
 import { ActionError } from './errors.js'
 import { parseInputs } from './inputs.js'
 import type { Logger } from './logger.js'
+import { runPipeline, type Outcome } from './pipeline.js'
 import { stepOutputs } from './report/outputs.js'
 import { renderFailure, renderSummary } from './report/summary.js'
-import { formatWeights } from './report/text.js'
+import { formatSplit } from './shares.js'
+
+/**
+ * `core.info` writes its text as it is, and the runner reads any line of the log that starts with
+ * `::` as a workflow command. Text from AWS (an alarm's state reason, a name) can hold line
+ * breaks, so a log line is kept on one line: nothing after a break can start a command.
+ * (warning, error, notice and group names are workflow commands themselves and escape their data.)
+ */
+export function oneLine(message: string): string {
+  return message.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ')
+}
 
 const coreLogger: Logger = {
-  info: (message) => core.info(message),
+  info: (message) => core.info(oneLine(message)),
   warning: (message) => core.warning(message),
   debug: (message) => core.debug(message),
   group: (name, fn) => core.group(name, fn)
 }
 
-/** The action: inputs → deploy pipeline → outputs, summary and one notice. Never throws. */
+/** The action: inputs → pipeline → outputs, summary and one notice. Never throws. */
 export async function run(): Promise<void> {
   const cancel = new AbortController()
   const onSignal = (signal: string) => {
@@ -33,7 +43,7 @@ export async function run(): Promise<void> {
       process.on('SIGINT', onInt)
       process.on('SIGTERM', onTerm)
     }
-    const result = await deploy(inputs, {
+    const result = await runPipeline(inputs, {
       clients: createClients(inputs.region),
       log: coreLogger,
       signal: cancel.signal
@@ -63,13 +73,14 @@ async function writeSummary(markdown: string): Promise<void> {
   await core.summary.addRaw(markdown).write()
 }
 
-function noticeLine(result: DeployResult): string {
+function noticeLine(result: Outcome): string {
   const { inputs, plan } = result
-  const name = result.discovery.service.name
+  const name = result.state.service.name
   if (inputs.dryRun) {
-    return `${inputs.mode} (dry run): ${name} would go from ${formatWeights(plan.weightsBefore)} to ${formatWeights(plan.weightsAfter)}${plan.tagAfter ? ` and stable ${plan.tagAfter}` : ''}; nothing written.`
+    const tag = plan.stableAfter !== plan.stableBefore ? ` and stable ${plan.stableAfter}` : ''
+    return `${inputs.mode} (dry run): ${name} would go from ${formatSplit(plan.splitBefore)} to ${formatSplit(plan.splitAfter)}${tag}; nothing written.`
   }
-  const state = `${formatWeights(result.weightsAfter)}, stable ${result.stableAfter}`
+  const state = `${formatSplit(result.splitAfter)}, stable ${result.stableAfter}`
   return result.changed
     ? `${inputs.mode}: ${name} now ${state}.`
     : `${inputs.mode}: ${name} unchanged at ${state}.`

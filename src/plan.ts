@@ -1,113 +1,250 @@
-import { otherColor, type Color, type PerColor } from './color.js'
+import { otherColor, type Color } from './color.js'
+import { PlanError } from './errors.js'
 import type { Mode } from './inputs.js'
-import { albWeightsFor, FULL, hasShare, shareOf, type Permille } from './weights.js'
+import type { Schedule } from './schedule.js'
+import {
+  formatPercent,
+  FULL,
+  isEmpty,
+  sameSplit,
+  splitFor,
+  type Permille,
+  type Split
+} from './shares.js'
 
-export interface PlanInput {
+/** What was asked, as the planner needs it. */
+export interface Intent {
   mode: Mode
-  /** The colour the stable tag names now. */
-  stable: Color
-  /** Raw ALB weights read from the route. */
-  weights: PerColor<number>
-  /** canary mode: the share the canary colour should get. */
-  canaryShare: Permille
+  /** canary mode: the shares to walk through and how long to hold each. */
+  schedule: Schedule
+  undoPromotion: boolean
+  scaleDownAfterPromote: boolean
 }
 
-export interface Plan {
+/** What was read, as the planner needs it. */
+export interface PlanState {
+  /** The colour the stable tag names now. */
+  stable: Color
+  split: Split
+  /** The value of the tag that names the colour stable before the last promote, if any. */
+  previousStable?: string
+  /** The name of that tag, for messages. */
+  previousTag: string
+}
+
+/** The shares a router can set nearest to a share: `[share]` when it can set it exactly. */
+export type Reachable = (share: Permille) => Permille[]
+
+export type StepKind = 'shift' | 'promote' | 'rollback' | 'undo'
+
+/** One step: the canary's share after it, and what surrounds the shift. */
+export interface StepPlan {
+  kind: StepKind
+  /** The colour whose share the step sets. */
+  canary: Color
+  /** Its share after the step. */
+  share: Permille
+  split: Split
+  /** True when the route must be written (it does not have `split` yet). */
+  write: boolean
+  /** True when the step raises the canary's share: the gates judge it first. */
+  gate: boolean
+  /** Which gates: all of them, or only readiness (an undo brings back the old version). */
+  gates: 'all' | 'readiness'
+  bakeMs: number
+  /** The colour the stable tag names after the step, when it changes. */
+  tag?: Color
+  /** Bring the canary colour back to full size before the gates (undo after a scale-down). */
+  restore: boolean
+  /** Free this colour's capacity after the step (promote with scale-down). */
+  retire?: Color
+}
+
+/** The whole decision: every step, what happens to test traffic, and the way back. */
+export interface RunPlan {
   mode: Mode
   stableBefore: Color
   canaryBefore: Color
+  splitBefore: Split
+  steps: StepPlan[]
   stableAfter: Color
-  weightsBefore: PerColor<number>
-  weightsAfter: PerColor<number>
-  /** True when the route's weights must be written. */
-  writeWeights: boolean
-  /** The colour to write into the stable tag, when it changes. */
-  tagAfter?: Color
-  /** The colour whose health gates the write: set when its share goes up. */
-  gate?: Color
+  splitAfter: Split
+  /** Point test traffic at the canary before the first step (canary runs). */
+  openTestTraffic: boolean
+  /** Take test traffic away at the end (promote, rollback, undo). */
+  closeTestTraffic: boolean
+  /** What a failed gate or a cancel does: all traffic to the stable colour, no gate. */
+  rollback: StepPlan
   /** Why the plan is what it is, in one sentence for the log and the summary. */
   reason: string
 }
 
 /**
- * The whole decision, as a pure function of what was read and what was asked. Idempotent by
- * construction: a state that already matches the target plans no write.
+ * The only place that decides, as a pure function of what was read and what was asked. A state
+ * that already matches the target plans no write, so a rerun of a finished run writes nothing.
+ * Shares the router cannot set are refused here, before any write.
  */
-export function plan(input: PlanInput): Plan {
-  const { mode, stable, weights } = input
+export function planRun(intent: Intent, state: PlanState, reachable: Reachable): RunPlan {
+  const { stable, split } = state
   const canary = otherColor(stable)
   const base = {
-    mode,
+    mode: intent.mode,
     stableBefore: stable,
     canaryBefore: canary,
-    stableAfter: stable,
-    weightsBefore: weights,
-    weightsAfter: weights,
-    writeWeights: false
+    splitBefore: split,
+    openTestTraffic: false,
+    closeTestTraffic: false,
+    rollback: step('rollback', canary, 0, split, { bakeMs: 0 })
   }
-  switch (mode) {
-    case 'status':
-      return { ...base, reason: 'Status only: nothing is written.' }
-    case 'rollback':
-      return shiftTo(base, canary, 0, `Rollback: all traffic back to the stable colour ${stable}.`)
-    case 'canary':
-      return shiftTo(base, canary, input.canaryShare, `Canary: ${canary} is the canary colour.`)
-    case 'promote': {
-      if (hasShare(stable, weights, FULL)) {
-        return {
-          ...base,
-          reason:
-            `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
-            `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`
-        }
-      }
-      const shifted = shiftTo(base, canary, FULL, `Promote: ${canary} becomes the stable colour.`)
-      return { ...shifted, stableAfter: canary, tagAfter: canary }
+  const finish = (steps: StepPlan[], reason: string, extra: Partial<RunPlan> = {}): RunPlan => {
+    const last = steps.at(-1)
+    return {
+      ...base,
+      steps,
+      stableAfter: last?.tag ?? stable,
+      splitAfter: last?.split ?? split,
+      reason,
+      ...extra
     }
+  }
+  switch (intent.mode) {
+    case 'status':
+      return finish([], 'Status only: nothing is written.')
+    case 'rollback':
+      if (intent.undoPromotion) return planUndo(state, finish)
+      return finish(
+        [base.rollback],
+        `Rollback: all traffic back to the stable colour ${stable}.${unchanged(base.rollback)}`,
+        { closeTestTraffic: true }
+      )
+    case 'promote': {
+      if (split[stable] === FULL) {
+        return finish(
+          [],
+          `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
+            `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`
+        )
+      }
+      const promote = promoteStep(canary, split, intent)
+      return finish([promote], `Promote: ${canary} becomes the stable colour.`, {
+        closeTestTraffic: true
+      })
+    }
+    case 'canary':
+      return planCanary(intent, state, reachable, finish)
   }
 }
 
-function shiftTo(base: Omit<Plan, 'reason'>, canary: Color, share: Permille, reason: string): Plan {
-  const stable = otherColor(canary)
-  if (hasShare(canary, base.weightsBefore, share)) {
-    return { ...base, reason: `${reason} The route already has the target weights.` }
+type Finish = (steps: StepPlan[], reason: string, extra?: Partial<RunPlan>) => RunPlan
+
+/**
+ * A single `canary-weight` sets that share, up or down. A walk (`steps`, `strategy`) resumes:
+ * steps at or below the canary's current share count as done, and a step of 100 % is a promote.
+ */
+function planCanary(intent: Intent, state: PlanState, reachable: Reachable, finish: Finish) {
+  const { schedule } = intent
+  const canary = otherColor(state.stable)
+  for (const share of schedule.steps) refuseUnreachable(share, reachable)
+  const current = state.split[canary]
+  const remaining = schedule.walk
+    ? schedule.steps.filter((share) => share > current || share === FULL)
+    : schedule.steps
+  const steps: StepPlan[] = []
+  let now = state.split
+  for (const share of remaining) {
+    const next =
+      share === FULL && schedule.walk
+        ? promoteStep(canary, now, intent)
+        : step('shift', canary, share, now, { bakeMs: schedule.bakeMs })
+    steps.push(next)
+    now = next.split
   }
-  const before = shareOf(canary, base.weightsBefore)
-  // Only a positive share can raise the canary; rollback (share 0) therefore never waits,
-  // even from a rule whose weights are all zero.
-  const raises = share > 0 && (before === undefined || share > before)
-  return {
-    ...base,
-    weightsAfter: albWeightsFor(canary, stable, share),
-    writeWeights: true,
-    ...(raises ? { gate: canary } : {}),
-    reason
+  if (steps.length === 0) {
+    return finish(
+      [],
+      `Every step of ${schedule.source} is done already: ${canary} has at least the last share.`
+    )
   }
+  const reason = schedule.walk
+    ? `Canary ${canary} walks ${schedule.source}: ${steps.length} step(s) to go, ` +
+      `holding each ${Math.round(schedule.bakeMs / 1000)} s.`
+    : `Canary: ${canary} is the canary colour.${unchanged(steps[0])}`
+  return finish(steps, reason, {
+    openTestTraffic: true,
+    closeTestTraffic: steps.some((s) => s.kind === 'promote')
+  })
 }
 
 /**
- * The plans of a canary schedule, each against the weights the previous one leaves. A single
- * `canary-weight` may lower the share. A walk (`steps`, `strategy`, promote) resumes: steps at or
- * below the canary's current share count as done, and a step of 100 % is a promote.
+ * Undo of the last promote: the colour promote recorded as stable before it gets the traffic and
+ * the tag back. Without that record there is nothing to undo, and nothing is written.
  */
-export function planSchedule(
-  stable: Color,
-  weights: PerColor<number>,
-  steps: Permille[],
-  walk: boolean
-): Plan[] {
-  const canary = otherColor(stable)
-  const current = shareOf(canary, weights) ?? 0
-  const remaining = walk ? steps.filter((share) => share > current || share === FULL) : steps
-  const plans: Plan[] = []
-  let now = weights
-  for (const share of remaining) {
-    const step =
-      share === FULL && walk
-        ? plan({ mode: 'promote', stable, weights: now, canaryShare: FULL })
-        : plan({ mode: 'canary', stable, weights: now, canaryShare: share })
-    plans.push(step)
-    now = step.weightsAfter
+function planUndo(state: PlanState, finish: Finish): RunPlan {
+  const { stable, previousStable, previousTag } = state
+  const target = otherColor(stable)
+  if (previousStable !== target) {
+    return finish(
+      [],
+      previousStable === undefined
+        ? `No promotion to undo: the service has no ${previousTag} tag (promote writes it, an undo removes it).`
+        : `No promotion to undo: ${previousTag}=${previousStable} does not name the other colour.`
+    )
   }
-  return plans
+  // Only readiness gates: the alarms that fired on the new version are why an undo runs.
+  const undo: StepPlan = {
+    ...step('undo', target, FULL, state.split, { bakeMs: 0 }),
+    tag: target,
+    restore: true,
+    gates: 'readiness'
+  }
+  return finish(
+    [undo],
+    `Undo the last promotion: traffic and the tag go back to ${target}, stable before it.`,
+    { closeTestTraffic: true }
+  )
+}
+
+function promoteStep(canary: Color, now: Split, intent: Intent): StepPlan {
+  return {
+    ...step('promote', canary, FULL, now, { bakeMs: 0 }),
+    tag: canary,
+    ...(intent.scaleDownAfterPromote ? { retire: otherColor(canary) } : {})
+  }
+}
+
+function step(
+  kind: StepKind,
+  canary: Color,
+  share: Permille,
+  now: Split,
+  { bakeMs }: { bakeMs: number }
+): StepPlan {
+  const split = splitFor(canary, share)
+  // Only a positive share can raise the canary; a rollback (share 0) therefore never waits,
+  // even from a route that sends nothing anywhere.
+  const raises = share > 0 && (isEmpty(now) || share > now[canary])
+  return {
+    kind,
+    canary,
+    share,
+    split,
+    write: !sameSplit(split, now),
+    gate: raises,
+    gates: 'all',
+    bakeMs,
+    restore: false
+  }
+}
+
+function unchanged(step: StepPlan): string {
+  return step.write ? '' : ' The route already has the target weights.'
+}
+
+function refuseUnreachable(share: Permille, reachable: Reachable): void {
+  const nearest = reachable(share)
+  if (nearest.length === 1 && nearest[0] === share) return
+  throw new PlanError(
+    `This route cannot give the canary exactly ${formatPercent(share)}%: the nearest shares it can ` +
+      `set are ${nearest.map((s) => `${formatPercent(s)}%`).join(' and ')}. Use one of those.`
+  )
 }

@@ -1,5 +1,5 @@
 import { InputError } from './errors.js'
-import { FULL, parsePercent, type Permille } from './weights.js'
+import { FULL, parsePercent, type Permille } from './shares.js'
 
 /**
  * A canary run as a list of shares to walk through, each held for the bake time while the gates

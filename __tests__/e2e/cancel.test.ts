@@ -4,25 +4,19 @@
  * `on-cancel: hold` leaves the weights and lets the signal end the process. The bake is long
  * (20 s and more), so a run that exits quickly did not simply finish its bake.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
-import type { Sandbox } from '../../sandbox/server.js'
 import {
   operations,
   ruleWeights,
   stableTag,
-  startE2eSandbox,
   step,
+  useSandbox,
   waitForRequest,
   type Step
 } from './harness.js'
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  sandbox = await startE2eSandbox()
-})
-afterAll(() => sandbox.stop())
-beforeEach(() => sandbox.reset())
+const sandbox = useSandbox()
 
 interface Watched {
   run: Promise<Step>

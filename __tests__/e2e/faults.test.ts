@@ -3,25 +3,13 @@
  * clients' maxAttempts 5), a crash between the rule write and the tag write of a promote, a
  * second writer racing the action, and IAM denying the write.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
 import { applyMutation } from '../../sandbox/mutations.js'
-import type { RequestLogEntry, Sandbox } from '../../sandbox/server.js'
-import {
-  operations,
-  ruleWeights,
-  setRuleWeights,
-  stableTag,
-  startE2eSandbox,
-  step
-} from './harness.js'
+import type { RequestLogEntry } from '../../sandbox/server.js'
+import { operations, ruleWeights, setRuleWeights, stableTag, step, useSandbox } from './harness.js'
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  sandbox = await startE2eSandbox()
-})
-afterAll(() => sandbox.stop())
-beforeEach(() => sandbox.reset())
+const sandbox = useSandbox()
 
 /** [status, fault] of every attempt of one operation. */
 const attempts = (requests: RequestLogEntry[], operation: string) =>
@@ -134,7 +122,13 @@ describe('a second writer', () => {
     const ops = operations(run.requests)
     expect(ops.lastIndexOf('DescribeRules')).toBeGreaterThan(ops.indexOf('ModifyRule'))
     expect(ruleWeights(sandbox.world)).toEqual({ Blue: 50, Green: 50 })
-    expect(run.outputs).toEqual({})
+    // The message and the outputs tell what is live, not what was meant.
+    expect(run.errors[0]).toMatch(
+      /Traffic is now Blue 50% \/ Green 50%; the stable colour is Blue\.$/
+    )
+    expect(JSON.parse(run.outputs.weights)).toEqual({ Blue: 50, Green: 50 })
+    expect(run.outputs.changed).toBe('true')
+    expect(run.outputs['rolled-back']).toBe('false')
   })
 })
 

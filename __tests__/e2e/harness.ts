@@ -1,9 +1,9 @@
 /**
- * Shared helpers for the end-to-end tests: each test file starts one sandbox, resets it between
- * tests, and runs the bundled action (`node dist/index.js`) against it through runAction, exactly
- * as a GitHub runner would.
+ * Shared helpers for the end-to-end tests: each test file starts one sandbox (useSandbox), resets
+ * it between tests, and runs the bundled action (`node dist/index.js`) against it through
+ * runAction, exactly as a GitHub runner would.
  */
-import { expect } from '@jest/globals'
+import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals'
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { ChildProcess } from 'node:child_process'
 import { isWrite } from '../../sandbox/faults.js'
@@ -24,6 +24,35 @@ export const STEADY_DELAY_MS = 20
 
 export function startE2eSandbox(): Promise<Sandbox> {
   return startSandbox({ steadyDelayMs: STEADY_DELAY_MS })
+}
+
+export interface UseSandboxOptions {
+  /**
+   * Reset the sandbox before every test (default). False for a file whose tests reset it
+   * themselves, or build on each other.
+   */
+  resetEach?: boolean
+}
+
+/**
+ * One sandbox for the calling test file: started in beforeAll, stopped in afterAll and, unless
+ * `resetEach: false`, reset before each test. Call it at the top of the file:
+ * `const sandbox = useSandbox()`. The value stands for the running sandbox (every property is
+ * read from it when used), so tests write `sandbox.world` and `step(sandbox, …)`; reading it
+ * before beforeAll has run throws.
+ */
+export function useSandbox({ resetEach = true }: UseSandboxOptions = {}): Sandbox {
+  let running: Sandbox | undefined
+  const current = (): Sandbox => {
+    if (!running) throw new Error('useSandbox(): the sandbox starts in beforeAll; use it in a test')
+    return running
+  }
+  beforeAll(async () => {
+    running = await startE2eSandbox()
+  })
+  afterAll(() => running?.stop())
+  if (resetEach) beforeEach(() => current().reset())
+  return new Proxy({} as Sandbox, { get: (_, key) => Reflect.get(current(), key) })
 }
 
 /** The inputs every step of the default world shares. */
@@ -107,12 +136,36 @@ export function stableTag(world: World, key = 'StableStack'): string | undefined
 export const targetGroupArn = (world: World, name: string): string =>
   findTargetGroup(world, name)!.arn
 
-/** The mermaid pie the summary shows for a split; colours with 0 % are left out. */
-export function pieChart(shares: { Blue: number; Green: number }): string {
-  const slices = (['Blue', 'Green'] as const)
-    .filter((color) => shares[color] > 0)
-    .map((color) => `    "${color}" : ${shares[color]}`)
-  return ['```mermaid', 'pie showData title Traffic after this step', ...slices, '```'].join('\n')
+/**
+ * The lines (trimmed) of the summary's one mermaid block whose first line starts with `kind`.
+ * Throws when there is no such block, or more than one.
+ */
+function mermaidBlock(summary: string, kind: string): string[] {
+  const blocks = [...summary.matchAll(/^```mermaid\n([\s\S]*?)\n```$/gm)]
+    .map((match) => match[1].split('\n').map((line) => line.trim()))
+    .filter(([first]) => first.startsWith(kind))
+  if (blocks.length !== 1) {
+    throw new Error(
+      `expected one mermaid ${kind} block in the summary, found ${blocks.length}:\n${summary}`
+    )
+  }
+  return blocks[0]
+}
+
+/**
+ * The slices of the summary's mermaid pie (the split after the step), e.g. `{ Blue: 90,
+ * Green: 10 }`; the summary leaves out a colour with 0 %. Throws when there is no pie, or a line
+ * of it is not a `"Blue"` or `"Green"` slice.
+ */
+export function pieOf(summary: string): { Blue?: number; Green?: number } {
+  const [, ...lines] = mermaidBlock(summary, 'pie')
+  const slices: { Blue?: number; Green?: number } = {}
+  for (const line of lines) {
+    const slice = line.match(/^"(Blue|Green)" : (\d+(?:\.\d+)?)$/)
+    if (!slice) throw new Error(`not a slice of the summary's pie: ${line}`)
+    slices[slice[1] as 'Blue' | 'Green'] = Number(slice[2])
+  }
+  return slices
 }
 
 /** A step that failed cleanly: exit 1, one error annotation, nothing written. Returns the message. */
@@ -189,17 +242,23 @@ export function otherRules(world: World): RuleState[] {
   return world.rules.filter((r) => r !== weighted && r.listenerArn === weighted.listenerArn)
 }
 
-/** The mermaid xychart the summary shows for a walk: labels and canary shares per point. */
-export function stepsChart(labels: string[], points: number[]): string {
-  return [
-    '```mermaid',
-    'xychart-beta',
-    '    title "Canary share (%) by step"',
-    `    x-axis [${labels.map((l) => `"${l}"`).join(', ')}]`,
-    '    y-axis "percent" 0 --> 100',
-    `    line [${points.join(', ')}]`,
-    '```'
-  ].join('\n')
+/**
+ * The summary's mermaid xychart of a walk: its x-axis labels and the canary share (%) at each.
+ * Throws when there is no xychart, it lacks the x-axis or the line, or they differ in length.
+ */
+export function chartOf(summary: string): { labels: string[]; points: number[] } {
+  const lines = mermaidBlock(summary, 'xychart')
+  const list = (key: string): string => {
+    const inner = lines.find((line) => line.startsWith(`${key} [`))?.match(/\[(.*)\]$/)?.[1]
+    if (inner === undefined) throw new Error(`no ${key} [...] in the summary's xychart`)
+    return inner
+  }
+  const labels = [...list('x-axis').matchAll(/"([^"]*)"/g)].map((match) => match[1])
+  const points = list('line').split(',').map(Number)
+  if (points.some(Number.isNaN) || points.length !== labels.length) {
+    throw new Error(`the summary's xychart does not pair labels with numbers:\n${lines.join('\n')}`)
+  }
+  return { labels, points }
 }
 
 /** The header of the summary's table of steps. */

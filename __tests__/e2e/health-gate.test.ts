@@ -4,25 +4,19 @@
  * fails after one probe (~1 s); with a 3 s timeout the slow canary (steady 2 s after the world is
  * built) is seen healthy on the single probe at ~3 s.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { POLL_INTERVAL_MS } from '../../src/gate.js'
-import type { Sandbox } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
+import { POLL_INTERVAL_MS } from '../../src/gates/health.js'
 import {
   expectCleanFailure,
   operations,
   ruleWeights,
   setRuleWeights,
   stableTag,
-  startE2eSandbox,
-  step
+  step,
+  useSandbox
 } from './harness.js'
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  sandbox = await startE2eSandbox()
-})
-afterAll(() => sandbox.stop())
-beforeEach(() => sandbox.reset())
+const sandbox = useSandbox()
 
 const count = (run: { requests: { operation: string }[] }, operation: string) =>
   run.requests.filter((r) => r.operation === operation).length
@@ -46,13 +40,17 @@ describe('unhealthy-canary', () => {
     expect(ruleWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
   })
 
-  it('blocks promote: exit 1, not healthy, rule and tag unchanged', async () => {
+  it('fails promote like any other gate: the canary that has traffic goes back, the tag stays', async () => {
     sandbox.reset('unhealthy-canary')
     setRuleWeights(sandbox, 90, 10)
     const run = await step(sandbox, { mode: 'promote', 'health-timeout-seconds': '1' })
-    const message = expectCleanFailure(run)
-    expect(message).toContain('The canary colour Green was not healthy after 1 s')
-    expect(ruleWeights(sandbox.world)).toEqual({ Blue: 90, Green: 10 })
+    expect(run.code).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain('The canary colour Green was not healthy after 1 s')
+    expect(run.errors[0]).toMatch(/Rolled back: all traffic is on Blue again\.$/)
+    expect(operations(run.writes)).toEqual(['ModifyRule'])
+    expect(run.outputs['rolled-back']).toBe('true')
+    expect(ruleWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
     expect(stableTag(sandbox.world)).toBe('Blue')
   })
 

@@ -1,23 +1,10 @@
 /**
  * Every writing mode run twice: the second run finds the target state, writes nothing and says so.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import type { Sandbox } from '../../sandbox/server.js'
-import {
-  operations,
-  ruleWeights,
-  setRuleWeights,
-  stableTag,
-  startE2eSandbox,
-  step
-} from './harness.js'
+import { describe, expect, it } from '@jest/globals'
+import { operations, ruleWeights, setRuleWeights, stableTag, step, useSandbox } from './harness.js'
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  sandbox = await startE2eSandbox()
-})
-afterAll(() => sandbox.stop())
-beforeEach(() => sandbox.reset())
+const sandbox = useSandbox()
 
 interface Case {
   inputs: Record<string, string>

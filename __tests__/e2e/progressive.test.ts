@@ -5,27 +5,21 @@
  * ALARM through sandbox.schedule, armed from an after-write hook on the shift it should follow, so
  * "the middle of the bake" does not depend on how fast the process starts.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import type { Sandbox } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
 import {
+  chartOf,
   expectCleanFailure,
   operations,
   ruleWeights,
   serviceTags,
   stableTag,
-  startE2eSandbox,
   step,
-  stepsChart,
   STEPS_TABLE_HEADER,
+  useSandbox,
   type Step
 } from './harness.js'
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  sandbox = await startE2eSandbox()
-})
-afterAll(() => sandbox.stop())
-beforeEach(() => sandbox.reset())
+const sandbox = useSandbox()
 
 const ALARM = 'myservice-5xx'
 const REASON =
@@ -93,7 +87,10 @@ describe('strategy Canary10Percent5Minutes with bake-time 2s and an alarm gate',
 
     expect(run.summary).toContain('## ✅ myservice: canary — changed')
     expect(run.summary).toContain('### Steps (strategy Canary10Percent5Minutes)')
-    expect(run.summary).toContain(stepsChart(['start', 'step 1', 'step 2'], [0, 10, 100]))
+    expect(chartOf(run.summary)).toEqual({
+      labels: ['start', 'step 1', 'step 2'],
+      points: [0, 10, 100]
+    })
     expect(run.summary).toContain(STEPS_TABLE_HEADER)
     expect(run.summary).toMatch(
       /\| 1 \| 10% \| \d\d:\d\d:\d\d \| 2 \/ 2 s \| healthy \| myservice-5xx OK \| shifted \|/
@@ -141,7 +138,10 @@ describe('strategy Canary10Percent5Minutes with bake-time 2s and an alarm gate',
       weights: JSON.stringify({ Blue: 100, Green: 0 })
     })
     expect(run.summary).toContain('## ❌ myservice: canary — failed, rolled back')
-    expect(run.summary).toContain(stepsChart(['start', 'step 1', 'rollback'], [0, 10, 0]))
+    expect(chartOf(run.summary)).toEqual({
+      labels: ['start', 'step 1', 'rollback'],
+      points: [0, 10, 0]
+    })
     expect(run.summary).toMatch(/\| 1 \| 10% \| .* \| myservice-5xx ALARM \| rolled back \|/)
   })
 })
@@ -178,9 +178,10 @@ describe('steps 10,50,100', () => {
       weights: JSON.stringify({ Blue: 100, Green: 0 })
     })
     expect(run.summary).toContain('## ❌ myservice: canary — failed, rolled back')
-    expect(run.summary).toContain(
-      stepsChart(['start', 'step 1', 'step 2', 'rollback'], [0, 10, 50, 0])
-    )
+    expect(chartOf(run.summary)).toEqual({
+      labels: ['start', 'step 1', 'step 2', 'rollback'],
+      points: [0, 10, 50, 0]
+    })
   })
 
   it('every gate passing: three steps, ends promoted', async () => {
@@ -208,9 +209,10 @@ describe('steps 10,50,100', () => {
       weights: JSON.stringify({ Blue: 0, Green: 100 })
     })
     expect(run.summary).toContain('### Steps (steps 10,50,100)')
-    expect(run.summary).toContain(
-      stepsChart(['start', 'step 1', 'step 2', 'step 3'], [0, 10, 50, 100])
-    )
+    expect(chartOf(run.summary)).toEqual({
+      labels: ['start', 'step 1', 'step 2', 'step 3'],
+      points: [0, 10, 50, 100]
+    })
   })
 })
 

@@ -2,15 +2,10 @@
  * The action refuses to guess: a world it does not understand, or inputs it cannot use, fail the
  * step with exactly one error annotation and nothing written (bad inputs: no AWS request at all).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { Sandbox } from '../../sandbox/server.js'
-import { expectCleanFailure, ruleWeights, stableTag, startE2eSandbox, step } from './harness.js'
+import { describe, expect, it } from '@jest/globals'
+import { expectCleanFailure, ruleWeights, stableTag, step, useSandbox } from './harness.js'
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  sandbox = await startE2eSandbox()
-})
-afterAll(() => sandbox.stop())
+const sandbox = useSandbox({ resetEach: false })
 
 const SERVICE_ARN = 'arn:aws:ecs:us-east-1:123456789012:service/mycluster/myservice'
 const RULE_ARN =

@@ -2,18 +2,12 @@
  * Only the weights change: authenticate actions, stickiness and conditions survive a canary, and
  * the legacy single-TargetGroupArn forward becomes a weighted ForwardConfig naming both colours.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { Sandbox } from '../../sandbox/server.js'
 import type { RuleState } from '../../sandbox/world.js'
-import { operations, ruleWeights, startE2eSandbox, step, targetGroupArn } from './harness.js'
+import { operations, ruleWeights, step, targetGroupArn, useSandbox } from './harness.js'
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  sandbox = await startE2eSandbox()
-})
-afterAll(() => sandbox.stop())
-beforeEach(() => sandbox.reset())
+const sandbox = useSandbox()
 
 /** `actions` with the forward's colour weights replaced, everything else as it was. */
 function withWeights(actions: Action[], blue: number, green: number): Action[] {

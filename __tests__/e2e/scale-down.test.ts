@@ -4,8 +4,7 @@
  * and waiting for it to be healthy first. The health gate polls every 5 s, so the undo takes one
  * poll (~5 s): Blue is still STABILIZING when it is first probed right after the scale-up.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { Sandbox } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
 import {
   operations,
   ruleWeights,
@@ -13,17 +12,13 @@ import {
   setRuleWeights,
   STEADY_DELAY_MS,
   stableTag,
-  startE2eSandbox,
   step,
   taskSetOf,
+  useSandbox,
   waitFor
 } from './harness.js'
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  sandbox = await startE2eSandbox()
-})
-afterAll(() => sandbox.stop())
+const sandbox = useSandbox({ resetEach: false })
 
 describe('scale-down-after-promote, then undo-promotion', () => {
   it('promote scales Blue to 0; undo scales it back, waits, and gives it traffic and the tag; a second undo writes nothing', async () => {

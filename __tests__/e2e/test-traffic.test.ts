@@ -4,8 +4,7 @@
  * StableStackTestRule; promote and rollback delete it. `test-listener-arn` points a second
  * listener's default forward at the canary during a canary run and back at the stable colour.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import type { Sandbox } from '../../sandbox/server.js'
+import { describe, expect, it } from '@jest/globals'
 import {
   expectCleanFailure,
   forwardedGroupNames,
@@ -15,16 +14,11 @@ import {
   serviceTags,
   stableTag,
   stackOutput,
-  startE2eSandbox,
-  step
+  step,
+  useSandbox
 } from './harness.js'
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  sandbox = await startE2eSandbox()
-})
-afterAll(() => sandbox.stop())
-beforeEach(() => sandbox.reset())
+const sandbox = useSandbox()
 
 const TEST_RULE_TAG = 'StableStackTestRule'
 

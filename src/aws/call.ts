@@ -67,3 +67,19 @@ function errorName(error: unknown): string {
   }
   return 'Error'
 }
+
+/**
+ * ECS and ELB name a missing resource `<Resource>NotFoundException`; ELB's query protocol can
+ * also answer with the bare `<Resource>NotFound` code. One check for every resource kind.
+ */
+export function isNotFound(name: string, resource: string): boolean {
+  return name === `${resource}NotFoundException` || name === `${resource}NotFound`
+}
+
+/** A translator that raises `error()` when the call says `resource` does not exist. */
+export function whenNotFound(resource: string, error: () => ActionError): ErrorTranslator {
+  return (name) => (isNotFound(name, resource) ? error() : undefined)
+}
+
+/** The AWS error name of a thrown value (`name`, `Code` or `code`), or `Error`. */
+export { errorName }

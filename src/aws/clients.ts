@@ -1,12 +1,17 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 
-/** The AWS clients the action uses, created once per run and passed to whatever needs them. */
+/**
+ * The AWS clients the action uses, made by one factory per run and passed to whatever needs them.
+ * Each is created on first use, so a run that never reads alarms never builds a CloudWatch client.
+ */
 export interface AwsClients {
-  ecs: ECSClient
-  elb: ElasticLoadBalancingV2Client
-  cfn: CloudFormationClient
+  readonly ecs: ECSClient
+  readonly elb: ElasticLoadBalancingV2Client
+  readonly cfn: CloudFormationClient
+  readonly cloudwatch: CloudWatchClient
 }
 
 /**
@@ -16,9 +21,21 @@ export interface AwsClients {
  */
 export function createClients(region: string): AwsClients {
   const config = { region, maxAttempts: 5 }
+  const made: Partial<Record<keyof AwsClients, unknown>> = {}
+  const once = <K extends keyof AwsClients>(key: K, make: () => AwsClients[K]): AwsClients[K] =>
+    (made[key] ??= make()) as AwsClients[K]
   return {
-    ecs: new ECSClient(config),
-    elb: new ElasticLoadBalancingV2Client(config),
-    cfn: new CloudFormationClient(config)
+    get ecs() {
+      return once('ecs', () => new ECSClient(config))
+    },
+    get elb() {
+      return once('elb', () => new ElasticLoadBalancingV2Client(config))
+    },
+    get cfn() {
+      return once('cfn', () => new CloudFormationClient(config))
+    },
+    get cloudwatch() {
+      return once('cloudwatch', () => new CloudWatchClient(config))
+    }
   }
 }

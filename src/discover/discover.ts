@@ -1,79 +1,103 @@
-import { COLORS, type Color, type PerColor } from '../color.js'
 import type { AwsClients } from '../aws/clients.js'
-import { StateError } from '../errors.js'
+import type { Color, PerColor } from '../color.js'
+import {
+  chooseAlarmGate,
+  chooseGates,
+  chooseRouter,
+  chooseWorkload,
+  composeShape
+} from '../compose.js'
+import { describeAlarms, type AlarmCheck } from '../gates/alarms.js'
+import type { Gate } from '../gates/gate.js'
 import type { ActionInputs } from '../inputs.js'
-import { createRouter, type TrafficRouter } from '../routers/index.js'
-import { stableColorOf } from '../stable-tag.js'
-import { readTargetHealth } from '../workloads/target-health.js'
-import { prefetchTaskDefinitions, TaskSetWorkload } from '../workloads/task-sets.js'
-import type { TargetHealthSummary, Workload } from '../workloads/workload.js'
+import type { Logger } from '../logger.js'
+import { ServiceTags } from '../service-tags.js'
+import { formatSplit, type Split } from '../shares.js'
+import type { Shape } from '../shape.js'
+import type { ColorHealth } from '../workloads/workload.js'
 import { needsStack, resolveResources, type ColorResources } from './resources.js'
-import { readStackOutputs } from './stack.js'
 import { readService, type ServiceState } from './service.js'
+import { readStackOutputs } from './stack.js'
 
-/** Everything read before planning. */
+/** Everything read before planning, as plain data. */
 export interface Discovery {
   service: ServiceState
   stable: Color
-  resources: ColorResources
-  router: TrafficRouter
-  weights: PerColor<number>
-  workload: Workload
+  split: Split
+  where: ColorResources
+  health: PerColor<ColorHealth>
+  /** The value of the tag naming the colour stable before the last promote. */
+  previousStable?: string
+  /** The alarm states read, when alarms are configured. */
+  alarms?: AlarmCheck
+  route: { kind: string; id: string }
+}
+
+export interface Discovered {
+  state: Discovery
+  shape: Shape
+  gates: Gate[]
+}
+
+export interface DiscoverOptions {
+  log: Logger
+  now: () => number
+  pollMs?: number
 }
 
 /**
- * Reads all state with as few sequential round trips as the data allows: the service (tag, task
- * sets, controller) in parallel with the stack; the route and both target groups' health as soon
- * as the stack names them. Errors are reported in a fixed order so a message never depends on
- * which answer came back first.
+ * Reads all state with as few sequential round trips as the data allows: the service (tags, task
+ * sets, controller) in parallel with the stack and the alarms; the route and both target groups'
+ * health as soon as the stack names them. Errors are reported in a fixed order so a message never
+ * depends on which answer came back first.
  */
-export async function discover(inputs: ActionInputs, clients: AwsClients): Promise<Discovery> {
-  const servicePromise = readService(clients.ecs, inputs.cluster, inputs.service)
-  const taskDefinitionsPromise = servicePromise.then((s) => prefetchTaskDefinitions(clients.ecs, s))
-  // A failed service read is reported below; this derived promise must not also go unhandled.
-  taskDefinitionsPromise.catch(() => undefined)
-  const outputsPromise = needsStack(inputs)
+export async function discover(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  options: DiscoverOptions
+): Promise<Discovered> {
+  const service = readService(clients.ecs, inputs.cluster, inputs.service)
+  const outputs = needsStack(inputs)
     ? readStackOutputs(clients.cfn, inputs.stackName ?? '')
     : Promise.resolve(undefined)
-  const resourcesPromise = outputsPromise.then((outputs) => resolveResources(inputs, outputs))
-  const routePromise = resourcesPromise.then(async (resources) => {
-    const router = await createRouter(clients.elb, resources)
-    return { router, weights: await router.read() }
+  const where = outputs.then((found) => resolveResources(inputs, found))
+  const route = where.then(async (w) => {
+    const router = await chooseRouter(clients, w)
+    return { router, split: await router.read() }
   })
-  const targetsPromise = resourcesPromise.then(async (resources) => {
-    const [Blue, Green] = await Promise.all(
-      COLORS.map((color) => readTargetHealth(clients.elb, resources.targetGroups[color]))
-    )
-    return { Blue, Green } as PerColor<TargetHealthSummary>
-  })
+  const workload = where.then((w) => chooseWorkload(inputs, clients, service, w))
+  const alarmGate = chooseAlarmGate(inputs, clients)
+  const alarms = alarmGate ? alarmGate.prime(options.now()) : Promise.resolve(undefined)
 
-  const [service, resources, route, targets] = await Promise.allSettled([
-    servicePromise,
-    resourcesPromise,
-    routePromise,
-    targetsPromise
-  ])
-  const serviceState = fulfilled(service)
-  if (serviceState.deploymentController !== 'EXTERNAL') {
-    throw new StateError(
-      `Service ${serviceState.name} uses the ${serviceState.deploymentController} deployment ` +
-        'controller; blue/green task sets need EXTERNAL. Create the service with ' +
-        'deploymentController type EXTERNAL (templates/ecs-canary.yaml does).'
-    )
+  const settled = await Promise.allSettled([service, where, workload, route, alarms])
+  const serviceState = fulfilled(settled[0])
+  const located = fulfilled(settled[1])
+  const work = fulfilled(settled[2])
+  const tags = new ServiceTags(clients.ecs, serviceState, serviceState.tags, inputs.tagKey)
+  const stable = tags.stable()
+  const { router, split } = fulfilled(settled[3])
+  const alarmCheck = fulfilled(settled[4])
+  const shape = composeShape(inputs, clients, { router, workload: work, tags, where: located })
+  const gates = chooseGates(inputs, router, work, alarmGate, options.pollMs)
+  const state: Discovery = {
+    service: serviceState,
+    stable,
+    split,
+    where: located,
+    health: work.discovered,
+    previousStable: tags.get(tags.names.previous),
+    ...(alarmCheck ? { alarms: alarmCheck } : {}),
+    route: { kind: router.kind, id: router.id }
   }
-  const stable = stableColorOf(serviceState, inputs.tagKey)
-  const resolved = fulfilled(resources)
-  const workload = TaskSetWorkload.fromState(
-    clients,
-    inputs.cluster,
-    serviceState,
-    resolved.taskSets,
-    resolved.targetGroups,
-    fulfilled(targets),
-    await taskDefinitionsPromise
-  )
-  const { router, weights } = fulfilled(route)
-  return { service: serviceState, stable, resources: resolved, router, weights, workload }
+  logDiscovery(options.log, inputs, state)
+  return { state, shape, gates }
+}
+
+function logDiscovery(log: Logger, inputs: ActionInputs, state: Discovery): void {
+  log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`)
+  log.info(`Route: ${state.route.kind} ${state.route.id}`)
+  log.info(`Weights: ${formatSplit(state.split)}`)
+  if (state.alarms) log.info(`Alarms: ${describeAlarms(state.alarms.alarms)}`)
 }
 
 function fulfilled<T>(result: PromiseSettledResult<T>): T {

@@ -1,44 +1,39 @@
 import { otherColor, type PerColor } from '../color.js'
 import { Outputs, type OutputName } from '../constants.js'
-import type { DeployResult } from '../deploy.js'
-import { percentNumber, roundedShareOf } from '../weights.js'
+import type { Outcome } from '../pipeline.js'
+import { percentNumber, roundedSplit, type Split } from '../shares.js'
 import { percentOf } from './text.js'
 
 /** Every step output, as strings; pure. */
-export function stepOutputs(result: DeployResult): Record<OutputName, string> {
-  const { discovery, plan, weightsAfter, stableAfter } = result
+export function stepOutputs(outcome: Outcome): Record<OutputName, string> {
+  const { state, plan, splitAfter, stableAfter } = outcome
   const canaryAfter = otherColor(stableAfter)
-  const units = {
-    Blue: discovery.workload.health.Blue.unit,
-    Green: discovery.workload.health.Green.unit
-  }
-  const groups = discovery.resources.targetGroups
+  const units = { Blue: state.health.Blue.unit, Green: state.health.Green.unit }
+  const groups = state.where.targetGroups
   return {
     [Outputs.StableColor]: stableAfter,
     [Outputs.CanaryColor]: canaryAfter,
     [Outputs.PreviousStableColor]: plan.stableBefore,
-    [Outputs.CanaryWeight]: percentOf(canaryAfter, weightsAfter),
-    [Outputs.PreviousCanaryWeight]: percentOf(plan.canaryBefore, plan.weightsBefore),
-    [Outputs.BlueWeight]: percentOf('Blue', weightsAfter),
-    [Outputs.GreenWeight]: percentOf('Green', weightsAfter),
-    [Outputs.Weights]: JSON.stringify(weightsJson(weightsAfter)),
+    [Outputs.CanaryWeight]: percentOf(canaryAfter, splitAfter),
+    [Outputs.PreviousCanaryWeight]: percentOf(plan.canaryBefore, plan.splitBefore),
+    [Outputs.BlueWeight]: percentOf('Blue', splitAfter),
+    [Outputs.GreenWeight]: percentOf('Green', splitAfter),
+    [Outputs.Weights]: JSON.stringify(weightsJson(splitAfter)),
     [Outputs.StableTaskSet]: units[stableAfter].arn,
     [Outputs.CanaryTaskSet]: units[canaryAfter].arn,
     [Outputs.BlueTaskDefinition]: units.Blue.taskDefinitionArn ?? '',
     [Outputs.GreenTaskDefinition]: units.Green.taskDefinitionArn ?? '',
     [Outputs.StableTargetGroup]: groups[stableAfter],
     [Outputs.CanaryTargetGroup]: groups[canaryAfter],
-    [Outputs.ListenerRuleArn]: discovery.router.arn,
-    [Outputs.Changed]: String(result.changed),
-    [Outputs.RolledBack]: String(result.rolledBack),
-    [Outputs.StepsCompleted]: String(result.stepsCompleted)
+    [Outputs.ListenerRuleArn]: state.route.id,
+    [Outputs.Changed]: String(outcome.changed),
+    [Outputs.RolledBack]: String(outcome.rolledBack),
+    [Outputs.StepsCompleted]: String(outcome.stepsCompleted)
   }
 }
 
-/** `{"Blue":90,"Green":10}`; all-zero weights give zeros. */
-export function weightsJson(weights: PerColor<number>): PerColor<number> {
-  return {
-    Blue: percentNumber(roundedShareOf('Blue', weights) ?? 0),
-    Green: percentNumber(roundedShareOf('Green', weights) ?? 0)
-  }
+/** `{"Blue":90,"Green":10}` in percent; a route that sends nothing gives zeros. */
+export function weightsJson(split: Split): PerColor<number> {
+  const shown = roundedSplit(split)
+  return { Blue: percentNumber(shown.Blue), Green: percentNumber(shown.Green) }
 }

@@ -1,14 +1,14 @@
 import { COLORS, otherColor, type Color } from '../color.js'
 import { DEFAULT_TAG_KEY, Inputs } from '../constants.js'
-import type { DeployResult } from '../deploy.js'
 import type { ActionInputs, Mode } from '../inputs.js'
-import { formatPercent, roundedShareOf } from '../weights.js'
+import type { Outcome } from '../pipeline.js'
+import { formatPercent, formatSplit, roundedSplit } from '../shares.js'
 import { code, md, table, yamlScalar } from './markdown.js'
-import { formatWeights, percentOf } from './text.js'
+import { percentOf } from './text.js'
 
 /** The job summary for a finished step, as markdown; pure. */
-export function renderSummary(result: DeployResult): string {
-  const { inputs, discovery, plan, stableAfter } = result
+export function renderSummary(result: Outcome): string {
+  const { inputs, state, plan, stableAfter } = result
   const canaryAfter = otherColor(stableAfter)
   const outcome = result.failure
     ? result.rolledBack
@@ -21,10 +21,10 @@ export function renderSummary(result: DeployResult): string {
         : 'no change'
   const icon = result.failure ? '❌' : inputs.dryRun ? '🔍' : '✅'
   const parts = [
-    `## ${icon} ${md(discovery.service.name)}: ${inputs.mode} — ${outcome}`,
+    `## ${icon} ${md(state.service.name)}: ${inputs.mode} — ${outcome}`,
     ...(result.failure ? [`**${md(result.failure)}**`] : []),
-    `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatWeights(result.weightsAfter)}** · ` +
-      `route: ${discovery.router.kind} ${code(discovery.router.arn)}`,
+    `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatSplit(result.splitAfter)}** · ` +
+      `route: ${state.route.kind} ${code(state.route.id)}`,
     `> ${md(plan.reason)}`,
     ...COLORS.map((color) => colorTable(result, color)),
     pieChart(result),
@@ -47,13 +47,13 @@ export function renderFailure(mode: string, service: string, message: string): s
   )
 }
 
-function colorTable(result: DeployResult, color: Color): string {
-  const { discovery, plan, stableAfter } = result
-  const { unit, targets } = discovery.workload.health[color]
+function colorTable(result: Outcome, color: Color): string {
+  const { state, plan, stableAfter } = result
+  const { unit, targets } = state.health[color]
   const info = result.details[color]
   const role = color === stableAfter ? 'stable' : 'canary'
-  const before = percentOf(color, plan.weightsBefore)
-  const after = percentOf(color, result.weightsAfter)
+  const before = percentOf(color, plan.splitBefore)
+  const after = percentOf(color, result.splitAfter)
   const unhealthy = targets.notHealthy.map((t) => `${t.id} ${t.state}`).join(', ')
   return [
     `### ${color} (${role})`,
@@ -72,42 +72,35 @@ function colorTable(result: DeployResult, color: Color): string {
   ].join('\n')
 }
 
-function pieChart(result: DeployResult): string {
-  const slices = COLORS.map(
-    (color) => [color, roundedShareOf(color, result.weightsAfter) ?? 0] as const
-  )
+function pieChart(result: Outcome): string {
+  const shown = roundedSplit(result.splitAfter)
+  const slices = COLORS.map((color) => [color, shown[color]] as const)
     .filter(([, share]) => share > 0)
     .map(([color, share]) => `    "${color}" : ${formatPercent(share)}`)
   return ['```mermaid', 'pie showData title Traffic after this step', ...slices, '```'].join('\n')
 }
 
-function writtenSection(result: DeployResult): string {
-  if (result.inputs.dryRun) {
-    const would = [
-      result.plan.writeWeights
-        ? `weights ${formatWeights(result.plan.weightsBefore)} → ${formatWeights(result.plan.weightsAfter)}`
-        : '',
-      result.plan.tagAfter ? `tag ${result.inputs.tagKey}=${result.plan.tagAfter}` : ''
-    ].filter(Boolean)
-    const gate = result.plan.gate ? ` after waiting for ${result.plan.gate} to be healthy` : ''
-    return `Dry run: nothing was written. It would write ${would.length ? md(would.join(' and ')) + gate : 'nothing'}.`
+function writtenSection(result: Outcome): string {
+  const { plan, inputs } = result
+  if (inputs.dryRun) {
+    const would = plan.steps.flatMap((step) => [
+      ...(step.write ? [`traffic ${formatSplit(step.split)}`] : []),
+      ...(step.tag && step.tag !== plan.stableBefore ? [`tag ${inputs.tagKey}=${step.tag}`] : [])
+    ])
+    const gated = plan.steps.find((step) => step.gate)
+    const gate = gated ? ` after waiting for ${gated.canary} to be healthy` : ''
+    return `Dry run: nothing was written. It would write ${would.length ? md(would.join(', then ')) + gate : 'nothing'}.`
   }
   if (result.writes.length === 0) return 'No change.'
-  const gate =
-    result.gate.kind === 'passed'
-      ? `\n\n${result.gate.result.color} passed the health gate (${result.gate.result.checks} check(s)).`
-      : result.gate.kind === 'skipped'
-        ? `\n\nHealth gate skipped: ${md(result.gate.why)}.`
-        : ''
-  return result.writes.map((w) => `- ${md(w)}`).join('\n') + gate
+  return result.writes.map((w) => `- ${md(w)}`).join('\n')
 }
 
-function nextStep(inputs: ActionInputs, result: DeployResult): string {
+function nextStep(inputs: ActionInputs, result: Outcome): string {
   const stable = result.stableAfter
   const canary = otherColor(stable)
-  const share = roundedShareOf(canary, result.weightsAfter) ?? 0
+  const share = result.splitAfter[canary]
   const steps: string[] = []
-  if (share === 0) {
+  if (Math.round(share) === 0) {
     steps.push(
       `All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`,
       withBlock(inputs, 'canary', '10')
@@ -146,46 +139,45 @@ function withBlock(inputs: ActionInputs, mode: Mode, canaryWeight?: string): str
 }
 
 /** For runs with steps or a bake: the canary share over time and one row per step. */
-function stepsSection(result: DeployResult): string[] {
-  const { steps, inputs } = result
+function stepsSection(result: Outcome): string[] {
+  const { steps, inputs, plan } = result
   const walked = inputs.mode === 'canary' && (inputs.schedule.walk || inputs.schedule.bakeMs > 0)
   if (!walked || steps.length === 0) return []
   const time = (ms: number) => new Date(ms).toISOString().slice(11, 19)
-  const before = roundedShareOf(result.plan.canaryBefore, result.plan.weightsBefore) ?? 0
-  const points = [formatPercent(before), ...steps.map((s) => formatPercent(s.share))]
-  if (result.rolledBack) points.push('0')
-  const labels = [
-    'start',
-    ...steps.map((_, i) => `step ${i + 1}`),
-    ...(result.rolledBack ? ['rollback'] : [])
-  ]
+  const points = [plan.splitBefore[plan.canaryBefore], ...steps.map((s) => s.share)]
+  const labels = ['start', ...steps.map((_, i) => `step ${i + 1}`)]
+  if (result.rolledBack) {
+    points.push(0)
+    labels.push('rollback')
+  }
   const chart = [
     '```mermaid',
     'xychart-beta',
     `    title "Canary share (%) by step"`,
     `    x-axis [${labels.map((l) => `"${l}"`).join(', ')}]`,
     '    y-axis "percent" 0 --> 100',
-    `    line [${points.join(', ')}]`,
+    `    line [${points.map(formatPercent).join(', ')}]`,
     '```'
   ].join('\n')
+  const gates = [...new Set(steps.flatMap((s) => s.readings.map((r) => r.label)))]
   const rows = steps.map((s, i) => {
-    const alarms = s.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || '—'
-    return `| ${i + 1} | ${formatPercent(s.share)}% | ${time(s.startedAt)} | ${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s | ${md(s.gate)} | ${md(alarms)} | ${s.outcome} |`
+    const cells = gates.map((label) => md(s.readings.find((r) => r.label === label)?.text))
+    return `| ${i + 1} | ${formatPercent(s.share)}% | ${time(s.startedAt)} | ${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s | ${cells.map((c) => `${c} | `).join('')}${s.outcome} |`
   })
   return [
     `### Steps (${md(inputs.schedule.source)})`,
     chart,
     [
-      '| step | canary share | started (UTC) | baked | health gate | alarms seen | outcome |',
-      '|---|---|---|---|---|---|---|',
+      `| step | canary share | started (UTC) | baked | ${gates.map((g) => `${g} | `).join('')}outcome |`,
+      `|---|---|---|---|${gates.map(() => '---|').join('')}---|`,
       ...rows
     ].join('\n')
   ]
 }
 
-function alarmsSection(result: DeployResult): string[] {
+function alarmsSection(result: Outcome): string[] {
   if (!result.alarms) return []
-  const lines = result.alarms.alarms.map(
+  const lines = result.alarms.map(
     (a) => `- ${code(a.name)}: **${md(a.state)}**${a.reason ? ` — ${md(a.reason)}` : ''}`
   )
   return ['### Alarms (last read)', lines.join('\n') || 'none']

@@ -1,13 +1,7 @@
-import { COLORS, type Color, type PerColor } from '../color.js'
-import { formatPercent, roundedShareOf } from '../weights.js'
+import type { Color } from '../color.js'
+import { formatPercent, roundedSplit, type Split } from '../shares.js'
 
-/** A colour's share of the traffic as a percent string, or `n/a` when every weight is zero. */
-export function percentOf(color: Color, weights: PerColor<number>): string {
-  const share = roundedShareOf(color, weights)
-  return share === undefined ? 'n/a' : formatPercent(share)
-}
-
-/** `Blue 90% / Green 10%` — shares, since raw ALB weights are relative. */
-export function formatWeights(weights: PerColor<number>): string {
-  return COLORS.map((color) => `${color} ${percentOf(color, weights)}%`).join(' / ')
+/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
+export function percentOf(color: Color, split: Split): string {
+  return formatPercent(roundedSplit(split)[color])
 }

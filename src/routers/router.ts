@@ -1,38 +1,38 @@
-import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { Color, PerColor } from '../color.js'
+import type { Color } from '../color.js'
+import type { Permille, Split } from '../shares.js'
 
 /**
- * Moves traffic between the two colours. The pipeline computes weights and never asks which
- * kind of router it is talking to; each kind (weighted listener rule, listener default action,
- * and later Route 53 records or a listener swap) is one module implementing this.
+ * Moves traffic between the two colours. The planner speaks shares and never asks which kind of
+ * router it is talking to; each kind (a weighted listener rule, a listener's default action, and
+ * later Route 53 records or a listener swap) is one module that encodes shares in its own units.
  */
 export interface TrafficRouter {
   /** Short kind name for logs and the summary, e.g. `listener-rule`. */
   readonly kind: string
-  /** Identifier reported in the `listener-rule-arn` output. */
-  readonly arn: string
-  /** Reads the current weights and checks that the route is one the action may change. */
-  read(): Promise<PerColor<number>>
-  /** Writes the weights, changing nothing else of what `read` saw. Call `read` first. */
-  write(weights: PerColor<number>): Promise<void>
+  /** What the router changes (an ARN), reported in the `listener-rule-arn` output. */
+  readonly id: string
+  /** Reads the split and checks that the route is one the action may change. */
+  read(): Promise<Split>
   /**
-   * Makes the route name both colours without moving traffic (a colour it lacks joins at weight
-   * 0), so the load balancer starts health-checking that colour's targets. Returns the colours it
-   * added; writes nothing when the route already names both. Call `read` first.
+   * The shares this router can set that are nearest to `share`: `[share]` when it can set it
+   * exactly, else the nearest below and above. The planner refuses a share it cannot reach.
    */
-  attach(): Promise<Color[]>
-  /** Reads the weights again after a write, to catch another writer. */
-  readBack(): Promise<PerColor<number>>
-  /** Where a test-traffic rule that shadows this route goes; undefined when the router has none. */
-  placement(): RulePlacement | undefined
+  reachable(share: Permille): Permille[]
+  /**
+   * Makes the load balancer health-check `color` without giving it traffic (a route that does not
+   * name it yet gets it at weight 0). Returns a line saying what was written, or undefined.
+   */
+  exposeForHealthChecks(color: Color): Promise<string | undefined>
+  /** Writes the split, changing nothing else of what `read` saw. */
+  shift(split: Split): Promise<void>
+  /** Reads the split again after a write, to catch another writer. */
+  verify(): Promise<Split>
 }
 
-/** The listener, priority, conditions and authentication of a weighted ALB route. */
-export interface RulePlacement {
-  listenerArn: string
-  /** The weighted rule's priority; undefined when the route is a listener's default action. */
-  priority?: number
-  conditions: RuleCondition[]
-  /** The actions before the forward (authentication), which a test rule must keep as well. */
-  preActions: Action[]
+/** Testers reach the canary before customers do: a route only test requests take. */
+export interface TestTraffic {
+  /** Points the test route at `canary`; returns lines saying what was written. */
+  open(canary: Color): Promise<string[]>
+  /** Takes the test route away (or back to `stable`); returns lines saying what was written. */
+  close(stable: Color): Promise<string[]>
 }

@@ -2,7 +2,7 @@ import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { awsCall } from '../aws/call.js'
+import { awsCall, whenNotFound } from '../aws/call.js'
 import { NotFoundError } from '../errors.js'
 import type { TargetHealthSummary } from './workload.js'
 
@@ -17,10 +17,10 @@ export async function readTargetHealth(
   const response = await awsCall(
     'elasticloadbalancing:DescribeTargetHealth',
     () => elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })),
-    (name) =>
-      name === 'TargetGroupNotFoundException' || name === 'TargetGroupNotFound'
-        ? new NotFoundError(`Target group ${targetGroupArn} was not found.`)
-        : undefined
+    whenNotFound(
+      'TargetGroup',
+      () => new NotFoundError(`Target group ${targetGroupArn} was not found.`)
+    )
   )
   const summary: TargetHealthSummary = { targetGroupArn, total: 0, healthy: 0, notHealthy: [] }
   for (const description of response.TargetHealthDescriptions ?? []) {
@@ -39,4 +39,15 @@ export async function readTargetHealth(
     }
   }
   return summary
+}
+
+/** What keeps a target group's targets from taking traffic; empty when they are ready. Pure. */
+export function targetBlockers(targets: TargetHealthSummary): string[] {
+  const reasons = targets.total === 0 ? ['no targets registered in its target group'] : []
+  for (const target of targets.notHealthy) {
+    reasons.push(
+      `target ${target.id} is ${target.state}${target.reason ? ` (${target.reason})` : ''}`
+    )
+  }
+  return reasons
 }

@@ -9,7 +9,7 @@ import { awsCall } from '../aws/call.js'
 import { COLORS, type Color, type PerColor } from '../color.js'
 import { readService, type ServiceState } from '../discover/service.js'
 import { StateError } from '../errors.js'
-import { readTargetHealth } from './target-health.js'
+import { readTargetHealth, targetBlockers } from './target-health.js'
 import type {
   ColorHealth,
   TargetHealthSummary,
@@ -55,9 +55,28 @@ export function toUnit(color: Color, taskSet: TaskSet): WorkloadUnit {
     stability: taskSet.stabilityStatus ?? 'UNKNOWN',
     running: taskSet.runningCount ?? 0,
     desired: taskSet.computedDesiredCount ?? 0,
-    scale: taskSet.scale?.value ?? 100,
     taskDefinitionArn: taskSet.taskDefinition
   }
+}
+
+/** What keeps a task set from taking more traffic; empty when it is ready. Pure. */
+export function taskSetBlockers(unit: WorkloadUnit, targets: TargetHealthSummary): string[] {
+  const reasons: string[] = []
+  if (unit.status !== 'ACTIVE' && unit.status !== 'PRIMARY') {
+    reasons.push(`task set ${unit.label} is ${unit.status}`)
+  }
+  if (unit.stability !== 'STEADY_STATE') reasons.push(`task set is ${unit.stability}`)
+  if (unit.desired <= 0) reasons.push('task set wants 0 tasks (scale it up first)')
+  else if (unit.running < unit.desired) {
+    reasons.push(`${unit.running}/${unit.desired} tasks running`)
+  }
+  return [...reasons, ...targetBlockers(targets)]
+}
+
+function colorHealth(color: Color, taskSet: TaskSet, targets: TargetHealthSummary): ColorHealth {
+  const unit = toUnit(color, taskSet)
+  const retired = (taskSet.scale?.value ?? 100) === 0 || unit.desired === 0
+  return { unit, targets, blockers: taskSetBlockers(unit, targets), retired }
 }
 
 /** `arn:aws:ecs:…:task-definition/web:42` → `web:42`. */
@@ -65,60 +84,83 @@ export function familyRevision(taskDefinitionArn: string): string {
   return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn
 }
 
-/** Blue and Green as ECS task sets of one EXTERNAL service. */
+/** Where the two task sets are and what they register into. */
+export interface TaskSetLocations {
+  cluster: string
+  taskSets: PerColor<string>
+  targetGroups: PerColor<string>
+}
+
+/**
+ * Blue and Green as ECS task sets of one service with the EXTERNAL deployment controller. (Over 60
+ * lines: one class per workload kind, as the Workload interface asks; each method is short.)
+ */
 export class TaskSetWorkload implements Workload {
   readonly kind = 'ecs-task-sets'
 
-  constructor(
-    private readonly clients: { ecs: ECSClient; elb: ElasticLoadBalancingV2Client },
-    private readonly service: { cluster: string; name: string },
-    private readonly ids: PerColor<string>,
-    private readonly targetGroups: PerColor<string>,
-    readonly health: PerColor<ColorHealth>,
+  private constructor(
+    private readonly ecs: ECSClient,
+    private readonly elb: ElasticLoadBalancingV2Client,
+    private readonly service: ServiceState,
+    private readonly where: TaskSetLocations,
+    readonly discovered: PerColor<ColorHealth>,
     private readonly taskDefinitions: (arn: string) => Promise<TaskDefinitionInfo>
   ) {}
 
-  /** Builds the workload from state discovery already read. */
-  static fromState(
+  /**
+   * Reads both colours: the target groups' health as soon as they are known, beside the service
+   * read that discovery already started (it carries the task sets). Refuses a service that is
+   * not EXTERNAL and task sets that are not where the inputs say.
+   */
+  static async discover(
     clients: { ecs: ECSClient; elb: ElasticLoadBalancingV2Client },
-    cluster: string,
-    service: ServiceState,
-    ids: PerColor<string>,
-    targetGroups: PerColor<string>,
-    targets: PerColor<TargetHealthSummary>,
-    taskDefinitions: (arn: string) => Promise<TaskDefinitionInfo>
-  ): TaskSetWorkload {
-    const taskSets = matchTaskSets(service, ids, targetGroups)
-    const health = {
-      Blue: { unit: toUnit('Blue', taskSets.Blue), targets: targets.Blue },
-      Green: { unit: toUnit('Green', taskSets.Green), targets: targets.Green }
-    }
-    return new TaskSetWorkload(
-      clients,
-      { cluster, name: service.arn },
-      ids,
-      targetGroups,
-      health,
-      taskDefinitions
+    service: Promise<ServiceState>,
+    where: TaskSetLocations
+  ): Promise<TaskSetWorkload> {
+    const targets = Promise.all(
+      COLORS.map((c) => readTargetHealth(clients.elb, where.targetGroups[c]))
     )
+    // A failed target health read is reported after the service checks; it must not go unhandled.
+    targets.catch(() => undefined)
+    const state = await service
+    requireExternalController(state)
+    const taskSets = matchTaskSets(state, where.taskSets, where.targetGroups)
+    const taskDefinitions = prefetchTaskDefinitions(clients.ecs, state)
+    const [Blue, Green] = await targets
+    const discovered = {
+      Blue: colorHealth('Blue', taskSets.Blue, Blue),
+      Green: colorHealth('Green', taskSets.Green, Green)
+    }
+    return new TaskSetWorkload(clients.ecs, clients.elb, state, where, discovered, taskDefinitions)
   }
 
   async probe(color: Color): Promise<ColorHealth> {
     const [service, targets] = await Promise.all([
-      readService(this.clients.ecs, this.service.cluster, this.service.name),
-      readTargetHealth(this.clients.elb, this.targetGroups[color])
+      readService(this.ecs, this.where.cluster, this.service.arn),
+      readTargetHealth(this.elb, this.where.targetGroups[color])
     ])
-    const taskSets = matchTaskSets(service, this.ids, this.targetGroups)
-    return { unit: toUnit(color, taskSets[color]), targets }
+    const taskSets = matchTaskSets(service, this.where.taskSets, this.where.targetGroups)
+    return colorHealth(color, taskSets[color], targets)
   }
 
-  async scale(color: Color, percent: number): Promise<void> {
+  async retire(color: Color): Promise<string> {
+    await this.scale(color, 0)
+    return `task set ${this.discovered[color].unit.label} (${color}): scaled to 0 % after promote`
+  }
+
+  async restore(color: Color): Promise<string | undefined> {
+    if (!this.discovered[color].retired) return undefined
+    await this.scale(color, 100)
+    return `task set ${this.discovered[color].unit.label} (${color}): scaled back to 100 %`
+  }
+
+  private async scale(color: Color, percent: number): Promise<void> {
     await awsCall('ecs:UpdateTaskSet', () =>
-      this.clients.ecs.send(
+      this.ecs.send(
         new UpdateTaskSetCommand({
-          cluster: this.service.cluster,
-          service: this.service.name,
-          taskSet: this.health[color].unit.arn,
+          cluster: this.where.cluster,
+          service: this.service.arn,
+          taskSet: this.discovered[color].unit.arn,
           scale: { unit: 'PERCENT', value: percent }
         })
       )
@@ -128,12 +170,21 @@ export class TaskSetWorkload implements Workload {
   /** Task definition images for the summary, from the reads started when the service was read. */
   async details(): Promise<PerColor<TaskDefinitionInfo | undefined>> {
     const read = (color: Color) => {
-      const arn = this.health[color].unit.taskDefinitionArn
+      const arn = this.discovered[color].unit.taskDefinitionArn
       return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined)
     }
     const [Blue, Green] = await Promise.all(COLORS.map(read))
     return { Blue, Green }
   }
+}
+
+function requireExternalController(service: ServiceState): void {
+  if (service.deploymentController === 'EXTERNAL') return
+  throw new StateError(
+    `Service ${service.name} uses the ${service.deploymentController} deployment ` +
+      'controller; blue/green task sets need EXTERNAL. Create the service with ' +
+      'deploymentController type EXTERNAL (templates/ecs-canary.yaml does).'
+  )
 }
 
 /**

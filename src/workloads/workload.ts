@@ -1,6 +1,6 @@
 import type { Color, PerColor } from '../color.js'
 
-/** One colour's running copy of the service: a task set today, a standalone task later. */
+/** One colour's running copy of the service (a task set today), as the summary shows it. */
 export interface WorkloadUnit {
   color: Color
   /** ARN (or other unique id) reported in outputs. */
@@ -11,8 +11,6 @@ export interface WorkloadUnit {
   stability: string
   running: number
   desired: number
-  /** Scale in percent of the service's desired count. */
-  scale: number
   taskDefinitionArn?: string
 }
 
@@ -24,9 +22,14 @@ export interface TargetHealthSummary {
   notHealthy: { id: string; state: string; reason?: string }[]
 }
 
+/** What a workload knows of one colour at one moment. */
 export interface ColorHealth {
   unit: WorkloadUnit
   targets: TargetHealthSummary
+  /** What keeps the colour from taking more traffic, in words; empty when it is ready. */
+  blockers: string[]
+  /** True when the colour has been scaled to nothing (after a promote with scale-down). */
+  retired: boolean
 }
 
 /** Task definition facts for the report. */
@@ -37,14 +40,18 @@ export interface TaskDefinitionInfo {
 }
 
 /**
- * What the pipeline needs from a workload: the state of both colours as discovered, a way to
- * look at one colour again while waiting for it to be healthy, and report-only details.
+ * What the pipeline needs from a workload: both colours as discovered, a fresh look at one colour
+ * while waiting for it, and a way to free or bring back a colour's capacity. Each kind (ECS task
+ * sets; later a standalone canary task) is one module implementing this.
  */
 export interface Workload {
   readonly kind: string
-  readonly health: PerColor<ColorHealth>
+  /** Both colours as discovery read them. */
+  readonly discovered: PerColor<ColorHealth>
   probe(color: Color): Promise<ColorHealth>
-  /** Sets a colour's share of the service's desired count, in percent. */
-  scale(color: Color, percent: number): Promise<void>
+  /** Frees the colour's capacity after it stopped serving; returns what was written. */
+  retire(color: Color): Promise<string | undefined>
+  /** Brings a retired colour back to full size; returns what was written, or undefined. */
+  restore(color: Color): Promise<string | undefined>
   details(): Promise<PerColor<TaskDefinitionInfo | undefined>>
 }

@@ -1,6 +1,6 @@
 import type { Action, TargetGroupTuple } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { COLORS, type Color, type PerColor } from '../color.js'
-import { StateError } from '../errors.js'
+import { COLORS, type Color, type PerColor } from '../../color.js'
+import { StateError } from '../../errors.js'
 
 /**
  * Pure functions over an ALB action list: find the weighted forward, read the two colours'
@@ -105,6 +105,27 @@ export function rewriteForwardWeights(
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const { TargetGroupArn, ...rest } = action
     return { ...rest, ForwardConfig: { ...action.ForwardConfig, TargetGroups: entries } }
+  })
+}
+
+/**
+ * The same action list with the forward sending everything to one target group, or undefined when
+ * it does already. Every other action, and the forward's other fields, stay as they were.
+ */
+export function forwardOnlyTo(
+  actions: Action[],
+  targetGroupArn: string,
+  where: string
+): Action[] | undefined {
+  const forward = findForward(actions, where)
+  const named = forward.entries.map((e) => e.TargetGroupArn)
+  if (named.length === 1 && named[0] === targetGroupArn) return undefined
+  return actions.map((action, index) => {
+    if (index !== forward.index) return action
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { TargetGroupArn, ...rest } = action
+    const TargetGroups = [{ TargetGroupArn: targetGroupArn, Weight: 1 }]
+    return { ...rest, ForwardConfig: { ...action.ForwardConfig, TargetGroups } }
   })
 }
 

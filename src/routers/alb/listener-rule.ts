@@ -4,12 +4,15 @@ import {
   type Action,
   type Rule
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { awsCall, type ErrorTranslator } from '../aws/call.js'
-import { NotFoundError, StateError } from '../errors.js'
+import { awsCall, whenNotFound } from '../../aws/call.js'
+import { NotFoundError, StateError } from '../../errors.js'
 import { AlbForwardRouter } from './alb-forward-router.js'
-import type { RulePlacement } from './router.js'
+import type { RulePlacement } from './placement.js'
 
-/** A weighted listener rule. Only its actions are written; its conditions are never sent. */
+/**
+ * A weighted listener rule. Only its actions are written; its conditions are never sent. (Just
+ * over 60 lines with its not-found handling; each method is short.)
+ */
 export class ListenerRuleRouter extends AlbForwardRouter {
   readonly kind = 'listener-rule'
   /** A rule already read by discovery, used once instead of a second DescribeRules. */
@@ -22,7 +25,7 @@ export class ListenerRuleRouter extends AlbForwardRouter {
   }
 
   protected get label(): string {
-    return `Listener rule ${this.arn}`
+    return `Listener rule ${this.id}`
   }
 
   protected async fetchActions(): Promise<Action[]> {
@@ -32,7 +35,7 @@ export class ListenerRuleRouter extends AlbForwardRouter {
     if (rule.IsDefault) {
       throw new StateError(
         `${this.label} is a listener's default rule, which ALB changes through the listener. ` +
-          `Set "listener-arn" to ${listenerArnOf(this.arn)} instead of "listener-rule-arn".`
+          `Set "listener-arn" to ${listenerArnOf(this.id)} instead of "listener-rule-arn".`
       )
     }
     return rule.Actions ?? []
@@ -42,7 +45,7 @@ export class ListenerRuleRouter extends AlbForwardRouter {
     if (!this.rule) return undefined
     const priority = Number(this.rule.Priority)
     return {
-      listenerArn: listenerArnOf(this.arn),
+      listenerArn: listenerArnOf(this.id),
       priority: Number.isInteger(priority) ? priority : undefined,
       conditions: this.rule.Conditions ?? [],
       preActions: this.preActions()
@@ -52,7 +55,7 @@ export class ListenerRuleRouter extends AlbForwardRouter {
   protected async putActions(actions: Action[]): Promise<void> {
     await awsCall(
       'elasticloadbalancing:ModifyRule',
-      () => this.elb.send(new ModifyRuleCommand({ RuleArn: this.arn, Actions: actions })),
+      () => this.elb.send(new ModifyRuleCommand({ RuleArn: this.id, Actions: actions })),
       this.notFound
     )
   }
@@ -60,7 +63,7 @@ export class ListenerRuleRouter extends AlbForwardRouter {
   private async describe(): Promise<Rule> {
     const response = await awsCall(
       'elasticloadbalancing:DescribeRules',
-      () => this.elb.send(new DescribeRulesCommand({ RuleArns: [this.arn] })),
+      () => this.elb.send(new DescribeRulesCommand({ RuleArns: [this.id] })),
       this.notFound
     )
     const rule = response.Rules?.[0]
@@ -68,12 +71,11 @@ export class ListenerRuleRouter extends AlbForwardRouter {
     return rule
   }
 
-  private notFound: ErrorTranslator = (name) =>
-    name === 'RuleNotFoundException' || name === 'RuleNotFound' ? this.notFoundError() : undefined
+  private notFound = whenNotFound('Rule', () => this.notFoundError())
 
   private notFoundError(): NotFoundError {
     return new NotFoundError(
-      `Listener rule ${this.arn} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`
+      `Listener rule ${this.id} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`
     )
   }
 }

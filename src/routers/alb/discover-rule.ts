@@ -1,14 +1,13 @@
 import {
-  DescribeListenersCommand,
-  DescribeRulesCommand,
   DescribeTargetGroupsCommand,
   type ElasticLoadBalancingV2Client,
   type Listener,
   type Rule
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { awsCall } from '../aws/call.js'
-import type { PerColor } from '../color.js'
-import { NotFoundError, RuleDiscoveryError } from '../errors.js'
+import { awsCall, whenNotFound } from '../../aws/call.js'
+import type { PerColor } from '../../color.js'
+import { NotFoundError, RuleDiscoveryError } from '../../errors.js'
+import { listListeners, listRules } from './elb-reads.js'
 
 export type DiscoveredRoute =
   { kind: 'listener-rule'; arn: string; rule: Rule } | { kind: 'listener'; arn: string }
@@ -29,13 +28,14 @@ export async function discoverWeightedRoute(
           TargetGroupArns: [targetGroups.Blue, targetGroups.Green]
         })
       ),
-    (name) =>
-      name === 'TargetGroupNotFoundException' || name === 'TargetGroupNotFound'
-        ? new NotFoundError(
-            `Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
-              'BlueTargetGroup/GreenTargetGroup stack outputs or the target group inputs.'
-          )
-        : undefined
+    whenNotFound(
+      'TargetGroup',
+      () =>
+        new NotFoundError(
+          `Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
+            'BlueTargetGroup/GreenTargetGroup stack outputs or the target group inputs.'
+        )
+    )
   )
   const loadBalancers = [
     ...new Set((groups.TargetGroups ?? []).flatMap((g) => g.LoadBalancerArns ?? []))
@@ -86,39 +86,4 @@ function forwardsToBoth(rule: Rule, targetGroups: PerColor<string>): boolean {
 /** A listener's rules have ARNs that extend its own: `…:listener-rule/app/lb/x/<listener id>/…`. */
 function listenerPrefix(listener: Listener): string {
   return `${(listener.ListenerArn ?? '').replace(':listener/', ':listener-rule/')}/`
-}
-
-/** Follows ELB's Marker pagination to the end. */
-async function allPages<T>(
-  fetch: (marker: string | undefined) => Promise<{ items?: T[]; next?: string }>
-): Promise<T[]> {
-  const items: T[] = []
-  let marker: string | undefined
-  do {
-    const page = await fetch(marker)
-    items.push(...(page.items ?? []))
-    marker = page.next
-  } while (marker)
-  return items
-}
-
-function listListeners(
-  elb: ElasticLoadBalancingV2Client,
-  loadBalancerArn: string
-): Promise<Listener[]> {
-  return allPages(async (Marker) => {
-    const page = await awsCall('elasticloadbalancing:DescribeListeners', () =>
-      elb.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn, Marker }))
-    )
-    return { items: page.Listeners, next: page.NextMarker }
-  })
-}
-
-export function listRules(elb: ElasticLoadBalancingV2Client, listenerArn: string): Promise<Rule[]> {
-  return allPages(async (Marker) => {
-    const page = await awsCall('elasticloadbalancing:DescribeRules', () =>
-      elb.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker }))
-    )
-    return { items: page.Rules, next: page.NextMarker }
-  })
 }

@@ -1,12 +1,15 @@
 import {
-  CloudWatchClient,
+  type CloudWatchClient,
   DescribeAlarmsCommand,
   type CompositeAlarm,
   type MetricAlarm
 } from '@aws-sdk/client-cloudwatch'
-import { awsCall } from './aws/call.js'
-import { StateError } from './errors.js'
-import type { AlarmInputs } from './inputs.js'
+import { awsCall } from '../aws/call.js'
+import { StateError } from '../errors.js'
+import type { AlarmInputs } from '../inputs.js'
+import type { Logger } from '../logger.js'
+import { formatPercent } from '../shares.js'
+import type { Gate, GateContext, GateReading } from './gate.js'
 
 export interface AlarmState {
   name: string
@@ -33,23 +36,13 @@ export function describeAlarms(alarms: AlarmState[]): string {
   return alarms.map((a) => `${a.name} is ${a.state}${a.reason ? ` (${a.reason})` : ''}`).join('; ')
 }
 
-/** Reads the configured alarms; `undefined` when no alarm is configured. */
+/** Reads the configured alarms. */
 export type AlarmWatch = () => Promise<AlarmCheck>
 
 const DESCRIBE = 'cloudwatch:DescribeAlarms'
 
-/**
- * A watch over the named alarms and those under the prefix. The client is created only when
- * alarms are configured. (It is imported statically: ncc writes the license file of a split
- * chunk over the main bundle's, so a dynamic import would drop the bundled licenses.)
- */
-export function createAlarmWatch(
-  config: AlarmInputs,
-  region: string,
-  client?: CloudWatchClient
-): AlarmWatch | undefined {
-  if (config.names.length === 0 && !config.prefix) return undefined
-  const cloudwatch = client ?? new CloudWatchClient({ region, maxAttempts: 5 })
+/** A watch over the named alarms and those under the prefix. */
+export function createAlarmWatch(config: AlarmInputs, cloudwatch: CloudWatchClient): AlarmWatch {
   const describe = async (input: { AlarmNames?: string[]; AlarmNamePrefix?: string }) => {
     const found: (MetricAlarm | CompositeAlarm)[] = []
     let NextToken: string | undefined
@@ -98,5 +91,62 @@ export function createAlarmWatch(
       })
     }
     return judgeAlarms([...byName.values()], config.treatMissingDataAsFailure)
+  }
+}
+
+const LABEL = 'alarms seen'
+
+/** A read younger than this is still current for the first step's gate. */
+const REUSE_MS = 1000
+
+/**
+ * CloudWatch alarms the user built: none of them may be in ALARM (nor, when missing data counts
+ * as failure, in INSUFFICIENT_DATA) before a shift or during a bake. Discovery reads them once so
+ * a misnamed alarm is refused before any write; the first step reuses that read while it is fresh.
+ */
+export class AlarmGate implements Gate {
+  readonly label = LABEL
+  readonly judges = 'verdict'
+  private discovered?: { check: AlarmCheck; at: number }
+
+  constructor(
+    private readonly watch: AlarmWatch,
+    private readonly config: AlarmInputs
+  ) {}
+
+  /** The read made during discovery, with the time it was made. */
+  async prime(now: number): Promise<AlarmCheck> {
+    const check = await this.watch()
+    this.discovered = { check, at: now }
+    return check
+  }
+
+  async before(context: GateContext): Promise<GateReading> {
+    const kept = this.discovered
+    this.discovered = undefined
+    const check =
+      kept && !context.fresh && context.clock.now() - kept.at < REUSE_MS
+        ? kept.check
+        : await this.watch()
+    return this.reading(check, context.log, `Alarm before step ${context.step + 1}`)
+  }
+
+  async during(context: GateContext): Promise<GateReading> {
+    const { color, step, share } = context
+    const where = `Alarm during the bake of step ${step + 1} (${color} at ${formatPercent(share)}%)`
+    return this.reading(await this.watch(), context.log, where)
+  }
+
+  private reading(check: AlarmCheck, log: Logger, where: string): GateReading {
+    const noData = check.alarms.filter((a) => a.state === 'INSUFFICIENT_DATA')
+    if (noData.length > 0 && !this.config.treatMissingDataAsFailure) {
+      log.info(`Treated as OK: ${describeAlarms(noData)}`)
+    }
+    return {
+      label: LABEL,
+      text: check.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || 'none',
+      seen: check.alarms,
+      ...(check.failing.length > 0 ? { failure: `${where}: ${describeAlarms(check.failing)}` } : {})
+    }
   }
 }

@@ -1,0 +1,111 @@
+import type { AwsClients } from './aws/clients.js'
+import type { ServiceState } from './discover/service.js'
+import type { ColorResources } from './discover/resources.js'
+import { AlarmGate, createAlarmWatch } from './gates/alarms.js'
+import type { Gate } from './gates/gate.js'
+import { HealthGate } from './gates/health.js'
+import type { ActionInputs } from './inputs.js'
+import { discoverWeightedRoute } from './routers/alb/discover-rule.js'
+import type { AlbForwardRouter } from './routers/alb/alb-forward-router.js'
+import { ListenerRouter } from './routers/alb/listener.js'
+import { ListenerRuleRouter } from './routers/alb/listener-rule.js'
+import { AlbTestTraffic } from './routers/alb/test-traffic.js'
+import type { ServiceTags } from './service-tags.js'
+import type { TrafficRouter } from './routers/router.js'
+import type { Shape } from './shape.js'
+import { TaskSetWorkload } from './workloads/task-sets.js'
+import type { Workload } from './workloads/workload.js'
+
+/**
+ * The composition root: the only module that names concrete routers, workloads and gates. Each
+ * function picks one kind from the inputs and what was read, once; everything downstream sees
+ * the interfaces.
+ */
+
+/** A given listener or rule, else the one rule on the colours' load balancers that names both. */
+export async function chooseRouter(
+  clients: AwsClients,
+  where: ColorResources
+): Promise<AlbForwardRouter> {
+  const { targetGroups } = where
+  if (where.listenerArn) return new ListenerRouter(clients.elb, where.listenerArn, targetGroups)
+  if (where.listenerRuleArn) {
+    return new ListenerRuleRouter(clients.elb, where.listenerRuleArn, targetGroups)
+  }
+  const found = await discoverWeightedRoute(clients.elb, targetGroups)
+  return found.kind === 'listener'
+    ? new ListenerRouter(clients.elb, found.arn, targetGroups)
+    : new ListenerRuleRouter(clients.elb, found.arn, targetGroups).withPreloaded(found.rule)
+}
+
+/** Blue and Green as task sets of one EXTERNAL-controller service. */
+export function chooseWorkload(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  service: Promise<ServiceState>,
+  where: ColorResources
+): Promise<Workload> {
+  return TaskSetWorkload.discover(clients, service, {
+    cluster: inputs.cluster,
+    taskSets: where.taskSets,
+    targetGroups: where.targetGroups
+  })
+}
+
+/** The health gate always (it may be switched off); the alarm gate when alarms are named. */
+export function chooseGates(
+  inputs: ActionInputs,
+  router: TrafficRouter,
+  workload: Workload,
+  alarms: AlarmGate | undefined,
+  pollMs?: number
+): Gate[] {
+  const health = new HealthGate(workload, {
+    enabled: inputs.waitForHealthy,
+    timeoutMs: inputs.healthTimeoutSeconds * 1000,
+    pollMs,
+    expose: (color) => router.exposeForHealthChecks(color)
+  })
+  return alarms ? [health, alarms] : [health]
+}
+
+/** The alarm gate, made before discovery so its first read runs beside the others. */
+export function chooseAlarmGate(inputs: ActionInputs, clients: AwsClients): AlarmGate | undefined {
+  const { alarms } = inputs
+  if (alarms.names.length === 0 && !alarms.prefix) return undefined
+  return new AlarmGate(createAlarmWatch(alarms, clients.cloudwatch), alarms)
+}
+
+/** The shape the run works through: router, workload, the tags as the stable marker, test traffic. */
+export function composeShape(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  parts: { router: AlbForwardRouter; workload: Workload; tags: ServiceTags; where: ColorResources }
+): Shape {
+  const { router, workload, tags, where } = parts
+  const { testTraffic } = inputs
+  // A test rule an earlier run left (named by its tag) is taken away by promote and rollback
+  // even when this step does not repeat the test inputs.
+  const wanted = Boolean(
+    testTraffic.header ||
+    testTraffic.query ||
+    testTraffic.listenerArn ||
+    tags.get(tags.names.testRule)
+  )
+  return {
+    router,
+    workload,
+    marker: tags,
+    ...(wanted
+      ? {
+          testTraffic: new AlbTestTraffic(
+            clients.elb,
+            () => router.placement(),
+            testTraffic,
+            where.targetGroups,
+            tags
+          )
+        }
+      : {})
+  }
+}

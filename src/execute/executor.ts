@@ -1,0 +1,199 @@
+import { cancellable, type Clock } from '../clock.js'
+import { CancelledError, GateFailure, VerificationError } from '../errors.js'
+import type { Gate, GateContext } from '../gates/gate.js'
+import type { Logger } from '../logger.js'
+import type { RunPlan, StepPlan } from '../plan.js'
+import { formatSplit } from '../shares.js'
+import type { Shape } from '../shape.js'
+import { bake, mergeReadings } from './bake.js'
+import { Journal, type Execution, type StepRecord } from './journal.js'
+import { rollBack } from './rollback.js'
+import { shiftAndVerify } from './shift.js'
+
+export interface ExecutorOptions {
+  log: Logger
+  clock: Clock
+  /** Aborted when the runner cancels the job. */
+  signal?: AbortSignal
+  /** Overrides the poll interval of health waits and bakes (tests). */
+  pollMs?: number
+  onCancel: 'rollback' | 'hold'
+}
+
+/**
+ * Walks a plan: for each step, expose the canary to health checks, ask the gates, shift, verify,
+ * write the tag, bake while watching the gates. Every failed gate and every cancel goes through
+ * one channel with one policy: send all traffic back to the stable colour and take test traffic
+ * away, unless there is nothing to take back. Never throws: what happened is in the Execution.
+ */
+export async function execute(
+  plan: RunPlan,
+  shape: Shape,
+  gates: readonly Gate[],
+  options: ExecutorOptions
+): Promise<Execution> {
+  return new Executor(plan, shape, gates, options).run()
+}
+
+/**
+ * One class because its phases share the journal and the point past which a cancel no longer
+ * undoes a promote; each method is one phase and short.
+ */
+class Executor {
+  private readonly journal: Journal
+  private readonly clock: Clock
+  /** Set once a promote's write starts: from then on a cancel lets it finish. */
+  private committed = false
+
+  constructor(
+    private readonly plan: RunPlan,
+    private readonly shape: Shape,
+    private readonly gates: readonly Gate[],
+    private readonly options: ExecutorOptions
+  ) {
+    this.journal = new Journal(plan, options.log)
+    this.clock = cancellable(options.clock, options.signal)
+  }
+
+  async run(): Promise<Execution> {
+    try {
+      this.checkCancelled()
+      if (this.plan.openTestTraffic && this.shape.testTraffic) {
+        this.journal.wrote(...(await this.shape.testTraffic.open(this.plan.canaryBefore)))
+      }
+      for (const [index, step] of this.plan.steps.entries()) await this.runStep(step, index)
+      return this.journal.seal()
+    } catch (error) {
+      return this.fail(error)
+    }
+  }
+
+  private async runStep(step: StepPlan, index: number): Promise<void> {
+    this.checkCancelled()
+    const record: StepRecord = {
+      kind: step.kind,
+      share: step.share,
+      startedAt: this.options.clock.now(),
+      bakeMs: step.bakeMs,
+      bakedMs: 0,
+      readings: [],
+      outcome: 'pending'
+    }
+    this.journal.steps.push(record)
+    if (step.gate || step.restore) await this.judge(step, index, record)
+    // A cancel up to here rolls back; once a promote's write starts, it is finished.
+    this.checkCancelled()
+    if (step.tag) this.committed = true
+    await this.options.log.group(`Apply step ${index + 1}`, () => this.apply(step, index))
+    record.outcome = step.tag ? 'promoted' : step.write ? 'shifted' : 'unchanged'
+    if (step.kind === 'undo') this.journal.rolledBack = true
+    if (step.bakeMs > 0) {
+      const failed = await bake(record, index, step.canary, this.gates, {
+        clock: this.clock,
+        log: this.options.log,
+        pollMs: this.options.pollMs
+      })
+      if (failed?.failure) throw new GateFailure(failed.failure)
+    }
+  }
+
+  /** Brings the canary back if it was retired, then asks each gate in turn. */
+  private async judge(step: StepPlan, index: number, record: StepRecord): Promise<void> {
+    const restored = step.restore ? await this.shape.workload.restore(step.canary) : undefined
+    if (restored) this.journal.wrote(restored)
+    if (!step.gate && !restored) return
+    const context: GateContext = {
+      color: step.canary,
+      step: index,
+      share: this.journal.split[step.canary],
+      fresh: index > 0 || restored !== undefined,
+      clock: this.clock,
+      log: this.options.log
+    }
+    const gates = this.gates.filter((g) => step.gates === 'all' || g.judges === 'readiness')
+    for (const gate of gates) {
+      const reading = await gate.before(context)
+      this.journal.wrote(...(reading.wrote ?? []))
+      record.readings = mergeReadings(record.readings, [reading])
+      if (reading.failure) throw new GateFailure(reading.failure)
+    }
+  }
+
+  /** The shift, then the tag, then test traffic and the old colour's capacity. */
+  private async apply(step: StepPlan, index: number): Promise<void> {
+    const { router, marker, testTraffic, workload } = this.shape
+    if (step.write) {
+      const wrote = (line: string) => this.journal.wrote(line)
+      this.journal.split = await shiftAndVerify(router, this.journal.split, step.split, wrote)
+      this.options.log.info(`Verified: ${formatSplit(this.journal.split)}`)
+    }
+    if (step.tag && step.tag !== this.journal.stable) {
+      const from = this.journal.stable
+      const line =
+        step.kind === 'undo'
+          ? await marker.undo(from, step.tag)
+          : await marker.promote(from, step.tag)
+      this.journal.wrote(line)
+      this.journal.stable = step.tag
+    }
+    const last = index === this.plan.steps.length - 1
+    if (last && this.plan.closeTestTraffic && testTraffic) {
+      this.journal.wrote(...(await testTraffic.close(this.journal.stable)))
+    }
+    if (step.retire) this.journal.wrote(...[await workload.retire(step.retire)].filter(isLine))
+  }
+
+  /** The one failure channel: a gate's verdict, a cancel, or any other error. */
+  private async fail(error: unknown): Promise<Execution> {
+    const cancelled = error instanceof CancelledError
+    const last = this.journal.steps.at(-1)
+    if (last) last.outcome = cancelled ? 'cancelled' : 'failed'
+    if (cancelled && this.options.onCancel === 'hold') {
+      const split = formatSplit(this.journal.split)
+      return this.journal.seal(`Cancelled: traffic left at ${split} (on-cancel: hold).`)
+    }
+    // A read-back that disagrees has told us what is live; report that, not what we meant.
+    if (error instanceof VerificationError) this.journal.split = error.live
+    if (!cancelled && !(error instanceof GateFailure)) {
+      // AWS refused or answered something unexpected: say so, and what is true now, but do not
+      // write more into a system that is failing. Rollback stays one step away.
+      const message = error instanceof Error ? error.message : String(error)
+      return this.journal.seal(`${sentence(message)} ${this.journal.state()}`, error)
+    }
+    const reason = cancelled ? 'Cancelled' : (error as GateFailure).message
+    let rolledBack: boolean
+    try {
+      rolledBack = await rollBack(
+        this.shape,
+        this.journal,
+        this.options.log,
+        this.plan.openTestTraffic
+      )
+    } catch (rollbackError) {
+      const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError)
+      return this.journal.seal(
+        `${sentence(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`,
+        rollbackError
+      )
+    }
+    // A cancelled step stays `cancelled` in the summary; the message says it was rolled back.
+    if (rolledBack && last && !cancelled) last.outcome = 'rolled back'
+    if (cancelled && rolledBack) {
+      return this.journal.seal(`Cancelled: rolled back, all traffic is on ${this.journal.stable}.`)
+    }
+    return this.journal.seal(`${sentence(reason)} ${this.journal.state()}`)
+  }
+
+  private checkCancelled(): void {
+    if (this.options.signal?.aborted && !this.committed) throw new CancelledError('Cancelled.')
+  }
+}
+
+/** A message as a sentence: a full stop added unless it ends in one. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
+}
+
+function isLine(line: string | undefined): line is string {
+  return line !== undefined
+}

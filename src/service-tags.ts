@@ -1,0 +1,117 @@
+import { TagResourceCommand, UntagResourceCommand, type ECSClient } from '@aws-sdk/client-ecs'
+import { awsCall } from './aws/call.js'
+import { isColor, type Color } from './color.js'
+import { IncompletePromotionError, StateError } from './errors.js'
+import type { StableMarker } from './shape.js'
+
+/** Names of the service tags the action keeps, all derived from `tag-key`. */
+export interface TagNames {
+  /** The stable colour, e.g. `StableStack`. */
+  stable: string
+  /** The colour that was stable before the last promote, for undo. */
+  previous: string
+  /** The ARN of the test-traffic rule the action created. */
+  testRule: string
+}
+
+export function tagNames(tagKey: string): TagNames {
+  return { stable: tagKey, previous: `${tagKey}Previous`, testRule: `${tagKey}TestRule` }
+}
+
+/**
+ * The tags on the ECS service: read once by discovery and kept current as the action writes
+ * them, so every part of a run sees what the previous part wrote. (Over 60 lines: it is the one
+ * owner of the service's tags, and each method is one call.)
+ */
+export class ServiceTags implements StableMarker {
+  readonly names: TagNames
+  private readonly values: Map<string, string>
+
+  constructor(
+    private readonly ecs: ECSClient,
+    private readonly service: { arn: string; name: string },
+    tags: Record<string, string>,
+    tagKey: string
+  ) {
+    this.names = tagNames(tagKey)
+    this.values = new Map(Object.entries(tags))
+  }
+
+  get(key: string): string | undefined {
+    return this.values.get(key)
+  }
+
+  /** The stable colour named by the tag; refuses a missing tag or any other value. */
+  stable(): Color {
+    const key = this.names.stable
+    const value = this.get(key)
+    const command =
+      `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
+      ' (or value=Green: the colour that serves production now)'
+    if (value === undefined) {
+      throw new StateError(
+        `Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`
+      )
+    }
+    if (!isColor(value)) {
+      throw new StateError(
+        `Service ${this.service.name} has ${key}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`
+      )
+    }
+    return value
+  }
+
+  /** Writes tags in one call: ECS applies a TagResource call as a whole. */
+  async set(tags: Record<string, string>): Promise<void> {
+    const arn = this.service.arn
+    await awsCall(
+      'ecs:TagResource',
+      () =>
+        this.ecs.send(
+          new TagResourceCommand({
+            resourceArn: arn,
+            tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
+          })
+        ),
+      (name, message) =>
+        name === 'InvalidParameterException' && /long arn/i.test(message)
+          ? new StateError(
+              `ECS refused to tag ${arn}: ${message} Opt in to the long ARN format for services ` +
+                '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.'
+            )
+          : undefined
+    )
+    for (const [key, value] of Object.entries(tags)) this.values.set(key, value)
+  }
+
+  async remove(keys: string[]): Promise<void> {
+    await awsCall('ecs:UntagResource', () =>
+      this.ecs.send(new UntagResourceCommand({ resourceArn: this.service.arn, tagKeys: keys }))
+    )
+    for (const key of keys) this.values.delete(key)
+  }
+
+  async promote(from: Color, to: Color): Promise<string> {
+    const key = this.names.stable
+    try {
+      await this.set({ [key]: to, [this.names.previous]: from })
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error)
+      throw new IncompletePromotionError(
+        `All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
+          'Run promote again to finish; it will only write the tag.'
+      )
+    }
+    return `service tag ${key}: ${from} → ${to}`
+  }
+
+  /**
+   * The stable tag first, then the record of the promote: a run that stops between the two leaves
+   * a record naming the stable colour itself, which a later undo reads as "nothing to undo".
+   */
+  async undo(from: Color, to: Color): Promise<string> {
+    await this.set({ [this.names.stable]: to })
+    await this.remove([this.names.previous])
+    return `service tag ${this.names.stable}: ${from} → ${to} (promotion undone)`
+  }
+}
