@@ -76629,8 +76629,14 @@ class AlbForwardRouter {
             ? [share]
             : [Math.floor(share), Math.ceil(share)];
     }
+    /**
+     * Writes the split and returns it as ELB stored it, from the write's own response: that proves
+     * the weights are live without a second round trip. Only an endpoint that answers without the
+     * actions costs a read-back.
+     */
     async shift(split) {
-        await this.put(albWeightsFor(split));
+        const stored = (await this.put(albWeightsFor(split))) ?? (await this.fetchActions());
+        return splitOfWeights(readForwardWeights(stored, this.targetGroups, this.label));
     }
     async exposeForHealthChecks(color) {
         const missing = missingColors(this.actions(), this.targetGroups);
@@ -76650,8 +76656,9 @@ class AlbForwardRouter {
     }
     async put(weights) {
         const rewritten = rewriteForwardWeights(this.actions(), this.targetGroups, weights);
-        await this.putActions(keepExistingSecrets(rewritten));
+        const stored = await this.putActions(keepExistingSecrets(rewritten));
         this.snapshot = rewritten;
+        return stored;
     }
 }
 
@@ -76664,21 +76671,35 @@ class AlbForwardRouter {
 /** A listener whose default action is the weighted forward. Only DefaultActions are sent. */
 class ListenerRouter extends AlbForwardRouter {
     kind = 'listener';
+    /** The default actions as read already (started before the stack answered). */
+    preloaded;
+    withPreloaded(actions) {
+        this.preloaded = actions;
+        return this;
+    }
     get label() {
         return `Listener ${this.id} (default action)`;
     }
     fetchActions() {
-        return describeListenerActions(this.elb, this.id, () => this.notFoundError());
+        const actions = this.preloaded ?? readListenerActions(this.elb, this.id);
+        this.preloaded = undefined;
+        return actions;
     }
     placement() {
         return { listenerArn: this.id, conditions: [], preActions: this.preActions() };
     }
+    /** ModifyListener answers with the listener as stored, default actions included. */
     async putActions(actions) {
-        await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: this.id, DefaultActions: actions })), whenNotFound('Listener', () => this.notFoundError()));
+        const response = await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: this.id, DefaultActions: actions })), whenNotFound('Listener', () => listenerNotFound(this.id)));
+        return response.Listeners?.find((l) => l.ListenerArn === this.id)?.DefaultActions;
     }
-    notFoundError() {
-        return new NotFoundError(`Listener ${this.id} was not found. Check "listener-arn" and "aws-region".`);
-    }
+}
+/** A listener's default actions by ARN. */
+function readListenerActions(elb, arn) {
+    return describeListenerActions(elb, arn, () => listenerNotFound(arn));
+}
+function listenerNotFound(arn) {
+    return new NotFoundError(`Listener ${arn} was not found. Check "listener-arn" and "aws-region".`);
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/listener-rule.ts
@@ -76686,24 +76707,21 @@ class ListenerRouter extends AlbForwardRouter {
 
 
 
-/**
- * A weighted listener rule. Only its actions are written; its conditions are never sent. (Just
- * over 60 lines with its not-found handling; each method is short.)
- */
+/** A weighted listener rule. Only its actions are written; its conditions are never sent. */
 class ListenerRuleRouter extends AlbForwardRouter {
     kind = 'listener-rule';
-    /** A rule already read by discovery, used once instead of a second DescribeRules. */
+    /** The rule as read already (by discovery, or started before the stack answered). */
     preloaded;
     rule;
     withPreloaded(rule) {
-        this.preloaded = rule;
+        this.preloaded = Promise.resolve(rule);
         return this;
     }
     get label() {
         return `Listener rule ${this.id}`;
     }
     async fetchActions() {
-        const rule = this.preloaded ?? (await this.describe());
+        const rule = await (this.preloaded ?? describeRule(this.elb, this.id));
         this.preloaded = undefined;
         this.rule = rule;
         if (rule.IsDefault) {
@@ -76723,20 +76741,22 @@ class ListenerRuleRouter extends AlbForwardRouter {
             preActions: this.preActions()
         };
     }
+    /** ModifyRule answers with the rule as stored: the actions it returns are what is live now. */
     async putActions(actions) {
-        await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: this.id, Actions: actions })), this.notFound);
+        const response = await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: this.id, Actions: actions })), whenNotFound('Rule', () => ruleNotFound(this.id)));
+        return response.Rules?.find((r) => r.RuleArn === this.id)?.Actions;
     }
-    async describe() {
-        const response = await awsCall('elasticloadbalancing:DescribeRules', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [this.id] })), this.notFound);
-        const rule = response.Rules?.[0];
-        if (!rule)
-            throw this.notFoundError();
-        return rule;
-    }
-    notFound = whenNotFound('Rule', () => this.notFoundError());
-    notFoundError() {
-        return new NotFoundError(`Listener rule ${this.id} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`);
-    }
+}
+/** One rule by ARN. */
+async function describeRule(elb, arn) {
+    const response = await awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [arn] })), whenNotFound('Rule', () => ruleNotFound(arn)));
+    const rule = response.Rules?.[0];
+    if (!rule)
+        throw ruleNotFound(arn);
+    return rule;
+}
+function ruleNotFound(arn) {
+    return new NotFoundError(`Listener rule ${arn} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`);
 }
 /** `…:listener-rule/app/lb/1/2/3` → `…:listener/app/lb/1/2`. */
 function listenerArnOf(ruleArn) {
@@ -77202,13 +77222,31 @@ function prefetchTaskDefinitions(ecs, service) {
  * function picks one kind from the inputs and what was read, once; everything downstream sees
  * the interfaces.
  */
+/**
+ * When the inputs name the route, its read starts at once, beside the service and stack reads:
+ * parsing it needs the target groups, asking for it does not. Saves a round trip on every mode.
+ */
+function startRouteRead(inputs, clients) {
+    const early = inputs.listenerArn
+        ? { listener: readListenerActions(clients.elb, inputs.listenerArn) }
+        : inputs.listenerRuleArn
+            ? { rule: describeRule(clients.elb, inputs.listenerRuleArn) }
+            : undefined;
+    // Reported when the router reads it; a stack error that comes first must not leave it unhandled.
+    early?.listener?.catch(() => undefined);
+    early?.rule?.catch(() => undefined);
+    return early;
+}
 /** A given listener or rule, else the one rule on the colours' load balancers that names both. */
-async function chooseRouter(clients, where) {
+async function chooseRouter(clients, where, early) {
     const { targetGroups } = where;
-    if (where.listenerArn)
-        return new ListenerRouter(clients.elb, where.listenerArn, targetGroups);
+    if (where.listenerArn) {
+        const router = new ListenerRouter(clients.elb, where.listenerArn, targetGroups);
+        return early?.listener ? router.withPreloaded(early.listener) : router;
+    }
     if (where.listenerRuleArn) {
-        return new ListenerRuleRouter(clients.elb, where.listenerRuleArn, targetGroups);
+        const router = new ListenerRuleRouter(clients.elb, where.listenerRuleArn, targetGroups);
+        return early?.rule ? router.withPreloaded(early.rule) : router;
     }
     const found = await discoverWeightedRoute(clients.elb, targetGroups);
     return found.kind === 'listener'
@@ -77233,9 +77271,14 @@ function chooseGates(inputs, router, workload, alarms, pollMs) {
     });
     return alarms ? [health, alarms] : [health];
 }
-/** The alarm gate, made before discovery so its first read runs beside the others. */
+/**
+ * The alarm gate, made before discovery so its first read runs beside the others. Rollback never
+ * asks it (an undo asks only readiness), so rollback neither reads alarms nor fails on them.
+ */
 function chooseAlarmGate(inputs, clients) {
     const { alarms } = inputs;
+    if (inputs.mode === 'rollback')
+        return undefined;
     if (alarms.names.length === 0 && !alarms.prefix)
         return undefined;
     return new AlarmGate(createAlarmWatch(alarms, clients.cloudwatch), alarms);
@@ -77431,12 +77474,13 @@ async function readStackOutputs(cfn, stackName) {
  */
 async function discover(inputs, clients, options) {
     const service = readService(clients.ecs, inputs.cluster, inputs.service);
+    const early = startRouteRead(inputs, clients);
     const outputs = needsStack(inputs)
         ? readStackOutputs(clients.cfn, inputs.stackName ?? '')
         : Promise.resolve(undefined);
     const where = outputs.then((found) => resolveResources(inputs, found));
     const route = where.then(async (w) => {
-        const router = await chooseRouter(clients, w);
+        const router = await chooseRouter(clients, w, early);
         return { router, split: await router.read() };
     });
     const workload = where.then((w) => chooseWorkload(inputs, clients, service, w));
@@ -77485,10 +77529,10 @@ function bakePollMs(bakeMs) {
     return Math.min(5000, Math.max(500, Math.floor(bakeMs / 5)));
 }
 /**
- * Holds a step for its bake time, asking every gate at each poll. Returns the first failing
- * reading, or undefined when the step held to the end.
+ * Holds a step for its bake time, asking every gate and checking the route at each poll. Returns
+ * the first failing reading, or undefined when the step held to the end; a changed route throws.
  */
-async function bake(record, index, canary, gates, { clock, log, pollMs }) {
+async function bake(record, index, canary, gates, { clock, log, pollMs, checkRoute }) {
     const poll = pollMs ?? bakePollMs(record.bakeMs);
     const start = clock.now();
     const end = start + record.bakeMs;
@@ -77498,7 +77542,11 @@ async function bake(record, index, canary, gates, { clock, log, pollMs }) {
         while (clock.now() < end) {
             await clock.sleep(Math.min(poll, end - clock.now()));
             const context = { color: canary, step: index, share: record.share, fresh: true, clock, log };
-            const readings = await Promise.all(gates.map((gate) => gate.during(context)));
+            // The route is read beside the gates: another writer is caught without a round trip more.
+            const [readings] = await Promise.all([
+                Promise.all(gates.map((gate) => gate.during(context))),
+                checkRoute()
+            ]);
             record.bakedMs = clock.now() - start;
             record.readings = mergeReadings(record.readings, readings);
             const failed = readings.find((reading) => reading.failure);
@@ -77567,20 +77615,32 @@ class Journal {
 
 
 /**
- * Writes a split and reads it back. The read-back is what catches another writer between our
- * read and our write (a write's response only shows what we sent); a mismatch is an error that
- * says so rather than a report of weights that are not live.
+ * Writes a split and checks the write's response: the route must hold exactly what was sent.
+ * No separate read-back here: it would add a round trip to every shift (and to rollback, the
+ * emergency exit) and catch only a writer in the few milliseconds after ours. A writer while a
+ * step holds is caught by `routeUnchanged` at every poll of a bake.
  */
 async function shiftAndVerify(router, before, target, wrote) {
-    await router.shift(target);
+    const stored = await router.shift(target);
     wrote(`${router.kind} ${router.id}: ${formatSplit(before)} → ${formatSplit(target)}`);
-    const live = await router.verify();
-    if (!sameSplit(live, target)) {
-        throw new VerificationError(`Wrote ${formatSplit(target)} to ${router.kind} ${router.id}, but it reads back ` +
-            `${formatSplit(live)}: another writer changed it. Make sure only one workflow moves ` +
-            'this service at a time (a concurrency group), then run this step again.', live);
+    if (!sameSplit(stored, target)) {
+        throw new VerificationError(`Wrote ${formatSplit(target)} to ${router.kind} ${router.id}, but it holds ` +
+            `${formatSplit(stored)}: the load balancer did not store what was sent. Nothing more was ` +
+            'written; check the route, then run this step again.', stored);
     }
-    return live;
+    return stored;
+}
+/**
+ * Reads the route again while a step holds; a split other than `expected` means another writer
+ * moved traffic behind the run's back, which ends the run without writing more.
+ */
+async function routeUnchanged(router, expected) {
+    const live = await router.verify();
+    if (sameSplit(live, expected))
+        return;
+    throw new VerificationError(`${router.kind} ${router.id} holds ${formatSplit(live)}, not the ${formatSplit(expected)} ` +
+        'this run wrote: another writer changed it. Make sure only one workflow moves this service ' +
+        'at a time (a concurrency group), then run this step again.', live);
 }
 
 ;// CONCATENATED MODULE: ./src/execute/rollback.ts
@@ -77688,7 +77748,8 @@ class Executor {
             const failed = await bake(record, index, step.canary, this.gates, {
                 clock: this.clock,
                 log: this.options.log,
-                pollMs: this.options.pollMs
+                pollMs: this.options.pollMs,
+                checkRoute: () => routeUnchanged(this.shape.router, this.journal.split)
             });
             if (failed?.failure)
                 throw new GateFailure(failed.failure);

@@ -1,3 +1,4 @@
+import type { Action, Rule } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { AwsClients } from './aws/clients.js'
 import type { ServiceState } from './discover/service.js'
 import type { ColorResources } from './discover/resources.js'
@@ -7,8 +8,8 @@ import { HealthGate } from './gates/health.js'
 import type { ActionInputs } from './inputs.js'
 import { discoverWeightedRoute } from './routers/alb/discover-rule.js'
 import type { AlbForwardRouter } from './routers/alb/alb-forward-router.js'
-import { ListenerRouter } from './routers/alb/listener.js'
-import { ListenerRuleRouter } from './routers/alb/listener-rule.js'
+import { ListenerRouter, readListenerActions } from './routers/alb/listener.js'
+import { describeRule, ListenerRuleRouter } from './routers/alb/listener-rule.js'
 import { AlbTestTraffic } from './routers/alb/test-traffic.js'
 import type { ServiceTags } from './service-tags.js'
 import type { TrafficRouter } from './routers/router.js'
@@ -22,15 +23,41 @@ import type { Workload } from './workloads/workload.js'
  * the interfaces.
  */
 
+/**
+ * When the inputs name the route, its read starts at once, beside the service and stack reads:
+ * parsing it needs the target groups, asking for it does not. Saves a round trip on every mode.
+ */
+export function startRouteRead(inputs: ActionInputs, clients: AwsClients): EarlyRoute | undefined {
+  const early: EarlyRoute | undefined = inputs.listenerArn
+    ? { listener: readListenerActions(clients.elb, inputs.listenerArn) }
+    : inputs.listenerRuleArn
+      ? { rule: describeRule(clients.elb, inputs.listenerRuleArn) }
+      : undefined
+  // Reported when the router reads it; a stack error that comes first must not leave it unhandled.
+  early?.listener?.catch(() => undefined)
+  early?.rule?.catch(() => undefined)
+  return early
+}
+
+export interface EarlyRoute {
+  listener?: Promise<Action[]>
+  rule?: Promise<Rule>
+}
+
 /** A given listener or rule, else the one rule on the colours' load balancers that names both. */
 export async function chooseRouter(
   clients: AwsClients,
-  where: ColorResources
+  where: ColorResources,
+  early?: EarlyRoute
 ): Promise<AlbForwardRouter> {
   const { targetGroups } = where
-  if (where.listenerArn) return new ListenerRouter(clients.elb, where.listenerArn, targetGroups)
+  if (where.listenerArn) {
+    const router = new ListenerRouter(clients.elb, where.listenerArn, targetGroups)
+    return early?.listener ? router.withPreloaded(early.listener) : router
+  }
   if (where.listenerRuleArn) {
-    return new ListenerRuleRouter(clients.elb, where.listenerRuleArn, targetGroups)
+    const router = new ListenerRuleRouter(clients.elb, where.listenerRuleArn, targetGroups)
+    return early?.rule ? router.withPreloaded(early.rule) : router
   }
   const found = await discoverWeightedRoute(clients.elb, targetGroups)
   return found.kind === 'listener'
@@ -69,9 +96,13 @@ export function chooseGates(
   return alarms ? [health, alarms] : [health]
 }
 
-/** The alarm gate, made before discovery so its first read runs beside the others. */
+/**
+ * The alarm gate, made before discovery so its first read runs beside the others. Rollback never
+ * asks it (an undo asks only readiness), so rollback neither reads alarms nor fails on them.
+ */
 export function chooseAlarmGate(inputs: ActionInputs, clients: AwsClients): AlarmGate | undefined {
   const { alarms } = inputs
+  if (inputs.mode === 'rollback') return undefined
   if (alarms.names.length === 0 && !alarms.prefix) return undefined
   return new AlarmGate(createAlarmWatch(alarms, clients.cloudwatch), alarms)
 }

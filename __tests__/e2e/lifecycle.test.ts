@@ -181,9 +181,12 @@ describe('lifecycle: status → canary 10 → canary 50 → rollback → canary 
     expect(stableTag(sandbox.world)).toBe('Green')
     expect(ruleWeights(sandbox.world)).toEqual({ Blue: 0, Green: 100 })
     const promote = runs[runs.length - 1]
-    // The tag is written after the rule, and only once the rule reads back right.
+    // The tag is written only after the rule write has answered with the new weights.
     const ops = operations(promote.requests)
-    expect(ops.indexOf('TagResource')).toBeGreaterThan(ops.lastIndexOf('DescribeRules'))
-    expect(ops.lastIndexOf('DescribeRules')).toBeGreaterThan(ops.indexOf('ModifyRule'))
+    expect(ops.indexOf('ModifyRule')).toBeGreaterThan(-1)
+    expect(ops.indexOf('TagResource')).toBeGreaterThan(ops.indexOf('ModifyRule'))
+    const rule = promote.requests.find((r) => r.operation === 'ModifyRule')!
+    const tag = promote.requests.find((r) => r.operation === 'TagResource')!
+    expect(tag.start).toBeGreaterThanOrEqual(rule.end)
   })
 })

@@ -5,7 +5,8 @@ import {
   chooseGates,
   chooseRouter,
   chooseWorkload,
-  composeShape
+  composeShape,
+  startRouteRead
 } from '../compose.js'
 import { describeAlarms, type AlarmCheck } from '../gates/alarms.js'
 import type { Gate } from '../gates/gate.js'
@@ -57,12 +58,13 @@ export async function discover(
   options: DiscoverOptions
 ): Promise<Discovered> {
   const service = readService(clients.ecs, inputs.cluster, inputs.service)
+  const early = startRouteRead(inputs, clients)
   const outputs = needsStack(inputs)
     ? readStackOutputs(clients.cfn, inputs.stackName ?? '')
     : Promise.resolve(undefined)
   const where = outputs.then((found) => resolveResources(inputs, found))
   const route = where.then(async (w) => {
-    const router = await chooseRouter(clients, w)
+    const router = await chooseRouter(clients, w, early)
     return { router, split: await router.read() }
   })
   const workload = where.then((w) => chooseWorkload(inputs, clients, service, w))

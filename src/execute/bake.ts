@@ -11,15 +11,20 @@ export function bakePollMs(bakeMs: number): number {
 }
 
 /**
- * Holds a step for its bake time, asking every gate at each poll. Returns the first failing
- * reading, or undefined when the step held to the end.
+ * Holds a step for its bake time, asking every gate and checking the route at each poll. Returns
+ * the first failing reading, or undefined when the step held to the end; a changed route throws.
  */
 export async function bake(
   record: StepRecord,
   index: number,
   canary: Color,
   gates: readonly Gate[],
-  { clock, log, pollMs }: { clock: Clock; log: Logger; pollMs?: number }
+  {
+    clock,
+    log,
+    pollMs,
+    checkRoute
+  }: { clock: Clock; log: Logger; pollMs?: number; checkRoute: () => Promise<void> }
 ): Promise<GateReading | undefined> {
   const poll = pollMs ?? bakePollMs(record.bakeMs)
   const start = clock.now()
@@ -30,7 +35,11 @@ export async function bake(
     while (clock.now() < end) {
       await clock.sleep(Math.min(poll, end - clock.now()))
       const context = { color: canary, step: index, share: record.share, fresh: true, clock, log }
-      const readings = await Promise.all(gates.map((gate) => gate.during(context)))
+      // The route is read beside the gates: another writer is caught without a round trip more.
+      const [readings] = await Promise.all([
+        Promise.all(gates.map((gate) => gate.during(context))),
+        checkRoute()
+      ])
       record.bakedMs = clock.now() - start
       record.readings = mergeReadings(record.readings, readings)
       const failed = readings.find((reading) => reading.failure)

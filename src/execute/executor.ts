@@ -8,7 +8,7 @@ import type { Shape } from '../shape.js'
 import { bake, mergeReadings } from './bake.js'
 import { Journal, type Execution, type StepRecord } from './journal.js'
 import { rollBack } from './rollback.js'
-import { shiftAndVerify } from './shift.js'
+import { routeUnchanged, shiftAndVerify } from './shift.js'
 
 export interface ExecutorOptions {
   log: Logger
@@ -91,7 +91,8 @@ class Executor {
       const failed = await bake(record, index, step.canary, this.gates, {
         clock: this.clock,
         log: this.options.log,
-        pollMs: this.options.pollMs
+        pollMs: this.options.pollMs,
+        checkRoute: () => routeUnchanged(this.shape.router, this.journal.split)
       })
       if (failed?.failure) throw new GateFailure(failed.failure)
     }

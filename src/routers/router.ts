@@ -23,9 +23,12 @@ export interface TrafficRouter {
    * name it yet gets it at weight 0). Returns a line saying what was written, or undefined.
    */
   exposeForHealthChecks(color: Color): Promise<string | undefined>
-  /** Writes the split, changing nothing else of what `read` saw. */
-  shift(split: Split): Promise<void>
-  /** Reads the split again after a write, to catch another writer. */
+  /**
+   * Writes the split, changing nothing else of what `read` saw, and returns the split as the
+   * write's response shows it stored.
+   */
+  shift(split: Split): Promise<Split>
+  /** Reads the split again, to catch another writer while a step holds (during a bake). */
   verify(): Promise<Split>
 }
 

@@ -30,7 +30,8 @@ export abstract class AlbForwardRouter implements TrafficRouter {
   ) {}
 
   protected abstract fetchActions(): Promise<Action[]>
-  protected abstract putActions(actions: Action[]): Promise<void>
+  /** Writes the actions; returns them as the write's response shows them, when it does. */
+  protected abstract putActions(actions: Action[]): Promise<Action[] | undefined>
   protected abstract get label(): string
   /** Where a test-traffic rule that shadows this route goes; undefined when it cannot have one. */
   abstract placement(): RulePlacement | undefined
@@ -54,8 +55,14 @@ export abstract class AlbForwardRouter implements TrafficRouter {
       : [Math.floor(share), Math.ceil(share)]
   }
 
-  async shift(split: Split): Promise<void> {
-    await this.put(albWeightsFor(split))
+  /**
+   * Writes the split and returns it as ELB stored it, from the write's own response: that proves
+   * the weights are live without a second round trip. Only an endpoint that answers without the
+   * actions costs a read-back.
+   */
+  async shift(split: Split): Promise<Split> {
+    const stored = (await this.put(albWeightsFor(split))) ?? (await this.fetchActions())
+    return splitOfWeights(readForwardWeights(stored, this.targetGroups, this.label))
   }
 
   async exposeForHealthChecks(color: Color): Promise<string | undefined> {
@@ -77,9 +84,10 @@ export abstract class AlbForwardRouter implements TrafficRouter {
     return this.snapshot
   }
 
-  private async put(weights: PerColor<number>): Promise<void> {
+  private async put(weights: PerColor<number>): Promise<Action[] | undefined> {
     const rewritten = rewriteForwardWeights(this.actions(), this.targetGroups, weights)
-    await this.putActions(keepExistingSecrets(rewritten))
+    const stored = await this.putActions(keepExistingSecrets(rewritten))
     this.snapshot = rewritten
+    return stored
   }
 }

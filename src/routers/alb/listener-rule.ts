@@ -2,6 +2,7 @@ import {
   DescribeRulesCommand,
   ModifyRuleCommand,
   type Action,
+  type ElasticLoadBalancingV2Client,
   type Rule
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { awsCall, whenNotFound } from '../../aws/call.js'
@@ -9,18 +10,15 @@ import { NotFoundError, StateError } from '../../errors.js'
 import { AlbForwardRouter } from './alb-forward-router.js'
 import type { RulePlacement } from './placement.js'
 
-/**
- * A weighted listener rule. Only its actions are written; its conditions are never sent. (Just
- * over 60 lines with its not-found handling; each method is short.)
- */
+/** A weighted listener rule. Only its actions are written; its conditions are never sent. */
 export class ListenerRuleRouter extends AlbForwardRouter {
   readonly kind = 'listener-rule'
-  /** A rule already read by discovery, used once instead of a second DescribeRules. */
-  private preloaded?: Rule
+  /** The rule as read already (by discovery, or started before the stack answered). */
+  private preloaded?: Promise<Rule>
   private rule?: Rule
 
-  withPreloaded(rule: Rule): this {
-    this.preloaded = rule
+  withPreloaded(rule: Rule | Promise<Rule>): this {
+    this.preloaded = Promise.resolve(rule)
     return this
   }
 
@@ -29,7 +27,7 @@ export class ListenerRuleRouter extends AlbForwardRouter {
   }
 
   protected async fetchActions(): Promise<Action[]> {
-    const rule = this.preloaded ?? (await this.describe())
+    const rule = await (this.preloaded ?? describeRule(this.elb, this.id))
     this.preloaded = undefined
     this.rule = rule
     if (rule.IsDefault) {
@@ -52,32 +50,33 @@ export class ListenerRuleRouter extends AlbForwardRouter {
     }
   }
 
-  protected async putActions(actions: Action[]): Promise<void> {
-    await awsCall(
+  /** ModifyRule answers with the rule as stored: the actions it returns are what is live now. */
+  protected async putActions(actions: Action[]): Promise<Action[] | undefined> {
+    const response = await awsCall(
       'elasticloadbalancing:ModifyRule',
       () => this.elb.send(new ModifyRuleCommand({ RuleArn: this.id, Actions: actions })),
-      this.notFound
+      whenNotFound('Rule', () => ruleNotFound(this.id))
     )
+    return response.Rules?.find((r) => r.RuleArn === this.id)?.Actions
   }
+}
 
-  private async describe(): Promise<Rule> {
-    const response = await awsCall(
-      'elasticloadbalancing:DescribeRules',
-      () => this.elb.send(new DescribeRulesCommand({ RuleArns: [this.id] })),
-      this.notFound
-    )
-    const rule = response.Rules?.[0]
-    if (!rule) throw this.notFoundError()
-    return rule
-  }
+/** One rule by ARN. */
+export async function describeRule(elb: ElasticLoadBalancingV2Client, arn: string): Promise<Rule> {
+  const response = await awsCall(
+    'elasticloadbalancing:DescribeRules',
+    () => elb.send(new DescribeRulesCommand({ RuleArns: [arn] })),
+    whenNotFound('Rule', () => ruleNotFound(arn))
+  )
+  const rule = response.Rules?.[0]
+  if (!rule) throw ruleNotFound(arn)
+  return rule
+}
 
-  private notFound = whenNotFound('Rule', () => this.notFoundError())
-
-  private notFoundError(): NotFoundError {
-    return new NotFoundError(
-      `Listener rule ${this.id} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`
-    )
-  }
+function ruleNotFound(arn: string): NotFoundError {
+  return new NotFoundError(
+    `Listener rule ${arn} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`
+  )
 }
 
 /** `…:listener-rule/app/lb/1/2/3` → `…:listener/app/lb/1/2`. */
