@@ -1,150 +1,75 @@
 /**
- * `npm run bench`: start-up time, wall time, AWS calls and sequential round trips per mode, for
- * the bundled action run as a runner runs it against the sandbox. Round trips are measured with
- * a fixed latency added to every AWS request: (wall time − start-up) / latency.
+ * `npm run bench`: the bundled action run as a runner runs it against the sandbox, written to
+ * BENCHMARK.md. Per mode: start-up, wall time without and with added latency, AWS calls and
+ * sequential round trips (bench/modes.ts; the modes and their call chains in bench/scenarios.ts);
+ * start-up reference points measured beside it (bench/startup.ts); how fast a canary rolls back
+ * after an alarm and after SIGINT (bench/reaction.ts). BENCH_RUNS (default 7) runs of each;
+ * BENCH_COMPARE_ACTION and BENCH_COMPARE_INPUTS add another action's start-up.
  */
-import { cpus } from 'node:os'
 import { writeFileSync } from 'node:fs'
-import { applyMutation } from './mutations.js'
-import { runAction } from './run-action.js'
-import { startSandbox, type Sandbox } from './server.js'
+import { loadavg } from 'node:os'
+import { LATENCY_MS, measureModes, roundTrips } from './bench/modes.js'
+import { measureReactions } from './bench/reaction.js'
+import { renderReport } from './bench/report.js'
+import { BenchError, clock } from './bench/runs.js'
+import { median } from './bench/stats.js'
+import {
+  buildSdkBundle,
+  compareConfig,
+  measureReferences,
+  type SdkBundle
+} from './bench/startup.js'
+import { startSandbox } from './server.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
-const LATENCY_MS = 100
-
-interface Scenario {
-  name: string
-  inputs: (sandbox: Sandbox) => Record<string, string>
-  /** Puts the world in the state the mode starts from. */
-  prepare?: (sandbox: Sandbox) => void
-}
-
-const stackInputs = { cluster: 'mycluster', service: 'myservice', 'stack-name': 'myservice-canary' }
-
-/** Every colour value as an input, so no stack is read. */
-function explicitInputs(sandbox: Sandbox): Record<string, string> {
-  const outputs = Object.fromEntries(
-    sandbox.world.stacks[0].outputs.map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])
-  )
-  return {
-    cluster: 'mycluster',
-    service: 'myservice',
-    'blue-task-set': outputs.BlueTaskSet,
-    'green-task-set': outputs.GreenTaskSet,
-    'blue-target-group': outputs.BlueTargetGroup,
-    'green-target-group': outputs.GreenTargetGroup,
-    'listener-rule-arn': outputs.ListenerRule
-  }
-}
-
-const canaryAt10 = (sandbox: Sandbox) =>
-  applyMutation(sandbox.world, {
-    type: 'set-rule-weights',
-    weights: { 'blue-tg': 90, 'green-tg': 10 }
-  })
-
-const SCENARIOS: Scenario[] = [
-  { name: 'status', inputs: () => ({ ...stackInputs, mode: 'status' }) },
-  {
-    name: 'canary 0 → 10',
-    inputs: () => ({ ...stackInputs, mode: 'canary', 'canary-weight': '10' })
-  },
-  {
-    name: 'promote from 10',
-    inputs: () => ({ ...stackInputs, mode: 'promote' }),
-    prepare: canaryAt10
-  },
-  {
-    name: 'rollback from 10',
-    inputs: () => ({ ...stackInputs, mode: 'rollback' }),
-    prepare: canaryAt10
-  },
-  {
-    name: 'canary 0 → 10, explicit inputs',
-    inputs: (s) => ({ ...explicitInputs(s), mode: 'canary', 'canary-weight': '10' })
-  },
-  {
-    name: 'rollback from 10, explicit inputs',
-    inputs: (s) => ({ ...explicitInputs(s), mode: 'rollback' }),
-    prepare: canaryAt10
-  }
-]
-
-interface Sample {
-  startupMs: number
-  wallMs: number
-  calls: number
-}
-
-async function measure(sandbox: Sandbox, scenario: Scenario): Promise<Sample> {
-  sandbox.reset()
-  scenario.prepare?.(sandbox)
-  const run = await runAction({ endpoint: sandbox.url, inputs: scenario.inputs(sandbox) })
-  if (run.code !== 0) throw new Error(`${scenario.name} failed: ${run.stdout}`)
-  const first = Math.min(...sandbox.log.map((entry) => entry.start))
-  return { startupMs: first - run.spawnedAt, wallMs: run.durationMs, calls: sandbox.log.length }
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
 
 async function main(): Promise<void> {
+  if (!Number.isInteger(RUNS) || RUNS < 1) throw new BenchError('BENCH_RUNS must be 1 or more')
+  const compare = compareConfig()
+  const started = clock()
+  const load = loadavg()[0]
   const fast = await startSandbox({ steadyDelayMs: 0 })
   const slow = await startSandbox({ steadyDelayMs: 0, latencyMs: LATENCY_MS })
-  const rows: string[] = []
+  let bundle: SdkBundle | undefined
   try {
-    for (const scenario of SCENARIOS) {
-      const plain: Sample[] = []
-      const delayed: Sample[] = []
-      for (let i = 0; i < RUNS; i++) {
-        plain.push(await measure(fast, scenario))
-        delayed.push(await measure(slow, scenario))
-      }
-      const roundTrips = delayed.map((s) => (s.wallMs - s.startupMs) / LATENCY_MS)
-      const row = [
-        scenario.name,
-        median(plain.map((s) => s.startupMs)).toFixed(0),
-        median(plain.map((s) => s.wallMs)).toFixed(0),
-        median(plain.map((s) => s.calls)).toFixed(0),
-        median(roundTrips).toFixed(1)
-      ]
-      rows.push(`| ${row.join(' | ')} |`)
-      console.log(row.join('  '))
+    console.log('Building the SDK reference bundle with ncc…')
+    bundle = await buildSdkBundle()
+    console.log(`Start-up reference points, ${RUNS} runs…`)
+    const references = await measureReferences(fast, RUNS, bundle, compare)
+    for (const ref of references) {
+      console.log(`  ${ref.name}: ${ref.skipped ?? `${median(ref.samples).toFixed(0)} ms`}`)
     }
+    console.log(`Modes, ${RUNS} runs each without and with ${LATENCY_MS} ms latency…`)
+    const modes = await measureModes(fast, slow, RUNS, ({ scenario, plain, delayed }) => {
+      const startup = median(plain.map((s) => s.startupMs)).toFixed(0)
+      const trips = median(delayed.map(roundTrips)).toFixed(1)
+      console.log(`  ${scenario.name}: start-up ${startup} ms, ${trips} round trips`)
+    })
+    console.log(`Reaction times, ${RUNS} runs each…`)
+    const reactions = await measureReactions(fast, RUNS)
+    const durationMs = clock() - started
+    const load1 = loadavg()[0]
+    writeFileSync(
+      'BENCHMARK.md',
+      renderReport({
+        runs: RUNS,
+        modes,
+        references,
+        sdkBuildMs: bundle.buildMs,
+        reactions,
+        load: [load, load1],
+        durationMs
+      })
+    )
+    console.log(`\nWrote BENCHMARK.md (${(durationMs / 1000).toFixed(0)} s)`)
   } finally {
+    bundle?.dispose()
     await Promise.all([fast.stop(), slow.stop()])
   }
-  const report = [
-    '# Benchmark',
-    '',
-    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ` +
-      `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}. Medians of ${RUNS} runs of the bundled ` +
-      '`dist/index.js`, spawned as a runner spawns it, against the local sandbox.',
-    '',
-    '- **start-up**: spawn to the first AWS request the sandbox receives.',
-    '- **wall**: spawn to exit, no added latency.',
-    '- **AWS calls**: requests the sandbox received in one run.',
-    `- **round trips**: sequential AWS round trips on the critical path, measured with ${LATENCY_MS} ms ` +
-      `added to every request: (wall − start-up) / ${LATENCY_MS} ms. The remainder above a whole number ` +
-      'is local work and process exit.',
-    '',
-    'The sequential chain behind the round trips, from the code: with a stack, the service ' +
-      '(tag, task sets) is read beside the stack outputs, then the rule beside both target ' +
-      "groups' health, then the write, then the read-back (4); with all colour values and the " +
-      'rule given as inputs, the first two reads are one step (3). Promote adds the tag write. ' +
-      'Task definitions (summary only) and the gate, when the canary is already healthy, add ' +
-      'none.',
-    '',
-    '| mode | start-up (ms) | wall (ms) | AWS calls | round trips |',
-    '|---|---|---|---|---|',
-    ...rows,
-    ''
-  ].join('\n')
-  writeFileSync('BENCHMARK.md', report)
-  console.log('\nWrote BENCHMARK.md')
 }
 
-await main()
+await main().catch((err: unknown) => {
+  console.error(`bench failed: ${err instanceof BenchError ? err.message : err}`)
+  if (!(err instanceof BenchError) && err instanceof Error) console.error(err.stack)
+  process.exitCode = 1
+})

@@ -1,0 +1,124 @@
+/**
+ * The modes the bench times. Each carries the chain of AWS calls behind its round trips, written
+ * from the code (src/discover/discover.ts, src/execute/executor.ts, src/execute/shift.ts) as
+ * plain data: whoever changes what waits for what updates the string here.
+ */
+import { applyMutation } from '../mutations.js'
+import type { Sandbox } from '../server.js'
+
+export interface Scenario {
+  name: string
+  inputs: (sandbox: Sandbox) => Record<string, string>
+  /** Puts the world in the state the mode starts from. */
+  prepare?: (sandbox: Sandbox) => void
+  /**
+   * The sequential chain of AWS calls on the critical path: steps joined by `→`, calls made
+   * together by `‖`, remarks and calls off the chain in parentheses. The report counts the
+   * steps as the arrows outside parentheses plus one, so keep arrows out of remarks.
+   */
+  chain: string
+}
+
+/** The default world's service and stack. */
+export const stackInputs = {
+  cluster: 'mycluster',
+  service: 'myservice',
+  'stack-name': 'myservice-canary'
+}
+
+function stackOutputs(sandbox: Sandbox): Record<string, string> {
+  return Object.fromEntries(
+    sandbox.world.stacks[0].outputs.map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])
+  )
+}
+
+/** Every colour value and the rule as inputs, so no stack is read. */
+function explicitInputs(sandbox: Sandbox): Record<string, string> {
+  const outputs = stackOutputs(sandbox)
+  return {
+    cluster: 'mycluster',
+    service: 'myservice',
+    'blue-task-set': outputs.BlueTaskSet,
+    'green-task-set': outputs.GreenTaskSet,
+    'blue-target-group': outputs.BlueTargetGroup,
+    'green-target-group': outputs.GreenTargetGroup,
+    'listener-rule-arn': outputs.ListenerRule
+  }
+}
+
+const canaryAt10 = (sandbox: Sandbox) =>
+  applyMutation(sandbox.world, {
+    type: 'set-rule-weights',
+    weights: { 'blue-tg': 90, 'green-tg': 10 }
+  })
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'status',
+    inputs: () => ({ ...stackInputs, mode: 'status' }),
+    chain:
+      'DescribeServices ‖ DescribeStacks → DescribeRules ‖ DescribeTargetHealth ×2 ' +
+      '(DescribeTaskDefinition ×2, started when the service answers, runs beside the second step)'
+  },
+  {
+    name: 'canary 0 → 10',
+    inputs: () => ({ ...stackInputs, mode: 'canary', 'canary-weight': '10' }),
+    chain:
+      'DescribeServices ‖ DescribeStacks → DescribeRules ‖ DescribeTargetHealth ×2 → ModifyRule ' +
+      "(checked against its own response, no read-back; step 1's health gate uses the discovered health)"
+  },
+  {
+    name: 'promote from 10',
+    inputs: () => ({ ...stackInputs, mode: 'promote' }),
+    prepare: canaryAt10,
+    chain:
+      'DescribeServices ‖ DescribeStacks → DescribeRules ‖ DescribeTargetHealth ×2 → ModifyRule ' +
+      '→ TagResource'
+  },
+  {
+    name: 'rollback from 10',
+    inputs: () => ({ ...stackInputs, mode: 'rollback' }),
+    prepare: canaryAt10,
+    chain:
+      'DescribeServices ‖ DescribeStacks → DescribeRules ‖ DescribeTargetHealth ×2 → ModifyRule'
+  },
+  {
+    name: 'status, explicit inputs',
+    inputs: (s) => ({ ...explicitInputs(s), mode: 'status' }),
+    chain:
+      'DescribeServices ‖ DescribeRules ‖ DescribeTargetHealth ×2 → DescribeTaskDefinition ×2 ' +
+      '(for the summary: started when the service answers, awaited before the report)'
+  },
+  {
+    name: 'canary 0 → 10, explicit inputs',
+    inputs: (s) => ({ ...explicitInputs(s), mode: 'canary', 'canary-weight': '10' }),
+    chain:
+      'DescribeServices ‖ DescribeRules ‖ DescribeTargetHealth ×2 → ModifyRule ' +
+      '(DescribeTaskDefinition ×2 runs beside the write)'
+  },
+  {
+    name: 'rollback from 10, explicit inputs',
+    inputs: (s) => ({ ...explicitInputs(s), mode: 'rollback' }),
+    prepare: canaryAt10,
+    chain:
+      'DescribeServices ‖ DescribeRules ‖ DescribeTargetHealth ×2 → ModifyRule ' +
+      '(DescribeTaskDefinition ×2 runs beside the write)'
+  },
+  {
+    name: 'rollback from 10, rule ARN given (stack for the rest)',
+    inputs: (s) => ({
+      ...stackInputs,
+      mode: 'rollback',
+      'listener-rule-arn': stackOutputs(s).ListenerRule
+    }),
+    prepare: canaryAt10,
+    chain:
+      'DescribeServices ‖ DescribeStacks ‖ DescribeRules → DescribeTargetHealth ×2 → ModifyRule ' +
+      '(the given rule is read at once, but the target groups, so their health, come from the stack)'
+  }
+]
+
+/** The number of sequential steps in a chain: its arrows outside parentheses, plus one. */
+export function chainSteps(chain: string): number {
+  return chain.replace(/\([^)]*\)/g, '').split('→').length
+}

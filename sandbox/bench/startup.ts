@@ -1,0 +1,184 @@
+/**
+ * Start-up reference points, measured in the same run on the same machine as the action: bare
+ * Node, a bundle that only makes the four SDK clients the action uses and sends one request, and
+ * optionally another action's bundle (BENCH_COMPARE_ACTION). Each is spawned like the action
+ * (runs.ts) and timed from spawn to its first request in the sandbox log (bare Node: to exit).
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import type { Sandbox } from '../server.js'
+import { BenchError, clock, spawnLikeRunner, type Spawned } from './runs.js'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+/** The SDK half of the action's start-up: imports, four clients, one DescribeServices. */
+const SDK_ENTRY = `import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs'
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+
+const config = { region: process.env.AWS_REGION ?? 'us-east-1', maxAttempts: 5 }
+const ecs = new ECSClient(config)
+new ElasticLoadBalancingV2Client(config)
+new CloudFormationClient(config)
+new CloudWatchClient(config)
+await ecs.send(new DescribeServicesCommand({ cluster: 'mycluster', services: ['myservice'] }))
+`
+
+export interface Reference {
+  name: string
+  /** What is timed, for the report. */
+  measures: string
+  /** Milliseconds, one per run. */
+  samples: number[]
+  /** Set when the reference was not measured, saying why. */
+  skipped?: string
+}
+
+export interface CompareConfig {
+  entry: string
+  inputs: Record<string, string>
+}
+
+/** BENCH_COMPARE_ACTION and BENCH_COMPARE_INPUTS, checked before anything runs. */
+export function compareConfig(env = process.env): CompareConfig | undefined {
+  const entry = env.BENCH_COMPARE_ACTION
+  if (!entry) return undefined
+  let inputs: unknown
+  try {
+    inputs = JSON.parse(env.BENCH_COMPARE_INPUTS ?? '{}')
+  } catch (err) {
+    throw new BenchError(`BENCH_COMPARE_INPUTS is not JSON: ${(err as Error).message}`)
+  }
+  const valid =
+    inputs !== null &&
+    typeof inputs === 'object' &&
+    !Array.isArray(inputs) &&
+    Object.values(inputs).every((v) => typeof v === 'string')
+  if (!valid) throw new BenchError('BENCH_COMPARE_INPUTS must be a JSON object of strings')
+  return { entry, inputs: inputs as Record<string, string> }
+}
+
+export interface SdkBundle {
+  entry: string
+  buildMs: number
+  dispose(): void
+}
+
+/**
+ * Bundles SDK_ENTRY with ncc into a temp dir, ESM like the action (package.json type module, as
+ * the project's `npm run build`). The dir links the project's node_modules so the same SDK
+ * versions are bundled.
+ */
+export async function buildSdkBundle(): Promise<SdkBundle> {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-canary-sdk-bundle-'))
+  const modules = join(dir, 'node_modules')
+  const dispose = () => {
+    rmSync(modules, { force: true }) // the link only, never what it points at
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    symlinkSync(join(ROOT, 'node_modules'), modules, 'dir')
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
+    writeFileSync(join(dir, 'entry.ts'), SDK_ENTRY)
+    const compilerOptions = { target: 'ES2022', module: 'NodeNext', types: ['node'] }
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { ...compilerOptions, skipLibCheck: true },
+        files: ['entry.ts']
+      })
+    )
+    const started = clock()
+    const out = join(dir, 'out')
+    const args = ['ncc', 'build', join(dir, 'entry.ts'), '-o', out, '--target', 'es2022']
+    await promisify(execFile)('npx', args, { cwd: ROOT }).catch((err: { stderr?: string }) => {
+      throw new BenchError(`ncc could not build the SDK reference bundle:\n${err.stderr ?? err}`)
+    })
+    return { entry: join(out, 'index.js'), buildMs: clock() - started, dispose }
+  } catch (err) {
+    dispose()
+    throw err
+  }
+}
+
+/** Spawn → exit of `node -e 0`. */
+async function bareNode(sandbox: Sandbox): Promise<number> {
+  const run = await spawnLikeRunner(['-e', '0'], { endpoint: sandbox.url })
+  if (run.code !== 0) throw new BenchError(`node -e 0 exited with ${run.code}`)
+  return run.exitedAt - run.startedAt
+}
+
+/** Spawn → first request of the SDK bundle, which must send exactly one DescribeServices. */
+async function sdkBundle(sandbox: Sandbox, entry: string): Promise<number> {
+  sandbox.reset()
+  const run = await spawnLikeRunner([entry], { endpoint: sandbox.url })
+  const ops = sandbox.log.map((e) => `${e.operation} ${e.status}`)
+  if (run.code !== 0 || ops.join() !== 'DescribeServices 200') {
+    throw new BenchError(`SDK bundle: exit ${run.code}, requests [${ops}]:\n${run.output}`)
+  }
+  return firstRequest(sandbox, run)
+}
+
+/** Spawn → first request of another action; it is stopped 2 s after that request. */
+async function otherAction(sandbox: Sandbox, config: CompareConfig): Promise<number> {
+  sandbox.reset()
+  const run = await spawnLikeRunner([config.entry], {
+    endpoint: sandbox.url,
+    inputs: config.inputs,
+    onSpawn: (child, stop) => {
+      let grace: ReturnType<typeof setTimeout> | undefined
+      const watch = setInterval(() => {
+        if (sandbox.log.length === 0) return
+        clearInterval(watch)
+        grace = setTimeout(stop, 2000)
+      }, 20)
+      child.on('exit', () => {
+        clearInterval(watch)
+        clearTimeout(grace)
+      })
+    }
+  })
+  if (sandbox.log.length === 0) {
+    throw new BenchError(
+      `BENCH_COMPARE_ACTION ${config.entry} made no AWS request (exit ${run.code}):\n` +
+        run.output.slice(-2000)
+    )
+  }
+  return firstRequest(sandbox, run)
+}
+
+function firstRequest(sandbox: Sandbox, run: Spawned): number {
+  return Math.min(...sandbox.log.map((e) => e.start)) - run.startedAt
+}
+
+/** Every reference, `runs` times each, interleaved run by run. */
+export async function measureReferences(
+  sandbox: Sandbox,
+  runs: number,
+  bundle: SdkBundle,
+  compare: CompareConfig | undefined
+): Promise<Reference[]> {
+  const bare: Reference = { name: '`node -e 0`', measures: 'spawn → exit', samples: [] }
+  const sdk: Reference = {
+    name: 'SDK clients only (ncc bundle)',
+    measures: 'spawn → first request',
+    samples: []
+  }
+  const other: Reference = {
+    name: compare ? `another action: \`${compare.entry}\`` : 'another action',
+    measures: 'spawn → first request',
+    samples: [],
+    ...(compare ? {} : { skipped: 'not measured: BENCH_COMPARE_ACTION is not set' })
+  }
+  for (let i = 0; i < runs; i++) {
+    bare.samples.push(await bareNode(sandbox))
+    sdk.samples.push(await sdkBundle(sandbox, bundle.entry))
+    if (compare) other.samples.push(await otherAction(sandbox, compare))
+  }
+  return [bare, sdk, other]
+}
