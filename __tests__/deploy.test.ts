@@ -13,6 +13,7 @@ import {
   VerificationError
 } from '../src/errors.js'
 import { MemoryLogger } from '../src/logger.js'
+import { renderSummary } from '../src/report/summary.js'
 import { runPipeline, type PipelineDeps } from '../src/pipeline.js'
 
 let aws: MockAws
@@ -622,10 +623,10 @@ describe('the critical path', () => {
     aws = mockAws()
     rule().Actions = [forward(90, 10)]
     const result = await runPipeline(
-      inputs({ mode: 'rollback', 'listener-rule-arn': ARN.rule }),
+      inputs({ mode: 'status', 'listener-rule-arn': ARN.rule }),
       deps()
     )
-    expect(result.splitAfter).toEqual({ Blue: 1000, Green: 0 })
+    expect(result.splitAfter).toEqual({ Blue: 900, Green: 100 })
     const calls = aws.calls()
     // The target groups come from the stack, so their health is read only once it answers; the
     // rule's read was sent before that, beside DescribeStacks.
@@ -635,6 +636,20 @@ describe('the critical path', () => {
       'DescribeServices',
       'DescribeStacks'
     ])
+  })
+
+  it('a plain rollback does not read target health, so nothing but the rule and the tag can hold it up', async () => {
+    aws = mockAws()
+    rule().Actions = [forward(90, 10)]
+    const result = await runPipeline(
+      inputs({ mode: 'rollback', 'listener-rule-arn': ARN.rule }),
+      deps()
+    )
+    expect(result.failure).toBeUndefined()
+    expect(aws.calls()).not.toContain('DescribeTargetHealth')
+    expect(aws.writes()).toEqual(['ModifyRule'])
+    expect(result.state.health.Green.targets.unread).toBe(true)
+    expect(renderSummary(result)).toContain('not read (a rollback does not wait for health)')
   })
 
   it('rollback neither reads alarms nor fails on a misnamed one', async () => {

@@ -77036,6 +77036,10 @@ function targetBlockers(targets) {
     }
     return reasons;
 }
+/** A target group whose health was not read (a plain rollback does not wait for it). */
+function unreadTargets(targetGroupArn) {
+    return { targetGroupArn, total: 0, healthy: 0, notHealthy: [], unread: true };
+}
 
 ;// CONCATENATED MODULE: ./src/workloads/task-sets.ts
 
@@ -77125,7 +77129,9 @@ class TaskSetWorkload {
      * not EXTERNAL and task sets that are not where the inputs say.
      */
     static async discover(clients, service, where) {
-        const targets = Promise.all(COLORS.map((c) => readTargetHealth(clients.elb, where.targetGroups[c])));
+        const targets = where.readTargets
+            ? Promise.all(COLORS.map((c) => readTargetHealth(clients.elb, where.targetGroups[c])))
+            : Promise.resolve(COLORS.map((c) => unreadTargets(where.targetGroups[c])));
         // A failed target health read is reported after the service checks; it must not go unhandled.
         targets.catch(() => undefined);
         const state = await service;
@@ -77253,12 +77259,17 @@ async function chooseRouter(clients, where, early) {
         ? new ListenerRouter(clients.elb, found.arn, targetGroups)
         : new ListenerRuleRouter(clients.elb, found.arn, targetGroups).withPreloaded(found.rule);
 }
-/** Blue and Green as task sets of one EXTERNAL-controller service. */
+/**
+ * Blue and Green as task sets of one EXTERNAL-controller service. A plain rollback does not read
+ * target health: it never waits for it, and the emergency exit must not wait on a read it does
+ * not need (nor fail on one).
+ */
 function chooseWorkload(inputs, clients, service, where) {
     return TaskSetWorkload.discover(clients, service, {
         cluster: inputs.cluster,
         taskSets: where.taskSets,
-        targetGroups: where.targetGroups
+        targetGroups: where.targetGroups,
+        readTargets: inputs.mode !== 'rollback' || inputs.undoPromotion
     });
 }
 /** The health gate always (it may be switched off); the alarm gate when alarms are named. */
@@ -77524,9 +77535,13 @@ function fulfilled(result) {
 
 ;// CONCATENATED MODULE: ./src/execute/bake.ts
 
-/** How often a bake looks through the gates: a fifth of the bake, between 0.5 and 5 s. */
+/**
+ * How often a bake looks through the gates: a fifth of the bake, between 0.5 and 3 s. The upper
+ * bound keeps the time from an alarm firing to the rollback under 5 s in the worst case (one poll
+ * plus two round trips); at 3 s a bake costs 20 DescribeAlarms calls a minute.
+ */
 function bakePollMs(bakeMs) {
-    return Math.min(5000, Math.max(500, Math.floor(bakeMs / 5)));
+    return Math.min(3000, Math.max(500, Math.floor(bakeMs / 5)));
 }
 /**
  * Holds a step for its bake time, asking every gate and checking the route at each poll. Returns
@@ -78196,7 +78211,9 @@ function colorTable(result, color) {
             ['Tasks running / desired', `${unit.running} / ${unit.desired}`],
             [
                 'Healthy targets',
-                `${targets.healthy} / ${targets.total}${unhealthy ? ` — ${md(unhealthy)}` : ''}`
+                targets.unread
+                    ? 'not read (a rollback does not wait for health)'
+                    : `${targets.healthy} / ${targets.total}${unhealthy ? ` — ${md(unhealthy)}` : ''}`
             ],
             ['Weight', before === after ? `${after}%` : `${before}% → **${after}%**`]
         ])

@@ -65,7 +65,11 @@ export async function chooseRouter(
     : new ListenerRuleRouter(clients.elb, found.arn, targetGroups).withPreloaded(found.rule)
 }
 
-/** Blue and Green as task sets of one EXTERNAL-controller service. */
+/**
+ * Blue and Green as task sets of one EXTERNAL-controller service. A plain rollback does not read
+ * target health: it never waits for it, and the emergency exit must not wait on a read it does
+ * not need (nor fail on one).
+ */
 export function chooseWorkload(
   inputs: ActionInputs,
   clients: AwsClients,
@@ -75,7 +79,8 @@ export function chooseWorkload(
   return TaskSetWorkload.discover(clients, service, {
     cluster: inputs.cluster,
     taskSets: where.taskSets,
-    targetGroups: where.targetGroups
+    targetGroups: where.targetGroups,
+    readTargets: inputs.mode !== 'rollback' || inputs.undoPromotion
   })
 }
 

@@ -5,9 +5,13 @@ import type { Logger } from '../logger.js'
 import { formatPercent } from '../shares.js'
 import type { StepRecord } from './journal.js'
 
-/** How often a bake looks through the gates: a fifth of the bake, between 0.5 and 5 s. */
+/**
+ * How often a bake looks through the gates: a fifth of the bake, between 0.5 and 3 s. The upper
+ * bound keeps the time from an alarm firing to the rollback under 5 s in the worst case (one poll
+ * plus two round trips); at 3 s a bake costs 20 DescribeAlarms calls a minute.
+ */
 export function bakePollMs(bakeMs: number): number {
-  return Math.min(5000, Math.max(500, Math.floor(bakeMs / 5)))
+  return Math.min(3000, Math.max(500, Math.floor(bakeMs / 5)))
 }
 
 /**

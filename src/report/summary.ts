@@ -65,7 +65,9 @@ function colorTable(result: Outcome, color: Color): string {
       ['Tasks running / desired', `${unit.running} / ${unit.desired}`],
       [
         'Healthy targets',
-        `${targets.healthy} / ${targets.total}${unhealthy ? ` — ${md(unhealthy)}` : ''}`
+        targets.unread
+          ? 'not read (a rollback does not wait for health)'
+          : `${targets.healthy} / ${targets.total}${unhealthy ? ` — ${md(unhealthy)}` : ''}`
       ],
       ['Weight', before === after ? `${after}%` : `${before}% → **${after}%**`]
     ])

@@ -51,3 +51,8 @@ export function targetBlockers(targets: TargetHealthSummary): string[] {
   }
   return reasons
 }
+
+/** A target group whose health was not read (a plain rollback does not wait for it). */
+export function unreadTargets(targetGroupArn: string): TargetHealthSummary {
+  return { targetGroupArn, total: 0, healthy: 0, notHealthy: [], unread: true }
+}

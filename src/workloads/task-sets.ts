@@ -9,7 +9,7 @@ import { awsCall } from '../aws/call.js'
 import { COLORS, type Color, type PerColor } from '../color.js'
 import { readService, type ServiceState } from '../discover/service.js'
 import { StateError } from '../errors.js'
-import { readTargetHealth, targetBlockers } from './target-health.js'
+import { readTargetHealth, targetBlockers, unreadTargets } from './target-health.js'
 import type {
   ColorHealth,
   TargetHealthSummary,
@@ -89,6 +89,8 @@ export interface TaskSetLocations {
   cluster: string
   taskSets: PerColor<string>
   targetGroups: PerColor<string>
+  /** False for a plain rollback: it never waits on health, so it does not read it either. */
+  readTargets: boolean
 }
 
 /**
@@ -117,9 +119,9 @@ export class TaskSetWorkload implements Workload {
     service: Promise<ServiceState>,
     where: TaskSetLocations
   ): Promise<TaskSetWorkload> {
-    const targets = Promise.all(
-      COLORS.map((c) => readTargetHealth(clients.elb, where.targetGroups[c]))
-    )
+    const targets = where.readTargets
+      ? Promise.all(COLORS.map((c) => readTargetHealth(clients.elb, where.targetGroups[c])))
+      : Promise.resolve(COLORS.map((c) => unreadTargets(where.targetGroups[c])))
     // A failed target health read is reported after the service checks; it must not go unhandled.
     targets.catch(() => undefined)
     const state = await service

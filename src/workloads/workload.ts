@@ -20,6 +20,8 @@ export interface TargetHealthSummary {
   total: number
   healthy: number
   notHealthy: { id: string; state: string; reason?: string }[]
+  /** True when the health was not read at all. */
+  unread?: boolean
 }
 
 /** What a workload knows of one colour at one moment. */
