@@ -14,8 +14,11 @@ import { spread } from './stats.js'
 
 export const ALARM = 'myservice-5xx'
 export const CANARY = { ...stackInputs, mode: 'canary', steps: '10,50', 'bake-time': '60s' }
-/** Delays after the shift, spread evenly over the runs (ms). */
-export const ALARM_DELAYS = [1000, 4000] as const
+/**
+ * Delays after the shift, spread evenly over the runs (ms). The alarm's range spans more than one
+ * bake poll interval (at most 3 s), so the worst phase — the alarm just after a poll — is sampled.
+ */
+export const ALARM_DELAYS = [250, 6250] as const
 export const SIGNAL_DELAYS = [500, 2000] as const
 
 export interface AlarmSample {

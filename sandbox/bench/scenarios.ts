@@ -80,7 +80,8 @@ export const SCENARIOS: Scenario[] = [
     inputs: () => ({ ...stackInputs, mode: 'rollback' }),
     prepare: canaryAt10,
     chain:
-      'DescribeServices ‖ DescribeStacks → DescribeRules ‖ DescribeTargetHealth ×2 → ModifyRule'
+      'DescribeServices ‖ DescribeStacks → DescribeRules → ModifyRule ' +
+      '(a plain rollback reads no target health and no alarms)'
   },
   {
     name: 'status, explicit inputs',
@@ -101,8 +102,8 @@ export const SCENARIOS: Scenario[] = [
     inputs: (s) => ({ ...explicitInputs(s), mode: 'rollback' }),
     prepare: canaryAt10,
     chain:
-      'DescribeServices ‖ DescribeRules ‖ DescribeTargetHealth ×2 → ModifyRule ' +
-      '(DescribeTaskDefinition ×2 runs beside the write)'
+      'DescribeServices ‖ DescribeRules → ModifyRule ' +
+      '(no target health for a plain rollback; DescribeTaskDefinition ×2 runs beside the write)'
   },
   {
     name: 'rollback from 10, rule ARN given (stack for the rest)',
@@ -113,8 +114,8 @@ export const SCENARIOS: Scenario[] = [
     }),
     prepare: canaryAt10,
     chain:
-      'DescribeServices ‖ DescribeStacks ‖ DescribeRules → DescribeTargetHealth ×2 → ModifyRule ' +
-      '(the given rule is read at once, but the target groups, so their health, come from the stack)'
+      'DescribeServices ‖ DescribeStacks ‖ DescribeRules → ModifyRule ' +
+      '(the given rule is read at once, beside the stack that names the target groups)'
   }
 ]
 
