@@ -31,33 +31,47 @@ export interface RunOptions {
 }
 
 /**
- * Spawns `node dist/index.js` with the runner's contract: each input as INPUT_<NAME> (upper case,
- * hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that the action appends to, and
- * static credentials for the sandbox.
+ * The environment a runner gives an action, pointed at the sandbox: each input as INPUT_<NAME>
+ * (upper case, hyphens kept), empty GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files in a fresh
+ * temporary folder, static credentials, and no shared AWS config or credentials files.
  */
-export function runAction(options: RunOptions): Promise<ActionRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'ecs-canary-run-'))
-  const outputFile = join(dir, 'output')
-  const summaryFile = join(dir, 'summary')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
+export function runnerEnv(
+  endpoint: string,
+  inputs: Record<string, string>,
+  prefix: string
+): { env: Record<string, string>; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
-    AWS_ENDPOINT_URL: options.endpoint,
+    AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     // No shared config or credentials files: the run sees only what is given here.
     AWS_CONFIG_FILE: join(dir, 'none'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    ...options.env
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary')
   }
-  for (const [name, value] of Object.entries(options.inputs)) {
+  writeFileSync(env.GITHUB_OUTPUT, '')
+  writeFileSync(env.GITHUB_STEP_SUMMARY, '')
+  for (const [name, value] of Object.entries(inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
+  return { env, dir }
+}
+
+/**
+ * Spawns `node dist/index.js` with the runner's contract: each input as INPUT_<NAME> (upper case,
+ * hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that the action appends to, and
+ * static credentials for the sandbox.
+ */
+export function runAction(options: RunOptions): Promise<ActionRun> {
+  const { env, dir } = runnerEnv(options.endpoint, options.inputs, 'ecs-canary-run-')
+  Object.assign(env, options.env)
+  const outputFile = env.GITHUB_OUTPUT
+  const summaryFile = env.GITHUB_STEP_SUMMARY
   const spawnedAt = Date.now()
   const started = performance.now()
   const child = spawn(process.execPath, [ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -4,11 +4,9 @@
  * so spawn times, signals and alarm changes are taken from the same clock here.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { runAction, type ActionRun, type RunOptions } from '../run-action.js'
+import { runAction, runnerEnv, type ActionRun, type RunOptions } from '../run-action.js'
 
 /** The sandbox log's clock: epoch ms with sub-millisecond resolution. */
 export const clock = (): number => performance.timeOrigin + performance.now()
@@ -75,24 +73,7 @@ export interface SpawnOptions {
  */
 export function spawnLikeRunner(args: string[], options: SpawnOptions): Promise<Spawned> {
   const startedAt = clock()
-  const dir = mkdtempSync(join(tmpdir(), 'ecs-canary-bench-'))
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    AWS_ENDPOINT_URL: options.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_CONFIG_FILE: join(dir, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary')
-  }
-  writeFileSync(env.GITHUB_OUTPUT, '')
-  writeFileSync(env.GITHUB_STEP_SUMMARY, '')
-  for (const [name, value] of Object.entries(options.inputs ?? {})) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  }
+  const { env, dir } = runnerEnv(options.endpoint, options.inputs ?? {}, 'ecs-canary-bench-')
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
