@@ -63,7 +63,7 @@ describe('call sequences per mode', () => {
         'DescribeTaskDefinition'
       ].sort()
     )
-    // Change 8: the split is in permille, not raw ALB weights.
+    // The split is in permille, not raw ALB weights.
     expect(result.splitAfter).toEqual({ Blue: 1000, Green: 0 })
   })
 
@@ -81,7 +81,7 @@ describe('call sequences per mode', () => {
     expect(result.changed).toBe(true)
     expect(result.stableAfter).toBe('Blue')
     expect(result.splitAfter).toEqual({ Blue: 900, Green: 100 })
-    // Change 8: the gate result is the step's readings; the health gate ran and passed.
+    // The gate result is the step's readings; the health gate ran and passed.
     expect(result.steps[0].readings).toMatchObject([{ label: 'health gate', text: 'healthy' }])
   })
 
@@ -196,11 +196,11 @@ describe('idempotent reruns', () => {
     aws.ecs
       .on(TagResourceCommand)
       .rejects(Object.assign(new Error('boom'), { name: 'ServerException' }))
-    // Change 1: an error during the writes is in the outcome, not thrown.
+    // An error during the writes is in the outcome, not thrown.
     const result = await runPipeline(inputs({ mode: 'promote' }), deps())
     expect(result.error).toBeInstanceOf(IncompletePromotionError)
     expect(result.failure).toMatch(/Run promote again/)
-    // Change 3: the message ends with what is true now.
+    // The message ends with what is true now.
     expect(result.failure).toMatch(
       /Traffic is now Blue 0% \/ Green 100%; the stable colour is Blue\.$/
     )
@@ -268,8 +268,8 @@ describe('the rule rewrite keeps everything but the weights', () => {
     aws = mockAws()
     rule().Actions = [{ Type: 'forward', TargetGroupArn: ARN.blueTg }]
     aws.world.health[ARN.greenTg] = []
-    // Change 2: a health timeout is the outcome's failure; the canary had no traffic, so no
-    // rollback. Change 3: the weight-0 attach was written, so the message says where traffic is.
+    // A health timeout is the outcome's failure; the canary had no traffic, so no
+    // rollback. The weight-0 attach was written, so the message says where traffic is.
     const result = await runPipeline(
       inputs({ mode: 'canary', 'health-timeout-seconds': '10' }),
       deps()
@@ -312,7 +312,7 @@ describe('the rule rewrite keeps everything but the weights', () => {
       })
     const result = await runPipeline(inputs({ mode: 'canary', 'canary-weight': '10' }), deps())
     expect(modified).toBe(true)
-    // Change 1: the error is in the outcome; nothing more is written after it.
+    // The error is in the outcome; nothing more is written after it.
     expect(result.error).toBeInstanceOf(VerificationError)
     expect(result.failure).toMatch(/did not store what was sent/)
     expect(result.failure).toMatch(/it holds Blue 70% \/ Green 30%/)
@@ -322,11 +322,11 @@ describe('the rule rewrite keeps everything but the weights', () => {
       calls.indexOf('ModifyRule')
     )
     expect(result.rolledBack).toBe(false)
-    // Change 11: the write line; nothing is written after the failed read-back.
+    // The write line; nothing is written after the failed read-back.
     expect(result.writes).toEqual([
       `listener-rule ${ARN.rule}: Blue 100% / Green 0% → Blue 90% / Green 10%`
     ])
-    // Change 3: the message ends with what is true now, which is what the read-back found.
+    // The message ends with what is true now, which is what the read-back found.
     expect(result.splitAfter).toEqual({ Blue: 700, Green: 300 })
     expect(result.failure).toMatch(
       /Traffic is now Blue 70% \/ Green 30%; the stable colour is Blue\.$/
@@ -372,8 +372,8 @@ describe('health gate', () => {
   it('canary times out on an unhealthy canary with no traffic and writes nothing', async () => {
     aws = mockAws()
     aws.world.health[ARN.greenTg] = unhealthyGreen()
-    // Change 2: no HealthTimeoutError; the timeout is the outcome's failure. The canary had no
-    // traffic, so nothing is written (change 3: the message says so).
+    // A health timeout is the outcome's failure, not a thrown error. The canary had no
+    // traffic, so nothing is written (the message says so).
     const result = await runPipeline(
       inputs({ mode: 'canary', 'health-timeout-seconds': '30' }),
       deps()
@@ -381,8 +381,7 @@ describe('health gate', () => {
     expect(result.failure).toMatch(/^The canary colour Green was not healthy after 30 s: /)
     expect(result.failure).toMatch(/10\.0\.0\.9:80 is unhealthy \(Target.ResponseCodeMismatch\)/)
     expect(result.failure).toMatch(/No traffic was moved; nothing was written\.$/)
-    // SUSPECTED SRC BUG: the gate's message ends with a full stop and the executor adds another:
-    // '… "mode: rollback" never waits.. No traffic was moved; …'.
+    // The gate's sentence and the executor's state sentence join with one full stop.
     expect(result.failure).not.toContain('..')
     expect(result.error).toBeUndefined()
     expect(result.rolledBack).toBe(false)
@@ -397,7 +396,7 @@ describe('health gate', () => {
       aws = mockAws()
       rule().Actions = [forward(95, 5)]
       aws.world.health[ARN.greenTg] = unhealthyGreen()
-      // Change 2: the canary had 5 % when its gate timed out, so the run rolls back.
+      // The canary had 5 % when its gate timed out, so the run rolls back.
       const result = await runPipeline(inputs({ mode, 'health-timeout-seconds': '30' }), deps())
       expect(result.failure).toMatch(/^The canary colour Green was not healthy after 30 s: /)
       expect(result.failure).toMatch(/10\.0\.0\.9:80 is unhealthy \(Target.ResponseCodeMismatch\)/)
@@ -595,7 +594,7 @@ describe('bad state fails before any write', () => {
     aws.elb
       .on(ModifyRuleCommand)
       .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' }))
-    // Change 1: access denied on a write is in the outcome; change 3: nothing was written.
+    // Access denied on a write is in the outcome; nothing was written.
     const result = await runPipeline(inputs({ mode: 'canary' }), deps())
     expect(result.error).toBeInstanceOf(AccessDeniedError)
     expect(result.failure).toMatch(/elasticloadbalancing:ModifyRule/)
@@ -647,6 +646,8 @@ describe('the critical path', () => {
     )
     expect(result.failure).toBeUndefined()
     expect(aws.calls()).not.toContain('DescribeTargetHealth')
+    expect(result.stepsCompleted).toBe(0)
+    expect(result.steps.map((st) => st.outcome)).toEqual(['rolled back'])
     expect(aws.writes()).toEqual(['ModifyRule'])
     expect(result.state.health.Green.targets.unread).toBe(true)
     expect(renderSummary(result)).toContain('not read (a rollback does not wait for health)')

@@ -96,7 +96,7 @@ describe('run()', () => {
     aws.world.health[ARN.greenTg] = []
     inputs['health-timeout-seconds'] = '0'
     await run()
-    // Change 1/2: the pipeline returns the failure; run() reports it with the outputs.
+    // The pipeline returns the failure; run() reports it with the outputs.
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     expect(core.setFailed.mock.calls[0][0]).toMatch(
       /^The canary colour Green was not healthy after 0 s: .*No traffic was moved; nothing was written\.$/
@@ -118,7 +118,7 @@ describe('run()', () => {
     inputs.mode = 'status'
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
-    // Change 9: zeros instead of n/a, and the split says nothing is routed.
+    // Zeros instead of n/a, and the split says nothing is routed.
     expect(outputs()).toMatchObject({
       [Outputs.CanaryWeight]: '0',
       [Outputs.PreviousCanaryWeight]: '0',

@@ -73,7 +73,7 @@ describe('steps and strategies', () => {
     const summary = renderSummary(result)
     expect(summary).toContain('xychart-beta')
     expect(summary).toContain('line [0, 10, 50, 100]')
-    // Change 10: one column per gate that ran.
+    // One column per gate that ran.
     expect(summary).toContain(
       '| step | canary share | started (UTC) | baked | health gate | alarms seen | outcome |'
     )
@@ -92,7 +92,7 @@ describe('steps and strategies', () => {
     expect(result.steps.map((s) => s.share)).toEqual([100, 1000])
     expect(clock.elapsed()).toBe(5 * 60_000)
     expect(result.stableAfter).toBe('Green')
-    // Change 10: without alarms the steps table has the health gate column only.
+    // Without alarms the steps table has the health gate column only.
     const summary = renderSummary(result)
     expect(summary).toContain(
       '| step | canary share | started (UTC) | baked | health gate | outcome |'
@@ -103,7 +103,7 @@ describe('steps and strategies', () => {
   it('AllAtOnce from 0 % gates, shifts everything to the canary and tags it', async () => {
     aws = mockAws()
     const result = await runPipeline(inputs({ mode: 'canary', strategy: 'AllAtOnce' }), deps())
-    // Change 6: AllAtOnce is a promote, not a no-op.
+    // AllAtOnce is a promote, not a no-op.
     expect(result.failure).toBeUndefined()
     expect(aws.writes()).toEqual(['ModifyRule', 'TagResource'])
     expect(weights()).toEqual({ Blue: 0, Green: 100 })
@@ -136,7 +136,7 @@ describe('steps and strategies', () => {
       inputs({ mode: 'canary', steps: '10,50', 'health-timeout-seconds': '10' }),
       deps()
     )
-    // Change 2: the timeout is the outcome's failure; the canary had 10 % then, so it rolls back.
+    // The timeout is the outcome's failure; the canary had 10 % then, so it rolls back.
     expect(result.failure).toMatch(
       /^The canary colour Green was not healthy after 10 s: no targets registered/
     )
@@ -204,7 +204,7 @@ describe('alarm gates', () => {
     const result = await runPipeline(inputs({ mode: 'canary', alarms: 'svc-5xx' }), deps())
     expect(aws.writes()).toEqual([])
     expect(result.failure).toMatch(/Alarm before step 1: svc-5xx is ALARM \(boom\)/)
-    // Change 4: the canary had 0 %: nothing to roll back, nothing written.
+    // The canary had 0 %: nothing to roll back, nothing written.
     expect(result.rolledBack).toBe(false)
     expect(result.failure).toMatch(/No traffic was moved; nothing was written\.$/)
     expect(result.alarms).toEqual([{ name: 'svc-5xx', state: 'ALARM', reason: 'boom' }])
@@ -281,15 +281,13 @@ describe('cancel', () => {
       inputs({ mode: 'canary', steps: '10,50', 'bake-time': '1m' }),
       deps({ clock, signal: cancel.signal })
     )
-    // Change 3: the cancel message with rollback.
+    // The cancel message with rollback.
     expect(result.failure).toBe('Cancelled: rolled back, all traffic is on Blue.')
     expect(result.error).toBeUndefined()
     expect(result.rolledBack).toBe(true)
     expect(aws.writes()).toEqual(['ModifyRule', 'ModifyRule'])
     expect(weights()).toEqual({ Blue: 100, Green: 0 })
-    // SUSPECTED SRC BUG (not one of the listed changes): the executor marks the step 'cancelled',
-    // then overwrites it with 'rolled back' once the rollback moved traffic, so the summary's
-    // steps table no longer shows that the run was cancelled. The old runner kept 'cancelled'.
+    // The step stays 'cancelled' in the summary's table even though the rollback moved traffic.
     expect(result.steps.map((s) => s.outcome)).toEqual(['cancelled'])
   })
 
@@ -388,7 +386,7 @@ describe('test traffic', () => {
     expect(aws.world.service!.tags.StableStackTestRule).toBeUndefined()
   })
 
-  describe('a test rule created during the run is deleted with its tag (change 5)', () => {
+  describe('a test rule created during the run is deleted with its tag', () => {
     const alarmAt = (at: number) =>
       fakeClock([{ at, run: () => (aws.world.alarms['svc-5xx'] = { state: 'ALARM' }) }])
 
@@ -509,13 +507,16 @@ describe('after promote', () => {
       runningCount: 0
     })
     const result = await runPipeline(inputs({ mode: 'rollback', 'undo-promotion': 'true' }), deps())
-    // Change 7: the stable tag first, then the record of the promote is removed.
+    // The stable tag first, then the record of the promote is removed.
     expect(aws.writes()).toEqual(['UpdateTaskSet', 'ModifyRule', 'TagResource', 'UntagResource'])
     expect(weights()).toEqual({ Blue: 100, Green: 0 })
     expect(aws.world.service!.tags).toEqual({ StableStack: 'Blue' })
     expect(result.stableAfter).toBe('Blue')
     expect(result.rolledBack).toBe(true)
     expect(stepOutputs(result)['stable-color']).toBe('Blue')
+    // An undo is not a step of a walk: steps-completed stays 0, and the step says what it did.
+    expect(stepOutputs(result)['steps-completed']).toBe('0')
+    expect(result.steps.map((st) => st.outcome)).toEqual(['rolled back'])
 
     const rerun = await runPipeline(inputs({ mode: 'rollback', 'undo-promotion': 'true' }), deps())
     expect(rerun.changed).toBe(false)
@@ -546,11 +547,11 @@ describe('after promote', () => {
       .on(TagResourceCommand)
       .rejects(Object.assign(new Error('boom'), { name: 'ServerException' }))
     const result = await runPipeline(inputs({ mode: 'rollback', 'undo-promotion': 'true' }), deps())
-    // Change 7: two sequential calls, so a failed stable tag write sends no UntagResource.
+    // Two sequential calls, so a failed stable tag write sends no UntagResource.
     expect(aws.calls()).toContain('ModifyRule')
     expect(aws.calls()).not.toContain('UntagResource')
     expect(aws.world.service!.tags).toEqual({ StableStack: 'Green', StableStackPrevious: 'Blue' })
-    // Change 1: the AWS error is in the outcome, not thrown.
+    // The AWS error is in the outcome, not thrown.
     expect(result.failure).toMatch(/ecs:TagResource failed: ServerException: boom/)
     expect(result.failure).toMatch(
       /Traffic is now Blue 100% \/ Green 0%; the stable colour is Green\.$/

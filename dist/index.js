@@ -75685,9 +75685,6 @@ class NotFoundError extends StateError {
 /** Rule discovery found no weighted rule, or more than one. */
 class RuleDiscoveryError extends StateError {
 }
-/** The canary did not become healthy before the timeout. Nothing was written. */
-class HealthTimeoutError extends (/* unused pure expression or super */ null && (ActionError)) {
-}
 /** The route read back after the write does not carry the split the action wrote. */
 class VerificationError extends ActionError {
     live;
@@ -77479,8 +77476,8 @@ async function readStackOutputs(cfn, stackName) {
 
 /**
  * Reads all state with as few sequential round trips as the data allows: the service (tags, task
- * sets, controller) in parallel with the stack and the alarms; the route and both target groups'
- * health as soon as the stack names them. Errors are reported in a fixed order so a message never
+ * sets, controller) in parallel with the stack, the alarms and a route named by input; a route
+ * found from the stack and both target groups' health as soon as the stack names them. Errors are reported in a fixed order so a message never
  * depends on which answer came back first.
  */
 async function discover(inputs, clients, options) {
@@ -77756,7 +77753,7 @@ class Executor {
         if (step.tag)
             this.committed = true;
         await this.options.log.group(`Apply step ${index + 1}`, () => this.apply(step, index));
-        record.outcome = step.tag ? 'promoted' : step.write ? 'shifted' : 'unchanged';
+        record.outcome = outcomeOf(step);
         if (step.kind === 'undo')
             this.journal.rolledBack = true;
         if (step.bakeMs > 0) {
@@ -77857,6 +77854,16 @@ class Executor {
         if (this.options.signal?.aborted && !this.committed)
             throw new CancelledError('Cancelled.');
     }
+}
+/**
+ * What a step that went through did. A rollback or an undo is not a shift of the walk, so it
+ * does not count in `steps-completed`.
+ */
+function outcomeOf(step) {
+    if (step.kind === 'rollback' || step.kind === 'undo') {
+        return step.write || step.tag ? 'rolled back' : 'unchanged';
+    }
+    return step.tag ? 'promoted' : step.write ? 'shifted' : 'unchanged';
 }
 /** A message as a sentence: a full stop added unless it ends in one. */
 function sentence(text) {

@@ -23,9 +23,6 @@ export class NotFoundError extends StateError {}
 /** Rule discovery found no weighted rule, or more than one. */
 export class RuleDiscoveryError extends StateError {}
 
-/** The canary did not become healthy before the timeout. Nothing was written. */
-export class HealthTimeoutError extends ActionError {}
-
 /** The route read back after the write does not carry the split the action wrote. */
 export class VerificationError extends ActionError {
   constructor(

@@ -18,16 +18,17 @@ import { describe, expect, it } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
 import { applyMutation } from '../../sandbox/mutations.js'
 import {
+  count,
   operations,
   otherRules,
   ruleWeights,
   serviceTags,
   stableTag,
   step,
+  type Step,
   taskSetOf,
   useSandbox,
-  waitForRequest,
-  type Step
+  waitForRequest
 } from './harness.js'
 
 const sandbox = useSandbox()
@@ -39,9 +40,6 @@ const TEST_HEADER = { 'test-header': 'X-Canary: true' }
 const STEPS_TABLE = '| step | canary share |'
 
 const BLUE_ONLY = { Blue: 100, Green: 0 }
-
-const count = (run: Step, operation: string) =>
-  run.requests.filter((r) => r.operation === operation).length
 
 /** Makes ALARM go to ALARM `delayMs` after the first successful ModifyRule (the first shift). */
 function alarmAfterFirstShift(delayMs: number): void {

@@ -108,6 +108,10 @@ export function unescapeCommand(data: string): string {
 export const operations = (entries: RequestLogEntry[]): string[] =>
   entries.map((entry) => entry.operation)
 
+/** How many requests for `operation` a run made (failed attempts included). */
+export const count = (run: { requests: RequestLogEntry[] }, operation: string): number =>
+  run.requests.filter((entry) => entry.operation === operation).length
+
 /** Raw ALB weights of the two colours in a rule's forward action (undefined when not named). */
 export function ruleWeights(
   world: World,

@@ -7,6 +7,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { POLL_INTERVAL_MS } from '../../src/gates/health.js'
 import {
+  count,
   expectCleanFailure,
   operations,
   ruleWeights,
@@ -17,9 +18,6 @@ import {
 } from './harness.js'
 
 const sandbox = useSandbox()
-
-const count = (run: { requests: { operation: string }[] }, operation: string) =>
-  run.requests.filter((r) => r.operation === operation).length
 
 describe('unhealthy-canary', () => {
   it('blocks canary: exit 1, not healthy, nothing written', async () => {

@@ -8,15 +8,16 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   chartOf,
+  count,
   expectCleanFailure,
   operations,
   ruleWeights,
   serviceTags,
   stableTag,
   step,
+  type Step,
   STEPS_TABLE_HEADER,
-  useSandbox,
-  type Step
+  useSandbox
 } from './harness.js'
 
 const sandbox = useSandbox()
@@ -46,8 +47,6 @@ function alarmAfterShift(nth: number, delayMs: number): void {
 }
 
 const modifies = (run: Step) => run.requests.filter((r) => r.operation === 'ModifyRule')
-const count = (run: Step, operation: string) =>
-  run.requests.filter((r) => r.operation === operation).length
 
 describe('strategy Canary10Percent5Minutes with bake-time 2s and an alarm gate', () => {
   const INPUTS = {

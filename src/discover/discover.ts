@@ -48,8 +48,8 @@ export interface DiscoverOptions {
 
 /**
  * Reads all state with as few sequential round trips as the data allows: the service (tags, task
- * sets, controller) in parallel with the stack and the alarms; the route and both target groups'
- * health as soon as the stack names them. Errors are reported in a fixed order so a message never
+ * sets, controller) in parallel with the stack, the alarms and a route named by input; a route
+ * found from the stack and both target groups' health as soon as the stack names them. Errors are reported in a fixed order so a message never
  * depends on which answer came back first.
  */
 export async function discover(

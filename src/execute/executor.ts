@@ -85,7 +85,7 @@ class Executor {
     this.checkCancelled()
     if (step.tag) this.committed = true
     await this.options.log.group(`Apply step ${index + 1}`, () => this.apply(step, index))
-    record.outcome = step.tag ? 'promoted' : step.write ? 'shifted' : 'unchanged'
+    record.outcome = outcomeOf(step)
     if (step.kind === 'undo') this.journal.rolledBack = true
     if (step.bakeMs > 0) {
       const failed = await bake(record, index, step.canary, this.gates, {
@@ -188,6 +188,17 @@ class Executor {
   private checkCancelled(): void {
     if (this.options.signal?.aborted && !this.committed) throw new CancelledError('Cancelled.')
   }
+}
+
+/**
+ * What a step that went through did. A rollback or an undo is not a shift of the walk, so it
+ * does not count in `steps-completed`.
+ */
+function outcomeOf(step: StepPlan): StepRecord['outcome'] {
+  if (step.kind === 'rollback' || step.kind === 'undo') {
+    return step.write || step.tag ? 'rolled back' : 'unchanged'
+  }
+  return step.tag ? 'promoted' : step.write ? 'shifted' : 'unchanged'
 }
 
 /** A message as a sentence: a full stop added unless it ends in one. */
