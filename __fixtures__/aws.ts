@@ -3,6 +3,7 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
+  ListTagsForResourceCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateTaskSetCommand,
@@ -201,6 +202,10 @@ export function mockAws(world: World = defaultWorld()): MockAws {
         containerDefinitions: [{ name: 'web', image: world.images[input.taskDefinition] }]
       }
     }
+  })
+  ecs.on(ListTagsForResourceCommand).callsFake(() => {
+    record('ListTagsForResource')
+    return { tags: Object.entries(world.service!.tags).map(([key, value]) => ({ key, value })) }
   })
   ecs.on(TagResourceCommand).callsFake((input: { tags: { key: string; value: string }[] }) => {
     record('TagResource')

@@ -29,6 +29,7 @@ const wholePercents: Reachable = (share) =>
   share % 10 === 0 ? [share] : [Math.floor(share / 10) * 10, Math.ceil(share / 10) * 10]
 
 const PREVIOUS_TAG = 'StableStackPrevious'
+const RECORD_TAG = 'StableStackPromotion'
 
 function single(share: Permille): Schedule {
   return { steps: [share], bakeMs: 0, source: 'canary-weight', walk: false }
@@ -44,12 +45,19 @@ function intent(mode: Mode, over: Partial<Intent> = {}): Intent {
   }
 }
 
+/** Blue runs web:1 and Green web:2; no promotion record. */
+const VERSIONS = { Blue: 'web:1', Green: 'web:2' }
+const NOT_RETIRED = { Blue: false, Green: false }
+
 function state(stable: Color, split: Split, previousStable?: string): PlanState {
   return {
     stable,
     split,
     ...(previousStable === undefined ? {} : { previousStable }),
-    previousTag: PREVIOUS_TAG
+    previousTag: PREVIOUS_TAG,
+    versions: VERSIONS,
+    retired: NOT_RETIRED,
+    recordTag: RECORD_TAG
   }
 }
 
@@ -207,7 +215,8 @@ describe('planRun per mode', () => {
     expect(p.steps).toEqual([])
     expect(writesAnything(p)).toBe(false)
     expect(p.stableAfter).toBe('Blue')
-    expect(p.closeTestTraffic).toBe(false)
+    // A promote takes test traffic away even when it has nothing left to promote (a rerun).
+    expect(p.closeTestTraffic).toBe(true)
     expect(p.reason).toContain('Nothing to promote')
     expect(p.reason).toContain('mode canary')
   })
@@ -225,7 +234,9 @@ describe('planRun per mode', () => {
         bakeMs: 0,
         tag: 'Green',
         restore: false,
-        gates: 'all'
+        gates: 'all',
+        // The tag write records which version became stable and which it replaced.
+        record: { promoted: 'web:2', replaced: 'web:1' }
       }
     ])
     expect(p.steps[0].retire).toBeUndefined()
@@ -287,7 +298,8 @@ describe('planRun per mode', () => {
         restore: false,
         gates: 'all'
       },
-      reason: 'Status only: nothing is written.'
+      reason: 'Status only: nothing is written.',
+      warnings: []
     })
     expect(writesAnything(p)).toBe(false)
   })
@@ -310,7 +322,9 @@ describe('planRun: undo of the last promotion', () => {
         bakeMs: 0,
         tag: 'Blue',
         restore: true,
-        gates: 'readiness'
+        gates: 'readiness',
+        // An undo records that the version it brings back replaced the one it takes away.
+        record: { promoted: 'web:1', replaced: 'web:2' }
       }
     ])
     expect(p.steps[0].retire).toBeUndefined()
@@ -365,6 +379,135 @@ describe('planRun: undo of the last promotion', () => {
     expect(p.splitAfter).toBe(split)
     expect(p.closeTestTraffic).toBe(false)
     expect(p.reason.startsWith(reason)).toBe(true)
+  })
+})
+
+/** Green stable after a promote that replaced web:1 (Blue) with web:2 (Green). */
+function promoted(split: Split, over: Partial<PlanState> = {}): PlanState {
+  return {
+    ...state('Green', split),
+    previousStable: 'Blue',
+    record: { promoted: 'web:2', replaced: 'web:1', at: '2026-11-20T09:30:00Z' },
+    recordText: 'web:2 replaced web:1 at 2026-11-20T09:30:00Z',
+    ...over
+  }
+}
+
+const walkTo100: Schedule = {
+  steps: [100, 500, FULL],
+  bakeMs: 0,
+  source: 'steps 10,50,100',
+  walk: true
+}
+
+describe('planRun never gives traffic back to a replaced version', () => {
+  const done = { Blue: 0, Green: FULL }
+  it.each([
+    ['a single canary share', intent('canary', { schedule: single(200) })],
+    ['a rerun of the walk that promoted', intent('canary', { schedule: walkTo100 })],
+    ['a promote from a share the old version got by hand', intent('promote')]
+  ])('%s: nothing to deploy, nothing written', (_, asked) => {
+    const s = asked.mode === 'promote' ? promoted({ Blue: 100, Green: 900 }) : promoted(done)
+    const p = planRun(asked, s, alb)
+    expect(p.steps).toEqual([])
+    expect(p.reason).toBe(
+      'Nothing to deploy: the canary colour Blue runs web:1, the version that web:2 replaced on ' +
+        '2026-11-20 09:30 UTC. A rerun never gives traffic back to a replaced version: deploy a new ' +
+        'version to Blue first (or use mode rollback with undo-promotion to go back to it on purpose).'
+    )
+    expect(p.openTestTraffic).toBe(false)
+    expect(p.closeTestTraffic).toBe(true)
+    expect(p.warnings).toEqual([])
+  })
+
+  it('refuses an older revision of the promoted family too', () => {
+    const p = planRun(
+      intent('canary', { schedule: single(100) }),
+      promoted(done, { versions: { Blue: 'web:0', Green: 'web:2' } }),
+      alb
+    )
+    expect(p.steps).toEqual([])
+    expect(p.reason).toContain(
+      'Blue runs web:0, older than web:2, which was promoted on 2026-11-20'
+    )
+  })
+
+  it.each([
+    ['a newer revision', { Blue: 'web:3', Green: 'web:2' }],
+    ['the version that is stable', { Blue: 'web:2', Green: 'web:2' }],
+    ['another family', { Blue: 'api:1', Green: 'web:2' }]
+  ])('lets the canary walk when it runs %s', (_, versions) => {
+    const p = planRun(
+      intent('canary', { schedule: single(100) }),
+      promoted(done, { versions }),
+      alb
+    )
+    expect(p.steps.map((step) => [step.kind, step.share, step.write])).toEqual([
+      ['shift', 100, true]
+    ])
+    expect(p.warnings).toEqual([])
+  })
+
+  it('lets a canary share go down on a replaced version: it gives it no traffic', () => {
+    const p = planRun(
+      intent('canary', { schedule: single(0) }),
+      promoted({ Blue: 100, Green: 900 }),
+      alb
+    )
+    expect(p.steps.map((step) => [step.kind, step.share, step.write])).toEqual([['shift', 0, true]])
+  })
+
+  it('a rerun after a crash between the promote and its scale-down finishes the scale-down', () => {
+    const asked = intent('canary', { schedule: walkTo100, scaleDownAfterPromote: true })
+    const p = planRun(asked, promoted(done), alb)
+    expect(p.steps).toEqual([
+      {
+        kind: 'promote',
+        canary: 'Green',
+        share: FULL,
+        split: done,
+        write: false,
+        gate: false,
+        gates: 'all',
+        bakeMs: 0,
+        restore: false,
+        retire: 'Blue'
+      }
+    ])
+    expect(p.reason).toMatch(/^Nothing to deploy/)
+    const retired = planRun(asked, promoted(done, { retired: { Blue: true, Green: false } }), alb)
+    expect(retired.steps).toEqual([])
+  })
+
+  it('promote with nothing to promote finishes the scale-down of the promote the record names', () => {
+    const asked = intent('promote', { scaleDownAfterPromote: true })
+    expect(planRun(asked, promoted(done), alb).steps.map((step) => step.retire)).toEqual(['Blue'])
+    // Without a record of that promote, the other colour may be a new canary: left alone.
+    const unrecorded = { ...state('Green', done) }
+    expect(planRun(asked, unrecorded, alb).steps).toEqual([])
+  })
+
+  it('without a record the plan stands, with a warning that says how to record one', () => {
+    const p = planRun(
+      intent('canary', { schedule: single(100) }),
+      state('Blue', { Blue: FULL, Green: 0 }),
+      alb
+    )
+    expect(p.steps).toHaveLength(1)
+    expect(p.warnings).toEqual([
+      'The service has no StableStackPromotion tag, so this run cannot tell whether the canary ' +
+        'runs a version an earlier promote replaced. The next promote records it; to record the ' +
+        'stable version now, tag the service with StableStackPromotion=web:1.'
+    ])
+  })
+
+  it('a record it cannot read is named in the warning and does not block', () => {
+    const s = { ...state('Blue', { Blue: FULL, Green: 0 }), recordText: 'whatever' }
+    const p = planRun(intent('canary', { schedule: single(100) }), s, alb)
+    expect(p.steps).toHaveLength(1)
+    expect(p.warnings[0]).toMatch(
+      /^StableStackPromotion="whatever" is not a record this action reads/
+    )
   })
 })
 
@@ -470,9 +613,12 @@ const arbitraryState: fc.Arbitrary<PlanState> = fc.record(
     stable: fc.constantFrom<Color>(...COLORS),
     split: arbitrarySplit,
     previousStable: fc.constantFrom('Blue', 'Green', 'Purple'),
-    previousTag: fc.constant(PREVIOUS_TAG)
+    previousTag: fc.constant(PREVIOUS_TAG),
+    versions: fc.constant(VERSIONS),
+    retired: fc.constant(NOT_RETIRED),
+    recordTag: fc.constant(RECORD_TAG)
   },
-  { requiredKeys: ['stable', 'split', 'previousTag'] }
+  { requiredKeys: ['stable', 'split', 'previousTag', 'versions', 'retired', 'recordTag'] }
 )
 
 const arbitraryCase = fc.record({ intent: arbitraryIntent, state: arbitraryState })
@@ -497,7 +643,8 @@ function expectedShares(i: Intent, s: PlanState): Permille[] {
 
 /** The state once the plan is carried out: its final split and tag, and the promote record. */
 function apply(s: PlanState, p: RunPlan): PlanState {
-  const kinds = p.steps.map((step) => step.kind)
+  const kinds = p.steps.filter((step) => step.tag).map((step) => step.kind)
+  const record = [...p.steps].reverse().find((step) => step.record)?.record ?? s.record
   const previousStable = kinds.includes('promote')
     ? p.stableBefore
     : kinds.includes('undo')
@@ -507,7 +654,14 @@ function apply(s: PlanState, p: RunPlan): PlanState {
     stable: p.stableAfter,
     split: p.splitAfter,
     ...(previousStable === undefined ? {} : { previousStable }),
-    previousTag: s.previousTag
+    previousTag: s.previousTag,
+    versions: s.versions,
+    retired: {
+      Blue: s.retired.Blue || p.steps.some((step) => step.retire === 'Blue'),
+      Green: s.retired.Green || p.steps.some((step) => step.retire === 'Green')
+    },
+    ...(record ? { record } : {}),
+    recordTag: s.recordTag
   }
 }
 
@@ -541,6 +695,7 @@ describe('planRun properties', () => {
           'gate',
           'gates',
           'kind',
+          'record',
           'restore',
           'retire',
           'share',
@@ -550,7 +705,9 @@ describe('planRun properties', () => {
         ]
         for (const step of p.steps) {
           for (const key of Object.keys(step)) expect(allowed).toContain(key)
-          expect(step.canary).toBe(canary)
+          // Finishing an earlier promote (its scale-down) is a step of the colour it made stable.
+          const finishesPromote = step.kind === 'promote' && !step.write && !step.tag
+          expect(step.canary).toBe(finishesPromote ? s.stable : canary)
           expect(step.split).toEqual(splitFor(canary, step.share))
           if (step.tag !== undefined) {
             expect(['promote', 'undo']).toContain(step.kind)
@@ -589,8 +746,12 @@ describe('planRun properties', () => {
             break
         }
         // Every kind but a canary's shift ends the canary, and takes test traffic away.
-        expect(p.closeTestTraffic).toBe(kinds.some((k) => k !== 'shift'))
-        expect(p.openTestTraffic).toBe(i.mode === 'canary' && kinds.length > 0)
+        // A promote, and a rerun that finds nothing to deploy, take it away even with no step.
+        const refused = p.reason.startsWith('Nothing to deploy')
+        expect(p.closeTestTraffic).toBe(
+          i.mode === 'promote' || refused || kinds.some((k) => k !== 'shift')
+        )
+        expect(p.openTestTraffic).toBe(i.mode === 'canary' && !refused && kinds.length > 0)
         expect(p.rollback).toMatchObject({
           kind: 'rollback',
           canary,
@@ -648,9 +809,7 @@ describe('planRun properties', () => {
     fc.assert(
       fc.property(arbitraryCase, ({ intent: i, state: s }) => {
         const first = planRun(i, s, alb)
-        // A finished walk that promoted has a new stable colour, and the other colour is a new
-        // canary to walk: a rerun of it is not a rerun of the same decision.
-        fc.pre(!(i.mode === 'canary' && first.steps.some((step) => step.kind === 'promote')))
+        // Even a walk that promoted: the record says the other colour runs the replaced version.
         const after = apply(s, first)
         const again = planRun(i, after, alb)
         expect(writesAnything(again)).toBe(false)

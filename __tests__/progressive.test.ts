@@ -457,7 +457,11 @@ describe('test traffic', () => {
         'UntagResource'
       ])
       expect(aws.world.rules.map((r) => r.RuleArn)).toEqual([ARN.rule, ARN.defaultRule])
-      expect(aws.world.service!.tags).toEqual({ StableStack: 'Green', StableStackPrevious: 'Blue' })
+      expect(aws.world.service!.tags).toEqual({
+        StableStack: 'Green',
+        StableStackPrevious: 'Blue',
+        StableStackPromotion: 'myapp:2 replaced myapp:1 at 2027-01-15T08:00:00Z'
+      })
     })
   })
 
@@ -510,7 +514,11 @@ describe('after promote', () => {
     // The stable tag first, then the record of the promote is removed.
     expect(aws.writes()).toEqual(['UpdateTaskSet', 'ModifyRule', 'TagResource', 'UntagResource'])
     expect(weights()).toEqual({ Blue: 100, Green: 0 })
-    expect(aws.world.service!.tags).toEqual({ StableStack: 'Blue' })
+    // The undo records that the version it brought back replaced the one it took away.
+    expect(aws.world.service!.tags).toEqual({
+      StableStack: 'Blue',
+      StableStackPromotion: 'myapp:1 replaced myapp:2 at 2027-01-15T08:00:00Z'
+    })
     expect(result.stableAfter).toBe('Blue')
     expect(result.rolledBack).toBe(true)
     expect(stepOutputs(result)['stable-color']).toBe('Blue')

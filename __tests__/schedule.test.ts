@@ -104,7 +104,14 @@ function planCanary(stable: Color, split: Split, schedule: Schedule, over: Parti
     scaleDownAfterPromote: false,
     ...over
   }
-  const state: PlanState = { stable, split, previousTag: 'StableStackPrevious' }
+  const state: PlanState = {
+    stable,
+    split,
+    previousTag: 'StableStackPrevious',
+    versions: { Blue: 'web:1', Green: 'web:2' },
+    retired: { Blue: false, Green: false },
+    recordTag: 'StableStackPromotion'
+  }
   return planRun(intent, state, (share) => [share])
 }
 
@@ -178,6 +185,7 @@ describe('planRun over a schedule', () => {
         gate: true,
         bakeMs: 0,
         tag: 'Green',
+        record: { promoted: 'web:2', replaced: 'web:1' },
         restore: false,
         gates: 'all',
         retire: 'Blue'

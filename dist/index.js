@@ -15908,7 +15908,7 @@ __webpack_unused_export__ = ListServicesCommand;
 __webpack_unused_export__ = ListServicesRequest$;
 __webpack_unused_export__ = ListServicesResponse$;
 __webpack_unused_export__ = ListTagsForResource$;
-__webpack_unused_export__ = ListTagsForResourceCommand;
+exports.a_e = ListTagsForResourceCommand;
 __webpack_unused_export__ = ListTagsForResourceRequest$;
 __webpack_unused_export__ = ListTagsForResourceResponse$;
 __webpack_unused_export__ = ListTaskDefinitionFamilies$;
@@ -72594,7 +72594,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(44);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(572);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72603,7 +72603,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 44:
+/***/ 572:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75730,6 +75730,19 @@ class PlanError extends ActionError {
 /** A gate judged the canary bad (or timed out waiting for it); the executor rolls back. */
 class GateFailure extends ActionError {
 }
+/** Another live run holds the service's lease: this run refuses before its first change. */
+class LeaseHeldError extends StateError {
+}
+/** Another run took the lease, or changed traffic or the tag, while this run was working. */
+class ConcurrentRunError extends ActionError {
+    byRollback;
+    constructor(message, 
+    /** True when the run that took over is a rollback: this run rolls back too. */
+    byRollback) {
+        super(message);
+        this.byRollback = byRollback;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/color.ts
 /** The two colours of a blue/green service. Tag values are matched exactly. */
@@ -76066,6 +76079,81 @@ function parseTestTraffic(get) {
         traffic.listenerArn = listenerArn;
     }
     return traffic;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/lease.ts
+
+const MAX_TAG_VALUE = 256;
+function newRunIdentity(env) {
+    const runId = /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? String(env.GITHUB_RUN_ID) : 'local';
+    const attempt = Number(/^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? env.GITHUB_RUN_ATTEMPT : 1);
+    const job = (env.GITHUB_JOB ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 40) || '-';
+    const server = env.GITHUB_SERVER_URL ?? '';
+    const repo = env.GITHUB_REPOSITORY ?? '';
+    const url = runId !== 'local' &&
+        /^https:\/\/[A-Za-z0-9.-]+$/.test(server) &&
+        /^[\w.-]+\/[\w.-]+$/.test(repo)
+        ? `${server}/${repo}/actions/runs/${runId}`
+        : undefined;
+    return { runId, attempt, job, id: (0,external_node_crypto_.randomBytes)(6).toString('hex'), ...(url ? { url } : {}) };
+}
+function formatLease(holder) {
+    const until = new Date(holder.until).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const value = `run ${holder.runId} attempt ${holder.attempt} job ${holder.job} ${holder.mode} ` +
+        `until ${until} id ${holder.id}`;
+    const withUrl = holder.url ? `${value} ${holder.url}` : value;
+    return withUrl.length <= MAX_TAG_VALUE ? withUrl : value;
+}
+const PATTERN = /^run (\S+) attempt (\d+) job (\S+) (canary|promote|rollback|status) until (\S+) id ([0-9a-f]+)(?: (https:\/\/\S+))?$/;
+/** The holder a tag value names, or undefined for a value this action did not write. */
+function parseLease(value) {
+    const match = value === undefined ? null : PATTERN.exec(value.trim());
+    if (!match)
+        return undefined;
+    const until = Date.parse(match[5]);
+    if (Number.isNaN(until))
+        return undefined;
+    return {
+        runId: match[1],
+        attempt: Number(match[2]),
+        job: match[3],
+        mode: match[4],
+        until,
+        id: match[6],
+        ...(match[7] ? { url: match[7] } : {})
+    };
+}
+/** May `me` take the service, given the lease tag read from it? */
+function judgeLease(value, me, now) {
+    if (value === undefined)
+        return { free: true };
+    const holder = parseLease(value);
+    if (!holder)
+        return { free: true, note: `replacing a lease value this action cannot read: "${value}"` };
+    if (holder.id === me.id)
+        return { free: true };
+    if (holder.mode === 'rollback')
+        return { free: true };
+    if (holder.runId === me.runId && holder.job === me.job && holder.attempt < me.attempt) {
+        return {
+            free: true,
+            note: `taking over from attempt ${holder.attempt} of this job, which did not finish`
+        };
+    }
+    if (holder.until <= now) {
+        return { free: true, note: `taking over a stale lease from ${describeHolder(holder)}` };
+    }
+    return { free: false, holder };
+}
+function describeHolder(holder) {
+    const where = holder.url ?? `run ${holder.runId}`;
+    return `${holder.mode} run ${where} (attempt ${holder.attempt}, job ${holder.job})`;
+}
+/** True when the tag value is this run's own lease. */
+function isOwnLease(value, me) {
+    return parseLease(value)?.id === me.id;
 }
 
 ;// CONCATENATED MODULE: ./src/clock.ts
@@ -76965,6 +77053,52 @@ function sameRule(rule, conditions, actions, priority) {
         (priority === undefined || Number(rule.Priority) === priority));
 }
 
+;// CONCATENATED MODULE: ./src/service-lease.ts
+
+
+
+/** The lease as a tag on the ECS service, written and read through the service's tags. */
+class ServiceLease {
+    tags;
+    me;
+    serviceName;
+    constructor(tags, me, serviceName) {
+        this.tags = tags;
+        this.me = me;
+        this.serviceName = serviceName;
+    }
+    async take(mode, now, durationMs) {
+        const key = this.tags.names.lease;
+        const verdict = judgeLease(this.tags.get(key), this.me, now);
+        if (!verdict.free && mode !== 'rollback') {
+            throw new LeaseHeldError(`Another run is changing service ${this.serviceName}: ${describeHolder(verdict.holder)}, ` +
+                `leased until ${new Date(verdict.holder.until).toISOString()}. Wait for it to finish. If ` +
+                `it died, run mode rollback (it never waits for a lease) or remove the tag: aws ecs ` +
+                `untag-resource --resource-arn ${this.tags.arn} --tag-keys ${key}. No traffic was ` +
+                'moved; nothing was written.');
+        }
+        const holder = { ...this.me, mode, until: now + durationMs };
+        await this.tags.set({ [key]: formatLease(holder) });
+        if (!verdict.free)
+            return `rollback takes the service from ${describeHolder(verdict.holder)}`;
+        return verdict.note;
+    }
+    async look() {
+        const tags = await this.tags.read();
+        const value = tags[this.tags.names.lease];
+        const holder = parseLease(value);
+        const stable = tags[this.tags.names.stable];
+        return {
+            ours: isOwnLease(value, this.me),
+            ...(holder ? { holder: describeHolder(holder), byRollback: holder.mode === 'rollback' } : {}),
+            ...(stable !== undefined && isColor(stable) ? { stable: stable } : {})
+        };
+    }
+    async release() {
+        await this.tags.remove([this.tags.names.lease]);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/discover/service.ts
 
 
@@ -76993,6 +77127,62 @@ async function readService(ecs, cluster, service) {
         tags,
         taskSets: found.taskSets ?? []
     };
+}
+
+;// CONCATENATED MODULE: ./src/promotion-record.ts
+/** ECS refuses tag values over 256 characters. */
+const promotion_record_MAX_TAG_VALUE = 256;
+const VERSION = '[A-Za-z0-9_-]{1,255}:\\d{1,9}';
+const promotion_record_PATTERN = new RegExp(`^(${VERSION})(?: replaced (${VERSION}))?(?: at (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ))?$`);
+/** `arn:aws:ecs:…:task-definition/web:42` → `web:42`: the version a colour runs. */
+function versionOf(taskDefinitionArn) {
+    return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
+}
+function parseRecord(value) {
+    const match = value === undefined ? null : promotion_record_PATTERN.exec(value.trim());
+    if (!match)
+        return undefined;
+    return {
+        promoted: match[1],
+        ...(match[2] ? { replaced: match[2] } : {}),
+        ...(match[3] ? { at: match[3] } : {})
+    };
+}
+/** The tag value, or undefined when it would not fit in a tag (families near 255 characters). */
+function formatRecord(record) {
+    const parts = [record.promoted];
+    if (record.replaced)
+        parts.push(`replaced ${record.replaced}`);
+    if (record.at)
+        parts.push(`at ${record.at}`);
+    const value = parts.join(' ');
+    return value.length <= promotion_record_MAX_TAG_VALUE ? value : undefined;
+}
+/** An ISO time to the second, as the record holds it. */
+function recordTime(epochMs) {
+    return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/**
+ * Why `version` must not get traffic again, or undefined when it may: it is the version the last
+ * promote replaced, or an older revision of the family that promote made stable.
+ */
+function replacedVersion(version, record) {
+    if (!version || !record)
+        return undefined;
+    const when = record.at ? ` on ${record.at.slice(0, 10)} ${record.at.slice(11, 16)} UTC` : '';
+    if (version === record.replaced) {
+        return `${version}, the version that ${record.promoted} replaced${when}`;
+    }
+    const [family, revision] = splitVersion(version);
+    const [stableFamily, stableRevision] = splitVersion(record.promoted);
+    if (family === stableFamily && revision < stableRevision) {
+        return `${version}, older than ${record.promoted}, which was promoted${when}`;
+    }
+    return undefined;
+}
+function splitVersion(version) {
+    const at = version.lastIndexOf(':');
+    return [version.slice(0, at), Number(version.slice(at + 1))];
 }
 
 ;// CONCATENATED MODULE: ./src/workloads/target-health.ts
@@ -77039,6 +77229,7 @@ function unreadTargets(targetGroupArn) {
 }
 
 ;// CONCATENATED MODULE: ./src/workloads/task-sets.ts
+
 
 
 
@@ -77097,9 +77288,7 @@ function colorHealth(color, taskSet, targets) {
     return { unit, targets, blockers: taskSetBlockers(unit, targets), retired };
 }
 /** `arn:aws:ecs:…:task-definition/web:42` → `web:42`. */
-function familyRevision(taskDefinitionArn) {
-    return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
-}
+const familyRevision = versionOf;
 /**
  * Blue and Green as ECS task sets of one service with the EXTERNAL deployment controller. (Over 60
  * lines: one class per workload kind, as the Workload interface asks; each method is short.)
@@ -77220,6 +77409,7 @@ function prefetchTaskDefinitions(ecs, service) {
 
 
 
+
 /**
  * The composition root: the only module that names concrete routers, workloads and gates. Each
  * function picks one kind from the inputs and what was read, once; everything downstream sees
@@ -77312,14 +77502,28 @@ function composeShape(inputs, clients, parts) {
             : {})
     };
 }
+/**
+ * The run's lease is a tag on the ECS service, next to the stable tag. Without an identity (the
+ * executor's own tests) there is none.
+ */
+function chooseLease(tags, identity, serviceName) {
+    return identity ? new ServiceLease(tags, identity, serviceName) : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/service-tags.ts
 
 
 
 
+
 function tagNames(tagKey) {
-    return { stable: tagKey, previous: `${tagKey}Previous`, testRule: `${tagKey}TestRule` };
+    return {
+        stable: tagKey,
+        previous: `${tagKey}Previous`,
+        testRule: `${tagKey}TestRule`,
+        promotion: `${tagKey}Promotion`,
+        lease: `${tagKey}Lease`
+    };
 }
 /**
  * The tags on the ECS service: read once by discovery and kept current as the action writes
@@ -77367,15 +77571,31 @@ class ServiceTags {
         for (const [key, value] of Object.entries(tags))
             this.values.set(key, value);
     }
+    /** Reads the tags again (another run may have written them) and returns them. */
+    async read() {
+        const response = await awsCall('ecs:ListTagsForResource', () => this.ecs.send(new client_ecs_dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: this.service.arn })));
+        const tags = Object.fromEntries((response.tags ?? []).flatMap((t) => (t.key ? [[t.key, t.value ?? '']] : [])));
+        this.values.clear();
+        for (const [key, value] of Object.entries(tags))
+            this.values.set(key, value);
+        return tags;
+    }
+    get arn() {
+        return this.service.arn;
+    }
     async remove(keys) {
         await awsCall('ecs:UntagResource', () => this.ecs.send(new client_ecs_dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: this.service.arn, tagKeys: keys })));
         for (const key of keys)
             this.values.delete(key);
     }
-    async promote(from, to) {
+    /**
+     * The stable tag, the colour an undo returns to and the record of what was promoted, in one
+     * call: ECS applies a TagResource call as a whole, so no run sees one without the others.
+     */
+    async promote(from, to, record) {
         const key = this.names.stable;
         try {
-            await this.set({ [key]: to, [this.names.previous]: from });
+            await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) });
         }
         catch (error) {
             const why = error instanceof Error ? error.message : String(error);
@@ -77388,10 +77608,14 @@ class ServiceTags {
      * The stable tag first, then the record of the promote: a run that stops between the two leaves
      * a record naming the stable colour itself, which a later undo reads as "nothing to undo".
      */
-    async undo(from, to) {
-        await this.set({ [this.names.stable]: to });
+    async undo(from, to, record) {
+        await this.set({ [this.names.stable]: to, ...this.recordTag(record) });
         await this.remove([this.names.previous]);
         return `service tag ${this.names.stable}: ${from} → ${to} (promotion undone)`;
+    }
+    recordTag(record) {
+        const value = record && formatRecord(record);
+        return value ? { [this.names.promotion]: value } : {};
     }
 }
 
@@ -77502,7 +77726,10 @@ async function discover(inputs, clients, options) {
     const stable = tags.stable();
     const { router, split } = fulfilled(settled[3]);
     const alarmCheck = fulfilled(settled[4]);
-    const shape = composeShape(inputs, clients, { router, workload: work, tags, where: located });
+    const shape = {
+        ...composeShape(inputs, clients, { router, workload: work, tags, where: located }),
+        lease: chooseLease(tags, options.identity, serviceState.name)
+    };
     const gates = chooseGates(inputs, router, work, alarmGate, options.pollMs);
     const state = {
         service: serviceState,
@@ -77511,6 +77738,7 @@ async function discover(inputs, clients, options) {
         where: located,
         health: work.discovered,
         previousStable: tags.get(tags.names.previous),
+        promotionRecord: tags.get(tags.names.promotion),
         ...(alarmCheck ? { alarms: alarmCheck } : {}),
         route: { kind: router.kind, id: router.id }
     };
@@ -77623,6 +77851,78 @@ class Journal {
     }
 }
 
+;// CONCATENATED MODULE: ./src/execute/lease-guard.ts
+
+/**
+ * The executor's side of the lease: take it before the first change, look again before each
+ * later change and at the end, release it when done. A rollback writes its lease beside its first
+ * write and never waits for it, nor fails on it: the emergency exit needs only the route.
+ */
+class LeaseGuard {
+    lease;
+    mode;
+    log;
+    taking;
+    held = false;
+    constructor(lease, mode, log) {
+        this.lease = lease;
+        this.mode = mode;
+        this.log = log;
+    }
+    /** True once this run has written (or started writing) its lease. */
+    get active() {
+        return this.held || this.taking !== undefined;
+    }
+    async take(now, durationMs) {
+        const { lease } = this;
+        if (!lease)
+            return;
+        if (this.mode === 'rollback') {
+            this.taking = lease.take(this.mode, now, durationMs).then((note) => this.note(note), (error) => {
+                const why = error instanceof Error ? error.message : String(error);
+                this.log.warning(`The rollback's lease tag was not written (${why}); rolling back anyway.`);
+            });
+            return;
+        }
+        this.note(await lease.take(this.mode, now, durationMs));
+        this.held = true;
+        // Two runs that wrote their leases at the same moment both read the later one: one goes on.
+        await this.confirm();
+    }
+    /** Throws ConcurrentRunError when another run holds the lease now. */
+    async confirm() {
+        if (!this.lease || !this.held)
+            return undefined;
+        const look = await this.lease.look();
+        if (!look.ours) {
+            const who = look.holder ?? 'its lease tag was removed by someone else';
+            throw new ConcurrentRunError(`Another run took over this service while this run was working: ${who}.`, look.byRollback ?? false);
+        }
+        return look;
+    }
+    /** A rollback's look at the end: who wrote last, whatever the lease says. */
+    async settle() {
+        if (!this.lease || !this.taking)
+            return undefined;
+        await this.taking;
+        return this.lease.look();
+    }
+    async release() {
+        if (!this.lease || !this.held)
+            return;
+        await this.lease.release();
+        this.held = false;
+    }
+    /** The lease is another run's now: this run must not remove it. */
+    forfeit() {
+        this.held = false;
+    }
+    note(note) {
+        if (note)
+            this.log.info(`Lease: ${note}.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/execute/shift.ts
 
 
@@ -77690,6 +77990,8 @@ async function rollBack(shape, journal, log, openedTestTraffic) {
 
 
 
+
+
 /**
  * Walks a plan: for each step, expose the canary to health checks, ask the gates, shift, verify,
  * write the tag, bake while watching the gates. Every failed gate and every cancel goes through
@@ -77710,6 +78012,7 @@ class Executor {
     options;
     journal;
     clock;
+    guard;
     /** Set once a promote's write starts: from then on a cancel lets it finish. */
     committed = false;
     constructor(plan, shape, gates, options) {
@@ -77719,23 +78022,41 @@ class Executor {
         this.options = options;
         this.journal = new Journal(plan, options.log);
         this.clock = cancellable(options.clock, options.signal);
+        this.guard = new LeaseGuard(shape.lease, plan.mode, options.log);
     }
     async run() {
         try {
             this.checkCancelled();
-            if (this.plan.openTestTraffic && this.shape.testTraffic) {
-                this.journal.wrote(...(await this.shape.testTraffic.open(this.plan.canaryBefore)));
+            const { testTraffic } = this.shape;
+            if (mayWrite(this.plan, this.shape)) {
+                await this.guard.take(this.options.clock.now(), this.options.leaseMs ?? 3_600_000);
+            }
+            if (this.plan.openTestTraffic && testTraffic) {
+                this.journal.wrote(...(await testTraffic.open(this.plan.canaryBefore)));
             }
             for (const [index, step] of this.plan.steps.entries())
                 await this.runStep(step, index);
+            if (this.plan.steps.length === 0 && this.plan.closeTestTraffic && testTraffic) {
+                this.journal.wrote(...(await testTraffic.close(this.journal.stable)));
+            }
+            await this.checkAtEnd();
+            await this.guard.release();
             return this.journal.seal();
         }
         catch (error) {
-            return this.fail(error);
+            const execution = await this.fail(error);
+            // A run that failed still gives the service back, unless another run has taken it.
+            await this.guard.release().catch((releaseError) => {
+                const why = releaseError instanceof Error ? releaseError.message : String(releaseError);
+                this.options.log.warning(`The lease tag was not removed: ${why}`);
+            });
+            return execution;
         }
     }
     async runStep(step, index) {
         this.checkCancelled();
+        if (index > 0)
+            await this.guard.confirm();
         const record = {
             kind: step.kind,
             share: step.share,
@@ -77756,6 +78077,8 @@ class Executor {
         record.outcome = outcomeOf(step);
         if (step.kind === 'undo')
             this.journal.rolledBack = true;
+        // A cancel that came during the write is honoured once the write has returned.
+        this.checkCancelled();
         if (step.bakeMs > 0) {
             const failed = await bake(record, index, step.canary, this.gates, {
                 clock: this.clock,
@@ -77801,9 +78124,10 @@ class Executor {
         }
         if (step.tag && step.tag !== this.journal.stable) {
             const from = this.journal.stable;
+            const record = step.record && { ...step.record, at: recordTime(this.options.clock.now()) };
             const line = step.kind === 'undo'
-                ? await marker.undo(from, step.tag)
-                : await marker.promote(from, step.tag);
+                ? await marker.undo(from, step.tag, record)
+                : await marker.promote(from, step.tag, record);
             this.journal.wrote(line);
             this.journal.stable = step.tag;
         }
@@ -77827,6 +78151,8 @@ class Executor {
         // A read-back that disagrees has told us what is live; report that, not what we meant.
         if (error instanceof VerificationError)
             this.journal.split = error.live;
+        if (error instanceof ConcurrentRunError)
+            return this.yieldTo(error);
         if (!cancelled && !(error instanceof GateFailure)) {
             // AWS refused or answered something unexpected: say so, and what is true now, but do not
             // write more into a system that is failing. Rollback stays one step away.
@@ -77850,6 +78176,74 @@ class Executor {
         }
         return this.journal.seal(`${sentence(reason)} ${this.journal.state()}`);
     }
+    /**
+     * The last look: the lease is still this run's, and the route and the tag are what this run
+     * left. A rollback instead makes sure traffic follows the stable tag, whoever wrote last.
+     */
+    async checkAtEnd() {
+        if (!this.guard.active)
+            return;
+        if (this.plan.mode === 'rollback')
+            return this.settleRollback();
+        const [look, live] = await Promise.all([this.guard.confirm(), this.shape.router.read()]);
+        if (sameSplit(live, this.journal.split) &&
+            (look?.stable ?? this.journal.stable) === this.journal.stable) {
+            return;
+        }
+        this.journal.split = live;
+        if (look?.stable)
+            this.journal.stable = look.stable;
+        throw new ConcurrentRunError('Another writer changed the route or the stable tag while this run was working.', false);
+    }
+    async settleRollback() {
+        const [look, live] = await Promise.all([this.guard.settle(), this.shape.router.read()]);
+        const stable = look?.stable ?? this.journal.stable;
+        const target = splitFor(stable, FULL);
+        if (stable === this.journal.stable && sameSplit(live, target))
+            return;
+        const changedStable = stable !== this.journal.stable;
+        const before = this.journal.stable;
+        this.journal.stable = stable;
+        this.journal.split = await this.shift(live, target);
+        this.journal.rolledBack = true;
+        if (changedStable) {
+            throw new ConcurrentRunError(`Another run made ${stable} stable while this rollback ran, so all traffic now follows the ` +
+                `stable tag to ${stable}. To make ${before} stable again, run rollback with undo-promotion.`, false);
+        }
+        this.options.log.info(`Another run moved traffic while this rollback ran; all traffic is on ${stable} again.`);
+    }
+    /**
+     * Another run took the service. A rollback's lease means the emergency exit was pulled: this
+     * run rolls back too (and undoes its own promote). Any other run owns the service now: this run
+     * writes nothing more and says what is live.
+     */
+    async yieldTo(error) {
+        this.guard.forfeit();
+        const last = this.journal.steps.at(-1);
+        if (last)
+            last.outcome = 'failed';
+        if (!error.byRollback) {
+            await this.shape.router.read().then((live) => (this.journal.split = live), () => undefined);
+            return this.journal.seal(`${sentence(error.message)} This run stopped and wrote nothing more. ${this.journal.state()}`, error);
+        }
+        try {
+            const before = this.plan.stableBefore;
+            if (this.journal.stable !== before) {
+                this.journal.wrote(await this.shape.marker.undo(this.journal.stable, before));
+                this.journal.stable = before;
+            }
+            await rollBack(this.shape, this.journal, this.options.log, this.plan.openTestTraffic);
+            this.journal.rolledBack = true;
+        }
+        catch (rollbackError) {
+            const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
+            return this.journal.seal(`${sentence(error.message)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
+        }
+        return this.journal.seal(`${sentence(error.message)} It is a rollback, so this run rolled back too. ${this.journal.state()}`);
+    }
+    shift(from, to) {
+        return shiftAndVerify(this.shape.router, from, to, (line) => this.journal.wrote(line));
+    }
     checkCancelled() {
         if (this.options.signal?.aborted && !this.committed)
             throw new CancelledError('Cancelled.');
@@ -77869,11 +78263,18 @@ function outcomeOf(step) {
 function sentence(text) {
     return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
+/** True when the plan may write anything: only then does the run take the lease. */
+function mayWrite(plan, shape) {
+    const testRoute = shape.testTraffic !== undefined && (plan.openTestTraffic || plan.closeTestTraffic);
+    return (testRoute ||
+        plan.steps.some((s) => s.write || s.tag !== undefined || s.retire !== undefined || s.restore));
+}
 function isLine(line) {
     return line !== undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/plan.ts
+
 
 
 
@@ -77892,7 +78293,8 @@ function planRun(intent, state, reachable) {
         splitBefore: split,
         openTestTraffic: false,
         closeTestTraffic: false,
-        rollback: step('rollback', canary, 0, split, { bakeMs: 0 })
+        rollback: step('rollback', canary, 0, split, { bakeMs: 0 }),
+        warnings: []
     };
     const finish = (steps, reason, extra = {}) => {
         const last = steps.at(-1);
@@ -77914,17 +78316,58 @@ function planRun(intent, state, reachable) {
             return finish([base.rollback], `Rollback: all traffic back to the stable colour ${stable}.${unchanged(base.rollback)}`, { closeTestTraffic: true });
         case 'promote': {
             if (split[stable] === FULL) {
-                return finish([], `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
-                    `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`);
+                return finish(finishPromote(intent, state), `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
+                    `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`, { closeTestTraffic: true });
             }
-            const promote = promoteStep(canary, split, intent);
-            return finish([promote], `Promote: ${canary} becomes the stable colour.`, {
+            const promote = promoteStep(canary, split, intent, state);
+            return refuseReplaced(finish([promote], `Promote: ${canary} becomes the stable colour.`, {
                 closeTestTraffic: true
-            });
+            }), intent, state, finish);
         }
         case 'canary':
-            return planCanary(intent, state, reachable, finish);
+            return refuseReplaced(planCanary(intent, state, reachable, finish), intent, state, finish);
     }
+}
+/**
+ * A plan that would give the canary colour traffic is replaced by "nothing to deploy" when that
+ * colour runs a version an earlier promote replaced: rerunning a finished workflow must not walk
+ * the old version back. What the promote that replaced it left undone (scale-down, test route) is
+ * finished instead. Without a record the plan stands, with a warning that says how to record one.
+ */
+function refuseReplaced(plan, intent, state, finish) {
+    const raises = plan.steps.some((s) => s.gate || (s.kind === 'promote' && s.tag));
+    if (!raises)
+        return plan;
+    const canary = plan.canaryBefore;
+    const replaced = replacedVersion(state.versions[canary], state.record);
+    if (!replaced)
+        return { ...plan, warnings: [...plan.warnings, ...recordWarnings(state)] };
+    return finish(finishPromote(intent, state), `Nothing to deploy: the canary colour ${canary} runs ${replaced}. A rerun never gives traffic ` +
+        `back to a replaced version: deploy a new version to ${canary} first (or use mode rollback ` +
+        'with undo-promotion to go back to it on purpose).', { closeTestTraffic: true });
+}
+/** What a promote does after its tag: free the old colour when asked. Empty when done already. */
+function finishPromote(intent, state) {
+    const old = otherColor(state.stable);
+    const promotedHere = state.record !== undefined &&
+        state.record.promoted === state.versions[state.stable] &&
+        state.record.replaced === state.versions[old];
+    if (!intent.scaleDownAfterPromote || !promotedHere || state.retired[old])
+        return [];
+    return [{ ...step('promote', state.stable, FULL, state.split, { bakeMs: 0 }), retire: old }];
+}
+function recordWarnings(state) {
+    const stableVersion = state.versions[state.stable];
+    if (state.record || !stableVersion)
+        return [];
+    const what = state.recordText === undefined
+        ? `The service has no ${state.recordTag} tag`
+        : `${state.recordTag}="${state.recordText}" is not a record this action reads`;
+    return [
+        `${what}, so this run cannot tell whether the canary runs a version an earlier promote ` +
+            `replaced. The next promote records it; to record the stable version now, tag the service ` +
+            `with ${state.recordTag}=${stableVersion}.`
+    ];
 }
 /**
  * A single `canary-weight` sets that share, up or down. A walk (`steps`, `strategy`) resumes:
@@ -77943,7 +78386,7 @@ function planCanary(intent, state, reachable, finish) {
     let now = state.split;
     for (const share of remaining) {
         const next = share === FULL && schedule.walk
-            ? promoteStep(canary, now, intent)
+            ? promoteStep(canary, now, intent, state)
             : step('shift', canary, share, now, { bakeMs: schedule.bakeMs });
         steps.push(next);
         now = next.split;
@@ -77977,16 +78420,26 @@ function planUndo(state, finish) {
         ...step('undo', target, FULL, state.split, { bakeMs: 0 }),
         tag: target,
         restore: true,
-        gates: 'readiness'
+        gates: 'readiness',
+        ...recordOf(target, state)
     };
     return finish([undo], `Undo the last promotion: traffic and the tag go back to ${target}, stable before it.`, { closeTestTraffic: true });
 }
-function promoteStep(canary, now, intent) {
+function promoteStep(canary, now, intent, state) {
     return {
         ...step('promote', canary, FULL, now, { bakeMs: 0 }),
         tag: canary,
-        ...(intent.scaleDownAfterPromote ? { retire: otherColor(canary) } : {})
+        ...(intent.scaleDownAfterPromote ? { retire: otherColor(canary) } : {}),
+        ...recordOf(canary, state)
     };
+}
+/** The record a tag change to `to` writes: its version, and the stable one it replaces. */
+function recordOf(to, state) {
+    const promoted = state.versions[to];
+    if (!promoted)
+        return {};
+    const replaced = state.versions[otherColor(to)];
+    return { record: { promoted, ...(replaced && replaced !== promoted ? { replaced } : {}) } };
 }
 function step(kind, canary, share, now, { bakeMs }) {
     const split = splitFor(canary, share);
@@ -78024,6 +78477,7 @@ function refuseUnreachable(share, reachable) {
 
 
 
+
 /**
  * The action's pipeline: discover → plan → execute (gate → shift → verify → bake per step) →
  * outcome. Throws only before the first write (bad state, a share the route cannot set); from the
@@ -78032,8 +78486,13 @@ function refuseUnreachable(share, reachable) {
 async function runPipeline(inputs, deps) {
     const { clients, log } = deps;
     const clock = deps.clock ?? realClock;
-    const { state, shape, gates } = await log.group('Discover', () => discover(inputs, clients, { log, now: () => clock.now(), pollMs: deps.pollMs }));
-    const plan = planRun(inputs, { ...state, previousTag: tagNames(inputs.tagKey).previous }, (share) => shape.router.reachable(share));
+    const { state, shape, gates } = await log.group('Discover', () => discover(inputs, clients, {
+        log,
+        now: () => clock.now(),
+        pollMs: deps.pollMs,
+        identity: deps.identity
+    }));
+    const plan = planRun(inputs, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
     await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
     const writes = inputs.mode !== 'status' && !inputs.dryRun;
     if (inputs.dryRun)
@@ -78044,7 +78503,8 @@ async function runPipeline(inputs, deps) {
             clock,
             signal: deps.signal,
             pollMs: deps.pollMs,
-            onCancel: inputs.onCancel
+            onCancel: inputs.onCancel,
+            leaseMs: leaseDuration(plan, inputs)
         })
         : new Journal(plan, log).seal();
     const seen = [...execution.steps]
@@ -78062,8 +78522,39 @@ async function runPipeline(inputs, deps) {
         details: await shape.workload.details()
     });
 }
+/**
+ * How long the lease holds if the run dies without releasing it: every step's health wait and
+ * bake, plus a margin. A rerun of the same job takes it over at once.
+ */
+function leaseDuration(plan, inputs) {
+    const margin = 10 * 60_000;
+    const perStep = inputs.waitForHealthy ? inputs.healthTimeoutSeconds * 1000 : 0;
+    return plan.steps.reduce((total, step) => total + perStep + step.bakeMs, margin);
+}
+/** What the planner needs of the discovery, as plain data. */
+function planState(state, tagKey) {
+    const names = tagNames(tagKey);
+    const version = (color) => {
+        const arn = state.health[color].unit.taskDefinitionArn;
+        return arn ? versionOf(arn) : undefined;
+    };
+    const record = parseRecord(state.promotionRecord);
+    return {
+        stable: state.stable,
+        split: state.split,
+        previousStable: state.previousStable,
+        previousTag: names.previous,
+        versions: { Blue: version('Blue'), Green: version('Green') },
+        retired: { Blue: state.health.Blue.retired, Green: state.health.Green.retired },
+        ...(record ? { record } : {}),
+        recordTag: names.promotion,
+        ...(state.promotionRecord !== undefined ? { recordText: state.promotionRecord } : {})
+    };
+}
 function logPlan(log, plan, tagKey) {
     log.info(plan.reason);
+    for (const warning of plan.warnings)
+        log.warning(warning);
     let before = plan.splitBefore;
     let stable = plan.stableBefore;
     for (const [i, step] of plan.steps.entries()) {
@@ -78336,6 +78827,7 @@ function alarmsSection(result) {
 
 
 
+
 /**
  * `core.info` writes its text as it is, and the runner reads any line of the log that starts with
  * `::` as a workflow command. Text from AWS (an alarm's state reason, a name) can hold line
@@ -78371,7 +78863,8 @@ async function run() {
         const result = await runPipeline(inputs, {
             clients: createClients(inputs.region),
             log: coreLogger,
-            signal: cancel.signal
+            signal: cancel.signal,
+            identity: newRunIdentity(process.env)
         });
         for (const [name, value] of Object.entries(stepOutputs(result)))
             setOutput(name, value);

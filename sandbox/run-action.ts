@@ -33,7 +33,8 @@ export interface RunOptions {
 /**
  * The environment a runner gives an action, pointed at the sandbox: each input as INPUT_<NAME>
  * (upper case, hyphens kept), empty GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files in a fresh
- * temporary folder, static credentials, and no shared AWS config or credentials files.
+ * temporary folder, the run's identity, static credentials, and no shared AWS config or
+ * credentials files.
  */
 export function runnerEnv(
   endpoint: string,
@@ -52,7 +53,14 @@ export function runnerEnv(
     AWS_CONFIG_FILE: join(dir, 'none'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
     GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary')
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    // The run the action belongs to, as a runner names it (the lease records it); a test that
+    // models "Re-run jobs" raises GITHUB_RUN_ATTEMPT, one that models another run changes the id.
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_RUN_ID: '1000',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'deploy'
   }
   writeFileSync(env.GITHUB_OUTPUT, '')
   writeFileSync(env.GITHUB_STEP_SUMMARY, '')

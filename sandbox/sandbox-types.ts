@@ -18,6 +18,8 @@ export interface RequestLogEntry {
   /** HTTP status; 0 when the connection was reset. */
   status: number
   faulted?: FaultKind
+  /** The decoded request parameters (tests tell the action's kinds of tag writes apart by them). */
+  input?: Record<string, unknown>
 }
 
 export interface Sandbox {

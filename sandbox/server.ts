@@ -128,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const call = decode(req, path, body)
     entry.service = call.module?.name ?? 'unknown'
     entry.operation = call.operation
+    entry.input = call.input
     if (faults.latencyMs > 0) await sleep(faults.latencyMs)
 
     const info = { service: entry.service, operation: call.operation }

@@ -13,7 +13,9 @@ import { describeRule, ListenerRuleRouter } from './routers/alb/listener-rule.js
 import { AlbTestTraffic } from './routers/alb/test-traffic.js'
 import type { ServiceTags } from './service-tags.js'
 import type { TrafficRouter } from './routers/router.js'
-import type { Shape } from './shape.js'
+import type { RunIdentity } from './lease.js'
+import { ServiceLease } from './service-lease.js'
+import type { RunLease, Shape } from './shape.js'
 import { TaskSetWorkload } from './workloads/task-sets.js'
 import type { Workload } from './workloads/workload.js'
 
@@ -144,4 +146,16 @@ export function composeShape(
         }
       : {})
   }
+}
+
+/**
+ * The run's lease is a tag on the ECS service, next to the stable tag. Without an identity (the
+ * executor's own tests) there is none.
+ */
+export function chooseLease(
+  tags: ServiceTags,
+  identity: RunIdentity | undefined,
+  serviceName: string
+): RunLease | undefined {
+  return identity ? new ServiceLease(tags, identity, serviceName) : undefined
 }

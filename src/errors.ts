@@ -73,3 +73,17 @@ export class PlanError extends ActionError {}
 
 /** A gate judged the canary bad (or timed out waiting for it); the executor rolls back. */
 export class GateFailure extends ActionError {}
+
+/** Another live run holds the service's lease: this run refuses before its first change. */
+export class LeaseHeldError extends StateError {}
+
+/** Another run took the lease, or changed traffic or the tag, while this run was working. */
+export class ConcurrentRunError extends ActionError {
+  constructor(
+    message: string,
+    /** True when the run that took over is a rollback: this run rolls back too. */
+    readonly byRollback: boolean
+  ) {
+    super(message)
+  }
+}

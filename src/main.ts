@@ -3,6 +3,7 @@ import { createClients } from './aws/clients.js'
 import { Inputs } from './constants.js'
 import { ActionError } from './errors.js'
 import { parseInputs } from './inputs.js'
+import { newRunIdentity } from './lease.js'
 import type { Logger } from './logger.js'
 import { runPipeline, type Outcome } from './pipeline.js'
 import { stepOutputs } from './report/outputs.js'
@@ -46,7 +47,8 @@ export async function run(): Promise<void> {
     const result = await runPipeline(inputs, {
       clients: createClients(inputs.region),
       log: coreLogger,
-      signal: cancel.signal
+      signal: cancel.signal,
+      identity: newRunIdentity(process.env)
     })
     for (const [name, value] of Object.entries(stepOutputs(result))) core.setOutput(name, value)
     await writeSummary(renderSummary(result))

@@ -6,8 +6,10 @@ import { execute } from './execute/executor.js'
 import { Journal, type Execution } from './execute/journal.js'
 import type { AlarmState } from './gates/alarms.js'
 import type { ActionInputs } from './inputs.js'
+import type { RunIdentity } from './lease.js'
 import type { Logger } from './logger.js'
-import { planRun, type RunPlan } from './plan.js'
+import { planRun, type PlanState, type RunPlan } from './plan.js'
+import { parseRecord, versionOf } from './promotion-record.js'
 import { tagNames } from './service-tags.js'
 import { formatSplit } from './shares.js'
 import type { TaskDefinitionInfo } from './workloads/workload.js'
@@ -33,6 +35,8 @@ export interface PipelineDeps {
   pollMs?: number
   /** Aborted when the runner cancels the job. */
   signal?: AbortSignal
+  /** Who this run is, for the service's lease; without it no lease is taken. */
+  identity?: RunIdentity
 }
 
 /**
@@ -44,12 +48,15 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   const { clients, log } = deps
   const clock = deps.clock ?? realClock
   const { state, shape, gates } = await log.group('Discover', () =>
-    discover(inputs, clients, { log, now: () => clock.now(), pollMs: deps.pollMs })
+    discover(inputs, clients, {
+      log,
+      now: () => clock.now(),
+      pollMs: deps.pollMs,
+      identity: deps.identity
+    })
   )
-  const plan = planRun(
-    inputs,
-    { ...state, previousTag: tagNames(inputs.tagKey).previous },
-    (share) => shape.router.reachable(share)
+  const plan = planRun(inputs, planState(state, inputs.tagKey), (share) =>
+    shape.router.reachable(share)
   )
   await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey))
 
@@ -61,7 +68,8 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
         clock,
         signal: deps.signal,
         pollMs: deps.pollMs,
-        onCancel: inputs.onCancel
+        onCancel: inputs.onCancel,
+        leaseMs: leaseDuration(plan, inputs)
       })
     : new Journal(plan, log).seal()
   const seen = [...execution.steps]
@@ -82,8 +90,40 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   })
 }
 
+/**
+ * How long the lease holds if the run dies without releasing it: every step's health wait and
+ * bake, plus a margin. A rerun of the same job takes it over at once.
+ */
+function leaseDuration(plan: RunPlan, inputs: ActionInputs): number {
+  const margin = 10 * 60_000
+  const perStep = inputs.waitForHealthy ? inputs.healthTimeoutSeconds * 1000 : 0
+  return plan.steps.reduce((total, step) => total + perStep + step.bakeMs, margin)
+}
+
+/** What the planner needs of the discovery, as plain data. */
+export function planState(state: Discovery, tagKey: string): PlanState {
+  const names = tagNames(tagKey)
+  const version = (color: Color) => {
+    const arn = state.health[color].unit.taskDefinitionArn
+    return arn ? versionOf(arn) : undefined
+  }
+  const record = parseRecord(state.promotionRecord)
+  return {
+    stable: state.stable,
+    split: state.split,
+    previousStable: state.previousStable,
+    previousTag: names.previous,
+    versions: { Blue: version('Blue'), Green: version('Green') },
+    retired: { Blue: state.health.Blue.retired, Green: state.health.Green.retired },
+    ...(record ? { record } : {}),
+    recordTag: names.promotion,
+    ...(state.promotionRecord !== undefined ? { recordText: state.promotionRecord } : {})
+  }
+}
+
 function logPlan(log: Logger, plan: RunPlan, tagKey: string): void {
   log.info(plan.reason)
+  for (const warning of plan.warnings) log.warning(warning)
   let before = plan.splitBefore
   let stable: Color = plan.stableBefore
   for (const [i, step] of plan.steps.entries()) {

@@ -1,6 +1,7 @@
-import { otherColor, type Color } from './color.js'
+import { otherColor, type Color, type PerColor } from './color.js'
 import { PlanError } from './errors.js'
 import type { Mode } from './inputs.js'
+import { replacedVersion, type PromotionRecord } from './promotion-record.js'
 import type { Schedule } from './schedule.js'
 import {
   formatPercent,
@@ -30,6 +31,15 @@ export interface PlanState {
   previousStable?: string
   /** The name of that tag, for messages. */
   previousTag: string
+  /** What each colour runs (`family:revision`), when known. */
+  versions: PerColor<string | undefined>
+  /** True for a colour whose capacity was freed (promote with scale-down). */
+  retired: PerColor<boolean>
+  /** The record of the last promote, when the service has one that parses. */
+  record?: PromotionRecord
+  /** The record tag's name and raw value, for messages. */
+  recordTag: string
+  recordText?: string
 }
 
 /** The shares a router can set nearest to a share: `[share]` when it can set it exactly. */
@@ -58,6 +68,8 @@ export interface StepPlan {
   restore: boolean
   /** Free this colour's capacity after the step (promote with scale-down). */
   retire?: Color
+  /** The versions the tag change makes stable and replaces, recorded with it. */
+  record?: PromotionRecord
 }
 
 /** The whole decision: every step, what happens to test traffic, and the way back. */
@@ -77,6 +89,8 @@ export interface RunPlan {
   rollback: StepPlan
   /** Why the plan is what it is, in one sentence for the log and the summary. */
   reason: string
+  /** What the run could not check, for the log; the plan is still safe to run. */
+  warnings: string[]
 }
 
 /**
@@ -94,7 +108,8 @@ export function planRun(intent: Intent, state: PlanState, reachable: Reachable):
     splitBefore: split,
     openTestTraffic: false,
     closeTestTraffic: false,
-    rollback: step('rollback', canary, 0, split, { bakeMs: 0 })
+    rollback: step('rollback', canary, 0, split, { bakeMs: 0 }),
+    warnings: [] as string[]
   }
   const finish = (steps: StepPlan[], reason: string, extra: Partial<RunPlan> = {}): RunPlan => {
     const last = steps.at(-1)
@@ -120,19 +135,71 @@ export function planRun(intent: Intent, state: PlanState, reachable: Reachable):
     case 'promote': {
       if (split[stable] === FULL) {
         return finish(
-          [],
+          finishPromote(intent, state),
           `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
-            `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`
+            `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`,
+          { closeTestTraffic: true }
         )
       }
-      const promote = promoteStep(canary, split, intent)
-      return finish([promote], `Promote: ${canary} becomes the stable colour.`, {
-        closeTestTraffic: true
-      })
+      const promote = promoteStep(canary, split, intent, state)
+      return refuseReplaced(
+        finish([promote], `Promote: ${canary} becomes the stable colour.`, {
+          closeTestTraffic: true
+        }),
+        intent,
+        state,
+        finish
+      )
     }
     case 'canary':
-      return planCanary(intent, state, reachable, finish)
+      return refuseReplaced(planCanary(intent, state, reachable, finish), intent, state, finish)
   }
+}
+
+/**
+ * A plan that would give the canary colour traffic is replaced by "nothing to deploy" when that
+ * colour runs a version an earlier promote replaced: rerunning a finished workflow must not walk
+ * the old version back. What the promote that replaced it left undone (scale-down, test route) is
+ * finished instead. Without a record the plan stands, with a warning that says how to record one.
+ */
+function refuseReplaced(plan: RunPlan, intent: Intent, state: PlanState, finish: Finish): RunPlan {
+  const raises = plan.steps.some((s) => s.gate || (s.kind === 'promote' && s.tag))
+  if (!raises) return plan
+  const canary = plan.canaryBefore
+  const replaced = replacedVersion(state.versions[canary], state.record)
+  if (!replaced) return { ...plan, warnings: [...plan.warnings, ...recordWarnings(state)] }
+  return finish(
+    finishPromote(intent, state),
+    `Nothing to deploy: the canary colour ${canary} runs ${replaced}. A rerun never gives traffic ` +
+      `back to a replaced version: deploy a new version to ${canary} first (or use mode rollback ` +
+      'with undo-promotion to go back to it on purpose).',
+    { closeTestTraffic: true }
+  )
+}
+
+/** What a promote does after its tag: free the old colour when asked. Empty when done already. */
+function finishPromote(intent: Intent, state: PlanState): StepPlan[] {
+  const old = otherColor(state.stable)
+  const promotedHere =
+    state.record !== undefined &&
+    state.record.promoted === state.versions[state.stable] &&
+    state.record.replaced === state.versions[old]
+  if (!intent.scaleDownAfterPromote || !promotedHere || state.retired[old]) return []
+  return [{ ...step('promote', state.stable, FULL, state.split, { bakeMs: 0 }), retire: old }]
+}
+
+function recordWarnings(state: PlanState): string[] {
+  const stableVersion = state.versions[state.stable]
+  if (state.record || !stableVersion) return []
+  const what =
+    state.recordText === undefined
+      ? `The service has no ${state.recordTag} tag`
+      : `${state.recordTag}="${state.recordText}" is not a record this action reads`
+  return [
+    `${what}, so this run cannot tell whether the canary runs a version an earlier promote ` +
+      `replaced. The next promote records it; to record the stable version now, tag the service ` +
+      `with ${state.recordTag}=${stableVersion}.`
+  ]
 }
 
 type Finish = (steps: StepPlan[], reason: string, extra?: Partial<RunPlan>) => RunPlan
@@ -154,7 +221,7 @@ function planCanary(intent: Intent, state: PlanState, reachable: Reachable, fini
   for (const share of remaining) {
     const next =
       share === FULL && schedule.walk
-        ? promoteStep(canary, now, intent)
+        ? promoteStep(canary, now, intent, state)
         : step('shift', canary, share, now, { bakeMs: schedule.bakeMs })
     steps.push(next)
     now = next.split
@@ -195,7 +262,8 @@ function planUndo(state: PlanState, finish: Finish): RunPlan {
     ...step('undo', target, FULL, state.split, { bakeMs: 0 }),
     tag: target,
     restore: true,
-    gates: 'readiness'
+    gates: 'readiness',
+    ...recordOf(target, state)
   }
   return finish(
     [undo],
@@ -204,12 +272,21 @@ function planUndo(state: PlanState, finish: Finish): RunPlan {
   )
 }
 
-function promoteStep(canary: Color, now: Split, intent: Intent): StepPlan {
+function promoteStep(canary: Color, now: Split, intent: Intent, state: PlanState): StepPlan {
   return {
     ...step('promote', canary, FULL, now, { bakeMs: 0 }),
     tag: canary,
-    ...(intent.scaleDownAfterPromote ? { retire: otherColor(canary) } : {})
+    ...(intent.scaleDownAfterPromote ? { retire: otherColor(canary) } : {}),
+    ...recordOf(canary, state)
   }
+}
+
+/** The record a tag change to `to` writes: its version, and the stable one it replaces. */
+function recordOf(to: Color, state: PlanState): { record?: PromotionRecord } {
+  const promoted = state.versions[to]
+  if (!promoted) return {}
+  const replaced = state.versions[otherColor(to)]
+  return { record: { promoted, ...(replaced && replaced !== promoted ? { replaced } : {}) } }
 }
 
 function step(

@@ -1,7 +1,13 @@
-import { TagResourceCommand, UntagResourceCommand, type ECSClient } from '@aws-sdk/client-ecs'
+import {
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  type ECSClient
+} from '@aws-sdk/client-ecs'
 import { awsCall } from './aws/call.js'
 import { isColor, type Color } from './color.js'
 import { IncompletePromotionError, StateError } from './errors.js'
+import { formatRecord, type PromotionRecord } from './promotion-record.js'
 import type { StableMarker } from './shape.js'
 
 /** Names of the service tags the action keeps, all derived from `tag-key`. */
@@ -12,10 +18,20 @@ export interface TagNames {
   previous: string
   /** The ARN of the test-traffic rule the action created. */
   testRule: string
+  /** What the last promote made stable and what it replaced (promotion-record.ts). */
+  promotion: string
+  /** The run that is changing the service now (lease.ts). */
+  lease: string
 }
 
 export function tagNames(tagKey: string): TagNames {
-  return { stable: tagKey, previous: `${tagKey}Previous`, testRule: `${tagKey}TestRule` }
+  return {
+    stable: tagKey,
+    previous: `${tagKey}Previous`,
+    testRule: `${tagKey}TestRule`,
+    promotion: `${tagKey}Promotion`,
+    lease: `${tagKey}Lease`
+  }
 }
 
 /**
@@ -84,6 +100,23 @@ export class ServiceTags implements StableMarker {
     for (const [key, value] of Object.entries(tags)) this.values.set(key, value)
   }
 
+  /** Reads the tags again (another run may have written them) and returns them. */
+  async read(): Promise<Record<string, string>> {
+    const response = await awsCall('ecs:ListTagsForResource', () =>
+      this.ecs.send(new ListTagsForResourceCommand({ resourceArn: this.service.arn }))
+    )
+    const tags = Object.fromEntries(
+      (response.tags ?? []).flatMap((t) => (t.key ? [[t.key, t.value ?? '']] : []))
+    )
+    this.values.clear()
+    for (const [key, value] of Object.entries(tags)) this.values.set(key, value)
+    return tags
+  }
+
+  get arn(): string {
+    return this.service.arn
+  }
+
   async remove(keys: string[]): Promise<void> {
     await awsCall('ecs:UntagResource', () =>
       this.ecs.send(new UntagResourceCommand({ resourceArn: this.service.arn, tagKeys: keys }))
@@ -91,10 +124,14 @@ export class ServiceTags implements StableMarker {
     for (const key of keys) this.values.delete(key)
   }
 
-  async promote(from: Color, to: Color): Promise<string> {
+  /**
+   * The stable tag, the colour an undo returns to and the record of what was promoted, in one
+   * call: ECS applies a TagResource call as a whole, so no run sees one without the others.
+   */
+  async promote(from: Color, to: Color, record?: PromotionRecord): Promise<string> {
     const key = this.names.stable
     try {
-      await this.set({ [key]: to, [this.names.previous]: from })
+      await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) })
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error)
       throw new IncompletePromotionError(
@@ -109,9 +146,14 @@ export class ServiceTags implements StableMarker {
    * The stable tag first, then the record of the promote: a run that stops between the two leaves
    * a record naming the stable colour itself, which a later undo reads as "nothing to undo".
    */
-  async undo(from: Color, to: Color): Promise<string> {
-    await this.set({ [this.names.stable]: to })
+  async undo(from: Color, to: Color, record?: PromotionRecord): Promise<string> {
+    await this.set({ [this.names.stable]: to, ...this.recordTag(record) })
     await this.remove([this.names.previous])
     return `service tag ${this.names.stable}: ${from} → ${to} (promotion undone)`
+  }
+
+  private recordTag(record: PromotionRecord | undefined): Record<string, string> {
+    const value = record && formatRecord(record)
+    return value ? { [this.names.promotion]: value } : {}
   }
 }

@@ -56,9 +56,11 @@ describe('SDK retries', () => {
       [400, 'throttle'],
       [200, undefined]
     ])
+    // The lease is the first TagResource (it takes the two 500s); the stable tag is the second.
     expect(attempts(run.requests, 'TagResource')).toEqual([
       [500, 'http500'],
       [500, 'http500'],
+      [200, undefined],
       [200, undefined]
     ])
   })
@@ -85,7 +87,8 @@ describe('crash after the rule write of a promote', () => {
     expect(ruleWeights(sandbox.world)).toEqual({ Blue: 0, Green: 100 })
     expect(stableTag(sandbox.world)).toBe('Blue')
 
-    const rerun = await step(sandbox, { mode: 'promote' })
+    // "Re-run jobs": the same run, the next attempt, takes over the lease the crash left.
+    const rerun = await step(sandbox, { mode: 'promote' }, { env: { GITHUB_RUN_ATTEMPT: '2' } })
     expect(rerun.code).toBe(0)
     expect(rerun.errors).toEqual([])
     expect(operations(rerun.writes)).toEqual(['TagResource'])

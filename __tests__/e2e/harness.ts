@@ -65,8 +65,15 @@ export const SERVICE_INPUTS: Readonly<Record<string, string>> = {
 export interface Step extends ActionRun {
   /** The sandbox requests made during this run, in arrival order. */
   requests: RequestLogEntry[]
-  /** The write requests among them (including failed attempts). */
+  /**
+   * The write requests among them (including failed attempts), except the lease's: the tag that
+   * says which run holds the service, written first and removed last (leaseWrites).
+   */
   writes: RequestLogEntry[]
+  /** The writes of the lease tag alone. */
+  leaseWrites: RequestLogEntry[]
+  /** Every write request, the lease's included. */
+  allWrites: RequestLogEntry[]
   /** The `::error::` messages, unescaped. */
   errors: string[]
 }
@@ -92,12 +99,27 @@ export async function step(
     onSpawn: options.onSpawn
   })
   const requests = sandbox.log.slice(from)
+  const allWrites = requests.filter((entry) => isWrite(entry.operation))
   return {
     ...run,
     requests,
-    writes: requests.filter((entry) => isWrite(entry.operation)),
+    writes: allWrites.filter((entry) => !isLeaseWrite(entry)),
+    leaseWrites: allWrites.filter(isLeaseWrite),
+    allWrites,
     errors: errorLines(run).map((line) => unescapeCommand(line.slice('::error::'.length)))
   }
+}
+
+/** A TagResource or UntagResource of the lease tag (`…Lease`) and nothing else. */
+export function isLeaseWrite(entry: RequestLogEntry): boolean {
+  const input = entry.input ?? {}
+  const keys =
+    entry.operation === 'TagResource'
+      ? ((input.tags ?? []) as { key?: string }[]).map((t) => t.key)
+      : entry.operation === 'UntagResource'
+        ? ((input.tagKeys ?? []) as string[])
+        : []
+  return keys.length > 0 && keys.every((key) => key?.endsWith('Lease'))
 }
 
 /** Undoes the escaping of workflow command data (`%`, CR, LF). */
@@ -172,11 +194,15 @@ export function pieOf(summary: string): { Blue?: number; Green?: number } {
   return slices
 }
 
-/** A step that failed cleanly: exit 1, one error annotation, nothing written. Returns the message. */
+/**
+ * A step that failed cleanly: exit 1, one error annotation, nothing written but, when the run got
+ * as far as its gates, the lease it took and gave back. Returns the message.
+ */
 export function expectCleanFailure(run: Step): string {
   expect(run.code).toBe(1)
   expect(run.errors).toHaveLength(1)
   expect(operations(run.writes)).toEqual([])
+  expect([[], ['TagResource', 'UntagResource']]).toContainEqual(operations(run.leaseWrites))
   return run.errors[0]
 }
 

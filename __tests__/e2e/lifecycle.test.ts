@@ -182,11 +182,11 @@ describe('lifecycle: status → canary 10 → canary 50 → rollback → canary 
     expect(ruleWeights(sandbox.world)).toEqual({ Blue: 0, Green: 100 })
     const promote = runs[runs.length - 1]
     // The tag is written only after the rule write has answered with the new weights.
-    const ops = operations(promote.requests)
+    const ops = operations(promote.writes)
     expect(ops.indexOf('ModifyRule')).toBeGreaterThan(-1)
     expect(ops.indexOf('TagResource')).toBeGreaterThan(ops.indexOf('ModifyRule'))
-    const rule = promote.requests.find((r) => r.operation === 'ModifyRule')!
-    const tag = promote.requests.find((r) => r.operation === 'TagResource')!
+    const rule = promote.writes.find((r) => r.operation === 'ModifyRule')!
+    const tag = promote.writes.find((r) => r.operation === 'TagResource')!
     expect(tag.start).toBeGreaterThanOrEqual(rule.end)
   })
 })

@@ -3,6 +3,7 @@ import type { Color, PerColor } from '../color.js'
 import {
   chooseAlarmGate,
   chooseGates,
+  chooseLease,
   chooseRouter,
   chooseWorkload,
   composeShape,
@@ -11,6 +12,7 @@ import {
 import { describeAlarms, type AlarmCheck } from '../gates/alarms.js'
 import type { Gate } from '../gates/gate.js'
 import type { ActionInputs } from '../inputs.js'
+import type { RunIdentity } from '../lease.js'
 import type { Logger } from '../logger.js'
 import { ServiceTags } from '../service-tags.js'
 import { formatSplit, type Split } from '../shares.js'
@@ -29,6 +31,8 @@ export interface Discovery {
   health: PerColor<ColorHealth>
   /** The value of the tag naming the colour stable before the last promote. */
   previousStable?: string
+  /** The value of the tag recording what the last promote made stable and replaced. */
+  promotionRecord?: string
   /** The alarm states read, when alarms are configured. */
   alarms?: AlarmCheck
   route: { kind: string; id: string }
@@ -44,6 +48,8 @@ export interface DiscoverOptions {
   log: Logger
   now: () => number
   pollMs?: number
+  /** Who this run is, for the lease; without it the run takes no lease. */
+  identity?: RunIdentity
 }
 
 /**
@@ -79,7 +85,10 @@ export async function discover(
   const stable = tags.stable()
   const { router, split } = fulfilled(settled[3])
   const alarmCheck = fulfilled(settled[4])
-  const shape = composeShape(inputs, clients, { router, workload: work, tags, where: located })
+  const shape: Shape = {
+    ...composeShape(inputs, clients, { router, workload: work, tags, where: located }),
+    lease: chooseLease(tags, options.identity, serviceState.name)
+  }
   const gates = chooseGates(inputs, router, work, alarmGate, options.pollMs)
   const state: Discovery = {
     service: serviceState,
@@ -88,6 +97,7 @@ export async function discover(
     where: located,
     health: work.discovered,
     previousStable: tags.get(tags.names.previous),
+    promotionRecord: tags.get(tags.names.promotion),
     ...(alarmCheck ? { alarms: alarmCheck } : {}),
     route: { kind: router.kind, id: router.id }
   }

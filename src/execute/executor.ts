@@ -1,12 +1,14 @@
 import { cancellable, type Clock } from '../clock.js'
-import { CancelledError, GateFailure, VerificationError } from '../errors.js'
+import { CancelledError, ConcurrentRunError, GateFailure, VerificationError } from '../errors.js'
 import type { Gate, GateContext } from '../gates/gate.js'
 import type { Logger } from '../logger.js'
 import type { RunPlan, StepPlan } from '../plan.js'
-import { formatSplit } from '../shares.js'
+import { recordTime } from '../promotion-record.js'
+import { formatSplit, FULL, sameSplit, splitFor, type Split } from '../shares.js'
 import type { Shape } from '../shape.js'
 import { bake, mergeReadings } from './bake.js'
 import { Journal, type Execution, type StepRecord } from './journal.js'
+import { LeaseGuard } from './lease-guard.js'
 import { rollBack } from './rollback.js'
 import { routeUnchanged, shiftAndVerify } from './shift.js'
 
@@ -18,6 +20,8 @@ export interface ExecutorOptions {
   /** Overrides the poll interval of health waits and bakes (tests). */
   pollMs?: number
   onCancel: 'rollback' | 'hold'
+  /** How long the lease holds if this run dies without releasing it. */
+  leaseMs?: number
 }
 
 /**
@@ -42,6 +46,7 @@ export async function execute(
 class Executor {
   private readonly journal: Journal
   private readonly clock: Clock
+  private readonly guard: LeaseGuard
   /** Set once a promote's write starts: from then on a cancel lets it finish. */
   private committed = false
 
@@ -53,23 +58,40 @@ class Executor {
   ) {
     this.journal = new Journal(plan, options.log)
     this.clock = cancellable(options.clock, options.signal)
+    this.guard = new LeaseGuard(shape.lease, plan.mode, options.log)
   }
 
   async run(): Promise<Execution> {
     try {
       this.checkCancelled()
-      if (this.plan.openTestTraffic && this.shape.testTraffic) {
-        this.journal.wrote(...(await this.shape.testTraffic.open(this.plan.canaryBefore)))
+      const { testTraffic } = this.shape
+      if (mayWrite(this.plan, this.shape)) {
+        await this.guard.take(this.options.clock.now(), this.options.leaseMs ?? 3_600_000)
+      }
+      if (this.plan.openTestTraffic && testTraffic) {
+        this.journal.wrote(...(await testTraffic.open(this.plan.canaryBefore)))
       }
       for (const [index, step] of this.plan.steps.entries()) await this.runStep(step, index)
+      if (this.plan.steps.length === 0 && this.plan.closeTestTraffic && testTraffic) {
+        this.journal.wrote(...(await testTraffic.close(this.journal.stable)))
+      }
+      await this.checkAtEnd()
+      await this.guard.release()
       return this.journal.seal()
     } catch (error) {
-      return this.fail(error)
+      const execution = await this.fail(error)
+      // A run that failed still gives the service back, unless another run has taken it.
+      await this.guard.release().catch((releaseError: unknown) => {
+        const why = releaseError instanceof Error ? releaseError.message : String(releaseError)
+        this.options.log.warning(`The lease tag was not removed: ${why}`)
+      })
+      return execution
     }
   }
 
   private async runStep(step: StepPlan, index: number): Promise<void> {
     this.checkCancelled()
+    if (index > 0) await this.guard.confirm()
     const record: StepRecord = {
       kind: step.kind,
       share: step.share,
@@ -87,6 +109,8 @@ class Executor {
     await this.options.log.group(`Apply step ${index + 1}`, () => this.apply(step, index))
     record.outcome = outcomeOf(step)
     if (step.kind === 'undo') this.journal.rolledBack = true
+    // A cancel that came during the write is honoured once the write has returned.
+    this.checkCancelled()
     if (step.bakeMs > 0) {
       const failed = await bake(record, index, step.canary, this.gates, {
         clock: this.clock,
@@ -130,10 +154,11 @@ class Executor {
     }
     if (step.tag && step.tag !== this.journal.stable) {
       const from = this.journal.stable
+      const record = step.record && { ...step.record, at: recordTime(this.options.clock.now()) }
       const line =
         step.kind === 'undo'
-          ? await marker.undo(from, step.tag)
-          : await marker.promote(from, step.tag)
+          ? await marker.undo(from, step.tag, record)
+          : await marker.promote(from, step.tag, record)
       this.journal.wrote(line)
       this.journal.stable = step.tag
     }
@@ -155,6 +180,7 @@ class Executor {
     }
     // A read-back that disagrees has told us what is live; report that, not what we meant.
     if (error instanceof VerificationError) this.journal.split = error.live
+    if (error instanceof ConcurrentRunError) return this.yieldTo(error)
     if (!cancelled && !(error instanceof GateFailure)) {
       // AWS refused or answered something unexpected: say so, and what is true now, but do not
       // write more into a system that is failing. Rollback stays one step away.
@@ -185,6 +211,93 @@ class Executor {
     return this.journal.seal(`${sentence(reason)} ${this.journal.state()}`)
   }
 
+  /**
+   * The last look: the lease is still this run's, and the route and the tag are what this run
+   * left. A rollback instead makes sure traffic follows the stable tag, whoever wrote last.
+   */
+  private async checkAtEnd(): Promise<void> {
+    if (!this.guard.active) return
+    if (this.plan.mode === 'rollback') return this.settleRollback()
+    const [look, live] = await Promise.all([this.guard.confirm(), this.shape.router.read()])
+    if (
+      sameSplit(live, this.journal.split) &&
+      (look?.stable ?? this.journal.stable) === this.journal.stable
+    ) {
+      return
+    }
+    this.journal.split = live
+    if (look?.stable) this.journal.stable = look.stable
+    throw new ConcurrentRunError(
+      'Another writer changed the route or the stable tag while this run was working.',
+      false
+    )
+  }
+
+  private async settleRollback(): Promise<void> {
+    const [look, live] = await Promise.all([this.guard.settle(), this.shape.router.read()])
+    const stable = look?.stable ?? this.journal.stable
+    const target = splitFor(stable, FULL)
+    if (stable === this.journal.stable && sameSplit(live, target)) return
+    const changedStable = stable !== this.journal.stable
+    const before = this.journal.stable
+    this.journal.stable = stable
+    this.journal.split = await this.shift(live, target)
+    this.journal.rolledBack = true
+    if (changedStable) {
+      throw new ConcurrentRunError(
+        `Another run made ${stable} stable while this rollback ran, so all traffic now follows the ` +
+          `stable tag to ${stable}. To make ${before} stable again, run rollback with undo-promotion.`,
+        false
+      )
+    }
+    this.options.log.info(
+      `Another run moved traffic while this rollback ran; all traffic is on ${stable} again.`
+    )
+  }
+
+  /**
+   * Another run took the service. A rollback's lease means the emergency exit was pulled: this
+   * run rolls back too (and undoes its own promote). Any other run owns the service now: this run
+   * writes nothing more and says what is live.
+   */
+  private async yieldTo(error: ConcurrentRunError): Promise<Execution> {
+    this.guard.forfeit()
+    const last = this.journal.steps.at(-1)
+    if (last) last.outcome = 'failed'
+    if (!error.byRollback) {
+      await this.shape.router.read().then(
+        (live) => (this.journal.split = live),
+        () => undefined
+      )
+      return this.journal.seal(
+        `${sentence(error.message)} This run stopped and wrote nothing more. ${this.journal.state()}`,
+        error
+      )
+    }
+    try {
+      const before = this.plan.stableBefore
+      if (this.journal.stable !== before) {
+        this.journal.wrote(await this.shape.marker.undo(this.journal.stable, before))
+        this.journal.stable = before
+      }
+      await rollBack(this.shape, this.journal, this.options.log, this.plan.openTestTraffic)
+      this.journal.rolledBack = true
+    } catch (rollbackError) {
+      const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError)
+      return this.journal.seal(
+        `${sentence(error.message)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`,
+        rollbackError
+      )
+    }
+    return this.journal.seal(
+      `${sentence(error.message)} It is a rollback, so this run rolled back too. ${this.journal.state()}`
+    )
+  }
+
+  private shift(from: Split, to: Split): Promise<Split> {
+    return shiftAndVerify(this.shape.router, from, to, (line) => this.journal.wrote(line))
+  }
+
   private checkCancelled(): void {
     if (this.options.signal?.aborted && !this.committed) throw new CancelledError('Cancelled.')
   }
@@ -204,6 +317,16 @@ function outcomeOf(step: StepPlan): StepRecord['outcome'] {
 /** A message as a sentence: a full stop added unless it ends in one. */
 function sentence(text: string): string {
   return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
+}
+
+/** True when the plan may write anything: only then does the run take the lease. */
+function mayWrite(plan: RunPlan, shape: Shape): boolean {
+  const testRoute =
+    shape.testTraffic !== undefined && (plan.openTestTraffic || plan.closeTestTraffic)
+  return (
+    testRoute ||
+    plan.steps.some((s) => s.write || s.tag !== undefined || s.retire !== undefined || s.restore)
+  )
 }
 
 function isLine(line: string | undefined): line is string {

@@ -9,6 +9,7 @@ import { awsCall } from '../aws/call.js'
 import { COLORS, type Color, type PerColor } from '../color.js'
 import { readService, type ServiceState } from '../discover/service.js'
 import { StateError } from '../errors.js'
+import { versionOf } from '../promotion-record.js'
 import { readTargetHealth, targetBlockers, unreadTargets } from './target-health.js'
 import type {
   ColorHealth,
@@ -80,9 +81,7 @@ function colorHealth(color: Color, taskSet: TaskSet, targets: TargetHealthSummar
 }
 
 /** `arn:aws:ecs:…:task-definition/web:42` → `web:42`. */
-export function familyRevision(taskDefinitionArn: string): string {
-  return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn
-}
+export const familyRevision = versionOf
 
 /** Where the two task sets are and what they register into. */
 export interface TaskSetLocations {
