@@ -122,3 +122,25 @@ describe('on-cancel: hold', () => {
     expect(operations(run.writes)).toEqual(['ModifyRule'])
   })
 })
+
+describe('a signal during the write of a single step', () => {
+  it('is honoured once the write returns: the canary goes back to 0 and the run fails', async () => {
+    let signalledAt = 0
+    const watched = start({ mode: 'canary', 'canary-weight': '10' })
+    sandbox.faults.afterWrite('ModifyRule', async () => {
+      signalledAt = Date.now()
+      watched.child().kill('SIGINT')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    })
+    const run = await watched.run
+
+    expect(signalledAt).toBeGreaterThan(0)
+    expect(run.code).toBe(1)
+    expect(watched.exit.at! - signalledAt).toBeLessThan(5000)
+    expect(watched.exit.weights).toEqual({ Blue: 100, Green: 0 })
+    expect(operations(run.writes)).toEqual(['ModifyRule', 'ModifyRule'])
+    expect(run.errors).toEqual(['Cancelled: rolled back, all traffic is on Blue.'])
+    // The lease was given back: the next run is not refused.
+    expect(operations(run.leaseWrites)).toEqual(['TagResource', 'UntagResource'])
+  })
+})

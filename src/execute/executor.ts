@@ -180,6 +180,15 @@ class Executor {
     }
     // A read-back that disagrees has told us what is live; report that, not what we meant.
     if (error instanceof VerificationError) this.journal.split = error.live
+    if (error instanceof VerificationError) {
+      // Someone else wrote the route: if it was a run that took the lease, say who, and follow
+      // a rollback's lead.
+      const lost = await this.guard.confirm().then(
+        () => undefined,
+        (lookError: unknown) => (lookError instanceof ConcurrentRunError ? lookError : undefined)
+      )
+      if (lost) return this.yieldTo(lost)
+    }
     if (error instanceof ConcurrentRunError) return this.yieldTo(error)
     if (!cancelled && !(error instanceof GateFailure)) {
       // AWS refused or answered something unexpected: say so, and what is true now, but do not
