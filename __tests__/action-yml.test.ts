@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { Inputs, Outputs } from '../src/constants.js'
+import { MODE_INPUTS } from '../src/input-modes.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>
@@ -51,6 +52,19 @@ describe('action.yml', () => {
   })
 })
 
+/** `canary`, `canary and promote`, `canary, promote and rollback`. */
+function spoken(modes: readonly string[]): string {
+  return modes.length < 2 ? modes.join('') : `${modes.slice(0, -1).join(', ')} and ${modes.at(-1)}`
+}
+
+describe('action.yml input descriptions', () => {
+  it.each(Object.entries(MODE_INPUTS))('%s says which modes use it', (name, { modes }) => {
+    const description = action.inputs[name].description.replace(/\s+/g, ' ')
+    expect(description).toContain(`Used by ${spoken(modes)};`)
+    expect(description).toMatch(/ignore/)
+  })
+})
+
 describe('README tables', () => {
   it('list the inputs of action.yml with their required flag and default', () => {
     const rows = tableAfter('Inputs')
@@ -59,6 +73,15 @@ describe('README tables', () => {
       const input = action.inputs[cell.replace(/`/g, '')]
       expect([cell, required]).toEqual([cell, input.required ? 'yes' : 'no'])
       if (input.default) expect([cell, defaultCell]).toEqual([cell, `\`${input.default}\``])
+    }
+  })
+
+  it('say which modes use each input, as src/input-modes.ts does', () => {
+    const modes = (name: string) =>
+      (MODE_INPUTS as Record<string, { modes: readonly string[] } | undefined>)[name]?.modes
+    for (const [cell, , , modesCell] of tableAfter('Inputs')) {
+      const name = cell.replace(/`/g, '')
+      expect([name, modesCell]).toEqual([name, modes(name)?.join(', ') ?? 'all'])
     }
   })
 

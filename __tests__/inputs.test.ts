@@ -1,11 +1,14 @@
 /**
- * src/inputs.ts: every malformed or contradictory input is refused with an InputError that names
- * the input and says how to fix it; good inputs get the documented defaults.
+ * src/inputs.ts: every malformed or contradictory input a mode uses is refused with an InputError
+ * that names the input and says how to fix it; an input the mode does not use only warns when
+ * malformed; good inputs get the documented defaults.
  */
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { BASE, inputs, inputsFrom } from '../__fixtures__/inputs.js'
 import { InputError } from '../src/errors.js'
-import { parseInputs } from '../src/inputs.js'
+import { MODE_INPUTS } from '../src/input-modes.js'
+import { MODES, parseInputs, type Mode } from '../src/inputs.js'
 import { thrown } from '../__fixtures__/thrown.js'
 
 const ACCOUNT = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
@@ -31,34 +34,6 @@ describe('bad inputs', () => {
       'unknown mode',
       { mode: 'deploy' },
       ['"deploy"', '"mode"', 'canary, promote, rollback, status']
-    ],
-    [
-      'canary-weight not a number',
-      { 'canary-weight': 'ten' },
-      ['"canary-weight"', '"ten"', '0 to 100']
-    ],
-    ['canary-weight negative', { 'canary-weight': '-5' }, ['"canary-weight"', '"-5"', '0 to 100']],
-    ['canary-weight over 100', { 'canary-weight': '100.5' }, ['"canary-weight"', 'at most one']],
-    ['canary-weight 101', { 'canary-weight': '101' }, ['"canary-weight"', '0 to 100']],
-    ['canary-weight two decimals', { 'canary-weight': '1.25' }, ['"canary-weight"', 'one decimal']],
-    ['canary-weight with %', { 'canary-weight': '10%' }, ['"canary-weight"', 'e.g. 10']],
-    ['bad dry-run', { 'dry-run': 'yes' }, ['"dry-run"', '"yes"', 'true or false']],
-    ['bad dry-run 1', { 'dry-run': '1' }, ['"dry-run"', 'true or false']],
-    ['bad wait-for-healthy', { 'wait-for-healthy': 'no' }, ['"wait-for-healthy"', 'true or false']],
-    [
-      'health-timeout-seconds not a number',
-      { 'health-timeout-seconds': '10m' },
-      ['"health-timeout-seconds"', '"10m"', 'whole number of seconds']
-    ],
-    [
-      'health-timeout-seconds negative',
-      { 'health-timeout-seconds': '-1' },
-      ['"health-timeout-seconds"', 'whole number']
-    ],
-    [
-      'health-timeout-seconds fractional',
-      { 'health-timeout-seconds': '1.5' },
-      ['"health-timeout-seconds"', 'whole number']
     ],
     [
       'both listener-rule-arn and listener-arn',
@@ -97,9 +72,11 @@ describe('bad inputs', () => {
     ]
   ]
 
-  it.each(cases)('%s', (_name, given, fragments) => {
-    const error = failure(() => inputs(given))
-    for (const fragment of fragments) expect(error.message).toContain(fragment)
+  it.each(cases)('%s, in every mode', (_name, given, fragments) => {
+    for (const mode of MODES) {
+      const error = failure(() => inputs({ mode, ...given }))
+      for (const fragment of fragments) expect(error.message).toContain(fragment)
+    }
   })
 
   it.each([
@@ -194,13 +171,14 @@ describe('good inputs', () => {
       testTraffic: {},
       scaleDownAfterPromote: false,
       undoPromotion: false,
-      region: 'us-east-1'
+      region: 'us-east-1',
+      warnings: []
     })
   })
 
   it('reads every input that is given, trimmed', () => {
     const parsed = inputsFrom({
-      mode: ' Promote ',
+      mode: ' Canary ',
       cluster: ' c ',
       service: ' s ',
       ...EXPLICIT,
@@ -213,7 +191,7 @@ describe('good inputs', () => {
       'aws-region': 'eu-west-1'
     })
     expect(parsed).toEqual({
-      mode: 'promote',
+      mode: 'canary',
       cluster: 'c',
       service: 's',
       stackName: undefined,
@@ -231,7 +209,8 @@ describe('good inputs', () => {
       testTraffic: {},
       scaleDownAfterPromote: false,
       undoPromotion: false,
-      region: 'eu-west-1'
+      region: 'eu-west-1',
+      warnings: []
     })
   })
 
@@ -251,7 +230,7 @@ describe('good inputs', () => {
     ['12.5', 125],
     [' 7 ', 70]
   ])('canary-weight %j is %i permille', (given, expected) => {
-    expect(inputs({ 'canary-weight': given }).schedule.steps).toEqual([expected])
+    expect(inputs({ mode: 'canary', 'canary-weight': given }).schedule.steps).toEqual([expected])
   })
 
   it('region from the input beats the environment', () => {
@@ -282,5 +261,222 @@ describe('good inputs', () => {
     expect(parsed.targetGroups).toEqual({ Green: TG.green })
     expect(parsed.taskSets).toEqual({})
     expect(parsed.listenerRuleArn).toBe(RULE)
+  })
+})
+
+/**
+ * Which modes use each input that not every mode uses, read off how the code uses ActionInputs.
+ * Written out here, apart from src/input-modes.ts, so a change to that table is a change to this.
+ */
+const USED_BY: Record<string, readonly Mode[]> = {
+  'canary-weight': ['canary'],
+  'wait-for-healthy': ['canary', 'promote', 'rollback'],
+  'health-timeout-seconds': ['canary', 'promote', 'rollback'],
+  'dry-run': ['canary', 'promote', 'rollback'],
+  steps: ['canary'],
+  strategy: ['canary'],
+  'bake-time': ['canary'],
+  alarms: ['canary', 'promote', 'status'],
+  'alarm-prefix': ['canary', 'promote', 'status'],
+  'treat-missing-alarm-data-as-failure': ['canary', 'promote'],
+  'on-cancel': ['canary'],
+  'test-header': ['canary'],
+  'test-query': ['canary'],
+  'test-rule-priority': ['canary'],
+  'test-listener-arn': ['canary', 'promote', 'rollback'],
+  'scale-down-after-promote': ['canary', 'promote'],
+  'undo-promotion': ['rollback']
+}
+
+/** What rollback leaves alone: a typo in any of these must never block the emergency exit. */
+const ROLLBACK_IGNORES = [
+  'canary-weight',
+  'steps',
+  'strategy',
+  'bake-time',
+  'alarms',
+  'alarm-prefix',
+  'treat-missing-alarm-data-as-failure',
+  'on-cancel',
+  'test-header',
+  'test-query',
+  'test-rule-priority',
+  'scale-down-after-promote'
+]
+
+// [input, malformed value, fragments of the error a mode that uses it throws, of the warning
+// a mode that ignores it gives]
+const MALFORMED: [string, string, string[], string][] = [
+  ['canary-weight', 'ten', ['"canary-weight" is "ten"', '0 to 100'], 'e.g. 10 or 0.5'],
+  ['canary-weight', '-5', ['"canary-weight" is "-5"', '0 to 100'], 'e.g. 10 or 0.5'],
+  ['canary-weight', '100.5', ['"canary-weight"', 'at most one'], 'e.g. 10 or 0.5'],
+  ['canary-weight', '101', ['"canary-weight"', '0 to 100'], 'e.g. 10 or 0.5'],
+  ['canary-weight', '1.25', ['"canary-weight"', 'one decimal'], 'e.g. 10 or 0.5'],
+  ['canary-weight', '10%', ['"canary-weight" is "10%"', 'e.g. 10'], 'e.g. 10 or 0.5'],
+  ['dry-run', 'yes', ['"dry-run" is "yes"', 'true or false'], 'true or false'],
+  ['dry-run', '1', ['"dry-run"', 'true or false'], 'true or false'],
+  ['wait-for-healthy', 'no', ['"wait-for-healthy"', 'true or false'], 'true or false'],
+  [
+    'health-timeout-seconds',
+    '10m',
+    ['"health-timeout-seconds" is "10m"', 'whole number of seconds'],
+    'e.g. 600'
+  ],
+  ['health-timeout-seconds', '-1', ['"health-timeout-seconds"', 'whole number'], 'e.g. 600'],
+  ['health-timeout-seconds', '1.5', ['"health-timeout-seconds"', 'whole number'], 'e.g. 600'],
+  ['bake-time', '5x', ['"bake-time" is "5x"', '90s, 5m, 1h'], '90s, 5m, 1h or 1m30s'],
+  ['steps', '5,x', ['"steps" has "x"', 'percent above 0'], 'e.g. 5,25,50'],
+  ['steps', '50,25', ['"steps" must increase'], 'e.g. 5,25,50'],
+  ['strategy', 'Fast', ['Unknown strategy "Fast"'], 'Canary10Percent5Minutes'],
+  ['alarms', `ok\n${'a'.repeat(256)}`, ['"alarms" has a name over 255'], 'at most 255'],
+  ['on-cancel', 'ignore', ['"on-cancel" is "ignore"', 'rollback or hold'], 'rollback or hold'],
+  ['test-header', 'X-Canary', ['"test-header" is "X-Canary"', 'Name: value'], 'Name: value'],
+  ['test-query', 'canary', ['"test-query" is "canary"', 'key=value'], 'key=value'],
+  ['test-rule-priority', '0', ['"test-rule-priority" is "0"', '1 to 50000'], '1 to 50000'],
+  ['test-listener-arn', 'listener-1', ['"test-listener-arn" is "listener-1"'], ':listener/'],
+  [
+    'treat-missing-alarm-data-as-failure',
+    'yes',
+    ['"treat-missing-alarm-data-as-failure"', 'true or false'],
+    'true or false'
+  ],
+  [
+    'scale-down-after-promote',
+    '1',
+    ['"scale-down-after-promote"', 'true or false'],
+    'true or false'
+  ],
+  ['undo-promotion', 'yes', ['"undo-promotion" is "yes"', 'true or false'], 'true or false']
+]
+
+/** Promote refuses a walk (it moves all traffic at once) rather than ignore it. */
+const refusedWalk = (input: string, mode: Mode) =>
+  mode === 'promote' && (input === 'steps' || input === 'strategy')
+
+const MATRIX = MODES.flatMap((mode) =>
+  MALFORMED.map(([input, value, error, hint]) => ({ mode, input, value, error, hint }))
+)
+
+describe('each mode reads only the inputs it uses', () => {
+  it('the table in src/input-modes.ts is the one written out here', () => {
+    const table = Object.fromEntries(
+      Object.entries(MODE_INPUTS).map(([name, { modes }]) => [name, modes])
+    )
+    expect(table).toEqual(USED_BY)
+    const ignored = Object.keys(USED_BY).filter((name) => !USED_BY[name].includes('rollback'))
+    expect(ignored.filter((name) => name !== 'undo-promotion')).toEqual(ROLLBACK_IGNORES)
+  })
+
+  const used = MATRIX.filter(({ mode, input }) => USED_BY[input].includes(mode))
+  it.each(used)('$mode with $input $value: InputError', ({ mode, input, value, error }) => {
+    const message = failure(() => inputs({ mode, [input]: value })).message
+    for (const fragment of error) expect(message).toContain(fragment)
+  })
+
+  const ignored = MATRIX.filter(
+    ({ mode, input }) => !USED_BY[input].includes(mode) && !refusedWalk(input, mode)
+  )
+  it.each(ignored)('$mode with $input $value: one warning', ({ mode, input, value, hint }) => {
+    const parsed = inputs({ mode, [input]: value })
+    expect(parsed.warnings).toHaveLength(1)
+    const [warning] = parsed.warnings
+    expect(warning).toContain(`"${input}" is "${value.split('\n')[0]}`)
+    expect(warning).toContain(`mode ${mode} ignores it`)
+    expect(warning).toContain(hint)
+    expect(warning).not.toMatch(/[\r\n]/)
+    expect({ ...parsed, warnings: [] }).toEqual(inputs({ mode }))
+  })
+
+  it.each(MATRIX.filter(({ mode, input }) => refusedWalk(input, mode)))(
+    'promote with $input $value: refused, a walk is for canary',
+    ({ input, value }) => {
+      expect(failure(() => inputs({ mode: 'promote', [input]: value })).message).toBe(
+        `"${input}" walks a canary through its steps: use it with mode canary, not promote.`
+      )
+    }
+  )
+
+  it.each(['canary', 'promote', 'status'] as const)(
+    'undo-promotion true with %s: refused, it asks for something else',
+    (mode) => {
+      expect(failure(() => inputs({ mode, 'undo-promotion': 'True' })).message).toBe(
+        `"undo-promotion" goes with mode rollback, not ${mode}.`
+      )
+    }
+  )
+
+  it('says in one line what it ignores, what the value is and what would be valid', () => {
+    expect(
+      inputs({ mode: 'rollback', 'bake-time': '5x', 'canary-weight': '10%' }).warnings
+    ).toEqual([
+      '"canary-weight" is "10%": mode rollback ignores it, so the run goes on. A valid value ' +
+        'is a percent from 0 to 100 with at most one decimal, e.g. 10 or 0.5.',
+      '"bake-time" is "5x": mode rollback ignores it, so the run goes on. A valid value is a ' +
+        'duration such as 90s, 5m, 1h or 1m30s (at most 6h).'
+    ])
+  })
+
+  it('shows a long or multi-line value cut short, on one line', () => {
+    const [warning] = inputs({ mode: 'rollback', alarms: `a\n${'b'.repeat(300)}` }).warnings
+    expect(warning).toContain(`"alarms" is "a\\n${'b'.repeat(58)}…"`)
+    expect(warning.length).toBeLessThan(250)
+  })
+
+  it('ignores good values of unused inputs without a word, and gives the defaults', () => {
+    const parsed = inputs({
+      mode: 'rollback',
+      'canary-weight': '50',
+      steps: '5,25',
+      strategy: 'AllAtOnce',
+      'bake-time': '5m',
+      alarms: 'svc-5xx',
+      'on-cancel': 'hold',
+      'test-header': 'X-Canary: yes'
+    })
+    expect(parsed).toEqual(inputs({ mode: 'rollback' }))
+    expect(parsed.schedule).toEqual({
+      steps: [100],
+      bakeMs: 0,
+      source: 'canary-weight',
+      walk: false
+    })
+  })
+
+  it('still refuses a mode-independent input in rollback', () => {
+    const error = failure(() =>
+      inputs({ mode: 'rollback', 'canary-weight': '10%', 'listener-arn': 'my-listener' })
+    )
+    expect(error.message).toContain('"listener-arn" is "my-listener"')
+  })
+})
+
+describe('an input a mode does not use never makes it throw (property)', () => {
+  // Arbitrary text, and text close to valid values, where a parser is most likely to trip.
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('10%', '5x', ' true ', '0', '100', 'AllAtOnce', 'X: y', 'k=v', 'arn:listener/')
+  )
+
+  const ignoredBy = (mode: Mode) =>
+    Object.keys(USED_BY).filter(
+      (name) =>
+        !USED_BY[name].includes(mode) && name !== 'undo-promotion' && !refusedWalk(name, mode)
+    )
+
+  it.each(MODES.filter((mode) => ignoredBy(mode).length > 0))('%s', (mode) => {
+    const names = ignoredBy(mode)
+    const baseline = inputs({ mode })
+    fc.assert(
+      fc.property(
+        fc.record(Object.fromEntries(names.map((name) => [name, text])), { requiredKeys: [] }),
+        (given) => {
+          const parsed = inputs({ mode, ...given })
+          expect({ ...parsed, warnings: [] }).toEqual(baseline)
+          expect(parsed.warnings.length).toBeLessThanOrEqual(Object.keys(given).length)
+          for (const warning of parsed.warnings) expect(warning).not.toMatch(/[\r\n\u2028\u2029]/)
+        }
+      )
+    )
   })
 })

@@ -150,6 +150,19 @@ describe('run()', () => {
     expect(core.summary.text()).toMatch(/^## ❌ /)
   })
 
+  it('warns about each malformed input the mode ignores, first, and runs', async () => {
+    Object.assign(inputs, { mode: 'rollback', 'canary-weight': '10%', 'bake-time': '5x' })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning.mock.calls.map(([message]) => String(message))).toEqual([
+      expect.stringMatching(/^"canary-weight" is "10%": mode rollback ignores it/),
+      expect.stringMatching(/^"bake-time" is "5x": mode rollback ignores it/)
+    ])
+    expect(core.warning.mock.invocationCallOrder[1]).toBeLessThan(
+      core.notice.mock.invocationCallOrder[0]
+    )
+  })
+
   it('no region fails before any AWS call', async () => {
     delete process.env.AWS_REGION
     delete process.env.AWS_DEFAULT_REGION

@@ -72594,7 +72594,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(572);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5013);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72603,7 +72603,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 572:
+/***/ 5013:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75456,7 +75456,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
+function core_warning(message, properties = {}) {
     command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -75754,6 +75754,64 @@ function otherColor(color) {
     return color === 'Blue' ? 'Green' : 'Blue';
 }
 
+;// CONCATENATED MODULE: ./src/input-modes.ts
+
+const MODES = ['canary', 'promote', 'rollback', 'status'];
+const TRUE_OR_FALSE = 'true or false';
+/**
+ * Which modes read each input that not every mode reads, as the code reads `ActionInputs`. A mode
+ * ignores the others, so a typo in an input a workflow passes to every mode never blocks a mode
+ * that does not need it, above all the emergency rollback. Every mode reads the inputs not listed
+ * here: mode, cluster, service, the locations of Blue and Green, tag-key and aws-region.
+ *
+ * Rollback reads readiness and the test listener because an undo waits for the colour it brings
+ * back and the test listener returns to the stable colour; status only reads and reports, so of
+ * the gate inputs it reads just the alarms it shows.
+ */
+const MODE_INPUTS = {
+    [Inputs.CanaryWeight]: {
+        modes: ['canary'],
+        valid: 'a percent from 0 to 100 with at most one decimal, e.g. 10 or 0.5'
+    },
+    [Inputs.WaitForHealthy]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
+    [Inputs.HealthTimeoutSeconds]: {
+        modes: ['canary', 'promote', 'rollback'],
+        valid: 'a whole number of seconds, e.g. 600'
+    },
+    [Inputs.DryRun]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
+    [Inputs.Steps]: {
+        modes: ['canary'],
+        valid: 'increasing percents above 0 and up to 100, e.g. 5,25,50'
+    },
+    [Inputs.Strategy]: {
+        modes: ['canary'],
+        valid: 'a preset such as Canary10Percent5Minutes or Linear10PercentEvery1Minute'
+    },
+    [Inputs.BakeTime]: {
+        modes: ['canary'],
+        valid: 'a duration such as 90s, 5m, 1h or 1m30s (at most 6h)'
+    },
+    [Inputs.Alarms]: {
+        modes: ['canary', 'promote', 'status'],
+        valid: 'alarm names of at most 255 characters, separated by newlines or commas'
+    },
+    [Inputs.AlarmPrefix]: { modes: ['canary', 'promote', 'status'], valid: 'any text' },
+    [Inputs.TreatMissingAlarmDataAsFailure]: {
+        modes: ['canary', 'promote'],
+        valid: TRUE_OR_FALSE
+    },
+    [Inputs.OnCancel]: { modes: ['canary'], valid: 'rollback or hold' },
+    [Inputs.TestHeader]: { modes: ['canary'], valid: '"Name: value", e.g. "X-Canary: true"' },
+    [Inputs.TestQuery]: { modes: ['canary'], valid: '"key=value", e.g. "canary=true"' },
+    [Inputs.TestRulePriority]: { modes: ['canary'], valid: 'a whole number from 1 to 50000' },
+    [Inputs.TestListenerArn]: {
+        modes: ['canary', 'promote', 'rollback'],
+        valid: 'a listener ARN (it contains ":listener/")'
+    },
+    [Inputs.ScaleDownAfterPromote]: { modes: ['canary', 'promote'], valid: TRUE_OR_FALSE },
+    [Inputs.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE }
+};
+
 ;// CONCATENATED MODULE: ./src/shares.ts
 
 const FULL = 1000;
@@ -75804,6 +75862,147 @@ function formatSplit(split) {
         return 'Blue 0% / Green 0% (nothing routed)';
     const shown = roundedSplit(split);
     return COLORS.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
+}
+
+;// CONCATENATED MODULE: ./src/input-values.ts
+
+
+
+/**
+ * One parser per kind of input value. Each takes the trimmed text of a given input and returns
+ * its value, or throws the InputError that names the input and says what a valid value is.
+ */
+function canaryWeight(text) {
+    const share = parsePercent(text);
+    if (share === undefined) {
+        throw new InputError(`"canary-weight" is "${text}": it must be a percent from 0 to 100 with at most one ` +
+            'decimal, e.g. 10 or 0.5.');
+    }
+    return share;
+}
+function wholeSeconds(text) {
+    if (!/^\d{1,6}$/.test(text)) {
+        throw new InputError(`"health-timeout-seconds" is "${text}": it must be a whole number of seconds, e.g. 600.`);
+    }
+    return Number(text);
+}
+function trueOrFalse(name) {
+    return (text) => {
+        const lower = text.toLowerCase();
+        if (lower === 'true')
+            return true;
+        if (lower === 'false')
+            return false;
+        throw new InputError(`"${name}" is "${text}": it must be true or false.`);
+    };
+}
+function expectArn(value, marker, name) {
+    if (!value.startsWith('arn:') || !value.includes(marker)) {
+        throw new InputError(`"${name}" is "${value}", which is not an ARN of the right kind (it should contain "${marker}").`);
+    }
+    return value;
+}
+/** Names separated by newlines or commas, without repeats. */
+function alarmNames(text) {
+    const names = [
+        ...new Set(text
+            .split(/[\n,]+/)
+            .map((n) => n.trim())
+            .filter(Boolean))
+    ];
+    const tooLong = names.find((n) => n.length > 255);
+    if (tooLong)
+        throw new InputError(`"alarms" has a name over 255 characters: "${tooLong}".`);
+    return names;
+}
+function onCancel(text) {
+    const lower = text.toLowerCase();
+    if (lower !== 'rollback' && lower !== 'hold') {
+        throw new InputError(`"on-cancel" is "${lower}": it must be rollback or hold.`);
+    }
+    return lower;
+}
+function testHeader(text) {
+    const match = /^([A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}):\s*(\S.{0,127})$/.exec(text);
+    if (!match) {
+        throw new InputError(`"test-header" is "${text}": write it as "Name: value", e.g. "X-Canary: true".`);
+    }
+    return { name: match[1], value: match[2].trim() };
+}
+function testQuery(text) {
+    const match = /^([^=&\s]{1,128})=([^&\s]{1,128})$/.exec(text);
+    if (!match) {
+        throw new InputError(`"test-query" is "${text}": write it as "key=value", e.g. "canary=true".`);
+    }
+    return { key: match[1], value: match[2] };
+}
+function testRulePriority(text) {
+    const value = Number(text);
+    if (!/^\d{1,5}$/.test(text) || value < 1 || value > 50000) {
+        throw new InputError(`"test-rule-priority" is "${text}": it must be a whole number from 1 to 50000.`);
+    }
+    return value;
+}
+function testListenerArn(text) {
+    return expectArn(text, ':listener/', Inputs.TestListenerArn);
+}
+
+;// CONCATENATED MODULE: ./src/mode-reader.ts
+
+/**
+ * Reads the inputs only some modes use, for one mode. An input the mode uses is parsed, and a
+ * malformed value throws its InputError. An input it does not use is not parsed: it gets its
+ * default, and when its value would not parse, a warning instead of an error, so a typo in an
+ * input another mode needs never blocks this run.
+ */
+class ModeReader {
+    get;
+    mode;
+    found = [];
+    constructor(get, mode) {
+        this.get = get;
+        this.mode = mode;
+    }
+    /** One line per ignored input whose value is malformed. */
+    get warnings() {
+        return [...this.found];
+    }
+    uses(name) {
+        return MODE_INPUTS[name].modes.includes(this.mode);
+    }
+    /** `parse(value)` when the mode uses the input and it is given, else `fallback`. */
+    read(name, parse, fallback) {
+        const text = this.get(name);
+        if (text === undefined)
+            return fallback;
+        if (this.uses(name))
+            return parse(text);
+        if (!parses(parse, text))
+            this.found.push(ignoredWarning(name, text, this.mode));
+        return fallback;
+    }
+}
+/** Any failure counts as malformed: whatever goes wrong in an ignored input, the run goes on. */
+function parses(parse, text) {
+    try {
+        parse(text);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function ignoredWarning(name, text, mode) {
+    return (`"${name}" is ${quoted(text)}: mode ${mode} ignores it, so the run goes on. ` +
+        `A valid value is ${MODE_INPUTS[name].valid}.`);
+}
+const SHOWN = 60;
+/** The value quoted on one line and cut short: the warning names it, it does not reproduce it. */
+function quoted(text) {
+    const cut = text.length > SHOWN ? `${text.slice(0, SHOWN)}…` : text;
+    return JSON.stringify(cut)
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029');
 }
 
 ;// CONCATENATED MODULE: ./src/schedule.ts
@@ -75881,10 +76080,13 @@ function parseStrategy(name) {
 
 
 
-const MODES = ['canary', 'promote', 'rollback', 'status'];
+
+
+
 /**
- * Reads and validates every input. `read` returns '' for an input that was not given (as
- * `core.getInput` does); `env` supplies the region fallback.
+ * Reads and validates the inputs the mode uses (src/input-modes.ts says which); the others get
+ * their defaults, and a warning when malformed. `read` returns '' for an input that was not given
+ * (as `core.getInput` does); `env` supplies the region fallback.
  */
 function parseInputs(read, env) {
     const get = (name) => read(name).trim() || undefined;
@@ -75898,22 +76100,13 @@ function parseInputs(read, env) {
     const cluster = required(get(Inputs.Cluster), Inputs.Cluster, 'the ECS cluster name or ARN');
     const service = required(get(Inputs.Service), Inputs.Service, 'the ECS service name or ARN');
     const locations = parseLocations(get);
-    const weightText = get(Inputs.CanaryWeight) ?? DEFAULT_CANARY_WEIGHT;
-    const canaryShare = parsePercent(weightText);
-    if (canaryShare === undefined) {
-        throw new InputError(`"canary-weight" is "${weightText}": it must be a percent from 0 to 100 with at most one ` +
-            'decimal, e.g. 10 or 0.5.');
-    }
-    const timeoutText = get(Inputs.HealthTimeoutSeconds) ?? String(DEFAULT_HEALTH_TIMEOUT_SECONDS);
-    if (!/^\d{1,6}$/.test(timeoutText)) {
-        throw new InputError(`"health-timeout-seconds" is "${timeoutText}": it must be a whole number of seconds, e.g. 600.`);
-    }
     const region = get(Inputs.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
     if (!region) {
         throw new InputError('No AWS region: set the "aws-region" input, or AWS_REGION (aws-actions/configure-aws-credentials ' +
             'sets it from its own aws-region input).');
     }
-    const extras = parseProgressiveInputs(get, mode, canaryShare);
+    const reader = new ModeReader(get, mode);
+    const extras = parseModeInputs(reader, get);
     return {
         ...extras,
         mode,
@@ -75921,10 +76114,8 @@ function parseInputs(read, env) {
         service,
         ...locations,
         tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
-        waitForHealthy: booleanInput(get(Inputs.WaitForHealthy), Inputs.WaitForHealthy, true),
-        healthTimeoutSeconds: Number(timeoutText),
-        dryRun: booleanInput(get(Inputs.DryRun), Inputs.DryRun, false),
-        region
+        region,
+        warnings: reader.warnings
     };
 }
 /** Where Blue and Green are: a stack, or all four explicit values; and the route, if given. */
@@ -75966,68 +76157,45 @@ function required(value, name, what) {
 function perColor(blue, green) {
     return { ...(blue ? { Blue: blue } : {}), ...(green ? { Green: green } : {}) };
 }
-function expectArn(value, marker, name) {
-    if (!value.startsWith('arn:') || !value.includes(marker)) {
-        throw new InputError(`"${name}" is "${value}", which is not an ARN of the right kind (it should contain "${marker}").`);
+/** The inputs only some modes use: readiness, dry run, the walk, gates, test traffic, promotion. */
+function parseModeInputs(reader, get) {
+    // Asked of another mode, an undo would be a different request, not an ignored detail.
+    if (reader.mode !== 'rollback' && get(Inputs.UndoPromotion)?.toLowerCase() === 'true') {
+        throw new InputError(`"undo-promotion" goes with mode rollback, not ${reader.mode}.`);
     }
-}
-function booleanInput(value, name, fallback) {
-    if (value === undefined)
-        return fallback;
-    const lower = value.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
-        return false;
-    throw new InputError(`"${name}" is "${value}": it must be true or false.`);
-}
-/** The inputs of multi-step runs, gates, test traffic and promotion handling. */
-function parseProgressiveInputs(get, mode, canaryShare) {
-    const schedule = parseSchedule(get, mode, canaryShare);
-    const names = [
-        ...new Set((get(Inputs.Alarms) ?? '')
-            .split(/[\n,]+/)
-            .map((n) => n.trim())
-            .filter(Boolean))
-    ];
-    const tooLong = names.find((n) => n.length > 255);
-    if (tooLong)
-        throw new InputError(`"alarms" has a name over 255 characters: "${tooLong}".`);
-    const onCancel = (get(Inputs.OnCancel) ?? 'rollback').toLowerCase();
-    if (onCancel !== 'rollback' && onCancel !== 'hold') {
-        throw new InputError(`"on-cancel" is "${onCancel}": it must be rollback or hold.`);
-    }
-    const undoPromotion = booleanInput(get(Inputs.UndoPromotion), Inputs.UndoPromotion, false);
-    if (undoPromotion && mode !== 'rollback') {
-        throw new InputError(`"undo-promotion" goes with mode rollback, not ${mode}.`);
-    }
+    const flag = (name, fallback) => reader.read(name, trueOrFalse(name), fallback);
     return {
-        schedule,
+        waitForHealthy: flag(Inputs.WaitForHealthy, true),
+        healthTimeoutSeconds: reader.read(Inputs.HealthTimeoutSeconds, wholeSeconds, DEFAULT_HEALTH_TIMEOUT_SECONDS),
+        dryRun: flag(Inputs.DryRun, false),
+        schedule: parseSchedule(reader, get),
         alarms: {
-            names,
-            prefix: get(Inputs.AlarmPrefix),
-            treatMissingDataAsFailure: booleanInput(get(Inputs.TreatMissingAlarmDataAsFailure), Inputs.TreatMissingAlarmDataAsFailure, false)
+            names: reader.read(Inputs.Alarms, alarmNames, []),
+            prefix: reader.read(Inputs.AlarmPrefix, (text) => text, undefined),
+            treatMissingDataAsFailure: flag(Inputs.TreatMissingAlarmDataAsFailure, false)
         },
-        onCancel,
-        testTraffic: parseTestTraffic(get),
-        scaleDownAfterPromote: booleanInput(get(Inputs.ScaleDownAfterPromote), Inputs.ScaleDownAfterPromote, false),
-        undoPromotion
+        onCancel: reader.read(Inputs.OnCancel, onCancel, 'rollback'),
+        testTraffic: parseTestTraffic(reader),
+        scaleDownAfterPromote: flag(Inputs.ScaleDownAfterPromote, false),
+        undoPromotion: flag(Inputs.UndoPromotion, false)
     };
 }
-/** The shares a canary walks through and how long it holds each. */
-function parseSchedule(get, mode, canaryShare) {
+/** The shares a canary walks through and how long it holds each; other modes get the default. */
+function parseSchedule(reader, get) {
     const stepsText = get(Inputs.Steps);
     const strategy = get(Inputs.Strategy);
-    if (stepsText && strategy) {
+    // Promote moves all traffic at once: a walk given to it is most likely meant for canary.
+    if ((stepsText || strategy) && reader.mode === 'promote') {
+        throw new InputError(`"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${reader.mode}.`);
+    }
+    if (stepsText && strategy && reader.uses(Inputs.Steps)) {
         throw new InputError('Set either "steps" or "strategy", not both.');
     }
-    if ((stepsText || strategy) && mode !== 'canary') {
-        throw new InputError(`"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${mode}.`);
-    }
-    const bakeText = get(Inputs.BakeTime);
-    const bakeMs = bakeText === undefined ? undefined : parseDuration(bakeText, Inputs.BakeTime);
-    if (strategy) {
-        const preset = parseStrategy(strategy);
+    const share = reader.read(Inputs.CanaryWeight, canaryWeight, canaryWeight(DEFAULT_CANARY_WEIGHT));
+    const bakeMs = reader.read(Inputs.BakeTime, (text) => parseDuration(text, Inputs.BakeTime), undefined);
+    const preset = reader.read(Inputs.Strategy, parseStrategy, undefined);
+    const steps = reader.read(Inputs.Steps, parseSteps, undefined);
+    if (preset) {
         return {
             steps: preset.steps,
             bakeMs: bakeMs ?? preset.bakeMs,
@@ -76035,50 +76203,24 @@ function parseSchedule(get, mode, canaryShare) {
             walk: true
         };
     }
-    else if (stepsText) {
-        return {
-            steps: parseSteps(stepsText),
-            bakeMs: bakeMs ?? 0,
-            source: `steps ${stepsText}`,
-            walk: true
-        };
+    else if (steps) {
+        return { steps, bakeMs: bakeMs ?? 0, source: `steps ${stepsText}`, walk: true };
     }
     else {
-        return { steps: [canaryShare], bakeMs: bakeMs ?? 0, source: 'canary-weight', walk: false };
+        return { steps: [share], bakeMs: bakeMs ?? 0, source: 'canary-weight', walk: false };
     }
 }
-function parseTestTraffic(get) {
-    const traffic = {};
-    const header = get(Inputs.TestHeader);
-    if (header) {
-        const match = /^([A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}):\s*(\S.{0,127})$/.exec(header);
-        if (!match) {
-            throw new InputError(`"test-header" is "${header}": write it as "Name: value", e.g. "X-Canary: true".`);
-        }
-        traffic.header = { name: match[1], value: match[2].trim() };
-    }
-    const query = get(Inputs.TestQuery);
-    if (query) {
-        const match = /^([^=&\s]{1,128})=([^&\s]{1,128})$/.exec(query);
-        if (!match) {
-            throw new InputError(`"test-query" is "${query}": write it as "key=value", e.g. "canary=true".`);
-        }
-        traffic.query = { key: match[1], value: match[2] };
-    }
-    const priority = get(Inputs.TestRulePriority);
-    if (priority !== undefined) {
-        const value = Number(priority);
-        if (!/^\d{1,5}$/.test(priority) || value < 1 || value > 50000) {
-            throw new InputError(`"test-rule-priority" is "${priority}": it must be a whole number from 1 to 50000.`);
-        }
-        traffic.priority = value;
-    }
-    const listenerArn = get(Inputs.TestListenerArn);
-    if (listenerArn) {
-        expectArn(listenerArn, ':listener/', Inputs.TestListenerArn);
-        traffic.listenerArn = listenerArn;
-    }
-    return traffic;
+function parseTestTraffic(reader) {
+    const header = reader.read(Inputs.TestHeader, testHeader, undefined);
+    const query = reader.read(Inputs.TestQuery, testQuery, undefined);
+    const priority = reader.read(Inputs.TestRulePriority, testRulePriority, undefined);
+    const listenerArn = reader.read(Inputs.TestListenerArn, testListenerArn, undefined);
+    return {
+        ...(header ? { header } : {}),
+        ...(query ? { query } : {}),
+        ...(priority !== undefined ? { priority } : {}),
+        ...(listenerArn ? { listenerArn } : {})
+    };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -78846,7 +78988,7 @@ function oneLine(message) {
 }
 const coreLogger = {
     info: (message) => info(oneLine(message)),
-    warning: (message) => warning(message),
+    warning: (message) => core_warning(message),
     debug: (message) => core_debug(message),
     group: (name, fn) => group(name, fn)
 };
@@ -78861,6 +79003,8 @@ async function run() {
     const onTerm = () => onSignal('SIGTERM');
     try {
         const inputs = parseInputs((name) => getInput(name), process.env);
+        for (const warning of inputs.warnings)
+            core_warning(warning);
         // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
         // With on-cancel hold, the signals end the process as usual and the weights stay.
         if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {

@@ -6,11 +6,23 @@ import {
   Inputs
 } from './constants.js'
 import { InputError } from './errors.js'
+import { MODES, type Mode, type ModeInputName } from './input-modes.js'
+import {
+  alarmNames,
+  canaryWeight,
+  expectArn,
+  onCancel,
+  testHeader,
+  testListenerArn,
+  testQuery,
+  testRulePriority,
+  trueOrFalse,
+  wholeSeconds
+} from './input-values.js'
+import { ModeReader } from './mode-reader.js'
 import { parseDuration, parseStrategy, parseSteps, type Schedule } from './schedule.js'
-import { parsePercent, type Permille } from './shares.js'
 
-export const MODES = ['canary', 'promote', 'rollback', 'status'] as const
-export type Mode = (typeof MODES)[number]
+export { MODES, type Mode } from './input-modes.js'
 
 /** Everything the action was asked to do, validated. Nothing here has touched AWS. */
 export interface ActionInputs {
@@ -36,6 +48,8 @@ export interface ActionInputs {
   scaleDownAfterPromote: boolean
   /** rollback mode: give traffic and the tag back to the colour that was stable before the last promote. */
   undoPromotion: boolean
+  /** One line per input this mode ignores whose value is malformed; the run goes on. */
+  warnings: readonly string[]
 }
 
 export interface AlarmInputs {
@@ -54,8 +68,9 @@ export interface TestTrafficInputs {
 export type InputReader = (name: string) => string
 
 /**
- * Reads and validates every input. `read` returns '' for an input that was not given (as
- * `core.getInput` does); `env` supplies the region fallback.
+ * Reads and validates the inputs the mode uses (src/input-modes.ts says which); the others get
+ * their defaults, and a warning when malformed. `read` returns '' for an input that was not given
+ * (as `core.getInput` does); `env` supplies the region fallback.
  */
 export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInputs {
   const get = (name: string): string | undefined => read(name).trim() || undefined
@@ -72,22 +87,6 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
 
   const locations = parseLocations(get)
 
-  const weightText = get(Inputs.CanaryWeight) ?? DEFAULT_CANARY_WEIGHT
-  const canaryShare = parsePercent(weightText)
-  if (canaryShare === undefined) {
-    throw new InputError(
-      `"canary-weight" is "${weightText}": it must be a percent from 0 to 100 with at most one ` +
-        'decimal, e.g. 10 or 0.5.'
-    )
-  }
-
-  const timeoutText = get(Inputs.HealthTimeoutSeconds) ?? String(DEFAULT_HEALTH_TIMEOUT_SECONDS)
-  if (!/^\d{1,6}$/.test(timeoutText)) {
-    throw new InputError(
-      `"health-timeout-seconds" is "${timeoutText}": it must be a whole number of seconds, e.g. 600.`
-    )
-  }
-
   const region = get(Inputs.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim())
   if (!region) {
     throw new InputError(
@@ -96,7 +95,8 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
     )
   }
 
-  const extras = parseProgressiveInputs(get, mode, canaryShare)
+  const reader = new ModeReader(get, mode)
+  const extras = parseModeInputs(reader, get)
 
   return {
     ...extras,
@@ -105,10 +105,8 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
     service,
     ...locations,
     tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
-    waitForHealthy: booleanInput(get(Inputs.WaitForHealthy), Inputs.WaitForHealthy, true),
-    healthTimeoutSeconds: Number(timeoutText),
-    dryRun: booleanInput(get(Inputs.DryRun), Inputs.DryRun, false),
-    region
+    region,
+    warnings: reader.warnings
   }
 }
 
@@ -161,150 +159,87 @@ function perColor(blue: string | undefined, green: string | undefined): Partial<
   return { ...(blue ? { Blue: blue } : {}), ...(green ? { Green: green } : {}) }
 }
 
-function expectArn(value: string, marker: string, name: string): void {
-  if (!value.startsWith('arn:') || !value.includes(marker)) {
-    throw new InputError(
-      `"${name}" is "${value}", which is not an ARN of the right kind (it should contain "${marker}").`
-    )
-  }
-}
-
-function booleanInput(value: string | undefined, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback
-  const lower = value.toLowerCase()
-  if (lower === 'true') return true
-  if (lower === 'false') return false
-  throw new InputError(`"${name}" is "${value}": it must be true or false.`)
-}
-
-/** The inputs of multi-step runs, gates, test traffic and promotion handling. */
-function parseProgressiveInputs(
-  get: (name: string) => string | undefined,
-  mode: Mode,
-  canaryShare: Permille
-): Pick<
+type ModeDependent = Omit<
   ActionInputs,
-  'schedule' | 'alarms' | 'onCancel' | 'testTraffic' | 'scaleDownAfterPromote' | 'undoPromotion'
-> {
-  const schedule = parseSchedule(get, mode, canaryShare)
+  'mode' | 'cluster' | 'service' | 'tagKey' | 'region' | 'warnings' | keyof Locations
+>
 
-  const names = [
-    ...new Set(
-      (get(Inputs.Alarms) ?? '')
-        .split(/[\n,]+/)
-        .map((n) => n.trim())
-        .filter(Boolean)
-    )
-  ]
-  const tooLong = names.find((n) => n.length > 255)
-  if (tooLong) throw new InputError(`"alarms" has a name over 255 characters: "${tooLong}".`)
-
-  const onCancel = (get(Inputs.OnCancel) ?? 'rollback').toLowerCase()
-  if (onCancel !== 'rollback' && onCancel !== 'hold') {
-    throw new InputError(`"on-cancel" is "${onCancel}": it must be rollback or hold.`)
+/** The inputs only some modes use: readiness, dry run, the walk, gates, test traffic, promotion. */
+function parseModeInputs(
+  reader: ModeReader,
+  get: (name: string) => string | undefined
+): ModeDependent {
+  // Asked of another mode, an undo would be a different request, not an ignored detail.
+  if (reader.mode !== 'rollback' && get(Inputs.UndoPromotion)?.toLowerCase() === 'true') {
+    throw new InputError(`"undo-promotion" goes with mode rollback, not ${reader.mode}.`)
   }
-
-  const undoPromotion = booleanInput(get(Inputs.UndoPromotion), Inputs.UndoPromotion, false)
-  if (undoPromotion && mode !== 'rollback') {
-    throw new InputError(`"undo-promotion" goes with mode rollback, not ${mode}.`)
-  }
-
+  const flag = (name: ModeInputName, fallback: boolean) =>
+    reader.read(name, trueOrFalse(name), fallback)
   return {
-    schedule,
-    alarms: {
-      names,
-      prefix: get(Inputs.AlarmPrefix),
-      treatMissingDataAsFailure: booleanInput(
-        get(Inputs.TreatMissingAlarmDataAsFailure),
-        Inputs.TreatMissingAlarmDataAsFailure,
-        false
-      )
-    },
-    onCancel,
-    testTraffic: parseTestTraffic(get),
-    scaleDownAfterPromote: booleanInput(
-      get(Inputs.ScaleDownAfterPromote),
-      Inputs.ScaleDownAfterPromote,
-      false
+    waitForHealthy: flag(Inputs.WaitForHealthy, true),
+    healthTimeoutSeconds: reader.read(
+      Inputs.HealthTimeoutSeconds,
+      wholeSeconds,
+      DEFAULT_HEALTH_TIMEOUT_SECONDS
     ),
-    undoPromotion
+    dryRun: flag(Inputs.DryRun, false),
+    schedule: parseSchedule(reader, get),
+    alarms: {
+      names: reader.read(Inputs.Alarms, alarmNames, []),
+      prefix: reader.read(Inputs.AlarmPrefix, (text) => text, undefined),
+      treatMissingDataAsFailure: flag(Inputs.TreatMissingAlarmDataAsFailure, false)
+    },
+    onCancel: reader.read(Inputs.OnCancel, onCancel, 'rollback'),
+    testTraffic: parseTestTraffic(reader),
+    scaleDownAfterPromote: flag(Inputs.ScaleDownAfterPromote, false),
+    undoPromotion: flag(Inputs.UndoPromotion, false)
   }
 }
 
-/** The shares a canary walks through and how long it holds each. */
-function parseSchedule(
-  get: (name: string) => string | undefined,
-  mode: Mode,
-  canaryShare: Permille
-): Schedule {
+/** The shares a canary walks through and how long it holds each; other modes get the default. */
+function parseSchedule(reader: ModeReader, get: (name: string) => string | undefined): Schedule {
   const stepsText = get(Inputs.Steps)
   const strategy = get(Inputs.Strategy)
-  if (stepsText && strategy) {
-    throw new InputError('Set either "steps" or "strategy", not both.')
-  }
-  if ((stepsText || strategy) && mode !== 'canary') {
+  // Promote moves all traffic at once: a walk given to it is most likely meant for canary.
+  if ((stepsText || strategy) && reader.mode === 'promote') {
     throw new InputError(
-      `"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${mode}.`
+      `"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${reader.mode}.`
     )
   }
-  const bakeText = get(Inputs.BakeTime)
-  const bakeMs = bakeText === undefined ? undefined : parseDuration(bakeText, Inputs.BakeTime)
-  if (strategy) {
-    const preset = parseStrategy(strategy)
+  if (stepsText && strategy && reader.uses(Inputs.Steps)) {
+    throw new InputError('Set either "steps" or "strategy", not both.')
+  }
+  const share = reader.read(Inputs.CanaryWeight, canaryWeight, canaryWeight(DEFAULT_CANARY_WEIGHT))
+  const bakeMs = reader.read(
+    Inputs.BakeTime,
+    (text) => parseDuration(text, Inputs.BakeTime),
+    undefined
+  )
+  const preset = reader.read(Inputs.Strategy, parseStrategy, undefined)
+  const steps = reader.read(Inputs.Steps, parseSteps, undefined)
+  if (preset) {
     return {
       steps: preset.steps,
       bakeMs: bakeMs ?? preset.bakeMs,
       source: `strategy ${strategy}`,
       walk: true
     }
-  } else if (stepsText) {
-    return {
-      steps: parseSteps(stepsText),
-      bakeMs: bakeMs ?? 0,
-      source: `steps ${stepsText}`,
-      walk: true
-    }
+  } else if (steps) {
+    return { steps, bakeMs: bakeMs ?? 0, source: `steps ${stepsText}`, walk: true }
   } else {
-    return { steps: [canaryShare], bakeMs: bakeMs ?? 0, source: 'canary-weight', walk: false }
+    return { steps: [share], bakeMs: bakeMs ?? 0, source: 'canary-weight', walk: false }
   }
 }
 
-function parseTestTraffic(get: (name: string) => string | undefined): TestTrafficInputs {
-  const traffic: TestTrafficInputs = {}
-  const header = get(Inputs.TestHeader)
-  if (header) {
-    const match = /^([A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}):\s*(\S.{0,127})$/.exec(header)
-    if (!match) {
-      throw new InputError(
-        `"test-header" is "${header}": write it as "Name: value", e.g. "X-Canary: true".`
-      )
-    }
-    traffic.header = { name: match[1], value: match[2].trim() }
+function parseTestTraffic(reader: ModeReader): TestTrafficInputs {
+  const header = reader.read(Inputs.TestHeader, testHeader, undefined)
+  const query = reader.read(Inputs.TestQuery, testQuery, undefined)
+  const priority = reader.read(Inputs.TestRulePriority, testRulePriority, undefined)
+  const listenerArn = reader.read(Inputs.TestListenerArn, testListenerArn, undefined)
+  return {
+    ...(header ? { header } : {}),
+    ...(query ? { query } : {}),
+    ...(priority !== undefined ? { priority } : {}),
+    ...(listenerArn ? { listenerArn } : {})
   }
-  const query = get(Inputs.TestQuery)
-  if (query) {
-    const match = /^([^=&\s]{1,128})=([^&\s]{1,128})$/.exec(query)
-    if (!match) {
-      throw new InputError(
-        `"test-query" is "${query}": write it as "key=value", e.g. "canary=true".`
-      )
-    }
-    traffic.query = { key: match[1], value: match[2] }
-  }
-  const priority = get(Inputs.TestRulePriority)
-  if (priority !== undefined) {
-    const value = Number(priority)
-    if (!/^\d{1,5}$/.test(priority) || value < 1 || value > 50000) {
-      throw new InputError(
-        `"test-rule-priority" is "${priority}": it must be a whole number from 1 to 50000.`
-      )
-    }
-    traffic.priority = value
-  }
-  const listenerArn = get(Inputs.TestListenerArn)
-  if (listenerArn) {
-    expectArn(listenerArn, ':listener/', Inputs.TestListenerArn)
-    traffic.listenerArn = listenerArn
-  }
-  return traffic
 }

@@ -38,6 +38,7 @@ export async function run(): Promise<void> {
   const onTerm = () => onSignal('SIGTERM')
   try {
     const inputs = parseInputs((name) => core.getInput(name), process.env)
+    for (const warning of inputs.warnings) core.warning(warning)
     // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
     // With on-cancel hold, the signals end the process as usual and the weights stay.
     if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
