@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 const ACTION_CALLS = [
   'ecs:DescribeServices',
   'ecs:DescribeTaskDefinition',
+  'ecs:ListTagsForResource',
   'ecs:TagResource',
   'ecs:UntagResource',
   'ecs:UpdateTaskSet',
