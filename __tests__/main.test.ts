@@ -173,3 +173,56 @@ describe('run()', () => {
     )
   })
 })
+
+describe('the summary shows AWS text as text', () => {
+  it('an alarm name with a pipe, a reason with a link and an image with markup', async () => {
+    aws.world.alarms = {
+      '5xx|4xx': { state: 'ALARM', reason: 'Threshold crossed: see https://evil.example/x' }
+    }
+    aws.world.images[ARN.greenTd] = 'myapp\n# <b>1.0</b>'
+    inputs.alarms = '5xx|4xx'
+    await run()
+    const text = core.summary.text()
+    // Outside a table the code span keeps its pipe as it is, so no backslash shows.
+    expect(text).toContain('- `5xx|4xx`: **ALARM** — ')
+    expect(text).toContain('Threshold crossed\\: see https\\://evil.example/x')
+    expect(text).toContain('| Images | `myapp # <b>1.0</b>` |')
+  })
+})
+
+describe('run() prints no text that the runner could read as a command', () => {
+  const PAYLOAD =
+    'x\n::error::forged\r::add-mask::Blue\r\n  ::stop-commands::t ##[set-output name=a]b'
+
+  /** Every string handed to @actions/core to print, by the function it was handed to. */
+  function printed(): [string, string][] {
+    const calls = { info: core.info, warning: core.warning, debug: core.debug, notice: core.notice }
+    return [
+      ...Object.entries(calls).flatMap(([name, fn]) =>
+        fn.mock.calls.map(([text]) => [name, String(text)] as [string, string])
+      ),
+      ...core.setFailed.mock.calls.map(([text]) => ['setFailed', String(text)] as [string, string]),
+      ...core.group.mock.calls.map(([name]) => ['group', name] as [string, string])
+    ]
+  }
+
+  it.each([
+    ['an alarm reason', () => (aws.world.alarms = { 'svc-5xx': { state: 'OK', reason: PAYLOAD } })],
+    [
+      'an alarm in ALARM',
+      () => (aws.world.alarms = { 'svc-5xx': { state: 'ALARM', reason: PAYLOAD } })
+    ],
+    ['the stable tag', () => (aws.world.service!.tags = { StableStack: `Blue${PAYLOAD}` })]
+  ])('with workflow commands in %s', async (_where, plant) => {
+    plant()
+    inputs.alarms = 'svc-5xx'
+    await run()
+    const lines = printed()
+    // The payload did reach the log (else this test could not see a forged command)…
+    expect(lines.some(([, text]) => text.includes('forged') || text.includes('Blue'))).toBe(true)
+    for (const [fn, text] of lines) {
+      expect([fn, text]).not.toEqual([fn, expect.stringMatching(/[\r\n\u2028\u2029]/)])
+      expect([fn, text]).not.toEqual([fn, expect.stringMatching(/^\s*::|##\[/)])
+    }
+  })
+})

@@ -72594,7 +72594,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(44);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3509);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72603,7 +72603,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 44:
+/***/ 3509:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72611,8 +72611,6 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
-
-// UNUSED EXPORTS: oneLine
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -78122,6 +78120,49 @@ function weightsJson(split) {
     return { Blue: percentNumber(shown.Blue), Green: percentNumber(shown.Green) };
 }
 
+;// CONCATENATED MODULE: ./src/report/log-line.ts
+/**
+ * The one function every text goes through before it reaches `@actions/core`: a log line, a group
+ * name, an annotation (warning, error, notice, `setFailed`) or a debug line.
+ *
+ * Why it is needed. The runner reads each line a step prints, stdout and stderr alike, and splits
+ * lines at CR, LF and CRLF. After leading white space is trimmed, a line that starts with `::` is a
+ * workflow command (`::add-mask::x` hides x for the rest of the job, `::stop-commands::<token>`
+ * turns command processing off, `::error::` forges an annotation, `::set-output …` sets an output).
+ * A line that holds `##[` anywhere is read as the legacy form (`##[add-mask]x`) when it is not a
+ * `::` command. Text from AWS (an alarm's state reason or name, a tag value, an image) and from
+ * inputs can hold all of these.
+ *
+ * What `@actions/core` does itself (3.x, lib/command.js): `warning`, `error`, `notice`, `debug`,
+ * `startGroup` and `setFailed` print `::name::data` with `%`, CR and LF in the data written as
+ * `%25`, `%0D`, `%0A`, so the data stays on the command's own line, and that line is read as the
+ * command (the runner tries the `::` form first, so a `##[` inside the data is not read). `info`
+ * writes its text as it is, and a line break in it starts a new line the runner reads afresh.
+ *
+ * What this adds, the same for every kind of output, so that no printed line can start a command
+ * however a caller prints it:
+ * - every line break (CR, LF, CRLF, and VT, FF, NEL, U+2028, U+2029 that some viewers break at)
+ *   becomes ` ⏎ `, so the text is one line;
+ * - a `::` at the start, after any white space, becomes `: :`;
+ * - `##[` anywhere becomes `## [`;
+ * - any other control character (the ESC of a colour code, NUL) is shown as `\xHH`.
+ *
+ * Step outputs do not go through here: `core.setOutput` appends them to the GITHUB_OUTPUT file
+ * under a random delimiter (or, without that file, as an escaped `::set-output` command), and
+ * they must keep their exact value.
+ */
+function logLine(text) {
+    return text
+        .replace(LINE_BREAK, ' ⏎ ')
+        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/^(\s*):(?=:)/, '$1: ')
+        .replace(/##\[/g, '## [');
+}
+const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
+/** C0 and C1 control characters other than tab (line breaks are gone by then), and DEL. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
+
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
  * Values from AWS and from inputs go into the job summary as plain text: whatever they hold, they
@@ -78377,26 +78418,24 @@ function alarmsSection(result) {
 
 
 
+
 /**
- * `core.info` writes its text as it is, and the runner reads any line of the log that starts with
- * `::` as a workflow command. Text from AWS (an alarm's state reason, a name) can hold line
- * breaks, so a log line is kept on one line: nothing after a break can start a command.
- * (warning, error, notice and group names are workflow commands themselves and escape their data.)
+ * The runner's log. Every text, whatever its source, goes through logLine before it reaches
+ * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
  */
-function oneLine(message) {
-    return message.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ');
-}
-const coreLogger = {
-    info: (message) => info(oneLine(message)),
-    warning: (message) => warning(message),
-    debug: (message) => core_debug(message),
-    group: (name, fn) => group(name, fn)
+const runnerLog = {
+    info: (message) => info(logLine(message)),
+    warning: (message) => warning(logLine(message)),
+    debug: (message) => core_debug(logLine(message)),
+    group: (name, fn) => group(logLine(name), fn),
+    notice: (message) => notice(logLine(message)),
+    fail: (message) => setFailed(logLine(message))
 };
 /** The action: inputs → pipeline → outputs, summary and one notice. Never throws. */
 async function run() {
     const cancel = new AbortController();
     const onSignal = (signal) => {
-        info(`${signal} received: rolling back the canary before exiting.`);
+        runnerLog.info(`${signal} received: rolling back the canary before exiting.`);
         cancel.abort();
     };
     const onInt = () => onSignal('SIGINT');
@@ -78411,23 +78450,23 @@ async function run() {
         }
         const result = await runPipeline(inputs, {
             clients: createClients(inputs.region),
-            log: coreLogger,
+            log: runnerLog,
             signal: cancel.signal
         });
         for (const [name, value] of Object.entries(stepOutputs(result)))
             setOutput(name, value);
         await writeSummary(renderSummary(result));
         if (result.failure)
-            setFailed(result.failure);
+            runnerLog.fail(result.failure);
         else
-            notice(noticeLine(result));
+            runnerLog.notice(noticeLine(result));
     }
     catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (!(error instanceof ActionError) && error instanceof Error && error.stack) {
-            core_debug(error.stack);
+            runnerLog.debug(error.stack);
         }
-        setFailed(message);
+        runnerLog.fail(message);
         await writeSummary(renderFailure(getInput(Inputs.Mode), getInput(Inputs.Service), message)).catch(() => undefined);
     }
     finally {

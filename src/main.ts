@@ -3,34 +3,30 @@ import { createClients } from './aws/clients.js'
 import { Inputs } from './constants.js'
 import { ActionError } from './errors.js'
 import { parseInputs } from './inputs.js'
-import type { Logger } from './logger.js'
 import { runPipeline, type Outcome } from './pipeline.js'
 import { stepOutputs } from './report/outputs.js'
+import { logLine } from './report/log-line.js'
 import { renderFailure, renderSummary } from './report/summary.js'
 import { formatSplit } from './shares.js'
 
 /**
- * `core.info` writes its text as it is, and the runner reads any line of the log that starts with
- * `::` as a workflow command. Text from AWS (an alarm's state reason, a name) can hold line
- * breaks, so a log line is kept on one line: nothing after a break can start a command.
- * (warning, error, notice and group names are workflow commands themselves and escape their data.)
+ * The runner's log. Every text, whatever its source, goes through logLine before it reaches
+ * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
  */
-export function oneLine(message: string): string {
-  return message.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ')
-}
-
-const coreLogger: Logger = {
-  info: (message) => core.info(oneLine(message)),
-  warning: (message) => core.warning(message),
-  debug: (message) => core.debug(message),
-  group: (name, fn) => core.group(name, fn)
+const runnerLog = {
+  info: (message: string) => core.info(logLine(message)),
+  warning: (message: string) => core.warning(logLine(message)),
+  debug: (message: string) => core.debug(logLine(message)),
+  group: <T>(name: string, fn: () => Promise<T>) => core.group(logLine(name), fn),
+  notice: (message: string) => core.notice(logLine(message)),
+  fail: (message: string) => core.setFailed(logLine(message))
 }
 
 /** The action: inputs → pipeline → outputs, summary and one notice. Never throws. */
 export async function run(): Promise<void> {
   const cancel = new AbortController()
   const onSignal = (signal: string) => {
-    core.info(`${signal} received: rolling back the canary before exiting.`)
+    runnerLog.info(`${signal} received: rolling back the canary before exiting.`)
     cancel.abort()
   }
   const onInt = () => onSignal('SIGINT')
@@ -45,19 +41,19 @@ export async function run(): Promise<void> {
     }
     const result = await runPipeline(inputs, {
       clients: createClients(inputs.region),
-      log: coreLogger,
+      log: runnerLog,
       signal: cancel.signal
     })
     for (const [name, value] of Object.entries(stepOutputs(result))) core.setOutput(name, value)
     await writeSummary(renderSummary(result))
-    if (result.failure) core.setFailed(result.failure)
-    else core.notice(noticeLine(result))
+    if (result.failure) runnerLog.fail(result.failure)
+    else runnerLog.notice(noticeLine(result))
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) {
-      core.debug(error.stack)
+      runnerLog.debug(error.stack)
     }
-    core.setFailed(message)
+    runnerLog.fail(message)
     await writeSummary(
       renderFailure(core.getInput(Inputs.Mode), core.getInput(Inputs.Service), message)
     ).catch(() => undefined)
