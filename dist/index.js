@@ -75710,11 +75710,17 @@ class CredentialsError extends ActionError {
 class AwsCallError extends ActionError {
     iamAction;
     code;
-    constructor(iamAction, code, detail) {
-        super(`${iamAction} failed: ${code}: ${detail}`);
+    constructor(iamAction, code, detail, message = `${iamAction} failed: ${code}: ${detail}`) {
+        super(message);
         this.iamAction = iamAction;
         this.code = code;
     }
+}
+/** AWS still throttled a call after the SDK's retries; the action stops there. */
+class ThrottledError extends AwsCallError {
+}
+/** The connection to an AWS endpoint failed (reset, refused, timed out) on every attempt. */
+class ConnectionError extends AwsCallError {
 }
 /** Promote moved the traffic but could not write the stable tag; running promote again finishes it. */
 class IncompletePromotionError extends ActionError {
@@ -75789,6 +75795,54 @@ function formatSplit(split) {
         return 'Blue 0% / Green 0% (nothing routed)';
     const shown = roundedSplit(split);
     return COLORS.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
+}
+
+;// CONCATENATED MODULE: ./src/execute/journal.ts
+
+
+/** The last sentence of a failure before the first write, here and in main.ts. */
+const NOTHING_WRITTEN = 'No traffic was moved; nothing was written.';
+/** The executor's running account of a run; `seal` turns it into an immutable Execution. */
+class Journal {
+    log;
+    steps = [];
+    writes = [];
+    stable;
+    split;
+    rolledBack = false;
+    constructor(plan, log) {
+        this.log = log;
+        this.stable = plan.stableBefore;
+        this.split = plan.splitBefore;
+    }
+    get canary() {
+        return otherColor(this.stable);
+    }
+    wrote(...lines) {
+        for (const line of lines) {
+            this.writes.push(line);
+            this.log.info(line);
+        }
+    }
+    /** What is true now, as the last sentence of a failure message. */
+    state() {
+        if (this.rolledBack)
+            return `Rolled back: all traffic is on ${this.stable} again.`;
+        if (this.writes.length === 0)
+            return NOTHING_WRITTEN;
+        return `Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`;
+    }
+    seal(failure, error) {
+        return Object.freeze({
+            steps: Object.freeze(this.steps.map((s) => Object.freeze({ ...s }))),
+            writes: Object.freeze([...this.writes]),
+            stableAfter: this.stable,
+            splitAfter: { ...this.split },
+            rolledBack: this.rolledBack,
+            ...(failure !== undefined ? { failure } : {}),
+            ...(error !== undefined ? { error } : {})
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/schedule.ts
@@ -76119,6 +76173,41 @@ const BAD_CREDENTIALS = new Set([
     'SignatureDoesNotMatch',
     'InvalidSignatureException'
 ]);
+/**
+ * The names AWS services give a throttled call. The SDK retries them with backoff (maxAttempts in
+ * clients.ts), so one that reaches the action has outlasted every retry.
+ */
+const THROTTLED = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'RequestThrottled',
+    'RequestThrottledException',
+    'SlowDown'
+]);
+/**
+ * Node's codes for a connection that failed, and what happened to it. The SDK names all of the
+ * first four `TimeoutError`, which says nothing true about a reset; the code does.
+ */
+const CONNECTION_FAILED = {
+    ECONNRESET: 'was reset',
+    EPIPE: 'was closed while the request was being sent',
+    ECONNREFUSED: 'was refused',
+    ETIMEDOUT: 'timed out',
+    ENOTFOUND: "could not be opened: the endpoint's host name did not resolve",
+    EAI_AGAIN: "could not be opened: the endpoint's host name did not resolve",
+    EHOSTUNREACH: 'could not be opened: there is no network route to the endpoint',
+    ENETUNREACH: 'could not be opened: there is no network route to the endpoint'
+};
+/** The AWS service behind an IAM action's prefix, for messages about its endpoint. */
+const SERVICE_NAMES = {
+    ecs: 'Amazon ECS',
+    elasticloadbalancing: 'Elastic Load Balancing',
+    cloudformation: 'AWS CloudFormation',
+    cloudwatch: 'Amazon CloudWatch'
+};
 const CONFIGURE_CREDENTIALS = 'Add an aws-actions/configure-aws-credentials step before this one (OIDC with role-to-assume is recommended).';
 /**
  * Runs one AWS call and turns its failure into a named error. `iamAction` names the permission
@@ -76145,7 +76234,50 @@ function toActionError(iamAction, error, translate) {
     }
     if (ACCESS_DENIED.has(name))
         return new AccessDeniedError(iamAction, message);
-    return translate?.(name, message) ?? new AwsCallError(iamAction, name, message);
+    return (translate?.(name, message) ??
+        connectionError(iamAction, name, message, error) ??
+        throttledError(iamAction, name, message, error) ??
+        new AwsCallError(iamAction, name, message));
+}
+/** A connection that failed on every attempt, said as what happened to it. */
+function connectionError(iamAction, name, message, error) {
+    const code = errorCode(error);
+    const happened = CONNECTION_FAILED[code] ?? (name === 'TimeoutError' ? 'timed out' : undefined);
+    if (!happened)
+        return undefined;
+    const service = SERVICE_NAMES[iamAction.split(':')[0]] ?? 'the AWS endpoint';
+    const cause = code ? `${code}: ${message}` : message;
+    return new ConnectionError(iamAction, code || name, message, `${iamAction} got no answer: the connection to ${service} ${happened} (${cause})` +
+        retried(error));
+}
+/** Throttling that outlasted the SDK's retries: the action stops rather than push harder. */
+function throttledError(iamAction, name, message, error) {
+    if (!THROTTLED.has(name))
+        return undefined;
+    const attempts = attemptsOf(error);
+    const how = attempts ? `on all ${attempts} attempts` : 'through every retry';
+    return new ThrottledError(iamAction, name, message, `AWS throttled ${iamAction} (${name}: ${message}) ${how}, so the action stopped there ` +
+        'and wrote nothing more.');
+}
+/** How many attempts the SDK made, from the error's `$metadata`, when it says. */
+function attemptsOf(error) {
+    const attempts = error?.$metadata?.attempts;
+    return typeof attempts === 'number' && attempts > 0 ? attempts : undefined;
+}
+/** The end of a message about a failed connection: how often the SDK tried again. */
+function retried(error) {
+    const attempts = attemptsOf(error);
+    if (attempts === undefined)
+        return '.';
+    if (attempts === 1)
+        return '; not retried.';
+    const times = attempts - 1 === 1 ? 'once' : `${attempts - 1} times`;
+    return `; retried ${times}, with the same result each time.`;
+}
+/** Node's error code of a thrown value (`ECONNRESET`, …), or ''. */
+function errorCode(error) {
+    const code = error?.code;
+    return typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : '';
 }
 function errorName(error) {
     if (typeof error === 'object' && error !== null) {
@@ -77575,52 +77707,6 @@ function mergeReadings(kept, latest) {
     return [...byLabel.values()];
 }
 
-;// CONCATENATED MODULE: ./src/execute/journal.ts
-
-
-/** The executor's running account of a run; `seal` turns it into an immutable Execution. */
-class Journal {
-    log;
-    steps = [];
-    writes = [];
-    stable;
-    split;
-    rolledBack = false;
-    constructor(plan, log) {
-        this.log = log;
-        this.stable = plan.stableBefore;
-        this.split = plan.splitBefore;
-    }
-    get canary() {
-        return otherColor(this.stable);
-    }
-    wrote(...lines) {
-        for (const line of lines) {
-            this.writes.push(line);
-            this.log.info(line);
-        }
-    }
-    /** What is true now, as the last sentence of a failure message. */
-    state() {
-        if (this.rolledBack)
-            return `Rolled back: all traffic is on ${this.stable} again.`;
-        if (this.writes.length === 0)
-            return 'No traffic was moved; nothing was written.';
-        return `Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`;
-    }
-    seal(failure, error) {
-        return Object.freeze({
-            steps: Object.freeze(this.steps.map((s) => Object.freeze({ ...s }))),
-            writes: Object.freeze([...this.writes]),
-            stableAfter: this.stable,
-            splitAfter: { ...this.split },
-            rolledBack: this.rolledBack,
-            ...(failure !== undefined ? { failure } : {}),
-            ...(error !== undefined ? { error } : {})
-        });
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/execute/shift.ts
 
 
@@ -78081,6 +78167,11 @@ function logPlan(log, plan, tagKey) {
 function percentOf(color, split) {
     return formatPercent(roundedSplit(split)[color]);
 }
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+function text_sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
@@ -78419,6 +78510,8 @@ function alarmsSection(result) {
 
 
 
+
+
 /**
  * The runner's log. Every text, whatever its source, goes through logLine before it reaches
  * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
@@ -78440,6 +78533,7 @@ async function run() {
     };
     const onInt = () => onSignal('SIGINT');
     const onTerm = () => onSignal('SIGTERM');
+    let result;
     try {
         const inputs = parseInputs((name) => getInput(name), process.env);
         // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
@@ -78448,7 +78542,7 @@ async function run() {
             process.on('SIGINT', onInt);
             process.on('SIGTERM', onTerm);
         }
-        const result = await runPipeline(inputs, {
+        result = await runPipeline(inputs, {
             clients: createClients(inputs.region),
             log: runnerLog,
             signal: cancel.signal
@@ -78462,10 +78556,14 @@ async function run() {
             runnerLog.notice(noticeLine(result));
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const thrown = error instanceof Error ? error.message : String(error);
         if (!(error instanceof ActionError) && error instanceof Error && error.stack) {
             runnerLog.debug(error.stack);
         }
+        // runPipeline throws only before its first write. Once it has returned, only reporting can
+        // fail (the summary file, say): then the message still says what the step did.
+        const state = result ? (result.failure ?? noticeLine(result)) : NOTHING_WRITTEN;
+        const message = `${text_sentence(thrown)} ${state}`;
         runnerLog.fail(message);
         await writeSummary(renderFailure(getInput(Inputs.Mode), getInput(Inputs.Service), message)).catch(() => undefined);
     }

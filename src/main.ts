@@ -2,11 +2,13 @@ import * as core from '@actions/core'
 import { createClients } from './aws/clients.js'
 import { Inputs } from './constants.js'
 import { ActionError } from './errors.js'
+import { NOTHING_WRITTEN } from './execute/journal.js'
 import { parseInputs } from './inputs.js'
 import { runPipeline, type Outcome } from './pipeline.js'
 import { stepOutputs } from './report/outputs.js'
 import { logLine } from './report/log-line.js'
 import { renderFailure, renderSummary } from './report/summary.js'
+import { sentence } from './report/text.js'
 import { formatSplit } from './shares.js'
 
 /**
@@ -31,6 +33,7 @@ export async function run(): Promise<void> {
   }
   const onInt = () => onSignal('SIGINT')
   const onTerm = () => onSignal('SIGTERM')
+  let result: Outcome | undefined
   try {
     const inputs = parseInputs((name) => core.getInput(name), process.env)
     // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
@@ -39,7 +42,7 @@ export async function run(): Promise<void> {
       process.on('SIGINT', onInt)
       process.on('SIGTERM', onTerm)
     }
-    const result = await runPipeline(inputs, {
+    result = await runPipeline(inputs, {
       clients: createClients(inputs.region),
       log: runnerLog,
       signal: cancel.signal
@@ -49,10 +52,14 @@ export async function run(): Promise<void> {
     if (result.failure) runnerLog.fail(result.failure)
     else runnerLog.notice(noticeLine(result))
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const thrown = error instanceof Error ? error.message : String(error)
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) {
       runnerLog.debug(error.stack)
     }
+    // runPipeline throws only before its first write. Once it has returned, only reporting can
+    // fail (the summary file, say): then the message still says what the step did.
+    const state = result ? (result.failure ?? noticeLine(result)) : NOTHING_WRITTEN
+    const message = `${sentence(thrown)} ${state}`
     runnerLog.fail(message)
     await writeSummary(
       renderFailure(core.getInput(Inputs.Mode), core.getInput(Inputs.Service), message)
