@@ -183,7 +183,129 @@ describe('run()', () => {
     aws.ecs.on(DescribeServicesCommand).rejects(new TypeError('socket hang up'))
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(
-      'ecs:DescribeServices failed: TypeError: socket hang up'
+      'ecs:DescribeServices failed: TypeError: socket hang up. No traffic was moved; nothing was written.'
     )
+  })
+})
+
+/** An error as the SDK throws it once its retries are spent. */
+function sdkError(name: string, message: string, extra: object = {}): Error {
+  return Object.assign(new Error(message), { name, $metadata: { attempts: 5 } }, extra)
+}
+
+describe('run() says what state things are in when it fails', () => {
+  it('a connection reset before any write: what happened, the retries, nothing written', async () => {
+    const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs')
+    aws.ecs
+      .on(DescribeServicesCommand)
+      .rejects(sdkError('TimeoutError', 'socket hang up', { code: 'ECONNRESET' }))
+    await run()
+    expect(core.setFailed.mock.calls).toEqual([
+      [
+        'ecs:DescribeServices got no answer: the connection to Amazon ECS was reset ' +
+          '(ECONNRESET: socket hang up); retried 4 times, with the same result each time. ' +
+          'No traffic was moved; nothing was written.'
+      ]
+    ])
+    expect(core.summary.text()).toContain('No traffic was moved; nothing was written.')
+  })
+
+  it('throttling before any write: throttled, nothing written', async () => {
+    const { DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation')
+    aws.cfn.on(DescribeStacksCommand).rejects(sdkError('Throttling', 'Rate exceeded'))
+    await run()
+    expect(core.setFailed.mock.calls).toEqual([
+      [
+        'AWS throttled cloudformation:DescribeStacks (Throttling: Rate exceeded) on all 5 ' +
+          'attempts, so the action stopped there and wrote nothing more. ' +
+          'No traffic was moved; nothing was written.'
+      ]
+    ])
+    expect(aws.writes()).toEqual([])
+  })
+
+  it('throttling after a write: throttled, nothing more written, and the traffic now', async () => {
+    const { TagResourceCommand } = await import('@aws-sdk/client-ecs')
+    aws.world.rules[0].Actions = [forward(0, 100)]
+    aws.world.service!.tags = { StableStack: 'Green', StableStackPrevious: 'Blue' }
+    aws.ecs.on(TagResourceCommand).rejects(sdkError('ThrottlingException', 'Rate exceeded'))
+    Object.assign(inputs, { mode: 'rollback', 'undo-promotion': 'true' })
+    await run()
+    expect(aws.writes()).toEqual(['ModifyRule'])
+    expect(core.setFailed.mock.calls).toEqual([
+      [
+        'AWS throttled ecs:TagResource (ThrottlingException: Rate exceeded) on all 5 attempts, ' +
+          'so the action stopped there and wrote nothing more. ' +
+          'Traffic is now Blue 100% / Green 0%; the stable colour is Green.'
+      ]
+    ])
+  })
+
+  it('a summary that cannot be written still fails with what the step did', async () => {
+    const write = core.summary.write
+    core.summary.write = async () => {
+      throw new Error('EACCES: permission denied')
+    }
+    try {
+      await run()
+    } finally {
+      core.summary.write = write
+    }
+    expect(core.setFailed.mock.calls).toEqual([
+      ['EACCES: permission denied. canary: myservice now Blue 90% / Green 10%, stable Blue.']
+    ])
+  })
+})
+
+describe('the summary shows AWS text as text', () => {
+  it('an alarm name with a pipe, a reason with a link and an image with markup', async () => {
+    aws.world.alarms = {
+      '5xx|4xx': { state: 'ALARM', reason: 'Threshold crossed: see https://evil.example/x' }
+    }
+    aws.world.images[ARN.greenTd] = 'myapp\n# <b>1.0</b>'
+    inputs.alarms = '5xx|4xx'
+    await run()
+    const text = core.summary.text()
+    // Outside a table the code span keeps its pipe as it is, so no backslash shows.
+    expect(text).toContain('- `5xx|4xx`: **ALARM** — ')
+    expect(text).toContain('Threshold crossed\\: see https\\://evil.example/x')
+    expect(text).toContain('| Images | `myapp # <b>1.0</b>` |')
+  })
+})
+
+describe('run() prints no text that the runner could read as a command', () => {
+  const PAYLOAD =
+    'x\n::error::forged\r::add-mask::Blue\r\n  ::stop-commands::t ##[set-output name=a]b'
+
+  /** Every string handed to @actions/core to print, by the function it was handed to. */
+  function printed(): [string, string][] {
+    const calls = { info: core.info, warning: core.warning, debug: core.debug, notice: core.notice }
+    return [
+      ...Object.entries(calls).flatMap(([name, fn]) =>
+        fn.mock.calls.map(([text]) => [name, String(text)] as [string, string])
+      ),
+      ...core.setFailed.mock.calls.map(([text]) => ['setFailed', String(text)] as [string, string]),
+      ...core.group.mock.calls.map(([name]) => ['group', name] as [string, string])
+    ]
+  }
+
+  it.each([
+    ['an alarm reason', () => (aws.world.alarms = { 'svc-5xx': { state: 'OK', reason: PAYLOAD } })],
+    [
+      'an alarm in ALARM',
+      () => (aws.world.alarms = { 'svc-5xx': { state: 'ALARM', reason: PAYLOAD } })
+    ],
+    ['the stable tag', () => (aws.world.service!.tags = { StableStack: `Blue${PAYLOAD}` })]
+  ])('with workflow commands in %s', async (_where, plant) => {
+    plant()
+    inputs.alarms = 'svc-5xx'
+    await run()
+    const lines = printed()
+    // The payload did reach the log (else this test could not see a forged command)…
+    expect(lines.some(([, text]) => text.includes('forged') || text.includes('Blue'))).toBe(true)
+    for (const [fn, text] of lines) {
+      expect([fn, text]).not.toEqual([fn, expect.stringMatching(/[\r\n\u2028\u2029]/)])
+      expect([fn, text]).not.toEqual([fn, expect.stringMatching(/^\s*::|##\[/)])
+    }
   })
 })

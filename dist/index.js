@@ -72594,7 +72594,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5013);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6640);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72603,7 +72603,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5013:
+/***/ 6640:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72611,8 +72611,6 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
-
-// UNUSED EXPORTS: oneLine
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -75456,7 +75454,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_warning(message, properties = {}) {
+function warning(message, properties = {}) {
     command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -75712,11 +75710,17 @@ class CredentialsError extends ActionError {
 class AwsCallError extends ActionError {
     iamAction;
     code;
-    constructor(iamAction, code, detail) {
-        super(`${iamAction} failed: ${code}: ${detail}`);
+    constructor(iamAction, code, detail, message = `${iamAction} failed: ${code}: ${detail}`) {
+        super(message);
         this.iamAction = iamAction;
         this.code = code;
     }
+}
+/** AWS still throttled a call after the SDK's retries; the action stops there. */
+class ThrottledError extends AwsCallError {
+}
+/** The connection to an AWS endpoint failed (reset, refused, timed out) on every attempt. */
+class ConnectionError extends AwsCallError {
 }
 /** Promote moved the traffic but could not write the stable tag; running promote again finishes it. */
 class IncompletePromotionError extends ActionError {
@@ -75752,6 +75756,106 @@ function isColor(value) {
 }
 function otherColor(color) {
     return color === 'Blue' ? 'Green' : 'Blue';
+}
+
+;// CONCATENATED MODULE: ./src/shares.ts
+
+const FULL = 1000;
+/** The split that gives `canary` exactly `share` and the other colour the rest. */
+function splitFor(canary, share) {
+    return { [canary]: share, [otherColor(canary)]: FULL - share };
+}
+/** True when nothing is routed to either colour. */
+function isEmpty(split) {
+    return split.Blue === 0 && split.Green === 0;
+}
+/** True when both colours have the same share (exact: whole targets against read shares). */
+function sameSplit(a, b) {
+    return COLORS.every((color) => a[color] === b[color]);
+}
+/** Parses `0`..`100` with at most one decimal; returns undefined when the text is not that. */
+function parsePercent(text) {
+    const match = /^(\d{1,3})(?:\.(\d))?$/.exec(text.trim());
+    if (!match)
+        return undefined;
+    const permille = Number(match[1]) * 10 + Number(match[2] ?? 0);
+    return permille <= FULL ? permille : undefined;
+}
+/** `105` → `"10.5"`, `100` → `"10"`; a fractional share is rounded to a tenth of a percent. */
+function formatPercent(permille) {
+    const rounded = Math.round(permille);
+    const whole = Math.floor(rounded / 10);
+    const tenth = rounded % 10;
+    return tenth === 0 ? String(whole) : `${whole}.${tenth}`;
+}
+/** A share as a JSON-friendly number of percent, to a tenth. */
+function percentNumber(permille) {
+    return Math.round(permille) / 10;
+}
+/**
+ * A split rounded to whole permille for display, still adding up to 1000: Blue is rounded and
+ * Green gets the rest, so 1 of 399 shows as 0.3 % and 99.7 %, not 99.8 %.
+ */
+function roundedSplit(split) {
+    if (isEmpty(split))
+        return { Blue: 0, Green: 0 };
+    const blue = Math.round(split.Blue);
+    return { Blue: blue, Green: FULL - blue };
+}
+/** `Blue 90% / Green 10%`, or `… (nothing routed)` when both shares are 0. */
+function formatSplit(split) {
+    if (isEmpty(split))
+        return 'Blue 0% / Green 0% (nothing routed)';
+    const shown = roundedSplit(split);
+    return COLORS.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
+}
+
+;// CONCATENATED MODULE: ./src/execute/journal.ts
+
+
+/** The last sentence of a failure before the first write, here and in main.ts. */
+const NOTHING_WRITTEN = 'No traffic was moved; nothing was written.';
+/** The executor's running account of a run; `seal` turns it into an immutable Execution. */
+class Journal {
+    log;
+    steps = [];
+    writes = [];
+    stable;
+    split;
+    rolledBack = false;
+    constructor(plan, log) {
+        this.log = log;
+        this.stable = plan.stableBefore;
+        this.split = plan.splitBefore;
+    }
+    get canary() {
+        return otherColor(this.stable);
+    }
+    wrote(...lines) {
+        for (const line of lines) {
+            this.writes.push(line);
+            this.log.info(line);
+        }
+    }
+    /** What is true now, as the last sentence of a failure message. */
+    state() {
+        if (this.rolledBack)
+            return `Rolled back: all traffic is on ${this.stable} again.`;
+        if (this.writes.length === 0)
+            return NOTHING_WRITTEN;
+        return `Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`;
+    }
+    seal(failure, error) {
+        return Object.freeze({
+            steps: Object.freeze(this.steps.map((s) => Object.freeze({ ...s }))),
+            writes: Object.freeze([...this.writes]),
+            stableAfter: this.stable,
+            splitAfter: { ...this.split },
+            rolledBack: this.rolledBack,
+            ...(failure !== undefined ? { failure } : {}),
+            ...(error !== undefined ? { error } : {})
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/input-modes.ts
@@ -75811,58 +75915,6 @@ const MODE_INPUTS = {
     [Inputs.ScaleDownAfterPromote]: { modes: ['canary', 'promote'], valid: TRUE_OR_FALSE },
     [Inputs.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE }
 };
-
-;// CONCATENATED MODULE: ./src/shares.ts
-
-const FULL = 1000;
-/** The split that gives `canary` exactly `share` and the other colour the rest. */
-function splitFor(canary, share) {
-    return { [canary]: share, [otherColor(canary)]: FULL - share };
-}
-/** True when nothing is routed to either colour. */
-function isEmpty(split) {
-    return split.Blue === 0 && split.Green === 0;
-}
-/** True when both colours have the same share (exact: whole targets against read shares). */
-function sameSplit(a, b) {
-    return COLORS.every((color) => a[color] === b[color]);
-}
-/** Parses `0`..`100` with at most one decimal; returns undefined when the text is not that. */
-function parsePercent(text) {
-    const match = /^(\d{1,3})(?:\.(\d))?$/.exec(text.trim());
-    if (!match)
-        return undefined;
-    const permille = Number(match[1]) * 10 + Number(match[2] ?? 0);
-    return permille <= FULL ? permille : undefined;
-}
-/** `105` → `"10.5"`, `100` → `"10"`; a fractional share is rounded to a tenth of a percent. */
-function formatPercent(permille) {
-    const rounded = Math.round(permille);
-    const whole = Math.floor(rounded / 10);
-    const tenth = rounded % 10;
-    return tenth === 0 ? String(whole) : `${whole}.${tenth}`;
-}
-/** A share as a JSON-friendly number of percent, to a tenth. */
-function percentNumber(permille) {
-    return Math.round(permille) / 10;
-}
-/**
- * A split rounded to whole permille for display, still adding up to 1000: Blue is rounded and
- * Green gets the rest, so 1 of 399 shows as 0.3 % and 99.7 %, not 99.8 %.
- */
-function roundedSplit(split) {
-    if (isEmpty(split))
-        return { Blue: 0, Green: 0 };
-    const blue = Math.round(split.Blue);
-    return { Blue: blue, Green: FULL - blue };
-}
-/** `Blue 90% / Green 10%`, or `… (nothing routed)` when both shares are 0. */
-function formatSplit(split) {
-    if (isEmpty(split))
-        return 'Blue 0% / Green 0% (nothing routed)';
-    const shown = roundedSplit(split);
-    return COLORS.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
-}
 
 ;// CONCATENATED MODULE: ./src/input-values.ts
 
@@ -76351,6 +76403,41 @@ const BAD_CREDENTIALS = new Set([
     'SignatureDoesNotMatch',
     'InvalidSignatureException'
 ]);
+/**
+ * The names AWS services give a throttled call. The SDK retries them with backoff (maxAttempts in
+ * clients.ts), so one that reaches the action has outlasted every retry.
+ */
+const THROTTLED = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'RequestThrottled',
+    'RequestThrottledException',
+    'SlowDown'
+]);
+/**
+ * Node's codes for a connection that failed, and what happened to it. The SDK names all of the
+ * first four `TimeoutError`, which says nothing true about a reset; the code does.
+ */
+const CONNECTION_FAILED = {
+    ECONNRESET: 'was reset',
+    EPIPE: 'was closed while the request was being sent',
+    ECONNREFUSED: 'was refused',
+    ETIMEDOUT: 'timed out',
+    ENOTFOUND: "could not be opened: the endpoint's host name did not resolve",
+    EAI_AGAIN: "could not be opened: the endpoint's host name did not resolve",
+    EHOSTUNREACH: 'could not be opened: there is no network route to the endpoint',
+    ENETUNREACH: 'could not be opened: there is no network route to the endpoint'
+};
+/** The AWS service behind an IAM action's prefix, for messages about its endpoint. */
+const SERVICE_NAMES = {
+    ecs: 'Amazon ECS',
+    elasticloadbalancing: 'Elastic Load Balancing',
+    cloudformation: 'AWS CloudFormation',
+    cloudwatch: 'Amazon CloudWatch'
+};
 const CONFIGURE_CREDENTIALS = 'Add an aws-actions/configure-aws-credentials step before this one (OIDC with role-to-assume is recommended).';
 /**
  * Runs one AWS call and turns its failure into a named error. `iamAction` names the permission
@@ -76377,7 +76464,50 @@ function toActionError(iamAction, error, translate) {
     }
     if (ACCESS_DENIED.has(name))
         return new AccessDeniedError(iamAction, message);
-    return translate?.(name, message) ?? new AwsCallError(iamAction, name, message);
+    return (translate?.(name, message) ??
+        connectionError(iamAction, name, message, error) ??
+        throttledError(iamAction, name, message, error) ??
+        new AwsCallError(iamAction, name, message));
+}
+/** A connection that failed on every attempt, said as what happened to it. */
+function connectionError(iamAction, name, message, error) {
+    const code = errorCode(error);
+    const happened = CONNECTION_FAILED[code] ?? (name === 'TimeoutError' ? 'timed out' : undefined);
+    if (!happened)
+        return undefined;
+    const service = SERVICE_NAMES[iamAction.split(':')[0]] ?? 'the AWS endpoint';
+    const cause = code ? `${code}: ${message}` : message;
+    return new ConnectionError(iamAction, code || name, message, `${iamAction} got no answer: the connection to ${service} ${happened} (${cause})` +
+        retried(error));
+}
+/** Throttling that outlasted the SDK's retries: the action stops rather than push harder. */
+function throttledError(iamAction, name, message, error) {
+    if (!THROTTLED.has(name))
+        return undefined;
+    const attempts = attemptsOf(error);
+    const how = attempts ? `on all ${attempts} attempts` : 'through every retry';
+    return new ThrottledError(iamAction, name, message, `AWS throttled ${iamAction} (${name}: ${message}) ${how}, so the action stopped there ` +
+        'and wrote nothing more.');
+}
+/** How many attempts the SDK made, from the error's `$metadata`, when it says. */
+function attemptsOf(error) {
+    const attempts = error?.$metadata?.attempts;
+    return typeof attempts === 'number' && attempts > 0 ? attempts : undefined;
+}
+/** The end of a message about a failed connection: how often the SDK tried again. */
+function retried(error) {
+    const attempts = attemptsOf(error);
+    if (attempts === undefined)
+        return '.';
+    if (attempts === 1)
+        return '; not retried.';
+    const times = attempts - 1 === 1 ? 'once' : `${attempts - 1} times`;
+    return `; retried ${times}, with the same result each time.`;
+}
+/** Node's error code of a thrown value (`ECONNRESET`, …), or ''. */
+function errorCode(error) {
+    const code = error?.code;
+    return typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : '';
 }
 function errorName(error) {
     if (typeof error === 'object' && error !== null) {
@@ -77947,52 +78077,6 @@ function mergeReadings(kept, latest) {
     return [...byLabel.values()];
 }
 
-;// CONCATENATED MODULE: ./src/execute/journal.ts
-
-
-/** The executor's running account of a run; `seal` turns it into an immutable Execution. */
-class Journal {
-    log;
-    steps = [];
-    writes = [];
-    stable;
-    split;
-    rolledBack = false;
-    constructor(plan, log) {
-        this.log = log;
-        this.stable = plan.stableBefore;
-        this.split = plan.splitBefore;
-    }
-    get canary() {
-        return otherColor(this.stable);
-    }
-    wrote(...lines) {
-        for (const line of lines) {
-            this.writes.push(line);
-            this.log.info(line);
-        }
-    }
-    /** What is true now, as the last sentence of a failure message. */
-    state() {
-        if (this.rolledBack)
-            return `Rolled back: all traffic is on ${this.stable} again.`;
-        if (this.writes.length === 0)
-            return 'No traffic was moved; nothing was written.';
-        return `Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`;
-    }
-    seal(failure, error) {
-        return Object.freeze({
-            steps: Object.freeze(this.steps.map((s) => Object.freeze({ ...s }))),
-            writes: Object.freeze([...this.writes]),
-            stableAfter: this.stable,
-            splitAfter: { ...this.split },
-            rolledBack: this.rolledBack,
-            ...(failure !== undefined ? { failure } : {}),
-            ...(error !== undefined ? { error } : {})
-        });
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/execute/lease-guard.ts
 
 /**
@@ -78723,6 +78807,11 @@ function logPlan(log, plan, tagKey) {
 function percentOf(color, split) {
     return formatPercent(roundedSplit(split)[color]);
 }
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+function text_sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
@@ -78762,27 +78851,99 @@ function weightsJson(split) {
     return { Blue: percentNumber(shown.Blue), Green: percentNumber(shown.Green) };
 }
 
+;// CONCATENATED MODULE: ./src/report/log-line.ts
+/**
+ * The one function every text goes through before it reaches `@actions/core`: a log line, a group
+ * name, an annotation (warning, error, notice, `setFailed`) or a debug line.
+ *
+ * Why it is needed. The runner reads each line a step prints, stdout and stderr alike, and splits
+ * lines at CR, LF and CRLF. After leading white space is trimmed, a line that starts with `::` is a
+ * workflow command (`::add-mask::x` hides x for the rest of the job, `::stop-commands::<token>`
+ * turns command processing off, `::error::` forges an annotation, `::set-output …` sets an output).
+ * A line that holds `##[` anywhere is read as the legacy form (`##[add-mask]x`) when it is not a
+ * `::` command. Text from AWS (an alarm's state reason or name, a tag value, an image) and from
+ * inputs can hold all of these.
+ *
+ * What `@actions/core` does itself (3.x, lib/command.js): `warning`, `error`, `notice`, `debug`,
+ * `startGroup` and `setFailed` print `::name::data` with `%`, CR and LF in the data written as
+ * `%25`, `%0D`, `%0A`, so the data stays on the command's own line, and that line is read as the
+ * command (the runner tries the `::` form first, so a `##[` inside the data is not read). `info`
+ * writes its text as it is, and a line break in it starts a new line the runner reads afresh.
+ *
+ * What this adds, the same for every kind of output, so that no printed line can start a command
+ * however a caller prints it:
+ * - every line break (CR, LF, CRLF, and VT, FF, NEL, U+2028, U+2029 that some viewers break at)
+ *   becomes ` ⏎ `, so the text is one line;
+ * - a `::` at the start, after any white space, becomes `: :`;
+ * - `##[` anywhere becomes `## [`;
+ * - any other control character (the ESC of a colour code, NUL) is shown as `\xHH`.
+ *
+ * Step outputs do not go through here: `core.setOutput` appends them to the GITHUB_OUTPUT file
+ * under a random delimiter (or, without that file, as an escaped `::set-output` command), and
+ * they must keep their exact value.
+ */
+function logLine(text) {
+    return text
+        .replace(LINE_BREAK, ' ⏎ ')
+        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/^(\s*):(?=:)/, '$1: ')
+        .replace(/##\[/g, '## [');
+}
+const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
+/** C0 and C1 control characters other than tab (line breaks are gone by then), and DEL. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
+
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
- * Values from AWS and from inputs go into the job summary; escape them so a `|`, a backtick or
- * an HTML tag in a name cannot break the table or inject markup.
+ * Values from AWS and from inputs go into the job summary as plain text: whatever they hold, they
+ * render as the same characters, never as markup, a link or a broken table. Each function's output
+ * is safe anywhere inline: in a paragraph, a heading, a list item or a table cell.
+ */
+/**
+ * A value as plain text (GitHub's renderer is cmark-gfm):
+ * - white space, line breaks included, becomes one space, so the value stays inline;
+ * - every character with a meaning inline (`\`, `` ` ``, `*`, `_`, `~`, `[`, `]`, `(`, `)`, `{`,
+ *   `}`, `#`, `+`, `!`, `$` for math, `:`) is backslash-escaped, and so is a `-` or a numbered
+ *   list marker (`1.`) at the start, where it would open a list;
+ * - `&`, `<`, `>` become entities, and `|` becomes `&#124;`: a table's `\|` would show its
+ *   backslash outside a table, while an entity reads the same everywhere;
+ * - autolinks are broken: `http\://` and `www\.` are not links; an e-mail address is found after
+ *   parsing, when escapes are gone, so a WORD JOINER (U+2060, invisible) follows each `@`, which
+ *   also keeps `@name` from becoming a mention.
  */
 function md(value) {
-    if (value === undefined || value === '')
+    const text = String(value ?? '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    if (text === '')
         return '—';
-    return String(value)
-        .replace(/[\r\n]+/g, ' ')
-        .replace(/[\\`*_{}[\]()#+!|~]/g, '\\$&')
+    return text
+        .replace(/[\\`*_~[\](){}#+!$:]/g, '\\$&')
+        .replace(/^-/, '\\-')
+        .replace(/^(\d+)\./, '$1\\.')
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;');
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/(www)\./gi, '$1\\.')
+        .replace(/@/g, '@\u2060');
 }
-/** A value inside inline code: backticks cannot be escaped there, so they are replaced. */
+/**
+ * A value as inline code, character for character: nothing inside a code span is markup, a link
+ * or a mention. The fence is one backtick longer than the longest run inside, with a space inside
+ * it where the value starts or ends with a backtick or a space (cmark-gfm removes one space on
+ * each side). Line breaks become spaces. A `|` is left as it is: `tableRow` escapes it in a cell,
+ * where the table reads `\|` before the code span sees it.
+ */
 function code(value) {
-    return `\`${value
-        .replace(/`/g, "'")
-        .replace(/[\r\n]+/g, ' ')
-        .replace(/\|/g, '\\|')}\``;
+    const text = (value ?? '').replace(/\r\n|[\r\n]/g, ' ');
+    if (text === '')
+        return '—';
+    const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(text) && text.trim() !== '' ? ' ' : '';
+    return `${fence}${pad}${text}${pad}${fence}`;
 }
 /**
  * A YAML scalar that is safe inside a fenced block and parses back to the same string: plain only
@@ -78795,8 +78956,16 @@ function yamlScalar(value) {
         !/^(true|false|null|yes|no|on|off|y|n)$/i.test(safe);
     return plain ? safe : JSON.stringify(safe);
 }
+/**
+ * One row of a table. Cells are markdown made by md, code or the report itself; a `|` in them can
+ * only come from a code span, and `\|` is how a table keeps it in its cell.
+ */
+function tableRow(cells) {
+    return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+}
+/** A two-column table with an empty header. */
 function table(rows) {
-    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+    return ['| | |', '|---|---|', ...rows.map(tableRow)].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -78945,16 +79114,20 @@ function stepsSection(result) {
         '```'
     ].join('\n');
     const gates = [...new Set(steps.flatMap((s) => s.readings.map((r) => r.label)))];
-    const rows = steps.map((s, i) => {
-        const cells = gates.map((label) => md(s.readings.find((r) => r.label === label)?.text));
-        return `| ${i + 1} | ${formatPercent(s.share)}% | ${time(s.startedAt)} | ${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s | ${cells.map((c) => `${c} | `).join('')}${s.outcome} |`;
-    });
+    const rows = steps.map((s, i) => tableRow([
+        String(i + 1),
+        `${formatPercent(s.share)}%`,
+        time(s.startedAt),
+        `${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s`,
+        ...gates.map((label) => md(s.readings.find((r) => r.label === label)?.text)),
+        s.outcome
+    ]));
     return [
         `### Steps (${md(inputs.schedule.source)})`,
         chart,
         [
-            `| step | canary share | started (UTC) | baked | ${gates.map((g) => `${g} | `).join('')}outcome |`,
-            `|---|---|---|---|${gates.map(() => '---|').join('')}---|`,
+            tableRow(['step', 'canary share', 'started (UTC)', 'baked', ...gates.map(md), 'outcome']),
+            tableRow(['---', '---', '---', '---', ...gates.map(() => '---'), '---']),
             ...rows
         ].join('\n')
     ];
@@ -78977,43 +79150,44 @@ function alarmsSection(result) {
 
 
 
+
+
+
 /**
- * `core.info` writes its text as it is, and the runner reads any line of the log that starts with
- * `::` as a workflow command. Text from AWS (an alarm's state reason, a name) can hold line
- * breaks, so a log line is kept on one line: nothing after a break can start a command.
- * (warning, error, notice and group names are workflow commands themselves and escape their data.)
+ * The runner's log. Every text, whatever its source, goes through logLine before it reaches
+ * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
  */
-function oneLine(message) {
-    return message.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ');
-}
-const coreLogger = {
-    info: (message) => info(oneLine(message)),
-    warning: (message) => core_warning(message),
-    debug: (message) => core_debug(message),
-    group: (name, fn) => group(name, fn)
+const runnerLog = {
+    info: (message) => info(logLine(message)),
+    warning: (message) => warning(logLine(message)),
+    debug: (message) => core_debug(logLine(message)),
+    group: (name, fn) => group(logLine(name), fn),
+    notice: (message) => notice(logLine(message)),
+    fail: (message) => setFailed(logLine(message))
 };
 /** The action: inputs → pipeline → outputs, summary and one notice. Never throws. */
 async function run() {
     const cancel = new AbortController();
     const onSignal = (signal) => {
-        info(`${signal} received: rolling back the canary before exiting.`);
+        runnerLog.info(`${signal} received: rolling back the canary before exiting.`);
         cancel.abort();
     };
     const onInt = () => onSignal('SIGINT');
     const onTerm = () => onSignal('SIGTERM');
+    let result;
     try {
         const inputs = parseInputs((name) => getInput(name), process.env);
         for (const warning of inputs.warnings)
-            core_warning(warning);
+            runnerLog.warning(warning);
         // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
         // With on-cancel hold, the signals end the process as usual and the weights stay.
         if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
             process.on('SIGINT', onInt);
             process.on('SIGTERM', onTerm);
         }
-        const result = await runPipeline(inputs, {
+        result = await runPipeline(inputs, {
             clients: createClients(inputs.region),
-            log: coreLogger,
+            log: runnerLog,
             signal: cancel.signal,
             identity: newRunIdentity(process.env)
         });
@@ -79021,16 +79195,20 @@ async function run() {
             setOutput(name, value);
         await writeSummary(renderSummary(result));
         if (result.failure)
-            setFailed(result.failure);
+            runnerLog.fail(result.failure);
         else
-            notice(noticeLine(result));
+            runnerLog.notice(noticeLine(result));
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const thrown = error instanceof Error ? error.message : String(error);
         if (!(error instanceof ActionError) && error instanceof Error && error.stack) {
-            core_debug(error.stack);
+            runnerLog.debug(error.stack);
         }
-        setFailed(message);
+        // runPipeline throws only before its first write. Once it has returned, only reporting can
+        // fail (the summary file, say): then the message still says what the step did.
+        const state = result ? (result.failure ?? noticeLine(result)) : NOTHING_WRITTEN;
+        const message = `${text_sentence(thrown)} ${state}`;
+        runnerLog.fail(message);
         await writeSummary(renderFailure(getInput(Inputs.Mode), getInput(Inputs.Service), message)).catch(() => undefined);
     }
     finally {

@@ -56,11 +56,18 @@ export class AwsCallError extends ActionError {
   constructor(
     readonly iamAction: string,
     readonly code: string,
-    detail: string
+    detail: string,
+    message = `${iamAction} failed: ${code}: ${detail}`
   ) {
-    super(`${iamAction} failed: ${code}: ${detail}`)
+    super(message)
   }
 }
+
+/** AWS still throttled a call after the SDK's retries; the action stops there. */
+export class ThrottledError extends AwsCallError {}
+
+/** The connection to an AWS endpoint failed (reset, refused, timed out) on every attempt. */
+export class ConnectionError extends AwsCallError {}
 
 /** Promote moved the traffic but could not write the stable tag; running promote again finishes it. */
 export class IncompletePromotionError extends ActionError {}

@@ -2,65 +2,68 @@ import * as core from '@actions/core'
 import { createClients } from './aws/clients.js'
 import { Inputs } from './constants.js'
 import { ActionError } from './errors.js'
+import { NOTHING_WRITTEN } from './execute/journal.js'
 import { parseInputs } from './inputs.js'
 import { newRunIdentity } from './lease.js'
-import type { Logger } from './logger.js'
 import { runPipeline, type Outcome } from './pipeline.js'
 import { stepOutputs } from './report/outputs.js'
+import { logLine } from './report/log-line.js'
 import { renderFailure, renderSummary } from './report/summary.js'
+import { sentence } from './report/text.js'
 import { formatSplit } from './shares.js'
 
 /**
- * `core.info` writes its text as it is, and the runner reads any line of the log that starts with
- * `::` as a workflow command. Text from AWS (an alarm's state reason, a name) can hold line
- * breaks, so a log line is kept on one line: nothing after a break can start a command.
- * (warning, error, notice and group names are workflow commands themselves and escape their data.)
+ * The runner's log. Every text, whatever its source, goes through logLine before it reaches
+ * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
  */
-export function oneLine(message: string): string {
-  return message.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ')
-}
-
-const coreLogger: Logger = {
-  info: (message) => core.info(oneLine(message)),
-  warning: (message) => core.warning(message),
-  debug: (message) => core.debug(message),
-  group: (name, fn) => core.group(name, fn)
+const runnerLog = {
+  info: (message: string) => core.info(logLine(message)),
+  warning: (message: string) => core.warning(logLine(message)),
+  debug: (message: string) => core.debug(logLine(message)),
+  group: <T>(name: string, fn: () => Promise<T>) => core.group(logLine(name), fn),
+  notice: (message: string) => core.notice(logLine(message)),
+  fail: (message: string) => core.setFailed(logLine(message))
 }
 
 /** The action: inputs → pipeline → outputs, summary and one notice. Never throws. */
 export async function run(): Promise<void> {
   const cancel = new AbortController()
   const onSignal = (signal: string) => {
-    core.info(`${signal} received: rolling back the canary before exiting.`)
+    runnerLog.info(`${signal} received: rolling back the canary before exiting.`)
     cancel.abort()
   }
   const onInt = () => onSignal('SIGINT')
   const onTerm = () => onSignal('SIGTERM')
+  let result: Outcome | undefined
   try {
     const inputs = parseInputs((name) => core.getInput(name), process.env)
-    for (const warning of inputs.warnings) core.warning(warning)
+    for (const warning of inputs.warnings) runnerLog.warning(warning)
     // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
     // With on-cancel hold, the signals end the process as usual and the weights stay.
     if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
       process.on('SIGINT', onInt)
       process.on('SIGTERM', onTerm)
     }
-    const result = await runPipeline(inputs, {
+    result = await runPipeline(inputs, {
       clients: createClients(inputs.region),
-      log: coreLogger,
+      log: runnerLog,
       signal: cancel.signal,
       identity: newRunIdentity(process.env)
     })
     for (const [name, value] of Object.entries(stepOutputs(result))) core.setOutput(name, value)
     await writeSummary(renderSummary(result))
-    if (result.failure) core.setFailed(result.failure)
-    else core.notice(noticeLine(result))
+    if (result.failure) runnerLog.fail(result.failure)
+    else runnerLog.notice(noticeLine(result))
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const thrown = error instanceof Error ? error.message : String(error)
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) {
-      core.debug(error.stack)
+      runnerLog.debug(error.stack)
     }
-    core.setFailed(message)
+    // runPipeline throws only before its first write. Once it has returned, only reporting can
+    // fail (the summary file, say): then the message still says what the step did.
+    const state = result ? (result.failure ?? noticeLine(result)) : NOTHING_WRITTEN
+    const message = `${sentence(thrown)} ${state}`
+    runnerLog.fail(message)
     await writeSummary(
       renderFailure(core.getInput(Inputs.Mode), core.getInput(Inputs.Service), message)
     ).catch(() => undefined)

@@ -20,6 +20,9 @@ export interface StepRecord {
   outcome: StepOutcome
 }
 
+/** The last sentence of a failure before the first write, here and in main.ts. */
+export const NOTHING_WRITTEN = 'No traffic was moved; nothing was written.'
+
 /** What a run did, as data: the report reads only this. */
 export interface Execution {
   readonly steps: readonly StepRecord[]
@@ -66,7 +69,7 @@ export class Journal {
   /** What is true now, as the last sentence of a failure message. */
   state(): string {
     if (this.rolledBack) return `Rolled back: all traffic is on ${this.stable} again.`
-    if (this.writes.length === 0) return 'No traffic was moved; nothing was written.'
+    if (this.writes.length === 0) return NOTHING_WRITTEN
     return `Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`
   }
 

@@ -1,23 +1,52 @@
 /**
- * Values from AWS and from inputs go into the job summary; escape them so a `|`, a backtick or
- * an HTML tag in a name cannot break the table or inject markup.
+ * Values from AWS and from inputs go into the job summary as plain text: whatever they hold, they
+ * render as the same characters, never as markup, a link or a broken table. Each function's output
+ * is safe anywhere inline: in a paragraph, a heading, a list item or a table cell.
+ */
+
+/**
+ * A value as plain text (GitHub's renderer is cmark-gfm):
+ * - white space, line breaks included, becomes one space, so the value stays inline;
+ * - every character with a meaning inline (`\`, `` ` ``, `*`, `_`, `~`, `[`, `]`, `(`, `)`, `{`,
+ *   `}`, `#`, `+`, `!`, `$` for math, `:`) is backslash-escaped, and so is a `-` or a numbered
+ *   list marker (`1.`) at the start, where it would open a list;
+ * - `&`, `<`, `>` become entities, and `|` becomes `&#124;`: a table's `\|` would show its
+ *   backslash outside a table, while an entity reads the same everywhere;
+ * - autolinks are broken: `http\://` and `www\.` are not links; an e-mail address is found after
+ *   parsing, when escapes are gone, so a WORD JOINER (U+2060, invisible) follows each `@`, which
+ *   also keeps `@name` from becoming a mention.
  */
 export function md(value: string | number | undefined): string {
-  if (value === undefined || value === '') return '—'
-  return String(value)
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+!|~]/g, '\\$&')
+  const text = String(value ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+  if (text === '') return '—'
+  return text
+    .replace(/[\\`*_~[\](){}#+!$:]/g, '\\$&')
+    .replace(/^-/, '\\-')
+    .replace(/^(\d+)\./, '$1\\.')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
+    .replace(/\|/g, '&#124;')
+    .replace(/(www)\./gi, '$1\\.')
+    .replace(/@/g, '@\u2060')
 }
 
-/** A value inside inline code: backticks cannot be escaped there, so they are replaced. */
-export function code(value: string): string {
-  return `\`${value
-    .replace(/`/g, "'")
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/\|/g, '\\|')}\``
+/**
+ * A value as inline code, character for character: nothing inside a code span is markup, a link
+ * or a mention. The fence is one backtick longer than the longest run inside, with a space inside
+ * it where the value starts or ends with a backtick or a space (cmark-gfm removes one space on
+ * each side). Line breaks become spaces. A `|` is left as it is: `tableRow` escapes it in a cell,
+ * where the table reads `\|` before the code span sees it.
+ */
+export function code(value: string | undefined): string {
+  const text = (value ?? '').replace(/\r\n|[\r\n]/g, ' ')
+  if (text === '') return '—'
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = /^[` ]|[` ]$/.test(text) && text.trim() !== '' ? ' ' : ''
+  return `${fence}${pad}${text}${pad}${fence}`
 }
 
 /**
@@ -33,6 +62,15 @@ export function yamlScalar(value: string): string {
   return plain ? safe : JSON.stringify(safe)
 }
 
+/**
+ * One row of a table. Cells are markdown made by md, code or the report itself; a `|` in them can
+ * only come from a code span, and `\|` is how a table keeps it in its cell.
+ */
+export function tableRow(cells: readonly string[]): string {
+  return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`
+}
+
+/** A two-column table with an empty header. */
 export function table(rows: [string, string][]): string {
-  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n')
+  return ['| | |', '|---|---|', ...rows.map(tableRow)].join('\n')
 }

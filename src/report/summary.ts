@@ -3,7 +3,7 @@ import { DEFAULT_TAG_KEY, Inputs } from '../constants.js'
 import type { ActionInputs, Mode } from '../inputs.js'
 import type { Outcome } from '../pipeline.js'
 import { formatPercent, formatSplit, roundedSplit } from '../shares.js'
-import { code, md, table, yamlScalar } from './markdown.js'
+import { code, md, table, tableRow, yamlScalar } from './markdown.js'
 import { percentOf } from './text.js'
 
 /** The job summary for a finished step, as markdown; pure. */
@@ -162,16 +162,22 @@ function stepsSection(result: Outcome): string[] {
     '```'
   ].join('\n')
   const gates = [...new Set(steps.flatMap((s) => s.readings.map((r) => r.label)))]
-  const rows = steps.map((s, i) => {
-    const cells = gates.map((label) => md(s.readings.find((r) => r.label === label)?.text))
-    return `| ${i + 1} | ${formatPercent(s.share)}% | ${time(s.startedAt)} | ${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s | ${cells.map((c) => `${c} | `).join('')}${s.outcome} |`
-  })
+  const rows = steps.map((s, i) =>
+    tableRow([
+      String(i + 1),
+      `${formatPercent(s.share)}%`,
+      time(s.startedAt),
+      `${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s`,
+      ...gates.map((label) => md(s.readings.find((r) => r.label === label)?.text)),
+      s.outcome
+    ])
+  )
   return [
     `### Steps (${md(inputs.schedule.source)})`,
     chart,
     [
-      `| step | canary share | started (UTC) | baked | ${gates.map((g) => `${g} | `).join('')}outcome |`,
-      `|---|---|---|---|${gates.map(() => '---|').join('')}---|`,
+      tableRow(['step', 'canary share', 'started (UTC)', 'baked', ...gates.map(md), 'outcome']),
+      tableRow(['---', '---', '---', '---', ...gates.map(() => '---'), '---']),
       ...rows
     ].join('\n')
   ]

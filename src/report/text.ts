@@ -5,3 +5,9 @@ import { formatPercent, roundedSplit, type Split } from '../shares.js'
 export function percentOf(color: Color, split: Split): string {
   return formatPercent(roundedSplit(split)[color])
 }
+
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+export function sentence(text: string): string {
+  const trimmed = text.trim()
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}
