@@ -120,13 +120,21 @@ class Executor {
     }
   }
 
-  /** The shift, then the tag, then test traffic and the old colour's capacity. */
+  /**
+   * The shift, then test traffic, then the tag, then the old colour's capacity. Test traffic goes
+   * before the tag so that the tag is a promote's last word: a promote that stops before it is
+   * run again, and that run finds whatever test route is left.
+   */
   private async apply(step: StepPlan, index: number): Promise<void> {
     const { router, marker, testTraffic, workload } = this.shape
     if (step.write) {
       const wrote = (line: string) => this.journal.wrote(line)
       this.journal.split = await shiftAndVerify(router, this.journal.split, step.split, wrote)
       this.options.log.info(`Verified: ${formatSplit(this.journal.split)}`)
+    }
+    const last = index === this.plan.steps.length - 1
+    if (last && this.plan.closeTestTraffic && testTraffic) {
+      this.journal.wrote(...(await testTraffic.close(step.tag ?? this.journal.stable)))
     }
     if (step.tag && step.tag !== this.journal.stable) {
       const from = this.journal.stable
@@ -136,10 +144,6 @@ class Executor {
           : await marker.promote(from, step.tag)
       this.journal.wrote(line)
       this.journal.stable = step.tag
-    }
-    const last = index === this.plan.steps.length - 1
-    if (last && this.plan.closeTestTraffic && testTraffic) {
-      this.journal.wrote(...(await testTraffic.close(this.journal.stable)))
     }
     if (step.retire) this.journal.wrote(...[await workload.retire(step.retire)].filter(isLine))
   }

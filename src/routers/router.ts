@@ -38,4 +38,9 @@ export interface TestTraffic {
   open(canary: Color): Promise<string[]>
   /** Takes the test route away (or back to `stable`); returns lines saying what was written. */
   close(stable: Color): Promise<string[]>
+  /**
+   * What a rollback left alone because the action may not change it (a run that would write
+   * refuses instead, before its first write), one message each. Empty when all is well.
+   */
+  readonly warnings: readonly string[]
 }
