@@ -15,6 +15,7 @@ import {
   DeleteRuleCommand,
   DescribeListenersCommand,
   DescribeRulesCommand,
+  DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
@@ -56,6 +57,8 @@ export interface World {
   }
   stack?: Record<string, string>
   rules: Rule[]
+  /** ELB tags of rules, by rule ARN (CreateRule's Tags land here). */
+  ruleTags: Record<string, Record<string, string>>
   listenerDefault: Action[]
   /** Default actions of a second (test) listener. */
   testListenerDefault: Action[]
@@ -132,6 +135,7 @@ export function defaultWorld(): World {
         Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }]
       }
     ],
+    ruleTags: {},
     listenerDefault: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
     testListenerDefault: [
       {
@@ -303,6 +307,7 @@ export function mockAws(world: World = defaultWorld()): MockAws {
         Priority: number
         Conditions: RuleCondition[]
         Actions: Action[]
+        Tags?: { Key: string; Value?: string }[]
       }) => {
         record('CreateRule')
         if (world.rules.some((r) => Number(r.Priority) === input.Priority)) {
@@ -316,9 +321,26 @@ export function mockAws(world: World = defaultWorld()): MockAws {
           Actions: structuredClone(input.Actions)
         }
         world.rules.push(rule)
+        if (input.Tags) {
+          world.ruleTags[rule.RuleArn!] = Object.fromEntries(
+            input.Tags.map((t) => [t.Key, t.Value ?? ''])
+          )
+        }
         return { Rules: [rule] }
       }
     )
+  elb.on(DescribeTagsCommand).callsFake((input: { ResourceArns: string[] }) => {
+    record('DescribeTags')
+    if (!input.ResourceArns.every((arn) => world.rules.some((r) => r.RuleArn === arn))) {
+      throw awsError('RuleNotFoundException', 'One or more rules not found')
+    }
+    return {
+      TagDescriptions: input.ResourceArns.map((arn) => ({
+        ResourceArn: arn,
+        Tags: Object.entries(world.ruleTags[arn] ?? {}).map(([Key, Value]) => ({ Key, Value }))
+      }))
+    }
+  })
   elb.on(DeleteRuleCommand).callsFake((input: { RuleArn: string }) => {
     record('DeleteRule')
     const before = world.rules.length

@@ -14,10 +14,13 @@ const ACTION_CALLS = [
   'ecs:UpdateTaskSet',
   'cloudwatch:DescribeAlarms',
   'elasticloadbalancing:CreateRule',
+  // Not a call of its own: CreateRule with Tags (the test rule's marker) needs it too.
+  'elasticloadbalancing:AddTags',
   'elasticloadbalancing:DeleteRule',
   'cloudformation:DescribeStacks',
   'elasticloadbalancing:DescribeRules',
   'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeTags',
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetHealth',
   'elasticloadbalancing:ModifyRule',

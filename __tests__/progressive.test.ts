@@ -447,14 +447,15 @@ describe('test traffic', () => {
         deps()
       )
       expect(result.failure).toBeUndefined()
+      // Test traffic is taken away before the stable tag, the promote's last write.
       expect(aws.writes()).toEqual([
         'CreateRule',
         'TagResource',
         'ModifyRule',
         'ModifyRule',
-        'TagResource',
         'DeleteRule',
-        'UntagResource'
+        'UntagResource',
+        'TagResource'
       ])
       expect(aws.world.rules.map((r) => r.RuleArn)).toEqual([ARN.rule, ARN.defaultRule])
       expect(aws.world.service!.tags).toEqual({
@@ -463,6 +464,92 @@ describe('test traffic', () => {
         StableStackPromotion: 'myapp:2 replaced myapp:1 at 2027-01-15T08:00:00Z'
       })
     })
+  })
+
+  it('a canary that loses the priority to a racing run takes over the rule that run made', async () => {
+    aws = mockAws()
+    const { CreateRuleCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2')
+    const theirs = `${ARN.rule.replace(/r1$/, '')}race`
+    // The other run created its rule between this run's reads and its CreateRule.
+    aws.elb.on(CreateRuleCommand).callsFakeOnce((input: { Conditions: []; Actions: [] }) => {
+      aws.world.rules.push({ RuleArn: theirs, Priority: '9', ...input, IsDefault: false })
+      aws.world.ruleTags[theirs] = { StableStackTestRuleOf: ARN.service }
+      throw Object.assign(new Error('Priority in use'), { name: 'PriorityInUseException' })
+    })
+    const result = await runPipeline(
+      inputs({ mode: 'canary', 'test-header': 'X-Canary: yes' }),
+      deps()
+    )
+    expect(result.failure).toBeUndefined()
+    expect(aws.world.rules.map((r) => r.RuleArn)).toEqual([ARN.rule, ARN.defaultRule, theirs])
+    expect(aws.world.service!.tags.StableStackTestRule).toBe(theirs)
+    expect(aws.writes()).toEqual(['TagResource', 'ModifyRule'])
+  })
+
+  it("a priority taken by a rule that is not this service's is refused as before", async () => {
+    aws = mockAws()
+    aws.world.rules.push({ RuleArn: `${ARN.rule}x`, Priority: '3', Actions: [forward(1, 0)] })
+    const result = await runPipeline(
+      inputs({ mode: 'canary', 'test-header': 'X-C: 1', 'test-rule-priority': '3' }),
+      deps()
+    )
+    expect(result.failure).toMatch(
+      /^Priority 3 is taken on .*Set "test-rule-priority" to a free one\./
+    )
+    expect(aws.writes()).toEqual(['CreateRule'])
+  })
+
+  it('a rule deleted between DescribeRules and DescribeTags counts as gone', async () => {
+    aws = mockAws()
+    const { DescribeTagsCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2')
+    const stale = `${ARN.rule.replace(/r1$/, '')}stale`
+    const kept = `${ARN.rule.replace(/r1$/, '')}kept`
+    aws.world.rules.push({ RuleArn: kept, Priority: '7', Actions: [forward(0, 1)] })
+    aws.world.rules.push({ RuleArn: stale, Priority: '8', Actions: [forward(0, 1)] })
+    aws.world.ruleTags[kept] = { StableStackTestRuleOf: ARN.service }
+    aws.world.ruleTags[stale] = { StableStackTestRuleOf: ARN.service }
+    const asked: string[][] = []
+    aws.elb.on(DescribeTagsCommand).callsFake((input: { ResourceArns: string[] }) => {
+      asked.push(input.ResourceArns)
+      // The first call races a run that deletes the stale rule; ELB fails the whole call.
+      if (asked.length === 1) aws.world.rules = aws.world.rules.filter((r) => r.RuleArn !== stale)
+      if (input.ResourceArns.includes(stale)) {
+        throw Object.assign(new Error('One or more rules not found'), { name: 'RuleNotFound' })
+      }
+      return {
+        TagDescriptions: input.ResourceArns.map((ResourceArn) => ({
+          ResourceArn,
+          Tags: [{ Key: 'StableStackTestRuleOf', Value: ARN.service }]
+        }))
+      }
+    })
+    rule().Actions = [forward(90, 10)]
+    const result = await runPipeline(inputs({ mode: 'rollback' }), deps())
+    expect(result.failure).toBeUndefined()
+    // The weighted rule's tags are never asked for. The batch failed; then one by one.
+    expect(asked).toEqual([[kept, stale], [kept], [stale]])
+    expect(aws.writes()).toEqual(['ModifyRule', 'DeleteRule'])
+    expect(aws.world.rules.map((r) => r.RuleArn)).toEqual([ARN.rule, ARN.defaultRule])
+    expect(result.warnings).toEqual([])
+  })
+
+  it('a rollback whose test-route reads fail still rolls back, and says what it left', async () => {
+    aws = mockAws()
+    const test = `${ARN.rule.replace(/r1$/, '')}test`
+    aws.world.rules.push({ RuleArn: test, Priority: '9', Actions: [forward(0, 1)] })
+    const { DescribeTagsCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2')
+    aws.elb
+      .on(DescribeTagsCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDenied' }))
+    rule().Actions = [forward(90, 10)]
+    const log = new MemoryLogger()
+    const result = await runPipeline(inputs({ mode: 'rollback' }), deps({ log }))
+    expect(result.failure).toBeUndefined()
+    expect(aws.writes()).toEqual(['ModifyRule'])
+    expect(result.warnings).toHaveLength(1)
+    expect(result.warnings[0]).toMatch(/^Test traffic was left as it is: .*DescribeTags/)
+    expect(log.lines).toContain(`warning: ${result.warnings[0]}`)
+    expect(renderSummary(result)).toContain('### Left alone')
   })
 
   it('the test query uses the priority asked for', async () => {

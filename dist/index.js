@@ -19927,7 +19927,7 @@ __webpack_unused_export__ = DescribeSSLPoliciesCommand;
 __webpack_unused_export__ = DescribeSSLPoliciesInput$;
 __webpack_unused_export__ = DescribeSSLPoliciesOutput$;
 __webpack_unused_export__ = DescribeTags$;
-__webpack_unused_export__ = DescribeTagsCommand;
+exports.yRM = DescribeTagsCommand;
 __webpack_unused_export__ = DescribeTagsInput$;
 __webpack_unused_export__ = DescribeTagsOutput$;
 __webpack_unused_export__ = DescribeTargetGroupAttributes$;
@@ -72594,7 +72594,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6640);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(462);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72603,7 +72603,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6640:
+/***/ 462:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75683,6 +75683,9 @@ class NotFoundError extends StateError {
 /** Rule discovery found no weighted rule, or more than one. */
 class RuleDiscoveryError extends StateError {
 }
+/** A service tag or input names a test rule or listener the action may not change. */
+class TestRouteError extends StateError {
+}
 /** The route read back after the write does not carry the split the action wrote. */
 class VerificationError extends ActionError {
     live;
@@ -77120,6 +77123,222 @@ function listenerArnOf(ruleArn) {
     return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
 }
 
+;// CONCATENATED MODULE: ./src/routers/alb/test-route-read.ts
+
+
+
+
+/** ELB DescribeTags takes at most 20 ARNs a call. */
+const TAGS_PER_CALL = 20;
+/** `weightedRuleArn`'s tags are not read: it is never a test rule, whatever it carries. */
+async function readListenerRules(elb, listenerArn, targetGroups, weightedRuleArn) {
+    const rules = await listRules(elb, listenerArn);
+    const arns = rules
+        .filter((r) => r.RuleArn !== weightedRuleArn && mayBeTestRule(r, targetGroups))
+        .map((r) => r.RuleArn ?? '');
+    const chunks = [];
+    for (let i = 0; i < arns.length; i += TAGS_PER_CALL)
+        chunks.push(arns.slice(i, i + TAGS_PER_CALL));
+    const described = (await Promise.all(chunks.map((chunk) => describeTags(elb, chunk)))).flat();
+    const tags = new Map(described);
+    // A rule deleted between the two reads (by a run racing this one) is gone for this run too.
+    const gone = new Set(arns.filter((arn) => !tags.has(arn)));
+    return { listenerArn, rules: rules.filter((r) => !gone.has(r.RuleArn ?? '')), tags };
+}
+/**
+ * A rule the action could have created: not a default rule, with a forward, and every forward
+ * naming only the two colours' target groups (a test rule forwards to the canary alone).
+ */
+function mayBeTestRule(rule, targetGroups) {
+    return !rule.IsDefault && foreignGroups(rule.Actions ?? [], targetGroups) === undefined;
+}
+/**
+ * The target groups the forwards name other than the two colours'; `[]` for no forward at all
+ * (nothing the action points), undefined when every forward names only the colours.
+ */
+function foreignGroups(actions, targetGroups) {
+    const forwards = actions.filter((a) => a.Type === 'forward');
+    if (forwards.length === 0)
+        return [];
+    const colors = new Set(COLORS.map((c) => targetGroups[c]));
+    const named = forwards.flatMap((a) => [
+        ...(a.ForwardConfig?.TargetGroups ?? []).map((g) => g.TargetGroupArn ?? ''),
+        ...(a.TargetGroupArn ? [a.TargetGroupArn] : [])
+    ]);
+    const foreign = [...new Set(named.filter((arn) => !colors.has(arn)))];
+    return foreign.length > 0 || named.length === 0 ? foreign : undefined;
+}
+/** Tags of rules by ARN. A rule deleted meanwhile fails the whole call; then ask one by one. */
+async function describeTags(elb, arns) {
+    try {
+        const response = await elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTagsCommand */.yRM({ ResourceArns: arns }));
+        return (response.TagDescriptions ?? []).map((d) => [
+            d.ResourceArn ?? '',
+            Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))
+        ]);
+    }
+    catch (error) {
+        if (!isNotFound(errorName(error), 'Rule')) {
+            throw toActionError('elasticloadbalancing:DescribeTags', error);
+        }
+        if (arns.length === 1)
+            return [];
+        return (await Promise.all(arns.map((arn) => describeTags(elb, [arn])))).flat();
+    }
+}
+/**
+ * Listeners by ARN, each read on its own; undefined for one ELB says does not exist. Callers pass
+ * only ARNs of the listener form, so ELB's ValidationError never stands for a forged value.
+ */
+async function readListeners(elb, arns) {
+    const read = async (arn) => {
+        try {
+            const response = await elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [arn] }));
+            return [arn, response.Listeners?.[0]];
+        }
+        catch (error) {
+            if (isNotFound(errorName(error), 'Listener'))
+                return [arn, undefined];
+            throw toActionError('elasticloadbalancing:DescribeListeners', error);
+        }
+    };
+    return new Map(await Promise.all([...new Set(arns)].map(read)));
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/test-route-check.ts
+
+
+function assessTestRoute(facts) {
+    const owned = ownedRules(facts);
+    const problems = [];
+    const taggedRule = ruleStanding(facts, owned, problems);
+    const pointable = new Map();
+    let taggedListener = 'none';
+    const { listener: tagged } = facts.tagged;
+    if (tagged) {
+        const { listener, what } = judgeListener(facts, tagged);
+        taggedListener = listener ? 'ours' : what ? 'suspect' : 'gone';
+        if (listener)
+            pointable.set(tagged, listener);
+        if (what)
+            problems.push(listenerTagProblem(facts, tagged, what));
+    }
+    const input = facts.inputListener;
+    if (input && input !== tagged) {
+        const { listener, what } = judgeListener(facts, input);
+        if (listener)
+            pointable.set(input, listener);
+        else
+            problems.push(inputListenerProblem(input, what ?? 'it was not found'));
+    }
+    else if (input && taggedListener === 'gone') {
+        problems.push(inputListenerProblem(input, 'it was not found'));
+    }
+    return { owned, taggedRule, taggedListener, pointable, problems };
+}
+/** Rules on the listener marked as this service's, that forward only to the colours. */
+function ownedRules(facts) {
+    const { rules, tags } = facts.rules;
+    return rules
+        .filter((r) => r.RuleArn !== facts.weightedRuleArn &&
+        tags.get(r.RuleArn ?? '')?.[facts.names.ruleMarker] === facts.serviceArn)
+        .sort((a, b) => Number(a.Priority) - Number(b.Priority));
+}
+function ruleStanding(facts, owned, problems) {
+    const arn = facts.tagged.rule;
+    if (!arn)
+        return 'none';
+    if (owned.some((r) => r.RuleArn === arn))
+        return 'ours';
+    const { listenerArn, rules } = facts.rules;
+    const rule = rules.find((r) => r.RuleArn === arn);
+    const onListener = arn.includes(':listener-rule/') && listenerArnOf(arn) === listenerArn;
+    // A rule's ARN names its listener for good: one of this listener's that ELB no longer lists
+    // was deleted, and only the tag is left (a run that stopped between the two writes).
+    if (!rule && onListener)
+        return 'gone';
+    const what = rule
+        ? whyNotOurs(facts, rule)
+        : `it is not on the weighted route's listener ${listenerArn}`;
+    problems.push(`The service tag ${facts.names.testRule} names listener rule ${arn}, but ${what}. The action ` +
+        "changes or deletes only a test rule it created: one on the weighted route's listener, not " +
+        `the weighted rule, tagged ${facts.names.ruleMarker}=${facts.serviceArn}, that forwards only ` +
+        `to the Blue and Green target groups. ${untagAdvice(facts, facts.names.testRule)} Delete ` +
+        'a test rule left behind yourself.');
+    return 'suspect';
+}
+/** Why a rule of the listener that is not among the owned ones is not ours. */
+function whyNotOurs(facts, rule) {
+    const { ruleMarker } = facts.names;
+    const arn = rule.RuleArn ?? '';
+    if (arn === facts.weightedRuleArn)
+        return 'it is the weighted rule';
+    if (rule.IsDefault)
+        return "it is the listener's default rule";
+    // Only rules that forward to nothing but the colours had their tags read.
+    const tags = facts.rules.tags.get(arn);
+    if (!tags)
+        return forwardProblem(foreignGroups(rule.Actions ?? [], facts.targetGroups) ?? []);
+    const marker = tags[ruleMarker];
+    return marker === undefined
+        ? `it does not carry the tag ${ruleMarker}=${facts.serviceArn} that the action puts on the test rules it creates`
+        : `its tag ${ruleMarker} names ${marker}, not this service`;
+}
+function forwardProblem(foreign) {
+    return foreign.length === 0
+        ? 'it has no forward action'
+        : `it forwards to ${foreign.join(', ')}, not only to the Blue and Green target groups`;
+}
+/**
+ * A listener the action may point at a colour: an ALB listener on the weighted route's load
+ * balancer, not the weighted route's own listener, whose default action forwards only to the
+ * colours. `what` says why not; neither is set when ELB has no such listener.
+ */
+function judgeListener(facts, arn) {
+    const weighted = facts.rules.listenerArn;
+    if (!isListenerArn(arn))
+        return { what: 'it is not the ARN of a load balancer listener' };
+    if (arn === weighted)
+        return { what: "it is the weighted route's own listener" };
+    const listener = facts.listeners.get(arn);
+    if (!listener)
+        return {};
+    const home = loadBalancerArnOf(weighted);
+    if (listener.LoadBalancerArn !== home) {
+        return {
+            what: `it is on load balancer ${listener.LoadBalancerArn ?? 'unknown'}, not the weighted route's ${home}`
+        };
+    }
+    const actions = listener.DefaultActions ?? [];
+    const foreign = foreignGroups(actions, facts.targetGroups);
+    if (foreign)
+        return { what: `its default action ${forwardProblem(foreign).replace(/^it /, '')}` };
+    if (actions.filter((a) => a.Type === 'forward').length > 1) {
+        return { what: 'its default actions hold more than one forward' };
+    }
+    return { listener };
+}
+function listenerTagProblem(facts, arn, what) {
+    return (`The service tag ${facts.names.testListener} names listener ${arn}, but ${what}. The action ` +
+        "points only a test listener on the weighted route's load balancer, other than the weighted " +
+        "route's listener, whose default action forwards only to the Blue or Green target group. " +
+        untagAdvice(facts, facts.names.testListener));
+}
+function inputListenerProblem(arn, what) {
+    return (`"test-listener-arn" names listener ${arn}, but ${what}. Give a second listener on the ` +
+        "weighted route's load balancer whose default action forwards only to the Blue or Green " +
+        'target group.');
+}
+function untagAdvice(facts, tag) {
+    return (`If the tag is wrong, remove it (aws ecs untag-resource --resource-arn ${facts.serviceArn} ` +
+        `--tag-keys ${tag}).`);
+}
+const isListenerArn = (arn) => /^arn:[\w-]+:elasticloadbalancing:[^:]*:\d*:listener\//.test(arn);
+/** `…:listener/app/lb/1/2` → `…:loadbalancer/app/lb/1`: a listener's ARN embeds its load balancer's. */
+function loadBalancerArnOf(listenerArn) {
+    return listenerArn.replace(':listener/', ':loadbalancer/').replace(/\/[^/]+$/, '');
+}
+
 ;// CONCATENATED MODULE: ./src/routers/alb/test-rule.ts
 
 /**
@@ -77192,130 +77411,113 @@ function choosePriority(placement, taken, requested) {
     return p;
 }
 
-;// CONCATENATED MODULE: ./src/routers/alb/test-traffic.ts
-
-
+;// CONCATENATED MODULE: ./src/routers/alb/test-rules.ts
 
 
 
 
 /**
- * Test traffic on an ALB: a rule above the weighted one that sends only requests carrying the
- * test header or query to the canary, and a second listener that points at the canary while a
- * canary runs. The test rule's ARN lives in a service tag, kept current by `tags`, so whatever
- * this run created is what a later rollback or promote removes. (Over 60 lines: it owns the
- * test rule and listener through their whole life, and each method is one short call sequence.)
+ * This service's test rules on the weighted route's listener. Every rule it creates carries the
+ * marker tag from the moment it exists, so a run that dies before recording the rule anywhere
+ * else leaves one that the next run finds by the marker, not by its priority.
  */
-class AlbTestTraffic {
+class TestRules {
     elb;
-    placement;
-    traffic;
-    targetGroups;
-    tags;
-    constructor(elb, placement, traffic, targetGroups, tags) {
+    view;
+    marker;
+    reread;
+    constructor(elb, view, marker, 
+    /** Reads the listener again: after losing a race for a priority, the winner may be ours. */
+    reread) {
         this.elb = elb;
-        this.placement = placement;
-        this.traffic = traffic;
-        this.targetGroups = targetGroups;
-        this.tags = tags;
+        this.view = view;
+        this.marker = marker;
+        this.reread = reread;
     }
-    async open(canary) {
-        const wrote = [];
-        const placement = this.placement();
-        if ((this.traffic.header || this.traffic.query) && placement) {
-            const key = this.tags.names.testRule;
-            const existing = this.tags.get(key);
-            const { arn, line } = await this.syncRule(placement, this.targetGroups[canary], existing);
-            if (line)
-                wrote.push(line);
-            if (arn !== existing)
-                await this.tags.set({ [key]: arn });
-        }
-        if (this.traffic.listenerArn) {
-            const line = await this.pointListener(this.traffic.listenerArn, this.targetGroups[canary]);
-            if (line)
-                wrote.push(line);
-        }
-        return wrote;
+    get owned() {
+        return this.view.owned;
     }
-    async close(stable) {
-        const wrote = [];
-        const key = this.tags.names.testRule;
-        const existing = this.tags.get(key);
-        if (existing) {
-            await this.deleteRule(existing);
-            await this.tags.remove([key]);
-            wrote.push(`test rule ${existing}: deleted`);
-        }
-        if (this.traffic.listenerArn) {
-            const line = await this.pointListener(this.traffic.listenerArn, this.targetGroups[stable]);
-            if (line)
-                wrote.push(line);
-        }
-        return wrote;
-    }
-    /** Creates or updates the test rule; returns its ARN and what was written. */
-    async syncRule(placement, canaryGroup, existingArn) {
-        const conditions = testConditions(placement, this.traffic);
+    /**
+     * Makes one owned rule send test requests to the canary: the one at the requested priority,
+     * else the lowest, created if there is none. Says each write to `wrote` as soon as it is made;
+     * returns the rule's ARN and the other owned rules, which the caller deletes once the service
+     * tag names the one kept.
+     */
+    async sync(placement, canaryGroup, traffic, wrote, retried = false) {
+        const conditions = testConditions(placement, traffic);
         const actions = testActions(placement, canaryGroup);
-        const rules = await listRules(this.elb, placement.listenerArn);
-        const existing = rules.find((r) => r.RuleArn === existingArn);
-        const requested = this.traffic.priority;
-        if (existing?.RuleArn) {
-            if (sameRule(existing, conditions, actions, requested))
-                return { arn: existing.RuleArn };
-            if (requested === undefined || Number(existing.Priority) === requested) {
-                await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(
+        const requested = traffic.priority;
+        const owned = this.view.owned;
+        const keep = owned.find((r) => Number(r.Priority) === requested) ?? owned[0];
+        const extras = owned.filter((r) => r !== keep);
+        if (keep?.RuleArn) {
+            const arn = keep.RuleArn;
+            if (sameRule(keep, conditions, actions, requested))
+                return { arn, extras };
+            if (requested === undefined || Number(keep.Priority) === requested) {
                 // testActions refuses OIDC, so there is no client secret to keep here.
-                new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({
-                    RuleArn: existing.RuleArn,
-                    Conditions: conditions,
-                    Actions: actions
-                })));
-                return { arn: existing.RuleArn, line: `test rule ${existing.RuleArn}: updated` };
+                await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: arn, Conditions: conditions, Actions: actions })));
+                this.replace(keep, { ...keep, Conditions: conditions, Actions: actions });
+                wrote(`test rule ${arn}: updated`);
+                return { arn, extras };
             }
-            // A priority change is a new rule: ModifyRule cannot move it.
-            await this.deleteRule(existing.RuleArn);
+            // ModifyRule cannot move a rule. Deleted first, so no two rules are ever ours at once
+            // for this reason; a stop in between leaves no rule, which the next run creates.
+            await this.remove([keep], wrote);
         }
-        const taken = rules.map((r) => Number(r.Priority)).filter(Number.isInteger);
+        const taken = this.view.rules.map((r) => Number(r.Priority)).filter(Number.isInteger);
         const priority = choosePriority(placement, taken, requested);
-        const created = await awsCall('elasticloadbalancing:CreateRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* CreateRuleCommand */.OOk({
-            ListenerArn: placement.listenerArn,
-            Priority: priority,
-            Conditions: conditions,
-            Actions: actions
-        })), (name) => name === 'PriorityInUseException' || name === 'PriorityInUse'
-            ? new StateError(`Priority ${priority} is taken on ${placement.listenerArn}. Set "test-rule-priority" to a free one.`)
-            : undefined);
-        const arn = created.Rules?.[0]?.RuleArn ?? '';
-        return { arn, line: `test rule ${arn}: created at priority ${priority}` };
-    }
-    async deleteRule(arn) {
+        let created;
         try {
-            await this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DeleteRuleCommand */.piX({ RuleArn: arn }));
+            const response = await this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* CreateRuleCommand */.OOk({
+                ListenerArn: placement.listenerArn,
+                Priority: priority,
+                Conditions: conditions,
+                Actions: actions,
+                Tags: [this.marker]
+            }));
+            created = response.Rules?.[0];
         }
         catch (error) {
-            // Already gone is the state we want.
-            if (isNotFound(errorName(error), 'Rule'))
-                return;
-            throw toActionError('elasticloadbalancing:DeleteRule', error);
+            const name = errorName(error);
+            if (name !== 'PriorityInUseException' && name !== 'PriorityInUse') {
+                throw toActionError('elasticloadbalancing:CreateRule', error);
+            }
+            // Another run for this service may have just created the rule: take it over.
+            this.view = await this.reread();
+            if (!retried && this.view.owned.length > 0) {
+                return this.sync(placement, canaryGroup, traffic, wrote, true);
+            }
+            throw new StateError(`Priority ${priority} is taken on ${placement.listenerArn}. Set "test-rule-priority" to a free one.`);
+        }
+        const arn = created?.RuleArn ?? '';
+        const rule = created ?? { RuleArn: arn, Priority: String(priority) };
+        this.view = { rules: [...this.view.rules, rule], owned: [rule, ...extras] };
+        wrote(`test rule ${arn}: created at priority ${priority}`);
+        return { arn, extras };
+    }
+    /** Deletes owned rules; one already gone is the state wanted. */
+    async remove(rules, wrote) {
+        for (const rule of [...rules]) {
+            const arn = rule.RuleArn ?? '';
+            try {
+                await this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DeleteRuleCommand */.piX({ RuleArn: arn }));
+            }
+            catch (error) {
+                if (!isNotFound(errorName(error), 'Rule')) {
+                    throw toActionError('elasticloadbalancing:DeleteRule', error);
+                }
+            }
+            this.view = {
+                rules: this.view.rules.filter((r) => r.RuleArn !== arn),
+                owned: this.view.owned.filter((r) => r.RuleArn !== arn)
+            };
+            wrote(`test rule ${arn}: deleted`);
         }
     }
-    /** Points the test listener's default forward at one target group; other actions stay. */
-    async pointListener(listenerArn, targetGroupArn) {
-        const notFound = () => new StateError(`Test listener ${listenerArn} was not found. Check "test-listener-arn".`);
-        const actions = await describeListenerActions(this.elb, listenerArn, notFound);
-        if (!actions.some((a) => a.Type === 'forward')) {
-            throw new StateError(`Test listener ${listenerArn} has no forward default action to point.`);
-        }
-        const next = forwardOnlyTo(actions, targetGroupArn, `Test listener ${listenerArn}`);
-        if (!next)
-            return undefined;
-        await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({
-            ListenerArn: listenerArn,
-            DefaultActions: keepExistingSecrets(next)
-        })));
-        return `test listener ${listenerArn}: forwards to ${targetGroupArn}`;
+    replace(old, next) {
+        const swap = (r) => (r === old ? next : r);
+        this.view = { rules: this.view.rules.map(swap), owned: this.view.owned.map(swap) };
     }
 }
 function sameRule(rule, conditions, actions, priority) {
@@ -77323,6 +77525,340 @@ function sameRule(rule, conditions, actions, priority) {
     return (groups(rule.Actions ?? []) === groups(actions) &&
         JSON.stringify((rule.Conditions ?? []).map(sendableCondition)) === JSON.stringify(conditions) &&
         (priority === undefined || Number(rule.Priority) === priority));
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/test-traffic.ts
+
+
+
+
+/**
+ * Test traffic on an ALB: a rule above the weighted one that sends only requests carrying the
+ * test header or query to the canary, and a second listener that points at the canary while a
+ * canary runs. The service tags say which rule and listener are in use; only what the assessment
+ * found to be the action's own is written. Every write leaves a state the next run finishes or
+ * undoes: a rule carries its marker from creation, a listener is recorded before it is pointed,
+ * and a tag is removed only after what it names is gone or back on the stable colour.
+ */
+class AlbTestTraffic {
+    elb;
+    placement;
+    traffic;
+    targetGroups;
+    tags;
+    names;
+    rules;
+    assessment;
+    warnings;
+    /** Default actions of the listeners this run may point, kept current as it writes them. */
+    listeners;
+    constructor(elb, placement, traffic, targetGroups, tags, names, rules, assessment) {
+        this.elb = elb;
+        this.placement = placement;
+        this.traffic = traffic;
+        this.targetGroups = targetGroups;
+        this.tags = tags;
+        this.names = names;
+        this.rules = rules;
+        this.assessment = assessment;
+        this.warnings = assessment.problems.map((problem) => `Left alone: ${problem}`);
+        this.listeners = new Map([...assessment.pointable].map(([arn, l]) => [arn, l.DefaultActions ?? []]));
+    }
+    async open(canary, wrote) {
+        const record = {};
+        let extras = [];
+        const placement = this.placement();
+        if ((this.traffic.header || this.traffic.query) && placement) {
+            const synced = await this.rules.sync(placement, this.targetGroups[canary], this.traffic, wrote);
+            extras = synced.extras;
+            if (synced.arn !== this.tags.get(this.names.testRule))
+                record[this.names.testRule] = synced.arn;
+        }
+        const input = this.traffic.listenerArn;
+        const tagged = this.tags.get(this.names.testListener);
+        if (input && input !== tagged) {
+            // The listener an earlier canary pointed goes back before the tag stops naming it.
+            if (tagged && this.listeners.has(tagged)) {
+                await this.point(tagged, otherColor(canary), wrote);
+            }
+            record[this.names.testListener] = input;
+        }
+        // Recorded before the listener is pointed: a run that stops next leaves a tag naming a
+        // listener still on the stable colour, which promote and rollback handle the same way.
+        if (Object.keys(record).length > 0)
+            await this.tags.set(record);
+        // Two runs that raced both made a rule; the one the tag names stays.
+        await this.rules.remove(extras, wrote);
+        if (input)
+            await this.point(input, canary, wrote);
+    }
+    async close(stable, wrote) {
+        await this.rules.remove(this.rules.owned, wrote);
+        for (const arn of this.listeners.keys())
+            await this.point(arn, stable, wrote);
+        const { taggedRule, taggedListener } = this.assessment;
+        const keys = [
+            ...(taggedRule !== 'suspect' ? [this.names.testRule] : []),
+            ...(taggedListener !== 'suspect' ? [this.names.testListener] : [])
+        ].filter((key) => this.tags.get(key) !== undefined);
+        if (keys.length > 0)
+            await this.tags.remove(keys);
+    }
+    /** Points the listener's default forward at one colour; every other action stays. */
+    async point(listenerArn, color, wrote) {
+        const actions = this.listeners.get(listenerArn);
+        if (!actions)
+            return;
+        const group = this.targetGroups[color];
+        const next = forwardOnlyTo(actions, group, `Test listener ${listenerArn}`);
+        if (!next)
+            return;
+        await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({
+            ListenerArn: listenerArn,
+            DefaultActions: keepExistingSecrets(next)
+        })));
+        this.listeners.set(listenerArn, next);
+        wrote(`test listener ${listenerArn}: forwards to ${group}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/test-route.ts
+
+
+
+
+
+/**
+ * The listener's rules with the tags of those that may be test rules, and the test listeners,
+ * each read as soon as what it needs is known.
+ */
+function startTestRouteRead(elb, sources) {
+    const { wanted, weighted, targetGroups, service, names, inputListener } = sources;
+    const rules = Promise.all([wanted, weighted, targetGroups]).then(([want, at, groups]) => want ? readListenerRules(elb, at.listenerArn, groups, at.ruleArn) : undefined);
+    const listeners = Promise.all([wanted, service]).then(([want, s]) => {
+        const arns = [inputListener, s.tags[names.testListener]].filter((arn) => arn !== undefined && isListenerArn(arn));
+        return want ? readListeners(elb, arns) : undefined;
+    });
+    const read = Promise.all([rules, listeners, weighted, targetGroups, service]).then(([r, l, at, groups, s]) => r && l
+        ? {
+            facts: {
+                rules: r,
+                listeners: l,
+                weightedRuleArn: at.ruleArn,
+                targetGroups: groups,
+                serviceArn: s.arn,
+                names,
+                tagged: { rule: s.tags[names.testRule], listener: s.tags[names.testListener] },
+                inputListener
+            }
+        }
+        : undefined);
+    if (!sources.tolerateFailure)
+        return read;
+    return read.catch((error) => ({
+        failed: error instanceof Error ? error.message : String(error)
+    }));
+}
+/**
+ * Test traffic over what was read. Refuses (TestRouteError) when a service tag or input names a
+ * rule or listener the action may not change, unless `strict` is off: then those are left alone
+ * and reported as warnings.
+ */
+function albTestTraffic(elb, read, parts) {
+    if ('failed' in read)
+        return unreadTestRoute(read.failed);
+    const { facts } = read;
+    const assessment = assessTestRoute(facts);
+    if (assessment.problems.length > 0 && parts.strict) {
+        throw new TestRouteError(`${assessment.problems.join(' ')} Nothing was written.`);
+    }
+    const marker = { Key: facts.names.ruleMarker, Value: facts.serviceArn };
+    const view = { rules: facts.rules.rules, owned: assessment.owned };
+    const rules = new TestRules(elb, view, marker, async () => {
+        const { listenerArn } = facts.rules;
+        const again = await readListenerRules(elb, listenerArn, parts.targetGroups, facts.weightedRuleArn);
+        return { rules: again.rules, owned: ownedRules({ ...facts, rules: again }) };
+    });
+    return new AlbTestTraffic(elb, parts.placement, parts.traffic, parts.targetGroups, parts.tags, facts.names, rules, assessment);
+}
+/** A rollback whose test-route reads failed still rolls traffic back; it says what it left. */
+function unreadTestRoute(why) {
+    return {
+        open: async () => undefined,
+        close: async () => undefined,
+        warnings: [
+            `Test traffic was left as it is: reading the test rule and listener failed (${why}). ` +
+                'Run rollback again to take it away.'
+        ]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/promotion-record.ts
+/** ECS refuses tag values over 256 characters. */
+const promotion_record_MAX_TAG_VALUE = 256;
+const VERSION = '[A-Za-z0-9_-]{1,255}:\\d{1,9}';
+const promotion_record_PATTERN = new RegExp(`^(${VERSION})(?: replaced (${VERSION}))?(?: at (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ))?$`);
+/** `arn:aws:ecs:…:task-definition/web:42` → `web:42`: the version a colour runs. */
+function versionOf(taskDefinitionArn) {
+    return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
+}
+function parseRecord(value) {
+    const match = value === undefined ? null : promotion_record_PATTERN.exec(value.trim());
+    if (!match)
+        return undefined;
+    return {
+        promoted: match[1],
+        ...(match[2] ? { replaced: match[2] } : {}),
+        ...(match[3] ? { at: match[3] } : {})
+    };
+}
+/** The tag value, or undefined when it would not fit in a tag (families near 255 characters). */
+function formatRecord(record) {
+    const parts = [record.promoted];
+    if (record.replaced)
+        parts.push(`replaced ${record.replaced}`);
+    if (record.at)
+        parts.push(`at ${record.at}`);
+    const value = parts.join(' ');
+    return value.length <= promotion_record_MAX_TAG_VALUE ? value : undefined;
+}
+/** An ISO time to the second, as the record holds it. */
+function recordTime(epochMs) {
+    return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/**
+ * Why `version` must not get traffic again, or undefined when it may: it is the version the last
+ * promote replaced, or an older revision of the family that promote made stable.
+ */
+function replacedVersion(version, record) {
+    if (!version || !record)
+        return undefined;
+    const when = record.at ? ` on ${record.at.slice(0, 10)} ${record.at.slice(11, 16)} UTC` : '';
+    if (version === record.replaced) {
+        return `${version}, the version that ${record.promoted} replaced${when}`;
+    }
+    const [family, revision] = splitVersion(version);
+    const [stableFamily, stableRevision] = splitVersion(record.promoted);
+    if (family === stableFamily && revision < stableRevision) {
+        return `${version}, older than ${record.promoted}, which was promoted${when}`;
+    }
+    return undefined;
+}
+function splitVersion(version) {
+    const at = version.lastIndexOf(':');
+    return [version.slice(0, at), Number(version.slice(at + 1))];
+}
+
+;// CONCATENATED MODULE: ./src/service-tags.ts
+
+
+
+
+
+function tagNames(tagKey) {
+    return {
+        stable: tagKey,
+        previous: `${tagKey}Previous`,
+        testRule: `${tagKey}TestRule`,
+        promotion: `${tagKey}Promotion`,
+        lease: `${tagKey}Lease`
+    };
+}
+function testRouteTagNames(tagKey) {
+    return { testListener: `${tagKey}TestListener`, ruleMarker: `${tagKey}TestRuleOf` };
+}
+/**
+ * The tags on the ECS service: read once by discovery and kept current as the action writes
+ * them, so every part of a run sees what the previous part wrote. (Over 60 lines: it is the one
+ * owner of the service's tags, and each method is one call.)
+ */
+class ServiceTags {
+    ecs;
+    service;
+    names;
+    values;
+    constructor(ecs, service, tags, tagKey) {
+        this.ecs = ecs;
+        this.service = service;
+        this.names = tagNames(tagKey);
+        this.values = new Map(Object.entries(tags));
+    }
+    get(key) {
+        return this.values.get(key);
+    }
+    /** The stable colour named by the tag; refuses a missing tag or any other value. */
+    stable() {
+        const key = this.names.stable;
+        const value = this.get(key);
+        const command = `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
+            ' (or value=Green: the colour that serves production now)';
+        if (value === undefined) {
+            throw new StateError(`Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`);
+        }
+        if (!isColor(value)) {
+            throw new StateError(`Service ${this.service.name} has ${key}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`);
+        }
+        return value;
+    }
+    /** Writes tags in one call: ECS applies a TagResource call as a whole. */
+    async set(tags) {
+        const arn = this.service.arn;
+        await awsCall('ecs:TagResource', () => this.ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({
+            resourceArn: arn,
+            tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
+        })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
+            ? new StateError(`ECS refused to tag ${arn}: ${message} Opt in to the long ARN format for services ` +
+                '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.')
+            : undefined);
+        for (const [key, value] of Object.entries(tags))
+            this.values.set(key, value);
+    }
+    /** Reads the tags again (another run may have written them) and returns them. */
+    async read() {
+        const response = await awsCall('ecs:ListTagsForResource', () => this.ecs.send(new client_ecs_dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: this.service.arn })));
+        const tags = Object.fromEntries((response.tags ?? []).flatMap((t) => (t.key ? [[t.key, t.value ?? '']] : [])));
+        this.values.clear();
+        for (const [key, value] of Object.entries(tags))
+            this.values.set(key, value);
+        return tags;
+    }
+    get arn() {
+        return this.service.arn;
+    }
+    async remove(keys) {
+        await awsCall('ecs:UntagResource', () => this.ecs.send(new client_ecs_dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: this.service.arn, tagKeys: keys })));
+        for (const key of keys)
+            this.values.delete(key);
+    }
+    /**
+     * The stable tag, the colour an undo returns to and the record of what was promoted, in one
+     * call: ECS applies a TagResource call as a whole, so no run sees one without the others.
+     */
+    async promote(from, to, record) {
+        const key = this.names.stable;
+        try {
+            await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) });
+        }
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            throw new IncompletePromotionError(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
+                'Run promote again to finish; it will only write the tag.');
+        }
+        return `service tag ${key}: ${from} → ${to}`;
+    }
+    /**
+     * The stable tag first, then the record of the promote: a run that stops between the two leaves
+     * a record naming the stable colour itself, which a later undo reads as "nothing to undo".
+     */
+    async undo(from, to, record) {
+        await this.set({ [this.names.stable]: to, ...this.recordTag(record) });
+        await this.remove([this.names.previous]);
+        return `service tag ${this.names.stable}: ${from} → ${to} (promotion undone)`;
+    }
+    recordTag(record) {
+        const value = record && formatRecord(record);
+        return value ? { [this.names.promotion]: value } : {};
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/service-lease.ts
@@ -77399,62 +77935,6 @@ async function readService(ecs, cluster, service) {
         tags,
         taskSets: found.taskSets ?? []
     };
-}
-
-;// CONCATENATED MODULE: ./src/promotion-record.ts
-/** ECS refuses tag values over 256 characters. */
-const promotion_record_MAX_TAG_VALUE = 256;
-const VERSION = '[A-Za-z0-9_-]{1,255}:\\d{1,9}';
-const promotion_record_PATTERN = new RegExp(`^(${VERSION})(?: replaced (${VERSION}))?(?: at (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ))?$`);
-/** `arn:aws:ecs:…:task-definition/web:42` → `web:42`: the version a colour runs. */
-function versionOf(taskDefinitionArn) {
-    return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
-}
-function parseRecord(value) {
-    const match = value === undefined ? null : promotion_record_PATTERN.exec(value.trim());
-    if (!match)
-        return undefined;
-    return {
-        promoted: match[1],
-        ...(match[2] ? { replaced: match[2] } : {}),
-        ...(match[3] ? { at: match[3] } : {})
-    };
-}
-/** The tag value, or undefined when it would not fit in a tag (families near 255 characters). */
-function formatRecord(record) {
-    const parts = [record.promoted];
-    if (record.replaced)
-        parts.push(`replaced ${record.replaced}`);
-    if (record.at)
-        parts.push(`at ${record.at}`);
-    const value = parts.join(' ');
-    return value.length <= promotion_record_MAX_TAG_VALUE ? value : undefined;
-}
-/** An ISO time to the second, as the record holds it. */
-function recordTime(epochMs) {
-    return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-/**
- * Why `version` must not get traffic again, or undefined when it may: it is the version the last
- * promote replaced, or an older revision of the family that promote made stable.
- */
-function replacedVersion(version, record) {
-    if (!version || !record)
-        return undefined;
-    const when = record.at ? ` on ${record.at.slice(0, 10)} ${record.at.slice(11, 16)} UTC` : '';
-    if (version === record.replaced) {
-        return `${version}, the version that ${record.promoted} replaced${when}`;
-    }
-    const [family, revision] = splitVersion(version);
-    const [stableFamily, stableRevision] = splitVersion(record.promoted);
-    if (family === stableFamily && revision < stableRevision) {
-        return `${version}, older than ${record.promoted}, which was promoted${when}`;
-    }
-    return undefined;
-}
-function splitVersion(version) {
-    const at = version.lastIndexOf(':');
-    return [version.slice(0, at), Number(version.slice(at + 1))];
 }
 
 ;// CONCATENATED MODULE: ./src/workloads/target-health.ts
@@ -77682,6 +78162,7 @@ function prefetchTaskDefinitions(ecs, service) {
 
 
 
+
 /**
  * The composition root: the only module that names concrete routers, workloads and gates. Each
  * function picks one kind from the inputs and what was read, once; everything downstream sees
@@ -77753,26 +78234,55 @@ function chooseAlarmGate(inputs, clients) {
         return undefined;
     return new AlarmGate(createAlarmWatch(alarms, clients.cloudwatch), alarms);
 }
+/**
+ * Test traffic's reads, started beside discovery's: the weighted listener is known at once when
+ * the inputs or the stack name the route. Promote and rollback always look, to find a test rule a
+ * run created but did not record; a canary looks when test traffic is asked for or recorded.
+ */
+function startTestRouteReads(inputs, clients, reads) {
+    if (inputs.mode === 'status')
+        return Promise.resolve(undefined);
+    const names = { ...tagNames(inputs.tagKey), ...testRouteTagNames(inputs.tagKey) };
+    const { header, query, listenerArn } = inputs.testTraffic;
+    const asked = inputs.mode !== 'canary' || Boolean(header || query || listenerArn);
+    const wanted = asked
+        ? Promise.resolve(true)
+        : reads.service.then((s) => Boolean(s.tags[names.testRule] || s.tags[names.testListener]));
+    return startTestRouteRead(clients.elb, {
+        wanted,
+        weighted: reads.where.then((w) => weightedListener(w, reads.route)),
+        targetGroups: reads.where.then((w) => w.targetGroups),
+        service: reads.service,
+        names,
+        inputListener: listenerArn,
+        tolerateFailure: inputs.mode === 'rollback'
+    });
+}
+async function weightedListener(where, route) {
+    if (where.listenerArn)
+        return { listenerArn: where.listenerArn };
+    const rule = where.listenerRuleArn;
+    if (rule)
+        return { listenerArn: listenerArnOf(rule), ruleArn: rule };
+    // Found by discovery: known once the route's read is done.
+    const { router } = await route;
+    return router.kind === 'listener-rule'
+        ? { listenerArn: listenerArnOf(router.id), ruleArn: router.id }
+        : { listenerArn: router.id };
+}
 /** The shape the run works through: router, workload, the tags as the stable marker, test traffic. */
 function composeShape(inputs, clients, parts) {
-    const { router, workload, tags, where } = parts;
-    const { testTraffic } = inputs;
-    // A test rule an earlier run left (named by its tag) is taken away by promote and rollback
-    // even when this step does not repeat the test inputs.
-    const wanted = Boolean(testTraffic.header ||
-        testTraffic.query ||
-        testTraffic.listenerArn ||
-        tags.get(tags.names.testRule));
-    return {
-        router,
-        workload,
-        marker: tags,
-        ...(wanted
-            ? {
-                testTraffic: new AlbTestTraffic(clients.elb, () => router.placement(), testTraffic, where.targetGroups, tags)
-            }
-            : {})
-    };
+    const { router, workload, tags, where, testRoute } = parts;
+    // A rollback never refuses: what it may not change it leaves, and says so.
+    const testTraffic = testRoute &&
+        albTestTraffic(clients.elb, testRoute, {
+            placement: () => router.placement(),
+            traffic: inputs.testTraffic,
+            targetGroups: where.targetGroups,
+            tags,
+            strict: inputs.mode !== 'rollback'
+        });
+    return { router, workload, marker: tags, ...(testTraffic ? { testTraffic } : {}) };
 }
 /**
  * The run's lease is a tag on the ECS service, next to the stable tag. Without an identity (the
@@ -77780,115 +78290,6 @@ function composeShape(inputs, clients, parts) {
  */
 function chooseLease(tags, identity, serviceName) {
     return identity ? new ServiceLease(tags, identity, serviceName) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/service-tags.ts
-
-
-
-
-
-function tagNames(tagKey) {
-    return {
-        stable: tagKey,
-        previous: `${tagKey}Previous`,
-        testRule: `${tagKey}TestRule`,
-        promotion: `${tagKey}Promotion`,
-        lease: `${tagKey}Lease`
-    };
-}
-/**
- * The tags on the ECS service: read once by discovery and kept current as the action writes
- * them, so every part of a run sees what the previous part wrote. (Over 60 lines: it is the one
- * owner of the service's tags, and each method is one call.)
- */
-class ServiceTags {
-    ecs;
-    service;
-    names;
-    values;
-    constructor(ecs, service, tags, tagKey) {
-        this.ecs = ecs;
-        this.service = service;
-        this.names = tagNames(tagKey);
-        this.values = new Map(Object.entries(tags));
-    }
-    get(key) {
-        return this.values.get(key);
-    }
-    /** The stable colour named by the tag; refuses a missing tag or any other value. */
-    stable() {
-        const key = this.names.stable;
-        const value = this.get(key);
-        const command = `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
-            ' (or value=Green: the colour that serves production now)';
-        if (value === undefined) {
-            throw new StateError(`Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`);
-        }
-        if (!isColor(value)) {
-            throw new StateError(`Service ${this.service.name} has ${key}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`);
-        }
-        return value;
-    }
-    /** Writes tags in one call: ECS applies a TagResource call as a whole. */
-    async set(tags) {
-        const arn = this.service.arn;
-        await awsCall('ecs:TagResource', () => this.ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({
-            resourceArn: arn,
-            tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
-        })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
-            ? new StateError(`ECS refused to tag ${arn}: ${message} Opt in to the long ARN format for services ` +
-                '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.')
-            : undefined);
-        for (const [key, value] of Object.entries(tags))
-            this.values.set(key, value);
-    }
-    /** Reads the tags again (another run may have written them) and returns them. */
-    async read() {
-        const response = await awsCall('ecs:ListTagsForResource', () => this.ecs.send(new client_ecs_dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: this.service.arn })));
-        const tags = Object.fromEntries((response.tags ?? []).flatMap((t) => (t.key ? [[t.key, t.value ?? '']] : [])));
-        this.values.clear();
-        for (const [key, value] of Object.entries(tags))
-            this.values.set(key, value);
-        return tags;
-    }
-    get arn() {
-        return this.service.arn;
-    }
-    async remove(keys) {
-        await awsCall('ecs:UntagResource', () => this.ecs.send(new client_ecs_dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: this.service.arn, tagKeys: keys })));
-        for (const key of keys)
-            this.values.delete(key);
-    }
-    /**
-     * The stable tag, the colour an undo returns to and the record of what was promoted, in one
-     * call: ECS applies a TagResource call as a whole, so no run sees one without the others.
-     */
-    async promote(from, to, record) {
-        const key = this.names.stable;
-        try {
-            await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) });
-        }
-        catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
-            throw new IncompletePromotionError(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
-                'Run promote again to finish; it will only write the tag.');
-        }
-        return `service tag ${key}: ${from} → ${to}`;
-    }
-    /**
-     * The stable tag first, then the record of the promote: a run that stops between the two leaves
-     * a record naming the stable colour itself, which a later undo reads as "nothing to undo".
-     */
-    async undo(from, to, record) {
-        await this.set({ [this.names.stable]: to, ...this.recordTag(record) });
-        await this.remove([this.names.previous]);
-        return `service tag ${this.names.stable}: ${from} → ${to} (promotion undone)`;
-    }
-    recordTag(record) {
-        const value = record && formatRecord(record);
-        return value ? { [this.names.promotion]: value } : {};
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/discover/resources.ts
@@ -77990,7 +78391,8 @@ async function discover(inputs, clients, options) {
     const workload = where.then((w) => chooseWorkload(inputs, clients, service, w));
     const alarmGate = chooseAlarmGate(inputs, clients);
     const alarms = alarmGate ? alarmGate.prime(options.now()) : Promise.resolve(undefined);
-    const settled = await Promise.allSettled([service, where, workload, route, alarms]);
+    const testRoute = startTestRouteReads(inputs, clients, { service, where, route });
+    const settled = await Promise.allSettled([service, where, workload, route, alarms, testRoute]);
     const serviceState = fulfilled(settled[0]);
     const located = fulfilled(settled[1]);
     const work = fulfilled(settled[2]);
@@ -77999,7 +78401,13 @@ async function discover(inputs, clients, options) {
     const { router, split } = fulfilled(settled[3]);
     const alarmCheck = fulfilled(settled[4]);
     const shape = {
-        ...composeShape(inputs, clients, { router, workload: work, tags, where: located }),
+        ...composeShape(inputs, clients, {
+            router,
+            workload: work,
+            tags,
+            where: located,
+            testRoute: fulfilled(settled[5])
+        }),
         lease: chooseLease(tags, options.identity, serviceState.name)
     };
     const gates = chooseGates(inputs, router, work, alarmGate, options.pollMs);
@@ -78202,7 +78610,7 @@ async function rollBack(shape, journal, log, openedTestTraffic) {
             journal.split = await shiftAndVerify(router, journal.split, target, wrote);
         }
         if (testTraffic)
-            journal.wrote(...(await testTraffic.close(stable)));
+            await testTraffic.close(stable, (line) => journal.wrote(line));
     });
     journal.rolledBack = moves;
     return moves;
@@ -78239,6 +78647,8 @@ class Executor {
     journal;
     clock;
     guard;
+    /** Records one write in the journal as soon as it is made. */
+    wrote = (line) => this.journal.wrote(line);
     /** Set once a promote's write starts: from then on a cancel lets it finish. */
     committed = false;
     constructor(plan, shape, gates, options) {
@@ -78258,12 +78668,12 @@ class Executor {
                 await this.guard.take(this.options.clock.now(), this.options.leaseMs ?? 3_600_000);
             }
             if (this.plan.openTestTraffic && testTraffic) {
-                this.journal.wrote(...(await testTraffic.open(this.plan.canaryBefore)));
+                await testTraffic.open(this.plan.canaryBefore, this.wrote);
             }
             for (const [index, step] of this.plan.steps.entries())
                 await this.runStep(step, index);
             if (this.plan.steps.length === 0 && this.plan.closeTestTraffic && testTraffic) {
-                this.journal.wrote(...(await testTraffic.close(this.journal.stable)));
+                await testTraffic.close(this.journal.stable, this.wrote);
             }
             await this.checkAtEnd();
             await this.guard.release();
@@ -78340,13 +78750,21 @@ class Executor {
                 throw new GateFailure(reading.failure);
         }
     }
-    /** The shift, then the tag, then test traffic and the old colour's capacity. */
+    /**
+     * The shift, then test traffic, then the tag, then the old colour's capacity. Test traffic goes
+     * before the tag so that the tag is a promote's last word: a promote that stops before it is
+     * run again, and that run finds whatever test route is left.
+     */
     async apply(step, index) {
         const { router, marker, testTraffic, workload } = this.shape;
         if (step.write) {
             const wrote = (line) => this.journal.wrote(line);
             this.journal.split = await shiftAndVerify(router, this.journal.split, step.split, wrote);
             this.options.log.info(`Verified: ${formatSplit(this.journal.split)}`);
+        }
+        const last = index === this.plan.steps.length - 1;
+        if (last && this.plan.closeTestTraffic && testTraffic) {
+            await testTraffic.close(step.tag ?? this.journal.stable, this.wrote);
         }
         if (step.tag && step.tag !== this.journal.stable) {
             const from = this.journal.stable;
@@ -78356,10 +78774,6 @@ class Executor {
                 : await marker.promote(from, step.tag, record);
             this.journal.wrote(line);
             this.journal.stable = step.tag;
-        }
-        const last = index === this.plan.steps.length - 1;
-        if (last && this.plan.closeTestTraffic && testTraffic) {
-            this.journal.wrote(...(await testTraffic.close(this.journal.stable)));
         }
         if (step.retire)
             this.journal.wrote(...[await workload.retire(step.retire)].filter(isLine));
@@ -78740,6 +79154,9 @@ async function runPipeline(inputs, deps) {
             leaseMs: leaseDuration(plan, inputs)
         })
         : new Journal(plan, log).seal();
+    const warnings = shape.testTraffic?.warnings ?? [];
+    for (const warning of warnings)
+        log.warning(warning);
     const seen = [...execution.steps]
         .reverse()
         .flatMap((s) => s.readings)
@@ -78752,7 +79169,8 @@ async function runPipeline(inputs, deps) {
         changed: execution.writes.length > 0,
         stepsCompleted: execution.steps.filter((s) => s.outcome === 'shifted' || s.outcome === 'promoted').length,
         ...(seen || state.alarms ? { alarms: seen ?? state.alarms?.alarms } : {}),
-        details: await shape.workload.details()
+        details: await shape.workload.details(),
+        warnings
     });
 }
 /**
@@ -79000,6 +79418,7 @@ function renderSummary(result) {
         ...alarmsSection(result),
         '### What was written',
         writtenSection(result),
+        ...warningsSection(result),
         '### Next step',
         nextStep(inputs, result)
     ];
@@ -79137,6 +79556,12 @@ function alarmsSection(result) {
         return [];
     const lines = result.alarms.map((a) => `- ${code(a.name)}: **${md(a.state)}**${a.reason ? ` — ${md(a.reason)}` : ''}`);
     return ['### Alarms (last read)', lines.join('\n') || 'none'];
+}
+/** What the run left alone (a rollback that would not touch a test route it may not change). */
+function warningsSection(result) {
+    if (result.warnings.length === 0)
+        return [];
+    return ['### Left alone', result.warnings.map((w) => `- ⚠️ ${md(w)}`).join('\n')];
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

@@ -9,9 +9,14 @@ import type { ActionInputs } from './inputs.js'
 import { discoverWeightedRoute } from './routers/alb/discover-rule.js'
 import type { AlbForwardRouter } from './routers/alb/alb-forward-router.js'
 import { ListenerRouter, readListenerActions } from './routers/alb/listener.js'
-import { describeRule, ListenerRuleRouter } from './routers/alb/listener-rule.js'
-import { AlbTestTraffic } from './routers/alb/test-traffic.js'
-import type { ServiceTags } from './service-tags.js'
+import { describeRule, listenerArnOf, ListenerRuleRouter } from './routers/alb/listener-rule.js'
+import {
+  albTestTraffic,
+  startTestRouteRead,
+  type TestRouteRead,
+  type WeightedListener
+} from './routers/alb/test-route.js'
+import { tagNames, testRouteTagNames, type ServiceTags } from './service-tags.js'
 import type { TrafficRouter } from './routers/router.js'
 import type { RunIdentity } from './lease.js'
 import { ServiceLease } from './service-lease.js'
@@ -114,38 +119,76 @@ export function chooseAlarmGate(inputs: ActionInputs, clients: AwsClients): Alar
   return new AlarmGate(createAlarmWatch(alarms, clients.cloudwatch), alarms)
 }
 
+/**
+ * Test traffic's reads, started beside discovery's: the weighted listener is known at once when
+ * the inputs or the stack name the route. Promote and rollback always look, to find a test rule a
+ * run created but did not record; a canary looks when test traffic is asked for or recorded.
+ */
+export function startTestRouteReads(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  reads: {
+    service: Promise<ServiceState>
+    where: Promise<ColorResources>
+    route: Promise<{ router: AlbForwardRouter }>
+  }
+): Promise<TestRouteRead | undefined> {
+  if (inputs.mode === 'status') return Promise.resolve(undefined)
+  const names = { ...tagNames(inputs.tagKey), ...testRouteTagNames(inputs.tagKey) }
+  const { header, query, listenerArn } = inputs.testTraffic
+  const asked = inputs.mode !== 'canary' || Boolean(header || query || listenerArn)
+  const wanted = asked
+    ? Promise.resolve(true)
+    : reads.service.then((s) => Boolean(s.tags[names.testRule] || s.tags[names.testListener]))
+  return startTestRouteRead(clients.elb, {
+    wanted,
+    weighted: reads.where.then((w) => weightedListener(w, reads.route)),
+    targetGroups: reads.where.then((w) => w.targetGroups),
+    service: reads.service,
+    names,
+    inputListener: listenerArn,
+    tolerateFailure: inputs.mode === 'rollback'
+  })
+}
+
+async function weightedListener(
+  where: ColorResources,
+  route: Promise<{ router: AlbForwardRouter }>
+): Promise<WeightedListener> {
+  if (where.listenerArn) return { listenerArn: where.listenerArn }
+  const rule = where.listenerRuleArn
+  if (rule) return { listenerArn: listenerArnOf(rule), ruleArn: rule }
+  // Found by discovery: known once the route's read is done.
+  const { router } = await route
+  return router.kind === 'listener-rule'
+    ? { listenerArn: listenerArnOf(router.id), ruleArn: router.id }
+    : { listenerArn: router.id }
+}
+
 /** The shape the run works through: router, workload, the tags as the stable marker, test traffic. */
 export function composeShape(
   inputs: ActionInputs,
   clients: AwsClients,
-  parts: { router: AlbForwardRouter; workload: Workload; tags: ServiceTags; where: ColorResources }
-): Shape {
-  const { router, workload, tags, where } = parts
-  const { testTraffic } = inputs
-  // A test rule an earlier run left (named by its tag) is taken away by promote and rollback
-  // even when this step does not repeat the test inputs.
-  const wanted = Boolean(
-    testTraffic.header ||
-    testTraffic.query ||
-    testTraffic.listenerArn ||
-    tags.get(tags.names.testRule)
-  )
-  return {
-    router,
-    workload,
-    marker: tags,
-    ...(wanted
-      ? {
-          testTraffic: new AlbTestTraffic(
-            clients.elb,
-            () => router.placement(),
-            testTraffic,
-            where.targetGroups,
-            tags
-          )
-        }
-      : {})
+  parts: {
+    router: AlbForwardRouter
+    workload: Workload
+    tags: ServiceTags
+    where: ColorResources
+    testRoute?: TestRouteRead
   }
+): Shape {
+  const { router, workload, tags, where, testRoute } = parts
+  // A rollback never refuses: what it may not change it leaves, and says so.
+  const testTraffic =
+    testRoute &&
+    albTestTraffic(clients.elb, testRoute, {
+      placement: () => router.placement(),
+      traffic: inputs.testTraffic,
+      targetGroups: where.targetGroups,
+      tags,
+      strict: inputs.mode !== 'rollback'
+    })
+  return { router, workload, marker: tags, ...(testTraffic ? { testTraffic } : {}) }
 }
 
 /**

@@ -23,6 +23,9 @@ export class NotFoundError extends StateError {}
 /** Rule discovery found no weighted rule, or more than one. */
 export class RuleDiscoveryError extends StateError {}
 
+/** A service tag or input names a test rule or listener the action may not change. */
+export class TestRouteError extends StateError {}
+
 /** The route read back after the write does not carry the split the action wrote. */
 export class VerificationError extends ActionError {
   constructor(

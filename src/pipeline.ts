@@ -25,6 +25,8 @@ export interface Outcome extends Execution {
   /** The alarm states last read, when alarms are configured. */
   readonly alarms?: readonly AlarmState[]
   readonly details: PerColor<TaskDefinitionInfo | undefined>
+  /** What the run left alone and why (a rollback never refuses), one message each. */
+  readonly warnings: readonly string[]
 }
 
 export interface PipelineDeps {
@@ -72,6 +74,8 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
         leaseMs: leaseDuration(plan, inputs)
       })
     : new Journal(plan, log).seal()
+  const warnings = shape.testTraffic?.warnings ?? []
+  for (const warning of warnings) log.warning(warning)
   const seen = [...execution.steps]
     .reverse()
     .flatMap((s) => s.readings)
@@ -86,7 +90,8 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
       (s) => s.outcome === 'shifted' || s.outcome === 'promoted'
     ).length,
     ...(seen || state.alarms ? { alarms: seen ?? state.alarms?.alarms } : {}),
-    details: await shape.workload.details()
+    details: await shape.workload.details(),
+    warnings
   })
 }
 

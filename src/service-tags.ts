@@ -34,6 +34,18 @@ export function tagNames(tagKey: string): TagNames {
   }
 }
 
+/** Names the test route keeps besides `testRule`, derived from `tag-key` like the others. */
+export interface TestRouteTagNames {
+  /** Service tag: the ARN of the test listener a canary pointed at the canary colour. */
+  testListener: string
+  /** ELB tag on each test rule the action creates; its value is the ECS service's ARN. */
+  ruleMarker: string
+}
+
+export function testRouteTagNames(tagKey: string): TestRouteTagNames {
+  return { testListener: `${tagKey}TestListener`, ruleMarker: `${tagKey}TestRuleOf` }
+}
+
 /**
  * The tags on the ECS service: read once by discovery and kept current as the action writes
  * them, so every part of a run sees what the previous part wrote. (Over 60 lines: it is the one

@@ -1,10 +1,12 @@
 /**
  * Test traffic: with `test-header` or `test-query` a canary run creates a rule above the weighted
- * one that sends only test requests to the canary, and records its ARN in the service tag
- * StableStackTestRule; promote and rollback delete it. `test-listener-arn` points a second
- * listener's default forward at the canary during a canary run and back at the stable colour.
+ * one that sends only test requests to the canary, marked with the ELB tag StableStackTestRuleOf
+ * (the service's ARN), and records its ARN in the service tag StableStackTestRule; promote and
+ * rollback delete it. `test-listener-arn` points a second listener's default forward at the
+ * canary during a canary run (recorded in StableStackTestListener) and back at the stable colour.
  */
 import { describe, expect, it } from '@jest/globals'
+import { findService } from '../../sandbox/world.js'
 import {
   expectCleanFailure,
   forwardedGroupNames,
@@ -78,6 +80,10 @@ describe.each(CASES)('$name', ({ inputs, priority, condition }) => {
     expect(rule.conditions).toContainEqual(expect.objectContaining(PATH_CONDITION))
     expect(rule.conditions).toContainEqual(expect.objectContaining(condition))
     expect(serviceTags(sandbox.world)[TEST_RULE_TAG]).toBe(rule.arn)
+    // Marked as this service's from the moment it exists.
+    expect(rule.tags).toEqual([
+      { key: 'StableStackTestRuleOf', value: findService(sandbox.world)!.arn }
+    ])
     // The weighted rule keeps its priority and conditions.
     expect(sandbox.world.rules[0].priority).toBe(weightedRule.priority)
     expect(sandbox.world.rules[0].conditions).toEqual(weightedRule.conditions)
@@ -93,11 +99,12 @@ describe.each(CASES)('$name', ({ inputs, priority, condition }) => {
     const promote = await step(sandbox, { mode: 'promote' })
     expect(promote.errors).toEqual([])
     expect(promote.code).toBe(0)
+    // The stable tag last: a promote that stops before it is run again and finds the rest.
     expect(operations(promote.writes)).toEqual([
       'ModifyRule',
-      'TagResource',
       'DeleteRule',
-      'UntagResource'
+      'UntagResource',
+      'TagResource'
     ])
     expect(otherRules(sandbox.world)).toEqual([])
     expect(serviceTags(sandbox.world)[TEST_RULE_TAG]).toBeUndefined()
@@ -156,16 +163,32 @@ describe('test-listener-arn', () => {
     })
     expect(canary.errors).toEqual([])
     expect(canary.code).toBe(0)
-    expect(operations(canary.writes)).toEqual(['ModifyListener', 'ModifyRule'])
+    // Recorded in a service tag before it is pointed.
+    expect(operations(canary.writes)).toEqual(['TagResource', 'ModifyListener', 'ModifyRule'])
+    expect(serviceTags(sandbox.world).StableStackTestListener).toBe(listener)
     expect(listenerGroups(listener)).toEqual(['green-tg'])
     expect(ruleWeights(sandbox.world)).toEqual({ Blue: 90, Green: 10 })
 
     const rollback = await step(sandbox, { mode: 'rollback', 'test-listener-arn': listener })
     expect(rollback.errors).toEqual([])
     expect(rollback.code).toBe(0)
-    expect(operations(rollback.writes)).toEqual(['ModifyRule', 'ModifyListener'])
+    expect(operations(rollback.writes)).toEqual(['ModifyRule', 'ModifyListener', 'UntagResource'])
     expect(listenerGroups(listener)).toEqual(['blue-tg'])
+    expect(serviceTags(sandbox.world).StableStackTestListener).toBeUndefined()
     expect(ruleWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
     expect(sandbox.world.listeners[0]).toEqual(mainListener)
+  })
+
+  it('a rollback that does not repeat test-listener-arn still points it back', async () => {
+    sandbox.reset('test-listener')
+    const listener = stackOutput(sandbox.world, 'TestListener')!
+    await step(sandbox, { mode: 'canary', 'canary-weight': '10', 'test-listener-arn': listener })
+    expect(listenerGroups(listener)).toEqual(['green-tg'])
+
+    const rollback = await step(sandbox, { mode: 'rollback' })
+    expect(rollback.errors).toEqual([])
+    expect(operations(rollback.writes)).toEqual(['ModifyRule', 'ModifyListener', 'UntagResource'])
+    expect(listenerGroups(listener)).toEqual(['blue-tg'])
+    expect(serviceTags(sandbox.world).StableStackTestListener).toBeUndefined()
   })
 })

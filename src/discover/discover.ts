@@ -7,7 +7,8 @@ import {
   chooseRouter,
   chooseWorkload,
   composeShape,
-  startRouteRead
+  startRouteRead,
+  startTestRouteReads
 } from '../compose.js'
 import { describeAlarms, type AlarmCheck } from '../gates/alarms.js'
 import type { Gate } from '../gates/gate.js'
@@ -76,8 +77,9 @@ export async function discover(
   const workload = where.then((w) => chooseWorkload(inputs, clients, service, w))
   const alarmGate = chooseAlarmGate(inputs, clients)
   const alarms = alarmGate ? alarmGate.prime(options.now()) : Promise.resolve(undefined)
+  const testRoute = startTestRouteReads(inputs, clients, { service, where, route })
 
-  const settled = await Promise.allSettled([service, where, workload, route, alarms])
+  const settled = await Promise.allSettled([service, where, workload, route, alarms, testRoute])
   const serviceState = fulfilled(settled[0])
   const located = fulfilled(settled[1])
   const work = fulfilled(settled[2])
@@ -86,7 +88,13 @@ export async function discover(
   const { router, split } = fulfilled(settled[3])
   const alarmCheck = fulfilled(settled[4])
   const shape: Shape = {
-    ...composeShape(inputs, clients, { router, workload: work, tags, where: located }),
+    ...composeShape(inputs, clients, {
+      router,
+      workload: work,
+      tags,
+      where: located,
+      testRoute: fulfilled(settled[5])
+    }),
     lease: chooseLease(tags, options.identity, serviceState.name)
   }
   const gates = chooseGates(inputs, router, work, alarmGate, options.pollMs)

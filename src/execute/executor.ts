@@ -47,6 +47,8 @@ class Executor {
   private readonly journal: Journal
   private readonly clock: Clock
   private readonly guard: LeaseGuard
+  /** Records one write in the journal as soon as it is made. */
+  private readonly wrote = (line: string) => this.journal.wrote(line)
   /** Set once a promote's write starts: from then on a cancel lets it finish. */
   private committed = false
 
@@ -69,11 +71,11 @@ class Executor {
         await this.guard.take(this.options.clock.now(), this.options.leaseMs ?? 3_600_000)
       }
       if (this.plan.openTestTraffic && testTraffic) {
-        this.journal.wrote(...(await testTraffic.open(this.plan.canaryBefore)))
+        await testTraffic.open(this.plan.canaryBefore, this.wrote)
       }
       for (const [index, step] of this.plan.steps.entries()) await this.runStep(step, index)
       if (this.plan.steps.length === 0 && this.plan.closeTestTraffic && testTraffic) {
-        this.journal.wrote(...(await testTraffic.close(this.journal.stable)))
+        await testTraffic.close(this.journal.stable, this.wrote)
       }
       await this.checkAtEnd()
       await this.guard.release()
@@ -144,13 +146,21 @@ class Executor {
     }
   }
 
-  /** The shift, then the tag, then test traffic and the old colour's capacity. */
+  /**
+   * The shift, then test traffic, then the tag, then the old colour's capacity. Test traffic goes
+   * before the tag so that the tag is a promote's last word: a promote that stops before it is
+   * run again, and that run finds whatever test route is left.
+   */
   private async apply(step: StepPlan, index: number): Promise<void> {
     const { router, marker, testTraffic, workload } = this.shape
     if (step.write) {
       const wrote = (line: string) => this.journal.wrote(line)
       this.journal.split = await shiftAndVerify(router, this.journal.split, step.split, wrote)
       this.options.log.info(`Verified: ${formatSplit(this.journal.split)}`)
+    }
+    const last = index === this.plan.steps.length - 1
+    if (last && this.plan.closeTestTraffic && testTraffic) {
+      await testTraffic.close(step.tag ?? this.journal.stable, this.wrote)
     }
     if (step.tag && step.tag !== this.journal.stable) {
       const from = this.journal.stable
@@ -161,10 +171,6 @@ class Executor {
           : await marker.promote(from, step.tag, record)
       this.journal.wrote(line)
       this.journal.stable = step.tag
-    }
-    const last = index === this.plan.steps.length - 1
-    if (last && this.plan.closeTestTraffic && testTraffic) {
-      this.journal.wrote(...(await testTraffic.close(this.journal.stable)))
     }
     if (step.retire) this.journal.wrote(...[await workload.retire(step.retire)].filter(isLine))
   }

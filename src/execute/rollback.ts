@@ -25,7 +25,7 @@ export async function rollBack(
       const wrote = (line: string) => journal.wrote(line)
       journal.split = await shiftAndVerify(router, journal.split, target, wrote)
     }
-    if (testTraffic) journal.wrote(...(await testTraffic.close(stable)))
+    if (testTraffic) await testTraffic.close(stable, (line) => journal.wrote(line))
   })
   journal.rolledBack = moves
   return moves

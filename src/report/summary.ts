@@ -32,6 +32,7 @@ export function renderSummary(result: Outcome): string {
     ...alarmsSection(result),
     '### What was written',
     writtenSection(result),
+    ...warningsSection(result),
     '### Next step',
     nextStep(inputs, result)
   ]
@@ -189,4 +190,10 @@ function alarmsSection(result: Outcome): string[] {
     (a) => `- ${code(a.name)}: **${md(a.state)}**${a.reason ? ` — ${md(a.reason)}` : ''}`
   )
   return ['### Alarms (last read)', lines.join('\n') || 'none']
+}
+
+/** What the run left alone (a rollback that would not touch a test route it may not change). */
+function warningsSection(result: Outcome): string[] {
+  if (result.warnings.length === 0) return []
+  return ['### Left alone', result.warnings.map((w) => `- ⚠️ ${md(w)}`).join('\n')]
 }

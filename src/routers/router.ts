@@ -34,8 +34,16 @@ export interface TrafficRouter {
 
 /** Testers reach the canary before customers do: a route only test requests take. */
 export interface TestTraffic {
-  /** Points the test route at `canary`; returns lines saying what was written. */
-  open(canary: Color): Promise<string[]>
-  /** Takes the test route away (or back to `stable`); returns lines saying what was written. */
-  close(stable: Color): Promise<string[]>
+  /**
+   * Points the test route at `canary`. Each write is said to `wrote` as soon as it is made, so a
+   * failure halfway still reports the writes before it.
+   */
+  open(canary: Color, wrote: (line: string) => void): Promise<void>
+  /** Takes the test route away (or back to `stable`), saying each write to `wrote`. */
+  close(stable: Color, wrote: (line: string) => void): Promise<void>
+  /**
+   * What a rollback left alone because the action may not change it (a run that would write
+   * refuses instead, before its first write), one message each. Empty when all is well.
+   */
+  readonly warnings: readonly string[]
 }
