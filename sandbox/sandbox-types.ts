@@ -18,6 +18,8 @@ export interface RequestLogEntry {
   /** HTTP status; 0 when the connection was reset. */
   status: number
   faulted?: FaultKind
+  /** The access key id the request was signed with (absent when unsigned). */
+  caller?: string
 }
 
 export interface Sandbox {
