@@ -11,6 +11,7 @@ import prettier from 'prettier'
 import type { Sandbox } from '../sandbox/server.js'
 import { startE2eSandbox } from '../__tests__/e2e/step.js'
 import {
+  cleanRun,
   listCases,
   runCases,
   WORKERS,
@@ -45,7 +46,13 @@ async function main(): Promise<void> {
       for (const pair of PAIRS) results.push(await runPair(sandboxes[0], pair, TRIALS))
       return results
     })
+    const scenarios = []
+    for (const scenario of SCENARIOS) {
+      const { operations } = await cleanRun(sandboxes[0], scenario)
+      scenarios.push({ name: scenario.name, inputs: scenario.inputs, writes: operations })
+    }
     const report = renderReport({
+      scenarios,
       date: new Date().toISOString().slice(0, 10),
       node: process.version,
       seconds,

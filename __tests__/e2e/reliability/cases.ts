@@ -40,6 +40,8 @@ export interface Clean {
   target: Snapshot
   /** Successful writes of the clean run: the boundaries k = 1..writes. */
   writes: number
+  /** Their operations, in order (write k is `operations[k - 1]`). */
+  operations: string[]
 }
 
 export const caseId = (c: { scenario: { name: string }; k: number }) => `${c.scenario.name} @${c.k}`
@@ -59,7 +61,8 @@ export async function cleanRun(sandbox: Sandbox, scenario: Scenario): Promise<Cl
   if (run.code !== 0) {
     throw new Error(`the clean run of "${scenario.name}" failed:\n${run.stdout}${run.stderr}`)
   }
-  const clean = { target: shot(sandbox), writes: succeeded(run).length }
+  const operations = succeeded(run).map((w) => w.operation)
+  const clean = { target: shot(sandbox), writes: operations.length, operations }
   cleanRuns.set(scenario.name, clean)
   return clean
 }

@@ -6,6 +6,8 @@ import type { CaseResult } from './cases.js'
 import type { PairResult } from './concurrency.js'
 
 export interface ReportInput {
+  /** Each scenario's inputs and the writes of its clean run, in order. */
+  scenarios: { name: string; inputs: Record<string, string>; writes: string[] }[]
   date: string
   node: string
   /** Seconds each part took, by name. */
@@ -35,6 +37,13 @@ export function renderReport(input: ReportInput): string {
     'Each scenario has a clean run, whose end state (weights of the weighted rule, service tags',
     'with times and run ids taken out, test rules, test listeners, task set scale) is the target.',
     'A boundary `@k` is the kth successful write of that clean run.',
+    '',
+    '| scenario | inputs (besides cluster, service, stack-name) | writes of the clean run |',
+    '| --- | --- | --- |',
+    ...input.scenarios.map(
+      (s) =>
+        `| ${cell(s.name)} | ${cell(inputsText(s.inputs))} | ${s.writes.map((w, i) => `${i + 1}. ${w}`).join(' ')} |`
+    ),
     '',
     '## Crash after write k',
     '',
@@ -69,8 +78,8 @@ function matrixTable(results: CaseResult[]): string[] {
   const rows = scenarios.map((scenario) => {
     const mine = results.filter((r) => r.scenario === scenario)
     const failed = mine.filter((r) => r.problems.length > 0)
-    const detail = failed.map((r) => `@${r.k}: ${r.problems.join('; ')}`).join('<br>')
-    return `| ${cell(scenario)} | ${mine.length} | ${mine.length - failed.length} | ${cell(detail) || '–'} |`
+    const detail = failed.map((r) => cell(`@${r.k}: ${r.problems.join('; ')}`)).join('<br>')
+    return `| ${cell(scenario)} | ${mine.length} | ${mine.length - failed.length} | ${detail || '–'} |`
   })
   const failed = results.filter((r) => r.problems.length > 0).length
   return [
@@ -86,14 +95,27 @@ function pairTable(results: PairResult[]): string[] {
     '| pair | trials | consistent | refused | inconsistent | what was inconsistent |',
     '| --- | --: | --: | --: | --: | --- |',
     ...results.map((r) => {
-      const problems = [...r.problems].map(([p, n]) => `${p} (${n}×)`).join('<br>')
+      const problems = [...r.problems].map(([p, n]) => cell(`${p} (${n}×)`)).join('<br>')
       const { consistent, refused, inconsistent } = r.counts
-      return `| ${cell(r.pair)} | ${r.trials} | ${consistent} | ${refused} | ${inconsistent} | ${cell(problems) || '–'} |`
+      return `| ${cell(r.pair)} | ${r.trials} | ${consistent} | ${refused} | ${inconsistent} | ${problems || '–'} |`
     })
   ]
 }
 
-/** Text for a table cell: pipes escaped, line breaks as spaces (kept `<br>`s are ours). */
+/**
+ * Text for a table cell: pipes and angle brackets escaped (a placeholder such as `<a rule>` would
+ * be read as HTML), line breaks as spaces.
+ */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ')
 }
+
+const inputsText = (inputs: Record<string, string>) =>
+  Object.entries(inputs)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join(', ')
