@@ -14,7 +14,10 @@ export type FaultSpec =
   | { kind: FaultKind; operation: string; count?: number }
   | { kind: 'latency'; ms: number }
   | { kind: 'fail-write'; nth: number; as?: FaultKind }
+  | { kind: 'fail-writes'; from: number; as?: FaultKind }
   | { kind: 'after-write'; operation: string; mutation: Mutation; times?: number }
+  | { kind: 'after-write'; nth: number; mutation: Mutation }
+  | { kind: 'kill-after-write'; nth: number; pid: number }
   | { kind: 'clear' }
 
 export interface ScheduleSpec {
@@ -93,9 +96,26 @@ function addFault(sandbox: Sandbox, spec: FaultSpec): void {
     case 'fail-write':
       faults.failNthWrite(spec.nth, spec.as)
       return
+    case 'fail-writes':
+      if (spec.as !== undefined && !FAULT_KINDS.includes(spec.as)) {
+        throw new Error(`as must be one of ${FAULT_KINDS.join(', ')}`)
+      }
+      faults.failWritesFrom(positive(spec.from, 'from'), spec.as)
+      return
     case 'after-write': {
       const { mutation } = spec
-      faults.afterWrite(spec.operation, ({ world }) => applyMutation(world, mutation), spec.times)
+      const hook = ({ world }: { world: World }) => applyMutation(world, mutation)
+      if ('nth' in spec) faults.afterNthWrite(positive(spec.nth, 'nth'), hook)
+      else faults.afterWrite(spec.operation, hook, spec.times)
+      return
+    }
+    case 'kill-after-write': {
+      const pid = positive(spec.pid, 'pid')
+      // SIGKILL cannot be caught: the process never runs again, so it never reads the answer
+      // that is sent after this hook returns.
+      faults.afterNthWrite(positive(spec.nth, 'nth'), () => {
+        process.kill(pid, 'SIGKILL')
+      })
       return
     }
     case 'clear':
@@ -107,6 +127,13 @@ function addFault(sandbox: Sandbox, spec: FaultSpec): void {
       }
       faults.inject(spec.kind, spec.operation, spec.count)
   }
+}
+
+function positive(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new Error(`${name} must be a positive integer`)
+  }
+  return value
 }
 
 const ok = (value: unknown) => reply(200, value)

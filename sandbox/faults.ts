@@ -9,12 +9,20 @@ import type { World } from './world.js'
 /**
  * - throttle: ECS `ThrottlingException` / query `Throttling` (400), which the SDK retries.
  * - http500: HTTP 500 `InternalFailure`, retried by the SDK as a transient error.
+ * - unavailable: HTTP 503 `ServiceUnavailableException` / `ServiceUnavailable`, what a regional
+ *   outage answers; the SDK retries it as transient up to its maxAttempts, then gives up.
  * - reset: the socket is destroyed before any response (the SDK sees ECONNRESET and retries).
  * - deny: ECS `AccessDeniedException` / query `AccessDenied` (400), not retried.
  */
-export type FaultKind = 'throttle' | 'http500' | 'reset' | 'deny'
+export type FaultKind = 'throttle' | 'http500' | 'unavailable' | 'reset' | 'deny'
 
-export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'http500', 'reset', 'deny']
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'throttle',
+  'http500',
+  'unavailable',
+  'reset',
+  'deny'
+]
 
 export interface RequestInfo {
   service: string
@@ -63,12 +71,21 @@ interface Hook {
   remaining: number
 }
 
+interface NthWriteHook {
+  hook: AfterWriteHook
+  /** Successful writes still to pass before the one the hook follows. */
+  skip: number
+}
+
 export class Faults {
   /** Added before every sandbox request is handled (control API requests excluded). */
   latencyMs = 0
   private counted: CountedFault[] = []
   private writeFault?: WriteFault
+  /** Set while an outage lasts: every write from the `skip + 1`-th on fails. */
+  private outage?: WriteFault
   private hooks: Hook[] = []
+  private nthHooks: NthWriteHook[] = []
 
   /** The next `count` calls matching `operation` fail with `kind`. */
   inject(kind: FaultKind, operation: string, count = 1): this {
@@ -99,6 +116,27 @@ export class Faults {
   }
 
   /**
+   * An outage of every write: the nth write request from now (1 = the next one, SDK retries
+   * count) and all after it fail with `kind` until clear(). Reads still answer, as they do when
+   * only a control plane's mutating side is down. The default, HTTP 503, is retried by the SDK up
+   * to its maxAttempts and then surfaces, so a run meets a bounded outage instead of hanging.
+   */
+  failWritesFrom(nth: number, kind: FaultKind = 'unavailable'): this {
+    this.outage = { kind, skip: Math.max(0, nth - 1) }
+    return this
+  }
+
+  /**
+   * Runs `hook` once, after the nth successful write from now (1 = the next one) is applied and
+   * before its response is sent. Failed writes and reads do not count. The e2e crash matrix kills
+   * the action here, so it dies with the write done and its answer unseen.
+   */
+  afterNthWrite(nth: number, hook: AfterWriteHook): this {
+    this.nthHooks.push({ hook, skip: Math.max(0, nth - 1) })
+    return this
+  }
+
+  /**
    * Runs `hook` after a successful write matching `operation`, before its response is sent, so the
    * caller's next read sees whatever the hook changed (a second writer racing the action).
    */
@@ -111,11 +149,17 @@ export class Faults {
     this.latencyMs = 0
     this.counted = []
     this.writeFault = undefined
+    this.outage = undefined
     this.hooks = []
+    this.nthHooks = []
   }
 
   /** The fault for this request, if any; consumes it. */
   take(request: RequestInfo): FaultKind | undefined {
+    if (isWrite(request.operation) && this.outage) {
+      if (this.outage.skip === 0) return this.outage.kind
+      this.outage.skip -= 1
+    }
     if (isWrite(request.operation) && this.writeFault) {
       if (this.writeFault.skip === 0) {
         const { kind } = this.writeFault
@@ -137,7 +181,10 @@ export class Faults {
     const due = this.hooks.filter((h) => h.remaining > 0 && matches(h.operation, request))
     for (const h of due) h.remaining -= 1
     this.hooks = this.hooks.filter((h) => h.remaining > 0)
-    return due.map((h) => h.hook)
+    const nth = this.nthHooks.filter((h) => h.skip === 0)
+    for (const h of this.nthHooks) h.skip -= 1
+    this.nthHooks = this.nthHooks.filter((h) => h.skip >= 0)
+    return [...due.map((h) => h.hook), ...nth.map((h) => h.hook)]
   }
 
   /** What is still armed, for `GET /_sandbox/faults`. */
@@ -150,7 +197,9 @@ export class Faults {
         remaining
       })),
       failWrite: this.writeFault && { kind: this.writeFault.kind, nth: this.writeFault.skip + 1 },
-      afterWrite: this.hooks.map(({ operation, remaining }) => ({ operation, remaining }))
+      failWrites: this.outage && { kind: this.outage.kind, from: this.outage.skip + 1 },
+      afterWrite: this.hooks.map(({ operation, remaining }) => ({ operation, remaining })),
+      afterNthWrite: this.nthHooks.map(({ skip }) => ({ nth: skip + 1 }))
     }
   }
 }

@@ -20,6 +20,8 @@ export interface RequestLogEntry {
   faulted?: FaultKind
   /** The decoded request parameters (tests tell the action's kinds of tag writes apart by them). */
   input?: Record<string, unknown>
+  /** The access key id the request was signed with (absent when unsigned). */
+  caller?: string
 }
 
 export interface Sandbox {

@@ -14,6 +14,7 @@ import { handleControl } from './control.js'
 import { Faults, type FaultKind } from './faults.js'
 import { jsonError, jsonSuccess, parseJsonInput, parseTarget } from './protocols/json.js'
 import {
+  accessKeyOf,
   coerce,
   parseQueryBody,
   queryError,
@@ -123,6 +124,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       end: 0,
       status: 0
     }
+    const caller = accessKeyOf(req.headers.authorization)
+    if (caller) entry.caller = caller
     log.push(entry)
     const requestId = randomUUID()
     const call = decode(req, path, body)
@@ -280,6 +283,13 @@ function faultResponse(
         'InternalFailure',
         'The request processing has failed because of an unknown error',
         500,
+        requestId
+      )
+    case 'unavailable':
+      return call.error(
+        json ? 'ServiceUnavailableException' : 'ServiceUnavailable',
+        'The service is unavailable. Please try again later.',
+        503,
         requestId
       )
   }

@@ -5,11 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals'
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { ChildProcess } from 'node:child_process'
-import { isWrite } from '../../sandbox/faults.js'
 import { applyMutation } from '../../sandbox/mutations.js'
-import { errorLines, runAction, type ActionRun } from '../../sandbox/run-action.js'
-import { startSandbox, type RequestLogEntry, type Sandbox } from '../../sandbox/server.js'
+import type { RequestLogEntry, Sandbox } from '../../sandbox/server.js'
 import {
   findService,
   findTargetGroup,
@@ -18,13 +15,7 @@ import {
   type TaskSetState,
   type World
 } from '../../sandbox/world.js'
-
-/** Task sets settle quickly; the default world needs no settling at all. */
-export const STEADY_DELAY_MS = 20
-
-export function startE2eSandbox(): Promise<Sandbox> {
-  return startSandbox({ steadyDelayMs: STEADY_DELAY_MS })
-}
+import { startE2eSandbox, type Step } from './step.js'
 
 export interface UseSandboxOptions {
   /**
@@ -55,77 +46,17 @@ export function useSandbox({ resetEach = true }: UseSandboxOptions = {}): Sandbo
   return new Proxy({} as Sandbox, { get: (_, key) => Reflect.get(current(), key) })
 }
 
-/** The inputs every step of the default world shares. */
-export const SERVICE_INPUTS: Readonly<Record<string, string>> = {
-  cluster: 'mycluster',
-  service: 'myservice',
-  'stack-name': 'myservice-canary'
-}
-
-export interface Step extends ActionRun {
-  /** The sandbox requests made during this run, in arrival order. */
-  requests: RequestLogEntry[]
-  /**
-   * The write requests among them (including failed attempts), except the lease's: the tag that
-   * says which run holds the service, written first and removed last (leaseWrites).
-   */
-  writes: RequestLogEntry[]
-  /** The writes of the lease tag alone. */
-  leaseWrites: RequestLogEntry[]
-  /** Every write request, the lease's included. */
-  allWrites: RequestLogEntry[]
-  /** The `::error::` messages, unescaped. */
-  errors: string[]
-}
-
-export interface StepOptions {
-  /** Replaces SERVICE_INPUTS instead of extending it. */
-  bare?: boolean
-  env?: Record<string, string>
-  onSpawn?: (child: ChildProcess) => void
-}
-
-/** Runs the bundled action once with SERVICE_INPUTS plus `inputs`; collects its requests. */
-export async function step(
-  sandbox: Sandbox,
-  inputs: Record<string, string>,
-  options: StepOptions = {}
-): Promise<Step> {
-  const from = sandbox.log.length
-  const run = await runAction({
-    endpoint: sandbox.url,
-    inputs: options.bare ? inputs : { ...SERVICE_INPUTS, ...inputs },
-    env: options.env,
-    onSpawn: options.onSpawn
-  })
-  const requests = sandbox.log.slice(from)
-  const allWrites = requests.filter((entry) => isWrite(entry.operation))
-  return {
-    ...run,
-    requests,
-    writes: allWrites.filter((entry) => !isLeaseWrite(entry)),
-    leaseWrites: allWrites.filter(isLeaseWrite),
-    allWrites,
-    errors: errorLines(run).map((line) => unescapeCommand(line.slice('::error::'.length)))
-  }
-}
-
-/** A TagResource or UntagResource of the lease tag (`…Lease`) and nothing else. */
-export function isLeaseWrite(entry: RequestLogEntry): boolean {
-  const input = entry.input ?? {}
-  const keys =
-    entry.operation === 'TagResource'
-      ? ((input.tags ?? []) as { key?: string }[]).map((t) => t.key)
-      : entry.operation === 'UntagResource'
-        ? ((input.tagKeys ?? []) as string[])
-        : []
-  return keys.length > 0 && keys.every((key) => key?.endsWith('Lease'))
-}
-
-/** Undoes the escaping of workflow command data (`%`, CR, LF). */
-export function unescapeCommand(data: string): string {
-  return data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
-}
+// These live in step.ts, free of Jest, so scripts can run the action the same way.
+export {
+  isLeaseWrite,
+  SERVICE_INPUTS,
+  STEADY_DELAY_MS,
+  startE2eSandbox,
+  step,
+  unescapeCommand,
+  type Step,
+  type StepOptions
+} from './step.js'
 
 export const operations = (entries: RequestLogEntry[]): string[] =>
   entries.map((entry) => entry.operation)

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs'
+import { spawn } from 'node:child_process'
 import {
   DescribeRulesCommand,
   DescribeTargetHealthCommand,
@@ -76,6 +77,46 @@ describe('control API', () => {
     })
     await aws.elb.send(new ModifyRuleCommand({ RuleArn: sandbox.world.rules[0].arn }))
     expect(await weightsOf()).toEqual([7, 3])
+  })
+
+  it('POST faults fail-writes and after-write by count', async () => {
+    const armed = await call('POST', 'faults', [
+      { kind: 'fail-writes', from: 2 },
+      {
+        kind: 'after-write',
+        nth: 1,
+        mutation: { type: 'set-rule-weights', weights: { 'blue-tg': 7, 'green-tg': 3 } }
+      }
+    ])
+    expect(armed.json).toMatchObject({
+      failWrites: { kind: 'unavailable', from: 2 },
+      afterNthWrite: [{ nth: 1 }]
+    })
+    await aws.elb.send(new ModifyRuleCommand({ RuleArn: sandbox.world.rules[0].arn }))
+    expect(await weightsOf()).toEqual([7, 3])
+    const err = await rejection(
+      aws.elb.send(new ModifyRuleCommand({ RuleArn: sandbox.world.rules[0].arn }))
+    )
+    expect(err.$metadata?.httpStatusCode).toBe(503)
+    for (const bad of [
+      { kind: 'fail-writes', from: 0 },
+      { kind: 'fail-writes', from: 1, as: 'nope' },
+      { kind: 'kill-after-write', nth: 1 }
+    ]) {
+      expect((await call('POST', 'faults', bad)).status).toBe(400)
+    }
+  })
+
+  it('POST faults kill-after-write SIGKILLs a process after the nth write', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'])
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_, signal) => resolve(signal))
+    )
+    await call('POST', 'faults', { kind: 'kill-after-write', nth: 2, pid: child.pid })
+    await aws.elb.send(new ModifyRuleCommand({ RuleArn: sandbox.world.rules[0].arn }))
+    expect(child.exitCode).toBeNull()
+    await aws.elb.send(new ModifyRuleCommand({ RuleArn: sandbox.world.rules[0].arn }))
+    expect(await exited).toBe('SIGKILL')
   })
 
   it('POST set-health, set-tag, remove-tag, set-rule-weights', async () => {

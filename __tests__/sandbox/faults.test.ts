@@ -178,6 +178,69 @@ describe('writes', () => {
   })
 })
 
+describe('outage and the nth successful write', () => {
+  const statuses = () => sandbox.log.map((e) => [e.operation, e.status])
+
+  it('fails every write from the nth on with 503, retries included, until cleared', async () => {
+    sandbox.faults.failWritesFrom(2)
+    await modifyRule(once, 90, 10)
+    await describeService(once)
+    const err = await rejection(modifyRule(retrying, 80, 20))
+    expect(err.$metadata?.httpStatusCode).toBe(503)
+    expect(err.name).toBe('ServiceUnavailable')
+    // The SDK retried the transient 503 up to maxAttempts (3), and every attempt failed.
+    expect(statuses()).toEqual([
+      ['ModifyRule', 200],
+      ['DescribeServices', 200],
+      ['ModifyRule', 503],
+      ['ModifyRule', 503],
+      ['ModifyRule', 503]
+    ])
+    expect(sandbox.faults.pending().failWrites).toEqual({ kind: 'unavailable', from: 1 })
+    sandbox.faults.clear()
+    await modifyRule(once, 70, 30)
+    expect(sandbox.world.rules[0].actions[0].ForwardConfig!.TargetGroups![1].Weight).toBe(30)
+  })
+
+  it('ECS answers the outage as ServiceUnavailableException; deny is not retried', async () => {
+    sandbox.faults.failWritesFrom(1, 'deny')
+    const update = () =>
+      retrying.ecs.send(
+        new UpdateTaskSetCommand({
+          cluster: 'mycluster',
+          service: 'myservice',
+          taskSet: GREEN_TASK_SET_ID,
+          scale: { value: 50, unit: 'PERCENT' }
+        })
+      )
+    expect(await rejection(update())).toBeInstanceOf(AccessDeniedException)
+    expect(statuses()).toEqual([['UpdateTaskSet', 400]])
+    sandbox.faults.failWritesFrom(1)
+    expect((await rejection(update())).name).toBe('ServiceUnavailableException')
+  })
+
+  it('runs a hook after the nth successful write; reads and failed writes do not count', async () => {
+    const seen: string[] = []
+    sandbox.faults.failNthWrite(2)
+    sandbox.faults.afterNthWrite(2, ({ operation, world }) => {
+      seen.push(operation)
+      applyMutation(world, { type: 'set-tag', key: 'Hooked', value: 'yes' })
+    })
+    await modifyRule(once, 90, 10)
+    await describeService(once)
+    await rejection(modifyRule(once, 80, 20))
+    expect(seen).toEqual([])
+    const written = await modifyRule(once, 80, 20)
+    // Applied, then the hook, then the answer: it carries the write, the world the hook's change.
+    expect(written.Rules![0].Actions![0].ForwardConfig!.TargetGroups![1].Weight).toBe(20)
+    expect(seen).toEqual(['ModifyRule'])
+    expect(sandbox.world.services[0].tags).toContainEqual({ key: 'Hooked', value: 'yes' })
+    expect(sandbox.faults.pending().afterNthWrite).toEqual([])
+    await modifyRule(once, 70, 30)
+    expect(seen).toEqual(['ModifyRule'])
+  })
+})
+
 describe('request log', () => {
   it('records service, operation, high-resolution times and status for each request', async () => {
     await describeService(once)
@@ -192,5 +255,10 @@ describe('request log', () => {
     expect(first.end).toBeGreaterThanOrEqual(first.start)
     expect(second.start).toBeGreaterThanOrEqual(first.end)
     expect(Math.abs(first.start - Date.now())).toBeLessThan(5000)
+  })
+
+  it('records the access key id each request was signed with', async () => {
+    await describeService(once)
+    expect(sandbox.log.map((e) => e.caller)).toEqual(['test'])
   })
 })

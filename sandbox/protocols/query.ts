@@ -22,6 +22,14 @@ export function signingService(authorization: string | undefined): string | unde
   return authorization?.match(/Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\/aws4_request/)?.[1]
 }
 
+/**
+ * The access key id of a SigV4 request, as CloudTrail records the caller: runs given different
+ * keys can be told apart in the request log when they share one sandbox.
+ */
+export function accessKeyOf(authorization: string | undefined): string | undefined {
+  return authorization?.match(/Credential=([^/,\s]+)\//)?.[1]
+}
+
 export function parseQueryBody(body: string): QueryCall {
   const form = new URLSearchParams(body)
   const pairs = [...form.entries()].filter(([key]) => key !== 'Action' && key !== 'Version')
