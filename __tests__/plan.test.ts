@@ -287,6 +287,7 @@ describe('planRun per mode', () => {
       splitAfter: split,
       openTestTraffic: false,
       closeTestTraffic: false,
+      forgetPrevious: false,
       rollback: {
         kind: 'rollback',
         canary,
@@ -361,9 +362,10 @@ describe('planRun: undo of the last promotion', () => {
       `No promotion to undo: the service has no ${PREVIOUS_TAG} tag`
     ],
     [
+      // An undo that stopped between its tag write and removing the record.
       'a record naming the stable colour itself',
       'Green',
-      `No promotion to undo: ${PREVIOUS_TAG}=Green does not name the other colour.`
+      `No promotion to undo: an undo already gave Green the tag; its record ${PREVIOUS_TAG}=Green is removed.`
     ],
     [
       'a record that is not a colour',
@@ -378,6 +380,7 @@ describe('planRun: undo of the last promotion', () => {
     expect(p.stableAfter).toBe('Green')
     expect(p.splitAfter).toBe(split)
     expect(p.closeTestTraffic).toBe(false)
+    expect(p.forgetPrevious).toBe(previousStable === 'Green')
     expect(p.reason.startsWith(reason)).toBe(true)
   })
 })
@@ -911,6 +914,7 @@ describe('planRun properties', () => {
           expect(p.reason.startsWith('No promotion to undo')).toBe(true)
           expect(p.reason).toContain(PREVIOUS_TAG)
           expect(p.closeTestTraffic).toBe(false)
+          expect(p.forgetPrevious).toBe(s.previousStable === s.stable)
         }
       }),
       runs

@@ -72594,7 +72594,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(462);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72603,7 +72603,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 462:
+/***/ 6771:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75840,13 +75840,20 @@ class Journal {
             this.log.info(line);
         }
     }
-    /** What is true now, as the last sentence of a failure message. */
-    state() {
+    /**
+     * What is true now, as the last sentence of a failure message; `leaseLeft` says that the run's
+     * lease tag could not be removed, the one write besides those in the journal that stays.
+     */
+    state(leaseLeft) {
+        const lease = leaseLeft ? `${leaseLeft} ` : '';
         if (this.rolledBack)
-            return `Rolled back: all traffic is on ${this.stable} again.`;
-        if (this.writes.length === 0)
-            return NOTHING_WRITTEN;
-        return `Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`;
+            return `${lease}Rolled back: all traffic is on ${this.stable} again.`;
+        if (this.writes.length === 0) {
+            return leaseLeft
+                ? `${lease}No traffic was moved; the stable colour is ${this.stable}, and only the lease tag was written.`
+                : NOTHING_WRITTEN;
+        }
+        return `${lease}Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`;
     }
     seal(failure, error) {
         return Object.freeze({
@@ -76331,7 +76338,9 @@ function judgeLease(value, me, now) {
         return { free: true, note: `replacing a lease value this action cannot read: "${value}"` };
     if (holder.id === me.id)
         return { free: true };
-    if (holder.mode === 'rollback')
+    // A rollback's lease blocks while the rollback runs and is left, expired, when it is done:
+    // a run that started before it still sees it and rolls back too.
+    if (holder.mode === 'rollback' && holder.until <= now)
         return { free: true };
     if (holder.runId === me.runId && holder.job === me.job && holder.attempt < me.attempt) {
         return {
@@ -77855,6 +77864,10 @@ class ServiceTags {
         await this.remove([this.names.previous]);
         return `service tag ${this.names.stable}: ${from} → ${to} (promotion undone)`;
     }
+    async forget() {
+        await this.remove([this.names.previous]);
+        return `service tag ${this.names.previous}: removed (the undo is finished)`;
+    }
     recordTag(record) {
         const value = record && formatRecord(record);
         return value ? { [this.names.promotion]: value } : {};
@@ -77870,6 +77883,7 @@ class ServiceLease {
     tags;
     me;
     serviceName;
+    until = 0;
     constructor(tags, me, serviceName) {
         this.tags = tags;
         this.me = me;
@@ -77886,6 +77900,7 @@ class ServiceLease {
                 'moved; nothing was written.');
         }
         const holder = { ...this.me, mode, until: now + durationMs };
+        this.until = holder.until;
         await this.tags.set({ [key]: formatLease(holder) });
         if (!verdict.free)
             return `rollback takes the service from ${describeHolder(verdict.holder)}`;
@@ -77904,6 +77919,13 @@ class ServiceLease {
     }
     async release() {
         await this.tags.remove([this.tags.names.lease]);
+    }
+    leftBehind() {
+        const key = this.tags.names.lease;
+        return (`This run's lease tag ${key} is still on the service: "Re-run jobs" takes it over; any other ` +
+            `run waits until it expires at ${new Date(this.until).toISOString().slice(0, 16)} UTC, or ` +
+            `until it is removed with: aws ecs untag-resource --resource-arn ${this.tags.arn} ` +
+            `--tag-keys ${key}`);
     }
 }
 
@@ -78438,6 +78460,18 @@ function fulfilled(result) {
     return result.value;
 }
 
+;// CONCATENATED MODULE: ./src/report/text.ts
+
+/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
+function percentOf(color, split) {
+    return formatPercent(roundedSplit(split)[color]);
+}
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/execute/bake.ts
 
 /**
@@ -78483,78 +78517,6 @@ function mergeReadings(kept, latest) {
     for (const reading of latest)
         byLabel.set(reading.label, reading);
     return [...byLabel.values()];
-}
-
-;// CONCATENATED MODULE: ./src/execute/lease-guard.ts
-
-/**
- * The executor's side of the lease: take it before the first change, look again before each
- * later change and at the end, release it when done. A rollback writes its lease beside its first
- * write and never waits for it, nor fails on it: the emergency exit needs only the route.
- */
-class LeaseGuard {
-    lease;
-    mode;
-    log;
-    taking;
-    held = false;
-    constructor(lease, mode, log) {
-        this.lease = lease;
-        this.mode = mode;
-        this.log = log;
-    }
-    /** True once this run has written (or started writing) its lease. */
-    get active() {
-        return this.held || this.taking !== undefined;
-    }
-    async take(now, durationMs) {
-        const { lease } = this;
-        if (!lease)
-            return;
-        if (this.mode === 'rollback') {
-            this.taking = lease.take(this.mode, now, durationMs).then((note) => this.note(note), (error) => {
-                const why = error instanceof Error ? error.message : String(error);
-                this.log.warning(`The rollback's lease tag was not written (${why}); rolling back anyway.`);
-            });
-            return;
-        }
-        this.note(await lease.take(this.mode, now, durationMs));
-        this.held = true;
-        // Two runs that wrote their leases at the same moment both read the later one: one goes on.
-        await this.confirm();
-    }
-    /** Throws ConcurrentRunError when another run holds the lease now. */
-    async confirm() {
-        if (!this.lease || !this.held)
-            return undefined;
-        const look = await this.lease.look();
-        if (!look.ours) {
-            const who = look.holder ?? 'its lease tag was removed by someone else';
-            throw new ConcurrentRunError(`Another run took over this service while this run was working: ${who}.`, look.byRollback ?? false);
-        }
-        return look;
-    }
-    /** A rollback's look at the end: who wrote last, whatever the lease says. */
-    async settle() {
-        if (!this.lease || !this.taking)
-            return undefined;
-        await this.taking;
-        return this.lease.look();
-    }
-    async release() {
-        if (!this.lease || !this.held)
-            return;
-        await this.lease.release();
-        this.held = false;
-    }
-    /** The lease is another run's now: this run must not remove it. */
-    forfeit() {
-        this.held = false;
-    }
-    note(note) {
-        if (note)
-            this.log.info(`Lease: ${note}.`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/execute/shift.ts
@@ -78616,7 +78578,245 @@ async function rollBack(shape, journal, log, openedTestTraffic) {
     return moves;
 }
 
+;// CONCATENATED MODULE: ./src/execute/contention.ts
+
+
+
+
+
+/** How many times a rollback looks again after it had to put traffic back on the stable colour. */
+const SETTLE_LOOKS = 3;
+const SETTLE_PAUSE_MS = 200;
+/**
+ * The last look, before the report: the lease is still this run's, and the route and the tag are
+ * what this run left. A rollback instead makes sure traffic follows the stable tag.
+ */
+async function checkAtEnd(run) {
+    if (!run.guard.active)
+        return;
+    if (run.plan.mode === 'rollback') {
+        try {
+            await settleRollback(run);
+        }
+        finally {
+            await run.guard.expire(run.clock.now());
+        }
+        return;
+    }
+    const { journal } = run;
+    const [look, live] = await Promise.all([run.guard.confirm(), run.shape.router.read()]);
+    const sameStable = (look?.stable ?? journal.stable) === journal.stable;
+    if (sameSplit(live, journal.split) && sameStable)
+        return;
+    if (sameStable && run.wroteRoute) {
+        // The lease is still this run's, so whoever wrote the route after it had lost theirs (a run
+        // that started at the same moment and stops at its next look): this run's weights stand.
+        run.log.info(`Another run wrote ${formatSplit(live)} after this run's write; writing ${formatSplit(journal.split)} again.`);
+        journal.split = await shift(run, live, journal.split);
+        return;
+    }
+    journal.split = live;
+    if (look?.stable)
+        journal.stable = look.stable;
+    throw new ConcurrentRunError('Another writer changed the route or the stable tag while this run was working.', false);
+}
+/**
+ * All traffic on the colour the stable tag names, whoever wrote last. After a fix it looks again
+ * (a run that lost the lease may have had a write in flight) until a look finds nothing to fix.
+ */
+async function settleRollback(run) {
+    const { journal } = run;
+    const started = journal.stable;
+    let fixed = false;
+    for (let look = 0; look < SETTLE_LOOKS; look++) {
+        if (look > 0)
+            await run.clock.sleep(SETTLE_PAUSE_MS);
+        const [tags, live] = await Promise.all([run.guard.settle(), run.shape.router.read()]);
+        journal.stable = tags?.stable ?? journal.stable;
+        const target = splitFor(journal.stable, FULL);
+        if (sameSplit(live, target)) {
+            journal.split = live;
+            break;
+        }
+        journal.split = await shift(run, live, target);
+        journal.rolledBack = true;
+        fixed = true;
+    }
+    if (journal.stable !== started) {
+        throw new ConcurrentRunError(`Another run made ${journal.stable} stable while this rollback ran, so all traffic now ` +
+            `follows the stable tag to ${journal.stable}. To make ${started} stable again, run ` +
+            'rollback with undo-promotion.', false);
+    }
+    if (fixed) {
+        run.log.info(`Another run moved traffic while this rollback ran; all traffic is on ${journal.stable} again.`);
+    }
+}
+/**
+ * Another run took the service. A rollback's lease means the emergency exit was pulled: this
+ * run rolls back too, and a promote whose tag landed after the rollback took the route back
+ * puts the tag back as well; a promote whose route still carries all traffic keeps its tag,
+ * which the rollback follows. Any other run owns the service now: this run writes nothing more
+ * and says what is live.
+ */
+async function yieldTo(run, error) {
+    const { journal, plan } = run;
+    run.guard.forfeit();
+    const last = journal.steps.at(-1);
+    if (last)
+        last.outcome = 'failed';
+    const live = await run.shape.router.read().catch(() => undefined);
+    if (live)
+        journal.split = live;
+    const promoted = journal.stable !== plan.stableBefore;
+    // A promote whose route a rollback has not taken back keeps its tag: the rollback follows it.
+    const keepPromote = promoted && live !== undefined && live[journal.stable] === FULL;
+    if (!error.byRollback || keepPromote) {
+        const why = keepPromote
+            ? ` This run had already made ${journal.stable} stable; the rollback sends traffic to it. ` +
+                `To make ${plan.stableBefore} stable again, run rollback with undo-promotion.`
+            : '';
+        return journal.seal(`${sentence(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
+    }
+    try {
+        // The rollback took the route back before this promote's tag landed: the tag goes back too,
+        // so route and tag agree whichever run looks last.
+        if (promoted) {
+            journal.wrote(await run.shape.marker.undo(journal.stable, plan.stableBefore));
+            journal.stable = plan.stableBefore;
+        }
+        await rollBack(run.shape, journal, run.log, plan.openTestTraffic);
+        journal.rolledBack = true;
+    }
+    catch (rollbackError) {
+        const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
+        return journal.seal(`${sentence(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
+    }
+    return journal.seal(`${sentence(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
+}
+function shift(run, from, to) {
+    return shiftAndVerify(run.shape.router, from, to, (line) => run.journal.wrote(line));
+}
+
+;// CONCATENATED MODULE: ./src/execute/lease-guard.ts
+
+/**
+ * The executor's side of the lease: take it before the first change, look again before each
+ * later change and at the end, release it when done. A rollback writes its lease beside its first
+ * write and never waits for it, nor fails on it: the emergency exit needs only the route.
+ */
+class LeaseGuard {
+    lease;
+    mode;
+    log;
+    taking;
+    held = false;
+    started = false;
+    constructor(lease, mode, log) {
+        this.lease = lease;
+        this.mode = mode;
+        this.log = log;
+    }
+    /** True once this run has written (or started writing) its lease. */
+    get active() {
+        return this.held || this.started;
+    }
+    async take(now, durationMs) {
+        const { lease } = this;
+        if (!lease)
+            return;
+        if (this.mode === 'rollback') {
+            this.started = true;
+            this.taking = lease.take(this.mode, now, durationMs).then((note) => this.note(note), (error) => {
+                const why = error instanceof Error ? error.message : String(error);
+                this.log.warning(`The rollback's lease tag was not written (${why}); rolling back anyway.`);
+            });
+            return;
+        }
+        this.note(await lease.take(this.mode, now, durationMs));
+        this.held = true;
+    }
+    /**
+     * Throws ConcurrentRunError when another run holds the lease now. The executor asks right
+     * before each write: two runs that wrote their leases at the same moment both read the later
+     * one, so one goes on, and a run whose gates waited learns whether it is still the one.
+     */
+    async confirm() {
+        if (!this.lease || !this.held)
+            return undefined;
+        const look = await this.lease.look();
+        if (!look.ours) {
+            const who = look.holder ?? 'its lease tag was removed by someone else';
+            throw new ConcurrentRunError(`Another run took over this service while this run was working: ${who}.`, look.byRollback ?? false);
+        }
+        return look;
+    }
+    /** A rollback's look at the end: who wrote last, whatever the lease says. */
+    async settle() {
+        if (!this.lease || !this.taking)
+            return undefined;
+        await this.taking;
+        return this.lease.look();
+    }
+    /**
+     * A rollback's end: its lease stays, expired, so no new run waits for it while a run that
+     * started before it still sees that a rollback came. Never fails the rollback; returns false
+     * when the lease could not be marked done (it then blocks other runs until it expires).
+     */
+    async expire(now) {
+        if (!this.lease || !this.taking)
+            return true;
+        await this.taking;
+        try {
+            await this.lease.take(this.mode, now, 0);
+            this.taking = undefined;
+            return true;
+        }
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            this.log.warning(`The rollback's lease was not marked done (${why}).`);
+            return false;
+        }
+    }
+    async release() {
+        if (!this.lease || !this.held)
+            return;
+        await this.lease.release();
+        this.held = false;
+    }
+    /**
+     * Releases the lease at the end of a failed run. Says, when that fails too, what the lease left
+     * behind means for the next run; undefined when there is nothing to say.
+     */
+    async releaseOrExplain(now) {
+        if (this.taking) {
+            const done = await this.expire(now);
+            return done || !this.lease
+                ? undefined
+                : `Marking the lease done failed. ${this.lease.leftBehind()}.`;
+        }
+        try {
+            await this.release();
+            return undefined;
+        }
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            this.log.warning(`The lease tag was not removed: ${why}`);
+            return this.lease ? `Removing the lease failed. ${this.lease.leftBehind()}.` : undefined;
+        }
+    }
+    /** The lease is another run's now: this run must not remove it. */
+    forfeit() {
+        this.held = false;
+    }
+    note(note) {
+        if (note)
+            this.log.info(`Lease: ${note}.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/execute/executor.ts
+
+
 
 
 
@@ -78651,6 +78851,8 @@ class Executor {
     wrote = (line) => this.journal.wrote(line);
     /** Set once a promote's write starts: from then on a cancel lets it finish. */
     committed = false;
+    /** Set once this run has written the route. */
+    wroteRoute = false;
     constructor(plan, shape, gates, options) {
         this.plan = plan;
         this.shape = shape;
@@ -78668,6 +78870,7 @@ class Executor {
                 await this.guard.take(this.options.clock.now(), this.options.leaseMs ?? 3_600_000);
             }
             if (this.plan.openTestTraffic && testTraffic) {
+                await this.guard.confirm();
                 await testTraffic.open(this.plan.canaryBefore, this.wrote);
             }
             for (const [index, step] of this.plan.steps.entries())
@@ -78675,24 +78878,28 @@ class Executor {
             if (this.plan.steps.length === 0 && this.plan.closeTestTraffic && testTraffic) {
                 await testTraffic.close(this.journal.stable, this.wrote);
             }
-            await this.checkAtEnd();
+            if (this.plan.forgetPrevious)
+                this.wrote(await this.shape.marker.forget());
+            await checkAtEnd(this.context());
             await this.guard.release();
             return this.journal.seal();
         }
         catch (error) {
             const execution = await this.fail(error);
-            // A run that failed still gives the service back, unless another run has taken it.
-            await this.guard.release().catch((releaseError) => {
-                const why = releaseError instanceof Error ? releaseError.message : String(releaseError);
-                this.options.log.warning(`The lease tag was not removed: ${why}`);
-            });
-            return execution;
+            const stated = this.journal.state();
+            // A run that failed still gives the service back, unless another run has taken it; when
+            // that fails too, the message's last sentence says so.
+            const left = await this.guard.releaseOrExplain(this.options.clock.now());
+            if (!left || execution.failure === undefined)
+                return execution;
+            const failure = execution.failure.endsWith(stated)
+                ? `${execution.failure.slice(0, -stated.length)}${this.journal.state(left)}`
+                : `${execution.failure} ${left}`;
+            return Object.freeze({ ...execution, failure });
         }
     }
     async runStep(step, index) {
         this.checkCancelled();
-        if (index > 0)
-            await this.guard.confirm();
         const record = {
             kind: step.kind,
             share: step.share,
@@ -78707,6 +78914,8 @@ class Executor {
             await this.judge(step, index, record);
         // A cancel up to here rolls back; once a promote's write starts, it is finished.
         this.checkCancelled();
+        if (step.write || step.tag || step.retire)
+            await this.guard.confirm();
         if (step.tag)
             this.committed = true;
         await this.options.log.group(`Apply step ${index + 1}`, () => this.apply(step, index));
@@ -78758,6 +78967,7 @@ class Executor {
     async apply(step, index) {
         const { router, marker, testTraffic, workload } = this.shape;
         if (step.write) {
+            this.wroteRoute = true;
             const wrote = (line) => this.journal.wrote(line);
             this.journal.split = await shiftAndVerify(router, this.journal.split, step.split, wrote);
             this.options.log.info(`Verified: ${formatSplit(this.journal.split)}`);
@@ -78796,10 +79006,14 @@ class Executor {
             // a rollback's lead.
             const lost = await this.guard.confirm().then(() => undefined, (lookError) => (lookError instanceof ConcurrentRunError ? lookError : undefined));
             if (lost)
-                return this.yieldTo(lost);
+                return yieldTo(this.context(), lost);
+        }
+        // A rollback that found another run's tag at its end has already followed it; say so.
+        if (error instanceof ConcurrentRunError && this.plan.mode === 'rollback') {
+            return this.journal.seal(`${sentence(error.message)} ${this.journal.state()}`, error);
         }
         if (error instanceof ConcurrentRunError)
-            return this.yieldTo(error);
+            return yieldTo(this.context(), error);
         if (!cancelled && !(error instanceof GateFailure)) {
             // AWS refused or answered something unexpected: say so, and what is true now, but do not
             // write more into a system that is failing. Rollback stays one step away.
@@ -78823,73 +79037,9 @@ class Executor {
         }
         return this.journal.seal(`${sentence(reason)} ${this.journal.state()}`);
     }
-    /**
-     * The last look: the lease is still this run's, and the route and the tag are what this run
-     * left. A rollback instead makes sure traffic follows the stable tag, whoever wrote last.
-     */
-    async checkAtEnd() {
-        if (!this.guard.active)
-            return;
-        if (this.plan.mode === 'rollback')
-            return this.settleRollback();
-        const [look, live] = await Promise.all([this.guard.confirm(), this.shape.router.read()]);
-        if (sameSplit(live, this.journal.split) &&
-            (look?.stable ?? this.journal.stable) === this.journal.stable) {
-            return;
-        }
-        this.journal.split = live;
-        if (look?.stable)
-            this.journal.stable = look.stable;
-        throw new ConcurrentRunError('Another writer changed the route or the stable tag while this run was working.', false);
-    }
-    async settleRollback() {
-        const [look, live] = await Promise.all([this.guard.settle(), this.shape.router.read()]);
-        const stable = look?.stable ?? this.journal.stable;
-        const target = splitFor(stable, FULL);
-        if (stable === this.journal.stable && sameSplit(live, target))
-            return;
-        const changedStable = stable !== this.journal.stable;
-        const before = this.journal.stable;
-        this.journal.stable = stable;
-        this.journal.split = await this.shift(live, target);
-        this.journal.rolledBack = true;
-        if (changedStable) {
-            throw new ConcurrentRunError(`Another run made ${stable} stable while this rollback ran, so all traffic now follows the ` +
-                `stable tag to ${stable}. To make ${before} stable again, run rollback with undo-promotion.`, false);
-        }
-        this.options.log.info(`Another run moved traffic while this rollback ran; all traffic is on ${stable} again.`);
-    }
-    /**
-     * Another run took the service. A rollback's lease means the emergency exit was pulled: this
-     * run rolls back too (and undoes its own promote). Any other run owns the service now: this run
-     * writes nothing more and says what is live.
-     */
-    async yieldTo(error) {
-        this.guard.forfeit();
-        const last = this.journal.steps.at(-1);
-        if (last)
-            last.outcome = 'failed';
-        if (!error.byRollback) {
-            await this.shape.router.read().then((live) => (this.journal.split = live), () => undefined);
-            return this.journal.seal(`${sentence(error.message)} This run stopped and wrote nothing more. ${this.journal.state()}`, error);
-        }
-        try {
-            const before = this.plan.stableBefore;
-            if (this.journal.stable !== before) {
-                this.journal.wrote(await this.shape.marker.undo(this.journal.stable, before));
-                this.journal.stable = before;
-            }
-            await rollBack(this.shape, this.journal, this.options.log, this.plan.openTestTraffic);
-            this.journal.rolledBack = true;
-        }
-        catch (rollbackError) {
-            const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
-            return this.journal.seal(`${sentence(error.message)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
-        }
-        return this.journal.seal(`${sentence(error.message)} It is a rollback, so this run rolled back too. ${this.journal.state()}`);
-    }
-    shift(from, to) {
-        return shiftAndVerify(this.shape.router, from, to, (line) => this.journal.wrote(line));
+    context() {
+        const { plan, shape, journal, guard, wroteRoute } = this;
+        return { plan, shape, journal, guard, wroteRoute, log: this.options.log, clock: this.clock };
     }
     checkCancelled() {
         if (this.options.signal?.aborted && !this.committed)
@@ -78906,14 +79056,11 @@ function outcomeOf(step) {
     }
     return step.tag ? 'promoted' : step.write ? 'shifted' : 'unchanged';
 }
-/** A message as a sentence: a full stop added unless it ends in one. */
-function sentence(text) {
-    return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
-}
 /** True when the plan may write anything: only then does the run take the lease. */
 function mayWrite(plan, shape) {
     const testRoute = shape.testTraffic !== undefined && (plan.openTestTraffic || plan.closeTestTraffic);
     return (testRoute ||
+        plan.forgetPrevious ||
         plan.steps.some((s) => s.write || s.tag !== undefined || s.retire !== undefined || s.restore));
 }
 function isLine(line) {
@@ -78940,6 +79087,7 @@ function planRun(intent, state, reachable) {
         splitBefore: split,
         openTestTraffic: false,
         closeTestTraffic: false,
+        forgetPrevious: false,
         rollback: step('rollback', canary, 0, split, { bakeMs: 0 }),
         warnings: []
     };
@@ -79057,6 +79205,11 @@ function planCanary(intent, state, reachable, finish) {
 function planUndo(state, finish) {
     const { stable, previousStable, previousTag } = state;
     const target = otherColor(stable);
+    if (previousStable === stable) {
+        // An undo writes the tag, then removes this record: it stopped between the two.
+        return finish([], `No promotion to undo: an undo already gave ${stable} the tag; its record ${previousTag}=` +
+            `${previousStable} is removed.`, { forgetPrevious: true });
+    }
     if (previousStable !== target) {
         return finish([], previousStable === undefined
             ? `No promotion to undo: the service has no ${previousTag} tag (promote writes it, an undo removes it).`
@@ -79178,7 +79331,8 @@ async function runPipeline(inputs, deps) {
  * bake, plus a margin. A rerun of the same job takes it over at once.
  */
 function leaseDuration(plan, inputs) {
-    const margin = 10 * 60_000;
+    // A rollback holds it only while it runs; other runs wait at most that long if it dies.
+    const margin = (inputs.mode === 'rollback' ? 2 : 10) * 60_000;
     const perStep = inputs.waitForHealthy ? inputs.healthTimeoutSeconds * 1000 : 0;
     return plan.steps.reduce((total, step) => total + perStep + step.bakeMs, margin);
 }
@@ -79217,18 +79371,6 @@ function logPlan(log, plan, tagKey) {
         before = step.split;
         stable = step.tag ?? stable;
     }
-}
-
-;// CONCATENATED MODULE: ./src/report/text.ts
-
-/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
-function percentOf(color, split) {
-    return formatPercent(roundedSplit(split)[color]);
-}
-/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
-function text_sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -79632,7 +79774,7 @@ async function run() {
         // runPipeline throws only before its first write. Once it has returned, only reporting can
         // fail (the summary file, say): then the message still says what the step did.
         const state = result ? (result.failure ?? noticeLine(result)) : NOTHING_WRITTEN;
-        const message = `${text_sentence(thrown)} ${state}`;
+        const message = `${sentence(thrown)} ${state}`;
         runnerLog.fail(message);
         await writeSummary(renderFailure(getInput(Inputs.Mode), getInput(Inputs.Service), message)).catch(() => undefined);
     }

@@ -33,6 +33,11 @@ export interface Sandbox {
   faults: Faults
   /** Every AWS request, in arrival order. Cleared in place by reset(). */
   log: RequestLogEntry[]
+  /**
+   * Called with each AWS request as it arrives, before it is answered or changes the world
+   * (tests set it to see the world as a given request found it). Cleared by reset().
+   */
+  observe?: (entry: RequestLogEntry) => void
   sim: Simulation
   /** Mutations scheduled with schedule(): `pending()`, `fired`, `cancel(id)`. */
   scheduler: Scheduler

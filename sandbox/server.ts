@@ -94,6 +94,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     scheduler,
     schedule: (delayMs, mutation) => scheduler.schedule(delayMs, mutation),
     reset(spec) {
+      sandbox.observe = undefined
       sim.clear()
       scheduler.clear()
       world = buildWorld(spec ?? initial)
@@ -135,6 +136,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (faults.latencyMs > 0) await sleep(faults.latencyMs)
 
     const info = { service: entry.service, operation: call.operation }
+    // Before the request changes anything: a test can see the world as this request finds it.
+    sandbox.observe?.(entry)
     const fault = faults.take(info)
     if (fault) entry.faulted = fault
     if (fault === 'reset') {

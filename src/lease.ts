@@ -7,8 +7,10 @@ import type { Mode } from './inputs.js'
  * two runs on one service do not both change it: the second refuses with the first run's
  * address. ECS tags have no conditional write, so "write, then read back" is what tells two runs
  * that started together apart (the later write wins both reads). A rollback never waits for a
- * lease: it writes a rollback lease, which no run waits for, and which tells a running canary to
- * stop and roll back too. Pure apart from `newRunIdentity`.
+ * lease: it writes its own beside its first write, which other runs wait for while the rollback
+ * runs; at its end it leaves that lease expired, so it blocks nobody new, while a canary that
+ * started before it still sees a rollback's lease and rolls back too. Pure apart from
+ * `newRunIdentity`.
  *
  * Tag value (ECS allows letters, digits, spaces and `+ - = . _ : / @`):
  * `run 123 attempt 2 job deploy canary until 2026-11-23T10:25:00Z id 9f3a… https://github.com/…`
@@ -89,7 +91,9 @@ export function judgeLease(value: string | undefined, me: RunIdentity, now: numb
   if (!holder)
     return { free: true, note: `replacing a lease value this action cannot read: "${value}"` }
   if (holder.id === me.id) return { free: true }
-  if (holder.mode === 'rollback') return { free: true }
+  // A rollback's lease blocks while the rollback runs and is left, expired, when it is done:
+  // a run that started before it still sees it and rolls back too.
+  if (holder.mode === 'rollback' && holder.until <= now) return { free: true }
   if (holder.runId === me.runId && holder.job === me.job && holder.attempt < me.attempt) {
     return {
       free: true,

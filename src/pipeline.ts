@@ -100,7 +100,8 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
  * bake, plus a margin. A rerun of the same job takes it over at once.
  */
 function leaseDuration(plan: RunPlan, inputs: ActionInputs): number {
-  const margin = 10 * 60_000
+  // A rollback holds it only while it runs; other runs wait at most that long if it dies.
+  const margin = (inputs.mode === 'rollback' ? 2 : 10) * 60_000
   const perStep = inputs.waitForHealthy ? inputs.healthTimeoutSeconds * 1000 : 0
   return plan.steps.reduce((total, step) => total + perStep + step.bakeMs, margin)
 }

@@ -85,6 +85,8 @@ export interface RunPlan {
   openTestTraffic: boolean
   /** Take test traffic away at the end (promote, rollback, undo). */
   closeTestTraffic: boolean
+  /** Remove the record of the colour stable before the last promote (an undo stopped halfway). */
+  forgetPrevious: boolean
   /** What a failed gate or a cancel does: all traffic to the stable colour, no gate. */
   rollback: StepPlan
   /** Why the plan is what it is, in one sentence for the log and the summary. */
@@ -108,6 +110,7 @@ export function planRun(intent: Intent, state: PlanState, reachable: Reachable):
     splitBefore: split,
     openTestTraffic: false,
     closeTestTraffic: false,
+    forgetPrevious: false,
     rollback: step('rollback', canary, 0, split, { bakeMs: 0 }),
     warnings: [] as string[]
   }
@@ -249,6 +252,15 @@ function planCanary(intent: Intent, state: PlanState, reachable: Reachable, fini
 function planUndo(state: PlanState, finish: Finish): RunPlan {
   const { stable, previousStable, previousTag } = state
   const target = otherColor(stable)
+  if (previousStable === stable) {
+    // An undo writes the tag, then removes this record: it stopped between the two.
+    return finish(
+      [],
+      `No promotion to undo: an undo already gave ${stable} the tag; its record ${previousTag}=` +
+        `${previousStable} is removed.`,
+      { forgetPrevious: true }
+    )
+  }
   if (previousStable !== target) {
     return finish(
       [],

@@ -15,6 +15,8 @@ import type { LeaseLook, RunLease } from './shape.js'
 
 /** The lease as a tag on the ECS service, written and read through the service's tags. */
 export class ServiceLease implements RunLease {
+  private until = 0
+
   constructor(
     private readonly tags: ServiceTags,
     private readonly me: RunIdentity,
@@ -34,6 +36,7 @@ export class ServiceLease implements RunLease {
       )
     }
     const holder: LeaseHolder = { ...this.me, mode, until: now + durationMs }
+    this.until = holder.until
     await this.tags.set({ [key]: formatLease(holder) })
     if (!verdict.free) return `rollback takes the service from ${describeHolder(verdict.holder)}`
     return verdict.note
@@ -53,5 +56,15 @@ export class ServiceLease implements RunLease {
 
   async release(): Promise<void> {
     await this.tags.remove([this.tags.names.lease])
+  }
+
+  leftBehind(): string {
+    const key = this.tags.names.lease
+    return (
+      `This run's lease tag ${key} is still on the service: "Re-run jobs" takes it over; any other ` +
+      `run waits until it expires at ${new Date(this.until).toISOString().slice(0, 16)} UTC, or ` +
+      `until it is removed with: aws ecs untag-resource --resource-arn ${this.tags.arn} ` +
+      `--tag-keys ${key}`
+    )
   }
 }

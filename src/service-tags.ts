@@ -164,6 +164,11 @@ export class ServiceTags implements StableMarker {
     return `service tag ${this.names.stable}: ${from} → ${to} (promotion undone)`
   }
 
+  async forget(): Promise<string> {
+    await this.remove([this.names.previous])
+    return `service tag ${this.names.previous}: removed (the undo is finished)`
+  }
+
   private recordTag(record: PromotionRecord | undefined): Record<string, string> {
     const value = record && formatRecord(record)
     return value ? { [this.names.promotion]: value } : {}

@@ -13,6 +13,8 @@ export interface StableMarker {
   promote(from: Color, to: Color, record?: PromotionRecord): Promise<string>
   /** Writes `to` as stable with the record, then forgets the previous colour: an undo is done once. */
   undo(from: Color, to: Color, record?: PromotionRecord): Promise<string>
+  /** Removes the record of the colour stable before the last promote. */
+  forget(): Promise<string>
 }
 
 /** What a second look at the service's tags found. */
@@ -37,6 +39,8 @@ export interface RunLease {
   /** Reads the service's tags again. */
   look(): Promise<LeaseLook>
   release(): Promise<void>
+  /** What a lease that could not be released means for the next run, and how to clear it. */
+  leftBehind(): string
 }
 
 /**

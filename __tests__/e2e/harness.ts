@@ -43,7 +43,10 @@ export function useSandbox({ resetEach = true }: UseSandboxOptions = {}): Sandbo
   })
   afterAll(() => running?.stop())
   if (resetEach) beforeEach(() => current().reset())
-  return new Proxy({} as Sandbox, { get: (_, key) => Reflect.get(current(), key) })
+  return new Proxy({} as Sandbox, {
+    get: (_, key) => Reflect.get(current(), key),
+    set: (_, key, value) => Reflect.set(current(), key, value)
+  })
 }
 
 // These live in step.ts, free of Jest, so scripts can run the action the same way.

@@ -4,9 +4,11 @@ import type { Gate, GateContext } from '../gates/gate.js'
 import type { Logger } from '../logger.js'
 import type { RunPlan, StepPlan } from '../plan.js'
 import { recordTime } from '../promotion-record.js'
-import { formatSplit, FULL, sameSplit, splitFor, type Split } from '../shares.js'
+import { formatSplit } from '../shares.js'
+import { sentence } from '../report/text.js'
 import type { Shape } from '../shape.js'
 import { bake, mergeReadings } from './bake.js'
+import { checkAtEnd, yieldTo, type RunContext } from './contention.js'
 import { Journal, type Execution, type StepRecord } from './journal.js'
 import { LeaseGuard } from './lease-guard.js'
 import { rollBack } from './rollback.js'
@@ -51,6 +53,8 @@ class Executor {
   private readonly wrote = (line: string) => this.journal.wrote(line)
   /** Set once a promote's write starts: from then on a cancel lets it finish. */
   private committed = false
+  /** Set once this run has written the route. */
+  private wroteRoute = false
 
   constructor(
     private readonly plan: RunPlan,
@@ -71,29 +75,33 @@ class Executor {
         await this.guard.take(this.options.clock.now(), this.options.leaseMs ?? 3_600_000)
       }
       if (this.plan.openTestTraffic && testTraffic) {
+        await this.guard.confirm()
         await testTraffic.open(this.plan.canaryBefore, this.wrote)
       }
       for (const [index, step] of this.plan.steps.entries()) await this.runStep(step, index)
       if (this.plan.steps.length === 0 && this.plan.closeTestTraffic && testTraffic) {
         await testTraffic.close(this.journal.stable, this.wrote)
       }
-      await this.checkAtEnd()
+      if (this.plan.forgetPrevious) this.wrote(await this.shape.marker.forget())
+      await checkAtEnd(this.context())
       await this.guard.release()
       return this.journal.seal()
     } catch (error) {
       const execution = await this.fail(error)
-      // A run that failed still gives the service back, unless another run has taken it.
-      await this.guard.release().catch((releaseError: unknown) => {
-        const why = releaseError instanceof Error ? releaseError.message : String(releaseError)
-        this.options.log.warning(`The lease tag was not removed: ${why}`)
-      })
-      return execution
+      const stated = this.journal.state()
+      // A run that failed still gives the service back, unless another run has taken it; when
+      // that fails too, the message's last sentence says so.
+      const left = await this.guard.releaseOrExplain(this.options.clock.now())
+      if (!left || execution.failure === undefined) return execution
+      const failure = execution.failure.endsWith(stated)
+        ? `${execution.failure.slice(0, -stated.length)}${this.journal.state(left)}`
+        : `${execution.failure} ${left}`
+      return Object.freeze({ ...execution, failure })
     }
   }
 
   private async runStep(step: StepPlan, index: number): Promise<void> {
     this.checkCancelled()
-    if (index > 0) await this.guard.confirm()
     const record: StepRecord = {
       kind: step.kind,
       share: step.share,
@@ -107,6 +115,7 @@ class Executor {
     if (step.gate || step.restore) await this.judge(step, index, record)
     // A cancel up to here rolls back; once a promote's write starts, it is finished.
     this.checkCancelled()
+    if (step.write || step.tag || step.retire) await this.guard.confirm()
     if (step.tag) this.committed = true
     await this.options.log.group(`Apply step ${index + 1}`, () => this.apply(step, index))
     record.outcome = outcomeOf(step)
@@ -154,6 +163,7 @@ class Executor {
   private async apply(step: StepPlan, index: number): Promise<void> {
     const { router, marker, testTraffic, workload } = this.shape
     if (step.write) {
+      this.wroteRoute = true
       const wrote = (line: string) => this.journal.wrote(line)
       this.journal.split = await shiftAndVerify(router, this.journal.split, step.split, wrote)
       this.options.log.info(`Verified: ${formatSplit(this.journal.split)}`)
@@ -193,9 +203,13 @@ class Executor {
         () => undefined,
         (lookError: unknown) => (lookError instanceof ConcurrentRunError ? lookError : undefined)
       )
-      if (lost) return this.yieldTo(lost)
+      if (lost) return yieldTo(this.context(), lost)
     }
-    if (error instanceof ConcurrentRunError) return this.yieldTo(error)
+    // A rollback that found another run's tag at its end has already followed it; say so.
+    if (error instanceof ConcurrentRunError && this.plan.mode === 'rollback') {
+      return this.journal.seal(`${sentence(error.message)} ${this.journal.state()}`, error)
+    }
+    if (error instanceof ConcurrentRunError) return yieldTo(this.context(), error)
     if (!cancelled && !(error instanceof GateFailure)) {
       // AWS refused or answered something unexpected: say so, and what is true now, but do not
       // write more into a system that is failing. Rollback stays one step away.
@@ -226,91 +240,9 @@ class Executor {
     return this.journal.seal(`${sentence(reason)} ${this.journal.state()}`)
   }
 
-  /**
-   * The last look: the lease is still this run's, and the route and the tag are what this run
-   * left. A rollback instead makes sure traffic follows the stable tag, whoever wrote last.
-   */
-  private async checkAtEnd(): Promise<void> {
-    if (!this.guard.active) return
-    if (this.plan.mode === 'rollback') return this.settleRollback()
-    const [look, live] = await Promise.all([this.guard.confirm(), this.shape.router.read()])
-    if (
-      sameSplit(live, this.journal.split) &&
-      (look?.stable ?? this.journal.stable) === this.journal.stable
-    ) {
-      return
-    }
-    this.journal.split = live
-    if (look?.stable) this.journal.stable = look.stable
-    throw new ConcurrentRunError(
-      'Another writer changed the route or the stable tag while this run was working.',
-      false
-    )
-  }
-
-  private async settleRollback(): Promise<void> {
-    const [look, live] = await Promise.all([this.guard.settle(), this.shape.router.read()])
-    const stable = look?.stable ?? this.journal.stable
-    const target = splitFor(stable, FULL)
-    if (stable === this.journal.stable && sameSplit(live, target)) return
-    const changedStable = stable !== this.journal.stable
-    const before = this.journal.stable
-    this.journal.stable = stable
-    this.journal.split = await this.shift(live, target)
-    this.journal.rolledBack = true
-    if (changedStable) {
-      throw new ConcurrentRunError(
-        `Another run made ${stable} stable while this rollback ran, so all traffic now follows the ` +
-          `stable tag to ${stable}. To make ${before} stable again, run rollback with undo-promotion.`,
-        false
-      )
-    }
-    this.options.log.info(
-      `Another run moved traffic while this rollback ran; all traffic is on ${stable} again.`
-    )
-  }
-
-  /**
-   * Another run took the service. A rollback's lease means the emergency exit was pulled: this
-   * run rolls back too (and undoes its own promote). Any other run owns the service now: this run
-   * writes nothing more and says what is live.
-   */
-  private async yieldTo(error: ConcurrentRunError): Promise<Execution> {
-    this.guard.forfeit()
-    const last = this.journal.steps.at(-1)
-    if (last) last.outcome = 'failed'
-    if (!error.byRollback) {
-      await this.shape.router.read().then(
-        (live) => (this.journal.split = live),
-        () => undefined
-      )
-      return this.journal.seal(
-        `${sentence(error.message)} This run stopped and wrote nothing more. ${this.journal.state()}`,
-        error
-      )
-    }
-    try {
-      const before = this.plan.stableBefore
-      if (this.journal.stable !== before) {
-        this.journal.wrote(await this.shape.marker.undo(this.journal.stable, before))
-        this.journal.stable = before
-      }
-      await rollBack(this.shape, this.journal, this.options.log, this.plan.openTestTraffic)
-      this.journal.rolledBack = true
-    } catch (rollbackError) {
-      const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError)
-      return this.journal.seal(
-        `${sentence(error.message)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`,
-        rollbackError
-      )
-    }
-    return this.journal.seal(
-      `${sentence(error.message)} It is a rollback, so this run rolled back too. ${this.journal.state()}`
-    )
-  }
-
-  private shift(from: Split, to: Split): Promise<Split> {
-    return shiftAndVerify(this.shape.router, from, to, (line) => this.journal.wrote(line))
+  private context(): RunContext {
+    const { plan, shape, journal, guard, wroteRoute } = this
+    return { plan, shape, journal, guard, wroteRoute, log: this.options.log, clock: this.clock }
   }
 
   private checkCancelled(): void {
@@ -329,17 +261,13 @@ function outcomeOf(step: StepPlan): StepRecord['outcome'] {
   return step.tag ? 'promoted' : step.write ? 'shifted' : 'unchanged'
 }
 
-/** A message as a sentence: a full stop added unless it ends in one. */
-function sentence(text: string): string {
-  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
-}
-
 /** True when the plan may write anything: only then does the run take the lease. */
 function mayWrite(plan: RunPlan, shape: Shape): boolean {
   const testRoute =
     shape.testTraffic !== undefined && (plan.openTestTraffic || plan.closeTestTraffic)
   return (
     testRoute ||
+    plan.forgetPrevious ||
     plan.steps.some((s) => s.write || s.tag !== undefined || s.retire !== undefined || s.restore)
   )
 }

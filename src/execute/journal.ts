@@ -66,11 +66,19 @@ export class Journal {
     }
   }
 
-  /** What is true now, as the last sentence of a failure message. */
-  state(): string {
-    if (this.rolledBack) return `Rolled back: all traffic is on ${this.stable} again.`
-    if (this.writes.length === 0) return NOTHING_WRITTEN
-    return `Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`
+  /**
+   * What is true now, as the last sentence of a failure message; `leaseLeft` says that the run's
+   * lease tag could not be removed, the one write besides those in the journal that stays.
+   */
+  state(leaseLeft?: string): string {
+    const lease = leaseLeft ? `${leaseLeft} ` : ''
+    if (this.rolledBack) return `${lease}Rolled back: all traffic is on ${this.stable} again.`
+    if (this.writes.length === 0) {
+      return leaseLeft
+        ? `${lease}No traffic was moved; the stable colour is ${this.stable}, and only the lease tag was written.`
+        : NOTHING_WRITTEN
+    }
+    return `${lease}Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`
   }
 
   seal(failure?: string, error?: unknown): Execution {

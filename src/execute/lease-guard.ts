@@ -11,6 +11,7 @@ import type { LeaseLook, RunLease } from '../shape.js'
 export class LeaseGuard {
   private taking?: Promise<void>
   private held = false
+  private started = false
 
   constructor(
     private readonly lease: RunLease | undefined,
@@ -20,13 +21,14 @@ export class LeaseGuard {
 
   /** True once this run has written (or started writing) its lease. */
   get active(): boolean {
-    return this.held || this.taking !== undefined
+    return this.held || this.started
   }
 
   async take(now: number, durationMs: number): Promise<void> {
     const { lease } = this
     if (!lease) return
     if (this.mode === 'rollback') {
+      this.started = true
       this.taking = lease.take(this.mode, now, durationMs).then(
         (note) => this.note(note),
         (error: unknown) => {
@@ -40,11 +42,13 @@ export class LeaseGuard {
     }
     this.note(await lease.take(this.mode, now, durationMs))
     this.held = true
-    // Two runs that wrote their leases at the same moment both read the later one: one goes on.
-    await this.confirm()
   }
 
-  /** Throws ConcurrentRunError when another run holds the lease now. */
+  /**
+   * Throws ConcurrentRunError when another run holds the lease now. The executor asks right
+   * before each write: two runs that wrote their leases at the same moment both read the later
+   * one, so one goes on, and a run whose gates waited learns whether it is still the one.
+   */
   async confirm(): Promise<LeaseLook | undefined> {
     if (!this.lease || !this.held) return undefined
     const look = await this.lease.look()
@@ -65,10 +69,50 @@ export class LeaseGuard {
     return this.lease.look()
   }
 
+  /**
+   * A rollback's end: its lease stays, expired, so no new run waits for it while a run that
+   * started before it still sees that a rollback came. Never fails the rollback; returns false
+   * when the lease could not be marked done (it then blocks other runs until it expires).
+   */
+  async expire(now: number): Promise<boolean> {
+    if (!this.lease || !this.taking) return true
+    await this.taking
+    try {
+      await this.lease.take(this.mode, now, 0)
+      this.taking = undefined
+      return true
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error)
+      this.log.warning(`The rollback's lease was not marked done (${why}).`)
+      return false
+    }
+  }
+
   async release(): Promise<void> {
     if (!this.lease || !this.held) return
     await this.lease.release()
     this.held = false
+  }
+
+  /**
+   * Releases the lease at the end of a failed run. Says, when that fails too, what the lease left
+   * behind means for the next run; undefined when there is nothing to say.
+   */
+  async releaseOrExplain(now: number): Promise<string | undefined> {
+    if (this.taking) {
+      const done = await this.expire(now)
+      return done || !this.lease
+        ? undefined
+        : `Marking the lease done failed. ${this.lease.leftBehind()}.`
+    }
+    try {
+      await this.release()
+      return undefined
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error)
+      this.log.warning(`The lease tag was not removed: ${why}`)
+      return this.lease ? `Removing the lease failed. ${this.lease.leftBehind()}.` : undefined
+    }
   }
 
   /** The lease is another run's now: this run must not remove it. */

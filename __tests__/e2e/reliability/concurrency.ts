@@ -1,8 +1,12 @@
 /**
- * Two jobs started at once against one sandbox, no added latency. A trial passes when either one
- * job refuses (exit 1, nothing it wrote left behind) and the other's report equals the live
- * state, or both succeed and both reports equal it; and the live state is valid either way.
+ * Two jobs started at once against one sandbox, no added latency. A trial passes when the live
+ * state is valid and either one job refuses (exit 1, nothing it wrote left behind) and the
+ * other's report equals the live state; or both fail and each error's last sentence is true of
+ * the live state; or both succeed, each report equals the state its last read found (its final
+ * look: a job that finished first reported what was true then, as a run before the other would),
+ * and the job that exited last left the live state.
  */
+import { isWrite } from '../../../sandbox/faults.js'
 import type { Sandbox } from '../../../sandbox/server.js'
 import { step, type Step } from '../step.js'
 import { cleanRun, shot, succeeded } from './cases.js'
@@ -10,6 +14,7 @@ import { runEnv } from './run-env.js'
 import { resetTo, type Pair } from './scenarios.js'
 import { differences, invalidities, sharesOf } from './compare.js'
 import type { Snapshot } from './snapshot.js'
+import { falseClaims } from './statement.js'
 
 export type TrialOutcome = 'consistent' | 'refused' | 'inconsistent'
 
@@ -50,19 +55,37 @@ export async function runPair(sandbox: Sandbox, pair: Pair, trials: number): Pro
 
 export async function runTrial(sandbox: Sandbox, pair: Pair): Promise<Trial> {
   await resetTo(sandbox, pair)
+  const before = shot(sandbox)
+  // Each job's report is what it read last (its final look at the route and the tags), so it
+  // is judged against the world as that read found it.
+  const lastRead: Snapshot[] = []
+  const atExit: Snapshot[] = []
+  sandbox.observe = (entry) => {
+    const job = JOBS.findIndex((name) => name === entry.caller)
+    if (job >= 0 && !isWrite(entry.operation)) lastRead[job] = shot(sandbox)
+  }
   const [a, b] = await Promise.all(
     [pair.a, pair.b].map((inputs, i) =>
-      step(sandbox, inputs, { env: runEnv('new', 1, JOBS[i]) }).then((run) => ({
+      step(sandbox, inputs, {
+        env: runEnv('new', 1, JOBS[i]),
+        onSpawn: (child) => child.on('exit', () => (atExit[i] = shot(sandbox)))
+      }).then((run) => ({
         ...run,
         writes: run.writes.filter((w) => w.caller === JOBS[i])
       }))
     )
   )
+  sandbox.observe = undefined
   const live = shot(sandbox)
   const problems = invalidities(live).map((p) => `invalid state: ${p}`)
   let outcome: TrialOutcome
   if (a.code === 0 && b.code === 0) {
-    problems.push(...reportProblems('a', a, live), ...reportProblems('b', b, live))
+    problems.push(...reportProblems('a', a, lastRead[0]), ...reportProblems('b', b, lastRead[1]))
+    // The job that exited last left the live state; it must say so.
+    const last = JSON.stringify(atExit[0]) === JSON.stringify(live) ? 0 : 1
+    if (JSON.stringify(atExit[last]) !== JSON.stringify(live)) {
+      problems.push('the state changed after both jobs exited')
+    }
     outcome = 'consistent'
   } else if (a.code === 0 || b.code === 0) {
     const [name, winner, loser] = a.code === 0 ? (['a', a, b] as const) : (['b', b, a] as const)
@@ -71,13 +94,21 @@ export async function runTrial(sandbox: Sandbox, pair: Pair): Promise<Trial> {
     problems.push(...(await leftBehind(sandbox, pair, loser, name, live)))
     outcome = 'refused'
   } else {
-    problems.push(`both jobs failed (exit ${a.code} and ${b.code}): ${firstErrors(a, b)}`)
-    outcome = 'inconsistent'
+    // Both stopped: the state must still be one state, and each must say truly what it left.
+    for (const [name, run] of [
+      ['a', a],
+      ['b', b]
+    ] as const) {
+      if (run.code !== 1) problems.push(`job ${name} ended with exit ${run.code}, not 1`)
+      const claims = falseClaims(run.errors.at(-1) ?? '', live, before)
+      problems.push(...claims.map((c) => `job ${name} failed, and its error: ${c}`))
+    }
+    outcome = 'refused'
   }
   return { outcome: problems.length > 0 ? 'inconsistent' : outcome, problems }
 }
 
-/** The job's `weights` and `stable-color` outputs against the live state. */
+/** The job's `weights` and `stable-color` outputs against the state when it exited. */
 function reportProblems(name: string, run: Step, live: Snapshot): string[] {
   const reported = parseWeights(run.outputs.weights)
   const shares = sharesOf(live)
@@ -125,5 +156,3 @@ function parseWeights(text: string | undefined): { Blue: number; Green: number }
     return undefined
   }
 }
-
-const firstErrors = (a: Step, b: Step) => [...a.errors, ...b.errors].join(' | ')

@@ -75,11 +75,15 @@ describe('snapshot', () => {
     expect(snapshot(world).tags.StableStackTestRule).toBe('<a missing rule>')
   })
 
-  it('keeps the stable and previous tags whole; takes times, run ids and attempts out of others', () => {
+  it('keeps the stable and previous tags whole; a lease as its kind of run; takes times, run ids and attempts out of others', () => {
     const run = (id: string, attempt: number, at: string) => {
       const world = defaultWorld()
       tag(world, 'StableStackPrevious', 'Green')
-      tag(world, 'StableStackLease', `run ${id} attempt ${attempt} until ${at}`)
+      tag(
+        world,
+        'StableStackLease',
+        `run ${id} attempt ${attempt} job deploy rollback until ${at} id ${id.slice(-6)}`
+      )
       tag(
         world,
         'StableStackLastRun',
@@ -87,14 +91,24 @@ describe('snapshot', () => {
       )
       return snapshot(world, { runIds: ['17000000001', '17000000002'] })
     }
-    const first = run('17000000001', 1, '2026-11-02T10:00:00.000Z')
+    const first = run('17000000001', 1, '2099-11-02T10:00:00.000Z')
     expect(first.tags).toEqual({
       StableStack: 'Blue',
       StableStackPrevious: 'Green',
       StableStackLastRun: 'https://github.com/o/r/actions/runs/<run>/attempts/<attempt>',
-      StableStackLease: 'run <run> attempt <attempt> until <time>'
+      StableStackLease: 'held by a rollback run'
     })
-    expect(run('17000000002', 2, '2026-11-02T10:05:00Z')).toEqual(first)
+    expect(run('17000000002', 2, '2099-11-02T10:05:00Z')).toEqual(first)
+  })
+
+  it('leaves out an expired lease: it blocks nobody', () => {
+    const world = defaultWorld()
+    tag(
+      world,
+      'StableStackLease',
+      'run 1 attempt 1 job deploy rollback until 2020-01-01T00:00:00Z id abc'
+    )
+    expect(snapshot(world).tags).toEqual({ StableStack: 'Blue' })
   })
 
   it('normalises epoch times and a run id followed by its attempt', () => {

@@ -55,6 +55,7 @@ export function snapshot(world: World, options: SnapshotOptions = {}): Snapshot 
   const normalise = (tags: Tag[] | undefined) =>
     Object.fromEntries(
       (tags ?? [])
+        .filter((t) => !isInertLease(t, tagKey))
         .map((t) => [t.key, normaliseTag(t, { tagKey, runIds: options.runIds ?? [] }, world)])
         .sort(([a], [b]) => a.localeCompare(b))
     )
@@ -89,8 +90,9 @@ function weightsOf(actions: Action[], colorOf: (arn: string) => string): Record<
 
 /**
  * What of a tag value must match between two runs: the stable and previous colours in full; the
- * test rule's ARN only as whether it names a rule that still exists (a rerun creates its own); any
- * other value (a lease, a record of the last run) with the times and run identity taken out.
+ * test rule's ARN only as whether it names a rule that still exists (a rerun creates its own); a
+ * lease as the kind of run that holds it; any other value (the record of the last promote) with
+ * the times and run identity taken out.
  */
 export function normaliseTag(
   tag: Tag,
@@ -98,10 +100,25 @@ export function normaliseTag(
   world: World
 ): string {
   if (tag.key === tagKey || tag.key === `${tagKey}Previous`) return tag.value
+  if (tag.key === `${tagKey}Lease`) {
+    // Who holds it differs from run to run (each run has its own id); what kind of run left it
+    // (a rollback leaves its lease, which blocks nobody) must not.
+    return `held by a ${/ job \S+ (\S+) until /.exec(tag.value)?.[1] ?? '?'} run`
+  }
   if (tag.key === `${tagKey}TestRule`) {
     return world.rules.some((r) => r.arn === tag.value) ? '<a rule>' : '<a missing rule>'
   }
   return normaliseVolatile(tag.value, runIds)
+}
+
+/**
+ * An expired lease blocks no run and changes nothing a run does (a rollback leaves one on
+ * purpose), so it is no part of the state a deployment is judged by.
+ */
+export function isInertLease(tag: Tag, tagKey: string): boolean {
+  if (tag.key !== `${tagKey}Lease`) return false
+  const until = Date.parse(/ until (\S+) /.exec(tag.value)?.[1] ?? '')
+  return !Number.isNaN(until) && until <= Date.now()
 }
 
 /** Replaces times, the given run ids, and an attempt number with placeholders. */
