@@ -87,7 +87,8 @@ describe('judgeLease', () => {
     ['a sibling of this attempt (a matrix job)', holder({ runId: '200', attempt: 2 }), false],
     ['an earlier attempt of this job', holder({ runId: '200', attempt: 1 }), true],
     ['an expired lease', holder({ until: NOW - 1 }), true],
-    ["a rollback's lease", holder({ mode: 'rollback' }), true],
+    ["a running rollback's lease", holder({ mode: 'rollback' }), false],
+    ["a finished rollback's lease (left expired)", holder({ mode: 'rollback', until: NOW }), true],
     ['its own lease', holder({ id: me.id }), true],
     ['a value the action did not write', 'mine', true]
   ])('%s: free = %s', (_, value, free) => {

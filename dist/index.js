@@ -78711,6 +78711,8 @@ class LeaseGuard {
     taking;
     held = false;
     started = false;
+    /** True once a rollback's lease write has succeeded: only then is there one to mark done. */
+    written = false;
     constructor(lease, mode, log) {
         this.lease = lease;
         this.mode = mode;
@@ -78726,7 +78728,10 @@ class LeaseGuard {
             return;
         if (this.mode === 'rollback') {
             this.started = true;
-            this.taking = lease.take(this.mode, now, durationMs).then((note) => this.note(note), (error) => {
+            this.taking = lease.take(this.mode, now, durationMs).then((note) => {
+                this.written = true;
+                this.note(note);
+            }, (error) => {
                 const why = error instanceof Error ? error.message : String(error);
                 this.log.warning(`The rollback's lease tag was not written (${why}); rolling back anyway.`);
             });
@@ -78766,6 +78771,8 @@ class LeaseGuard {
         if (!this.lease || !this.taking)
             return true;
         await this.taking;
+        if (!this.written)
+            return true;
         try {
             await this.lease.take(this.mode, now, 0);
             this.taking = undefined;

@@ -12,6 +12,8 @@ export class LeaseGuard {
   private taking?: Promise<void>
   private held = false
   private started = false
+  /** True once a rollback's lease write has succeeded: only then is there one to mark done. */
+  private written = false
 
   constructor(
     private readonly lease: RunLease | undefined,
@@ -30,7 +32,10 @@ export class LeaseGuard {
     if (this.mode === 'rollback') {
       this.started = true
       this.taking = lease.take(this.mode, now, durationMs).then(
-        (note) => this.note(note),
+        (note) => {
+          this.written = true
+          this.note(note)
+        },
         (error: unknown) => {
           const why = error instanceof Error ? error.message : String(error)
           this.log.warning(
@@ -77,6 +82,7 @@ export class LeaseGuard {
   async expire(now: number): Promise<boolean> {
     if (!this.lease || !this.taking) return true
     await this.taking
+    if (!this.written) return true
     try {
       await this.lease.take(this.mode, now, 0)
       this.taking = undefined
