@@ -64,24 +64,30 @@ export const SCENARIOS: Scenario[] = [
     name: 'canary 0 → 10',
     inputs: () => ({ ...stackInputs, mode: 'canary', 'canary-weight': '10' }),
     chain:
-      'DescribeServices ‖ DescribeStacks → DescribeRules ‖ DescribeTargetHealth ×2 → ModifyRule ' +
-      "(checked against its own response, no read-back; step 1's health gate uses the discovered health)"
+      'DescribeServices ‖ DescribeStacks → DescribeRules ‖ DescribeTargetHealth ×2 → TagResource ' +
+      '→ ListTagsForResource → ModifyRule → ListTagsForResource ‖ DescribeRules → UntagResource ' +
+      '(the lease: written, read back, the write, the last look, released; the write is checked ' +
+      "against its own response; step 1's health gate uses the discovered health)"
   },
   {
     name: 'promote from 10',
     inputs: () => ({ ...stackInputs, mode: 'promote' }),
     prepare: canaryAt10,
     chain:
-      'DescribeServices ‖ DescribeStacks → DescribeRules ‖ DescribeTargetHealth ×2 → ModifyRule ' +
-      '→ TagResource'
+      'DescribeServices ‖ DescribeStacks → DescribeRules ‖ DescribeTargetHealth ×2 → TagResource ' +
+      '→ ListTagsForResource → ModifyRule → TagResource → ListTagsForResource ‖ DescribeRules ' +
+      '→ UntagResource (the lease around the write and the stable tag; the test route is read ' +
+      'beside the weighted rule)'
   },
   {
     name: 'rollback from 10',
     inputs: () => ({ ...stackInputs, mode: 'rollback' }),
     prepare: canaryAt10,
     chain:
-      'DescribeServices ‖ DescribeStacks → DescribeRules → ModifyRule ' +
-      '(a plain rollback reads no target health and no alarms)'
+      'DescribeServices ‖ DescribeStacks → DescribeRules → ModifyRule ‖ TagResource ' +
+      '→ DescribeRules ‖ ListTagsForResource → TagResource (the lease is written beside the ' +
+      'rollback, never waited for; the last look makes traffic follow the stable tag; the lease ' +
+      'is then left expired. A plain rollback reads no target health and no alarms)'
   },
   {
     name: 'status, explicit inputs',
@@ -94,16 +100,18 @@ export const SCENARIOS: Scenario[] = [
     name: 'canary 0 → 10, explicit inputs',
     inputs: (s) => ({ ...explicitInputs(s), mode: 'canary', 'canary-weight': '10' }),
     chain:
-      'DescribeServices ‖ DescribeRules ‖ DescribeTargetHealth ×2 → ModifyRule ' +
-      '(DescribeTaskDefinition ×2 runs beside the write)'
+      'DescribeServices ‖ DescribeRules ‖ DescribeTargetHealth ×2 → TagResource ' +
+      '→ ListTagsForResource → ModifyRule → ListTagsForResource ‖ DescribeRules → UntagResource ' +
+      '(DescribeTaskDefinition ×2 runs beside the lease write)'
   },
   {
     name: 'rollback from 10, explicit inputs',
     inputs: (s) => ({ ...explicitInputs(s), mode: 'rollback' }),
     prepare: canaryAt10,
     chain:
-      'DescribeServices ‖ DescribeRules → ModifyRule ' +
-      '(no target health for a plain rollback; DescribeTaskDefinition ×2 runs beside the write)'
+      'DescribeServices ‖ DescribeRules → ModifyRule ‖ TagResource → DescribeRules ‖ ' +
+      'ListTagsForResource → TagResource (no target health for a plain rollback; ' +
+      'DescribeTaskDefinition ×2 runs beside the write)'
   },
   {
     name: 'rollback from 10, rule ARN given (stack for the rest)',
@@ -114,8 +122,9 @@ export const SCENARIOS: Scenario[] = [
     }),
     prepare: canaryAt10,
     chain:
-      'DescribeServices ‖ DescribeStacks ‖ DescribeRules → ModifyRule ' +
-      '(the given rule is read at once, beside the stack that names the target groups)'
+      'DescribeServices ‖ DescribeStacks ‖ DescribeRules → ModifyRule ‖ TagResource → ' +
+      'DescribeRules ‖ ListTagsForResource → TagResource (the given rule is read at once, beside ' +
+      'the stack that names the target groups)'
   }
 ]
 
