@@ -122,9 +122,9 @@ export const SCENARIOS: Scenario[] = [
     }),
     prepare: canaryAt10,
     chain:
-      'DescribeServices ‖ DescribeStacks ‖ DescribeRules → ModifyRule ‖ TagResource → ' +
-      'DescribeRules ‖ ListTagsForResource → TagResource (the given rule is read at once, beside ' +
-      'the stack that names the target groups)'
+      'DescribeServices ‖ DescribeStacks ‖ DescribeRules → DescribeRules → ModifyRule ‖ ' +
+      'TagResource → DescribeRules ‖ ListTagsForResource → TagResource (the given rule is read at ' +
+      "once, beside the stack; the test route's read of the rule's listener waits for it)"
   }
 ]
 

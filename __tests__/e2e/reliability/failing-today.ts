@@ -7,7 +7,11 @@
 export const FAILING_TODAY = {
   crash: [],
   outage: [],
-  concurrency: ['canary 50 + rollback (from 90/10)', 'promote + rollback (from 90/10)']
+  concurrency: [
+    'canary 10 + canary 50',
+    'canary 50 + rollback (from 90/10)',
+    'promote + rollback (from 90/10)'
+  ]
 } as const satisfies Record<string, readonly string[]>
 
 export const failsToday = (matrix: keyof typeof FAILING_TODAY, id: string): boolean =>
