@@ -78700,8 +78700,8 @@ function shift(run, from, to) {
 ;// CONCATENATED MODULE: ./src/execute/lease-guard.ts
 
 /**
- * The executor's side of the lease: take it before the first change, look again before each
- * later change and at the end, release it when done. A rollback writes its lease beside its first
+ * The executor's side of the lease: take it before the first change, look again right before
+ * each write and at the end, release it when done. A rollback writes its lease beside its first
  * write and never waits for it, nor fails on it: the emergency exit needs only the route.
  */
 class LeaseGuard {
@@ -79006,9 +79006,8 @@ class Executor {
             return this.journal.seal(`Cancelled: traffic left at ${split} (on-cancel: hold).`);
         }
         // A read-back that disagrees has told us what is live; report that, not what we meant.
-        if (error instanceof VerificationError)
-            this.journal.split = error.live;
         if (error instanceof VerificationError) {
+            this.journal.split = error.live;
             // Someone else wrote the route: if it was a run that took the lease, say who, and follow
             // a rollback's lead.
             const lost = await this.guard.confirm().then(() => undefined, (lookError) => (lookError instanceof ConcurrentRunError ? lookError : undefined));

@@ -195,8 +195,8 @@ class Executor {
       return this.journal.seal(`Cancelled: traffic left at ${split} (on-cancel: hold).`)
     }
     // A read-back that disagrees has told us what is live; report that, not what we meant.
-    if (error instanceof VerificationError) this.journal.split = error.live
     if (error instanceof VerificationError) {
+      this.journal.split = error.live
       // Someone else wrote the route: if it was a run that took the lease, say who, and follow
       // a rollback's lead.
       const lost = await this.guard.confirm().then(

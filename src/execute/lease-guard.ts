@@ -4,8 +4,8 @@ import type { Logger } from '../logger.js'
 import type { LeaseLook, RunLease } from '../shape.js'
 
 /**
- * The executor's side of the lease: take it before the first change, look again before each
- * later change and at the end, release it when done. A rollback writes its lease beside its first
+ * The executor's side of the lease: take it before the first change, look again right before
+ * each write and at the end, release it when done. A rollback writes its lease beside its first
  * write and never waits for it, nor fails on it: the emergency exit needs only the route.
  */
 export class LeaseGuard {
