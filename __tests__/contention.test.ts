@@ -6,7 +6,12 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Color } from '../src/color.js'
 import { ConcurrentRunError, LeaseHeldError } from '../src/errors.js'
-import { checkAtEnd, yieldTo, type RunContext } from '../src/execute/contention.js'
+import {
+  checkAtEnd,
+  lookAfterRelease,
+  yieldTo,
+  type RunContext
+} from '../src/execute/contention.js'
 import { Journal } from '../src/execute/journal.js'
 import { LeaseGuard } from '../src/execute/lease-guard.js'
 import type { Mode } from '../src/inputs.js'
@@ -25,6 +30,8 @@ const clock = { now: () => NOW, sleep: async () => undefined }
 interface World {
   route: Split
   tag: Color
+  /** The stable tag as the run found it. */
+  found: Color
   looks: LeaseLook[]
   writes: string[]
 }
@@ -55,16 +62,21 @@ function fakeShape(world: World): Shape {
         world.tag = to
         return `tag ${to}`
       },
-      forget: async () => 'forgot'
+      forget: async () => 'forgot',
+      putBack: async () => {
+        world.writes.push(`tag ${world.found}`)
+        world.tag = world.found
+        return `tag ${world.found}`
+      }
     }
   }
 }
 
 function fakeLease(world: World, failures: { take?: boolean; release?: boolean } = {}): RunLease {
   return {
-    take: async () => {
+    take: async (_mode, _now, _duration, left) => {
       if (failures.take) throw new Error('denied')
-      world.writes.push('lease')
+      world.writes.push(left ? `lease left ${left}` : 'lease')
       return undefined
     },
     look: async () => world.looks.shift() ?? { ours: true, stable: world.tag },
@@ -79,7 +91,13 @@ function fakeLease(world: World, failures: { take?: boolean; release?: boolean }
 async function context(
   mode: Mode,
   world: World,
-  over: { split: Split; stable: Color; wroteRoute?: boolean; stableBefore?: Color }
+  over: {
+    split: Split
+    stable: Color
+    wroteRoute?: boolean
+    stableBefore?: Color
+    lease?: RunLease
+  }
 ): Promise<RunContext> {
   const log = new MemoryLogger()
   const plan: RunPlan = planRun(
@@ -102,7 +120,7 @@ async function context(
   const journal = new Journal(plan, log)
   journal.split = over.split
   journal.stable = over.stable
-  const guard = new LeaseGuard(fakeLease(world), mode, log)
+  const guard = new LeaseGuard(over.lease ?? fakeLease(world), mode, log)
   await guard.take(NOW, 60_000)
   return {
     plan,
@@ -118,6 +136,7 @@ async function context(
 const world = (over: Partial<World> = {}): World => ({
   route: { Blue: 900, Green: 100 },
   tag: 'Blue',
+  found: 'Blue',
   looks: [],
   writes: [],
   ...over
@@ -162,7 +181,7 @@ describe("a rollback's last look", () => {
     const w = world({ route: { Blue: 1000, Green: 0 }, tag: 'Green' })
     const run = await context('rollback', w, { split: splitFor('Blue', 1000), stable: 'Blue' })
     await expect(checkAtEnd(run)).rejects.toThrow('Another run made Green stable')
-    expect(w.writes).toEqual(['lease', 'route 0/1000', 'lease'])
+    expect(w.writes).toEqual(['lease', 'route 0/1000', 'lease left Green'])
     expect(run.journal.split).toEqual(splitFor('Green', 1000))
   })
 
@@ -170,10 +189,117 @@ describe("a rollback's last look", () => {
     const w = world({ route: { Blue: 500, Green: 500 } })
     const run = await context('rollback', w, { split: splitFor('Blue', 1000), stable: 'Blue' })
     await checkAtEnd(run)
-    // The route write, the look that finds it settled, then the lease left expired.
-    expect(w.writes).toEqual(['lease', 'route 1000/0', 'lease'])
+    // The route write, the look that finds it settled, then the lease left expired with the
+    // colour the rollback left all traffic on.
+    expect(w.writes).toEqual(['lease', 'route 1000/0', 'lease left Blue'])
     expect((run.log as MemoryLogger).lines).toContain(
       'Another run moved traffic while this rollback ran; all traffic is on Blue again.'
+    )
+  })
+})
+
+describe('the look after the release', () => {
+  it('passes when nothing changed after the run let go', async () => {
+    const w = world()
+    const run = await context('canary', w, { split: { Blue: 900, Green: 100 }, stable: 'Blue' })
+    await lookAfterRelease(run)
+    expect(run.journal.split).toEqual({ Blue: 900, Green: 100 })
+  })
+
+  it('answers a rollback seen there as at any other look', async () => {
+    const w = world({
+      route: splitFor('Blue', 1000),
+      looks: [{ ours: false, holder: 'rollback run 9', byRollback: true }]
+    })
+    const run = await context('canary', w, { split: { Blue: 500, Green: 500 }, stable: 'Blue' })
+    const error = await lookAfterRelease(run).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConcurrentRunError)
+    expect((error as ConcurrentRunError).byRollback).toBe(true)
+  })
+
+  it('reports a change that holds still, not its own weights', async () => {
+    const w = world({ route: splitFor('Blue', 1000) })
+    const run = await context('canary', w, { split: { Blue: 500, Green: 500 }, stable: 'Blue' })
+    await expect(lookAfterRelease(run)).rejects.toThrow(
+      'After this run released the service, another run changed the service.'
+    )
+    expect(run.journal.split).toEqual(splitFor('Blue', 1000))
+    expect(w.writes).toEqual(['lease'])
+  })
+
+  it('waits out a change still moving that ends where this run left it', async () => {
+    // A rollback whose lease this run removed: it follows the tag this run wrote, one write later.
+    const w = world({ route: splitFor('Blue', 1000), tag: 'Green' })
+    const lease = fakeLease(w)
+    const look = lease.look
+    let looks = 0
+    lease.look = async () => {
+      looks += 1
+      if (looks === 2) w.route = splitFor('Green', 1000)
+      return look()
+    }
+    const run = await context('promote', w, {
+      split: splitFor('Green', 1000),
+      stable: 'Green',
+      stableBefore: 'Blue',
+      lease
+    })
+    await lookAfterRelease(run)
+    expect(looks).toBe(2)
+    expect(run.journal.split).toEqual(splitFor('Green', 1000))
+  })
+})
+
+describe('a finished rollback', () => {
+  it('waits for a run it caught to agree with it, then reports', async () => {
+    // The promote it caught puts the tag back first, then the route: two looks see it moving.
+    const w = world({ route: splitFor('Blue', 1000) })
+    const moving = [
+      { route: splitFor('Green', 1000), tag: 'Green' as const },
+      { route: splitFor('Green', 1000), tag: 'Blue' as const }
+    ]
+    const lease = fakeLease(w)
+    const look = lease.look
+    let looks = 0
+    lease.look = async () => {
+      looks += 1
+      // The settle look finds all on Blue; the caught promote's writes land after the expire.
+      const now = looks >= 2 ? moving.shift() : undefined
+      if (now) Object.assign(w, now)
+      else if (looks >= 2) w.route = splitFor('Blue', 1000)
+      return look()
+    }
+    const run = await context('rollback', w, {
+      split: splitFor('Blue', 1000),
+      stable: 'Blue',
+      lease
+    })
+    await checkAtEnd(run)
+    expect(looks).toBe(4)
+    expect(w.writes).toEqual(['lease', 'lease left Blue'])
+  })
+
+  it('reports the live state when another run overtook it and never came back', async () => {
+    const w = world({ route: splitFor('Blue', 1000) })
+    const lease = fakeLease(w)
+    const look = lease.look
+    let looks = 0
+    lease.look = async () => {
+      looks += 1
+      if (looks === 2) Object.assign(w, { route: splitFor('Green', 1000), tag: 'Green' })
+      return look()
+    }
+    const run = await context('rollback', w, {
+      split: splitFor('Blue', 1000),
+      stable: 'Blue',
+      lease
+    })
+    run.journal.wrote('ModifyRule: all traffic to Blue')
+    await expect(checkAtEnd(run)).rejects.toThrow(
+      'After this rollback put all traffic on Blue, another run changed the service.'
+    )
+    expect(run.journal.state()).toBe(
+      'Traffic is now Blue 0% / Green 100%; the stable colour is Green.'
     )
   })
 })
@@ -220,6 +346,55 @@ describe('a run that lost the lease', () => {
     const done = await yieldTo(run, new ConcurrentRunError('A rollback took over.', true))
     expect(w.writes).toEqual(['lease'])
     expect(done.failure).toContain('This run had already made Green stable')
+  })
+})
+
+describe('a run caught by a rollback that has said what it left', () => {
+  const finished = (left: Color): LeaseLook => ({
+    ours: false,
+    holder: 'rollback run 9',
+    byRollback: true,
+    until: NOW,
+    left
+  })
+
+  it('a promote whose writes landed after the rollback finished undoes itself', async () => {
+    // The rollback looked, found all on Blue and finished; this promote's route and tag came later.
+    const w = world({ route: splitFor('Green', 1000), tag: 'Green', looks: [finished('Blue')] })
+    const run = await context('promote', w, {
+      split: splitFor('Green', 1000),
+      stable: 'Green',
+      stableBefore: 'Blue'
+    })
+    const done = await yieldTo(run, new ConcurrentRunError('A rollback took over.', true))
+    expect(w.writes).toEqual(['lease', 'tag Blue', 'route 1000/0'])
+    expect({ tag: w.tag, route: w.route }).toEqual({ tag: 'Blue', route: splitFor('Blue', 1000) })
+    expect(done.failure).toMatch(/rolled back too\./)
+  })
+
+  it('a promote whose tag the rollback followed keeps it', async () => {
+    const w = world({ route: splitFor('Green', 1000), tag: 'Green', looks: [finished('Green')] })
+    const run = await context('promote', w, {
+      split: splitFor('Green', 1000),
+      stable: 'Green',
+      stableBefore: 'Blue'
+    })
+    const done = await yieldTo(run, new ConcurrentRunError('A rollback took over.', true))
+    expect(w.writes).toEqual(['lease'])
+    expect(done.failure).toContain('the rollback sent traffic to it')
+  })
+
+  it('waits while the rollback runs, and gives up on one whose lease ran out', async () => {
+    const running: LeaseLook = { ours: false, byRollback: true, until: NOW + 1 }
+    const w = world({ looks: [running, running, finished('Blue')] })
+    const guard = new LeaseGuard(fakeLease(w), 'promote', new MemoryLogger())
+    let slept = 0
+    const ticking = { now: () => NOW, sleep: async () => void (slept += 1) }
+    expect(await guard.rollbackOutcome(ticking, 10_000)).toBe('Blue')
+    expect(slept).toBe(2)
+    const dead = world({ looks: [{ ours: false, byRollback: true, until: NOW }] })
+    const gone = new LeaseGuard(fakeLease(dead), 'promote', new MemoryLogger())
+    expect(await gone.rollbackOutcome(ticking, 10_000)).toBeUndefined()
   })
 })
 

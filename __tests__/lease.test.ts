@@ -35,6 +35,13 @@ describe('the lease tag', () => {
     expect(parseLease(text)).toMatchObject({ runId: '100', mode: 'canary', until: NOW + 60_000 })
   })
 
+  it("carries a finished rollback's last word: the colour it left all traffic on", () => {
+    const text = holder({ mode: 'rollback', until: NOW, left: 'Blue' })
+    expect(text).toContain('rollback until 2026-11-23T10:00:00Z left Blue id bbbbbbbbbbbb')
+    expect(parseLease(text)).toMatchObject({ mode: 'rollback', until: NOW, left: 'Blue' })
+    expect(parseLease(holder())?.left).toBeUndefined()
+  })
+
   it('fits in a tag and uses only characters ECS allows, whatever the environment says', () => {
     fc.assert(
       fc.property(
@@ -42,16 +49,19 @@ describe('the lease tag', () => {
         fc.string(),
         fc.string(),
         fc.string(),
-        (runId, job, server, repo) => {
+        fc.constantFrom(undefined, 'Blue' as const, 'Green' as const),
+        (runId, job, server, repo, left) => {
           const identity = newRunIdentity({
             GITHUB_RUN_ID: runId,
             GITHUB_JOB: job,
             GITHUB_SERVER_URL: server,
             GITHUB_REPOSITORY: repo
           })
-          const text = formatLease({ ...identity, mode: 'promote', until: NOW })
+          const mode = left ? 'rollback' : 'promote'
+          const text = formatLease({ ...identity, mode, until: NOW, ...(left ? { left } : {}) })
           expect(text).toMatch(/^[A-Za-z0-9 +\-=._:/@]{1,256}$/)
-          expect(parseLease(text)?.id).toBe(identity.id)
+          const parsed = parseLease(text)
+          expect([parsed?.id, parsed?.mode, parsed?.left]).toEqual([identity.id, mode, left])
         }
       )
     )

@@ -76306,11 +76306,11 @@ function newRunIdentity(env) {
 function formatLease(holder) {
     const until = new Date(holder.until).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const value = `run ${holder.runId} attempt ${holder.attempt} job ${holder.job} ${holder.mode} ` +
-        `until ${until} id ${holder.id}`;
+        `until ${until}${holder.left ? ` left ${holder.left}` : ''} id ${holder.id}`;
     const withUrl = holder.url ? `${value} ${holder.url}` : value;
     return withUrl.length <= MAX_TAG_VALUE ? withUrl : value;
 }
-const PATTERN = /^run (\S+) attempt (\d+) job (\S+) (canary|promote|rollback|status) until (\S+) id ([0-9a-f]+)(?: (https:\/\/\S+))?$/;
+const PATTERN = /^run (\S+) attempt (\d+) job (\S+) (canary|promote|rollback|status) until (\S+)(?: left (Blue|Green))? id ([0-9a-f]+)(?: (https:\/\/\S+))?$/;
 /** The holder a tag value names, or undefined for a value this action did not write. */
 function parseLease(value) {
     const match = value === undefined ? null : PATTERN.exec(value.trim());
@@ -76325,8 +76325,9 @@ function parseLease(value) {
         job: match[3],
         mode: match[4],
         until,
-        id: match[6],
-        ...(match[7] ? { url: match[7] } : {})
+        id: match[7],
+        ...(match[6] ? { left: match[6] } : {}),
+        ...(match[8] ? { url: match[8] } : {})
     };
 }
 /** May `me` take the service, given the lease tag read from it? */
@@ -77786,11 +77787,14 @@ class ServiceTags {
     service;
     names;
     values;
+    /** The tags as discovery read them: what `putBack` restores. */
+    found;
     constructor(ecs, service, tags, tagKey) {
         this.ecs = ecs;
         this.service = service;
         this.names = tagNames(tagKey);
         this.values = new Map(Object.entries(tags));
+        this.found = { ...tags };
     }
     get(key) {
         return this.values.get(key);
@@ -77868,6 +77872,22 @@ class ServiceTags {
         await this.remove([this.names.previous]);
         return `service tag ${this.names.previous}: removed (the undo is finished)`;
     }
+    /**
+     * The tags this run found, written back in one call with the stable tag, then the ones it found
+     * absent removed: a run that stops between the two leaves the stable tag right and at worst a
+     * record of a promote that did not stand, which names a version that is not stable.
+     */
+    async putBack() {
+        const { stable, previous, promotion } = this.names;
+        const keys = [stable, previous, promotion];
+        const present = keys.filter((key) => this.found[key] !== undefined);
+        const absent = keys.filter((key) => this.found[key] === undefined && this.values.has(key));
+        const from = this.values.get(stable);
+        await this.set(Object.fromEntries(present.map((key) => [key, this.found[key]])));
+        if (absent.length > 0)
+            await this.remove(absent);
+        return `service tag ${stable}: ${from ?? 'none'} → ${this.found[stable] ?? 'none'} (put back as this run found it)`;
+    }
     recordTag(record) {
         const value = record && formatRecord(record);
         return value ? { [this.names.promotion]: value } : {};
@@ -77889,7 +77909,7 @@ class ServiceLease {
         this.me = me;
         this.serviceName = serviceName;
     }
-    async take(mode, now, durationMs) {
+    async take(mode, now, durationMs, left) {
         const key = this.tags.names.lease;
         const verdict = judgeLease(this.tags.get(key), this.me, now);
         if (!verdict.free && mode !== 'rollback') {
@@ -77899,7 +77919,12 @@ class ServiceLease {
                 `untag-resource --resource-arn ${this.tags.arn} --tag-keys ${key}. No traffic was ` +
                 'moved; nothing was written.');
         }
-        const holder = { ...this.me, mode, until: now + durationMs };
+        const holder = {
+            ...this.me,
+            mode,
+            until: now + durationMs,
+            ...(left ? { left } : {})
+        };
         this.until = holder.until;
         await this.tags.set({ [key]: formatLease(holder) });
         if (!verdict.free)
@@ -77913,7 +77938,14 @@ class ServiceLease {
         const stable = tags[this.tags.names.stable];
         return {
             ours: isOwnLease(value, this.me),
-            ...(holder ? { holder: describeHolder(holder), byRollback: holder.mode === 'rollback' } : {}),
+            ...(holder
+                ? {
+                    holder: describeHolder(holder),
+                    byRollback: holder.mode === 'rollback',
+                    until: holder.until,
+                    ...(holder.left ? { left: holder.left } : {})
+                }
+                : {}),
             ...(stable !== undefined && isColor(stable) ? { stable: stable } : {})
         };
     }
@@ -78588,6 +78620,17 @@ async function rollBack(shape, journal, log, openedTestTraffic) {
 const SETTLE_LOOKS = 3;
 const SETTLE_PAUSE_MS = 200;
 /**
+ * How long a run caught by a rollback waits for it to finish. A rollback takes a few round
+ * trips; one that has not finished by then has most likely died.
+ */
+const ROLLBACK_WAIT_MS = 30_000;
+/** How many looks (SETTLE_PAUSE_MS apart) a finished rollback gives a run it caught to agree. */
+const STAND_LOOKS = 25;
+/** The colour all traffic is on, if it is all on the stable colour: a rollback's last word. */
+function settledOn(journal) {
+    return journal.split[journal.stable] === FULL ? journal.stable : undefined;
+}
+/**
  * The last look, before the report: the lease is still this run's, and the route and the tag are
  * what this run left. A rollback instead makes sure traffic follows the stable tag.
  */
@@ -78599,8 +78642,11 @@ async function checkAtEnd(run) {
             await settleRollback(run);
         }
         finally {
-            await run.guard.expire(run.clock.now());
+            await run.guard.expire(run.clock.now(), settledOn(run.journal));
         }
+        const left = settledOn(run.journal);
+        if (left)
+            await waitUntilStands(run, left);
         return;
     }
     const { journal } = run;
@@ -78619,6 +78665,56 @@ async function checkAtEnd(run) {
     if (look?.stable)
         journal.stable = look.stable;
     throw new ConcurrentRunError('Another writer changed the route or the stable tag while this run was working.', false);
+}
+/**
+ * The look after a run let go of the service: what it reports is read after its last write, so
+ * a change another run made after this run's last look is not reported as this run's. A change
+ * seen here may still be moving (a rollback whose lease this run's release removed is one write
+ * from done), so the run looks until the state holds still; a rollback's lease seen here is
+ * answered as at any other look.
+ */
+async function lookAfterRelease(run) {
+    let previous;
+    for (let look = 0;; look++) {
+        if (look > 0)
+            await run.clock.sleep(SETTLE_PAUSE_MS);
+        const [tags, live] = await Promise.all([run.guard.look(), run.shape.router.read()]);
+        const stable = tags?.stable ?? run.journal.stable;
+        if (sameSplit(live, run.journal.split) && stable === run.journal.stable)
+            return;
+        if (tags?.byRollback && !tags.ours) {
+            throw new ConcurrentRunError(`A rollback took over this service after this run's last write: ${tags.holder}.`, true);
+        }
+        const seen = `${formatSplit(live)} ${stable} ${tags?.holder ?? ''}`;
+        if (seen === previous || look >= STAND_LOOKS) {
+            overtaken(run, live, stable, tags?.holder, 'this run released the service');
+        }
+        previous = seen;
+    }
+}
+/**
+ * A finished rollback's word is final: it writes nothing more. A run it caught makes route and
+ * tag agree with it (yieldTo), so the rollback waits a little for that before it reports, and
+ * reports what is live if it does not come.
+ */
+async function waitUntilStands(run, left) {
+    for (let look = 0;; look++) {
+        const [tags, live] = await Promise.all([run.guard.look(), run.shape.router.read()]);
+        const stable = tags?.stable ?? run.journal.stable;
+        if (stable === left && sameSplit(live, splitFor(left, FULL)))
+            return;
+        if (look >= STAND_LOOKS) {
+            overtaken(run, live, stable, tags?.holder, `this rollback put all traffic on ${left}`);
+        }
+        await run.clock.sleep(SETTLE_PAUSE_MS);
+    }
+}
+function overtaken(run, live, stable, holder, after) {
+    run.journal.split = live;
+    run.journal.stable = stable;
+    run.journal.rolledBack = false;
+    const who = holder ? ` (the lease names ${holder})` : '';
+    throw new ConcurrentRunError(`After ${after}, another run changed the service${who}.`, false);
 }
 /**
  * All traffic on the colour the stable tag names, whoever wrote last. After a fix it looks again
@@ -78652,11 +78748,13 @@ async function settleRollback(run) {
     }
 }
 /**
- * Another run took the service. A rollback's lease means the emergency exit was pulled: this
- * run rolls back too, and a promote whose tag landed after the rollback took the route back
- * puts the tag back as well; a promote whose route still carries all traffic keeps its tag,
- * which the rollback follows. Any other run owns the service now: this run writes nothing more
- * and says what is live.
+ * Another run took the service. A rollback's lease means the emergency exit was pulled: this run
+ * waits for the rollback's last word (the colour it left all traffic on, written into its
+ * finished lease) and makes route and tag agree with it. A promote whose tag the rollback
+ * followed keeps it; any other promote puts the tags back as it found them, and a canary rolls
+ * back. When the rollback never says (it died), a promote whose route still carries all traffic
+ * keeps its tag. Any other run owns the service now: this run writes nothing more and says what
+ * is live.
  */
 async function yieldTo(run, error) {
     const { journal, plan } = run;
@@ -78664,24 +78762,29 @@ async function yieldTo(run, error) {
     const last = journal.steps.at(-1);
     if (last)
         last.outcome = 'failed';
+    const left = error.byRollback
+        ? await run.guard.rollbackOutcome(run.clock, ROLLBACK_WAIT_MS)
+        : undefined;
     const live = await run.shape.router.read().catch(() => undefined);
     if (live)
         journal.split = live;
     const promoted = journal.stable !== plan.stableBefore;
-    // A promote whose route a rollback has not taken back keeps its tag: the rollback follows it.
-    const keepPromote = promoted && live !== undefined && live[journal.stable] === FULL;
+    const keepPromote = promoted &&
+        (left !== undefined
+            ? left === journal.stable
+            : live !== undefined && live[journal.stable] === FULL);
     if (!error.byRollback || keepPromote) {
         const why = keepPromote
-            ? ` This run had already made ${journal.stable} stable; the rollback sends traffic to it. ` +
+            ? ` This run had already made ${journal.stable} stable; the rollback sent traffic to it. ` +
                 `To make ${plan.stableBefore} stable again, run rollback with undo-promotion.`
             : '';
         return journal.seal(`${sentence(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
     }
     try {
-        // The rollback took the route back before this promote's tag landed: the tag goes back too,
-        // so route and tag agree whichever run looks last.
+        // The rollback left traffic on the colour this promote replaced: the tags go back too, so
+        // route and tag agree with what the rollback reported.
         if (promoted) {
-            journal.wrote(await run.shape.marker.undo(journal.stable, plan.stableBefore));
+            journal.wrote(await run.shape.marker.putBack());
             journal.stable = plan.stableBefore;
         }
         await rollBack(run.shape, journal, run.log, plan.openTestTraffic);
@@ -78755,6 +78858,10 @@ class LeaseGuard {
         }
         return look;
     }
+    /** The service's tags as they are now, whoever holds the lease. */
+    async look() {
+        return this.lease?.look();
+    }
     /** A rollback's look at the end: who wrote last, whatever the lease says. */
     async settle() {
         if (!this.lease || !this.taking)
@@ -78764,17 +78871,18 @@ class LeaseGuard {
     }
     /**
      * A rollback's end: its lease stays, expired, so no new run waits for it while a run that
-     * started before it still sees that a rollback came. Never fails the rollback; returns false
-     * when the lease could not be marked done (it then blocks other runs until it expires).
+     * started before it still sees that a rollback came, and which colour it `left` all traffic on
+     * (when it did). Never fails the rollback; returns false when the lease could not be marked
+     * done (it then blocks other runs until it expires).
      */
-    async expire(now) {
+    async expire(now, left) {
         if (!this.lease || !this.taking)
             return true;
         await this.taking;
         if (!this.written)
             return true;
         try {
-            await this.lease.take(this.mode, now, 0);
+            await this.lease.take(this.mode, now, 0, left);
             this.taking = undefined;
             return true;
         }
@@ -78794,9 +78902,9 @@ class LeaseGuard {
      * Releases the lease at the end of a failed run. Says, when that fails too, what the lease left
      * behind means for the next run; undefined when there is nothing to say.
      */
-    async releaseOrExplain(now) {
+    async releaseOrExplain(now, left) {
         if (this.taking) {
-            const done = await this.expire(now);
+            const done = await this.expire(now, left);
             return done || !this.lease
                 ? undefined
                 : `Marking the lease done failed. ${this.lease.leftBehind()}.`;
@@ -78809,6 +78917,30 @@ class LeaseGuard {
             const why = error instanceof Error ? error.message : String(error);
             this.log.warning(`The lease tag was not removed: ${why}`);
             return this.lease ? `Removing the lease failed. ${this.lease.leftBehind()}.` : undefined;
+        }
+    }
+    /**
+     * After losing the service to a rollback: waits until that rollback has finished and returns
+     * the colour it left all traffic on. Undefined when it has not said within `limitMs` (or its
+     * lease ran out first: it died), or when its lease is gone or no longer a rollback's.
+     */
+    async rollbackOutcome(clock, limitMs, pollMs = 200) {
+        if (!this.lease)
+            return undefined;
+        try {
+            for (let waited = 0;; waited += pollMs) {
+                const look = await this.lease.look();
+                if (!look.byRollback || look.left)
+                    return look.left;
+                if (waited >= limitMs || (look.until !== undefined && clock.now() >= look.until)) {
+                    return undefined;
+                }
+                await clock.sleep(pollMs);
+            }
+        }
+        catch {
+            // A look that fails (or a cancel while waiting) leaves the decision to what the route shows.
+            return undefined;
         }
     }
     /** The lease is another run's now: this run must not remove it. */
@@ -78888,7 +79020,10 @@ class Executor {
             if (this.plan.forgetPrevious)
                 this.wrote(await this.shape.marker.forget());
             await checkAtEnd(this.context());
+            const held = this.guard.active;
             await this.guard.release();
+            if (held && this.plan.mode !== 'rollback')
+                await lookAfterRelease(this.context());
             return this.journal.seal();
         }
         catch (error) {
@@ -78896,7 +79031,7 @@ class Executor {
             const stated = this.journal.state();
             // A run that failed still gives the service back, unless another run has taken it; when
             // that fails too, the message's last sentence says so.
-            const left = await this.guard.releaseOrExplain(this.options.clock.now());
+            const left = await this.guard.releaseOrExplain(this.options.clock.now(), settledOn(this.journal));
             if (!left || execution.failure === undefined)
                 return execution;
             const failure = execution.failure.endsWith(stated)

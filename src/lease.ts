@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { Color } from './color.js'
 import type { Mode } from './inputs.js'
 
 /**
@@ -14,6 +15,7 @@ import type { Mode } from './inputs.js'
  *
  * Tag value (ECS allows letters, digits, spaces and `+ - = . _ : / @`):
  * `run 123 attempt 2 job deploy canary until 2026-11-23T10:25:00Z id 9f3a… https://github.com/…`
+ * A finished rollback adds the colour it left all traffic on: `… rollback until … left Blue id …`.
  */
 export interface RunIdentity {
   /** The workflow run (GITHUB_RUN_ID), or `local` outside Actions. */
@@ -30,6 +32,11 @@ export interface LeaseHolder extends RunIdentity {
   mode: Mode
   /** Epoch ms after which the lease is stale (its run died without releasing it). */
   until: number
+  /**
+   * A finished rollback's last word: the colour it left all traffic on and reported. A run that
+   * the rollback caught makes route and tag agree with it.
+   */
+  left?: Color
 }
 
 const MAX_TAG_VALUE = 256
@@ -53,13 +60,13 @@ export function formatLease(holder: LeaseHolder): string {
   const until = new Date(holder.until).toISOString().replace(/\.\d{3}Z$/, 'Z')
   const value =
     `run ${holder.runId} attempt ${holder.attempt} job ${holder.job} ${holder.mode} ` +
-    `until ${until} id ${holder.id}`
+    `until ${until}${holder.left ? ` left ${holder.left}` : ''} id ${holder.id}`
   const withUrl = holder.url ? `${value} ${holder.url}` : value
   return withUrl.length <= MAX_TAG_VALUE ? withUrl : value
 }
 
 const PATTERN =
-  /^run (\S+) attempt (\d+) job (\S+) (canary|promote|rollback|status) until (\S+) id ([0-9a-f]+)(?: (https:\/\/\S+))?$/
+  /^run (\S+) attempt (\d+) job (\S+) (canary|promote|rollback|status) until (\S+)(?: left (Blue|Green))? id ([0-9a-f]+)(?: (https:\/\/\S+))?$/
 
 /** The holder a tag value names, or undefined for a value this action did not write. */
 export function parseLease(value: string | undefined): LeaseHolder | undefined {
@@ -73,8 +80,9 @@ export function parseLease(value: string | undefined): LeaseHolder | undefined {
     job: match[3],
     mode: match[4] as Mode,
     until,
-    id: match[6],
-    ...(match[7] ? { url: match[7] } : {})
+    id: match[7],
+    ...(match[6] ? { left: match[6] as Color } : {}),
+    ...(match[8] ? { url: match[8] } : {})
   }
 }
 

@@ -23,7 +23,12 @@ export class ServiceLease implements RunLease {
     private readonly serviceName: string
   ) {}
 
-  async take(mode: Mode, now: number, durationMs: number): Promise<string | undefined> {
+  async take(
+    mode: Mode,
+    now: number,
+    durationMs: number,
+    left?: Color
+  ): Promise<string | undefined> {
     const key = this.tags.names.lease
     const verdict = judgeLease(this.tags.get(key), this.me, now)
     if (!verdict.free && mode !== 'rollback') {
@@ -35,7 +40,12 @@ export class ServiceLease implements RunLease {
           'moved; nothing was written.'
       )
     }
-    const holder: LeaseHolder = { ...this.me, mode, until: now + durationMs }
+    const holder: LeaseHolder = {
+      ...this.me,
+      mode,
+      until: now + durationMs,
+      ...(left ? { left } : {})
+    }
     this.until = holder.until
     await this.tags.set({ [key]: formatLease(holder) })
     if (!verdict.free) return `rollback takes the service from ${describeHolder(verdict.holder)}`
@@ -49,7 +59,14 @@ export class ServiceLease implements RunLease {
     const stable = tags[this.tags.names.stable]
     return {
       ours: isOwnLease(value, this.me),
-      ...(holder ? { holder: describeHolder(holder), byRollback: holder.mode === 'rollback' } : {}),
+      ...(holder
+        ? {
+            holder: describeHolder(holder),
+            byRollback: holder.mode === 'rollback',
+            until: holder.until,
+            ...(holder.left ? { left: holder.left } : {})
+          }
+        : {}),
       ...(stable !== undefined && isColor(stable) ? { stable: stable as Color } : {})
     }
   }

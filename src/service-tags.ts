@@ -54,6 +54,8 @@ export function testRouteTagNames(tagKey: string): TestRouteTagNames {
 export class ServiceTags implements StableMarker {
   readonly names: TagNames
   private readonly values: Map<string, string>
+  /** The tags as discovery read them: what `putBack` restores. */
+  private readonly found: Readonly<Record<string, string>>
 
   constructor(
     private readonly ecs: ECSClient,
@@ -63,6 +65,7 @@ export class ServiceTags implements StableMarker {
   ) {
     this.names = tagNames(tagKey)
     this.values = new Map(Object.entries(tags))
+    this.found = { ...tags }
   }
 
   get(key: string): string | undefined {
@@ -167,6 +170,22 @@ export class ServiceTags implements StableMarker {
   async forget(): Promise<string> {
     await this.remove([this.names.previous])
     return `service tag ${this.names.previous}: removed (the undo is finished)`
+  }
+
+  /**
+   * The tags this run found, written back in one call with the stable tag, then the ones it found
+   * absent removed: a run that stops between the two leaves the stable tag right and at worst a
+   * record of a promote that did not stand, which names a version that is not stable.
+   */
+  async putBack(): Promise<string> {
+    const { stable, previous, promotion } = this.names
+    const keys = [stable, previous, promotion]
+    const present = keys.filter((key) => this.found[key] !== undefined)
+    const absent = keys.filter((key) => this.found[key] === undefined && this.values.has(key))
+    const from = this.values.get(stable)
+    await this.set(Object.fromEntries(present.map((key) => [key, this.found[key]])))
+    if (absent.length > 0) await this.remove(absent)
+    return `service tag ${stable}: ${from ?? 'none'} → ${this.found[stable] ?? 'none'} (put back as this run found it)`
   }
 
   private recordTag(record: PromotionRecord | undefined): Record<string, string> {

@@ -15,6 +15,11 @@ export interface StableMarker {
   undo(from: Color, to: Color, record?: PromotionRecord): Promise<string>
   /** Removes the record of the colour stable before the last promote. */
   forget(): Promise<string>
+  /**
+   * Puts the stable tag, the undo colour and the record back as this run found them: a promote
+   * whose route a rollback took back leaves no trace of itself in the tags.
+   */
+  putBack(): Promise<string>
 }
 
 /** What a second look at the service's tags found. */
@@ -27,6 +32,10 @@ export interface LeaseLook {
   byRollback?: boolean
   /** The colour the stable tag names now. */
   stable?: Color
+  /** When the holder is a rollback that finished: the colour it left all traffic on. */
+  left?: Color
+  /** When the holder's lease runs out (epoch ms). */
+  until?: number
 }
 
 /** The run's claim on the service while it writes (lease.ts). */
@@ -35,7 +44,7 @@ export interface RunLease {
    * Writes this run's lease. Refuses (LeaseHeldError) when another live run holds it, except for
    * a rollback, which never waits. Returns a note for the log when it took over a lease.
    */
-  take(mode: Mode, now: number, durationMs: number): Promise<string | undefined>
+  take(mode: Mode, now: number, durationMs: number, left?: Color): Promise<string | undefined>
   /** Reads the service's tags again. */
   look(): Promise<LeaseLook>
   release(): Promise<void>

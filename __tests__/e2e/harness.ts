@@ -23,6 +23,8 @@ export interface UseSandboxOptions {
    * themselves, or build on each other.
    */
   resetEach?: boolean
+  /** How long a task set takes to become steady (default STEADY_DELAY_MS). */
+  steadyDelayMs?: number
 }
 
 /**
@@ -32,14 +34,14 @@ export interface UseSandboxOptions {
  * read from it when used), so tests write `sandbox.world` and `step(sandbox, …)`; reading it
  * before beforeAll has run throws.
  */
-export function useSandbox({ resetEach = true }: UseSandboxOptions = {}): Sandbox {
+export function useSandbox({ resetEach = true, steadyDelayMs }: UseSandboxOptions = {}): Sandbox {
   let running: Sandbox | undefined
   const current = (): Sandbox => {
     if (!running) throw new Error('useSandbox(): the sandbox starts in beforeAll; use it in a test')
     return running
   }
   beforeAll(async () => {
-    running = await startE2eSandbox()
+    running = await startE2eSandbox(steadyDelayMs)
   })
   afterAll(() => running?.stop())
   if (resetEach) beforeEach(() => current().reset())

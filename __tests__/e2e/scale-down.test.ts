@@ -10,7 +10,6 @@ import {
   ruleWeights,
   serviceTags,
   setRuleWeights,
-  STEADY_DELAY_MS,
   stableTag,
   step,
   taskSetOf,
@@ -18,7 +17,10 @@ import {
   waitFor
 } from './harness.js'
 
-const sandbox = useSandbox({ resetEach: false })
+// A steady delay long enough that the first probe after the scale-up finds Blue still
+// stabilizing even on a loaded machine (the default 20 ms is not).
+const SCALE_UP_MS = 1000
+const sandbox = useSandbox({ resetEach: false, steadyDelayMs: SCALE_UP_MS })
 
 describe('scale-down-after-promote, then undo-promotion', () => {
   it('promote scales Blue to 0; undo scales it back, waits, and gives it traffic and the tag; a second undo writes nothing', async () => {
@@ -74,7 +76,7 @@ describe('scale-down-after-promote, then undo-promotion', () => {
     expect(undo.stdout).toMatch(/Blue is healthy \(\d+ check\(s\)/)
     const scaled = undo.requests.find((r) => r.operation === 'UpdateTaskSet')!
     const traffic = undo.requests.find((r) => r.operation === 'ModifyRule')!
-    expect(traffic.start - scaled.end).toBeGreaterThanOrEqual(STEADY_DELAY_MS)
+    expect(traffic.start - scaled.end).toBeGreaterThanOrEqual(SCALE_UP_MS)
     const probes = undo.requests.filter(
       (r) => r.operation === 'DescribeServices' && r.start > scaled.end && r.end < traffic.start
     )

@@ -11,8 +11,8 @@ import { startSandbox, type RequestLogEntry, type Sandbox } from '../../sandbox/
 /** Task sets settle quickly; the default world needs no settling at all. */
 export const STEADY_DELAY_MS = 20
 
-export function startE2eSandbox(): Promise<Sandbox> {
-  return startSandbox({ steadyDelayMs: STEADY_DELAY_MS })
+export function startE2eSandbox(steadyDelayMs = STEADY_DELAY_MS): Promise<Sandbox> {
+  return startSandbox({ steadyDelayMs })
 }
 
 /** The inputs every step of the default world shares. */

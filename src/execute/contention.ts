@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js'
+import type { Color } from '../color.js'
 import { ConcurrentRunError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { RunPlan } from '../plan.js'
@@ -31,6 +32,18 @@ export interface RunContext {
 /** How many times a rollback looks again after it had to put traffic back on the stable colour. */
 const SETTLE_LOOKS = 3
 const SETTLE_PAUSE_MS = 200
+/**
+ * How long a run caught by a rollback waits for it to finish. A rollback takes a few round
+ * trips; one that has not finished by then has most likely died.
+ */
+const ROLLBACK_WAIT_MS = 30_000
+/** How many looks (SETTLE_PAUSE_MS apart) a finished rollback gives a run it caught to agree. */
+const STAND_LOOKS = 25
+
+/** The colour all traffic is on, if it is all on the stable colour: a rollback's last word. */
+export function settledOn(journal: Journal): Color | undefined {
+  return journal.split[journal.stable] === FULL ? journal.stable : undefined
+}
 
 /**
  * The last look, before the report: the lease is still this run's, and the route and the tag are
@@ -42,8 +55,10 @@ export async function checkAtEnd(run: RunContext): Promise<void> {
     try {
       await settleRollback(run)
     } finally {
-      await run.guard.expire(run.clock.now())
+      await run.guard.expire(run.clock.now(), settledOn(run.journal))
     }
+    const left = settledOn(run.journal)
+    if (left) await waitUntilStands(run, left)
     return
   }
   const { journal } = run
@@ -65,6 +80,65 @@ export async function checkAtEnd(run: RunContext): Promise<void> {
     'Another writer changed the route or the stable tag while this run was working.',
     false
   )
+}
+
+/**
+ * The look after a run let go of the service: what it reports is read after its last write, so
+ * a change another run made after this run's last look is not reported as this run's. A change
+ * seen here may still be moving (a rollback whose lease this run's release removed is one write
+ * from done), so the run looks until the state holds still; a rollback's lease seen here is
+ * answered as at any other look.
+ */
+export async function lookAfterRelease(run: RunContext): Promise<void> {
+  let previous: string | undefined
+  for (let look = 0; ; look++) {
+    if (look > 0) await run.clock.sleep(SETTLE_PAUSE_MS)
+    const [tags, live] = await Promise.all([run.guard.look(), run.shape.router.read()])
+    const stable = tags?.stable ?? run.journal.stable
+    if (sameSplit(live, run.journal.split) && stable === run.journal.stable) return
+    if (tags?.byRollback && !tags.ours) {
+      throw new ConcurrentRunError(
+        `A rollback took over this service after this run's last write: ${tags.holder}.`,
+        true
+      )
+    }
+    const seen = `${formatSplit(live)} ${stable} ${tags?.holder ?? ''}`
+    if (seen === previous || look >= STAND_LOOKS) {
+      overtaken(run, live, stable, tags?.holder, 'this run released the service')
+    }
+    previous = seen
+  }
+}
+
+/**
+ * A finished rollback's word is final: it writes nothing more. A run it caught makes route and
+ * tag agree with it (yieldTo), so the rollback waits a little for that before it reports, and
+ * reports what is live if it does not come.
+ */
+async function waitUntilStands(run: RunContext, left: Color): Promise<void> {
+  for (let look = 0; ; look++) {
+    const [tags, live] = await Promise.all([run.guard.look(), run.shape.router.read()])
+    const stable = tags?.stable ?? run.journal.stable
+    if (stable === left && sameSplit(live, splitFor(left, FULL))) return
+    if (look >= STAND_LOOKS) {
+      overtaken(run, live, stable, tags?.holder, `this rollback put all traffic on ${left}`)
+    }
+    await run.clock.sleep(SETTLE_PAUSE_MS)
+  }
+}
+
+function overtaken(
+  run: RunContext,
+  live: Split,
+  stable: Color,
+  holder: string | undefined,
+  after: string
+): never {
+  run.journal.split = live
+  run.journal.stable = stable
+  run.journal.rolledBack = false
+  const who = holder ? ` (the lease names ${holder})` : ''
+  throw new ConcurrentRunError(`After ${after}, another run changed the service${who}.`, false)
 }
 
 /**
@@ -104,25 +178,33 @@ async function settleRollback(run: RunContext): Promise<void> {
 }
 
 /**
- * Another run took the service. A rollback's lease means the emergency exit was pulled: this
- * run rolls back too, and a promote whose tag landed after the rollback took the route back
- * puts the tag back as well; a promote whose route still carries all traffic keeps its tag,
- * which the rollback follows. Any other run owns the service now: this run writes nothing more
- * and says what is live.
+ * Another run took the service. A rollback's lease means the emergency exit was pulled: this run
+ * waits for the rollback's last word (the colour it left all traffic on, written into its
+ * finished lease) and makes route and tag agree with it. A promote whose tag the rollback
+ * followed keeps it; any other promote puts the tags back as it found them, and a canary rolls
+ * back. When the rollback never says (it died), a promote whose route still carries all traffic
+ * keeps its tag. Any other run owns the service now: this run writes nothing more and says what
+ * is live.
  */
 export async function yieldTo(run: RunContext, error: ConcurrentRunError): Promise<Execution> {
   const { journal, plan } = run
   run.guard.forfeit()
   const last = journal.steps.at(-1)
   if (last) last.outcome = 'failed'
+  const left = error.byRollback
+    ? await run.guard.rollbackOutcome(run.clock, ROLLBACK_WAIT_MS)
+    : undefined
   const live = await run.shape.router.read().catch(() => undefined)
   if (live) journal.split = live
   const promoted = journal.stable !== plan.stableBefore
-  // A promote whose route a rollback has not taken back keeps its tag: the rollback follows it.
-  const keepPromote = promoted && live !== undefined && live[journal.stable] === FULL
+  const keepPromote =
+    promoted &&
+    (left !== undefined
+      ? left === journal.stable
+      : live !== undefined && live[journal.stable] === FULL)
   if (!error.byRollback || keepPromote) {
     const why = keepPromote
-      ? ` This run had already made ${journal.stable} stable; the rollback sends traffic to it. ` +
+      ? ` This run had already made ${journal.stable} stable; the rollback sent traffic to it. ` +
         `To make ${plan.stableBefore} stable again, run rollback with undo-promotion.`
       : ''
     return journal.seal(
@@ -131,10 +213,10 @@ export async function yieldTo(run: RunContext, error: ConcurrentRunError): Promi
     )
   }
   try {
-    // The rollback took the route back before this promote's tag landed: the tag goes back too,
-    // so route and tag agree whichever run looks last.
+    // The rollback left traffic on the colour this promote replaced: the tags go back too, so
+    // route and tag agree with what the rollback reported.
     if (promoted) {
-      journal.wrote(await run.shape.marker.undo(journal.stable, plan.stableBefore))
+      journal.wrote(await run.shape.marker.putBack())
       journal.stable = plan.stableBefore
     }
     await rollBack(run.shape, journal, run.log, plan.openTestTraffic)

@@ -8,7 +8,7 @@ import { formatSplit } from '../shares.js'
 import { sentence } from '../report/text.js'
 import type { Shape } from '../shape.js'
 import { bake, mergeReadings } from './bake.js'
-import { checkAtEnd, yieldTo, type RunContext } from './contention.js'
+import { checkAtEnd, lookAfterRelease, settledOn, yieldTo, type RunContext } from './contention.js'
 import { Journal, type Execution, type StepRecord } from './journal.js'
 import { LeaseGuard } from './lease-guard.js'
 import { rollBack } from './rollback.js'
@@ -84,14 +84,19 @@ class Executor {
       }
       if (this.plan.forgetPrevious) this.wrote(await this.shape.marker.forget())
       await checkAtEnd(this.context())
+      const held = this.guard.active
       await this.guard.release()
+      if (held && this.plan.mode !== 'rollback') await lookAfterRelease(this.context())
       return this.journal.seal()
     } catch (error) {
       const execution = await this.fail(error)
       const stated = this.journal.state()
       // A run that failed still gives the service back, unless another run has taken it; when
       // that fails too, the message's last sentence says so.
-      const left = await this.guard.releaseOrExplain(this.options.clock.now())
+      const left = await this.guard.releaseOrExplain(
+        this.options.clock.now(),
+        settledOn(this.journal)
+      )
       if (!left || execution.failure === undefined) return execution
       const failure = execution.failure.endsWith(stated)
         ? `${execution.failure.slice(0, -stated.length)}${this.journal.state(left)}`

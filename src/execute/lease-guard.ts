@@ -1,3 +1,5 @@
+import type { Clock } from '../clock.js'
+import type { Color } from '../color.js'
 import { ConcurrentRunError } from '../errors.js'
 import type { Mode } from '../inputs.js'
 import type { Logger } from '../logger.js'
@@ -67,6 +69,11 @@ export class LeaseGuard {
     return look
   }
 
+  /** The service's tags as they are now, whoever holds the lease. */
+  async look(): Promise<LeaseLook | undefined> {
+    return this.lease?.look()
+  }
+
   /** A rollback's look at the end: who wrote last, whatever the lease says. */
   async settle(): Promise<LeaseLook | undefined> {
     if (!this.lease || !this.taking) return undefined
@@ -76,15 +83,16 @@ export class LeaseGuard {
 
   /**
    * A rollback's end: its lease stays, expired, so no new run waits for it while a run that
-   * started before it still sees that a rollback came. Never fails the rollback; returns false
-   * when the lease could not be marked done (it then blocks other runs until it expires).
+   * started before it still sees that a rollback came, and which colour it `left` all traffic on
+   * (when it did). Never fails the rollback; returns false when the lease could not be marked
+   * done (it then blocks other runs until it expires).
    */
-  async expire(now: number): Promise<boolean> {
+  async expire(now: number, left?: Color): Promise<boolean> {
     if (!this.lease || !this.taking) return true
     await this.taking
     if (!this.written) return true
     try {
-      await this.lease.take(this.mode, now, 0)
+      await this.lease.take(this.mode, now, 0, left)
       this.taking = undefined
       return true
     } catch (error) {
@@ -104,9 +112,9 @@ export class LeaseGuard {
    * Releases the lease at the end of a failed run. Says, when that fails too, what the lease left
    * behind means for the next run; undefined when there is nothing to say.
    */
-  async releaseOrExplain(now: number): Promise<string | undefined> {
+  async releaseOrExplain(now: number, left?: Color): Promise<string | undefined> {
     if (this.taking) {
-      const done = await this.expire(now)
+      const done = await this.expire(now, left)
       return done || !this.lease
         ? undefined
         : `Marking the lease done failed. ${this.lease.leftBehind()}.`
@@ -118,6 +126,28 @@ export class LeaseGuard {
       const why = error instanceof Error ? error.message : String(error)
       this.log.warning(`The lease tag was not removed: ${why}`)
       return this.lease ? `Removing the lease failed. ${this.lease.leftBehind()}.` : undefined
+    }
+  }
+
+  /**
+   * After losing the service to a rollback: waits until that rollback has finished and returns
+   * the colour it left all traffic on. Undefined when it has not said within `limitMs` (or its
+   * lease ran out first: it died), or when its lease is gone or no longer a rollback's.
+   */
+  async rollbackOutcome(clock: Clock, limitMs: number, pollMs = 200): Promise<Color | undefined> {
+    if (!this.lease) return undefined
+    try {
+      for (let waited = 0; ; waited += pollMs) {
+        const look = await this.lease.look()
+        if (!look.byRollback || look.left) return look.left
+        if (waited >= limitMs || (look.until !== undefined && clock.now() >= look.until)) {
+          return undefined
+        }
+        await clock.sleep(pollMs)
+      }
+    } catch {
+      // A look that fails (or a cancel while waiting) leaves the decision to what the route shows.
+      return undefined
     }
   }
 

@@ -69,9 +69,7 @@ export function renderReport(input: ReportInput): string {
     'exited last left the live state. Refused: one exits 1 leaving nothing it wrote behind and the',
     "other reports the live state, or both exit 1 and each error's last sentence is true of the live",
     'state. Anything else, or an invalid live state (no stable colour, two test rules), is',
-    'inconsistent. The e2e test asserts this for every trial of the pairs not listed in',
-    '`failing-today.ts`; for the pairs listed there it asserts a valid end state and true errors in',
-    'every trial, and this table shows how often the whole rule held.',
+    'inconsistent. The e2e test asserts this for every trial of every pair.',
     '',
     ...pairTable(input.concurrency),
     ''
