@@ -5,7 +5,10 @@
  *
  *   npm run reliability            # writes docs/reliability.md
  */
-import { writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import prettier from 'prettier'
 import type { Sandbox } from '../sandbox/server.js'
@@ -19,7 +22,7 @@ import {
   type Matrix
 } from '../__tests__/e2e/reliability/cases.js'
 import { runPair, TRIALS, type PairResult } from '../__tests__/e2e/reliability/concurrency.js'
-import { renderReport } from '../__tests__/e2e/reliability/report.js'
+import { renderReport, type SuiteResult } from '../__tests__/e2e/reliability/report.js'
 import { PAIRS, SCENARIOS } from '../__tests__/e2e/reliability/scenarios.js'
 
 const OUT = fileURLToPath(new URL('../docs/reliability.md', import.meta.url))
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
       for (const pair of PAIRS) results.push(await runPair(sandboxes[0], pair, TRIALS))
       return results
     })
+    const suites = await timed('forged tags and injection', async () => jestSuites())
     const scenarios = []
     for (const scenario of SCENARIOS) {
       const { operations } = await cleanRun(sandboxes[0], scenario)
@@ -58,7 +62,8 @@ async function main(): Promise<void> {
       seconds,
       crash,
       outage,
-      concurrency
+      concurrency,
+      suites
     })
     // Formatted as `npm run format:check` expects, so the committed file passes it.
     const options = await prettier.resolveConfig(OUT)
@@ -71,6 +76,55 @@ async function main(): Promise<void> {
   } finally {
     for (const sandbox of sandboxes) await sandbox.stop()
   }
+}
+
+const FORGED = '__tests__/e2e/test-route-safety.test.ts'
+const INJECTION = '__tests__/e2e/log-injection.test.ts'
+
+/**
+ * The forged-tag and injection e2e tests, run by Jest itself (its JSON report), so the tables show
+ * what those tests found, case by case.
+ */
+function jestSuites(): SuiteResult[] {
+  const out = join(mkdtempSync(join(tmpdir(), 'reliability-')), 'jest.json')
+  spawnSync('npx', ['jest', FORGED, INJECTION, '--json', `--outputFile=${out}`], {
+    env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules' },
+    stdio: 'ignore'
+  })
+  const report = JSON.parse(readFileSync(out, 'utf8')) as {
+    testResults: {
+      assertionResults: { ancestorTitles: string[]; title: string; status: string }[]
+    }[]
+  }
+  const tests = report.testResults.flatMap((file) => file.assertionResults)
+  const pick = (match: (ancestors: string[]) => boolean) =>
+    tests
+      .filter((t) => match(t.ancestorTitles))
+      .map((t) => ({
+        name: [...t.ancestorTitles, t.title].join(' › '),
+        passed: t.status === 'passed'
+      }))
+  return [
+    {
+      title: 'Forged tags',
+      meaning:
+        'A service tag that names a test rule or test listener the action did not make (the ' +
+        'weighted rule itself, another service’s rule, a rule without the marker tag, a rule on ' +
+        'another listener): canary and promote refuse before any write, and rollback moves ' +
+        'traffic back and leaves the named thing alone.',
+      files: [FORGED],
+      tests: pick((a) => a.some((t) => /^StableStackTest(Rule|Listener) names/.test(t)))
+    },
+    {
+      title: 'Workflow commands in AWS text',
+      meaning:
+        'Alarm reasons and names, tag values and images carrying workflow commands after every ' +
+        'kind of line break, and legacy `##[` commands inline: a passing test found 0 injected ' +
+        'commands in the run’s output, the payload present in the log or summary.',
+      files: [INJECTION],
+      tests: pick((a) => a.includes('workflow commands in AWS text'))
+    }
+  ]
 }
 
 await main()

@@ -19,6 +19,17 @@ const report = renderReport({
       counts: { consistent: 7, refused: 1, inconsistent: 2 },
       problems: new Map([['invalid state: 2 test rules', 2]])
     }
+  ],
+  suites: [
+    {
+      title: 'Forged tags',
+      meaning: 'Refused.',
+      files: ['a.test.ts'],
+      tests: [
+        { name: 'names › the weighted rule', passed: true },
+        { name: 'names › a | rule', passed: false }
+      ]
+    }
   ]
 })
 
@@ -36,5 +47,11 @@ describe('renderReport', () => {
     expect(report).toContain('| canary | 2 | 1 | @1: tags.X &lt;a rule&gt; (clean: none) |')
     expect(report).toContain('| **all** | 2 | 1 | 1 |')
     expect(report).toContain('| a \\| b | 10 | 7 | 1 | 2 | invalid state: 2 test rules (2×) |')
+  })
+
+  it('tabulates the Jest suites it ran, test by test, with the count that passed', () => {
+    expect(report).toContain('## Forged tags')
+    expect(report).toContain('1 of 2 passed.')
+    expect(report).toContain('| names › a \\| rule | **failed** |')
   })
 })

@@ -15,6 +15,18 @@ export interface ReportInput {
   crash: CaseResult[]
   outage: CaseResult[]
   concurrency: PairResult[]
+  /** End-to-end suites run by Jest for the report (forged tags, injection), as Jest reported them. */
+  suites?: SuiteResult[]
+}
+
+/** One Jest suite's tests, selected by title, with what each showing means. */
+export interface SuiteResult {
+  title: string
+  /** What a passing test shows, in a sentence or two. */
+  meaning: string
+  /** The test file(s), to rerun them. */
+  files: string[]
+  tests: { name: string; passed: boolean }[]
 }
 
 export function renderReport(input: ReportInput): string {
@@ -72,8 +84,24 @@ export function renderReport(input: ReportInput): string {
     'inconsistent. The e2e test asserts this for every trial of every pair.',
     '',
     ...pairTable(input.concurrency),
-    ''
+    '',
+    ...(input.suites ?? []).flatMap(suiteSection)
   ].join('\n')
+}
+
+function suiteSection(suite: SuiteResult): string[] {
+  const passed = suite.tests.filter((t) => t.passed).length
+  return [
+    `## ${suite.title}`,
+    '',
+    `${suite.meaning} Run by Jest from ${suite.files.map((f) => `\`${f}\``).join(' and ')}:`,
+    `${passed} of ${suite.tests.length} passed.`,
+    '',
+    '| test | result |',
+    '| --- | --- |',
+    ...suite.tests.map((t) => `| ${cell(t.name)} | ${t.passed ? 'passed' : '**failed**'} |`),
+    ''
+  ]
 }
 
 function matrixTable(results: CaseResult[]): string[] {
