@@ -14,6 +14,7 @@ import { renderReport } from './bench/report.js'
 import { BenchError, clock } from './bench/runs.js'
 import { median } from './bench/stats.js'
 import {
+  buildMinifiedAction,
   buildSdkBundle,
   compareConfig,
   measureReferences,
@@ -31,11 +32,13 @@ async function main(): Promise<void> {
   const fast = await startSandbox({ steadyDelayMs: 0 })
   const slow = await startSandbox({ steadyDelayMs: 0, latencyMs: LATENCY_MS })
   let bundle: SdkBundle | undefined
+  let minified: SdkBundle | undefined
   try {
-    console.log('Building the SDK reference bundle with ncc…')
+    console.log('Building the SDK reference bundle and the minified action with ncc…')
     bundle = await buildSdkBundle()
+    minified = await buildMinifiedAction()
     console.log(`Start-up reference points, ${RUNS} runs…`)
-    const references = await measureReferences(fast, RUNS, bundle, compare)
+    const references = await measureReferences(fast, RUNS, bundle, compare, minified)
     for (const ref of references) {
       console.log(`  ${ref.name}: ${ref.skipped ?? `${median(ref.samples).toFixed(0)} ms`}`)
     }
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
         modes,
         references,
         sdkBuildMs: bundle.buildMs,
+        minifyBuildMs: minified.buildMs,
         reactions,
         load: [load, load1],
         durationMs
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
     console.log(`\nWrote BENCHMARK.md (${(durationMs / 1000).toFixed(0)} s)`)
   } finally {
     bundle?.dispose()
+    minified?.dispose()
     await Promise.all([fast.stop(), slow.stop()])
   }
 }

@@ -106,6 +106,47 @@ export async function buildSdkBundle(): Promise<SdkBundle> {
   }
 }
 
+/**
+ * The action itself built with ncc's minifier (`-m`) into a temp dir: measured beside the shipped
+ * bundle to show what minifying would save. Not shipped: a minified bundle's stack traces (in the
+ * debug log of an unexpected error) are unreadable, and readable ones need a source map file
+ * beside it plus a Node flag the runner does not pass.
+ */
+export async function buildMinifiedAction(): Promise<SdkBundle> {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-canary-minified-'))
+  const dispose = () => rmSync(dir, { recursive: true, force: true })
+  try {
+    const started = clock()
+    const out = join(dir, 'out')
+    const args = ['ncc', 'build', 'src/index.ts', '-o', out, '--target', 'es2022', '-m']
+    await promisify(execFile)('npx', args, { cwd: ROOT }).catch((err: { stderr?: string }) => {
+      throw new BenchError(`ncc could not build the minified action:\n${err.stderr ?? err}`)
+    })
+    return { entry: join(out, 'index.js'), buildMs: clock() - started, dispose }
+  } catch (err) {
+    dispose()
+    throw err
+  }
+}
+
+/** The inputs of mode `status` from the default world's stack, as the bench's modes use them. */
+const STATUS_INPUTS = {
+  mode: 'status',
+  cluster: 'mycluster',
+  service: 'myservice',
+  'stack-name': 'myservice-canary'
+}
+
+/** Spawn → first request of the minified action in mode `status`. */
+async function minifiedAction(sandbox: Sandbox, entry: string): Promise<number> {
+  sandbox.reset()
+  const run = await spawnLikeRunner([entry], { endpoint: sandbox.url, inputs: STATUS_INPUTS })
+  if (run.code !== 0 || sandbox.log.length === 0) {
+    throw new BenchError(`minified action: exit ${run.code}:\n${run.output.slice(-2000)}`)
+  }
+  return firstRequest(sandbox, run)
+}
+
 /** Spawn → exit of `node -e 0`. */
 async function bareNode(sandbox: Sandbox): Promise<number> {
   const run = await spawnLikeRunner(['-e', '0'], { endpoint: sandbox.url })
@@ -161,7 +202,8 @@ export async function measureReferences(
   sandbox: Sandbox,
   runs: number,
   bundle: SdkBundle,
-  compare: CompareConfig | undefined
+  compare: CompareConfig | undefined,
+  minified: SdkBundle
 ): Promise<Reference[]> {
   const bare: Reference = { name: '`node -e 0`', measures: 'spawn → exit', samples: [] }
   const sdk: Reference = {
@@ -175,10 +217,16 @@ export async function measureReferences(
     samples: [],
     ...(compare ? {} : { skipped: 'not measured: BENCH_COMPARE_ACTION is not set' })
   }
+  const small: Reference = {
+    name: 'this action, minified (`ncc -m`, not shipped)',
+    measures: 'spawn → first request',
+    samples: []
+  }
   for (let i = 0; i < runs; i++) {
     bare.samples.push(await bareNode(sandbox))
     sdk.samples.push(await sdkBundle(sandbox, bundle.entry))
+    small.samples.push(await minifiedAction(sandbox, minified.entry))
     if (compare) other.samples.push(await otherAction(sandbox, compare))
   }
-  return [bare, sdk, other]
+  return [bare, sdk, small, other]
 }
