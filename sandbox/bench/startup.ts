@@ -29,6 +29,29 @@ new CloudWatchClient(config)
 await ecs.send(new DescribeServicesCommand({ cluster: 'mycluster', services: ['myservice'] }))
 `
 
+/** The least any run of the action loads before its first request: the ECS client alone. */
+const ECS_ENTRY = `import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs'
+
+const ecs = new ECSClient({ region: process.env.AWS_REGION ?? 'us-east-1', maxAttempts: 5 })
+await ecs.send(new DescribeServicesCommand({ cluster: 'mycluster', services: ['myservice'] }))
+`
+
+/** The ECS client and the runner toolkit the action reads its inputs with. */
+const CORE_ENTRY = `import * as core from '@actions/core'
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs'
+
+const service = core.getInput('service') || 'myservice'
+const ecs = new ECSClient({ region: process.env.AWS_REGION ?? 'us-east-1', maxAttempts: 5 })
+await ecs.send(new DescribeServicesCommand({ cluster: 'mycluster', services: [service] }))
+`
+
+/** The reference bundles built at the start of the bench, each sending one DescribeServices. */
+export const REFERENCE_BUNDLES = [
+  { name: 'SDK clients only (ncc bundle)', source: SDK_ENTRY },
+  { name: 'ECS client only (ncc bundle)', source: ECS_ENTRY },
+  { name: 'ECS client and `@actions/core` (ncc bundle)', source: CORE_ENTRY }
+] as const
+
 export interface Reference {
   name: string
   /** What is timed, for the report. */
@@ -70,11 +93,11 @@ export interface SdkBundle {
 }
 
 /**
- * Bundles SDK_ENTRY with ncc into a temp dir, ESM like the action (package.json type module, as
- * the project's `npm run build`). The dir links the project's node_modules so the same SDK
- * versions are bundled.
+ * Bundles `source` (one of REFERENCE_BUNDLES) with ncc into a temp dir, ESM like the action
+ * (package.json type module, as the project's `npm run build`). The dir links the project's
+ * node_modules so the same SDK versions are bundled.
  */
-export async function buildSdkBundle(): Promise<SdkBundle> {
+export async function buildSdkBundle(source: string): Promise<SdkBundle> {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-canary-sdk-bundle-'))
   const modules = join(dir, 'node_modules')
   const dispose = () => {
@@ -84,7 +107,7 @@ export async function buildSdkBundle(): Promise<SdkBundle> {
   try {
     symlinkSync(join(ROOT, 'node_modules'), modules, 'dir')
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
-    writeFileSync(join(dir, 'entry.ts'), SDK_ENTRY)
+    writeFileSync(join(dir, 'entry.ts'), source)
     const compilerOptions = { target: 'ES2022', module: 'NodeNext', types: ['node'] }
     writeFileSync(
       join(dir, 'tsconfig.json'),
@@ -201,16 +224,15 @@ function firstRequest(sandbox: Sandbox, run: Spawned): number {
 export async function measureReferences(
   sandbox: Sandbox,
   runs: number,
-  bundle: SdkBundle,
+  bundles: { name: string; bundle: SdkBundle }[],
   compare: CompareConfig | undefined,
   minified: SdkBundle
 ): Promise<Reference[]> {
   const bare: Reference = { name: '`node -e 0`', measures: 'spawn → exit', samples: [] }
-  const sdk: Reference = {
-    name: 'SDK clients only (ncc bundle)',
-    measures: 'spawn → first request',
-    samples: []
-  }
+  const sdks = bundles.map(({ name, bundle }) => ({
+    bundle,
+    ref: { name, measures: 'spawn → first request', samples: [] } as Reference
+  }))
   const other: Reference = {
     name: compare ? `another action: \`${compare.entry}\`` : 'another action',
     measures: 'spawn → first request',
@@ -224,9 +246,9 @@ export async function measureReferences(
   }
   for (let i = 0; i < runs; i++) {
     bare.samples.push(await bareNode(sandbox))
-    sdk.samples.push(await sdkBundle(sandbox, bundle.entry))
+    for (const { bundle, ref } of sdks) ref.samples.push(await sdkBundle(sandbox, bundle.entry))
     small.samples.push(await minifiedAction(sandbox, minified.entry))
     if (compare) other.samples.push(await otherAction(sandbox, compare))
   }
-  return [bare, sdk, small, other]
+  return [bare, ...sdks.map((s) => s.ref), small, other]
 }
