@@ -159,14 +159,15 @@ function goals(results: Results): string[] {
   const leaseWhy = (m: ModeResult) => {
     const lease = median(m.delayed.map((s) => s.leaseBeforeWriteMs)) / LATENCY_MS
     return (
-      `${lease.toFixed(1)} of them are the lease (TagResource, then ListTagsForResource) between ` +
-      'the reads and the write. ECS tags have no conditional write, so the lease is written and ' +
-      'read back before the first route write, and it is written only once the reads show the ' +
-      'run will write; without those two round trips the write comes at ' +
-      `${(writtenAt(m)! - lease).toFixed(1)}`
+      `${lease.toFixed(1)} of them are the lease's calls (TagResource, then ` +
+      'ListTagsForResource) between the reads and the write, measured from the request log. ECS ' +
+      'tags have no conditional write, so the lease is written, then read back, before the ' +
+      'first route write; it is written only once the reads show that the run will write (a ' +
+      "run that finds its target state writes nothing), and the reads need the service's tags " +
+      'before it'
     )
   }
-  trips('status: network round trips', 'status', 2, 'network')
+  trips('status: network round trips', 'status', 2, 'network', () => 'see the status chain below')
   trips('canary 0 → 10: route written at', 'canary 0 → 10', 3, 'write', leaseWhy)
   trips('rollback: route written at', 'rollback from 10', 3, 'write')
   trips(
