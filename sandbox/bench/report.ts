@@ -163,8 +163,8 @@ function goals(results: Results): string[] {
       'ListTagsForResource) between the reads and the write, measured from the request log. ECS ' +
       'tags have no conditional write, so the lease is written, then read back, before the ' +
       'first route write; it is written only once the reads show that the run will write (a ' +
-      "run that finds its target state writes nothing), and the reads need the service's tags " +
-      'before it'
+      "run that finds its target state writes nothing), and it needs the service's tags, which " +
+      'the first round trip reads'
     )
   }
   trips('status: network round trips', 'status', 2, 'network', () => 'see the status chain below')
