@@ -380,11 +380,13 @@ export function mockAws(world: World = defaultWorld()): MockAws {
       }
     })
 
+  const cfnClient = new CloudFormationClient({ region: 'us-east-1' })
+  const cloudwatchClient = new CloudWatchClient({ region: 'us-east-1' })
   const clients: AwsClients = {
     ecs: new ECSClient({ region: 'us-east-1' }),
     elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
-    cfn: new CloudFormationClient({ region: 'us-east-1' }),
-    cloudwatch: new CloudWatchClient({ region: 'us-east-1' })
+    cfn: async () => cfnClient,
+    cloudwatch: async () => cloudwatchClient
   }
   return {
     world,
@@ -392,7 +394,7 @@ export function mockAws(world: World = defaultWorld()): MockAws {
     ecs: ecs as unknown as ReturnType<typeof mockClient>,
     elb: elb as unknown as ReturnType<typeof mockClient>,
     cfn: cfn as unknown as ReturnType<typeof mockClient>,
-    cloudwatchClient: new CloudWatchClient({ region: 'us-east-1' }),
+    cloudwatchClient,
     calls: () => [...log],
     writes: () => log.filter((name) => WRITES.test(name)),
     restore: () => {

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Action, TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2'
+import {
+  DescribeRulesCommand,
+  ModifyRuleCommand,
+  type Action,
+  type TargetHealthDescription
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import { ARN, forward, healthy, mockAws, taskSet, type MockAws } from '../__fixtures__/aws.js'
 import { inputs } from '../__fixtures__/inputs.js'
 import type { Clock } from '../src/clock.js'
@@ -127,6 +132,35 @@ describe('call sequences per mode', () => {
     expect(aws.world.service!.tags.StableStack).toBe('Blue')
     // No gate was asked: the step has no readings.
     expect(result.steps.map((s) => s.readings)).toEqual([[]])
+  })
+
+  it("rollback writes the route before the test route's reads answer", async () => {
+    aws = mockAws()
+    rule().Actions = [forward(90, 10)]
+    let answer: () => void = () => undefined
+    const held = new Promise<void>((resolve) => (answer = resolve))
+    const order: string[] = []
+    aws.elb.on(DescribeRulesCommand).callsFake(async (input: { RuleArns?: string[] }) => {
+      if (input.RuleArns) return { Rules: structuredClone(aws.world.rules) }
+      // The listener's rules, read for test traffic: held until the route write has been sent.
+      order.push('listener rules asked')
+      await held
+      order.push('listener rules answered')
+      return { Rules: structuredClone(aws.world.rules) }
+    })
+    aws.elb.on(ModifyRuleCommand).callsFake((input: { Actions: Action[] }) => {
+      order.push('route written')
+      answer()
+      rule().Actions = input.Actions
+      return { Rules: [structuredClone(rule())] }
+    })
+    const result = await runPipeline(inputs({ mode: 'rollback' }), deps())
+    expect(result.failure).toBeUndefined()
+    expect(order).toEqual(['listener rules asked', 'route written', 'listener rules answered'])
+    expect(weightsOf()).toEqual([
+      [ARN.blueTg, 100],
+      [ARN.greenTg, 0]
+    ])
   })
 
   it('lowering the canary share does not wait on health', async () => {

@@ -4,13 +4,12 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 3805:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
 const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
 const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
 const { Command: $Command } = __nccwpck_require__(2658);
-__webpack_unused_export__ = $Command;
-__webpack_unused_export__ = Client;
+exports.$Command = $Command;
+exports.__Client = Client;
 const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
@@ -5339,647 +5338,647 @@ const ResourceSignalStatus = {
     SUCCESS: "SUCCESS",
 };
 
-__webpack_unused_export__ = AccountFilterType;
-__webpack_unused_export__ = AccountGateResult$;
-__webpack_unused_export__ = AccountGateStatus;
-__webpack_unused_export__ = AccountLimit$;
-__webpack_unused_export__ = ActivateOrganizationsAccess$;
-__webpack_unused_export__ = ActivateOrganizationsAccessCommand;
-__webpack_unused_export__ = ActivateOrganizationsAccessInput$;
-__webpack_unused_export__ = ActivateOrganizationsAccessOutput$;
-__webpack_unused_export__ = ActivateType$;
-__webpack_unused_export__ = ActivateTypeCommand;
-__webpack_unused_export__ = ActivateTypeInput$;
-__webpack_unused_export__ = ActivateTypeOutput$;
-__webpack_unused_export__ = AfterValueFrom;
-__webpack_unused_export__ = AlreadyExistsException;
-__webpack_unused_export__ = AlreadyExistsException$;
-__webpack_unused_export__ = Annotation$;
-__webpack_unused_export__ = AnnotationSeverityLevel;
-__webpack_unused_export__ = AnnotationStatus;
-__webpack_unused_export__ = AttributeChangeType;
-__webpack_unused_export__ = AutoDeployment$;
-__webpack_unused_export__ = BatchDescribeTypeConfigurations$;
-__webpack_unused_export__ = BatchDescribeTypeConfigurationsCommand;
-__webpack_unused_export__ = BatchDescribeTypeConfigurationsError$;
-__webpack_unused_export__ = BatchDescribeTypeConfigurationsInput$;
-__webpack_unused_export__ = BatchDescribeTypeConfigurationsOutput$;
-__webpack_unused_export__ = BeaconStackOperationStatus;
-__webpack_unused_export__ = BeforeValueFrom;
-__webpack_unused_export__ = CFNRegistryException;
-__webpack_unused_export__ = CFNRegistryException$;
-__webpack_unused_export__ = CallAs;
-__webpack_unused_export__ = CancelUpdateStack$;
-__webpack_unused_export__ = CancelUpdateStackCommand;
-__webpack_unused_export__ = CancelUpdateStackInput$;
-__webpack_unused_export__ = Capability;
-__webpack_unused_export__ = Category;
-__webpack_unused_export__ = Change$;
-__webpack_unused_export__ = ChangeAction;
-__webpack_unused_export__ = ChangeSetHook$;
-__webpack_unused_export__ = ChangeSetHookResourceTargetDetails$;
-__webpack_unused_export__ = ChangeSetHookTargetDetails$;
-__webpack_unused_export__ = ChangeSetHooksStatus;
-__webpack_unused_export__ = ChangeSetNotFoundException;
-__webpack_unused_export__ = ChangeSetNotFoundException$;
-__webpack_unused_export__ = ChangeSetStatus;
-__webpack_unused_export__ = ChangeSetSummary$;
-__webpack_unused_export__ = ChangeSetType;
-__webpack_unused_export__ = ChangeSource;
-__webpack_unused_export__ = ChangeType;
-__webpack_unused_export__ = CloudFormation;
-exports.m1N = CloudFormationClient;
-__webpack_unused_export__ = CloudFormationServiceException;
-__webpack_unused_export__ = CloudFormationServiceException$;
-__webpack_unused_export__ = ConcurrencyMode;
-__webpack_unused_export__ = ConcurrentResourcesLimitExceededException;
-__webpack_unused_export__ = ConcurrentResourcesLimitExceededException$;
-__webpack_unused_export__ = ContinueUpdateRollback$;
-__webpack_unused_export__ = ContinueUpdateRollbackCommand;
-__webpack_unused_export__ = ContinueUpdateRollbackInput$;
-__webpack_unused_export__ = ContinueUpdateRollbackOutput$;
-__webpack_unused_export__ = CreateChangeSet$;
-__webpack_unused_export__ = CreateChangeSetCommand;
-__webpack_unused_export__ = CreateChangeSetInput$;
-__webpack_unused_export__ = CreateChangeSetOutput$;
-__webpack_unused_export__ = CreateGeneratedTemplate$;
-__webpack_unused_export__ = CreateGeneratedTemplateCommand;
-__webpack_unused_export__ = CreateGeneratedTemplateInput$;
-__webpack_unused_export__ = CreateGeneratedTemplateOutput$;
-__webpack_unused_export__ = CreateStack$;
-__webpack_unused_export__ = CreateStackCommand;
-__webpack_unused_export__ = CreateStackInput$;
-__webpack_unused_export__ = CreateStackInstances$;
-__webpack_unused_export__ = CreateStackInstancesCommand;
-__webpack_unused_export__ = CreateStackInstancesInput$;
-__webpack_unused_export__ = CreateStackInstancesOutput$;
-__webpack_unused_export__ = CreateStackOutput$;
-__webpack_unused_export__ = CreateStackRefactor$;
-__webpack_unused_export__ = CreateStackRefactorCommand;
-__webpack_unused_export__ = CreateStackRefactorInput$;
-__webpack_unused_export__ = CreateStackRefactorOutput$;
-__webpack_unused_export__ = CreateStackSet$;
-__webpack_unused_export__ = CreateStackSetCommand;
-__webpack_unused_export__ = CreateStackSetInput$;
-__webpack_unused_export__ = CreateStackSetOutput$;
-__webpack_unused_export__ = CreatedButModifiedException;
-__webpack_unused_export__ = CreatedButModifiedException$;
-__webpack_unused_export__ = DeactivateOrganizationsAccess$;
-__webpack_unused_export__ = DeactivateOrganizationsAccessCommand;
-__webpack_unused_export__ = DeactivateOrganizationsAccessInput$;
-__webpack_unused_export__ = DeactivateOrganizationsAccessOutput$;
-__webpack_unused_export__ = DeactivateType$;
-__webpack_unused_export__ = DeactivateTypeCommand;
-__webpack_unused_export__ = DeactivateTypeInput$;
-__webpack_unused_export__ = DeactivateTypeOutput$;
-__webpack_unused_export__ = DeleteChangeSet$;
-__webpack_unused_export__ = DeleteChangeSetCommand;
-__webpack_unused_export__ = DeleteChangeSetInput$;
-__webpack_unused_export__ = DeleteChangeSetOutput$;
-__webpack_unused_export__ = DeleteGeneratedTemplate$;
-__webpack_unused_export__ = DeleteGeneratedTemplateCommand;
-__webpack_unused_export__ = DeleteGeneratedTemplateInput$;
-__webpack_unused_export__ = DeleteStack$;
-__webpack_unused_export__ = DeleteStackCommand;
-__webpack_unused_export__ = DeleteStackInput$;
-__webpack_unused_export__ = DeleteStackInstances$;
-__webpack_unused_export__ = DeleteStackInstancesCommand;
-__webpack_unused_export__ = DeleteStackInstancesInput$;
-__webpack_unused_export__ = DeleteStackInstancesOutput$;
-__webpack_unused_export__ = DeleteStackSet$;
-__webpack_unused_export__ = DeleteStackSetCommand;
-__webpack_unused_export__ = DeleteStackSetInput$;
-__webpack_unused_export__ = DeleteStackSetOutput$;
-__webpack_unused_export__ = DeletionMode;
-__webpack_unused_export__ = DeploymentConfig$;
-__webpack_unused_export__ = DeploymentConfigMode;
-__webpack_unused_export__ = DeploymentMode;
-__webpack_unused_export__ = DeploymentTargets$;
-__webpack_unused_export__ = DeprecatedStatus;
-__webpack_unused_export__ = DeregisterType$;
-__webpack_unused_export__ = DeregisterTypeCommand;
-__webpack_unused_export__ = DeregisterTypeInput$;
-__webpack_unused_export__ = DeregisterTypeOutput$;
-__webpack_unused_export__ = DescribeAccountLimits$;
-__webpack_unused_export__ = DescribeAccountLimitsCommand;
-__webpack_unused_export__ = DescribeAccountLimitsInput$;
-__webpack_unused_export__ = DescribeAccountLimitsOutput$;
-__webpack_unused_export__ = DescribeChangeSet$;
-__webpack_unused_export__ = DescribeChangeSetCommand;
-__webpack_unused_export__ = DescribeChangeSetHooks$;
-__webpack_unused_export__ = DescribeChangeSetHooksCommand;
-__webpack_unused_export__ = DescribeChangeSetHooksInput$;
-__webpack_unused_export__ = DescribeChangeSetHooksOutput$;
-__webpack_unused_export__ = DescribeChangeSetInput$;
-__webpack_unused_export__ = DescribeChangeSetOutput$;
-__webpack_unused_export__ = DescribeEvents$;
-__webpack_unused_export__ = DescribeEventsCommand;
-__webpack_unused_export__ = DescribeEventsInput$;
-__webpack_unused_export__ = DescribeEventsOutput$;
-__webpack_unused_export__ = DescribeGeneratedTemplate$;
-__webpack_unused_export__ = DescribeGeneratedTemplateCommand;
-__webpack_unused_export__ = DescribeGeneratedTemplateInput$;
-__webpack_unused_export__ = DescribeGeneratedTemplateOutput$;
-__webpack_unused_export__ = DescribeOrganizationsAccess$;
-__webpack_unused_export__ = DescribeOrganizationsAccessCommand;
-__webpack_unused_export__ = DescribeOrganizationsAccessInput$;
-__webpack_unused_export__ = DescribeOrganizationsAccessOutput$;
-__webpack_unused_export__ = DescribePublisher$;
-__webpack_unused_export__ = DescribePublisherCommand;
-__webpack_unused_export__ = DescribePublisherInput$;
-__webpack_unused_export__ = DescribePublisherOutput$;
-__webpack_unused_export__ = DescribeResourceScan$;
-__webpack_unused_export__ = DescribeResourceScanCommand;
-__webpack_unused_export__ = DescribeResourceScanInput$;
-__webpack_unused_export__ = DescribeResourceScanOutput$;
-__webpack_unused_export__ = DescribeStackDriftDetectionStatus$;
-__webpack_unused_export__ = DescribeStackDriftDetectionStatusCommand;
-__webpack_unused_export__ = DescribeStackDriftDetectionStatusInput$;
-__webpack_unused_export__ = DescribeStackDriftDetectionStatusOutput$;
-__webpack_unused_export__ = DescribeStackEvents$;
-__webpack_unused_export__ = DescribeStackEventsCommand;
-__webpack_unused_export__ = DescribeStackEventsInput$;
-__webpack_unused_export__ = DescribeStackEventsOutput$;
-__webpack_unused_export__ = DescribeStackInstance$;
-__webpack_unused_export__ = DescribeStackInstanceCommand;
-__webpack_unused_export__ = DescribeStackInstanceInput$;
-__webpack_unused_export__ = DescribeStackInstanceOutput$;
-__webpack_unused_export__ = DescribeStackRefactor$;
-__webpack_unused_export__ = DescribeStackRefactorCommand;
-__webpack_unused_export__ = DescribeStackRefactorInput$;
-__webpack_unused_export__ = DescribeStackRefactorOutput$;
-__webpack_unused_export__ = DescribeStackResource$;
-__webpack_unused_export__ = DescribeStackResourceCommand;
-__webpack_unused_export__ = DescribeStackResourceDrifts$;
-__webpack_unused_export__ = DescribeStackResourceDriftsCommand;
-__webpack_unused_export__ = DescribeStackResourceDriftsInput$;
-__webpack_unused_export__ = DescribeStackResourceDriftsOutput$;
-__webpack_unused_export__ = DescribeStackResourceInput$;
-__webpack_unused_export__ = DescribeStackResourceOutput$;
-__webpack_unused_export__ = DescribeStackResources$;
-__webpack_unused_export__ = DescribeStackResourcesCommand;
-__webpack_unused_export__ = DescribeStackResourcesInput$;
-__webpack_unused_export__ = DescribeStackResourcesOutput$;
-__webpack_unused_export__ = DescribeStackSet$;
-__webpack_unused_export__ = DescribeStackSetCommand;
-__webpack_unused_export__ = DescribeStackSetInput$;
-__webpack_unused_export__ = DescribeStackSetOperation$;
-__webpack_unused_export__ = DescribeStackSetOperationCommand;
-__webpack_unused_export__ = DescribeStackSetOperationInput$;
-__webpack_unused_export__ = DescribeStackSetOperationOutput$;
-__webpack_unused_export__ = DescribeStackSetOutput$;
-__webpack_unused_export__ = DescribeStacks$;
-exports.Y47 = DescribeStacksCommand;
-__webpack_unused_export__ = DescribeStacksInput$;
-__webpack_unused_export__ = DescribeStacksOutput$;
-__webpack_unused_export__ = DescribeType$;
-__webpack_unused_export__ = DescribeTypeCommand;
-__webpack_unused_export__ = DescribeTypeInput$;
-__webpack_unused_export__ = DescribeTypeOutput$;
-__webpack_unused_export__ = DescribeTypeRegistration$;
-__webpack_unused_export__ = DescribeTypeRegistrationCommand;
-__webpack_unused_export__ = DescribeTypeRegistrationInput$;
-__webpack_unused_export__ = DescribeTypeRegistrationOutput$;
-__webpack_unused_export__ = DetailedStatus;
-__webpack_unused_export__ = DetectStackDrift$;
-__webpack_unused_export__ = DetectStackDriftCommand;
-__webpack_unused_export__ = DetectStackDriftInput$;
-__webpack_unused_export__ = DetectStackDriftOutput$;
-__webpack_unused_export__ = DetectStackResourceDrift$;
-__webpack_unused_export__ = DetectStackResourceDriftCommand;
-__webpack_unused_export__ = DetectStackResourceDriftInput$;
-__webpack_unused_export__ = DetectStackResourceDriftOutput$;
-__webpack_unused_export__ = DetectStackSetDrift$;
-__webpack_unused_export__ = DetectStackSetDriftCommand;
-__webpack_unused_export__ = DetectStackSetDriftInput$;
-__webpack_unused_export__ = DetectStackSetDriftOutput$;
-__webpack_unused_export__ = DifferenceType;
-__webpack_unused_export__ = DriftIgnoredReason;
-__webpack_unused_export__ = EstimateTemplateCost$;
-__webpack_unused_export__ = EstimateTemplateCostCommand;
-__webpack_unused_export__ = EstimateTemplateCostInput$;
-__webpack_unused_export__ = EstimateTemplateCostOutput$;
-__webpack_unused_export__ = EvaluationType;
-__webpack_unused_export__ = EventFilter$;
-__webpack_unused_export__ = EventType;
-__webpack_unused_export__ = ExecuteChangeSet$;
-__webpack_unused_export__ = ExecuteChangeSetCommand;
-__webpack_unused_export__ = ExecuteChangeSetInput$;
-__webpack_unused_export__ = ExecuteChangeSetOutput$;
-__webpack_unused_export__ = ExecuteStackRefactor$;
-__webpack_unused_export__ = ExecuteStackRefactorCommand;
-__webpack_unused_export__ = ExecuteStackRefactorInput$;
-__webpack_unused_export__ = ExecutionStatus;
-__webpack_unused_export__ = Export$;
-__webpack_unused_export__ = GeneratedTemplateDeletionPolicy;
-__webpack_unused_export__ = GeneratedTemplateNotFoundException;
-__webpack_unused_export__ = GeneratedTemplateNotFoundException$;
-__webpack_unused_export__ = GeneratedTemplateResourceStatus;
-__webpack_unused_export__ = GeneratedTemplateStatus;
-__webpack_unused_export__ = GeneratedTemplateUpdateReplacePolicy;
-__webpack_unused_export__ = GetGeneratedTemplate$;
-__webpack_unused_export__ = GetGeneratedTemplateCommand;
-__webpack_unused_export__ = GetGeneratedTemplateInput$;
-__webpack_unused_export__ = GetGeneratedTemplateOutput$;
-__webpack_unused_export__ = GetHookResult$;
-__webpack_unused_export__ = GetHookResultCommand;
-__webpack_unused_export__ = GetHookResultInput$;
-__webpack_unused_export__ = GetHookResultOutput$;
-__webpack_unused_export__ = GetStackPolicy$;
-__webpack_unused_export__ = GetStackPolicyCommand;
-__webpack_unused_export__ = GetStackPolicyInput$;
-__webpack_unused_export__ = GetStackPolicyOutput$;
-__webpack_unused_export__ = GetTemplate$;
-__webpack_unused_export__ = GetTemplateCommand;
-__webpack_unused_export__ = GetTemplateInput$;
-__webpack_unused_export__ = GetTemplateOutput$;
-__webpack_unused_export__ = GetTemplateSummary$;
-__webpack_unused_export__ = GetTemplateSummaryCommand;
-__webpack_unused_export__ = GetTemplateSummaryInput$;
-__webpack_unused_export__ = GetTemplateSummaryOutput$;
-__webpack_unused_export__ = HandlerErrorCode;
-__webpack_unused_export__ = HookFailureMode;
-__webpack_unused_export__ = HookInvocationPoint;
-__webpack_unused_export__ = HookResultNotFoundException;
-__webpack_unused_export__ = HookResultNotFoundException$;
-__webpack_unused_export__ = HookResultSummary$;
-__webpack_unused_export__ = HookStatus;
-__webpack_unused_export__ = HookTarget$;
-__webpack_unused_export__ = HookTargetAction;
-__webpack_unused_export__ = HookTargetType;
-__webpack_unused_export__ = IdentityProvider;
-__webpack_unused_export__ = ImportStacksToStackSet$;
-__webpack_unused_export__ = ImportStacksToStackSetCommand;
-__webpack_unused_export__ = ImportStacksToStackSetInput$;
-__webpack_unused_export__ = ImportStacksToStackSetOutput$;
-__webpack_unused_export__ = InsufficientCapabilitiesException;
-__webpack_unused_export__ = InsufficientCapabilitiesException$;
-__webpack_unused_export__ = InvalidChangeSetStatusException;
-__webpack_unused_export__ = InvalidChangeSetStatusException$;
-__webpack_unused_export__ = InvalidOperationException;
-__webpack_unused_export__ = InvalidOperationException$;
-__webpack_unused_export__ = InvalidStateTransitionException;
-__webpack_unused_export__ = InvalidStateTransitionException$;
-__webpack_unused_export__ = LimitExceededException;
-__webpack_unused_export__ = LimitExceededException$;
-__webpack_unused_export__ = ListChangeSets$;
-__webpack_unused_export__ = ListChangeSetsCommand;
-__webpack_unused_export__ = ListChangeSetsInput$;
-__webpack_unused_export__ = ListChangeSetsOutput$;
-__webpack_unused_export__ = ListExports$;
-__webpack_unused_export__ = ListExportsCommand;
-__webpack_unused_export__ = ListExportsInput$;
-__webpack_unused_export__ = ListExportsOutput$;
-__webpack_unused_export__ = ListGeneratedTemplates$;
-__webpack_unused_export__ = ListGeneratedTemplatesCommand;
-__webpack_unused_export__ = ListGeneratedTemplatesInput$;
-__webpack_unused_export__ = ListGeneratedTemplatesOutput$;
-__webpack_unused_export__ = ListHookResults$;
-__webpack_unused_export__ = ListHookResultsCommand;
-__webpack_unused_export__ = ListHookResultsInput$;
-__webpack_unused_export__ = ListHookResultsOutput$;
-__webpack_unused_export__ = ListHookResultsTargetType;
-__webpack_unused_export__ = ListImports$;
-__webpack_unused_export__ = ListImportsCommand;
-__webpack_unused_export__ = ListImportsInput$;
-__webpack_unused_export__ = ListImportsOutput$;
-__webpack_unused_export__ = ListResourceScanRelatedResources$;
-__webpack_unused_export__ = ListResourceScanRelatedResourcesCommand;
-__webpack_unused_export__ = ListResourceScanRelatedResourcesInput$;
-__webpack_unused_export__ = ListResourceScanRelatedResourcesOutput$;
-__webpack_unused_export__ = ListResourceScanResources$;
-__webpack_unused_export__ = ListResourceScanResourcesCommand;
-__webpack_unused_export__ = ListResourceScanResourcesInput$;
-__webpack_unused_export__ = ListResourceScanResourcesOutput$;
-__webpack_unused_export__ = ListResourceScans$;
-__webpack_unused_export__ = ListResourceScansCommand;
-__webpack_unused_export__ = ListResourceScansInput$;
-__webpack_unused_export__ = ListResourceScansOutput$;
-__webpack_unused_export__ = ListStackInstanceResourceDrifts$;
-__webpack_unused_export__ = ListStackInstanceResourceDriftsCommand;
-__webpack_unused_export__ = ListStackInstanceResourceDriftsInput$;
-__webpack_unused_export__ = ListStackInstanceResourceDriftsOutput$;
-__webpack_unused_export__ = ListStackInstances$;
-__webpack_unused_export__ = ListStackInstancesCommand;
-__webpack_unused_export__ = ListStackInstancesInput$;
-__webpack_unused_export__ = ListStackInstancesOutput$;
-__webpack_unused_export__ = ListStackRefactorActions$;
-__webpack_unused_export__ = ListStackRefactorActionsCommand;
-__webpack_unused_export__ = ListStackRefactorActionsInput$;
-__webpack_unused_export__ = ListStackRefactorActionsOutput$;
-__webpack_unused_export__ = ListStackRefactors$;
-__webpack_unused_export__ = ListStackRefactorsCommand;
-__webpack_unused_export__ = ListStackRefactorsInput$;
-__webpack_unused_export__ = ListStackRefactorsOutput$;
-__webpack_unused_export__ = ListStackResources$;
-__webpack_unused_export__ = ListStackResourcesCommand;
-__webpack_unused_export__ = ListStackResourcesInput$;
-__webpack_unused_export__ = ListStackResourcesOutput$;
-__webpack_unused_export__ = ListStackSetAutoDeploymentTargets$;
-__webpack_unused_export__ = ListStackSetAutoDeploymentTargetsCommand;
-__webpack_unused_export__ = ListStackSetAutoDeploymentTargetsInput$;
-__webpack_unused_export__ = ListStackSetAutoDeploymentTargetsOutput$;
-__webpack_unused_export__ = ListStackSetOperationResults$;
-__webpack_unused_export__ = ListStackSetOperationResultsCommand;
-__webpack_unused_export__ = ListStackSetOperationResultsInput$;
-__webpack_unused_export__ = ListStackSetOperationResultsOutput$;
-__webpack_unused_export__ = ListStackSetOperations$;
-__webpack_unused_export__ = ListStackSetOperationsCommand;
-__webpack_unused_export__ = ListStackSetOperationsInput$;
-__webpack_unused_export__ = ListStackSetOperationsOutput$;
-__webpack_unused_export__ = ListStackSets$;
-__webpack_unused_export__ = ListStackSetsCommand;
-__webpack_unused_export__ = ListStackSetsInput$;
-__webpack_unused_export__ = ListStackSetsOutput$;
-__webpack_unused_export__ = ListStacks$;
-__webpack_unused_export__ = ListStacksCommand;
-__webpack_unused_export__ = ListStacksInput$;
-__webpack_unused_export__ = ListStacksOutput$;
-__webpack_unused_export__ = ListTypeRegistrations$;
-__webpack_unused_export__ = ListTypeRegistrationsCommand;
-__webpack_unused_export__ = ListTypeRegistrationsInput$;
-__webpack_unused_export__ = ListTypeRegistrationsOutput$;
-__webpack_unused_export__ = ListTypeVersions$;
-__webpack_unused_export__ = ListTypeVersionsCommand;
-__webpack_unused_export__ = ListTypeVersionsInput$;
-__webpack_unused_export__ = ListTypeVersionsOutput$;
-__webpack_unused_export__ = ListTypes$;
-__webpack_unused_export__ = ListTypesCommand;
-__webpack_unused_export__ = ListTypesInput$;
-__webpack_unused_export__ = ListTypesOutput$;
-__webpack_unused_export__ = LiveResourceDrift$;
-__webpack_unused_export__ = LoggingConfig$;
-__webpack_unused_export__ = ManagedExecution$;
-__webpack_unused_export__ = ModuleInfo$;
-__webpack_unused_export__ = NameAlreadyExistsException;
-__webpack_unused_export__ = NameAlreadyExistsException$;
-__webpack_unused_export__ = OnFailure;
-__webpack_unused_export__ = OnStackFailure;
-__webpack_unused_export__ = OperationEntry$;
-__webpack_unused_export__ = OperationEvent$;
-__webpack_unused_export__ = OperationIdAlreadyExistsException;
-__webpack_unused_export__ = OperationIdAlreadyExistsException$;
-__webpack_unused_export__ = OperationInProgressException;
-__webpack_unused_export__ = OperationInProgressException$;
-__webpack_unused_export__ = OperationNotFoundException;
-__webpack_unused_export__ = OperationNotFoundException$;
-__webpack_unused_export__ = OperationResultFilter$;
-__webpack_unused_export__ = OperationResultFilterName;
-__webpack_unused_export__ = OperationStatus;
-__webpack_unused_export__ = OperationStatusCheckFailedException;
-__webpack_unused_export__ = OperationStatusCheckFailedException$;
-__webpack_unused_export__ = OperationType;
-__webpack_unused_export__ = OrganizationStatus;
-__webpack_unused_export__ = Output$;
-__webpack_unused_export__ = Parameter$;
-__webpack_unused_export__ = ParameterConstraints$;
-__webpack_unused_export__ = ParameterDeclaration$;
-__webpack_unused_export__ = PermissionModels;
-__webpack_unused_export__ = PhysicalResourceIdContextKeyValuePair$;
-__webpack_unused_export__ = PolicyAction;
-__webpack_unused_export__ = PropertyDifference$;
-__webpack_unused_export__ = ProvisioningType;
-__webpack_unused_export__ = PublishType$;
-__webpack_unused_export__ = PublishTypeCommand;
-__webpack_unused_export__ = PublishTypeInput$;
-__webpack_unused_export__ = PublishTypeOutput$;
-__webpack_unused_export__ = PublisherStatus;
-__webpack_unused_export__ = RecordHandlerProgress$;
-__webpack_unused_export__ = RecordHandlerProgressCommand;
-__webpack_unused_export__ = RecordHandlerProgressInput$;
-__webpack_unused_export__ = RecordHandlerProgressOutput$;
-__webpack_unused_export__ = RegionConcurrencyType;
-__webpack_unused_export__ = RegisterPublisher$;
-__webpack_unused_export__ = RegisterPublisherCommand;
-__webpack_unused_export__ = RegisterPublisherInput$;
-__webpack_unused_export__ = RegisterPublisherOutput$;
-__webpack_unused_export__ = RegisterType$;
-__webpack_unused_export__ = RegisterTypeCommand;
-__webpack_unused_export__ = RegisterTypeInput$;
-__webpack_unused_export__ = RegisterTypeOutput$;
-__webpack_unused_export__ = RegistrationStatus;
-__webpack_unused_export__ = RegistryType;
-__webpack_unused_export__ = RemoveAlias$;
-__webpack_unused_export__ = RemoveAliasCommand;
-__webpack_unused_export__ = RemoveAliasInput$;
-__webpack_unused_export__ = Replacement;
-__webpack_unused_export__ = RequiredActivatedType$;
-__webpack_unused_export__ = RequiresRecreation;
-__webpack_unused_export__ = ResourceAttribute;
-__webpack_unused_export__ = ResourceChange$;
-__webpack_unused_export__ = ResourceChangeDetail$;
-__webpack_unused_export__ = ResourceDefinition$;
-__webpack_unused_export__ = ResourceDetail$;
-__webpack_unused_export__ = ResourceDriftIgnoredAttribute$;
-__webpack_unused_export__ = ResourceIdentifierSummary$;
-__webpack_unused_export__ = ResourceLocation$;
-__webpack_unused_export__ = ResourceMapping$;
-__webpack_unused_export__ = ResourceScanInProgressException;
-__webpack_unused_export__ = ResourceScanInProgressException$;
-__webpack_unused_export__ = ResourceScanLimitExceededException;
-__webpack_unused_export__ = ResourceScanLimitExceededException$;
-__webpack_unused_export__ = ResourceScanNotFoundException;
-__webpack_unused_export__ = ResourceScanNotFoundException$;
-__webpack_unused_export__ = ResourceScanStatus;
-__webpack_unused_export__ = ResourceScanSummary$;
-__webpack_unused_export__ = ResourceSignalStatus;
-__webpack_unused_export__ = ResourceStatus;
-__webpack_unused_export__ = ResourceTargetDefinition$;
-__webpack_unused_export__ = ResourceToImport$;
-__webpack_unused_export__ = RollbackConfiguration$;
-__webpack_unused_export__ = RollbackStack$;
-__webpack_unused_export__ = RollbackStackCommand;
-__webpack_unused_export__ = RollbackStackInput$;
-__webpack_unused_export__ = RollbackStackOutput$;
-__webpack_unused_export__ = RollbackTrigger$;
-__webpack_unused_export__ = ScanFilter$;
-__webpack_unused_export__ = ScanType;
-__webpack_unused_export__ = ScannedResource$;
-__webpack_unused_export__ = ScannedResourceIdentifier$;
-__webpack_unused_export__ = SetAlias$;
-__webpack_unused_export__ = SetAliasCommand;
-__webpack_unused_export__ = SetAliasInput$;
-__webpack_unused_export__ = SetStackPolicy$;
-__webpack_unused_export__ = SetStackPolicyCommand;
-__webpack_unused_export__ = SetStackPolicyInput$;
-__webpack_unused_export__ = SetTypeConfiguration$;
-__webpack_unused_export__ = SetTypeConfigurationCommand;
-__webpack_unused_export__ = SetTypeConfigurationInput$;
-__webpack_unused_export__ = SetTypeConfigurationOutput$;
-__webpack_unused_export__ = SetTypeDefaultVersion$;
-__webpack_unused_export__ = SetTypeDefaultVersionCommand;
-__webpack_unused_export__ = SetTypeDefaultVersionInput$;
-__webpack_unused_export__ = SetTypeDefaultVersionOutput$;
-__webpack_unused_export__ = SignalResource$;
-__webpack_unused_export__ = SignalResourceCommand;
-__webpack_unused_export__ = SignalResourceInput$;
-__webpack_unused_export__ = Stack$;
-__webpack_unused_export__ = StackDefinition$;
-__webpack_unused_export__ = StackDriftDetectionStatus;
-__webpack_unused_export__ = StackDriftInformation$;
-__webpack_unused_export__ = StackDriftInformationSummary$;
-__webpack_unused_export__ = StackDriftStatus;
-__webpack_unused_export__ = StackEvent$;
-__webpack_unused_export__ = StackInstance$;
-__webpack_unused_export__ = StackInstanceComprehensiveStatus$;
-__webpack_unused_export__ = StackInstanceDetailedStatus;
-__webpack_unused_export__ = StackInstanceFilter$;
-__webpack_unused_export__ = StackInstanceFilterName;
-__webpack_unused_export__ = StackInstanceNotFoundException;
-__webpack_unused_export__ = StackInstanceNotFoundException$;
-__webpack_unused_export__ = StackInstanceResourceDriftsSummary$;
-__webpack_unused_export__ = StackInstanceStatus;
-__webpack_unused_export__ = StackInstanceSummary$;
-__webpack_unused_export__ = StackNotFoundException;
-__webpack_unused_export__ = StackNotFoundException$;
-__webpack_unused_export__ = StackRefactorAction$;
-__webpack_unused_export__ = StackRefactorActionEntity;
-__webpack_unused_export__ = StackRefactorActionType;
-__webpack_unused_export__ = StackRefactorDetection;
-__webpack_unused_export__ = StackRefactorExecutionStatus;
-__webpack_unused_export__ = StackRefactorNotFoundException;
-__webpack_unused_export__ = StackRefactorNotFoundException$;
-__webpack_unused_export__ = StackRefactorStatus;
-__webpack_unused_export__ = StackRefactorSummary$;
-__webpack_unused_export__ = StackResource$;
-__webpack_unused_export__ = StackResourceDetail$;
-__webpack_unused_export__ = StackResourceDrift$;
-__webpack_unused_export__ = StackResourceDriftInformation$;
-__webpack_unused_export__ = StackResourceDriftInformationSummary$;
-__webpack_unused_export__ = StackResourceDriftStatus;
-__webpack_unused_export__ = StackResourceSummary$;
-__webpack_unused_export__ = StackSet$;
-__webpack_unused_export__ = StackSetAutoDeploymentTargetSummary$;
-__webpack_unused_export__ = StackSetDriftDetectionDetails$;
-__webpack_unused_export__ = StackSetDriftDetectionStatus;
-__webpack_unused_export__ = StackSetDriftStatus;
-__webpack_unused_export__ = StackSetNotEmptyException;
-__webpack_unused_export__ = StackSetNotEmptyException$;
-__webpack_unused_export__ = StackSetNotFoundException;
-__webpack_unused_export__ = StackSetNotFoundException$;
-__webpack_unused_export__ = StackSetOperation$;
-__webpack_unused_export__ = StackSetOperationAction;
-__webpack_unused_export__ = StackSetOperationPreferences$;
-__webpack_unused_export__ = StackSetOperationResultStatus;
-__webpack_unused_export__ = StackSetOperationResultSummary$;
-__webpack_unused_export__ = StackSetOperationStatus;
-__webpack_unused_export__ = StackSetOperationStatusDetails$;
-__webpack_unused_export__ = StackSetOperationSummary$;
-__webpack_unused_export__ = StackSetStatus;
-__webpack_unused_export__ = StackSetSummary$;
-__webpack_unused_export__ = StackStatus;
-__webpack_unused_export__ = StackSummary$;
-__webpack_unused_export__ = StaleRequestException;
-__webpack_unused_export__ = StaleRequestException$;
-__webpack_unused_export__ = StartResourceScan$;
-__webpack_unused_export__ = StartResourceScanCommand;
-__webpack_unused_export__ = StartResourceScanInput$;
-__webpack_unused_export__ = StartResourceScanOutput$;
-__webpack_unused_export__ = StopStackSetOperation$;
-__webpack_unused_export__ = StopStackSetOperationCommand;
-__webpack_unused_export__ = StopStackSetOperationInput$;
-__webpack_unused_export__ = StopStackSetOperationOutput$;
-__webpack_unused_export__ = Tag$;
-__webpack_unused_export__ = TemplateConfiguration$;
-__webpack_unused_export__ = TemplateFormat;
-__webpack_unused_export__ = TemplateParameter$;
-__webpack_unused_export__ = TemplateProgress$;
-__webpack_unused_export__ = TemplateStage;
-__webpack_unused_export__ = TemplateSummary$;
-__webpack_unused_export__ = TemplateSummaryConfig$;
-__webpack_unused_export__ = TestType$;
-__webpack_unused_export__ = TestTypeCommand;
-__webpack_unused_export__ = TestTypeInput$;
-__webpack_unused_export__ = TestTypeOutput$;
-__webpack_unused_export__ = ThirdPartyType;
-__webpack_unused_export__ = TokenAlreadyExistsException;
-__webpack_unused_export__ = TokenAlreadyExistsException$;
-__webpack_unused_export__ = TypeConfigurationDetails$;
-__webpack_unused_export__ = TypeConfigurationIdentifier$;
-__webpack_unused_export__ = TypeConfigurationNotFoundException;
-__webpack_unused_export__ = TypeConfigurationNotFoundException$;
-__webpack_unused_export__ = TypeFilters$;
-__webpack_unused_export__ = TypeNotFoundException;
-__webpack_unused_export__ = TypeNotFoundException$;
-__webpack_unused_export__ = TypeSummary$;
-__webpack_unused_export__ = TypeTestsStatus;
-__webpack_unused_export__ = TypeVersionSummary$;
-__webpack_unused_export__ = UpdateGeneratedTemplate$;
-__webpack_unused_export__ = UpdateGeneratedTemplateCommand;
-__webpack_unused_export__ = UpdateGeneratedTemplateInput$;
-__webpack_unused_export__ = UpdateGeneratedTemplateOutput$;
-__webpack_unused_export__ = UpdateStack$;
-__webpack_unused_export__ = UpdateStackCommand;
-__webpack_unused_export__ = UpdateStackInput$;
-__webpack_unused_export__ = UpdateStackInstances$;
-__webpack_unused_export__ = UpdateStackInstancesCommand;
-__webpack_unused_export__ = UpdateStackInstancesInput$;
-__webpack_unused_export__ = UpdateStackInstancesOutput$;
-__webpack_unused_export__ = UpdateStackOutput$;
-__webpack_unused_export__ = UpdateStackSet$;
-__webpack_unused_export__ = UpdateStackSetCommand;
-__webpack_unused_export__ = UpdateStackSetInput$;
-__webpack_unused_export__ = UpdateStackSetOutput$;
-__webpack_unused_export__ = UpdateTerminationProtection$;
-__webpack_unused_export__ = UpdateTerminationProtectionCommand;
-__webpack_unused_export__ = UpdateTerminationProtectionInput$;
-__webpack_unused_export__ = UpdateTerminationProtectionOutput$;
-__webpack_unused_export__ = ValidateTemplate$;
-__webpack_unused_export__ = ValidateTemplateCommand;
-__webpack_unused_export__ = ValidateTemplateInput$;
-__webpack_unused_export__ = ValidateTemplateOutput$;
-__webpack_unused_export__ = ValidationStatus;
-__webpack_unused_export__ = VersionBump;
-__webpack_unused_export__ = Visibility;
-__webpack_unused_export__ = WarningDetail$;
-__webpack_unused_export__ = WarningProperty$;
-__webpack_unused_export__ = WarningType;
-__webpack_unused_export__ = Warnings$;
-__webpack_unused_export__ = errorTypeRegistries;
-__webpack_unused_export__ = paginateDescribeAccountLimits;
-__webpack_unused_export__ = paginateDescribeChangeSet;
-__webpack_unused_export__ = paginateDescribeEvents;
-__webpack_unused_export__ = paginateDescribeStackEvents;
-__webpack_unused_export__ = paginateDescribeStackResourceDrifts;
-__webpack_unused_export__ = paginateDescribeStacks;
-__webpack_unused_export__ = paginateListChangeSets;
-__webpack_unused_export__ = paginateListExports;
-__webpack_unused_export__ = paginateListGeneratedTemplates;
-__webpack_unused_export__ = paginateListImports;
-__webpack_unused_export__ = paginateListResourceScanRelatedResources;
-__webpack_unused_export__ = paginateListResourceScanResources;
-__webpack_unused_export__ = paginateListResourceScans;
-__webpack_unused_export__ = paginateListStackInstances;
-__webpack_unused_export__ = paginateListStackRefactorActions;
-__webpack_unused_export__ = paginateListStackRefactors;
-__webpack_unused_export__ = paginateListStackResources;
-__webpack_unused_export__ = paginateListStackSetOperationResults;
-__webpack_unused_export__ = paginateListStackSetOperations;
-__webpack_unused_export__ = paginateListStackSets;
-__webpack_unused_export__ = paginateListStacks;
-__webpack_unused_export__ = paginateListTypeRegistrations;
-__webpack_unused_export__ = paginateListTypeVersions;
-__webpack_unused_export__ = paginateListTypes;
-__webpack_unused_export__ = waitForChangeSetCreateComplete;
-__webpack_unused_export__ = waitForStackCreateComplete;
-__webpack_unused_export__ = waitForStackDeleteComplete;
-__webpack_unused_export__ = waitForStackExists;
-__webpack_unused_export__ = waitForStackImportComplete;
-__webpack_unused_export__ = waitForStackRefactorCreateComplete;
-__webpack_unused_export__ = waitForStackRefactorExecuteComplete;
-__webpack_unused_export__ = waitForStackRollbackComplete;
-__webpack_unused_export__ = waitForStackUpdateComplete;
-__webpack_unused_export__ = waitForTypeRegistrationComplete;
-__webpack_unused_export__ = waitUntilChangeSetCreateComplete;
-__webpack_unused_export__ = waitUntilStackCreateComplete;
-__webpack_unused_export__ = waitUntilStackDeleteComplete;
-__webpack_unused_export__ = waitUntilStackExists;
-__webpack_unused_export__ = waitUntilStackImportComplete;
-__webpack_unused_export__ = waitUntilStackRefactorCreateComplete;
-__webpack_unused_export__ = waitUntilStackRefactorExecuteComplete;
-__webpack_unused_export__ = waitUntilStackRollbackComplete;
-__webpack_unused_export__ = waitUntilStackUpdateComplete;
-__webpack_unused_export__ = waitUntilTypeRegistrationComplete;
+exports.AccountFilterType = AccountFilterType;
+exports.AccountGateResult$ = AccountGateResult$;
+exports.AccountGateStatus = AccountGateStatus;
+exports.AccountLimit$ = AccountLimit$;
+exports.ActivateOrganizationsAccess$ = ActivateOrganizationsAccess$;
+exports.ActivateOrganizationsAccessCommand = ActivateOrganizationsAccessCommand;
+exports.ActivateOrganizationsAccessInput$ = ActivateOrganizationsAccessInput$;
+exports.ActivateOrganizationsAccessOutput$ = ActivateOrganizationsAccessOutput$;
+exports.ActivateType$ = ActivateType$;
+exports.ActivateTypeCommand = ActivateTypeCommand;
+exports.ActivateTypeInput$ = ActivateTypeInput$;
+exports.ActivateTypeOutput$ = ActivateTypeOutput$;
+exports.AfterValueFrom = AfterValueFrom;
+exports.AlreadyExistsException = AlreadyExistsException;
+exports.AlreadyExistsException$ = AlreadyExistsException$;
+exports.Annotation$ = Annotation$;
+exports.AnnotationSeverityLevel = AnnotationSeverityLevel;
+exports.AnnotationStatus = AnnotationStatus;
+exports.AttributeChangeType = AttributeChangeType;
+exports.AutoDeployment$ = AutoDeployment$;
+exports.BatchDescribeTypeConfigurations$ = BatchDescribeTypeConfigurations$;
+exports.BatchDescribeTypeConfigurationsCommand = BatchDescribeTypeConfigurationsCommand;
+exports.BatchDescribeTypeConfigurationsError$ = BatchDescribeTypeConfigurationsError$;
+exports.BatchDescribeTypeConfigurationsInput$ = BatchDescribeTypeConfigurationsInput$;
+exports.BatchDescribeTypeConfigurationsOutput$ = BatchDescribeTypeConfigurationsOutput$;
+exports.BeaconStackOperationStatus = BeaconStackOperationStatus;
+exports.BeforeValueFrom = BeforeValueFrom;
+exports.CFNRegistryException = CFNRegistryException;
+exports.CFNRegistryException$ = CFNRegistryException$;
+exports.CallAs = CallAs;
+exports.CancelUpdateStack$ = CancelUpdateStack$;
+exports.CancelUpdateStackCommand = CancelUpdateStackCommand;
+exports.CancelUpdateStackInput$ = CancelUpdateStackInput$;
+exports.Capability = Capability;
+exports.Category = Category;
+exports.Change$ = Change$;
+exports.ChangeAction = ChangeAction;
+exports.ChangeSetHook$ = ChangeSetHook$;
+exports.ChangeSetHookResourceTargetDetails$ = ChangeSetHookResourceTargetDetails$;
+exports.ChangeSetHookTargetDetails$ = ChangeSetHookTargetDetails$;
+exports.ChangeSetHooksStatus = ChangeSetHooksStatus;
+exports.ChangeSetNotFoundException = ChangeSetNotFoundException;
+exports.ChangeSetNotFoundException$ = ChangeSetNotFoundException$;
+exports.ChangeSetStatus = ChangeSetStatus;
+exports.ChangeSetSummary$ = ChangeSetSummary$;
+exports.ChangeSetType = ChangeSetType;
+exports.ChangeSource = ChangeSource;
+exports.ChangeType = ChangeType;
+exports.CloudFormation = CloudFormation;
+exports.CloudFormationClient = CloudFormationClient;
+exports.CloudFormationServiceException = CloudFormationServiceException;
+exports.CloudFormationServiceException$ = CloudFormationServiceException$;
+exports.ConcurrencyMode = ConcurrencyMode;
+exports.ConcurrentResourcesLimitExceededException = ConcurrentResourcesLimitExceededException;
+exports.ConcurrentResourcesLimitExceededException$ = ConcurrentResourcesLimitExceededException$;
+exports.ContinueUpdateRollback$ = ContinueUpdateRollback$;
+exports.ContinueUpdateRollbackCommand = ContinueUpdateRollbackCommand;
+exports.ContinueUpdateRollbackInput$ = ContinueUpdateRollbackInput$;
+exports.ContinueUpdateRollbackOutput$ = ContinueUpdateRollbackOutput$;
+exports.CreateChangeSet$ = CreateChangeSet$;
+exports.CreateChangeSetCommand = CreateChangeSetCommand;
+exports.CreateChangeSetInput$ = CreateChangeSetInput$;
+exports.CreateChangeSetOutput$ = CreateChangeSetOutput$;
+exports.CreateGeneratedTemplate$ = CreateGeneratedTemplate$;
+exports.CreateGeneratedTemplateCommand = CreateGeneratedTemplateCommand;
+exports.CreateGeneratedTemplateInput$ = CreateGeneratedTemplateInput$;
+exports.CreateGeneratedTemplateOutput$ = CreateGeneratedTemplateOutput$;
+exports.CreateStack$ = CreateStack$;
+exports.CreateStackCommand = CreateStackCommand;
+exports.CreateStackInput$ = CreateStackInput$;
+exports.CreateStackInstances$ = CreateStackInstances$;
+exports.CreateStackInstancesCommand = CreateStackInstancesCommand;
+exports.CreateStackInstancesInput$ = CreateStackInstancesInput$;
+exports.CreateStackInstancesOutput$ = CreateStackInstancesOutput$;
+exports.CreateStackOutput$ = CreateStackOutput$;
+exports.CreateStackRefactor$ = CreateStackRefactor$;
+exports.CreateStackRefactorCommand = CreateStackRefactorCommand;
+exports.CreateStackRefactorInput$ = CreateStackRefactorInput$;
+exports.CreateStackRefactorOutput$ = CreateStackRefactorOutput$;
+exports.CreateStackSet$ = CreateStackSet$;
+exports.CreateStackSetCommand = CreateStackSetCommand;
+exports.CreateStackSetInput$ = CreateStackSetInput$;
+exports.CreateStackSetOutput$ = CreateStackSetOutput$;
+exports.CreatedButModifiedException = CreatedButModifiedException;
+exports.CreatedButModifiedException$ = CreatedButModifiedException$;
+exports.DeactivateOrganizationsAccess$ = DeactivateOrganizationsAccess$;
+exports.DeactivateOrganizationsAccessCommand = DeactivateOrganizationsAccessCommand;
+exports.DeactivateOrganizationsAccessInput$ = DeactivateOrganizationsAccessInput$;
+exports.DeactivateOrganizationsAccessOutput$ = DeactivateOrganizationsAccessOutput$;
+exports.DeactivateType$ = DeactivateType$;
+exports.DeactivateTypeCommand = DeactivateTypeCommand;
+exports.DeactivateTypeInput$ = DeactivateTypeInput$;
+exports.DeactivateTypeOutput$ = DeactivateTypeOutput$;
+exports.DeleteChangeSet$ = DeleteChangeSet$;
+exports.DeleteChangeSetCommand = DeleteChangeSetCommand;
+exports.DeleteChangeSetInput$ = DeleteChangeSetInput$;
+exports.DeleteChangeSetOutput$ = DeleteChangeSetOutput$;
+exports.DeleteGeneratedTemplate$ = DeleteGeneratedTemplate$;
+exports.DeleteGeneratedTemplateCommand = DeleteGeneratedTemplateCommand;
+exports.DeleteGeneratedTemplateInput$ = DeleteGeneratedTemplateInput$;
+exports.DeleteStack$ = DeleteStack$;
+exports.DeleteStackCommand = DeleteStackCommand;
+exports.DeleteStackInput$ = DeleteStackInput$;
+exports.DeleteStackInstances$ = DeleteStackInstances$;
+exports.DeleteStackInstancesCommand = DeleteStackInstancesCommand;
+exports.DeleteStackInstancesInput$ = DeleteStackInstancesInput$;
+exports.DeleteStackInstancesOutput$ = DeleteStackInstancesOutput$;
+exports.DeleteStackSet$ = DeleteStackSet$;
+exports.DeleteStackSetCommand = DeleteStackSetCommand;
+exports.DeleteStackSetInput$ = DeleteStackSetInput$;
+exports.DeleteStackSetOutput$ = DeleteStackSetOutput$;
+exports.DeletionMode = DeletionMode;
+exports.DeploymentConfig$ = DeploymentConfig$;
+exports.DeploymentConfigMode = DeploymentConfigMode;
+exports.DeploymentMode = DeploymentMode;
+exports.DeploymentTargets$ = DeploymentTargets$;
+exports.DeprecatedStatus = DeprecatedStatus;
+exports.DeregisterType$ = DeregisterType$;
+exports.DeregisterTypeCommand = DeregisterTypeCommand;
+exports.DeregisterTypeInput$ = DeregisterTypeInput$;
+exports.DeregisterTypeOutput$ = DeregisterTypeOutput$;
+exports.DescribeAccountLimits$ = DescribeAccountLimits$;
+exports.DescribeAccountLimitsCommand = DescribeAccountLimitsCommand;
+exports.DescribeAccountLimitsInput$ = DescribeAccountLimitsInput$;
+exports.DescribeAccountLimitsOutput$ = DescribeAccountLimitsOutput$;
+exports.DescribeChangeSet$ = DescribeChangeSet$;
+exports.DescribeChangeSetCommand = DescribeChangeSetCommand;
+exports.DescribeChangeSetHooks$ = DescribeChangeSetHooks$;
+exports.DescribeChangeSetHooksCommand = DescribeChangeSetHooksCommand;
+exports.DescribeChangeSetHooksInput$ = DescribeChangeSetHooksInput$;
+exports.DescribeChangeSetHooksOutput$ = DescribeChangeSetHooksOutput$;
+exports.DescribeChangeSetInput$ = DescribeChangeSetInput$;
+exports.DescribeChangeSetOutput$ = DescribeChangeSetOutput$;
+exports.DescribeEvents$ = DescribeEvents$;
+exports.DescribeEventsCommand = DescribeEventsCommand;
+exports.DescribeEventsInput$ = DescribeEventsInput$;
+exports.DescribeEventsOutput$ = DescribeEventsOutput$;
+exports.DescribeGeneratedTemplate$ = DescribeGeneratedTemplate$;
+exports.DescribeGeneratedTemplateCommand = DescribeGeneratedTemplateCommand;
+exports.DescribeGeneratedTemplateInput$ = DescribeGeneratedTemplateInput$;
+exports.DescribeGeneratedTemplateOutput$ = DescribeGeneratedTemplateOutput$;
+exports.DescribeOrganizationsAccess$ = DescribeOrganizationsAccess$;
+exports.DescribeOrganizationsAccessCommand = DescribeOrganizationsAccessCommand;
+exports.DescribeOrganizationsAccessInput$ = DescribeOrganizationsAccessInput$;
+exports.DescribeOrganizationsAccessOutput$ = DescribeOrganizationsAccessOutput$;
+exports.DescribePublisher$ = DescribePublisher$;
+exports.DescribePublisherCommand = DescribePublisherCommand;
+exports.DescribePublisherInput$ = DescribePublisherInput$;
+exports.DescribePublisherOutput$ = DescribePublisherOutput$;
+exports.DescribeResourceScan$ = DescribeResourceScan$;
+exports.DescribeResourceScanCommand = DescribeResourceScanCommand;
+exports.DescribeResourceScanInput$ = DescribeResourceScanInput$;
+exports.DescribeResourceScanOutput$ = DescribeResourceScanOutput$;
+exports.DescribeStackDriftDetectionStatus$ = DescribeStackDriftDetectionStatus$;
+exports.DescribeStackDriftDetectionStatusCommand = DescribeStackDriftDetectionStatusCommand;
+exports.DescribeStackDriftDetectionStatusInput$ = DescribeStackDriftDetectionStatusInput$;
+exports.DescribeStackDriftDetectionStatusOutput$ = DescribeStackDriftDetectionStatusOutput$;
+exports.DescribeStackEvents$ = DescribeStackEvents$;
+exports.DescribeStackEventsCommand = DescribeStackEventsCommand;
+exports.DescribeStackEventsInput$ = DescribeStackEventsInput$;
+exports.DescribeStackEventsOutput$ = DescribeStackEventsOutput$;
+exports.DescribeStackInstance$ = DescribeStackInstance$;
+exports.DescribeStackInstanceCommand = DescribeStackInstanceCommand;
+exports.DescribeStackInstanceInput$ = DescribeStackInstanceInput$;
+exports.DescribeStackInstanceOutput$ = DescribeStackInstanceOutput$;
+exports.DescribeStackRefactor$ = DescribeStackRefactor$;
+exports.DescribeStackRefactorCommand = DescribeStackRefactorCommand;
+exports.DescribeStackRefactorInput$ = DescribeStackRefactorInput$;
+exports.DescribeStackRefactorOutput$ = DescribeStackRefactorOutput$;
+exports.DescribeStackResource$ = DescribeStackResource$;
+exports.DescribeStackResourceCommand = DescribeStackResourceCommand;
+exports.DescribeStackResourceDrifts$ = DescribeStackResourceDrifts$;
+exports.DescribeStackResourceDriftsCommand = DescribeStackResourceDriftsCommand;
+exports.DescribeStackResourceDriftsInput$ = DescribeStackResourceDriftsInput$;
+exports.DescribeStackResourceDriftsOutput$ = DescribeStackResourceDriftsOutput$;
+exports.DescribeStackResourceInput$ = DescribeStackResourceInput$;
+exports.DescribeStackResourceOutput$ = DescribeStackResourceOutput$;
+exports.DescribeStackResources$ = DescribeStackResources$;
+exports.DescribeStackResourcesCommand = DescribeStackResourcesCommand;
+exports.DescribeStackResourcesInput$ = DescribeStackResourcesInput$;
+exports.DescribeStackResourcesOutput$ = DescribeStackResourcesOutput$;
+exports.DescribeStackSet$ = DescribeStackSet$;
+exports.DescribeStackSetCommand = DescribeStackSetCommand;
+exports.DescribeStackSetInput$ = DescribeStackSetInput$;
+exports.DescribeStackSetOperation$ = DescribeStackSetOperation$;
+exports.DescribeStackSetOperationCommand = DescribeStackSetOperationCommand;
+exports.DescribeStackSetOperationInput$ = DescribeStackSetOperationInput$;
+exports.DescribeStackSetOperationOutput$ = DescribeStackSetOperationOutput$;
+exports.DescribeStackSetOutput$ = DescribeStackSetOutput$;
+exports.DescribeStacks$ = DescribeStacks$;
+exports.DescribeStacksCommand = DescribeStacksCommand;
+exports.DescribeStacksInput$ = DescribeStacksInput$;
+exports.DescribeStacksOutput$ = DescribeStacksOutput$;
+exports.DescribeType$ = DescribeType$;
+exports.DescribeTypeCommand = DescribeTypeCommand;
+exports.DescribeTypeInput$ = DescribeTypeInput$;
+exports.DescribeTypeOutput$ = DescribeTypeOutput$;
+exports.DescribeTypeRegistration$ = DescribeTypeRegistration$;
+exports.DescribeTypeRegistrationCommand = DescribeTypeRegistrationCommand;
+exports.DescribeTypeRegistrationInput$ = DescribeTypeRegistrationInput$;
+exports.DescribeTypeRegistrationOutput$ = DescribeTypeRegistrationOutput$;
+exports.DetailedStatus = DetailedStatus;
+exports.DetectStackDrift$ = DetectStackDrift$;
+exports.DetectStackDriftCommand = DetectStackDriftCommand;
+exports.DetectStackDriftInput$ = DetectStackDriftInput$;
+exports.DetectStackDriftOutput$ = DetectStackDriftOutput$;
+exports.DetectStackResourceDrift$ = DetectStackResourceDrift$;
+exports.DetectStackResourceDriftCommand = DetectStackResourceDriftCommand;
+exports.DetectStackResourceDriftInput$ = DetectStackResourceDriftInput$;
+exports.DetectStackResourceDriftOutput$ = DetectStackResourceDriftOutput$;
+exports.DetectStackSetDrift$ = DetectStackSetDrift$;
+exports.DetectStackSetDriftCommand = DetectStackSetDriftCommand;
+exports.DetectStackSetDriftInput$ = DetectStackSetDriftInput$;
+exports.DetectStackSetDriftOutput$ = DetectStackSetDriftOutput$;
+exports.DifferenceType = DifferenceType;
+exports.DriftIgnoredReason = DriftIgnoredReason;
+exports.EstimateTemplateCost$ = EstimateTemplateCost$;
+exports.EstimateTemplateCostCommand = EstimateTemplateCostCommand;
+exports.EstimateTemplateCostInput$ = EstimateTemplateCostInput$;
+exports.EstimateTemplateCostOutput$ = EstimateTemplateCostOutput$;
+exports.EvaluationType = EvaluationType;
+exports.EventFilter$ = EventFilter$;
+exports.EventType = EventType;
+exports.ExecuteChangeSet$ = ExecuteChangeSet$;
+exports.ExecuteChangeSetCommand = ExecuteChangeSetCommand;
+exports.ExecuteChangeSetInput$ = ExecuteChangeSetInput$;
+exports.ExecuteChangeSetOutput$ = ExecuteChangeSetOutput$;
+exports.ExecuteStackRefactor$ = ExecuteStackRefactor$;
+exports.ExecuteStackRefactorCommand = ExecuteStackRefactorCommand;
+exports.ExecuteStackRefactorInput$ = ExecuteStackRefactorInput$;
+exports.ExecutionStatus = ExecutionStatus;
+exports.Export$ = Export$;
+exports.GeneratedTemplateDeletionPolicy = GeneratedTemplateDeletionPolicy;
+exports.GeneratedTemplateNotFoundException = GeneratedTemplateNotFoundException;
+exports.GeneratedTemplateNotFoundException$ = GeneratedTemplateNotFoundException$;
+exports.GeneratedTemplateResourceStatus = GeneratedTemplateResourceStatus;
+exports.GeneratedTemplateStatus = GeneratedTemplateStatus;
+exports.GeneratedTemplateUpdateReplacePolicy = GeneratedTemplateUpdateReplacePolicy;
+exports.GetGeneratedTemplate$ = GetGeneratedTemplate$;
+exports.GetGeneratedTemplateCommand = GetGeneratedTemplateCommand;
+exports.GetGeneratedTemplateInput$ = GetGeneratedTemplateInput$;
+exports.GetGeneratedTemplateOutput$ = GetGeneratedTemplateOutput$;
+exports.GetHookResult$ = GetHookResult$;
+exports.GetHookResultCommand = GetHookResultCommand;
+exports.GetHookResultInput$ = GetHookResultInput$;
+exports.GetHookResultOutput$ = GetHookResultOutput$;
+exports.GetStackPolicy$ = GetStackPolicy$;
+exports.GetStackPolicyCommand = GetStackPolicyCommand;
+exports.GetStackPolicyInput$ = GetStackPolicyInput$;
+exports.GetStackPolicyOutput$ = GetStackPolicyOutput$;
+exports.GetTemplate$ = GetTemplate$;
+exports.GetTemplateCommand = GetTemplateCommand;
+exports.GetTemplateInput$ = GetTemplateInput$;
+exports.GetTemplateOutput$ = GetTemplateOutput$;
+exports.GetTemplateSummary$ = GetTemplateSummary$;
+exports.GetTemplateSummaryCommand = GetTemplateSummaryCommand;
+exports.GetTemplateSummaryInput$ = GetTemplateSummaryInput$;
+exports.GetTemplateSummaryOutput$ = GetTemplateSummaryOutput$;
+exports.HandlerErrorCode = HandlerErrorCode;
+exports.HookFailureMode = HookFailureMode;
+exports.HookInvocationPoint = HookInvocationPoint;
+exports.HookResultNotFoundException = HookResultNotFoundException;
+exports.HookResultNotFoundException$ = HookResultNotFoundException$;
+exports.HookResultSummary$ = HookResultSummary$;
+exports.HookStatus = HookStatus;
+exports.HookTarget$ = HookTarget$;
+exports.HookTargetAction = HookTargetAction;
+exports.HookTargetType = HookTargetType;
+exports.IdentityProvider = IdentityProvider;
+exports.ImportStacksToStackSet$ = ImportStacksToStackSet$;
+exports.ImportStacksToStackSetCommand = ImportStacksToStackSetCommand;
+exports.ImportStacksToStackSetInput$ = ImportStacksToStackSetInput$;
+exports.ImportStacksToStackSetOutput$ = ImportStacksToStackSetOutput$;
+exports.InsufficientCapabilitiesException = InsufficientCapabilitiesException;
+exports.InsufficientCapabilitiesException$ = InsufficientCapabilitiesException$;
+exports.InvalidChangeSetStatusException = InvalidChangeSetStatusException;
+exports.InvalidChangeSetStatusException$ = InvalidChangeSetStatusException$;
+exports.InvalidOperationException = InvalidOperationException;
+exports.InvalidOperationException$ = InvalidOperationException$;
+exports.InvalidStateTransitionException = InvalidStateTransitionException;
+exports.InvalidStateTransitionException$ = InvalidStateTransitionException$;
+exports.LimitExceededException = LimitExceededException;
+exports.LimitExceededException$ = LimitExceededException$;
+exports.ListChangeSets$ = ListChangeSets$;
+exports.ListChangeSetsCommand = ListChangeSetsCommand;
+exports.ListChangeSetsInput$ = ListChangeSetsInput$;
+exports.ListChangeSetsOutput$ = ListChangeSetsOutput$;
+exports.ListExports$ = ListExports$;
+exports.ListExportsCommand = ListExportsCommand;
+exports.ListExportsInput$ = ListExportsInput$;
+exports.ListExportsOutput$ = ListExportsOutput$;
+exports.ListGeneratedTemplates$ = ListGeneratedTemplates$;
+exports.ListGeneratedTemplatesCommand = ListGeneratedTemplatesCommand;
+exports.ListGeneratedTemplatesInput$ = ListGeneratedTemplatesInput$;
+exports.ListGeneratedTemplatesOutput$ = ListGeneratedTemplatesOutput$;
+exports.ListHookResults$ = ListHookResults$;
+exports.ListHookResultsCommand = ListHookResultsCommand;
+exports.ListHookResultsInput$ = ListHookResultsInput$;
+exports.ListHookResultsOutput$ = ListHookResultsOutput$;
+exports.ListHookResultsTargetType = ListHookResultsTargetType;
+exports.ListImports$ = ListImports$;
+exports.ListImportsCommand = ListImportsCommand;
+exports.ListImportsInput$ = ListImportsInput$;
+exports.ListImportsOutput$ = ListImportsOutput$;
+exports.ListResourceScanRelatedResources$ = ListResourceScanRelatedResources$;
+exports.ListResourceScanRelatedResourcesCommand = ListResourceScanRelatedResourcesCommand;
+exports.ListResourceScanRelatedResourcesInput$ = ListResourceScanRelatedResourcesInput$;
+exports.ListResourceScanRelatedResourcesOutput$ = ListResourceScanRelatedResourcesOutput$;
+exports.ListResourceScanResources$ = ListResourceScanResources$;
+exports.ListResourceScanResourcesCommand = ListResourceScanResourcesCommand;
+exports.ListResourceScanResourcesInput$ = ListResourceScanResourcesInput$;
+exports.ListResourceScanResourcesOutput$ = ListResourceScanResourcesOutput$;
+exports.ListResourceScans$ = ListResourceScans$;
+exports.ListResourceScansCommand = ListResourceScansCommand;
+exports.ListResourceScansInput$ = ListResourceScansInput$;
+exports.ListResourceScansOutput$ = ListResourceScansOutput$;
+exports.ListStackInstanceResourceDrifts$ = ListStackInstanceResourceDrifts$;
+exports.ListStackInstanceResourceDriftsCommand = ListStackInstanceResourceDriftsCommand;
+exports.ListStackInstanceResourceDriftsInput$ = ListStackInstanceResourceDriftsInput$;
+exports.ListStackInstanceResourceDriftsOutput$ = ListStackInstanceResourceDriftsOutput$;
+exports.ListStackInstances$ = ListStackInstances$;
+exports.ListStackInstancesCommand = ListStackInstancesCommand;
+exports.ListStackInstancesInput$ = ListStackInstancesInput$;
+exports.ListStackInstancesOutput$ = ListStackInstancesOutput$;
+exports.ListStackRefactorActions$ = ListStackRefactorActions$;
+exports.ListStackRefactorActionsCommand = ListStackRefactorActionsCommand;
+exports.ListStackRefactorActionsInput$ = ListStackRefactorActionsInput$;
+exports.ListStackRefactorActionsOutput$ = ListStackRefactorActionsOutput$;
+exports.ListStackRefactors$ = ListStackRefactors$;
+exports.ListStackRefactorsCommand = ListStackRefactorsCommand;
+exports.ListStackRefactorsInput$ = ListStackRefactorsInput$;
+exports.ListStackRefactorsOutput$ = ListStackRefactorsOutput$;
+exports.ListStackResources$ = ListStackResources$;
+exports.ListStackResourcesCommand = ListStackResourcesCommand;
+exports.ListStackResourcesInput$ = ListStackResourcesInput$;
+exports.ListStackResourcesOutput$ = ListStackResourcesOutput$;
+exports.ListStackSetAutoDeploymentTargets$ = ListStackSetAutoDeploymentTargets$;
+exports.ListStackSetAutoDeploymentTargetsCommand = ListStackSetAutoDeploymentTargetsCommand;
+exports.ListStackSetAutoDeploymentTargetsInput$ = ListStackSetAutoDeploymentTargetsInput$;
+exports.ListStackSetAutoDeploymentTargetsOutput$ = ListStackSetAutoDeploymentTargetsOutput$;
+exports.ListStackSetOperationResults$ = ListStackSetOperationResults$;
+exports.ListStackSetOperationResultsCommand = ListStackSetOperationResultsCommand;
+exports.ListStackSetOperationResultsInput$ = ListStackSetOperationResultsInput$;
+exports.ListStackSetOperationResultsOutput$ = ListStackSetOperationResultsOutput$;
+exports.ListStackSetOperations$ = ListStackSetOperations$;
+exports.ListStackSetOperationsCommand = ListStackSetOperationsCommand;
+exports.ListStackSetOperationsInput$ = ListStackSetOperationsInput$;
+exports.ListStackSetOperationsOutput$ = ListStackSetOperationsOutput$;
+exports.ListStackSets$ = ListStackSets$;
+exports.ListStackSetsCommand = ListStackSetsCommand;
+exports.ListStackSetsInput$ = ListStackSetsInput$;
+exports.ListStackSetsOutput$ = ListStackSetsOutput$;
+exports.ListStacks$ = ListStacks$;
+exports.ListStacksCommand = ListStacksCommand;
+exports.ListStacksInput$ = ListStacksInput$;
+exports.ListStacksOutput$ = ListStacksOutput$;
+exports.ListTypeRegistrations$ = ListTypeRegistrations$;
+exports.ListTypeRegistrationsCommand = ListTypeRegistrationsCommand;
+exports.ListTypeRegistrationsInput$ = ListTypeRegistrationsInput$;
+exports.ListTypeRegistrationsOutput$ = ListTypeRegistrationsOutput$;
+exports.ListTypeVersions$ = ListTypeVersions$;
+exports.ListTypeVersionsCommand = ListTypeVersionsCommand;
+exports.ListTypeVersionsInput$ = ListTypeVersionsInput$;
+exports.ListTypeVersionsOutput$ = ListTypeVersionsOutput$;
+exports.ListTypes$ = ListTypes$;
+exports.ListTypesCommand = ListTypesCommand;
+exports.ListTypesInput$ = ListTypesInput$;
+exports.ListTypesOutput$ = ListTypesOutput$;
+exports.LiveResourceDrift$ = LiveResourceDrift$;
+exports.LoggingConfig$ = LoggingConfig$;
+exports.ManagedExecution$ = ManagedExecution$;
+exports.ModuleInfo$ = ModuleInfo$;
+exports.NameAlreadyExistsException = NameAlreadyExistsException;
+exports.NameAlreadyExistsException$ = NameAlreadyExistsException$;
+exports.OnFailure = OnFailure;
+exports.OnStackFailure = OnStackFailure;
+exports.OperationEntry$ = OperationEntry$;
+exports.OperationEvent$ = OperationEvent$;
+exports.OperationIdAlreadyExistsException = OperationIdAlreadyExistsException;
+exports.OperationIdAlreadyExistsException$ = OperationIdAlreadyExistsException$;
+exports.OperationInProgressException = OperationInProgressException;
+exports.OperationInProgressException$ = OperationInProgressException$;
+exports.OperationNotFoundException = OperationNotFoundException;
+exports.OperationNotFoundException$ = OperationNotFoundException$;
+exports.OperationResultFilter$ = OperationResultFilter$;
+exports.OperationResultFilterName = OperationResultFilterName;
+exports.OperationStatus = OperationStatus;
+exports.OperationStatusCheckFailedException = OperationStatusCheckFailedException;
+exports.OperationStatusCheckFailedException$ = OperationStatusCheckFailedException$;
+exports.OperationType = OperationType;
+exports.OrganizationStatus = OrganizationStatus;
+exports.Output$ = Output$;
+exports.Parameter$ = Parameter$;
+exports.ParameterConstraints$ = ParameterConstraints$;
+exports.ParameterDeclaration$ = ParameterDeclaration$;
+exports.PermissionModels = PermissionModels;
+exports.PhysicalResourceIdContextKeyValuePair$ = PhysicalResourceIdContextKeyValuePair$;
+exports.PolicyAction = PolicyAction;
+exports.PropertyDifference$ = PropertyDifference$;
+exports.ProvisioningType = ProvisioningType;
+exports.PublishType$ = PublishType$;
+exports.PublishTypeCommand = PublishTypeCommand;
+exports.PublishTypeInput$ = PublishTypeInput$;
+exports.PublishTypeOutput$ = PublishTypeOutput$;
+exports.PublisherStatus = PublisherStatus;
+exports.RecordHandlerProgress$ = RecordHandlerProgress$;
+exports.RecordHandlerProgressCommand = RecordHandlerProgressCommand;
+exports.RecordHandlerProgressInput$ = RecordHandlerProgressInput$;
+exports.RecordHandlerProgressOutput$ = RecordHandlerProgressOutput$;
+exports.RegionConcurrencyType = RegionConcurrencyType;
+exports.RegisterPublisher$ = RegisterPublisher$;
+exports.RegisterPublisherCommand = RegisterPublisherCommand;
+exports.RegisterPublisherInput$ = RegisterPublisherInput$;
+exports.RegisterPublisherOutput$ = RegisterPublisherOutput$;
+exports.RegisterType$ = RegisterType$;
+exports.RegisterTypeCommand = RegisterTypeCommand;
+exports.RegisterTypeInput$ = RegisterTypeInput$;
+exports.RegisterTypeOutput$ = RegisterTypeOutput$;
+exports.RegistrationStatus = RegistrationStatus;
+exports.RegistryType = RegistryType;
+exports.RemoveAlias$ = RemoveAlias$;
+exports.RemoveAliasCommand = RemoveAliasCommand;
+exports.RemoveAliasInput$ = RemoveAliasInput$;
+exports.Replacement = Replacement;
+exports.RequiredActivatedType$ = RequiredActivatedType$;
+exports.RequiresRecreation = RequiresRecreation;
+exports.ResourceAttribute = ResourceAttribute;
+exports.ResourceChange$ = ResourceChange$;
+exports.ResourceChangeDetail$ = ResourceChangeDetail$;
+exports.ResourceDefinition$ = ResourceDefinition$;
+exports.ResourceDetail$ = ResourceDetail$;
+exports.ResourceDriftIgnoredAttribute$ = ResourceDriftIgnoredAttribute$;
+exports.ResourceIdentifierSummary$ = ResourceIdentifierSummary$;
+exports.ResourceLocation$ = ResourceLocation$;
+exports.ResourceMapping$ = ResourceMapping$;
+exports.ResourceScanInProgressException = ResourceScanInProgressException;
+exports.ResourceScanInProgressException$ = ResourceScanInProgressException$;
+exports.ResourceScanLimitExceededException = ResourceScanLimitExceededException;
+exports.ResourceScanLimitExceededException$ = ResourceScanLimitExceededException$;
+exports.ResourceScanNotFoundException = ResourceScanNotFoundException;
+exports.ResourceScanNotFoundException$ = ResourceScanNotFoundException$;
+exports.ResourceScanStatus = ResourceScanStatus;
+exports.ResourceScanSummary$ = ResourceScanSummary$;
+exports.ResourceSignalStatus = ResourceSignalStatus;
+exports.ResourceStatus = ResourceStatus;
+exports.ResourceTargetDefinition$ = ResourceTargetDefinition$;
+exports.ResourceToImport$ = ResourceToImport$;
+exports.RollbackConfiguration$ = RollbackConfiguration$;
+exports.RollbackStack$ = RollbackStack$;
+exports.RollbackStackCommand = RollbackStackCommand;
+exports.RollbackStackInput$ = RollbackStackInput$;
+exports.RollbackStackOutput$ = RollbackStackOutput$;
+exports.RollbackTrigger$ = RollbackTrigger$;
+exports.ScanFilter$ = ScanFilter$;
+exports.ScanType = ScanType;
+exports.ScannedResource$ = ScannedResource$;
+exports.ScannedResourceIdentifier$ = ScannedResourceIdentifier$;
+exports.SetAlias$ = SetAlias$;
+exports.SetAliasCommand = SetAliasCommand;
+exports.SetAliasInput$ = SetAliasInput$;
+exports.SetStackPolicy$ = SetStackPolicy$;
+exports.SetStackPolicyCommand = SetStackPolicyCommand;
+exports.SetStackPolicyInput$ = SetStackPolicyInput$;
+exports.SetTypeConfiguration$ = SetTypeConfiguration$;
+exports.SetTypeConfigurationCommand = SetTypeConfigurationCommand;
+exports.SetTypeConfigurationInput$ = SetTypeConfigurationInput$;
+exports.SetTypeConfigurationOutput$ = SetTypeConfigurationOutput$;
+exports.SetTypeDefaultVersion$ = SetTypeDefaultVersion$;
+exports.SetTypeDefaultVersionCommand = SetTypeDefaultVersionCommand;
+exports.SetTypeDefaultVersionInput$ = SetTypeDefaultVersionInput$;
+exports.SetTypeDefaultVersionOutput$ = SetTypeDefaultVersionOutput$;
+exports.SignalResource$ = SignalResource$;
+exports.SignalResourceCommand = SignalResourceCommand;
+exports.SignalResourceInput$ = SignalResourceInput$;
+exports.Stack$ = Stack$;
+exports.StackDefinition$ = StackDefinition$;
+exports.StackDriftDetectionStatus = StackDriftDetectionStatus;
+exports.StackDriftInformation$ = StackDriftInformation$;
+exports.StackDriftInformationSummary$ = StackDriftInformationSummary$;
+exports.StackDriftStatus = StackDriftStatus;
+exports.StackEvent$ = StackEvent$;
+exports.StackInstance$ = StackInstance$;
+exports.StackInstanceComprehensiveStatus$ = StackInstanceComprehensiveStatus$;
+exports.StackInstanceDetailedStatus = StackInstanceDetailedStatus;
+exports.StackInstanceFilter$ = StackInstanceFilter$;
+exports.StackInstanceFilterName = StackInstanceFilterName;
+exports.StackInstanceNotFoundException = StackInstanceNotFoundException;
+exports.StackInstanceNotFoundException$ = StackInstanceNotFoundException$;
+exports.StackInstanceResourceDriftsSummary$ = StackInstanceResourceDriftsSummary$;
+exports.StackInstanceStatus = StackInstanceStatus;
+exports.StackInstanceSummary$ = StackInstanceSummary$;
+exports.StackNotFoundException = StackNotFoundException;
+exports.StackNotFoundException$ = StackNotFoundException$;
+exports.StackRefactorAction$ = StackRefactorAction$;
+exports.StackRefactorActionEntity = StackRefactorActionEntity;
+exports.StackRefactorActionType = StackRefactorActionType;
+exports.StackRefactorDetection = StackRefactorDetection;
+exports.StackRefactorExecutionStatus = StackRefactorExecutionStatus;
+exports.StackRefactorNotFoundException = StackRefactorNotFoundException;
+exports.StackRefactorNotFoundException$ = StackRefactorNotFoundException$;
+exports.StackRefactorStatus = StackRefactorStatus;
+exports.StackRefactorSummary$ = StackRefactorSummary$;
+exports.StackResource$ = StackResource$;
+exports.StackResourceDetail$ = StackResourceDetail$;
+exports.StackResourceDrift$ = StackResourceDrift$;
+exports.StackResourceDriftInformation$ = StackResourceDriftInformation$;
+exports.StackResourceDriftInformationSummary$ = StackResourceDriftInformationSummary$;
+exports.StackResourceDriftStatus = StackResourceDriftStatus;
+exports.StackResourceSummary$ = StackResourceSummary$;
+exports.StackSet$ = StackSet$;
+exports.StackSetAutoDeploymentTargetSummary$ = StackSetAutoDeploymentTargetSummary$;
+exports.StackSetDriftDetectionDetails$ = StackSetDriftDetectionDetails$;
+exports.StackSetDriftDetectionStatus = StackSetDriftDetectionStatus;
+exports.StackSetDriftStatus = StackSetDriftStatus;
+exports.StackSetNotEmptyException = StackSetNotEmptyException;
+exports.StackSetNotEmptyException$ = StackSetNotEmptyException$;
+exports.StackSetNotFoundException = StackSetNotFoundException;
+exports.StackSetNotFoundException$ = StackSetNotFoundException$;
+exports.StackSetOperation$ = StackSetOperation$;
+exports.StackSetOperationAction = StackSetOperationAction;
+exports.StackSetOperationPreferences$ = StackSetOperationPreferences$;
+exports.StackSetOperationResultStatus = StackSetOperationResultStatus;
+exports.StackSetOperationResultSummary$ = StackSetOperationResultSummary$;
+exports.StackSetOperationStatus = StackSetOperationStatus;
+exports.StackSetOperationStatusDetails$ = StackSetOperationStatusDetails$;
+exports.StackSetOperationSummary$ = StackSetOperationSummary$;
+exports.StackSetStatus = StackSetStatus;
+exports.StackSetSummary$ = StackSetSummary$;
+exports.StackStatus = StackStatus;
+exports.StackSummary$ = StackSummary$;
+exports.StaleRequestException = StaleRequestException;
+exports.StaleRequestException$ = StaleRequestException$;
+exports.StartResourceScan$ = StartResourceScan$;
+exports.StartResourceScanCommand = StartResourceScanCommand;
+exports.StartResourceScanInput$ = StartResourceScanInput$;
+exports.StartResourceScanOutput$ = StartResourceScanOutput$;
+exports.StopStackSetOperation$ = StopStackSetOperation$;
+exports.StopStackSetOperationCommand = StopStackSetOperationCommand;
+exports.StopStackSetOperationInput$ = StopStackSetOperationInput$;
+exports.StopStackSetOperationOutput$ = StopStackSetOperationOutput$;
+exports.Tag$ = Tag$;
+exports.TemplateConfiguration$ = TemplateConfiguration$;
+exports.TemplateFormat = TemplateFormat;
+exports.TemplateParameter$ = TemplateParameter$;
+exports.TemplateProgress$ = TemplateProgress$;
+exports.TemplateStage = TemplateStage;
+exports.TemplateSummary$ = TemplateSummary$;
+exports.TemplateSummaryConfig$ = TemplateSummaryConfig$;
+exports.TestType$ = TestType$;
+exports.TestTypeCommand = TestTypeCommand;
+exports.TestTypeInput$ = TestTypeInput$;
+exports.TestTypeOutput$ = TestTypeOutput$;
+exports.ThirdPartyType = ThirdPartyType;
+exports.TokenAlreadyExistsException = TokenAlreadyExistsException;
+exports.TokenAlreadyExistsException$ = TokenAlreadyExistsException$;
+exports.TypeConfigurationDetails$ = TypeConfigurationDetails$;
+exports.TypeConfigurationIdentifier$ = TypeConfigurationIdentifier$;
+exports.TypeConfigurationNotFoundException = TypeConfigurationNotFoundException;
+exports.TypeConfigurationNotFoundException$ = TypeConfigurationNotFoundException$;
+exports.TypeFilters$ = TypeFilters$;
+exports.TypeNotFoundException = TypeNotFoundException;
+exports.TypeNotFoundException$ = TypeNotFoundException$;
+exports.TypeSummary$ = TypeSummary$;
+exports.TypeTestsStatus = TypeTestsStatus;
+exports.TypeVersionSummary$ = TypeVersionSummary$;
+exports.UpdateGeneratedTemplate$ = UpdateGeneratedTemplate$;
+exports.UpdateGeneratedTemplateCommand = UpdateGeneratedTemplateCommand;
+exports.UpdateGeneratedTemplateInput$ = UpdateGeneratedTemplateInput$;
+exports.UpdateGeneratedTemplateOutput$ = UpdateGeneratedTemplateOutput$;
+exports.UpdateStack$ = UpdateStack$;
+exports.UpdateStackCommand = UpdateStackCommand;
+exports.UpdateStackInput$ = UpdateStackInput$;
+exports.UpdateStackInstances$ = UpdateStackInstances$;
+exports.UpdateStackInstancesCommand = UpdateStackInstancesCommand;
+exports.UpdateStackInstancesInput$ = UpdateStackInstancesInput$;
+exports.UpdateStackInstancesOutput$ = UpdateStackInstancesOutput$;
+exports.UpdateStackOutput$ = UpdateStackOutput$;
+exports.UpdateStackSet$ = UpdateStackSet$;
+exports.UpdateStackSetCommand = UpdateStackSetCommand;
+exports.UpdateStackSetInput$ = UpdateStackSetInput$;
+exports.UpdateStackSetOutput$ = UpdateStackSetOutput$;
+exports.UpdateTerminationProtection$ = UpdateTerminationProtection$;
+exports.UpdateTerminationProtectionCommand = UpdateTerminationProtectionCommand;
+exports.UpdateTerminationProtectionInput$ = UpdateTerminationProtectionInput$;
+exports.UpdateTerminationProtectionOutput$ = UpdateTerminationProtectionOutput$;
+exports.ValidateTemplate$ = ValidateTemplate$;
+exports.ValidateTemplateCommand = ValidateTemplateCommand;
+exports.ValidateTemplateInput$ = ValidateTemplateInput$;
+exports.ValidateTemplateOutput$ = ValidateTemplateOutput$;
+exports.ValidationStatus = ValidationStatus;
+exports.VersionBump = VersionBump;
+exports.Visibility = Visibility;
+exports.WarningDetail$ = WarningDetail$;
+exports.WarningProperty$ = WarningProperty$;
+exports.WarningType = WarningType;
+exports.Warnings$ = Warnings$;
+exports.errorTypeRegistries = errorTypeRegistries;
+exports.paginateDescribeAccountLimits = paginateDescribeAccountLimits;
+exports.paginateDescribeChangeSet = paginateDescribeChangeSet;
+exports.paginateDescribeEvents = paginateDescribeEvents;
+exports.paginateDescribeStackEvents = paginateDescribeStackEvents;
+exports.paginateDescribeStackResourceDrifts = paginateDescribeStackResourceDrifts;
+exports.paginateDescribeStacks = paginateDescribeStacks;
+exports.paginateListChangeSets = paginateListChangeSets;
+exports.paginateListExports = paginateListExports;
+exports.paginateListGeneratedTemplates = paginateListGeneratedTemplates;
+exports.paginateListImports = paginateListImports;
+exports.paginateListResourceScanRelatedResources = paginateListResourceScanRelatedResources;
+exports.paginateListResourceScanResources = paginateListResourceScanResources;
+exports.paginateListResourceScans = paginateListResourceScans;
+exports.paginateListStackInstances = paginateListStackInstances;
+exports.paginateListStackRefactorActions = paginateListStackRefactorActions;
+exports.paginateListStackRefactors = paginateListStackRefactors;
+exports.paginateListStackResources = paginateListStackResources;
+exports.paginateListStackSetOperationResults = paginateListStackSetOperationResults;
+exports.paginateListStackSetOperations = paginateListStackSetOperations;
+exports.paginateListStackSets = paginateListStackSets;
+exports.paginateListStacks = paginateListStacks;
+exports.paginateListTypeRegistrations = paginateListTypeRegistrations;
+exports.paginateListTypeVersions = paginateListTypeVersions;
+exports.paginateListTypes = paginateListTypes;
+exports.waitForChangeSetCreateComplete = waitForChangeSetCreateComplete;
+exports.waitForStackCreateComplete = waitForStackCreateComplete;
+exports.waitForStackDeleteComplete = waitForStackDeleteComplete;
+exports.waitForStackExists = waitForStackExists;
+exports.waitForStackImportComplete = waitForStackImportComplete;
+exports.waitForStackRefactorCreateComplete = waitForStackRefactorCreateComplete;
+exports.waitForStackRefactorExecuteComplete = waitForStackRefactorExecuteComplete;
+exports.waitForStackRollbackComplete = waitForStackRollbackComplete;
+exports.waitForStackUpdateComplete = waitForStackUpdateComplete;
+exports.waitForTypeRegistrationComplete = waitForTypeRegistrationComplete;
+exports.waitUntilChangeSetCreateComplete = waitUntilChangeSetCreateComplete;
+exports.waitUntilStackCreateComplete = waitUntilStackCreateComplete;
+exports.waitUntilStackDeleteComplete = waitUntilStackDeleteComplete;
+exports.waitUntilStackExists = waitUntilStackExists;
+exports.waitUntilStackImportComplete = waitUntilStackImportComplete;
+exports.waitUntilStackRefactorCreateComplete = waitUntilStackRefactorCreateComplete;
+exports.waitUntilStackRefactorExecuteComplete = waitUntilStackRefactorExecuteComplete;
+exports.waitUntilStackRollbackComplete = waitUntilStackRollbackComplete;
+exports.waitUntilStackUpdateComplete = waitUntilStackUpdateComplete;
+exports.waitUntilTypeRegistrationComplete = waitUntilTypeRegistrationComplete;
 
 
 /***/ }),
@@ -5987,13 +5986,12 @@ __webpack_unused_export__ = waitUntilTypeRegistrationComplete;
 /***/ 4085:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
 const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
 const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
 const { Command: $Command } = __nccwpck_require__(2658);
-__webpack_unused_export__ = $Command;
-__webpack_unused_export__ = Client;
+exports.$Command = $Command;
+exports.__Client = Client;
 const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
@@ -8699,351 +8697,351 @@ const RecentlyActive = {
     PT3H: "PT3H",
 };
 
-__webpack_unused_export__ = ActionConfiguration$;
-__webpack_unused_export__ = ActionsSuppressedBy;
-__webpack_unused_export__ = AlarmContributor$;
-__webpack_unused_export__ = AlarmHistoryItem$;
-__webpack_unused_export__ = AlarmMuteRuleStatus;
-__webpack_unused_export__ = AlarmMuteRuleSummary$;
-__webpack_unused_export__ = AlarmPromQLCriteria$;
-__webpack_unused_export__ = AlarmTagsPropagation$;
-__webpack_unused_export__ = AlarmType;
-__webpack_unused_export__ = AnomalyDetector$;
-__webpack_unused_export__ = AnomalyDetectorAdaptationSpeed;
-__webpack_unused_export__ = AnomalyDetectorConfiguration$;
-__webpack_unused_export__ = AnomalyDetectorOutlierFilteringStrength;
-__webpack_unused_export__ = AnomalyDetectorStateValue;
-__webpack_unused_export__ = AnomalyDetectorType;
-__webpack_unused_export__ = AssociateDatasetKmsKey$;
-__webpack_unused_export__ = AssociateDatasetKmsKeyCommand;
-__webpack_unused_export__ = AssociateDatasetKmsKeyInput$;
-__webpack_unused_export__ = AssociateDatasetKmsKeyOutput$;
-__webpack_unused_export__ = CloudWatch;
-exports.WBn = CloudWatchClient;
-__webpack_unused_export__ = CloudWatchServiceException;
-__webpack_unused_export__ = CloudWatchServiceException$;
-__webpack_unused_export__ = ComparisonOperator;
-__webpack_unused_export__ = CompositeAlarm$;
-__webpack_unused_export__ = ConcurrentModificationException;
-__webpack_unused_export__ = ConcurrentModificationException$;
-__webpack_unused_export__ = ConflictException;
-__webpack_unused_export__ = ConflictException$;
-__webpack_unused_export__ = CreateResourceMetricsConfiguration$;
-__webpack_unused_export__ = CreateResourceMetricsConfigurationCommand;
-__webpack_unused_export__ = CreateResourceMetricsConfigurationInput$;
-__webpack_unused_export__ = CreateResourceMetricsConfigurationOutput$;
-__webpack_unused_export__ = DashboardEntry$;
-__webpack_unused_export__ = DashboardInvalidInputError;
-__webpack_unused_export__ = DashboardInvalidInputError$;
-__webpack_unused_export__ = DashboardNotFoundError;
-__webpack_unused_export__ = DashboardNotFoundError$;
-__webpack_unused_export__ = DashboardValidationMessage$;
-__webpack_unused_export__ = Datapoint$;
-__webpack_unused_export__ = DeleteAlarmMuteRule$;
-__webpack_unused_export__ = DeleteAlarmMuteRuleCommand;
-__webpack_unused_export__ = DeleteAlarmMuteRuleInput$;
-__webpack_unused_export__ = DeleteAlarms$;
-__webpack_unused_export__ = DeleteAlarmsCommand;
-__webpack_unused_export__ = DeleteAlarmsInput$;
-__webpack_unused_export__ = DeleteAnomalyDetector$;
-__webpack_unused_export__ = DeleteAnomalyDetectorCommand;
-__webpack_unused_export__ = DeleteAnomalyDetectorInput$;
-__webpack_unused_export__ = DeleteAnomalyDetectorOutput$;
-__webpack_unused_export__ = DeleteDashboards$;
-__webpack_unused_export__ = DeleteDashboardsCommand;
-__webpack_unused_export__ = DeleteDashboardsInput$;
-__webpack_unused_export__ = DeleteDashboardsOutput$;
-__webpack_unused_export__ = DeleteInsightRules$;
-__webpack_unused_export__ = DeleteInsightRulesCommand;
-__webpack_unused_export__ = DeleteInsightRulesInput$;
-__webpack_unused_export__ = DeleteInsightRulesOutput$;
-__webpack_unused_export__ = DeleteMetricStream$;
-__webpack_unused_export__ = DeleteMetricStreamCommand;
-__webpack_unused_export__ = DeleteMetricStreamInput$;
-__webpack_unused_export__ = DeleteMetricStreamOutput$;
-__webpack_unused_export__ = DeleteResourceMetricsConfiguration$;
-__webpack_unused_export__ = DeleteResourceMetricsConfigurationCommand;
-__webpack_unused_export__ = DeleteResourceMetricsConfigurationInput$;
-__webpack_unused_export__ = DeleteResourceMetricsConfigurationOutput$;
-__webpack_unused_export__ = DescribeAlarmContributors$;
-__webpack_unused_export__ = DescribeAlarmContributorsCommand;
-__webpack_unused_export__ = DescribeAlarmContributorsInput$;
-__webpack_unused_export__ = DescribeAlarmContributorsOutput$;
-__webpack_unused_export__ = DescribeAlarmHistory$;
-__webpack_unused_export__ = DescribeAlarmHistoryCommand;
-__webpack_unused_export__ = DescribeAlarmHistoryInput$;
-__webpack_unused_export__ = DescribeAlarmHistoryOutput$;
-__webpack_unused_export__ = DescribeAlarms$;
-exports.zWD = DescribeAlarmsCommand;
-__webpack_unused_export__ = DescribeAlarmsForMetric$;
-__webpack_unused_export__ = DescribeAlarmsForMetricCommand;
-__webpack_unused_export__ = DescribeAlarmsForMetricInput$;
-__webpack_unused_export__ = DescribeAlarmsForMetricOutput$;
-__webpack_unused_export__ = DescribeAlarmsInput$;
-__webpack_unused_export__ = DescribeAlarmsOutput$;
-__webpack_unused_export__ = DescribeAnomalyDetectors$;
-__webpack_unused_export__ = DescribeAnomalyDetectorsCommand;
-__webpack_unused_export__ = DescribeAnomalyDetectorsInput$;
-__webpack_unused_export__ = DescribeAnomalyDetectorsOutput$;
-__webpack_unused_export__ = DescribeInsightRules$;
-__webpack_unused_export__ = DescribeInsightRulesCommand;
-__webpack_unused_export__ = DescribeInsightRulesInput$;
-__webpack_unused_export__ = DescribeInsightRulesOutput$;
-__webpack_unused_export__ = Dimension$;
-__webpack_unused_export__ = DimensionFilter$;
-__webpack_unused_export__ = DisableAlarmActions$;
-__webpack_unused_export__ = DisableAlarmActionsCommand;
-__webpack_unused_export__ = DisableAlarmActionsInput$;
-__webpack_unused_export__ = DisableInsightRules$;
-__webpack_unused_export__ = DisableInsightRulesCommand;
-__webpack_unused_export__ = DisableInsightRulesInput$;
-__webpack_unused_export__ = DisableInsightRulesOutput$;
-__webpack_unused_export__ = DisassociateDatasetKmsKey$;
-__webpack_unused_export__ = DisassociateDatasetKmsKeyCommand;
-__webpack_unused_export__ = DisassociateDatasetKmsKeyInput$;
-__webpack_unused_export__ = DisassociateDatasetKmsKeyOutput$;
-__webpack_unused_export__ = EnableAlarmActions$;
-__webpack_unused_export__ = EnableAlarmActionsCommand;
-__webpack_unused_export__ = EnableAlarmActionsInput$;
-__webpack_unused_export__ = EnableInsightRules$;
-__webpack_unused_export__ = EnableInsightRulesCommand;
-__webpack_unused_export__ = EnableInsightRulesInput$;
-__webpack_unused_export__ = EnableInsightRulesOutput$;
-__webpack_unused_export__ = Entity$;
-__webpack_unused_export__ = EntityMetricData$;
-__webpack_unused_export__ = EvaluationCriteria$;
-__webpack_unused_export__ = EvaluationState;
-__webpack_unused_export__ = EvaluationWindow$;
-__webpack_unused_export__ = GetAlarmMuteRule$;
-__webpack_unused_export__ = GetAlarmMuteRuleCommand;
-__webpack_unused_export__ = GetAlarmMuteRuleInput$;
-__webpack_unused_export__ = GetAlarmMuteRuleOutput$;
-__webpack_unused_export__ = GetDashboard$;
-__webpack_unused_export__ = GetDashboardCommand;
-__webpack_unused_export__ = GetDashboardInput$;
-__webpack_unused_export__ = GetDashboardOutput$;
-__webpack_unused_export__ = GetDataset$;
-__webpack_unused_export__ = GetDatasetCommand;
-__webpack_unused_export__ = GetDatasetInput$;
-__webpack_unused_export__ = GetDatasetOutput$;
-__webpack_unused_export__ = GetInsightRuleReport$;
-__webpack_unused_export__ = GetInsightRuleReportCommand;
-__webpack_unused_export__ = GetInsightRuleReportInput$;
-__webpack_unused_export__ = GetInsightRuleReportOutput$;
-__webpack_unused_export__ = GetMetricData$;
-__webpack_unused_export__ = GetMetricDataCommand;
-__webpack_unused_export__ = GetMetricDataInput$;
-__webpack_unused_export__ = GetMetricDataOutput$;
-__webpack_unused_export__ = GetMetricStatistics$;
-__webpack_unused_export__ = GetMetricStatisticsCommand;
-__webpack_unused_export__ = GetMetricStatisticsInput$;
-__webpack_unused_export__ = GetMetricStatisticsOutput$;
-__webpack_unused_export__ = GetMetricStream$;
-__webpack_unused_export__ = GetMetricStreamCommand;
-__webpack_unused_export__ = GetMetricStreamInput$;
-__webpack_unused_export__ = GetMetricStreamOutput$;
-__webpack_unused_export__ = GetMetricWidgetImage$;
-__webpack_unused_export__ = GetMetricWidgetImageCommand;
-__webpack_unused_export__ = GetMetricWidgetImageInput$;
-__webpack_unused_export__ = GetMetricWidgetImageOutput$;
-__webpack_unused_export__ = GetOTelEnrichment$;
-__webpack_unused_export__ = GetOTelEnrichmentCommand;
-__webpack_unused_export__ = GetOTelEnrichmentInput$;
-__webpack_unused_export__ = GetOTelEnrichmentOutput$;
-__webpack_unused_export__ = GetResourceMetricsConfiguration$;
-__webpack_unused_export__ = GetResourceMetricsConfigurationCommand;
-__webpack_unused_export__ = GetResourceMetricsConfigurationInput$;
-__webpack_unused_export__ = GetResourceMetricsConfigurationOutput$;
-__webpack_unused_export__ = HistoryItemType;
-__webpack_unused_export__ = InsightRule$;
-__webpack_unused_export__ = InsightRuleContributor$;
-__webpack_unused_export__ = InsightRuleContributorDatapoint$;
-__webpack_unused_export__ = InsightRuleMetricDatapoint$;
-__webpack_unused_export__ = InternalServiceFault;
-__webpack_unused_export__ = InternalServiceFault$;
-__webpack_unused_export__ = InvalidFormatFault;
-__webpack_unused_export__ = InvalidFormatFault$;
-__webpack_unused_export__ = InvalidNextToken;
-__webpack_unused_export__ = InvalidNextToken$;
-__webpack_unused_export__ = InvalidParameterCombinationException;
-__webpack_unused_export__ = InvalidParameterCombinationException$;
-__webpack_unused_export__ = InvalidParameterValueException;
-__webpack_unused_export__ = InvalidParameterValueException$;
-__webpack_unused_export__ = KmsAccessDeniedException;
-__webpack_unused_export__ = KmsAccessDeniedException$;
-__webpack_unused_export__ = KmsKeyDisabledException;
-__webpack_unused_export__ = KmsKeyDisabledException$;
-__webpack_unused_export__ = KmsKeyNotFoundException;
-__webpack_unused_export__ = KmsKeyNotFoundException$;
-__webpack_unused_export__ = LabelOptions$;
-__webpack_unused_export__ = LimitExceededException;
-__webpack_unused_export__ = LimitExceededException$;
-__webpack_unused_export__ = LimitExceededFault;
-__webpack_unused_export__ = LimitExceededFault$;
-__webpack_unused_export__ = ListAlarmMuteRules$;
-__webpack_unused_export__ = ListAlarmMuteRulesCommand;
-__webpack_unused_export__ = ListAlarmMuteRulesInput$;
-__webpack_unused_export__ = ListAlarmMuteRulesOutput$;
-__webpack_unused_export__ = ListDashboards$;
-__webpack_unused_export__ = ListDashboardsCommand;
-__webpack_unused_export__ = ListDashboardsInput$;
-__webpack_unused_export__ = ListDashboardsOutput$;
-__webpack_unused_export__ = ListManagedInsightRules$;
-__webpack_unused_export__ = ListManagedInsightRulesCommand;
-__webpack_unused_export__ = ListManagedInsightRulesInput$;
-__webpack_unused_export__ = ListManagedInsightRulesOutput$;
-__webpack_unused_export__ = ListMetricStreams$;
-__webpack_unused_export__ = ListMetricStreamsCommand;
-__webpack_unused_export__ = ListMetricStreamsInput$;
-__webpack_unused_export__ = ListMetricStreamsOutput$;
-__webpack_unused_export__ = ListMetrics$;
-__webpack_unused_export__ = ListMetricsCommand;
-__webpack_unused_export__ = ListMetricsInput$;
-__webpack_unused_export__ = ListMetricsOutput$;
-__webpack_unused_export__ = ListTagsForResource$;
-__webpack_unused_export__ = ListTagsForResourceCommand;
-__webpack_unused_export__ = ListTagsForResourceInput$;
-__webpack_unused_export__ = ListTagsForResourceOutput$;
-__webpack_unused_export__ = LogAlarm$;
-__webpack_unused_export__ = ManagedRule$;
-__webpack_unused_export__ = ManagedRuleDescription$;
-__webpack_unused_export__ = ManagedRuleState$;
-__webpack_unused_export__ = MessageData$;
-__webpack_unused_export__ = Metric$;
-__webpack_unused_export__ = MetricAlarm$;
-__webpack_unused_export__ = MetricCharacteristics$;
-__webpack_unused_export__ = MetricDataQuery$;
-__webpack_unused_export__ = MetricDataResult$;
-__webpack_unused_export__ = MetricDatum$;
-__webpack_unused_export__ = MetricMathAnomalyDetector$;
-__webpack_unused_export__ = MetricStat$;
-__webpack_unused_export__ = MetricStreamEntry$;
-__webpack_unused_export__ = MetricStreamFilter$;
-__webpack_unused_export__ = MetricStreamOutputFormat;
-__webpack_unused_export__ = MetricStreamStatisticsConfiguration$;
-__webpack_unused_export__ = MetricStreamStatisticsMetric$;
-__webpack_unused_export__ = MissingRequiredParameterException;
-__webpack_unused_export__ = MissingRequiredParameterException$;
-__webpack_unused_export__ = MuteTargets$;
-__webpack_unused_export__ = OTelEnrichmentMetricSelector$;
-__webpack_unused_export__ = OTelEnrichmentStatus;
-__webpack_unused_export__ = PartialFailure$;
-__webpack_unused_export__ = PutAlarmMuteRule$;
-__webpack_unused_export__ = PutAlarmMuteRuleCommand;
-__webpack_unused_export__ = PutAlarmMuteRuleInput$;
-__webpack_unused_export__ = PutAnomalyDetector$;
-__webpack_unused_export__ = PutAnomalyDetectorCommand;
-__webpack_unused_export__ = PutAnomalyDetectorInput$;
-__webpack_unused_export__ = PutAnomalyDetectorOutput$;
-__webpack_unused_export__ = PutCompositeAlarm$;
-__webpack_unused_export__ = PutCompositeAlarmCommand;
-__webpack_unused_export__ = PutCompositeAlarmInput$;
-__webpack_unused_export__ = PutDashboard$;
-__webpack_unused_export__ = PutDashboardCommand;
-__webpack_unused_export__ = PutDashboardInput$;
-__webpack_unused_export__ = PutDashboardOutput$;
-__webpack_unused_export__ = PutInsightRule$;
-__webpack_unused_export__ = PutInsightRuleCommand;
-__webpack_unused_export__ = PutInsightRuleInput$;
-__webpack_unused_export__ = PutInsightRuleOutput$;
-__webpack_unused_export__ = PutLogAlarm$;
-__webpack_unused_export__ = PutLogAlarmCommand;
-__webpack_unused_export__ = PutLogAlarmInput$;
-__webpack_unused_export__ = PutManagedInsightRules$;
-__webpack_unused_export__ = PutManagedInsightRulesCommand;
-__webpack_unused_export__ = PutManagedInsightRulesInput$;
-__webpack_unused_export__ = PutManagedInsightRulesOutput$;
-__webpack_unused_export__ = PutMetricAlarm$;
-__webpack_unused_export__ = PutMetricAlarmCommand;
-__webpack_unused_export__ = PutMetricAlarmInput$;
-__webpack_unused_export__ = PutMetricData$;
-__webpack_unused_export__ = PutMetricDataCommand;
-__webpack_unused_export__ = PutMetricDataInput$;
-__webpack_unused_export__ = PutMetricStream$;
-__webpack_unused_export__ = PutMetricStreamCommand;
-__webpack_unused_export__ = PutMetricStreamInput$;
-__webpack_unused_export__ = PutMetricStreamOutput$;
-__webpack_unused_export__ = Range$;
-__webpack_unused_export__ = RecentlyActive;
-__webpack_unused_export__ = ResourceConflict;
-__webpack_unused_export__ = ResourceConflict$;
-__webpack_unused_export__ = ResourceMetricSelection$;
-__webpack_unused_export__ = ResourceMetricsConfiguration$;
-__webpack_unused_export__ = ResourceNotFound;
-__webpack_unused_export__ = ResourceNotFound$;
-__webpack_unused_export__ = ResourceNotFoundException;
-__webpack_unused_export__ = ResourceNotFoundException$;
-__webpack_unused_export__ = Rule$;
-__webpack_unused_export__ = ScanBy;
-__webpack_unused_export__ = Schedule$;
-__webpack_unused_export__ = ScheduleConfiguration$;
-__webpack_unused_export__ = ScheduledQueryConfiguration$;
-__webpack_unused_export__ = SetAlarmState$;
-__webpack_unused_export__ = SetAlarmStateCommand;
-__webpack_unused_export__ = SetAlarmStateInput$;
-__webpack_unused_export__ = SingleMetricAnomalyDetector$;
-__webpack_unused_export__ = SlidingWindow$;
-__webpack_unused_export__ = StandardUnit;
-__webpack_unused_export__ = StartMetricStreams$;
-__webpack_unused_export__ = StartMetricStreamsCommand;
-__webpack_unused_export__ = StartMetricStreamsInput$;
-__webpack_unused_export__ = StartMetricStreamsOutput$;
-__webpack_unused_export__ = StartOTelEnrichment$;
-__webpack_unused_export__ = StartOTelEnrichmentCommand;
-__webpack_unused_export__ = StartOTelEnrichmentInput$;
-__webpack_unused_export__ = StartOTelEnrichmentOutput$;
-__webpack_unused_export__ = StateValue;
-__webpack_unused_export__ = Statistic;
-__webpack_unused_export__ = StatisticSet$;
-__webpack_unused_export__ = StatusCode;
-__webpack_unused_export__ = StopMetricStreams$;
-__webpack_unused_export__ = StopMetricStreamsCommand;
-__webpack_unused_export__ = StopMetricStreamsInput$;
-__webpack_unused_export__ = StopMetricStreamsOutput$;
-__webpack_unused_export__ = StopOTelEnrichment$;
-__webpack_unused_export__ = StopOTelEnrichmentCommand;
-__webpack_unused_export__ = StopOTelEnrichmentInput$;
-__webpack_unused_export__ = StopOTelEnrichmentOutput$;
-__webpack_unused_export__ = Tag$;
-__webpack_unused_export__ = TagResource$;
-__webpack_unused_export__ = TagResourceCommand;
-__webpack_unused_export__ = TagResourceInput$;
-__webpack_unused_export__ = TagResourceOutput$;
-__webpack_unused_export__ = UntagResource$;
-__webpack_unused_export__ = UntagResourceCommand;
-__webpack_unused_export__ = UntagResourceInput$;
-__webpack_unused_export__ = UntagResourceOutput$;
-__webpack_unused_export__ = UpdateOTelEnrichment$;
-__webpack_unused_export__ = UpdateOTelEnrichmentCommand;
-__webpack_unused_export__ = UpdateOTelEnrichmentInput$;
-__webpack_unused_export__ = UpdateOTelEnrichmentOutput$;
-__webpack_unused_export__ = UpdateResourceMetricsConfiguration$;
-__webpack_unused_export__ = UpdateResourceMetricsConfigurationCommand;
-__webpack_unused_export__ = UpdateResourceMetricsConfigurationInput$;
-__webpack_unused_export__ = UpdateResourceMetricsConfigurationOutput$;
-__webpack_unused_export__ = ValidationException;
-__webpack_unused_export__ = ValidationException$;
-__webpack_unused_export__ = WallClockWindow$;
-__webpack_unused_export__ = WarmUpConfiguration$;
-__webpack_unused_export__ = errorTypeRegistries;
-__webpack_unused_export__ = paginateDescribeAlarmHistory;
-__webpack_unused_export__ = paginateDescribeAlarms;
-__webpack_unused_export__ = paginateDescribeAnomalyDetectors;
-__webpack_unused_export__ = paginateDescribeInsightRules;
-__webpack_unused_export__ = paginateGetMetricData;
-__webpack_unused_export__ = paginateListAlarmMuteRules;
-__webpack_unused_export__ = paginateListDashboards;
-__webpack_unused_export__ = paginateListManagedInsightRules;
-__webpack_unused_export__ = paginateListMetricStreams;
-__webpack_unused_export__ = paginateListMetrics;
-__webpack_unused_export__ = waitForAlarmExists;
-__webpack_unused_export__ = waitForAlarmMuteRuleExists;
-__webpack_unused_export__ = waitForCompositeAlarmExists;
-__webpack_unused_export__ = waitForLogAlarmExists;
-__webpack_unused_export__ = waitUntilAlarmExists;
-__webpack_unused_export__ = waitUntilAlarmMuteRuleExists;
-__webpack_unused_export__ = waitUntilCompositeAlarmExists;
-__webpack_unused_export__ = waitUntilLogAlarmExists;
+exports.ActionConfiguration$ = ActionConfiguration$;
+exports.ActionsSuppressedBy = ActionsSuppressedBy;
+exports.AlarmContributor$ = AlarmContributor$;
+exports.AlarmHistoryItem$ = AlarmHistoryItem$;
+exports.AlarmMuteRuleStatus = AlarmMuteRuleStatus;
+exports.AlarmMuteRuleSummary$ = AlarmMuteRuleSummary$;
+exports.AlarmPromQLCriteria$ = AlarmPromQLCriteria$;
+exports.AlarmTagsPropagation$ = AlarmTagsPropagation$;
+exports.AlarmType = AlarmType;
+exports.AnomalyDetector$ = AnomalyDetector$;
+exports.AnomalyDetectorAdaptationSpeed = AnomalyDetectorAdaptationSpeed;
+exports.AnomalyDetectorConfiguration$ = AnomalyDetectorConfiguration$;
+exports.AnomalyDetectorOutlierFilteringStrength = AnomalyDetectorOutlierFilteringStrength;
+exports.AnomalyDetectorStateValue = AnomalyDetectorStateValue;
+exports.AnomalyDetectorType = AnomalyDetectorType;
+exports.AssociateDatasetKmsKey$ = AssociateDatasetKmsKey$;
+exports.AssociateDatasetKmsKeyCommand = AssociateDatasetKmsKeyCommand;
+exports.AssociateDatasetKmsKeyInput$ = AssociateDatasetKmsKeyInput$;
+exports.AssociateDatasetKmsKeyOutput$ = AssociateDatasetKmsKeyOutput$;
+exports.CloudWatch = CloudWatch;
+exports.CloudWatchClient = CloudWatchClient;
+exports.CloudWatchServiceException = CloudWatchServiceException;
+exports.CloudWatchServiceException$ = CloudWatchServiceException$;
+exports.ComparisonOperator = ComparisonOperator;
+exports.CompositeAlarm$ = CompositeAlarm$;
+exports.ConcurrentModificationException = ConcurrentModificationException;
+exports.ConcurrentModificationException$ = ConcurrentModificationException$;
+exports.ConflictException = ConflictException;
+exports.ConflictException$ = ConflictException$;
+exports.CreateResourceMetricsConfiguration$ = CreateResourceMetricsConfiguration$;
+exports.CreateResourceMetricsConfigurationCommand = CreateResourceMetricsConfigurationCommand;
+exports.CreateResourceMetricsConfigurationInput$ = CreateResourceMetricsConfigurationInput$;
+exports.CreateResourceMetricsConfigurationOutput$ = CreateResourceMetricsConfigurationOutput$;
+exports.DashboardEntry$ = DashboardEntry$;
+exports.DashboardInvalidInputError = DashboardInvalidInputError;
+exports.DashboardInvalidInputError$ = DashboardInvalidInputError$;
+exports.DashboardNotFoundError = DashboardNotFoundError;
+exports.DashboardNotFoundError$ = DashboardNotFoundError$;
+exports.DashboardValidationMessage$ = DashboardValidationMessage$;
+exports.Datapoint$ = Datapoint$;
+exports.DeleteAlarmMuteRule$ = DeleteAlarmMuteRule$;
+exports.DeleteAlarmMuteRuleCommand = DeleteAlarmMuteRuleCommand;
+exports.DeleteAlarmMuteRuleInput$ = DeleteAlarmMuteRuleInput$;
+exports.DeleteAlarms$ = DeleteAlarms$;
+exports.DeleteAlarmsCommand = DeleteAlarmsCommand;
+exports.DeleteAlarmsInput$ = DeleteAlarmsInput$;
+exports.DeleteAnomalyDetector$ = DeleteAnomalyDetector$;
+exports.DeleteAnomalyDetectorCommand = DeleteAnomalyDetectorCommand;
+exports.DeleteAnomalyDetectorInput$ = DeleteAnomalyDetectorInput$;
+exports.DeleteAnomalyDetectorOutput$ = DeleteAnomalyDetectorOutput$;
+exports.DeleteDashboards$ = DeleteDashboards$;
+exports.DeleteDashboardsCommand = DeleteDashboardsCommand;
+exports.DeleteDashboardsInput$ = DeleteDashboardsInput$;
+exports.DeleteDashboardsOutput$ = DeleteDashboardsOutput$;
+exports.DeleteInsightRules$ = DeleteInsightRules$;
+exports.DeleteInsightRulesCommand = DeleteInsightRulesCommand;
+exports.DeleteInsightRulesInput$ = DeleteInsightRulesInput$;
+exports.DeleteInsightRulesOutput$ = DeleteInsightRulesOutput$;
+exports.DeleteMetricStream$ = DeleteMetricStream$;
+exports.DeleteMetricStreamCommand = DeleteMetricStreamCommand;
+exports.DeleteMetricStreamInput$ = DeleteMetricStreamInput$;
+exports.DeleteMetricStreamOutput$ = DeleteMetricStreamOutput$;
+exports.DeleteResourceMetricsConfiguration$ = DeleteResourceMetricsConfiguration$;
+exports.DeleteResourceMetricsConfigurationCommand = DeleteResourceMetricsConfigurationCommand;
+exports.DeleteResourceMetricsConfigurationInput$ = DeleteResourceMetricsConfigurationInput$;
+exports.DeleteResourceMetricsConfigurationOutput$ = DeleteResourceMetricsConfigurationOutput$;
+exports.DescribeAlarmContributors$ = DescribeAlarmContributors$;
+exports.DescribeAlarmContributorsCommand = DescribeAlarmContributorsCommand;
+exports.DescribeAlarmContributorsInput$ = DescribeAlarmContributorsInput$;
+exports.DescribeAlarmContributorsOutput$ = DescribeAlarmContributorsOutput$;
+exports.DescribeAlarmHistory$ = DescribeAlarmHistory$;
+exports.DescribeAlarmHistoryCommand = DescribeAlarmHistoryCommand;
+exports.DescribeAlarmHistoryInput$ = DescribeAlarmHistoryInput$;
+exports.DescribeAlarmHistoryOutput$ = DescribeAlarmHistoryOutput$;
+exports.DescribeAlarms$ = DescribeAlarms$;
+exports.DescribeAlarmsCommand = DescribeAlarmsCommand;
+exports.DescribeAlarmsForMetric$ = DescribeAlarmsForMetric$;
+exports.DescribeAlarmsForMetricCommand = DescribeAlarmsForMetricCommand;
+exports.DescribeAlarmsForMetricInput$ = DescribeAlarmsForMetricInput$;
+exports.DescribeAlarmsForMetricOutput$ = DescribeAlarmsForMetricOutput$;
+exports.DescribeAlarmsInput$ = DescribeAlarmsInput$;
+exports.DescribeAlarmsOutput$ = DescribeAlarmsOutput$;
+exports.DescribeAnomalyDetectors$ = DescribeAnomalyDetectors$;
+exports.DescribeAnomalyDetectorsCommand = DescribeAnomalyDetectorsCommand;
+exports.DescribeAnomalyDetectorsInput$ = DescribeAnomalyDetectorsInput$;
+exports.DescribeAnomalyDetectorsOutput$ = DescribeAnomalyDetectorsOutput$;
+exports.DescribeInsightRules$ = DescribeInsightRules$;
+exports.DescribeInsightRulesCommand = DescribeInsightRulesCommand;
+exports.DescribeInsightRulesInput$ = DescribeInsightRulesInput$;
+exports.DescribeInsightRulesOutput$ = DescribeInsightRulesOutput$;
+exports.Dimension$ = Dimension$;
+exports.DimensionFilter$ = DimensionFilter$;
+exports.DisableAlarmActions$ = DisableAlarmActions$;
+exports.DisableAlarmActionsCommand = DisableAlarmActionsCommand;
+exports.DisableAlarmActionsInput$ = DisableAlarmActionsInput$;
+exports.DisableInsightRules$ = DisableInsightRules$;
+exports.DisableInsightRulesCommand = DisableInsightRulesCommand;
+exports.DisableInsightRulesInput$ = DisableInsightRulesInput$;
+exports.DisableInsightRulesOutput$ = DisableInsightRulesOutput$;
+exports.DisassociateDatasetKmsKey$ = DisassociateDatasetKmsKey$;
+exports.DisassociateDatasetKmsKeyCommand = DisassociateDatasetKmsKeyCommand;
+exports.DisassociateDatasetKmsKeyInput$ = DisassociateDatasetKmsKeyInput$;
+exports.DisassociateDatasetKmsKeyOutput$ = DisassociateDatasetKmsKeyOutput$;
+exports.EnableAlarmActions$ = EnableAlarmActions$;
+exports.EnableAlarmActionsCommand = EnableAlarmActionsCommand;
+exports.EnableAlarmActionsInput$ = EnableAlarmActionsInput$;
+exports.EnableInsightRules$ = EnableInsightRules$;
+exports.EnableInsightRulesCommand = EnableInsightRulesCommand;
+exports.EnableInsightRulesInput$ = EnableInsightRulesInput$;
+exports.EnableInsightRulesOutput$ = EnableInsightRulesOutput$;
+exports.Entity$ = Entity$;
+exports.EntityMetricData$ = EntityMetricData$;
+exports.EvaluationCriteria$ = EvaluationCriteria$;
+exports.EvaluationState = EvaluationState;
+exports.EvaluationWindow$ = EvaluationWindow$;
+exports.GetAlarmMuteRule$ = GetAlarmMuteRule$;
+exports.GetAlarmMuteRuleCommand = GetAlarmMuteRuleCommand;
+exports.GetAlarmMuteRuleInput$ = GetAlarmMuteRuleInput$;
+exports.GetAlarmMuteRuleOutput$ = GetAlarmMuteRuleOutput$;
+exports.GetDashboard$ = GetDashboard$;
+exports.GetDashboardCommand = GetDashboardCommand;
+exports.GetDashboardInput$ = GetDashboardInput$;
+exports.GetDashboardOutput$ = GetDashboardOutput$;
+exports.GetDataset$ = GetDataset$;
+exports.GetDatasetCommand = GetDatasetCommand;
+exports.GetDatasetInput$ = GetDatasetInput$;
+exports.GetDatasetOutput$ = GetDatasetOutput$;
+exports.GetInsightRuleReport$ = GetInsightRuleReport$;
+exports.GetInsightRuleReportCommand = GetInsightRuleReportCommand;
+exports.GetInsightRuleReportInput$ = GetInsightRuleReportInput$;
+exports.GetInsightRuleReportOutput$ = GetInsightRuleReportOutput$;
+exports.GetMetricData$ = GetMetricData$;
+exports.GetMetricDataCommand = GetMetricDataCommand;
+exports.GetMetricDataInput$ = GetMetricDataInput$;
+exports.GetMetricDataOutput$ = GetMetricDataOutput$;
+exports.GetMetricStatistics$ = GetMetricStatistics$;
+exports.GetMetricStatisticsCommand = GetMetricStatisticsCommand;
+exports.GetMetricStatisticsInput$ = GetMetricStatisticsInput$;
+exports.GetMetricStatisticsOutput$ = GetMetricStatisticsOutput$;
+exports.GetMetricStream$ = GetMetricStream$;
+exports.GetMetricStreamCommand = GetMetricStreamCommand;
+exports.GetMetricStreamInput$ = GetMetricStreamInput$;
+exports.GetMetricStreamOutput$ = GetMetricStreamOutput$;
+exports.GetMetricWidgetImage$ = GetMetricWidgetImage$;
+exports.GetMetricWidgetImageCommand = GetMetricWidgetImageCommand;
+exports.GetMetricWidgetImageInput$ = GetMetricWidgetImageInput$;
+exports.GetMetricWidgetImageOutput$ = GetMetricWidgetImageOutput$;
+exports.GetOTelEnrichment$ = GetOTelEnrichment$;
+exports.GetOTelEnrichmentCommand = GetOTelEnrichmentCommand;
+exports.GetOTelEnrichmentInput$ = GetOTelEnrichmentInput$;
+exports.GetOTelEnrichmentOutput$ = GetOTelEnrichmentOutput$;
+exports.GetResourceMetricsConfiguration$ = GetResourceMetricsConfiguration$;
+exports.GetResourceMetricsConfigurationCommand = GetResourceMetricsConfigurationCommand;
+exports.GetResourceMetricsConfigurationInput$ = GetResourceMetricsConfigurationInput$;
+exports.GetResourceMetricsConfigurationOutput$ = GetResourceMetricsConfigurationOutput$;
+exports.HistoryItemType = HistoryItemType;
+exports.InsightRule$ = InsightRule$;
+exports.InsightRuleContributor$ = InsightRuleContributor$;
+exports.InsightRuleContributorDatapoint$ = InsightRuleContributorDatapoint$;
+exports.InsightRuleMetricDatapoint$ = InsightRuleMetricDatapoint$;
+exports.InternalServiceFault = InternalServiceFault;
+exports.InternalServiceFault$ = InternalServiceFault$;
+exports.InvalidFormatFault = InvalidFormatFault;
+exports.InvalidFormatFault$ = InvalidFormatFault$;
+exports.InvalidNextToken = InvalidNextToken;
+exports.InvalidNextToken$ = InvalidNextToken$;
+exports.InvalidParameterCombinationException = InvalidParameterCombinationException;
+exports.InvalidParameterCombinationException$ = InvalidParameterCombinationException$;
+exports.InvalidParameterValueException = InvalidParameterValueException;
+exports.InvalidParameterValueException$ = InvalidParameterValueException$;
+exports.KmsAccessDeniedException = KmsAccessDeniedException;
+exports.KmsAccessDeniedException$ = KmsAccessDeniedException$;
+exports.KmsKeyDisabledException = KmsKeyDisabledException;
+exports.KmsKeyDisabledException$ = KmsKeyDisabledException$;
+exports.KmsKeyNotFoundException = KmsKeyNotFoundException;
+exports.KmsKeyNotFoundException$ = KmsKeyNotFoundException$;
+exports.LabelOptions$ = LabelOptions$;
+exports.LimitExceededException = LimitExceededException;
+exports.LimitExceededException$ = LimitExceededException$;
+exports.LimitExceededFault = LimitExceededFault;
+exports.LimitExceededFault$ = LimitExceededFault$;
+exports.ListAlarmMuteRules$ = ListAlarmMuteRules$;
+exports.ListAlarmMuteRulesCommand = ListAlarmMuteRulesCommand;
+exports.ListAlarmMuteRulesInput$ = ListAlarmMuteRulesInput$;
+exports.ListAlarmMuteRulesOutput$ = ListAlarmMuteRulesOutput$;
+exports.ListDashboards$ = ListDashboards$;
+exports.ListDashboardsCommand = ListDashboardsCommand;
+exports.ListDashboardsInput$ = ListDashboardsInput$;
+exports.ListDashboardsOutput$ = ListDashboardsOutput$;
+exports.ListManagedInsightRules$ = ListManagedInsightRules$;
+exports.ListManagedInsightRulesCommand = ListManagedInsightRulesCommand;
+exports.ListManagedInsightRulesInput$ = ListManagedInsightRulesInput$;
+exports.ListManagedInsightRulesOutput$ = ListManagedInsightRulesOutput$;
+exports.ListMetricStreams$ = ListMetricStreams$;
+exports.ListMetricStreamsCommand = ListMetricStreamsCommand;
+exports.ListMetricStreamsInput$ = ListMetricStreamsInput$;
+exports.ListMetricStreamsOutput$ = ListMetricStreamsOutput$;
+exports.ListMetrics$ = ListMetrics$;
+exports.ListMetricsCommand = ListMetricsCommand;
+exports.ListMetricsInput$ = ListMetricsInput$;
+exports.ListMetricsOutput$ = ListMetricsOutput$;
+exports.ListTagsForResource$ = ListTagsForResource$;
+exports.ListTagsForResourceCommand = ListTagsForResourceCommand;
+exports.ListTagsForResourceInput$ = ListTagsForResourceInput$;
+exports.ListTagsForResourceOutput$ = ListTagsForResourceOutput$;
+exports.LogAlarm$ = LogAlarm$;
+exports.ManagedRule$ = ManagedRule$;
+exports.ManagedRuleDescription$ = ManagedRuleDescription$;
+exports.ManagedRuleState$ = ManagedRuleState$;
+exports.MessageData$ = MessageData$;
+exports.Metric$ = Metric$;
+exports.MetricAlarm$ = MetricAlarm$;
+exports.MetricCharacteristics$ = MetricCharacteristics$;
+exports.MetricDataQuery$ = MetricDataQuery$;
+exports.MetricDataResult$ = MetricDataResult$;
+exports.MetricDatum$ = MetricDatum$;
+exports.MetricMathAnomalyDetector$ = MetricMathAnomalyDetector$;
+exports.MetricStat$ = MetricStat$;
+exports.MetricStreamEntry$ = MetricStreamEntry$;
+exports.MetricStreamFilter$ = MetricStreamFilter$;
+exports.MetricStreamOutputFormat = MetricStreamOutputFormat;
+exports.MetricStreamStatisticsConfiguration$ = MetricStreamStatisticsConfiguration$;
+exports.MetricStreamStatisticsMetric$ = MetricStreamStatisticsMetric$;
+exports.MissingRequiredParameterException = MissingRequiredParameterException;
+exports.MissingRequiredParameterException$ = MissingRequiredParameterException$;
+exports.MuteTargets$ = MuteTargets$;
+exports.OTelEnrichmentMetricSelector$ = OTelEnrichmentMetricSelector$;
+exports.OTelEnrichmentStatus = OTelEnrichmentStatus;
+exports.PartialFailure$ = PartialFailure$;
+exports.PutAlarmMuteRule$ = PutAlarmMuteRule$;
+exports.PutAlarmMuteRuleCommand = PutAlarmMuteRuleCommand;
+exports.PutAlarmMuteRuleInput$ = PutAlarmMuteRuleInput$;
+exports.PutAnomalyDetector$ = PutAnomalyDetector$;
+exports.PutAnomalyDetectorCommand = PutAnomalyDetectorCommand;
+exports.PutAnomalyDetectorInput$ = PutAnomalyDetectorInput$;
+exports.PutAnomalyDetectorOutput$ = PutAnomalyDetectorOutput$;
+exports.PutCompositeAlarm$ = PutCompositeAlarm$;
+exports.PutCompositeAlarmCommand = PutCompositeAlarmCommand;
+exports.PutCompositeAlarmInput$ = PutCompositeAlarmInput$;
+exports.PutDashboard$ = PutDashboard$;
+exports.PutDashboardCommand = PutDashboardCommand;
+exports.PutDashboardInput$ = PutDashboardInput$;
+exports.PutDashboardOutput$ = PutDashboardOutput$;
+exports.PutInsightRule$ = PutInsightRule$;
+exports.PutInsightRuleCommand = PutInsightRuleCommand;
+exports.PutInsightRuleInput$ = PutInsightRuleInput$;
+exports.PutInsightRuleOutput$ = PutInsightRuleOutput$;
+exports.PutLogAlarm$ = PutLogAlarm$;
+exports.PutLogAlarmCommand = PutLogAlarmCommand;
+exports.PutLogAlarmInput$ = PutLogAlarmInput$;
+exports.PutManagedInsightRules$ = PutManagedInsightRules$;
+exports.PutManagedInsightRulesCommand = PutManagedInsightRulesCommand;
+exports.PutManagedInsightRulesInput$ = PutManagedInsightRulesInput$;
+exports.PutManagedInsightRulesOutput$ = PutManagedInsightRulesOutput$;
+exports.PutMetricAlarm$ = PutMetricAlarm$;
+exports.PutMetricAlarmCommand = PutMetricAlarmCommand;
+exports.PutMetricAlarmInput$ = PutMetricAlarmInput$;
+exports.PutMetricData$ = PutMetricData$;
+exports.PutMetricDataCommand = PutMetricDataCommand;
+exports.PutMetricDataInput$ = PutMetricDataInput$;
+exports.PutMetricStream$ = PutMetricStream$;
+exports.PutMetricStreamCommand = PutMetricStreamCommand;
+exports.PutMetricStreamInput$ = PutMetricStreamInput$;
+exports.PutMetricStreamOutput$ = PutMetricStreamOutput$;
+exports.Range$ = Range$;
+exports.RecentlyActive = RecentlyActive;
+exports.ResourceConflict = ResourceConflict;
+exports.ResourceConflict$ = ResourceConflict$;
+exports.ResourceMetricSelection$ = ResourceMetricSelection$;
+exports.ResourceMetricsConfiguration$ = ResourceMetricsConfiguration$;
+exports.ResourceNotFound = ResourceNotFound;
+exports.ResourceNotFound$ = ResourceNotFound$;
+exports.ResourceNotFoundException = ResourceNotFoundException;
+exports.ResourceNotFoundException$ = ResourceNotFoundException$;
+exports.Rule$ = Rule$;
+exports.ScanBy = ScanBy;
+exports.Schedule$ = Schedule$;
+exports.ScheduleConfiguration$ = ScheduleConfiguration$;
+exports.ScheduledQueryConfiguration$ = ScheduledQueryConfiguration$;
+exports.SetAlarmState$ = SetAlarmState$;
+exports.SetAlarmStateCommand = SetAlarmStateCommand;
+exports.SetAlarmStateInput$ = SetAlarmStateInput$;
+exports.SingleMetricAnomalyDetector$ = SingleMetricAnomalyDetector$;
+exports.SlidingWindow$ = SlidingWindow$;
+exports.StandardUnit = StandardUnit;
+exports.StartMetricStreams$ = StartMetricStreams$;
+exports.StartMetricStreamsCommand = StartMetricStreamsCommand;
+exports.StartMetricStreamsInput$ = StartMetricStreamsInput$;
+exports.StartMetricStreamsOutput$ = StartMetricStreamsOutput$;
+exports.StartOTelEnrichment$ = StartOTelEnrichment$;
+exports.StartOTelEnrichmentCommand = StartOTelEnrichmentCommand;
+exports.StartOTelEnrichmentInput$ = StartOTelEnrichmentInput$;
+exports.StartOTelEnrichmentOutput$ = StartOTelEnrichmentOutput$;
+exports.StateValue = StateValue;
+exports.Statistic = Statistic;
+exports.StatisticSet$ = StatisticSet$;
+exports.StatusCode = StatusCode;
+exports.StopMetricStreams$ = StopMetricStreams$;
+exports.StopMetricStreamsCommand = StopMetricStreamsCommand;
+exports.StopMetricStreamsInput$ = StopMetricStreamsInput$;
+exports.StopMetricStreamsOutput$ = StopMetricStreamsOutput$;
+exports.StopOTelEnrichment$ = StopOTelEnrichment$;
+exports.StopOTelEnrichmentCommand = StopOTelEnrichmentCommand;
+exports.StopOTelEnrichmentInput$ = StopOTelEnrichmentInput$;
+exports.StopOTelEnrichmentOutput$ = StopOTelEnrichmentOutput$;
+exports.Tag$ = Tag$;
+exports.TagResource$ = TagResource$;
+exports.TagResourceCommand = TagResourceCommand;
+exports.TagResourceInput$ = TagResourceInput$;
+exports.TagResourceOutput$ = TagResourceOutput$;
+exports.UntagResource$ = UntagResource$;
+exports.UntagResourceCommand = UntagResourceCommand;
+exports.UntagResourceInput$ = UntagResourceInput$;
+exports.UntagResourceOutput$ = UntagResourceOutput$;
+exports.UpdateOTelEnrichment$ = UpdateOTelEnrichment$;
+exports.UpdateOTelEnrichmentCommand = UpdateOTelEnrichmentCommand;
+exports.UpdateOTelEnrichmentInput$ = UpdateOTelEnrichmentInput$;
+exports.UpdateOTelEnrichmentOutput$ = UpdateOTelEnrichmentOutput$;
+exports.UpdateResourceMetricsConfiguration$ = UpdateResourceMetricsConfiguration$;
+exports.UpdateResourceMetricsConfigurationCommand = UpdateResourceMetricsConfigurationCommand;
+exports.UpdateResourceMetricsConfigurationInput$ = UpdateResourceMetricsConfigurationInput$;
+exports.UpdateResourceMetricsConfigurationOutput$ = UpdateResourceMetricsConfigurationOutput$;
+exports.ValidationException = ValidationException;
+exports.ValidationException$ = ValidationException$;
+exports.WallClockWindow$ = WallClockWindow$;
+exports.WarmUpConfiguration$ = WarmUpConfiguration$;
+exports.errorTypeRegistries = errorTypeRegistries;
+exports.paginateDescribeAlarmHistory = paginateDescribeAlarmHistory;
+exports.paginateDescribeAlarms = paginateDescribeAlarms;
+exports.paginateDescribeAnomalyDetectors = paginateDescribeAnomalyDetectors;
+exports.paginateDescribeInsightRules = paginateDescribeInsightRules;
+exports.paginateGetMetricData = paginateGetMetricData;
+exports.paginateListAlarmMuteRules = paginateListAlarmMuteRules;
+exports.paginateListDashboards = paginateListDashboards;
+exports.paginateListManagedInsightRules = paginateListManagedInsightRules;
+exports.paginateListMetricStreams = paginateListMetricStreams;
+exports.paginateListMetrics = paginateListMetrics;
+exports.waitForAlarmExists = waitForAlarmExists;
+exports.waitForAlarmMuteRuleExists = waitForAlarmMuteRuleExists;
+exports.waitForCompositeAlarmExists = waitForCompositeAlarmExists;
+exports.waitForLogAlarmExists = waitForLogAlarmExists;
+exports.waitUntilAlarmExists = waitUntilAlarmExists;
+exports.waitUntilAlarmMuteRuleExists = waitUntilAlarmMuteRuleExists;
+exports.waitUntilCompositeAlarmExists = waitUntilCompositeAlarmExists;
+exports.waitUntilLogAlarmExists = waitUntilLogAlarmExists;
 
 
 /***/ }),
@@ -72590,11 +72588,480 @@ module.exports = {
 
 /***/ }),
 
+/***/ 1373:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   II: () => (/* binding */ whenNotFound),
+/* harmony export */   Is: () => (/* binding */ errorName),
+/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   ie: () => (/* binding */ toActionError),
+/* harmony export */   uF: () => (/* binding */ awsCall)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+const ACCESS_DENIED = new Set([
+    'AccessDenied',
+    'AccessDeniedException',
+    'UnauthorizedOperation',
+    'AuthorizationError'
+]);
+const BAD_CREDENTIALS = new Set([
+    'ExpiredToken',
+    'ExpiredTokenException',
+    'InvalidClientTokenId',
+    'UnrecognizedClientException',
+    'SignatureDoesNotMatch',
+    'InvalidSignatureException'
+]);
+/**
+ * The names AWS services give a throttled call. The SDK retries them with backoff (maxAttempts in
+ * clients.ts), so one that reaches the action has outlasted every retry.
+ */
+const THROTTLED = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'RequestThrottled',
+    'RequestThrottledException',
+    'SlowDown'
+]);
+/**
+ * Node's codes for a connection that failed, and what happened to it. The SDK names all of the
+ * first four `TimeoutError`, which says nothing true about a reset; the code does.
+ */
+const CONNECTION_FAILED = {
+    ECONNRESET: 'was reset',
+    EPIPE: 'was closed while the request was being sent',
+    ECONNREFUSED: 'was refused',
+    ETIMEDOUT: 'timed out',
+    ENOTFOUND: "could not be opened: the endpoint's host name did not resolve",
+    EAI_AGAIN: "could not be opened: the endpoint's host name did not resolve",
+    EHOSTUNREACH: 'could not be opened: there is no network route to the endpoint',
+    ENETUNREACH: 'could not be opened: there is no network route to the endpoint'
+};
+/** The AWS service behind an IAM action's prefix, for messages about its endpoint. */
+const SERVICE_NAMES = {
+    ecs: 'Amazon ECS',
+    elasticloadbalancing: 'Elastic Load Balancing',
+    cloudformation: 'AWS CloudFormation',
+    cloudwatch: 'Amazon CloudWatch'
+};
+const CONFIGURE_CREDENTIALS = 'Add an aws-actions/configure-aws-credentials step before this one (OIDC with role-to-assume is recommended).';
+/**
+ * Runs one AWS call and turns its failure into a named error. `iamAction` names the permission
+ * the call needs, so an access-denied message can say exactly what to allow.
+ */
+async function awsCall(iamAction, call, translate) {
+    try {
+        return await call();
+    }
+    catch (error) {
+        throw toActionError(iamAction, error, translate);
+    }
+}
+function toActionError(iamAction, error, translate) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ)
+        return error;
+    const name = errorName(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CredentialsError */ .lE(`No AWS credentials found. ${CONFIGURE_CREDENTIALS}`);
+    }
+    if (BAD_CREDENTIALS.has(name)) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CredentialsError */ .lE(`AWS rejected the credentials (${name}: ${message}). ${CONFIGURE_CREDENTIALS}`);
+    }
+    if (ACCESS_DENIED.has(name))
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AccessDeniedError */ .Uk(iamAction, message);
+    return (translate?.(name, message) ??
+        connectionError(iamAction, name, message, error) ??
+        throttledError(iamAction, name, message, error) ??
+        new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsCallError */ .iQ(iamAction, name, message));
+}
+/** A connection that failed on every attempt, said as what happened to it. */
+function connectionError(iamAction, name, message, error) {
+    const code = errorCode(error);
+    const happened = CONNECTION_FAILED[code] ?? (name === 'TimeoutError' ? 'timed out' : undefined);
+    if (!happened)
+        return undefined;
+    const service = SERVICE_NAMES[iamAction.split(':')[0]] ?? 'the AWS endpoint';
+    const cause = code ? `${code}: ${message}` : message;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConnectionError */ .Rc(iamAction, code || name, message, `${iamAction} got no answer: the connection to ${service} ${happened} (${cause})` +
+        retried(error));
+}
+/** Throttling that outlasted the SDK's retries: the action stops rather than push harder. */
+function throttledError(iamAction, name, message, error) {
+    if (!THROTTLED.has(name))
+        return undefined;
+    const attempts = attemptsOf(error);
+    const how = attempts ? `on all ${attempts} attempts` : 'through every retry';
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ThrottledError */ .Xe(iamAction, name, message, `AWS throttled ${iamAction} (${name}: ${message}) ${how}, so the action stopped there ` +
+        'and wrote nothing more.');
+}
+/** How many attempts the SDK made, from the error's `$metadata`, when it says. */
+function attemptsOf(error) {
+    const attempts = error?.$metadata?.attempts;
+    return typeof attempts === 'number' && attempts > 0 ? attempts : undefined;
+}
+/** The end of a message about a failed connection: how often the SDK tried again. */
+function retried(error) {
+    const attempts = attemptsOf(error);
+    if (attempts === undefined)
+        return '.';
+    if (attempts === 1)
+        return '; not retried.';
+    const times = attempts - 1 === 1 ? 'once' : `${attempts - 1} times`;
+    return `; retried ${times}, with the same result each time.`;
+}
+/** Node's error code of a thrown value (`ECONNRESET`, …), or ''. */
+function errorCode(error) {
+    const code = error?.code;
+    return typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : '';
+}
+function errorName(error) {
+    if (typeof error === 'object' && error !== null) {
+        const named = error;
+        for (const candidate of [named.name, named.Code, named.code]) {
+            if (typeof candidate === 'string' && candidate !== 'Error')
+                return candidate;
+        }
+    }
+    return 'Error';
+}
+/**
+ * ECS and ELB name a missing resource `<Resource>NotFoundException`; ELB's query protocol can
+ * also answer with the bare `<Resource>NotFound` code. One check for every resource kind.
+ */
+function isNotFound(name, resource) {
+    return name === `${resource}NotFoundException` || name === `${resource}NotFound`;
+}
+/** A translator that raises `error()` when the call says `resource` does not exist. */
+function whenNotFound(resource, error) {
+    return (name) => (isNotFound(name, resource) ? error() : undefined);
+}
+/** The AWS error name of a thrown value (`name`, `Code` or `code`), or `Error`. */
+
+
+
+/***/ }),
+
+/***/ 8988:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IP: () => (/* binding */ otherColor),
+/* harmony export */   _o: () => (/* binding */ isColor),
+/* harmony export */   lm: () => (/* binding */ COLORS)
+/* harmony export */ });
+/** The two colours of a blue/green service. Tag values are matched exactly. */
+const COLORS = ['Blue', 'Green'];
+function isColor(value) {
+    return COLORS.includes(value);
+}
+function otherColor(color) {
+    return color === 'Blue' ? 'Green' : 'Blue';
+}
+
+
+/***/ }),
+
+/***/ 4023:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.r(__webpack_exports__);
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   readStackOutputs: () => (/* binding */ readStackOutputs)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_cloudformation__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3805);
+/* harmony import */ var _aws_call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1373);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+
+
+
+/** The outputs of a CloudFormation stack, by key. */
+async function readStackOutputs(cfn, stackName) {
+    const response = await (0,_aws_call_js__WEBPACK_IMPORTED_MODULE_0__/* .awsCall */ .uF)('cloudformation:DescribeStacks', () => cfn.send(new _aws_sdk_client_cloudformation__WEBPACK_IMPORTED_MODULE_2__.DescribeStacksCommand({ StackName: stackName })), (name, message) => name === 'ValidationError' && /does not exist/i.test(message)
+        ? new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NotFoundError */ .m_(`CloudFormation stack "${stackName}" was not found in this account and region. ` +
+            'Check "stack-name" and "aws-region".')
+        : undefined);
+    const stack = response.Stacks?.[0];
+    if (!stack)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NotFoundError */ .m_(`CloudFormation stack "${stackName}" was not found.`);
+    const outputs = {};
+    for (const output of stack.Outputs ?? []) {
+        if (output.OutputKey && output.OutputValue)
+            outputs[output.OutputKey] = output.OutputValue;
+    }
+    return outputs;
+}
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G_: () => (/* binding */ IncompletePromotionError),
+/* harmony export */   In: () => (/* binding */ GateFailure),
+/* harmony export */   Rc: () => (/* binding */ ConnectionError),
+/* harmony export */   Uk: () => (/* binding */ AccessDeniedError),
+/* harmony export */   W6: () => (/* binding */ PlanError),
+/* harmony export */   X1: () => (/* binding */ ConcurrentRunError),
+/* harmony export */   Xe: () => (/* binding */ ThrottledError),
+/* harmony export */   _i: () => (/* binding */ LeaseHeldError),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   iQ: () => (/* binding */ AwsCallError),
+/* harmony export */   lE: () => (/* binding */ CredentialsError),
+/* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   m_: () => (/* binding */ NotFoundError),
+/* harmony export */   mk: () => (/* binding */ VerificationError),
+/* harmony export */   qq: () => (/* binding */ StateError),
+/* harmony export */   u_: () => (/* binding */ TestRouteError),
+/* harmony export */   z4: () => (/* binding */ RuleDiscoveryError)
+/* harmony export */ });
+/**
+ * Every failure the action expects has a class of its own, so callers branch on `instanceof`
+ * and the runner shows one message that says what is wrong and how to fix it.
+ */
+class ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
+/** An input is missing, malformed or contradicts another input. Raised before any AWS call. */
+class InputError extends ActionError {
+}
+/** AWS answered, but the service, stack, rule or tag is not in the shape the action needs. */
+class StateError extends ActionError {
+}
+/** A resource the inputs name does not exist. */
+class NotFoundError extends StateError {
+}
+/** Rule discovery found no weighted rule, or more than one. */
+class RuleDiscoveryError extends StateError {
+}
+/** A service tag or input names a test rule or listener the action may not change. */
+class TestRouteError extends StateError {
+}
+/** The route read back after the write does not carry the split the action wrote. */
+class VerificationError extends ActionError {
+    live;
+    constructor(message, 
+    /** The split the read-back found. */
+    live) {
+        super(message);
+        this.live = live;
+    }
+}
+/** IAM denied a call; the message names the IAM action to allow. */
+class AccessDeniedError extends ActionError {
+    iamAction;
+    constructor(iamAction, detail) {
+        super(`Access denied: the role this job runs as is not allowed to call ${iamAction}. ` +
+            `Allow ${iamAction} in its IAM policy (docs/iam-policy.json lists every call the action makes). ` +
+            `AWS said: ${detail}`);
+        this.iamAction = iamAction;
+    }
+}
+/** No usable credentials were found in the standard AWS chain. */
+class CredentialsError extends ActionError {
+}
+/** Any other AWS failure, named by the call that failed. */
+class AwsCallError extends ActionError {
+    iamAction;
+    code;
+    constructor(iamAction, code, detail, message = `${iamAction} failed: ${code}: ${detail}`) {
+        super(message);
+        this.iamAction = iamAction;
+        this.code = code;
+    }
+}
+/** AWS still throttled a call after the SDK's retries; the action stops there. */
+class ThrottledError extends AwsCallError {
+}
+/** The connection to an AWS endpoint failed (reset, refused, timed out) on every attempt. */
+class ConnectionError extends AwsCallError {
+}
+/** Promote moved the traffic but could not write the stable tag; running promote again finishes it. */
+class IncompletePromotionError extends ActionError {
+}
+/** The run was cancelled (SIGINT/SIGTERM from the runner). */
+class CancelledError extends ActionError {
+}
+/** The plan asks for something the deployment shape cannot do (a share its router cannot set). */
+class PlanError extends ActionError {
+}
+/** A gate judged the canary bad (or timed out waiting for it); the executor rolls back. */
+class GateFailure extends ActionError {
+}
+/** Another live run holds the service's lease: this run refuses before its first change. */
+class LeaseHeldError extends StateError {
+}
+/** Another run took the lease, or changed traffic or the tag, while this run was working. */
+class ConcurrentRunError extends ActionError {
+    byRollback;
+    constructor(message, 
+    /** True when the run that took over is a rollback: this run rolls back too. */
+    byRollback) {
+        super(message);
+        this.byRollback = byRollback;
+    }
+}
+
+
+/***/ }),
+
+/***/ 4051:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.r(__webpack_exports__);
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   createAlarmWatch: () => (/* binding */ createAlarmWatch)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4085);
+/* harmony import */ var _aws_call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1373);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _alarms_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8972);
+
+
+
+
+/**
+ * The CloudWatch reads behind the alarm gate, in a module of their own: it is loaded only by a
+ * run that names alarms (compose.ts), so no other run evaluates the CloudWatch SDK.
+ */
+const DESCRIBE = 'cloudwatch:DescribeAlarms';
+/** A watch over the named alarms and those under the prefix. */
+function createAlarmWatch(config, cloudwatch) {
+    const describe = async (input) => {
+        const found = [];
+        let NextToken;
+        do {
+            const page = await (0,_aws_call_js__WEBPACK_IMPORTED_MODULE_0__/* .awsCall */ .uF)(DESCRIBE, () => cloudwatch.send(new _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_2__.DescribeAlarmsCommand({
+                ...input,
+                AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+                NextToken
+            })));
+            found.push(...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? []));
+            NextToken = page.NextToken;
+        } while (NextToken);
+        return found;
+    };
+    return async () => {
+        const byNames = [];
+        for (let i = 0; i < config.names.length; i += 100) {
+            byNames.push(describe({ AlarmNames: config.names.slice(i, i + 100) }));
+        }
+        const [named, prefixed] = await Promise.all([
+            Promise.all(byNames).then((pages) => pages.flat()),
+            config.prefix ? describe({ AlarmNamePrefix: config.prefix }) : Promise.resolve([])
+        ]);
+        const missing = config.names.filter((name) => !named.some((a) => a.AlarmName === name));
+        if (missing.length > 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .StateError */ .qq(`CloudWatch has no alarm named ${missing.join(', ')} in this account and region. Check "alarms".`);
+        }
+        if (config.prefix && prefixed.length === 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .StateError */ .qq(`No CloudWatch alarm name starts with "${config.prefix}": a gate on it would watch nothing. Check "alarm-prefix".`);
+        }
+        const byName = new Map();
+        for (const alarm of [...named, ...prefixed]) {
+            const name = alarm.AlarmName ?? '?';
+            byName.set(name, {
+                name,
+                state: alarm.StateValue ?? 'UNKNOWN',
+                reason: alarm.StateReason ?? ''
+            });
+        }
+        return (0,_alarms_js__WEBPACK_IMPORTED_MODULE_3__/* .judgeAlarms */ .eX)([...byName.values()], config.treatMissingDataAsFailure);
+    };
+}
+
+
+/***/ }),
+
+/***/ 8972:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gj: () => (/* binding */ describeAlarms),
+/* harmony export */   JQ: () => (/* binding */ AlarmGate),
+/* harmony export */   eX: () => (/* binding */ judgeAlarms)
+/* harmony export */ });
+/* harmony import */ var _shares_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8855);
+
+/** Which alarms fail the gate; pure. */
+function judgeAlarms(alarms, treatMissingDataAsFailure) {
+    const failing = alarms.filter((a) => a.state === 'ALARM' || (treatMissingDataAsFailure && a.state === 'INSUFFICIENT_DATA'));
+    return { alarms, failing };
+}
+/** `name is ALARM (reason)` lines for messages and the summary. */
+function describeAlarms(alarms) {
+    return alarms.map((a) => `${a.name} is ${a.state}${a.reason ? ` (${a.reason})` : ''}`).join('; ');
+}
+const LABEL = 'alarms seen';
+/** A read younger than this is still current for the first step's gate. */
+const REUSE_MS = 1000;
+/**
+ * CloudWatch alarms the user built: none of them may be in ALARM (nor, when missing data counts
+ * as failure, in INSUFFICIENT_DATA) before a shift or during a bake. Discovery reads them once so
+ * a misnamed alarm is refused before any write; the first step reuses that read while it is fresh.
+ */
+class AlarmGate {
+    watch;
+    config;
+    label = LABEL;
+    judges = 'verdict';
+    discovered;
+    constructor(watch, config) {
+        this.watch = watch;
+        this.config = config;
+    }
+    /** The read made during discovery, with the time it was made. */
+    async prime(now) {
+        const check = await this.watch();
+        this.discovered = { check, at: now };
+        return check;
+    }
+    async before(context) {
+        const kept = this.discovered;
+        this.discovered = undefined;
+        const check = kept && !context.fresh && context.clock.now() - kept.at < REUSE_MS
+            ? kept.check
+            : await this.watch();
+        return this.reading(check, context.log, `Alarm before step ${context.step + 1}`);
+    }
+    async during(context) {
+        const { color, step, share } = context;
+        const where = `Alarm during the bake of step ${step + 1} (${color} at ${(0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .formatPercent */ .l9)(share)}%)`;
+        return this.reading(await this.watch(), context.log, where);
+    }
+    reading(check, log, where) {
+        const noData = check.alarms.filter((a) => a.state === 'INSUFFICIENT_DATA');
+        if (noData.length > 0 && !this.config.treatMissingDataAsFailure) {
+            log.info(`Treated as OK: ${describeAlarms(noData)}`);
+        }
+        return {
+            label: LABEL,
+            text: check.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || 'none',
+            seen: check.alarms,
+            ...(check.failing.length > 0 ? { failure: `${where}: ${describeAlarms(check.failing)}` } : {})
+        };
+    }
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5993);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72603,7 +73070,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6771:
+/***/ 5993:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75557,41 +76024,36 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudformation/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3805);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
-var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var client_ecs_dist_cjs = __nccwpck_require__(212);
+var dist_cjs = __nccwpck_require__(212);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
 var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
 ;// CONCATENATED MODULE: ./src/aws/clients.ts
-
-
 
 
 /**
  * Endpoints are left to the SDK so that AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep
  * working (emulators, the project's sandbox). Five attempts ride out a short throttling storm;
  * the SDK's backoff only adds time when AWS actually pushes back.
+ *
+ * The dynamic imports say `webpackMode: "eager"`: the bundler keeps the module in the one
+ * `dist/index.js` (no chunk file beside it) and evaluates it only when the import runs.
  */
 function createClients(region) {
     const config = { region, maxAttempts: 5 };
-    const made = {};
-    const once = (key, make) => (made[key] ??= make());
+    let ecs;
+    let elb;
+    let cfn;
+    let cloudwatch;
     return {
         get ecs() {
-            return once('ecs', () => new client_ecs_dist_cjs/* ECSClient */.Zgc(config));
+            return (ecs ??= new dist_cjs/* ECSClient */.Zgc(config));
         },
         get elb() {
-            return once('elb', () => new client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD(config));
+            return (elb ??= new client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD(config));
         },
-        get cfn() {
-            return once('cfn', () => new dist_cjs/* CloudFormationClient */.m1N(config));
-        },
-        get cloudwatch() {
-            return once('cloudwatch', () => new client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn(config));
-        }
+        cfn: () => (cfn ??= Promise.resolve(/* import() eager */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3805, 19)).then((sdk) => new sdk.CloudFormationClient(config))),
+        cloudwatch: () => (cloudwatch ??= Promise.resolve(/* import() eager */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4085, 19)).then((sdk) => new sdk.CloudWatchClient(config)))
     };
 }
 
@@ -75660,159 +76122,12 @@ const DEFAULT_TAG_KEY = 'StableStack';
 const DEFAULT_CANARY_WEIGHT = '10';
 const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
 
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Every failure the action expects has a class of its own, so callers branch on `instanceof`
- * and the runner shows one message that says what is wrong and how to fix it.
- */
-class ActionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = new.target.name;
-    }
-}
-/** An input is missing, malformed or contradicts another input. Raised before any AWS call. */
-class InputError extends ActionError {
-}
-/** AWS answered, but the service, stack, rule or tag is not in the shape the action needs. */
-class StateError extends ActionError {
-}
-/** A resource the inputs name does not exist. */
-class NotFoundError extends StateError {
-}
-/** Rule discovery found no weighted rule, or more than one. */
-class RuleDiscoveryError extends StateError {
-}
-/** A service tag or input names a test rule or listener the action may not change. */
-class TestRouteError extends StateError {
-}
-/** The route read back after the write does not carry the split the action wrote. */
-class VerificationError extends ActionError {
-    live;
-    constructor(message, 
-    /** The split the read-back found. */
-    live) {
-        super(message);
-        this.live = live;
-    }
-}
-/** IAM denied a call; the message names the IAM action to allow. */
-class AccessDeniedError extends ActionError {
-    iamAction;
-    constructor(iamAction, detail) {
-        super(`Access denied: the role this job runs as is not allowed to call ${iamAction}. ` +
-            `Allow ${iamAction} in its IAM policy (docs/iam-policy.json lists every call the action makes). ` +
-            `AWS said: ${detail}`);
-        this.iamAction = iamAction;
-    }
-}
-/** No usable credentials were found in the standard AWS chain. */
-class CredentialsError extends ActionError {
-}
-/** Any other AWS failure, named by the call that failed. */
-class AwsCallError extends ActionError {
-    iamAction;
-    code;
-    constructor(iamAction, code, detail, message = `${iamAction} failed: ${code}: ${detail}`) {
-        super(message);
-        this.iamAction = iamAction;
-        this.code = code;
-    }
-}
-/** AWS still throttled a call after the SDK's retries; the action stops there. */
-class ThrottledError extends AwsCallError {
-}
-/** The connection to an AWS endpoint failed (reset, refused, timed out) on every attempt. */
-class ConnectionError extends AwsCallError {
-}
-/** Promote moved the traffic but could not write the stable tag; running promote again finishes it. */
-class IncompletePromotionError extends ActionError {
-}
-/** The run was cancelled (SIGINT/SIGTERM from the runner). */
-class CancelledError extends ActionError {
-}
-/** The plan asks for something the deployment shape cannot do (a share its router cannot set). */
-class PlanError extends ActionError {
-}
-/** A gate judged the canary bad (or timed out waiting for it); the executor rolls back. */
-class GateFailure extends ActionError {
-}
-/** Another live run holds the service's lease: this run refuses before its first change. */
-class LeaseHeldError extends StateError {
-}
-/** Another run took the lease, or changed traffic or the tag, while this run was working. */
-class ConcurrentRunError extends ActionError {
-    byRollback;
-    constructor(message, 
-    /** True when the run that took over is a rollback: this run rolls back too. */
-    byRollback) {
-        super(message);
-        this.byRollback = byRollback;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/color.ts
-/** The two colours of a blue/green service. Tag values are matched exactly. */
-const COLORS = ['Blue', 'Green'];
-function isColor(value) {
-    return COLORS.includes(value);
-}
-function otherColor(color) {
-    return color === 'Blue' ? 'Green' : 'Blue';
-}
-
-;// CONCATENATED MODULE: ./src/shares.ts
-
-const FULL = 1000;
-/** The split that gives `canary` exactly `share` and the other colour the rest. */
-function splitFor(canary, share) {
-    return { [canary]: share, [otherColor(canary)]: FULL - share };
-}
-/** True when nothing is routed to either colour. */
-function isEmpty(split) {
-    return split.Blue === 0 && split.Green === 0;
-}
-/** True when both colours have the same share (exact: whole targets against read shares). */
-function sameSplit(a, b) {
-    return COLORS.every((color) => a[color] === b[color]);
-}
-/** Parses `0`..`100` with at most one decimal; returns undefined when the text is not that. */
-function parsePercent(text) {
-    const match = /^(\d{1,3})(?:\.(\d))?$/.exec(text.trim());
-    if (!match)
-        return undefined;
-    const permille = Number(match[1]) * 10 + Number(match[2] ?? 0);
-    return permille <= FULL ? permille : undefined;
-}
-/** `105` → `"10.5"`, `100` → `"10"`; a fractional share is rounded to a tenth of a percent. */
-function formatPercent(permille) {
-    const rounded = Math.round(permille);
-    const whole = Math.floor(rounded / 10);
-    const tenth = rounded % 10;
-    return tenth === 0 ? String(whole) : `${whole}.${tenth}`;
-}
-/** A share as a JSON-friendly number of percent, to a tenth. */
-function percentNumber(permille) {
-    return Math.round(permille) / 10;
-}
-/**
- * A split rounded to whole permille for display, still adding up to 1000: Blue is rounded and
- * Green gets the rest, so 1 of 399 shows as 0.3 % and 99.7 %, not 99.8 %.
- */
-function roundedSplit(split) {
-    if (isEmpty(split))
-        return { Blue: 0, Green: 0 };
-    const blue = Math.round(split.Blue);
-    return { Blue: blue, Green: FULL - blue };
-}
-/** `Blue 90% / Green 10%`, or `… (nothing routed)` when both shares are 0. */
-function formatSplit(split) {
-    if (isEmpty(split))
-        return 'Blue 0% / Green 0% (nothing routed)';
-    const shown = roundedSplit(split);
-    return COLORS.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
-}
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/color.ts
+var src_color = __nccwpck_require__(8988);
+// EXTERNAL MODULE: ./src/shares.ts
+var shares = __nccwpck_require__(8855);
 ;// CONCATENATED MODULE: ./src/execute/journal.ts
 
 
@@ -75832,7 +76147,7 @@ class Journal {
         this.split = plan.splitBefore;
     }
     get canary() {
-        return otherColor(this.stable);
+        return (0,src_color/* otherColor */.IP)(this.stable);
     }
     wrote(...lines) {
         for (const line of lines) {
@@ -75853,7 +76168,7 @@ class Journal {
                 ? `${lease}No traffic was moved; the stable colour is ${this.stable}, and only the lease tag was written.`
                 : NOTHING_WRITTEN;
         }
-        return `${lease}Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`;
+        return `${lease}Traffic is now ${(0,shares/* formatSplit */.oe)(this.split)}; the stable colour is ${this.stable}.`;
     }
     seal(failure, error) {
         return Object.freeze({
@@ -75935,16 +76250,16 @@ const MODE_INPUTS = {
  * its value, or throws the InputError that names the input and says what a valid value is.
  */
 function canaryWeight(text) {
-    const share = parsePercent(text);
+    const share = (0,shares/* parsePercent */.lo)(text);
     if (share === undefined) {
-        throw new InputError(`"canary-weight" is "${text}": it must be a percent from 0 to 100 with at most one ` +
+        throw new errors/* InputError */.dz(`"canary-weight" is "${text}": it must be a percent from 0 to 100 with at most one ` +
             'decimal, e.g. 10 or 0.5.');
     }
     return share;
 }
 function wholeSeconds(text) {
     if (!/^\d{1,6}$/.test(text)) {
-        throw new InputError(`"health-timeout-seconds" is "${text}": it must be a whole number of seconds, e.g. 600.`);
+        throw new errors/* InputError */.dz(`"health-timeout-seconds" is "${text}": it must be a whole number of seconds, e.g. 600.`);
     }
     return Number(text);
 }
@@ -75955,12 +76270,12 @@ function trueOrFalse(name) {
             return true;
         if (lower === 'false')
             return false;
-        throw new InputError(`"${name}" is "${text}": it must be true or false.`);
+        throw new errors/* InputError */.dz(`"${name}" is "${text}": it must be true or false.`);
     };
 }
 function expectArn(value, marker, name) {
     if (!value.startsWith('arn:') || !value.includes(marker)) {
-        throw new InputError(`"${name}" is "${value}", which is not an ARN of the right kind (it should contain "${marker}").`);
+        throw new errors/* InputError */.dz(`"${name}" is "${value}", which is not an ARN of the right kind (it should contain "${marker}").`);
     }
     return value;
 }
@@ -75974,34 +76289,34 @@ function alarmNames(text) {
     ];
     const tooLong = names.find((n) => n.length > 255);
     if (tooLong)
-        throw new InputError(`"alarms" has a name over 255 characters: "${tooLong}".`);
+        throw new errors/* InputError */.dz(`"alarms" has a name over 255 characters: "${tooLong}".`);
     return names;
 }
 function onCancel(text) {
     const lower = text.toLowerCase();
     if (lower !== 'rollback' && lower !== 'hold') {
-        throw new InputError(`"on-cancel" is "${lower}": it must be rollback or hold.`);
+        throw new errors/* InputError */.dz(`"on-cancel" is "${lower}": it must be rollback or hold.`);
     }
     return lower;
 }
 function testHeader(text) {
     const match = /^([A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}):\s*(\S.{0,127})$/.exec(text);
     if (!match) {
-        throw new InputError(`"test-header" is "${text}": write it as "Name: value", e.g. "X-Canary: true".`);
+        throw new errors/* InputError */.dz(`"test-header" is "${text}": write it as "Name: value", e.g. "X-Canary: true".`);
     }
     return { name: match[1], value: match[2].trim() };
 }
 function testQuery(text) {
     const match = /^([^=&\s]{1,128})=([^&\s]{1,128})$/.exec(text);
     if (!match) {
-        throw new InputError(`"test-query" is "${text}": write it as "key=value", e.g. "canary=true".`);
+        throw new errors/* InputError */.dz(`"test-query" is "${text}": write it as "key=value", e.g. "canary=true".`);
     }
     return { key: match[1], value: match[2] };
 }
 function testRulePriority(text) {
     const value = Number(text);
     if (!/^\d{1,5}$/.test(text) || value < 1 || value > 50000) {
-        throw new InputError(`"test-rule-priority" is "${text}": it must be a whole number from 1 to 50000.`);
+        throw new errors/* InputError */.dz(`"test-rule-priority" is "${text}": it must be a whole number from 1 to 50000.`);
     }
     return value;
 }
@@ -76089,7 +76404,7 @@ function parseDuration(text, name) {
             ? (Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0)) * 1000
             : undefined;
     if (ms === undefined || ms > 6 * 3600_000) {
-        throw new InputError(`"${name}" is "${text}": give a duration such as 90s, 5m, 1h or 1m30s (at most 6h).`);
+        throw new errors/* InputError */.dz(`"${name}" is "${text}": give a duration such as 90s, 5m, 1h or 1m30s (at most 6h).`);
     }
     return ms;
 }
@@ -76097,17 +76412,17 @@ function parseDuration(text, name) {
 function parseSteps(text) {
     const parts = text.split(/[\s,]+/).filter(Boolean);
     const steps = parts.map((part) => {
-        const share = parsePercent(part);
+        const share = (0,shares/* parsePercent */.lo)(part);
         if (share === undefined || share === 0) {
-            throw new InputError(`"steps" has "${part}": each step is a percent above 0 and up to 100 with at most one decimal.`);
+            throw new errors/* InputError */.dz(`"steps" has "${part}": each step is a percent above 0 and up to 100 with at most one decimal.`);
         }
         return share;
     });
     if (steps.length === 0)
-        throw new InputError('"steps" is empty: give shares such as 5,25,50.');
+        throw new errors/* InputError */.dz('"steps" is empty: give shares such as 5,25,50.');
     steps.forEach((share, i) => {
         if (i > 0 && share <= steps[i - 1]) {
-            throw new InputError(`"steps" must increase: ${parts.join(', ')} does not.`);
+            throw new errors/* InputError */.dz(`"steps" must increase: ${parts.join(', ')} does not.`);
         }
     });
     return steps;
@@ -76115,24 +76430,24 @@ function parseSteps(text) {
 /** Steps and bake time of a preset name; throws an InputError naming the valid forms. */
 function parseStrategy(name) {
     if (name === 'AllAtOnce')
-        return { steps: [FULL], bakeMs: 0 };
+        return { steps: [shares/* FULL */.eW], bakeMs: 0 };
     const canary = /^Canary(\d{1,2})Percent(\d{1,3})Minutes?$/.exec(name);
     if (canary) {
         const share = Number(canary[1]) * 10;
         if (share > 0)
-            return { steps: [share, FULL], bakeMs: Number(canary[2]) * MINUTE };
+            return { steps: [share, shares/* FULL */.eW], bakeMs: Number(canary[2]) * MINUTE };
     }
     const linear = /^Linear(\d{1,3})PercentEvery(\d{1,3})Minutes?$/.exec(name);
     if (linear) {
         const step = Number(linear[1]) * 10;
-        if (step > 0 && step <= FULL) {
+        if (step > 0 && step <= shares/* FULL */.eW) {
             const steps = [];
-            for (let share = step; share < FULL; share += step)
+            for (let share = step; share < shares/* FULL */.eW; share += step)
                 steps.push(share);
-            return { steps: [...steps, FULL], bakeMs: Number(linear[2]) * MINUTE };
+            return { steps: [...steps, shares/* FULL */.eW], bakeMs: Number(linear[2]) * MINUTE };
         }
     }
-    throw new InputError(`Unknown strategy "${name}". Use one of ${PRESETS.join(', ')}, or ` +
+    throw new errors/* InputError */.dz(`Unknown strategy "${name}". Use one of ${PRESETS.join(', ')}, or ` +
         'CanaryXPercentYMinutes (X from 1 to 99) or LinearXPercentEveryYMinutes.');
 }
 
@@ -76154,17 +76469,17 @@ function parseInputs(read, env) {
     const get = (name) => read(name).trim() || undefined;
     const modeText = get(Inputs.Mode);
     if (!modeText)
-        throw new InputError(`Input "mode" is required: one of ${MODES.join(', ')}.`);
+        throw new errors/* InputError */.dz(`Input "mode" is required: one of ${MODES.join(', ')}.`);
     const mode = MODES.find((m) => m === modeText.toLowerCase());
     if (!mode) {
-        throw new InputError(`Unknown mode "${modeText}". Set "mode" to one of ${MODES.join(', ')}.`);
+        throw new errors/* InputError */.dz(`Unknown mode "${modeText}". Set "mode" to one of ${MODES.join(', ')}.`);
     }
     const cluster = required(get(Inputs.Cluster), Inputs.Cluster, 'the ECS cluster name or ARN');
     const service = required(get(Inputs.Service), Inputs.Service, 'the ECS service name or ARN');
     const locations = parseLocations(get);
     const region = get(Inputs.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
     if (!region) {
-        throw new InputError('No AWS region: set the "aws-region" input, or AWS_REGION (aws-actions/configure-aws-credentials ' +
+        throw new errors/* InputError */.dz('No AWS region: set the "aws-region" input, or AWS_REGION (aws-actions/configure-aws-credentials ' +
             'sets it from its own aws-region input).');
     }
     const reader = new ModeReader(get, mode);
@@ -76184,7 +76499,7 @@ function parseInputs(read, env) {
 function parseLocations(get) {
     const taskSets = perColor(get(Inputs.BlueTaskSet), get(Inputs.GreenTaskSet));
     const targetGroups = perColor(get(Inputs.BlueTargetGroup), get(Inputs.GreenTargetGroup));
-    for (const color of COLORS) {
+    for (const color of src_color/* COLORS */.lm) {
         const arn = targetGroups[color];
         if (arn !== undefined)
             expectArn(arn, ':targetgroup/', `${color.toLowerCase()}-target-group`);
@@ -76192,17 +76507,17 @@ function parseLocations(get) {
     const stackName = get(Inputs.StackName);
     const explicitCount = Object.keys(taskSets).length + Object.keys(targetGroups).length;
     if (!stackName && explicitCount < 4) {
-        throw new InputError('Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
+        throw new errors/* InputError */.dz('Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
             'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set all ' +
             'four of "blue-task-set", "green-task-set", "blue-target-group" and "green-target-group".');
     }
     if (targetGroups.Blue !== undefined && targetGroups.Blue === targetGroups.Green) {
-        throw new InputError('"blue-target-group" and "green-target-group" name the same target group.');
+        throw new errors/* InputError */.dz('"blue-target-group" and "green-target-group" name the same target group.');
     }
     const listenerRuleArn = get(Inputs.ListenerRuleArn);
     const listenerArn = get(Inputs.ListenerArn);
     if (listenerRuleArn && listenerArn) {
-        throw new InputError('Set either "listener-rule-arn" (a weighted rule) or "listener-arn" (a listener whose ' +
+        throw new errors/* InputError */.dz('Set either "listener-rule-arn" (a weighted rule) or "listener-arn" (a listener whose ' +
             'default action is the weighted forward), not both.');
     }
     if (listenerRuleArn)
@@ -76213,7 +76528,7 @@ function parseLocations(get) {
 }
 function required(value, name, what) {
     if (!value)
-        throw new InputError(`Input "${name}" is required: ${what}.`);
+        throw new errors/* InputError */.dz(`Input "${name}" is required: ${what}.`);
     return value;
 }
 function perColor(blue, green) {
@@ -76223,7 +76538,7 @@ function perColor(blue, green) {
 function parseModeInputs(reader, get) {
     // Asked of another mode, an undo would be a different request, not an ignored detail.
     if (reader.mode !== 'rollback' && get(Inputs.UndoPromotion)?.toLowerCase() === 'true') {
-        throw new InputError(`"undo-promotion" goes with mode rollback, not ${reader.mode}.`);
+        throw new errors/* InputError */.dz(`"undo-promotion" goes with mode rollback, not ${reader.mode}.`);
     }
     const flag = (name, fallback) => reader.read(name, trueOrFalse(name), fallback);
     return {
@@ -76248,10 +76563,10 @@ function parseSchedule(reader, get) {
     const strategy = get(Inputs.Strategy);
     // Promote moves all traffic at once: a walk given to it is most likely meant for canary.
     if ((stepsText || strategy) && reader.mode === 'promote') {
-        throw new InputError(`"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${reader.mode}.`);
+        throw new errors/* InputError */.dz(`"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${reader.mode}.`);
     }
     if (stepsText && strategy && reader.uses(Inputs.Steps)) {
-        throw new InputError('Set either "steps" or "strategy", not both.');
+        throw new errors/* InputError */.dz('Set either "steps" or "strategy", not both.');
     }
     const share = reader.read(Inputs.CanaryWeight, canaryWeight, canaryWeight(DEFAULT_CANARY_WEIGHT));
     const bakeMs = reader.read(Inputs.BakeTime, (text) => parseDuration(text, Inputs.BakeTime), undefined);
@@ -76388,7 +76703,7 @@ const realClock = {
 function cancellable(clock, signal) {
     const check = () => {
         if (signal?.aborted)
-            throw new CancelledError('Cancelled.');
+            throw new errors/* CancelledError */.cc('Cancelled.');
     };
     return {
         now: () => clock.now(),
@@ -76400,266 +76715,12 @@ function cancellable(clock, signal) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/aws/call.ts
-
-const ACCESS_DENIED = new Set([
-    'AccessDenied',
-    'AccessDeniedException',
-    'UnauthorizedOperation',
-    'AuthorizationError'
-]);
-const BAD_CREDENTIALS = new Set([
-    'ExpiredToken',
-    'ExpiredTokenException',
-    'InvalidClientTokenId',
-    'UnrecognizedClientException',
-    'SignatureDoesNotMatch',
-    'InvalidSignatureException'
-]);
-/**
- * The names AWS services give a throttled call. The SDK retries them with backoff (maxAttempts in
- * clients.ts), so one that reaches the action has outlasted every retry.
- */
-const THROTTLED = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'ThrottledException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded',
-    'RequestThrottled',
-    'RequestThrottledException',
-    'SlowDown'
-]);
-/**
- * Node's codes for a connection that failed, and what happened to it. The SDK names all of the
- * first four `TimeoutError`, which says nothing true about a reset; the code does.
- */
-const CONNECTION_FAILED = {
-    ECONNRESET: 'was reset',
-    EPIPE: 'was closed while the request was being sent',
-    ECONNREFUSED: 'was refused',
-    ETIMEDOUT: 'timed out',
-    ENOTFOUND: "could not be opened: the endpoint's host name did not resolve",
-    EAI_AGAIN: "could not be opened: the endpoint's host name did not resolve",
-    EHOSTUNREACH: 'could not be opened: there is no network route to the endpoint',
-    ENETUNREACH: 'could not be opened: there is no network route to the endpoint'
-};
-/** The AWS service behind an IAM action's prefix, for messages about its endpoint. */
-const SERVICE_NAMES = {
-    ecs: 'Amazon ECS',
-    elasticloadbalancing: 'Elastic Load Balancing',
-    cloudformation: 'AWS CloudFormation',
-    cloudwatch: 'Amazon CloudWatch'
-};
-const CONFIGURE_CREDENTIALS = 'Add an aws-actions/configure-aws-credentials step before this one (OIDC with role-to-assume is recommended).';
-/**
- * Runs one AWS call and turns its failure into a named error. `iamAction` names the permission
- * the call needs, so an access-denied message can say exactly what to allow.
- */
-async function awsCall(iamAction, call, translate) {
-    try {
-        return await call();
-    }
-    catch (error) {
-        throw toActionError(iamAction, error, translate);
-    }
-}
-function toActionError(iamAction, error, translate) {
-    if (error instanceof ActionError)
-        return error;
-    const name = errorName(error);
-    const message = error instanceof Error ? error.message : String(error);
-    if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-        return new CredentialsError(`No AWS credentials found. ${CONFIGURE_CREDENTIALS}`);
-    }
-    if (BAD_CREDENTIALS.has(name)) {
-        return new CredentialsError(`AWS rejected the credentials (${name}: ${message}). ${CONFIGURE_CREDENTIALS}`);
-    }
-    if (ACCESS_DENIED.has(name))
-        return new AccessDeniedError(iamAction, message);
-    return (translate?.(name, message) ??
-        connectionError(iamAction, name, message, error) ??
-        throttledError(iamAction, name, message, error) ??
-        new AwsCallError(iamAction, name, message));
-}
-/** A connection that failed on every attempt, said as what happened to it. */
-function connectionError(iamAction, name, message, error) {
-    const code = errorCode(error);
-    const happened = CONNECTION_FAILED[code] ?? (name === 'TimeoutError' ? 'timed out' : undefined);
-    if (!happened)
-        return undefined;
-    const service = SERVICE_NAMES[iamAction.split(':')[0]] ?? 'the AWS endpoint';
-    const cause = code ? `${code}: ${message}` : message;
-    return new ConnectionError(iamAction, code || name, message, `${iamAction} got no answer: the connection to ${service} ${happened} (${cause})` +
-        retried(error));
-}
-/** Throttling that outlasted the SDK's retries: the action stops rather than push harder. */
-function throttledError(iamAction, name, message, error) {
-    if (!THROTTLED.has(name))
-        return undefined;
-    const attempts = attemptsOf(error);
-    const how = attempts ? `on all ${attempts} attempts` : 'through every retry';
-    return new ThrottledError(iamAction, name, message, `AWS throttled ${iamAction} (${name}: ${message}) ${how}, so the action stopped there ` +
-        'and wrote nothing more.');
-}
-/** How many attempts the SDK made, from the error's `$metadata`, when it says. */
-function attemptsOf(error) {
-    const attempts = error?.$metadata?.attempts;
-    return typeof attempts === 'number' && attempts > 0 ? attempts : undefined;
-}
-/** The end of a message about a failed connection: how often the SDK tried again. */
-function retried(error) {
-    const attempts = attemptsOf(error);
-    if (attempts === undefined)
-        return '.';
-    if (attempts === 1)
-        return '; not retried.';
-    const times = attempts - 1 === 1 ? 'once' : `${attempts - 1} times`;
-    return `; retried ${times}, with the same result each time.`;
-}
-/** Node's error code of a thrown value (`ECONNRESET`, …), or ''. */
-function errorCode(error) {
-    const code = error?.code;
-    return typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : '';
-}
-function errorName(error) {
-    if (typeof error === 'object' && error !== null) {
-        const named = error;
-        for (const candidate of [named.name, named.Code, named.code]) {
-            if (typeof candidate === 'string' && candidate !== 'Error')
-                return candidate;
-        }
-    }
-    return 'Error';
-}
-/**
- * ECS and ELB name a missing resource `<Resource>NotFoundException`; ELB's query protocol can
- * also answer with the bare `<Resource>NotFound` code. One check for every resource kind.
- */
-function isNotFound(name, resource) {
-    return name === `${resource}NotFoundException` || name === `${resource}NotFound`;
-}
-/** A translator that raises `error()` when the call says `resource` does not exist. */
-function whenNotFound(resource, error) {
-    return (name) => (isNotFound(name, resource) ? error() : undefined);
-}
-/** The AWS error name of a thrown value (`name`, `Code` or `code`), or `Error`. */
-
-
-;// CONCATENATED MODULE: ./src/gates/alarms.ts
-
-
-
-
-/** Which alarms fail the gate; pure. */
-function judgeAlarms(alarms, treatMissingDataAsFailure) {
-    const failing = alarms.filter((a) => a.state === 'ALARM' || (treatMissingDataAsFailure && a.state === 'INSUFFICIENT_DATA'));
-    return { alarms, failing };
-}
-/** `name is ALARM (reason)` lines for messages and the summary. */
-function describeAlarms(alarms) {
-    return alarms.map((a) => `${a.name} is ${a.state}${a.reason ? ` (${a.reason})` : ''}`).join('; ');
-}
-const DESCRIBE = 'cloudwatch:DescribeAlarms';
-/** A watch over the named alarms and those under the prefix. */
-function createAlarmWatch(config, cloudwatch) {
-    const describe = async (input) => {
-        const found = [];
-        let NextToken;
-        do {
-            const page = await awsCall(DESCRIBE, () => cloudwatch.send(new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD({
-                ...input,
-                AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-                NextToken
-            })));
-            found.push(...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? []));
-            NextToken = page.NextToken;
-        } while (NextToken);
-        return found;
-    };
-    return async () => {
-        const byNames = [];
-        for (let i = 0; i < config.names.length; i += 100) {
-            byNames.push(describe({ AlarmNames: config.names.slice(i, i + 100) }));
-        }
-        const [named, prefixed] = await Promise.all([
-            Promise.all(byNames).then((pages) => pages.flat()),
-            config.prefix ? describe({ AlarmNamePrefix: config.prefix }) : Promise.resolve([])
-        ]);
-        const missing = config.names.filter((name) => !named.some((a) => a.AlarmName === name));
-        if (missing.length > 0) {
-            throw new StateError(`CloudWatch has no alarm named ${missing.join(', ')} in this account and region. Check "alarms".`);
-        }
-        if (config.prefix && prefixed.length === 0) {
-            throw new StateError(`No CloudWatch alarm name starts with "${config.prefix}": a gate on it would watch nothing. Check "alarm-prefix".`);
-        }
-        const byName = new Map();
-        for (const alarm of [...named, ...prefixed]) {
-            const name = alarm.AlarmName ?? '?';
-            byName.set(name, {
-                name,
-                state: alarm.StateValue ?? 'UNKNOWN',
-                reason: alarm.StateReason ?? ''
-            });
-        }
-        return judgeAlarms([...byName.values()], config.treatMissingDataAsFailure);
-    };
-}
-const LABEL = 'alarms seen';
-/** A read younger than this is still current for the first step's gate. */
-const REUSE_MS = 1000;
-/**
- * CloudWatch alarms the user built: none of them may be in ALARM (nor, when missing data counts
- * as failure, in INSUFFICIENT_DATA) before a shift or during a bake. Discovery reads them once so
- * a misnamed alarm is refused before any write; the first step reuses that read while it is fresh.
- */
-class AlarmGate {
-    watch;
-    config;
-    label = LABEL;
-    judges = 'verdict';
-    discovered;
-    constructor(watch, config) {
-        this.watch = watch;
-        this.config = config;
-    }
-    /** The read made during discovery, with the time it was made. */
-    async prime(now) {
-        const check = await this.watch();
-        this.discovered = { check, at: now };
-        return check;
-    }
-    async before(context) {
-        const kept = this.discovered;
-        this.discovered = undefined;
-        const check = kept && !context.fresh && context.clock.now() - kept.at < REUSE_MS
-            ? kept.check
-            : await this.watch();
-        return this.reading(check, context.log, `Alarm before step ${context.step + 1}`);
-    }
-    async during(context) {
-        const { color, step, share } = context;
-        const where = `Alarm during the bake of step ${step + 1} (${color} at ${formatPercent(share)}%)`;
-        return this.reading(await this.watch(), context.log, where);
-    }
-    reading(check, log, where) {
-        const noData = check.alarms.filter((a) => a.state === 'INSUFFICIENT_DATA');
-        if (noData.length > 0 && !this.config.treatMissingDataAsFailure) {
-            log.info(`Treated as OK: ${describeAlarms(noData)}`);
-        }
-        return {
-            label: LABEL,
-            text: check.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || 'none',
-            seen: check.alarms,
-            ...(check.failing.length > 0 ? { failure: `${where}: ${describeAlarms(check.failing)}` } : {})
-        };
-    }
-}
-
+// EXTERNAL MODULE: ./src/gates/alarms.ts
+var gates_alarms = __nccwpck_require__(8972);
 ;// CONCATENATED MODULE: ./src/gates/health.ts
 
 const POLL_INTERVAL_MS = 5000;
-const health_LABEL = 'health gate';
+const LABEL = 'health gate';
 /**
  * Waits until `color` has no blockers, starting from `initial` (so a healthy canary costs no
  * extra round trip) and probing again every poll. When the timeout passes it returns the last
@@ -76691,7 +76752,7 @@ async function waitUntilReady(initial, probe, timeoutMs, clock, onWait = () => u
 class HealthGate {
     workload;
     options;
-    label = health_LABEL;
+    label = LABEL;
     judges = 'readiness';
     /** The last successful wait, for the summary. */
     last;
@@ -76703,7 +76764,7 @@ class HealthGate {
         const { color, log } = context;
         if (!this.options.enabled) {
             log.warning(`wait-for-healthy is false: ${color} gets more traffic without a health check.`);
-            return { label: health_LABEL, text: 'skipped' };
+            return { label: LABEL, text: 'skipped' };
         }
         return log.group(`Wait for ${color} to be healthy`, async () => {
             const exposed = await this.options.expose(color);
@@ -76715,7 +76776,7 @@ class HealthGate {
             if (!outcome.ready) {
                 const seconds = Math.round(this.options.timeoutMs / 1000);
                 return {
-                    label: health_LABEL,
+                    label: LABEL,
                     text: 'timed out',
                     wrote,
                     failure: `The canary colour ${color} was not healthy after ${seconds} s: ${outcome.blockers.join('; ')}. ` +
@@ -76725,7 +76786,7 @@ class HealthGate {
             const { checks, waitedMs } = outcome.result;
             this.last = outcome.result;
             log.info(`${color} is healthy (${checks} check(s), ${Math.round(waitedMs / 1000)} s).`);
-            return { label: health_LABEL, text: 'healthy', wrote };
+            return { label: LABEL, text: 'healthy', wrote };
         });
     }
     /** During a bake only targets the load balancer marks unhealthy fail the canary. */
@@ -76733,16 +76794,18 @@ class HealthGate {
         const health = await this.workload.probe(context.color);
         const unhealthy = health.targets.notHealthy.filter((t) => t.state === 'unhealthy');
         if (unhealthy.length === 0)
-            return { label: health_LABEL, text: 'healthy' };
+            return { label: LABEL, text: 'healthy' };
         const targets = unhealthy.map((t) => `${t.id}${t.reason ? ` (${t.reason})` : ''}`).join(', ');
         return {
-            label: health_LABEL,
+            label: LABEL,
             text: 'unhealthy',
-            failure: `Unhealthy ${context.color} target(s) during the bake of step ${context.step + 1} (${context.color} at ${formatPercent(context.share)}%): ${targets}`
+            failure: `Unhealthy ${context.color} target(s) during the bake of step ${context.step + 1} (${context.color} at ${(0,shares/* formatPercent */.l9)(context.share)}%): ${targets}`
         };
     }
 }
 
+// EXTERNAL MODULE: ./src/aws/call.ts
+var call = __nccwpck_require__(1373);
 ;// CONCATENATED MODULE: ./src/routers/alb/elb-reads.ts
 
 
@@ -76760,19 +76823,19 @@ async function allPages(fetch) {
 }
 function listListeners(elb, loadBalancerArn) {
     return allPages(async (Marker) => {
-        const page = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ LoadBalancerArn: loadBalancerArn, Marker })));
+        const page = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ LoadBalancerArn: loadBalancerArn, Marker })));
         return { items: page.Listeners, next: page.NextMarker };
     });
 }
 function listRules(elb, listenerArn) {
     return allPages(async (Marker) => {
-        const page = await awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ ListenerArn: listenerArn, Marker })));
+        const page = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ ListenerArn: listenerArn, Marker })));
         return { items: page.Rules, next: page.NextMarker };
     });
 }
 /** One listener's default actions; `notFound` makes the error a missing listener raises. */
 async function describeListenerActions(elb, listenerArn, notFound) {
-    const response = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [listenerArn] })), whenNotFound('Listener', notFound));
+    const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [listenerArn] })), (0,call/* whenNotFound */.II)('Listener', notFound));
     const listener = response.Listeners?.[0];
     if (!listener)
         throw notFound();
@@ -76789,15 +76852,15 @@ async function describeListenerActions(elb, listenerArn, notFound) {
  * A default rule that matches means the weighted forward is the listener's default action.
  */
 async function discoverWeightedRoute(elb, targetGroups) {
-    const groups = await awsCall('elasticloadbalancing:DescribeTargetGroups', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({
+    const groups = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeTargetGroups', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({
         TargetGroupArns: [targetGroups.Blue, targetGroups.Green]
-    })), whenNotFound('TargetGroup', () => new NotFoundError(`Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
+    })), (0,call/* whenNotFound */.II)('TargetGroup', () => new errors/* NotFoundError */.m_(`Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
         'BlueTargetGroup/GreenTargetGroup stack outputs or the target group inputs.')));
     const loadBalancers = [
         ...new Set((groups.TargetGroups ?? []).flatMap((g) => g.LoadBalancerArns ?? []))
     ];
     if (loadBalancers.length === 0) {
-        throw new RuleDiscoveryError('The Blue and Green target groups are not attached to any load balancer, so there is no ' +
+        throw new errors/* RuleDiscoveryError */.z4('The Blue and Green target groups are not attached to any load balancer, so there is no ' +
             'weighted rule to find. Set "listener-rule-arn" or "listener-arn".');
     }
     const listeners = (await Promise.all(loadBalancers.map((lb) => listListeners(elb, lb)))).flat();
@@ -76813,10 +76876,10 @@ async function discoverWeightedRoute(elb, targetGroups) {
     }
     const searched = listeners.map((l) => l.ListenerArn).join(', ') || 'none';
     if (candidates.length === 0) {
-        throw new RuleDiscoveryError(`No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
+        throw new errors/* RuleDiscoveryError */.z4(`No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
             `${searched}. Set "listener-rule-arn" (or "listener-arn"), or add the ListenerRule stack output.`);
     }
-    throw new RuleDiscoveryError(`${candidates.length} rules forward to both target groups: ${candidates.map((r) => r.RuleArn).join(', ')}. ` +
+    throw new errors/* RuleDiscoveryError */.z4(`${candidates.length} rules forward to both target groups: ${candidates.map((r) => r.RuleArn).join(', ')}. ` +
         'Set "listener-rule-arn" to the one the action should change.');
 }
 function forwardsToBoth(rule, targetGroups) {
@@ -76839,18 +76902,18 @@ function findForward(actions, where) {
     const indexes = actions.flatMap((action, index) => (action.Type === 'forward' ? [index] : []));
     if (indexes.length === 0) {
         const types = actions.map((a) => a.Type).join(', ') || 'none';
-        throw new StateError(`${where} has no forward action (its actions: ${types}). The action changes the weights of a ` +
+        throw new errors/* StateError */.qq(`${where} has no forward action (its actions: ${types}). The action changes the weights of a ` +
             'forward to the Blue and Green target groups; give it a rule that has one.');
     }
     if (indexes.length > 1)
-        throw new StateError(`${where} has more than one forward action.`);
+        throw new errors/* StateError */.qq(`${where} has more than one forward action.`);
     const index = indexes[0];
     const action = actions[index];
     const configured = action.ForwardConfig?.TargetGroups ?? [];
     const single = action.TargetGroupArn;
     if (configured.length === 0) {
         if (!single)
-            throw new StateError(`${where} has a forward action with no target group.`);
+            throw new errors/* StateError */.qq(`${where} has a forward action with no target group.`);
         return { index, entries: [{ TargetGroupArn: single, Weight: 1 }], legacy: true };
     }
     const legacy = configured.length === 1 && single !== undefined && configured[0].TargetGroupArn === single;
@@ -76862,20 +76925,20 @@ function findForward(actions, where) {
  */
 function readForwardWeights(actions, targetGroups, where) {
     const forward = findForward(actions, where);
-    const known = new Set(COLORS.map((c) => targetGroups[c]));
+    const known = new Set(src_color/* COLORS */.lm.map((c) => targetGroups[c]));
     const foreign = forward.entries
         .map((e) => e.TargetGroupArn ?? '')
         .filter((arn) => !known.has(arn));
     if (foreign.length > 0) {
-        throw new StateError(`${where} also forwards to ${foreign.join(', ')}, which is neither the Blue (${targetGroups.Blue}) ` +
+        throw new errors/* StateError */.qq(`${where} also forwards to ${foreign.join(', ')}, which is neither the Blue (${targetGroups.Blue}) ` +
             `nor the Green (${targetGroups.Green}) target group. The action only moves traffic between ` +
             'the two colours; remove the other target group from the rule or point the action at the right rule.');
     }
     const weights = { Blue: 0, Green: 0 };
-    for (const color of COLORS) {
+    for (const color of src_color/* COLORS */.lm) {
         const entry = forward.entries.find((e) => e.TargetGroupArn === targetGroups[color]);
         if (!entry && !forward.legacy) {
-            throw new StateError(`${where} does not forward to the ${color} target group ${targetGroups[color]}. Add it to ` +
+            throw new errors/* StateError */.qq(`${where} does not forward to the ${color} target group ${targetGroups[color]}. Add it to ` +
                 `the forward action with weight 0, or check the ${color}TargetGroup stack output or ` +
                 `"${color.toLowerCase()}-target-group".`);
         }
@@ -76886,7 +76949,7 @@ function readForwardWeights(actions, targetGroups, where) {
 /** Colours the forward does not name (only the legacy single form can lack one). */
 function missingColors(actions, targetGroups) {
     const named = findForward(actions, 'The rule').entries.map((e) => e.TargetGroupArn);
-    return COLORS.filter((color) => !named.includes(targetGroups[color]));
+    return src_color/* COLORS */.lm.filter((color) => !named.includes(targetGroups[color]));
 }
 /**
  * The same action list with only the two colours' weights replaced. The forward keeps its order,
@@ -76895,12 +76958,12 @@ function missingColors(actions, targetGroups) {
  */
 function rewriteForwardWeights(actions, targetGroups, weights) {
     const forward = findForward(actions, 'The rule');
-    const colorOf = (arn) => COLORS.find((c) => targetGroups[c] === arn);
+    const colorOf = (arn) => src_color/* COLORS */.lm.find((c) => targetGroups[c] === arn);
     const entries = forward.entries.map((entry) => {
         const color = colorOf(entry.TargetGroupArn);
         return color ? { ...entry, Weight: weights[color] } : entry;
     });
-    for (const color of COLORS) {
+    for (const color of src_color/* COLORS */.lm) {
         if (!entries.some((e) => e.TargetGroupArn === targetGroups[color])) {
             entries.push({ TargetGroupArn: targetGroups[color], Weight: weights[color] });
         }
@@ -76954,7 +77017,7 @@ function keepExistingSecrets(actions) {
  * neither weight reaches 1000, ALB's limit.
  */
 function albWeightsFor(split) {
-    const scale = COLORS.every((color) => split[color] % 10 === 0) ? 10 : 1;
+    const scale = src_color/* COLORS */.lm.every((color) => split[color] % 10 === 0) ? 10 : 1;
     return { Blue: split.Blue / scale, Green: split.Green / scale };
 }
 /** The exact split raw weights make; both 0 when every weight is 0. */
@@ -76962,7 +77025,7 @@ function splitOfWeights(weights) {
     const total = weights.Blue + weights.Green;
     if (total === 0)
         return { Blue: 0, Green: 0 };
-    return { Blue: (weights.Blue * FULL) / total, Green: (weights.Green * FULL) / total };
+    return { Blue: (weights.Blue * shares/* FULL */.eW) / total, Green: (weights.Green * shares/* FULL */.eW) / total };
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/alb-forward-router.ts
@@ -77021,7 +77084,7 @@ class AlbForwardRouter {
     }
     actions() {
         if (!this.snapshot)
-            throw new StateError(`${this.label} was written before it was read.`);
+            throw new errors/* StateError */.qq(`${this.label} was written before it was read.`);
         return this.snapshot;
     }
     async put(weights) {
@@ -77060,7 +77123,7 @@ class ListenerRouter extends AlbForwardRouter {
     }
     /** ModifyListener answers with the listener as stored, default actions included. */
     async putActions(actions) {
-        const response = await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: this.id, DefaultActions: actions })), whenNotFound('Listener', () => listenerNotFound(this.id)));
+        const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: this.id, DefaultActions: actions })), (0,call/* whenNotFound */.II)('Listener', () => listenerNotFound(this.id)));
         return response.Listeners?.find((l) => l.ListenerArn === this.id)?.DefaultActions;
     }
 }
@@ -77069,7 +77132,7 @@ function readListenerActions(elb, arn) {
     return describeListenerActions(elb, arn, () => listenerNotFound(arn));
 }
 function listenerNotFound(arn) {
-    return new NotFoundError(`Listener ${arn} was not found. Check "listener-arn" and "aws-region".`);
+    return new errors/* NotFoundError */.m_(`Listener ${arn} was not found. Check "listener-arn" and "aws-region".`);
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/listener-rule.ts
@@ -77095,7 +77158,7 @@ class ListenerRuleRouter extends AlbForwardRouter {
         this.preloaded = undefined;
         this.rule = rule;
         if (rule.IsDefault) {
-            throw new StateError(`${this.label} is a listener's default rule, which ALB changes through the listener. ` +
+            throw new errors/* StateError */.qq(`${this.label} is a listener's default rule, which ALB changes through the listener. ` +
                 `Set "listener-arn" to ${listenerArnOf(this.id)} instead of "listener-rule-arn".`);
         }
         return rule.Actions ?? [];
@@ -77113,20 +77176,20 @@ class ListenerRuleRouter extends AlbForwardRouter {
     }
     /** ModifyRule answers with the rule as stored: the actions it returns are what is live now. */
     async putActions(actions) {
-        const response = await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: this.id, Actions: actions })), whenNotFound('Rule', () => ruleNotFound(this.id)));
+        const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: this.id, Actions: actions })), (0,call/* whenNotFound */.II)('Rule', () => ruleNotFound(this.id)));
         return response.Rules?.find((r) => r.RuleArn === this.id)?.Actions;
     }
 }
 /** One rule by ARN. */
 async function describeRule(elb, arn) {
-    const response = await awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [arn] })), whenNotFound('Rule', () => ruleNotFound(arn)));
+    const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [arn] })), (0,call/* whenNotFound */.II)('Rule', () => ruleNotFound(arn)));
     const rule = response.Rules?.[0];
     if (!rule)
         throw ruleNotFound(arn);
     return rule;
 }
 function ruleNotFound(arn) {
-    return new NotFoundError(`Listener rule ${arn} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`);
+    return new errors/* NotFoundError */.m_(`Listener rule ${arn} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`);
 }
 /** `…:listener-rule/app/lb/1/2/3` → `…:listener/app/lb/1/2`. */
 function listenerArnOf(ruleArn) {
@@ -77170,7 +77233,7 @@ function foreignGroups(actions, targetGroups) {
     const forwards = actions.filter((a) => a.Type === 'forward');
     if (forwards.length === 0)
         return [];
-    const colors = new Set(COLORS.map((c) => targetGroups[c]));
+    const colors = new Set(src_color/* COLORS */.lm.map((c) => targetGroups[c]));
     const named = forwards.flatMap((a) => [
         ...(a.ForwardConfig?.TargetGroups ?? []).map((g) => g.TargetGroupArn ?? ''),
         ...(a.TargetGroupArn ? [a.TargetGroupArn] : [])
@@ -77188,8 +77251,8 @@ async function describeTags(elb, arns) {
         ]);
     }
     catch (error) {
-        if (!isNotFound(errorName(error), 'Rule')) {
-            throw toActionError('elasticloadbalancing:DescribeTags', error);
+        if (!(0,call/* isNotFound */.c4)((0,call/* errorName */.Is)(error), 'Rule')) {
+            throw (0,call/* toActionError */.ie)('elasticloadbalancing:DescribeTags', error);
         }
         if (arns.length === 1)
             return [];
@@ -77207,9 +77270,9 @@ async function readListeners(elb, arns) {
             return [arn, response.Listeners?.[0]];
         }
         catch (error) {
-            if (isNotFound(errorName(error), 'Listener'))
+            if ((0,call/* isNotFound */.c4)((0,call/* errorName */.Is)(error), 'Listener'))
                 return [arn, undefined];
-            throw toActionError('elasticloadbalancing:DescribeListeners', error);
+            throw (0,call/* toActionError */.ie)('elasticloadbalancing:DescribeListeners', error);
         }
     };
     return new Map(await Promise.all([...new Set(arns)].map(read)));
@@ -77389,7 +77452,7 @@ function testConditions(placement, traffic) {
 /** The weighted rule's authentication, then a forward to the canary group alone. */
 function testActions(placement, canaryTargetGroup) {
     if (placement.preActions.some((a) => a.Type === 'authenticate-oidc')) {
-        throw new StateError('The weighted rule authenticates with OIDC, and ELB needs the client secret (which it never ' +
+        throw new errors/* StateError */.qq('The weighted rule authenticates with OIDC, and ELB needs the client secret (which it never ' +
             'returns) to create a rule with it, so the action cannot create a test rule that keeps ' +
             'that authentication. Create the test rule yourself, or drop "test-header"/"test-query".');
     }
@@ -77412,7 +77475,7 @@ function choosePriority(placement, taken, requested) {
         for (let p = placement.priority - 1; p >= 1; p--)
             if (!used.has(p))
                 return p;
-        throw new StateError(`No free priority above the weighted rule (priority ${placement.priority}) for the test rule. ` +
+        throw new errors/* StateError */.qq(`No free priority above the weighted rule (priority ${placement.priority}) for the test rule. ` +
             'Set "test-rule-priority".');
     }
     let p = 1;
@@ -77466,7 +77529,7 @@ class TestRules {
                 return { arn, extras };
             if (requested === undefined || Number(keep.Priority) === requested) {
                 // testActions refuses OIDC, so there is no client secret to keep here.
-                await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: arn, Conditions: conditions, Actions: actions })));
+                await (0,call/* awsCall */.uF)('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: arn, Conditions: conditions, Actions: actions })));
                 this.replace(keep, { ...keep, Conditions: conditions, Actions: actions });
                 wrote(`test rule ${arn}: updated`);
                 return { arn, extras };
@@ -77489,16 +77552,16 @@ class TestRules {
             created = response.Rules?.[0];
         }
         catch (error) {
-            const name = errorName(error);
+            const name = (0,call/* errorName */.Is)(error);
             if (name !== 'PriorityInUseException' && name !== 'PriorityInUse') {
-                throw toActionError('elasticloadbalancing:CreateRule', error);
+                throw (0,call/* toActionError */.ie)('elasticloadbalancing:CreateRule', error);
             }
             // Another run for this service may have just created the rule: take it over.
             this.view = await this.reread();
             if (!retried && this.view.owned.length > 0) {
                 return this.sync(placement, canaryGroup, traffic, wrote, true);
             }
-            throw new StateError(`Priority ${priority} is taken on ${placement.listenerArn}. Set "test-rule-priority" to a free one.`);
+            throw new errors/* StateError */.qq(`Priority ${priority} is taken on ${placement.listenerArn}. Set "test-rule-priority" to a free one.`);
         }
         const arn = created?.RuleArn ?? '';
         const rule = created ?? { RuleArn: arn, Priority: String(priority) };
@@ -77514,8 +77577,8 @@ class TestRules {
                 await this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DeleteRuleCommand */.piX({ RuleArn: arn }));
             }
             catch (error) {
-                if (!isNotFound(errorName(error), 'Rule')) {
-                    throw toActionError('elasticloadbalancing:DeleteRule', error);
+                if (!(0,call/* isNotFound */.c4)((0,call/* errorName */.Is)(error), 'Rule')) {
+                    throw (0,call/* toActionError */.ie)('elasticloadbalancing:DeleteRule', error);
                 }
             }
             this.view = {
@@ -77559,7 +77622,7 @@ class AlbTestTraffic {
     names;
     rules;
     assessment;
-    warnings;
+    leftAlone;
     /** Default actions of the listeners this run may point, kept current as it writes them. */
     listeners;
     constructor(elb, placement, traffic, targetGroups, tags, names, rules, assessment) {
@@ -77571,8 +77634,11 @@ class AlbTestTraffic {
         this.names = names;
         this.rules = rules;
         this.assessment = assessment;
-        this.warnings = assessment.problems.map((problem) => `Left alone: ${problem}`);
+        this.leftAlone = assessment.problems.map((problem) => `Left alone: ${problem}`);
         this.listeners = new Map([...assessment.pointable].map(([arn, l]) => [arn, l.DefaultActions ?? []]));
+    }
+    async warnings() {
+        return this.leftAlone;
     }
     async open(canary, wrote) {
         const record = {};
@@ -77589,7 +77655,7 @@ class AlbTestTraffic {
         if (input && input !== tagged) {
             // The listener an earlier canary pointed goes back before the tag stops naming it.
             if (tagged && this.listeners.has(tagged)) {
-                await this.point(tagged, otherColor(canary), wrote);
+                await this.point(tagged, (0,src_color/* otherColor */.IP)(canary), wrote);
             }
             record[this.names.testListener] = input;
         }
@@ -77623,7 +77689,7 @@ class AlbTestTraffic {
         const next = forwardOnlyTo(actions, group, `Test listener ${listenerArn}`);
         if (!next)
             return;
-        await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({
+        await (0,call/* awsCall */.uF)('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({
             ListenerArn: listenerArn,
             DefaultActions: keepExistingSecrets(next)
         })));
@@ -77680,7 +77746,7 @@ function albTestTraffic(elb, read, parts) {
     const { facts } = read;
     const assessment = assessTestRoute(facts);
     if (assessment.problems.length > 0 && parts.strict) {
-        throw new TestRouteError(`${assessment.problems.join(' ')} Nothing was written.`);
+        throw new errors/* TestRouteError */.u_(`${assessment.problems.join(' ')} Nothing was written.`);
     }
     const marker = { Key: facts.names.ruleMarker, Value: facts.serviceArn };
     const view = { rules: facts.rules.rules, owned: assessment.owned };
@@ -77691,12 +77757,27 @@ function albTestTraffic(elb, read, parts) {
     });
     return new AlbTestTraffic(elb, parts.placement, parts.traffic, parts.targetGroups, parts.tags, facts.names, rules, assessment);
 }
+/**
+ * Test traffic whose reads are still running: they are awaited only when test traffic is opened
+ * or closed, so a rollback writes the route first. Only a rollback uses it: it never refuses, so
+ * nothing in what the reads find can stop its first write.
+ */
+function deferredTestTraffic(read, build) {
+    const ready = read.then((found) => found && build(found));
+    // Reported when test traffic is used; a run that ends before that must not leave it unhandled.
+    ready.catch(() => undefined);
+    return {
+        open: async (canary, wrote) => (await ready)?.open(canary, wrote),
+        close: async (stable, wrote) => (await ready)?.close(stable, wrote),
+        warnings: async () => (await ready.catch(() => undefined))?.warnings() ?? []
+    };
+}
 /** A rollback whose test-route reads failed still rolls traffic back; it says what it left. */
 function unreadTestRoute(why) {
     return {
         open: async () => undefined,
         close: async () => undefined,
-        warnings: [
+        warnings: async () => [
             `Test traffic was left as it is: reading the test rule and listener failed (${why}). ` +
                 'Run rollback again to take it away.'
         ]
@@ -77806,21 +77887,21 @@ class ServiceTags {
         const command = `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
             ' (or value=Green: the colour that serves production now)';
         if (value === undefined) {
-            throw new StateError(`Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`);
+            throw new errors/* StateError */.qq(`Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`);
         }
-        if (!isColor(value)) {
-            throw new StateError(`Service ${this.service.name} has ${key}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`);
+        if (!(0,src_color/* isColor */._o)(value)) {
+            throw new errors/* StateError */.qq(`Service ${this.service.name} has ${key}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`);
         }
         return value;
     }
     /** Writes tags in one call: ECS applies a TagResource call as a whole. */
     async set(tags) {
         const arn = this.service.arn;
-        await awsCall('ecs:TagResource', () => this.ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({
+        await (0,call/* awsCall */.uF)('ecs:TagResource', () => this.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({
             resourceArn: arn,
             tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
         })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
-            ? new StateError(`ECS refused to tag ${arn}: ${message} Opt in to the long ARN format for services ` +
+            ? new errors/* StateError */.qq(`ECS refused to tag ${arn}: ${message} Opt in to the long ARN format for services ` +
                 '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.')
             : undefined);
         for (const [key, value] of Object.entries(tags))
@@ -77828,7 +77909,7 @@ class ServiceTags {
     }
     /** Reads the tags again (another run may have written them) and returns them. */
     async read() {
-        const response = await awsCall('ecs:ListTagsForResource', () => this.ecs.send(new client_ecs_dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: this.service.arn })));
+        const response = await (0,call/* awsCall */.uF)('ecs:ListTagsForResource', () => this.ecs.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: this.service.arn })));
         const tags = Object.fromEntries((response.tags ?? []).flatMap((t) => (t.key ? [[t.key, t.value ?? '']] : [])));
         this.values.clear();
         for (const [key, value] of Object.entries(tags))
@@ -77839,7 +77920,7 @@ class ServiceTags {
         return this.service.arn;
     }
     async remove(keys) {
-        await awsCall('ecs:UntagResource', () => this.ecs.send(new client_ecs_dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: this.service.arn, tagKeys: keys })));
+        await (0,call/* awsCall */.uF)('ecs:UntagResource', () => this.ecs.send(new dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: this.service.arn, tagKeys: keys })));
         for (const key of keys)
             this.values.delete(key);
     }
@@ -77854,7 +77935,7 @@ class ServiceTags {
         }
         catch (error) {
             const why = error instanceof Error ? error.message : String(error);
-            throw new IncompletePromotionError(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
+            throw new errors/* IncompletePromotionError */.G_(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
                 'Run promote again to finish; it will only write the tag.');
         }
         return `service tag ${key}: ${from} → ${to}`;
@@ -77913,7 +77994,7 @@ class ServiceLease {
         const key = this.tags.names.lease;
         const verdict = judgeLease(this.tags.get(key), this.me, now);
         if (!verdict.free && mode !== 'rollback') {
-            throw new LeaseHeldError(`Another run is changing service ${this.serviceName}: ${describeHolder(verdict.holder)}, ` +
+            throw new errors/* LeaseHeldError */._i(`Another run is changing service ${this.serviceName}: ${describeHolder(verdict.holder)}, ` +
                 `leased until ${new Date(verdict.holder.until).toISOString()}. Wait for it to finish. If ` +
                 `it died, run mode rollback (it never waits for a lease) or remove the tag: aws ecs ` +
                 `untag-resource --resource-arn ${this.tags.arn} --tag-keys ${key}. No traffic was ` +
@@ -77946,7 +78027,7 @@ class ServiceLease {
                     ...(holder.left ? { left: holder.left } : {})
                 }
                 : {}),
-            ...(stable !== undefined && isColor(stable) ? { stable: stable } : {})
+            ...(stable !== undefined && (0,src_color/* isColor */._o)(stable) ? { stable: stable } : {})
         };
     }
     async release() {
@@ -77970,12 +78051,12 @@ class ServiceLease {
  * tag, the controller and both task sets cost a single round trip.
  */
 async function readService(ecs, cluster, service) {
-    const response = await awsCall('ecs:DescribeServices', () => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service], include: ['TAGS'] })), (name) => name === 'ClusterNotFoundException'
-        ? new NotFoundError(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
+    const response = await (0,call/* awsCall */.uF)('ecs:DescribeServices', () => ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service], include: ['TAGS'] })), (name) => name === 'ClusterNotFoundException'
+        ? new errors/* NotFoundError */.m_(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
         : undefined);
     const found = response.services?.find((s) => s.status !== 'INACTIVE');
     if (!found?.serviceArn) {
-        throw new NotFoundError(`ECS service "${service}" was not found in cluster "${cluster}". Check "service", "cluster" and "aws-region".`);
+        throw new errors/* NotFoundError */.m_(`ECS service "${service}" was not found in cluster "${cluster}". Check "service", "cluster" and "aws-region".`);
     }
     const tags = {};
     for (const tag of found.tags ?? [])
@@ -78000,7 +78081,7 @@ async function readService(ecs, cluster, service) {
  * new requests, so they neither count as healthy nor block the gate.
  */
 async function readTargetHealth(elb, targetGroupArn) {
-    const response = await awsCall('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroupArn })), whenNotFound('TargetGroup', () => new NotFoundError(`Target group ${targetGroupArn} was not found.`)));
+    const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroupArn })), (0,call/* whenNotFound */.II)('TargetGroup', () => new errors/* NotFoundError */.m_(`Target group ${targetGroupArn} was not found.`)));
     const summary = { targetGroupArn, total: 0, healthy: 0, notHealthy: [] };
     for (const description of response.TargetHealthDescriptions ?? []) {
         const state = description.TargetHealth?.State ?? 'unknown';
@@ -78049,12 +78130,12 @@ function matchTaskSets(service, ids, targetGroups) {
         const taskSet = service.taskSets.find((t) => t.id === id || t.taskSetArn === id);
         if (!taskSet) {
             const known = service.taskSets.map((t) => t.id ?? t.taskSetArn).join(', ') || 'none';
-            throw new StateError(`The ${color} task set "${id}" is not in service ${service.name} (its task sets: ${known}). ` +
+            throw new errors/* StateError */.qq(`The ${color} task set "${id}" is not in service ${service.name} (its task sets: ${known}). ` +
                 `Check the ${color}TaskSet stack output or "${color.toLowerCase()}-task-set".`);
         }
         const groups = (taskSet.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter(Boolean);
         if (groups.length > 0 && !groups.includes(targetGroups[color])) {
-            throw new StateError(`The ${color} task set ${taskSet.id} registers its tasks in ${groups.join(', ')}, not in the ` +
+            throw new errors/* StateError */.qq(`The ${color} task set ${taskSet.id} registers its tasks in ${groups.join(', ')}, not in the ` +
                 `${color} target group ${targetGroups[color]}: traffic for ${color} would reach the wrong tasks.`);
         }
         return taskSet;
@@ -78122,8 +78203,8 @@ class TaskSetWorkload {
      */
     static async discover(clients, service, where) {
         const targets = where.readTargets
-            ? Promise.all(COLORS.map((c) => readTargetHealth(clients.elb, where.targetGroups[c])))
-            : Promise.resolve(COLORS.map((c) => unreadTargets(where.targetGroups[c])));
+            ? Promise.all(src_color/* COLORS */.lm.map((c) => readTargetHealth(clients.elb, where.targetGroups[c])))
+            : Promise.resolve(src_color/* COLORS */.lm.map((c) => unreadTargets(where.targetGroups[c])));
         // A failed target health read is reported after the service checks; it must not go unhandled.
         targets.catch(() => undefined);
         const state = await service;
@@ -78156,7 +78237,7 @@ class TaskSetWorkload {
         return `task set ${this.discovered[color].unit.label} (${color}): scaled back to 100 %`;
     }
     async scale(color, percent) {
-        await awsCall('ecs:UpdateTaskSet', () => this.ecs.send(new client_ecs_dist_cjs/* UpdateTaskSetCommand */.qcp({
+        await (0,call/* awsCall */.uF)('ecs:UpdateTaskSet', () => this.ecs.send(new dist_cjs/* UpdateTaskSetCommand */.qcp({
             cluster: this.where.cluster,
             service: this.service.arn,
             taskSet: this.discovered[color].unit.arn,
@@ -78169,14 +78250,14 @@ class TaskSetWorkload {
             const arn = this.discovered[color].unit.taskDefinitionArn;
             return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined);
         };
-        const [Blue, Green] = await Promise.all(COLORS.map(read));
+        const [Blue, Green] = await Promise.all(src_color/* COLORS */.lm.map(read));
         return { Blue, Green };
     }
 }
 function requireExternalController(service) {
     if (service.deploymentController === 'EXTERNAL')
         return;
-    throw new StateError(`Service ${service.name} uses the ${service.deploymentController} deployment ` +
+    throw new errors/* StateError */.qq(`Service ${service.name} uses the ${service.deploymentController} deployment ` +
         'controller; blue/green task sets need EXTERNAL. Create the service with ' +
         'deploymentController type EXTERNAL (templates/ecs-canary.yaml does).');
 }
@@ -78190,7 +78271,7 @@ function prefetchTaskDefinitions(ecs, service) {
     const read = (arn) => {
         let pending = reads.get(arn);
         if (!pending) {
-            pending = awsCall('ecs:DescribeTaskDefinition', () => ecs.send(new client_ecs_dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: arn }))).then((response) => ({
+            pending = (0,call/* awsCall */.uF)('ecs:DescribeTaskDefinition', () => ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: arn }))).then((response) => ({
                 arn,
                 familyRevision: familyRevision(arn),
                 images: (response.taskDefinition?.containerDefinitions ?? [])
@@ -78280,13 +78361,18 @@ function chooseGates(inputs, router, workload, alarms, pollMs) {
  * The alarm gate, made before discovery so its first read runs beside the others. Rollback never
  * asks it (an undo asks only readiness), so rollback neither reads alarms nor fails on them.
  */
-function chooseAlarmGate(inputs, clients) {
+async function chooseAlarmGate(inputs, clients) {
     const { alarms } = inputs;
     if (inputs.mode === 'rollback')
         return undefined;
     if (alarms.names.length === 0 && !alarms.prefix)
         return undefined;
-    return new AlarmGate(createAlarmWatch(alarms, clients.cloudwatch), alarms);
+    // Loaded only here: a run without alarms never evaluates the CloudWatch SDK (clients.ts).
+    const [{ createAlarmWatch }, cloudwatch] = await Promise.all([
+        Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 4051)),
+        clients.cloudwatch()
+    ]);
+    return new gates_alarms/* AlarmGate */.JQ(createAlarmWatch(alarms, cloudwatch), alarms);
 }
 /**
  * Test traffic's reads, started beside discovery's: the weighted listener is known at once when
@@ -78328,14 +78414,16 @@ async function weightedListener(where, route) {
 function composeShape(inputs, clients, parts) {
     const { router, workload, tags, where, testRoute } = parts;
     // A rollback never refuses: what it may not change it leaves, and says so.
-    const testTraffic = testRoute &&
-        albTestTraffic(clients.elb, testRoute, {
-            placement: () => router.placement(),
-            traffic: inputs.testTraffic,
-            targetGroups: where.targetGroups,
-            tags,
-            strict: inputs.mode !== 'rollback'
-        });
+    const build = (read) => albTestTraffic(clients.elb, read, {
+        placement: () => router.placement(),
+        traffic: inputs.testTraffic,
+        targetGroups: where.targetGroups,
+        tags,
+        strict: inputs.mode !== 'rollback'
+    });
+    const testTraffic = testRoute instanceof Promise
+        ? deferredTestTraffic(testRoute, build)
+        : testRoute && build(testRoute);
     return { router, workload, marker: tags, ...(testTraffic ? { testTraffic } : {}) };
 }
 /**
@@ -78354,7 +78442,7 @@ function chooseLease(tags, identity, serviceName) {
 function needsStack(inputs) {
     if (!inputs.stackName)
         return false;
-    const allExplicit = COLORS.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
+    const allExplicit = src_color/* COLORS */.lm.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
     return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn);
 }
 /**
@@ -78378,10 +78466,10 @@ function resolveResources(inputs, outputs) {
     };
     if (missing.length > 0) {
         const inputNames = missing.map((key) => INPUT_FOR_OUTPUT[key]).join('", "');
-        throw new StateError(`Stack "${inputs.stackName}" has no output ${missing.join(', ')}. Add ${missing.length > 1 ? 'these outputs' : 'this output'} to the stack (templates/ecs-canary.yaml shows them) or set the input${missing.length > 1 ? 's' : ''} "${inputNames}".`);
+        throw new errors/* StateError */.qq(`Stack "${inputs.stackName}" has no output ${missing.join(', ')}. Add ${missing.length > 1 ? 'these outputs' : 'this output'} to the stack (templates/ecs-canary.yaml shows them) or set the input${missing.length > 1 ? 's' : ''} "${inputNames}".`);
     }
     if (targetGroups.Blue === targetGroups.Green) {
-        throw new StateError(`Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`);
+        throw new errors/* StateError */.qq(`Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`);
     }
     if (inputs.listenerArn)
         return { taskSets, targetGroups, listenerArn: inputs.listenerArn };
@@ -78396,29 +78484,7 @@ const INPUT_FOR_OUTPUT = {
     [StackOutputKeys.GreenTargetGroup]: Inputs.GreenTargetGroup
 };
 
-;// CONCATENATED MODULE: ./src/discover/stack.ts
-
-
-
-/** The outputs of a CloudFormation stack, by key. */
-async function readStackOutputs(cfn, stackName) {
-    const response = await awsCall('cloudformation:DescribeStacks', () => cfn.send(new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: stackName })), (name, message) => name === 'ValidationError' && /does not exist/i.test(message)
-        ? new NotFoundError(`CloudFormation stack "${stackName}" was not found in this account and region. ` +
-            'Check "stack-name" and "aws-region".')
-        : undefined);
-    const stack = response.Stacks?.[0];
-    if (!stack)
-        throw new NotFoundError(`CloudFormation stack "${stackName}" was not found.`);
-    const outputs = {};
-    for (const output of stack.Outputs ?? []) {
-        if (output.OutputKey && output.OutputValue)
-            outputs[output.OutputKey] = output.OutputValue;
-    }
-    return outputs;
-}
-
 ;// CONCATENATED MODULE: ./src/discover/discover.ts
-
 
 
 
@@ -78435,7 +78501,7 @@ async function discover(inputs, clients, options) {
     const service = readService(clients.ecs, inputs.cluster, inputs.service);
     const early = startRouteRead(inputs, clients);
     const outputs = needsStack(inputs)
-        ? readStackOutputs(clients.cfn, inputs.stackName ?? '')
+        ? readStack(clients, inputs.stackName ?? '')
         : Promise.resolve(undefined);
     const where = outputs.then((found) => resolveResources(inputs, found));
     const route = where.then(async (w) => {
@@ -78444,9 +78510,21 @@ async function discover(inputs, clients, options) {
     });
     const workload = where.then((w) => chooseWorkload(inputs, clients, service, w));
     const alarmGate = chooseAlarmGate(inputs, clients);
-    const alarms = alarmGate ? alarmGate.prime(options.now()) : Promise.resolve(undefined);
+    const alarms = alarmGate.then((gate) => gate?.prime(options.now()));
     const testRoute = startTestRouteReads(inputs, clients, { service, where, route });
-    const settled = await Promise.allSettled([service, where, workload, route, alarms, testRoute]);
+    // A rollback never refuses over test traffic, so its reads go on beside the route write and
+    // are awaited only when it takes test traffic away: the emergency exit does not wait on them.
+    const deferTestRoute = inputs.mode === 'rollback';
+    const testRouteNow = deferTestRoute ? Promise.resolve(undefined) : testRoute;
+    const settled = await Promise.allSettled([
+        service,
+        where,
+        workload,
+        route,
+        alarms,
+        testRouteNow,
+        alarmGate
+    ]);
     const serviceState = fulfilled(settled[0]);
     const located = fulfilled(settled[1]);
     const work = fulfilled(settled[2]);
@@ -78460,11 +78538,11 @@ async function discover(inputs, clients, options) {
             workload: work,
             tags,
             where: located,
-            testRoute: fulfilled(settled[5])
+            testRoute: deferTestRoute ? testRoute : fulfilled(settled[5])
         }),
         lease: chooseLease(tags, options.identity, serviceState.name)
     };
-    const gates = chooseGates(inputs, router, work, alarmGate, options.pollMs);
+    const gates = chooseGates(inputs, router, work, fulfilled(settled[6]), options.pollMs);
     const state = {
         service: serviceState,
         stable,
@@ -78482,9 +78560,20 @@ async function discover(inputs, clients, options) {
 function logDiscovery(log, inputs, state) {
     log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`);
     log.info(`Route: ${state.route.kind} ${state.route.id}`);
-    log.info(`Weights: ${formatSplit(state.split)}`);
+    log.info(`Weights: ${(0,shares/* formatSplit */.oe)(state.split)}`);
     if (state.alarms)
-        log.info(`Alarms: ${describeAlarms(state.alarms.alarms)}`);
+        log.info(`Alarms: ${(0,gates_alarms/* describeAlarms */.Gj)(state.alarms.alarms)}`);
+}
+/**
+ * The stack's outputs. Its module and the CloudFormation SDK are loaded only here: a run whose
+ * inputs name every resource never evaluates them (clients.ts).
+ */
+async function readStack(clients, stackName) {
+    const [{ readStackOutputs }, cfn] = await Promise.all([
+        Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 4023)),
+        clients.cfn()
+    ]);
+    return readStackOutputs(cfn, stackName);
 }
 function fulfilled(result) {
     if (result.status === 'rejected')
@@ -78496,7 +78585,7 @@ function fulfilled(result) {
 
 /** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
 function percentOf(color, split) {
-    return formatPercent(roundedSplit(split)[color]);
+    return (0,shares/* formatPercent */.l9)((0,shares/* roundedSplit */.mt)(split)[color]);
 }
 /** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
 function sentence(text) {
@@ -78522,7 +78611,7 @@ async function bake(record, index, canary, gates, { clock, log, pollMs, checkRou
     const poll = pollMs ?? bakePollMs(record.bakeMs);
     const start = clock.now();
     const end = start + record.bakeMs;
-    const share = formatPercent(record.share);
+    const share = (0,shares/* formatPercent */.l9)(record.share);
     const title = `Bake step ${index + 1}: ${canary} at ${share}% for ${Math.round(record.bakeMs / 1000)} s`;
     return log.group(title, async () => {
         while (clock.now() < end) {
@@ -78562,10 +78651,10 @@ function mergeReadings(kept, latest) {
  */
 async function shiftAndVerify(router, before, target, wrote) {
     const stored = await router.shift(target);
-    wrote(`${router.kind} ${router.id}: ${formatSplit(before)} → ${formatSplit(target)}`);
-    if (!sameSplit(stored, target)) {
-        throw new VerificationError(`Wrote ${formatSplit(target)} to ${router.kind} ${router.id}, but it holds ` +
-            `${formatSplit(stored)}: the load balancer did not store what was sent. Nothing more was ` +
+    wrote(`${router.kind} ${router.id}: ${(0,shares/* formatSplit */.oe)(before)} → ${(0,shares/* formatSplit */.oe)(target)}`);
+    if (!(0,shares/* sameSplit */.xY)(stored, target)) {
+        throw new errors/* VerificationError */.mk(`Wrote ${(0,shares/* formatSplit */.oe)(target)} to ${router.kind} ${router.id}, but it holds ` +
+            `${(0,shares/* formatSplit */.oe)(stored)}: the load balancer did not store what was sent. Nothing more was ` +
             'written; check the route, then run this step again.', stored);
     }
     return stored;
@@ -78576,9 +78665,9 @@ async function shiftAndVerify(router, before, target, wrote) {
  */
 async function routeUnchanged(router, expected) {
     const live = await router.verify();
-    if (sameSplit(live, expected))
+    if ((0,shares/* sameSplit */.xY)(live, expected))
         return;
-    throw new VerificationError(`${router.kind} ${router.id} holds ${formatSplit(live)}, not the ${formatSplit(expected)} ` +
+    throw new errors/* VerificationError */.mk(`${router.kind} ${router.id} holds ${(0,shares/* formatSplit */.oe)(live)}, not the ${(0,shares/* formatSplit */.oe)(expected)} ` +
         'this run wrote: another writer changed it. Make sure only one workflow moves this service ' +
         'at a time (a concurrency group), then run this step again.', live);
 }
@@ -78594,8 +78683,8 @@ async function routeUnchanged(router, expected) {
 async function rollBack(shape, journal, log, openedTestTraffic) {
     const { router, testTraffic } = shape;
     const stable = journal.stable;
-    const target = splitFor(stable, 1000);
-    const moves = !sameSplit(journal.split, target);
+    const target = (0,shares/* splitFor */.o_)(stable, 1000);
+    const moves = !(0,shares/* sameSplit */.xY)(journal.split, target);
     if (!moves && !(openedTestTraffic && testTraffic))
         return false;
     await log.group('Roll back', async () => {
@@ -78628,7 +78717,7 @@ const ROLLBACK_WAIT_MS = 30_000;
 const STAND_LOOKS = 25;
 /** The colour all traffic is on, if it is all on the stable colour: a rollback's last word. */
 function settledOn(journal) {
-    return journal.split[journal.stable] === FULL ? journal.stable : undefined;
+    return journal.split[journal.stable] === shares/* FULL */.eW ? journal.stable : undefined;
 }
 /**
  * The last look, before the report: the lease is still this run's, and the route and the tag are
@@ -78652,19 +78741,19 @@ async function checkAtEnd(run) {
     const { journal } = run;
     const [look, live] = await Promise.all([run.guard.confirm(), run.shape.router.read()]);
     const sameStable = (look?.stable ?? journal.stable) === journal.stable;
-    if (sameSplit(live, journal.split) && sameStable)
+    if ((0,shares/* sameSplit */.xY)(live, journal.split) && sameStable)
         return;
     if (sameStable && run.wroteRoute) {
         // The lease is still this run's, so whoever wrote the route after it had lost theirs (a run
         // that started at the same moment and stops at its next look): this run's weights stand.
-        run.log.info(`Another run wrote ${formatSplit(live)} after this run's write; writing ${formatSplit(journal.split)} again.`);
+        run.log.info(`Another run wrote ${(0,shares/* formatSplit */.oe)(live)} after this run's write; writing ${(0,shares/* formatSplit */.oe)(journal.split)} again.`);
         journal.split = await shift(run, live, journal.split);
         return;
     }
     journal.split = live;
     if (look?.stable)
         journal.stable = look.stable;
-    throw new ConcurrentRunError('Another writer changed the route or the stable tag while this run was working.', false);
+    throw new errors/* ConcurrentRunError */.X1('Another writer changed the route or the stable tag while this run was working.', false);
 }
 /**
  * The look after a run let go of the service: what it reports is read after its last write, so
@@ -78680,12 +78769,12 @@ async function lookAfterRelease(run) {
             await run.clock.sleep(SETTLE_PAUSE_MS);
         const [tags, live] = await Promise.all([run.guard.look(), run.shape.router.read()]);
         const stable = tags?.stable ?? run.journal.stable;
-        if (sameSplit(live, run.journal.split) && stable === run.journal.stable)
+        if ((0,shares/* sameSplit */.xY)(live, run.journal.split) && stable === run.journal.stable)
             return;
         if (tags?.byRollback && !tags.ours) {
-            throw new ConcurrentRunError(`A rollback took over this service after this run's last write: ${tags.holder}.`, true);
+            throw new errors/* ConcurrentRunError */.X1(`A rollback took over this service after this run's last write: ${tags.holder}.`, true);
         }
-        const seen = `${formatSplit(live)} ${stable} ${tags?.holder ?? ''}`;
+        const seen = `${(0,shares/* formatSplit */.oe)(live)} ${stable} ${tags?.holder ?? ''}`;
         if (seen === previous || look >= STAND_LOOKS) {
             overtaken(run, live, stable, tags?.holder, 'this run released the service');
         }
@@ -78701,7 +78790,7 @@ async function waitUntilStands(run, left) {
     for (let look = 0;; look++) {
         const [tags, live] = await Promise.all([run.guard.look(), run.shape.router.read()]);
         const stable = tags?.stable ?? run.journal.stable;
-        if (stable === left && sameSplit(live, splitFor(left, FULL)))
+        if (stable === left && (0,shares/* sameSplit */.xY)(live, (0,shares/* splitFor */.o_)(left, shares/* FULL */.eW)))
             return;
         if (look >= STAND_LOOKS) {
             overtaken(run, live, stable, tags?.holder, `this rollback put all traffic on ${left}`);
@@ -78714,7 +78803,7 @@ function overtaken(run, live, stable, holder, after) {
     run.journal.stable = stable;
     run.journal.rolledBack = false;
     const who = holder ? ` (the lease names ${holder})` : '';
-    throw new ConcurrentRunError(`After ${after}, another run changed the service${who}.`, false);
+    throw new errors/* ConcurrentRunError */.X1(`After ${after}, another run changed the service${who}.`, false);
 }
 /**
  * All traffic on the colour the stable tag names, whoever wrote last. After a fix it looks again
@@ -78729,8 +78818,8 @@ async function settleRollback(run) {
             await run.clock.sleep(SETTLE_PAUSE_MS);
         const [tags, live] = await Promise.all([run.guard.settle(), run.shape.router.read()]);
         journal.stable = tags?.stable ?? journal.stable;
-        const target = splitFor(journal.stable, FULL);
-        if (sameSplit(live, target)) {
+        const target = (0,shares/* splitFor */.o_)(journal.stable, shares/* FULL */.eW);
+        if ((0,shares/* sameSplit */.xY)(live, target)) {
             journal.split = live;
             break;
         }
@@ -78739,7 +78828,7 @@ async function settleRollback(run) {
         fixed = true;
     }
     if (journal.stable !== started) {
-        throw new ConcurrentRunError(`Another run made ${journal.stable} stable while this rollback ran, so all traffic now ` +
+        throw new errors/* ConcurrentRunError */.X1(`Another run made ${journal.stable} stable while this rollback ran, so all traffic now ` +
             `follows the stable tag to ${journal.stable}. To make ${started} stable again, run ` +
             'rollback with undo-promotion.', false);
     }
@@ -78772,7 +78861,7 @@ async function yieldTo(run, error) {
     const keepPromote = promoted &&
         (left !== undefined
             ? left === journal.stable
-            : live !== undefined && live[journal.stable] === FULL);
+            : live !== undefined && live[journal.stable] === shares/* FULL */.eW);
     if (!error.byRollback || keepPromote) {
         const why = keepPromote
             ? ` This run had already made ${journal.stable} stable; the rollback sent traffic to it. ` +
@@ -78854,7 +78943,7 @@ class LeaseGuard {
         const look = await this.lease.look();
         if (!look.ours) {
             const who = look.holder ?? 'its lease tag was removed by someone else';
-            throw new ConcurrentRunError(`Another run took over this service while this run was working: ${who}.`, look.byRollback ?? false);
+            throw new errors/* ConcurrentRunError */.X1(`Another run took over this service while this run was working: ${who}.`, look.byRollback ?? false);
         }
         return look;
     }
@@ -79074,7 +79163,7 @@ class Executor {
                 checkRoute: () => routeUnchanged(this.shape.router, this.journal.split)
             });
             if (failed?.failure)
-                throw new GateFailure(failed.failure);
+                throw new errors/* GateFailure */.In(failed.failure);
         }
     }
     /** Brings the canary back if it was retired, then asks each gate in turn. */
@@ -79098,7 +79187,7 @@ class Executor {
             this.journal.wrote(...(reading.wrote ?? []));
             record.readings = mergeReadings(record.readings, [reading]);
             if (reading.failure)
-                throw new GateFailure(reading.failure);
+                throw new errors/* GateFailure */.In(reading.failure);
         }
     }
     /**
@@ -79112,7 +79201,7 @@ class Executor {
             this.wroteRoute = true;
             const wrote = (line) => this.journal.wrote(line);
             this.journal.split = await shiftAndVerify(router, this.journal.split, step.split, wrote);
-            this.options.log.info(`Verified: ${formatSplit(this.journal.split)}`);
+            this.options.log.info(`Verified: ${(0,shares/* formatSplit */.oe)(this.journal.split)}`);
         }
         const last = index === this.plan.steps.length - 1;
         if (last && this.plan.closeTestTraffic && testTraffic) {
@@ -79132,30 +79221,30 @@ class Executor {
     }
     /** The one failure channel: a gate's verdict, a cancel, or any other error. */
     async fail(error) {
-        const cancelled = error instanceof CancelledError;
+        const cancelled = error instanceof errors/* CancelledError */.cc;
         const last = this.journal.steps.at(-1);
         if (last)
             last.outcome = cancelled ? 'cancelled' : 'failed';
         if (cancelled && this.options.onCancel === 'hold') {
-            const split = formatSplit(this.journal.split);
+            const split = (0,shares/* formatSplit */.oe)(this.journal.split);
             return this.journal.seal(`Cancelled: traffic left at ${split} (on-cancel: hold).`);
         }
         // A read-back that disagrees has told us what is live; report that, not what we meant.
-        if (error instanceof VerificationError) {
+        if (error instanceof errors/* VerificationError */.mk) {
             this.journal.split = error.live;
             // Someone else wrote the route: if it was a run that took the lease, say who, and follow
             // a rollback's lead.
-            const lost = await this.guard.confirm().then(() => undefined, (lookError) => (lookError instanceof ConcurrentRunError ? lookError : undefined));
+            const lost = await this.guard.confirm().then(() => undefined, (lookError) => (lookError instanceof errors/* ConcurrentRunError */.X1 ? lookError : undefined));
             if (lost)
                 return yieldTo(this.context(), lost);
         }
         // A rollback that found another run's tag at its end has already followed it; say so.
-        if (error instanceof ConcurrentRunError && this.plan.mode === 'rollback') {
+        if (error instanceof errors/* ConcurrentRunError */.X1 && this.plan.mode === 'rollback') {
             return this.journal.seal(`${sentence(error.message)} ${this.journal.state()}`, error);
         }
-        if (error instanceof ConcurrentRunError)
+        if (error instanceof errors/* ConcurrentRunError */.X1)
             return yieldTo(this.context(), error);
-        if (!cancelled && !(error instanceof GateFailure)) {
+        if (!cancelled && !(error instanceof errors/* GateFailure */.In)) {
             // AWS refused or answered something unexpected: say so, and what is true now, but do not
             // write more into a system that is failing. Rollback stays one step away.
             const message = error instanceof Error ? error.message : String(error);
@@ -79184,7 +79273,7 @@ class Executor {
     }
     checkCancelled() {
         if (this.options.signal?.aborted && !this.committed)
-            throw new CancelledError('Cancelled.');
+            throw new errors/* CancelledError */.cc('Cancelled.');
     }
 }
 /**
@@ -79220,7 +79309,7 @@ function isLine(line) {
  */
 function planRun(intent, state, reachable) {
     const { stable, split } = state;
-    const canary = otherColor(stable);
+    const canary = (0,src_color/* otherColor */.IP)(stable);
     const base = {
         mode: intent.mode,
         stableBefore: stable,
@@ -79251,7 +79340,7 @@ function planRun(intent, state, reachable) {
                 return planUndo(state, finish);
             return finish([base.rollback], `Rollback: all traffic back to the stable colour ${stable}.${unchanged(base.rollback)}`, { closeTestTraffic: true });
         case 'promote': {
-            if (split[stable] === FULL) {
+            if (split[stable] === shares/* FULL */.eW) {
                 return finish(finishPromote(intent, state), `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
                     `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`, { closeTestTraffic: true });
             }
@@ -79284,13 +79373,13 @@ function refuseReplaced(plan, intent, state, finish) {
 }
 /** What a promote does after its tag: free the old colour when asked. Empty when done already. */
 function finishPromote(intent, state) {
-    const old = otherColor(state.stable);
+    const old = (0,src_color/* otherColor */.IP)(state.stable);
     const promotedHere = state.record !== undefined &&
         state.record.promoted === state.versions[state.stable] &&
         state.record.replaced === state.versions[old];
     if (!intent.scaleDownAfterPromote || !promotedHere || state.retired[old])
         return [];
-    return [{ ...step('promote', state.stable, FULL, state.split, { bakeMs: 0 }), retire: old }];
+    return [{ ...step('promote', state.stable, shares/* FULL */.eW, state.split, { bakeMs: 0 }), retire: old }];
 }
 function recordWarnings(state) {
     const stableVersion = state.versions[state.stable];
@@ -79311,17 +79400,17 @@ function recordWarnings(state) {
  */
 function planCanary(intent, state, reachable, finish) {
     const { schedule } = intent;
-    const canary = otherColor(state.stable);
+    const canary = (0,src_color/* otherColor */.IP)(state.stable);
     for (const share of schedule.steps)
         refuseUnreachable(share, reachable);
     const current = state.split[canary];
     const remaining = schedule.walk
-        ? schedule.steps.filter((share) => share > current || share === FULL)
+        ? schedule.steps.filter((share) => share > current || share === shares/* FULL */.eW)
         : schedule.steps;
     const steps = [];
     let now = state.split;
     for (const share of remaining) {
-        const next = share === FULL && schedule.walk
+        const next = share === shares/* FULL */.eW && schedule.walk
             ? promoteStep(canary, now, intent, state)
             : step('shift', canary, share, now, { bakeMs: schedule.bakeMs });
         steps.push(next);
@@ -79345,7 +79434,7 @@ function planCanary(intent, state, reachable, finish) {
  */
 function planUndo(state, finish) {
     const { stable, previousStable, previousTag } = state;
-    const target = otherColor(stable);
+    const target = (0,src_color/* otherColor */.IP)(stable);
     if (previousStable === stable) {
         // An undo writes the tag, then removes this record: it stopped between the two.
         return finish([], `No promotion to undo: an undo already gave ${stable} the tag; its record ${previousTag}=` +
@@ -79358,7 +79447,7 @@ function planUndo(state, finish) {
     }
     // Only readiness gates: the alarms that fired on the new version are why an undo runs.
     const undo = {
-        ...step('undo', target, FULL, state.split, { bakeMs: 0 }),
+        ...step('undo', target, shares/* FULL */.eW, state.split, { bakeMs: 0 }),
         tag: target,
         restore: true,
         gates: 'readiness',
@@ -79368,9 +79457,9 @@ function planUndo(state, finish) {
 }
 function promoteStep(canary, now, intent, state) {
     return {
-        ...step('promote', canary, FULL, now, { bakeMs: 0 }),
+        ...step('promote', canary, shares/* FULL */.eW, now, { bakeMs: 0 }),
         tag: canary,
-        ...(intent.scaleDownAfterPromote ? { retire: otherColor(canary) } : {}),
+        ...(intent.scaleDownAfterPromote ? { retire: (0,src_color/* otherColor */.IP)(canary) } : {}),
         ...recordOf(canary, state)
     };
 }
@@ -79379,20 +79468,20 @@ function recordOf(to, state) {
     const promoted = state.versions[to];
     if (!promoted)
         return {};
-    const replaced = state.versions[otherColor(to)];
+    const replaced = state.versions[(0,src_color/* otherColor */.IP)(to)];
     return { record: { promoted, ...(replaced && replaced !== promoted ? { replaced } : {}) } };
 }
 function step(kind, canary, share, now, { bakeMs }) {
-    const split = splitFor(canary, share);
+    const split = (0,shares/* splitFor */.o_)(canary, share);
     // Only a positive share can raise the canary; a rollback (share 0) therefore never waits,
     // even from a route that sends nothing anywhere.
-    const raises = share > 0 && (isEmpty(now) || share > now[canary]);
+    const raises = share > 0 && ((0,shares/* isEmpty */.Im)(now) || share > now[canary]);
     return {
         kind,
         canary,
         share,
         split,
-        write: !sameSplit(split, now),
+        write: !(0,shares/* sameSplit */.xY)(split, now),
         gate: raises,
         gates: 'all',
         bakeMs,
@@ -79406,8 +79495,8 @@ function refuseUnreachable(share, reachable) {
     const nearest = reachable(share);
     if (nearest.length === 1 && nearest[0] === share)
         return;
-    throw new PlanError(`This route cannot give the canary exactly ${formatPercent(share)}%: the nearest shares it can ` +
-        `set are ${nearest.map((s) => `${formatPercent(s)}%`).join(' and ')}. Use one of those.`);
+    throw new errors/* PlanError */.W6(`This route cannot give the canary exactly ${(0,shares/* formatPercent */.l9)(share)}%: the nearest shares it can ` +
+        `set are ${nearest.map((s) => `${(0,shares/* formatPercent */.l9)(s)}%`).join(' and ')}. Use one of those.`);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
@@ -79448,7 +79537,7 @@ async function runPipeline(inputs, deps) {
             leaseMs: leaseDuration(plan, inputs)
         })
         : new Journal(plan, log).seal();
-    const warnings = shape.testTraffic?.warnings ?? [];
+    const warnings = (await shape.testTraffic?.warnings()) ?? [];
     for (const warning of warnings)
         log.warning(warning);
     const seen = [...execution.steps]
@@ -79505,7 +79594,7 @@ function logPlan(log, plan, tagKey) {
     let stable = plan.stableBefore;
     for (const [i, step] of plan.steps.entries()) {
         const what = step.write
-            ? `${formatSplit(before)} → ${formatSplit(step.split)}`
+            ? `${(0,shares/* formatSplit */.oe)(before)} → ${(0,shares/* formatSplit */.oe)(step.split)}`
             : 'no weight change';
         const tag = step.tag && step.tag !== stable ? `, then tag ${tagKey}=${step.tag}` : '';
         log.info(`Step ${i + 1}: ${what}${tag}`);
@@ -79522,7 +79611,7 @@ function logPlan(log, plan, tagKey) {
 /** Every step output, as strings; pure. */
 function stepOutputs(outcome) {
     const { state, plan, splitAfter, stableAfter } = outcome;
-    const canaryAfter = otherColor(stableAfter);
+    const canaryAfter = (0,src_color/* otherColor */.IP)(stableAfter);
     const units = { Blue: state.health.Blue.unit, Green: state.health.Green.unit };
     const groups = state.where.targetGroups;
     return {
@@ -79548,8 +79637,8 @@ function stepOutputs(outcome) {
 }
 /** `{"Blue":90,"Green":10}` in percent; a route that sends nothing gives zeros. */
 function weightsJson(split) {
-    const shown = roundedSplit(split);
-    return { Blue: percentNumber(shown.Blue), Green: percentNumber(shown.Green) };
+    const shown = (0,shares/* roundedSplit */.mt)(split);
+    return { Blue: (0,shares/* percentNumber */.JB)(shown.Blue), Green: (0,shares/* percentNumber */.JB)(shown.Green) };
 }
 
 ;// CONCATENATED MODULE: ./src/report/log-line.ts
@@ -79678,7 +79767,7 @@ function table(rows) {
 /** The job summary for a finished step, as markdown; pure. */
 function renderSummary(result) {
     const { inputs, state, plan, stableAfter } = result;
-    const canaryAfter = otherColor(stableAfter);
+    const canaryAfter = (0,src_color/* otherColor */.IP)(stableAfter);
     const outcome = result.failure
         ? result.rolledBack
             ? 'failed, rolled back'
@@ -79692,10 +79781,10 @@ function renderSummary(result) {
     const parts = [
         `## ${icon} ${md(state.service.name)}: ${inputs.mode} — ${outcome}`,
         ...(result.failure ? [`**${md(result.failure)}**`] : []),
-        `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatSplit(result.splitAfter)}** · ` +
+        `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${(0,shares/* formatSplit */.oe)(result.splitAfter)}** · ` +
             `route: ${state.route.kind} ${code(state.route.id)}`,
         `> ${md(plan.reason)}`,
-        ...COLORS.map((color) => colorTable(result, color)),
+        ...src_color/* COLORS */.lm.map((color) => colorTable(result, color)),
         pieChart(result),
         ...stepsSection(result),
         ...alarmsSection(result),
@@ -79738,17 +79827,17 @@ function colorTable(result, color) {
     ].join('\n');
 }
 function pieChart(result) {
-    const shown = roundedSplit(result.splitAfter);
-    const slices = COLORS.map((color) => [color, shown[color]])
+    const shown = (0,shares/* roundedSplit */.mt)(result.splitAfter);
+    const slices = src_color/* COLORS */.lm.map((color) => [color, shown[color]])
         .filter(([, share]) => share > 0)
-        .map(([color, share]) => `    "${color}" : ${formatPercent(share)}`);
+        .map(([color, share]) => `    "${color}" : ${(0,shares/* formatPercent */.l9)(share)}`);
     return ['```mermaid', 'pie showData title Traffic after this step', ...slices, '```'].join('\n');
 }
 function writtenSection(result) {
     const { plan, inputs } = result;
     if (inputs.dryRun) {
         const would = plan.steps.flatMap((step) => [
-            ...(step.write ? [`traffic ${formatSplit(step.split)}`] : []),
+            ...(step.write ? [`traffic ${(0,shares/* formatSplit */.oe)(step.split)}`] : []),
             ...(step.tag && step.tag !== plan.stableBefore ? [`tag ${inputs.tagKey}=${step.tag}`] : [])
         ]);
         const gated = plan.steps.find((step) => step.gate);
@@ -79761,14 +79850,14 @@ function writtenSection(result) {
 }
 function nextStep(inputs, result) {
     const stable = result.stableAfter;
-    const canary = otherColor(stable);
+    const canary = (0,src_color/* otherColor */.IP)(stable);
     const share = result.splitAfter[canary];
     const steps = [];
     if (Math.round(share) === 0) {
         steps.push(`All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`, withBlock(inputs, 'canary', '10'));
     }
     else {
-        steps.push(`${canary} serves ${formatPercent(share)}% of traffic. When it looks good, promote it:`, withBlock(inputs, 'promote'), `To send all traffic back to ${stable}:`, withBlock(inputs, 'rollback'));
+        steps.push(`${canary} serves ${(0,shares/* formatPercent */.l9)(share)}% of traffic. When it looks good, promote it:`, withBlock(inputs, 'promote'), `To send all traffic back to ${stable}:`, withBlock(inputs, 'rollback'));
     }
     return steps.join('\n\n');
 }
@@ -79812,13 +79901,13 @@ function stepsSection(result) {
         `    title "Canary share (%) by step"`,
         `    x-axis [${labels.map((l) => `"${l}"`).join(', ')}]`,
         '    y-axis "percent" 0 --> 100',
-        `    line [${points.map(formatPercent).join(', ')}]`,
+        `    line [${points.map(shares/* formatPercent */.l9).join(', ')}]`,
         '```'
     ].join('\n');
     const gates = [...new Set(steps.flatMap((s) => s.readings.map((r) => r.label)))];
     const rows = steps.map((s, i) => tableRow([
         String(i + 1),
-        `${formatPercent(s.share)}%`,
+        `${(0,shares/* formatPercent */.l9)(s.share)}%`,
         time(s.startedAt),
         `${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s`,
         ...gates.map((label) => md(s.readings.find((r) => r.label === label)?.text)),
@@ -79909,7 +79998,7 @@ async function run() {
     }
     catch (error) {
         const thrown = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof ActionError) && error instanceof Error && error.stack) {
+        if (!(error instanceof errors/* ActionError */.lZ) && error instanceof Error && error.stack) {
             runnerLog.debug(error.stack);
         }
         // runPipeline throws only before its first write. Once it has returned, only reporting can
@@ -79935,12 +80024,81 @@ function noticeLine(result) {
     const name = result.state.service.name;
     if (inputs.dryRun) {
         const tag = plan.stableAfter !== plan.stableBefore ? ` and stable ${plan.stableAfter}` : '';
-        return `${inputs.mode} (dry run): ${name} would go from ${formatSplit(plan.splitBefore)} to ${formatSplit(plan.splitAfter)}${tag}; nothing written.`;
+        return `${inputs.mode} (dry run): ${name} would go from ${(0,shares/* formatSplit */.oe)(plan.splitBefore)} to ${(0,shares/* formatSplit */.oe)(plan.splitAfter)}${tag}; nothing written.`;
     }
-    const state = `${formatSplit(result.splitAfter)}, stable ${result.stableAfter}`;
+    const state = `${(0,shares/* formatSplit */.oe)(result.splitAfter)}, stable ${result.stableAfter}`;
     return result.changed
         ? `${inputs.mode}: ${name} now ${state}.`
         : `${inputs.mode}: ${name} unchanged at ${state}.`;
+}
+
+
+/***/ }),
+
+/***/ 8855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Im: () => (/* binding */ isEmpty),
+/* harmony export */   JB: () => (/* binding */ percentNumber),
+/* harmony export */   eW: () => (/* binding */ FULL),
+/* harmony export */   l9: () => (/* binding */ formatPercent),
+/* harmony export */   lo: () => (/* binding */ parsePercent),
+/* harmony export */   mt: () => (/* binding */ roundedSplit),
+/* harmony export */   o_: () => (/* binding */ splitFor),
+/* harmony export */   oe: () => (/* binding */ formatSplit),
+/* harmony export */   xY: () => (/* binding */ sameSplit)
+/* harmony export */ });
+/* harmony import */ var _color_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8988);
+
+const FULL = 1000;
+/** The split that gives `canary` exactly `share` and the other colour the rest. */
+function splitFor(canary, share) {
+    return { [canary]: share, [(0,_color_js__WEBPACK_IMPORTED_MODULE_0__/* .otherColor */ .IP)(canary)]: FULL - share };
+}
+/** True when nothing is routed to either colour. */
+function isEmpty(split) {
+    return split.Blue === 0 && split.Green === 0;
+}
+/** True when both colours have the same share (exact: whole targets against read shares). */
+function sameSplit(a, b) {
+    return _color_js__WEBPACK_IMPORTED_MODULE_0__/* .COLORS */ .lm.every((color) => a[color] === b[color]);
+}
+/** Parses `0`..`100` with at most one decimal; returns undefined when the text is not that. */
+function parsePercent(text) {
+    const match = /^(\d{1,3})(?:\.(\d))?$/.exec(text.trim());
+    if (!match)
+        return undefined;
+    const permille = Number(match[1]) * 10 + Number(match[2] ?? 0);
+    return permille <= FULL ? permille : undefined;
+}
+/** `105` → `"10.5"`, `100` → `"10"`; a fractional share is rounded to a tenth of a percent. */
+function formatPercent(permille) {
+    const rounded = Math.round(permille);
+    const whole = Math.floor(rounded / 10);
+    const tenth = rounded % 10;
+    return tenth === 0 ? String(whole) : `${whole}.${tenth}`;
+}
+/** A share as a JSON-friendly number of percent, to a tenth. */
+function percentNumber(permille) {
+    return Math.round(permille) / 10;
+}
+/**
+ * A split rounded to whole permille for display, still adding up to 1000: Blue is rounded and
+ * Green gets the rest, so 1 of 399 shows as 0.3 % and 99.7 %, not 99.8 %.
+ */
+function roundedSplit(split) {
+    if (isEmpty(split))
+        return { Blue: 0, Green: 0 };
+    const blue = Math.round(split.Blue);
+    return { Blue: blue, Green: FULL - blue };
+}
+/** `Blue 90% / Green 10%`, or `… (nothing routed)` when both shares are 0. */
+function formatSplit(split) {
+    if (isEmpty(split))
+        return 'Blue 0% / Green 0% (nothing routed)';
+    const shown = roundedSplit(split);
+    return _color_js__WEBPACK_IMPORTED_MODULE_0__/* .COLORS */ .lm.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
 }
 
 

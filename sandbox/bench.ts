@@ -14,9 +14,11 @@ import { renderReport } from './bench/report.js'
 import { BenchError, clock } from './bench/runs.js'
 import { median } from './bench/stats.js'
 import {
+  buildMinifiedAction,
   buildSdkBundle,
   compareConfig,
   measureReferences,
+  REFERENCE_BUNDLES,
   type SdkBundle
 } from './bench/startup.js'
 import { startSandbox } from './server.js'
@@ -30,12 +32,18 @@ async function main(): Promise<void> {
   const load = loadavg()[0]
   const fast = await startSandbox({ steadyDelayMs: 0 })
   const slow = await startSandbox({ steadyDelayMs: 0, latencyMs: LATENCY_MS })
-  let bundle: SdkBundle | undefined
+  const bundles: { name: string; bundle: SdkBundle }[] = []
+  let minified: SdkBundle | undefined
   try {
-    console.log('Building the SDK reference bundle with ncc…')
-    bundle = await buildSdkBundle()
+    console.log('Building the reference bundles and the minified action with ncc…')
+    const built = clock()
+    for (const { name, source } of REFERENCE_BUNDLES) {
+      bundles.push({ name, bundle: await buildSdkBundle(source) })
+    }
+    const sdkBuildMs = clock() - built
+    minified = await buildMinifiedAction()
     console.log(`Start-up reference points, ${RUNS} runs…`)
-    const references = await measureReferences(fast, RUNS, bundle, compare)
+    const references = await measureReferences(fast, RUNS, bundles, compare, minified)
     for (const ref of references) {
       console.log(`  ${ref.name}: ${ref.skipped ?? `${median(ref.samples).toFixed(0)} ms`}`)
     }
@@ -55,7 +63,8 @@ async function main(): Promise<void> {
         runs: RUNS,
         modes,
         references,
-        sdkBuildMs: bundle.buildMs,
+        sdkBuildMs,
+        minifyBuildMs: minified.buildMs,
         reactions,
         load: [load, load1],
         durationMs
@@ -63,7 +72,8 @@ async function main(): Promise<void> {
     )
     console.log(`\nWrote BENCHMARK.md (${(durationMs / 1000).toFixed(0)} s)`)
   } finally {
-    bundle?.dispose()
+    for (const { bundle } of bundles) bundle.dispose()
+    minified?.dispose()
     await Promise.all([fast.stop(), slow.stop()])
   }
 }

@@ -2,7 +2,7 @@ import type { Action, Rule } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { AwsClients } from './aws/clients.js'
 import type { ServiceState } from './discover/service.js'
 import type { ColorResources } from './discover/resources.js'
-import { AlarmGate, createAlarmWatch } from './gates/alarms.js'
+import { AlarmGate } from './gates/alarms.js'
 import type { Gate } from './gates/gate.js'
 import { HealthGate } from './gates/health.js'
 import type { ActionInputs } from './inputs.js'
@@ -12,6 +12,7 @@ import { ListenerRouter, readListenerActions } from './routers/alb/listener.js'
 import { describeRule, listenerArnOf, ListenerRuleRouter } from './routers/alb/listener-rule.js'
 import {
   albTestTraffic,
+  deferredTestTraffic,
   startTestRouteRead,
   type TestRouteRead,
   type WeightedListener
@@ -112,11 +113,19 @@ export function chooseGates(
  * The alarm gate, made before discovery so its first read runs beside the others. Rollback never
  * asks it (an undo asks only readiness), so rollback neither reads alarms nor fails on them.
  */
-export function chooseAlarmGate(inputs: ActionInputs, clients: AwsClients): AlarmGate | undefined {
+export async function chooseAlarmGate(
+  inputs: ActionInputs,
+  clients: AwsClients
+): Promise<AlarmGate | undefined> {
   const { alarms } = inputs
   if (inputs.mode === 'rollback') return undefined
   if (alarms.names.length === 0 && !alarms.prefix) return undefined
-  return new AlarmGate(createAlarmWatch(alarms, clients.cloudwatch), alarms)
+  // Loaded only here: a run without alarms never evaluates the CloudWatch SDK (clients.ts).
+  const [{ createAlarmWatch }, cloudwatch] = await Promise.all([
+    import(/* webpackMode: "eager" */ './gates/alarm-watch.js'),
+    clients.cloudwatch()
+  ])
+  return new AlarmGate(createAlarmWatch(alarms, cloudwatch), alarms)
 }
 
 /**
@@ -174,20 +183,24 @@ export function composeShape(
     workload: Workload
     tags: ServiceTags
     where: ColorResources
-    testRoute?: TestRouteRead
+    /** What the test route's reads found; a promise when they are still running (rollback). */
+    testRoute?: TestRouteRead | Promise<TestRouteRead | undefined>
   }
 ): Shape {
   const { router, workload, tags, where, testRoute } = parts
   // A rollback never refuses: what it may not change it leaves, and says so.
-  const testTraffic =
-    testRoute &&
-    albTestTraffic(clients.elb, testRoute, {
+  const build = (read: TestRouteRead) =>
+    albTestTraffic(clients.elb, read, {
       placement: () => router.placement(),
       traffic: inputs.testTraffic,
       targetGroups: where.targetGroups,
       tags,
       strict: inputs.mode !== 'rollback'
     })
+  const testTraffic =
+    testRoute instanceof Promise
+      ? deferredTestTraffic(testRoute, build)
+      : testRoute && build(testRoute)
   return { router, workload, marker: tags, ...(testTraffic ? { testTraffic } : {}) }
 }
 

@@ -74,7 +74,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
         leaseMs: leaseDuration(plan, inputs)
       })
     : new Journal(plan, log).seal()
-  const warnings = shape.testTraffic?.warnings ?? []
+  const warnings = (await shape.testTraffic?.warnings()) ?? []
   for (const warning of warnings) log.warning(warning)
   const seen = [...execution.steps]
     .reverse()

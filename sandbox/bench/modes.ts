@@ -3,7 +3,7 @@
  * request, alternately, `runs` times each.
  */
 import { errorLines } from '../run-action.js'
-import type { Sandbox } from '../server.js'
+import type { RequestLogEntry, Sandbox } from '../server.js'
 import { BenchError, runBounded } from './runs.js'
 import { SCENARIOS, type Scenario } from './scenarios.js'
 
@@ -15,6 +15,36 @@ export interface Sample {
   /** Spawn → exit. */
   wallMs: number
   calls: number
+  /** Spawn → the end of the first write to the weighted route; undefined when none was made. */
+  routeWrittenMs?: number
+  /**
+   * The lease's own calls (ECS TagResource, ListTagsForResource) that ended before the route
+   * write started: from the first one's start to the last one's end, 0 when none did.
+   */
+  leaseBeforeWriteMs: number
+}
+
+/** The writes that move traffic on the weighted route. */
+const ROUTE_WRITES = new Set(['ModifyRule', 'ModifyListener'])
+const LEASE_CALLS = new Set(['TagResource', 'ListTagsForResource'])
+
+/** Where the route write and the lease's calls before it fall in one run's request log. */
+function routeTimes(
+  log: readonly RequestLogEntry[],
+  spawnedAt: number
+): Pick<Sample, 'routeWrittenMs' | 'leaseBeforeWriteMs'> {
+  const write = [...log]
+    .filter((e) => e.service === 'elbv2' && ROUTE_WRITES.has(e.operation))
+    .sort((a, b) => a.start - b.start)[0]
+  if (!write) return { leaseBeforeWriteMs: 0 }
+  const lease = log.filter(
+    (e) => e.service === 'ecs' && LEASE_CALLS.has(e.operation) && e.end <= write.start
+  )
+  const leaseBeforeWriteMs =
+    lease.length === 0
+      ? 0
+      : Math.max(...lease.map((e) => e.end)) - Math.min(...lease.map((e) => e.start))
+  return { routeWrittenMs: write.end - spawnedAt, leaseBeforeWriteMs }
 }
 
 export interface ModeResult {
@@ -36,7 +66,12 @@ async function measure(sandbox: Sandbox, scenario: Scenario): Promise<Sample> {
     throw new BenchError(`${scenario.name}: exit ${run.code}. ${errorLines(run).join(' ')}`)
   }
   const first = Math.min(...sandbox.log.map((entry) => entry.start))
-  return { startupMs: first - run.startedAt, wallMs: run.durationMs, calls: sandbox.log.length }
+  return {
+    startupMs: first - run.startedAt,
+    wallMs: run.durationMs,
+    calls: sandbox.log.length,
+    ...routeTimes(sandbox.log, run.startedAt)
+  }
 }
 
 /** `fast` has no added latency, `slow` LATENCY_MS; both settle task sets at once. */
@@ -61,3 +96,10 @@ export async function measureModes(
 
 /** Sequential round trips of one run with added latency: (wall − start-up) / LATENCY_MS. */
 export const roundTrips = (s: Sample): number => (s.wallMs - s.startupMs) / LATENCY_MS
+
+/**
+ * The round trip at whose end the route write was acknowledged, in a run with added latency:
+ * (route written − start-up) / LATENCY_MS; undefined for a run that wrote no route.
+ */
+export const writeRoundTrip = (s: Sample): number | undefined =>
+  s.routeWrittenMs === undefined ? undefined : (s.routeWrittenMs - s.startupMs) / LATENCY_MS

@@ -1,6 +1,6 @@
 /** BENCHMARK.md from the bench's samples: tables, and the paragraphs that say what they mean. */
 import { cpus, platform } from 'node:os'
-import { LATENCY_MS, roundTrips, type ModeResult } from './modes.js'
+import { LATENCY_MS, roundTrips, writeRoundTrip, type ModeResult, type Sample } from './modes.js'
 import {
   ALARM,
   ALARM_DELAYS,
@@ -8,7 +8,7 @@ import {
   type AlarmSample,
   type SignalSample
 } from './reaction.js'
-import { chainSteps } from './scenarios.js'
+import { chainSteps, chainWriteStep } from './scenarios.js'
 import { median, range } from './stats.js'
 import type { Reference } from './startup.js'
 
@@ -17,6 +17,7 @@ export interface Results {
   modes: ModeResult[]
   references: Reference[]
   sdkBuildMs: number
+  minifyBuildMs: number
   reactions: { alarm: AlarmSample[]; signal: SignalSample[] }
   /** One-minute load average at the start and at the end. */
   load: [number, number]
@@ -43,6 +44,7 @@ export function renderReport(results: Results): string {
       'spawns it (`sandbox/run-action.ts`) against the sandbox, which runs in the bench process; ' +
       "times come from the clock that stamps the sandbox's request log.",
     '',
+    ...goals(results),
     ...modes(results.modes),
     ...references(results),
     ...reactions(results.reactions, runs)
@@ -60,10 +62,17 @@ function modes(results: ModeResult[]): string[] {
     `- **round trips**: sequential AWS round trips on the critical path, from the runs with ` +
       `${LATENCY_MS} ms added: (wall − start-up) / ${LATENCY_MS} ms. The remainder above a whole ` +
       'number is local work and process exit.',
-    '- **chain**: the steps of the chain of calls listed under the table, written from the code. ' +
-      `It should equal the round trips less the local work seen without latency, round trips − ` +
-      `(wall, 0 ms − start-up) / ${LATENCY_MS} ms, to within a few tenths; when it does not, the ` +
-      'chain is out of date.',
+    '- **network**: the round trips less the local work seen without latency, round trips − ' +
+      `(wall, 0 ms − start-up) / ${LATENCY_MS} ms: the sequential AWS round trips alone.`,
+    '- **route written**: the round trip at whose end the route write (ModifyRule) was ' +
+      `acknowledged, (end of the write − start-up) / ${LATENCY_MS} ms with latency, less the ` +
+      'same time without latency: network round trips up to and including the write.',
+    '- **lease before it**: round trips the lease spent before the route write: from the start ' +
+      'of the first of its calls (ECS TagResource, ListTagsForResource) that ended before the write to the end of the last, / ' +
+      `${LATENCY_MS} ms.`,
+    '- **chain**: the steps of the chain of calls listed under the table, written from the code, ' +
+      'and the step that writes the route. They should equal **network** and **route written** ' +
+      'to within a few tenths; when they do not, the chain is out of date.',
     '',
     row([
       'mode',
@@ -72,20 +81,31 @@ function modes(results: ModeResult[]): string[] {
       `wall, ${LATENCY_MS} ms (ms)`,
       'AWS calls',
       'round trips',
-      'chain'
+      'network',
+      'route written',
+      'lease before it',
+      'chain (write)'
     ]),
-    rule(7),
-    ...results.map(({ scenario, plain, delayed }) =>
-      row([
+    rule(10),
+    ...results.map((result) => {
+      const { scenario, plain, delayed } = result
+      const write = writtenAt(result)
+      const writeStep = chainWriteStep(scenario.chain)
+      return row([
         scenario.name,
         ms(median(plain.map((s) => s.startupMs))),
         ms(median(plain.map((s) => s.wallMs))),
         ms(median(delayed.map((s) => s.wallMs))),
         median(plain.map((s) => s.calls)).toFixed(0),
         median(delayed.map(roundTrips)).toFixed(1),
-        chainSteps(scenario.chain)
+        network(result).toFixed(1),
+        write === undefined ? '–' : write.toFixed(1),
+        write === undefined
+          ? '–'
+          : (median(delayed.map((s) => s.leaseBeforeWriteMs)) / LATENCY_MS).toFixed(1),
+        `${chainSteps(scenario.chain)}${writeStep === undefined ? '' : ` (${writeStep})`}`
       ])
-    ),
+    }),
     '',
     'The chains (`→`: after the previous step; `‖`: at the same time):',
     '',
@@ -94,18 +114,148 @@ function modes(results: ModeResult[]): string[] {
   ]
 }
 
-function references({ modes, references, sdkBuildMs, runs }: Results): string[] {
+/** Network round trips of a mode: round trips less the local work seen without latency. */
+function network({ plain, delayed }: ModeResult): number {
+  const local = median(plain.map((s) => s.wallMs - s.startupMs)) / LATENCY_MS
+  return median(delayed.map(roundTrips)) - local
+}
+
+/** Network round trips up to the end of the route write; undefined when the mode wrote none. */
+function writtenAt({ plain, delayed }: ModeResult): number | undefined {
+  const withLatency = delayed.map(writeRoundTrip).filter((v): v is number => v !== undefined)
+  const without = plain.flatMap((s: Sample) =>
+    s.routeWrittenMs === undefined ? [] : [(s.routeWrittenMs - s.startupMs) / LATENCY_MS]
+  )
+  if (withLatency.length === 0 || without.length === 0) return undefined
+  return median(withLatency) - median(without)
+}
+
+/** Round trips within this of a goal meet it: the spread between runs of one mode. */
+const JITTER = 0.25
+
+/** Each goal beside what was measured, and when one is not met, what the measurement shows. */
+function goals(results: Results): string[] {
+  const mode = (name: string) => results.modes.find((m) => m.scenario.name === name)
+  const lines: string[][] = []
+  const trips = (
+    label: string,
+    name: string,
+    goal: number,
+    measure: 'network' | 'write',
+    why?: (m: ModeResult) => string
+  ) => {
+    const m = mode(name)
+    if (!m) return
+    const value = measure === 'network' ? network(m) : writtenAt(m)
+    if (value === undefined) return
+    const met = value <= goal + JITTER
+    lines.push([
+      label,
+      `≤ ${goal}`,
+      value.toFixed(1),
+      met ? 'yes' : `no: ${why ? why(m) : 'see the chain below'}`
+    ])
+  }
+  const leaseWhy = (m: ModeResult) => {
+    const lease = median(m.delayed.map((s) => s.leaseBeforeWriteMs)) / LATENCY_MS
+    return (
+      `${lease.toFixed(1)} of them are the lease's calls (TagResource, then ` +
+      'ListTagsForResource) between the reads and the write, measured from the request log. ECS ' +
+      'tags have no conditional write, so the lease is written, then read back, before the ' +
+      'first route write; it is written only once the reads show that the run will write (a ' +
+      "run that finds its target state writes nothing), and it needs the service's tags, which " +
+      'the first round trip reads'
+    )
+  }
+  trips('status: network round trips', 'status', 2, 'network', () => 'see the status chain below')
+  trips('canary 0 → 10: route written at', 'canary 0 → 10', 3, 'write', leaseWhy)
+  trips('rollback: route written at', 'rollback from 10', 3, 'write')
+  trips(
+    'rollback, rule ARN given: route written at',
+    'rollback from 10, rule ARN given (stack for the rest)',
+    2,
+    'write'
+  )
+  const status = mode('status')
+  const other = results.references.find((r) => r.name.startsWith('another action'))
+  if (status && other) {
+    const ours = median(status.plain.map((s) => s.startupMs))
+    const ratio = other.skipped ? undefined : ours / median(other.samples)
+    const floor = results.references.find((r) => r.name.startsWith('ECS client and'))
+    const floorRatio =
+      floor && ratio !== undefined ? median(floor.samples) / median(other.samples) : undefined
+    const why =
+      floorRatio === undefined
+        ? 'see the start-up section'
+        : `the ECS client and \`@actions/core\` alone, before any of the action's own code or ` +
+          `another SDK client, take ${floorRatio.toFixed(2)}× the other action's start-up`
+    lines.push([
+      'start-up ÷ another action',
+      '≤ 0.70',
+      ratio === undefined ? '–' : ratio.toFixed(2),
+      ratio === undefined ? (other.skipped ?? '') : ratio <= 0.7 ? 'yes' : `no: ${why}`
+    ])
+  }
+  const { alarm, signal } = results.reactions
+  if (alarm.length > 0) {
+    const worst = Math.max(...alarm.map((s) => s.reactionMs))
+    lines.push([
+      'alarm → rollback (slowest run)',
+      '≤ 5 s',
+      `${seconds(worst)} s`,
+      worst <= 5000 ? 'yes' : 'no'
+    ])
+  }
+  if (signal.length > 0) {
+    const worst = Math.max(...signal.map((s) => s.toRollbackMs))
+    lines.push([
+      'SIGINT → rollback (slowest run)',
+      '≤ 1 s',
+      `${seconds(worst)} s`,
+      worst <= 1000 ? 'yes' : 'no'
+    ])
+  }
+  return [
+    '## Goals',
+    '',
+    'Round trips are network round trips (the local work measured without latency taken away), ' +
+      `medians; a value within ${JITTER} of its goal meets it. The tables below hold every number.`,
+    '',
+    row(['goal', 'target', 'measured', 'met']),
+    rule(4),
+    ...lines.map(row),
+    ''
+  ]
+}
+
+function references({ modes, references, sdkBuildMs, minifyBuildMs, runs }: Results): string[] {
   const status = modes.find((m) => m.scenario.name === 'status')
   const action = median(status?.plain.map((s) => s.startupMs) ?? [])
   return [
     '## Start-up reference points',
     '',
     `Measured in the same run, on the same machine, ${runs} runs each, interleaved, each process ` +
-      'spawned with the environment `run-action.ts` gives the action.',
+      'spawned with the environment `run-action.ts` gives the action. The action evaluates the ' +
+      'CloudFormation and CloudWatch SDKs only in a run that reads a stack or alarms ' +
+      '(`src/aws/clients.ts`): mode `status` from a stack loads ECS, ELB and CloudFormation, ' +
+      'not CloudWatch. To compare with the official ECS deploy action, point ' +
+      '`BENCH_COMPARE_ACTION` at the `dist/index.js` of a checkout of ' +
+      '`aws-actions/amazon-ecs-deploy-task-definition` and set `BENCH_COMPARE_INPUTS` to ' +
+      '`{"task-definition":"<a task definition JSON file>","cluster":"mycluster","service":"myservice"}`; ' +
+      'its first request is ECS RegisterTaskDefinition.',
     '',
     '- **`node -e 0`**: Node itself, nothing loaded: spawn to exit.',
-    "- **SDK clients only**: a bundle of the four SDK clients the action uses (`@aws-sdk/client-ecs`, `-elastic-load-balancing-v2`, `-cloudformation`, `-cloudwatch`, the project's versions) that constructs one of each and sends one ECS DescribeServices; built with ncc (ESM, `--target es2022`) into a temp dir " +
-      `at the start of the bench (${seconds(sdkBuildMs)} s). Spawn to that request.`,
+    "- **SDK clients only**: a bundle of the four SDK clients the action uses (`@aws-sdk/client-ecs`, `-elastic-load-balancing-v2`, `-cloudformation`, `-cloudwatch`, the project's versions) that constructs one of each and sends one ECS DescribeServices. " +
+      '**ECS client only**: the same with the ECS client alone, the least any run loads before ' +
+      'its first request. **ECS client and `@actions/core`**: the ECS client and the toolkit ' +
+      'the action reads its inputs and writes its log with (it imports `@actions/http-client` ' +
+      'and through it `undici`). Each built with ncc (ESM, `--target es2022`) into a temp dir ' +
+      `at the start of the bench (${seconds(sdkBuildMs)} s for the three); spawn to that request.`,
+    "- **this action, minified**: `src/index.ts` built like `npm run build` plus ncc's `-m` " +
+      `into a temp dir at the start of the bench (${seconds(minifyBuildMs)} s), mode \`status\` ` +
+      "as above. Not shipped: an unexpected error's stack trace (in the debug log) would name " +
+      'minified functions, and readable ones need a source map file beside the bundle and ' +
+      '`--enable-source-maps`, which the runner does not pass.',
     '- **another action**: the bundle named by `BENCH_COMPARE_ACTION`, with the inputs in ' +
       '`BENCH_COMPARE_INPUTS` (JSON) and `AWS_ENDPOINT_URL` at the sandbox; spawn to its first ' +
       'AWS request (the sandbox logs even one it cannot answer), stopped 2 s after it.',

@@ -86,8 +86,10 @@ export const SCENARIOS: Scenario[] = [
     chain:
       'DescribeServices ‖ DescribeStacks → DescribeRules → ModifyRule ‖ TagResource ' +
       '→ DescribeRules ‖ ListTagsForResource → TagResource (the lease is written beside the ' +
-      'rollback, never waited for; the last look makes traffic follow the stable tag; the lease ' +
-      'is then left expired. A plain rollback reads no target health and no alarms)'
+      'rollback, never waited for; the reads behind test traffic start when the stack answers ' +
+      'and are awaited only after the route write; the last look makes traffic follow the ' +
+      'stable tag; the lease is then left expired. A plain rollback reads no target health and ' +
+      'no alarms)'
   },
   {
     name: 'status, explicit inputs',
@@ -122,13 +124,24 @@ export const SCENARIOS: Scenario[] = [
     }),
     prepare: canaryAt10,
     chain:
-      'DescribeServices ‖ DescribeStacks ‖ DescribeRules → DescribeRules → ModifyRule ‖ ' +
-      'TagResource → DescribeRules ‖ ListTagsForResource → TagResource (the given rule is read at ' +
-      "once, beside the stack; the test route's read of the rule's listener waits for it)"
+      'DescribeServices ‖ DescribeStacks ‖ DescribeRules → ModifyRule ‖ TagResource ‖ ' +
+      'DescribeRules → DescribeRules ‖ ListTagsForResource → TagResource (the given rule is read ' +
+      "at once, beside the stack; the listener's rules, for test traffic, are read beside the " +
+      'route write and awaited only after it)'
   }
 ]
 
 /** The number of sequential steps in a chain: its arrows outside parentheses, plus one. */
 export function chainSteps(chain: string): number {
-  return chain.replace(/\([^)]*\)/g, '').split('→').length
+  return chainParts(chain).length
+}
+
+/** The step of the chain that writes the route (1 is the first), or undefined for none. */
+export function chainWriteStep(chain: string): number | undefined {
+  const step = chainParts(chain).findIndex((part) => /\bModify(Rule|Listener)\b/.test(part))
+  return step < 0 ? undefined : step + 1
+}
+
+function chainParts(chain: string): string[] {
+  return chain.replace(/\([^)]*\)/g, '').split('→')
 }

@@ -29,6 +29,29 @@ new CloudWatchClient(config)
 await ecs.send(new DescribeServicesCommand({ cluster: 'mycluster', services: ['myservice'] }))
 `
 
+/** The least any run of the action loads before its first request: the ECS client alone. */
+const ECS_ENTRY = `import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs'
+
+const ecs = new ECSClient({ region: process.env.AWS_REGION ?? 'us-east-1', maxAttempts: 5 })
+await ecs.send(new DescribeServicesCommand({ cluster: 'mycluster', services: ['myservice'] }))
+`
+
+/** The ECS client and the runner toolkit the action reads its inputs with. */
+const CORE_ENTRY = `import * as core from '@actions/core'
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs'
+
+const service = core.getInput('service') || 'myservice'
+const ecs = new ECSClient({ region: process.env.AWS_REGION ?? 'us-east-1', maxAttempts: 5 })
+await ecs.send(new DescribeServicesCommand({ cluster: 'mycluster', services: [service] }))
+`
+
+/** The reference bundles built at the start of the bench, each sending one DescribeServices. */
+export const REFERENCE_BUNDLES = [
+  { name: 'SDK clients only (ncc bundle)', source: SDK_ENTRY },
+  { name: 'ECS client only (ncc bundle)', source: ECS_ENTRY },
+  { name: 'ECS client and `@actions/core` (ncc bundle)', source: CORE_ENTRY }
+] as const
+
 export interface Reference {
   name: string
   /** What is timed, for the report. */
@@ -70,11 +93,11 @@ export interface SdkBundle {
 }
 
 /**
- * Bundles SDK_ENTRY with ncc into a temp dir, ESM like the action (package.json type module, as
- * the project's `npm run build`). The dir links the project's node_modules so the same SDK
- * versions are bundled.
+ * Bundles `source` (one of REFERENCE_BUNDLES) with ncc into a temp dir, ESM like the action
+ * (package.json type module, as the project's `npm run build`). The dir links the project's
+ * node_modules so the same SDK versions are bundled.
  */
-export async function buildSdkBundle(): Promise<SdkBundle> {
+export async function buildSdkBundle(source: string): Promise<SdkBundle> {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-canary-sdk-bundle-'))
   const modules = join(dir, 'node_modules')
   const dispose = () => {
@@ -84,7 +107,7 @@ export async function buildSdkBundle(): Promise<SdkBundle> {
   try {
     symlinkSync(join(ROOT, 'node_modules'), modules, 'dir')
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
-    writeFileSync(join(dir, 'entry.ts'), SDK_ENTRY)
+    writeFileSync(join(dir, 'entry.ts'), source)
     const compilerOptions = { target: 'ES2022', module: 'NodeNext', types: ['node'] }
     writeFileSync(
       join(dir, 'tsconfig.json'),
@@ -104,6 +127,47 @@ export async function buildSdkBundle(): Promise<SdkBundle> {
     dispose()
     throw err
   }
+}
+
+/**
+ * The action itself built with ncc's minifier (`-m`) into a temp dir: measured beside the shipped
+ * bundle to show what minifying would save. Not shipped: a minified bundle's stack traces (in the
+ * debug log of an unexpected error) are unreadable, and readable ones need a source map file
+ * beside it plus a Node flag the runner does not pass.
+ */
+export async function buildMinifiedAction(): Promise<SdkBundle> {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-canary-minified-'))
+  const dispose = () => rmSync(dir, { recursive: true, force: true })
+  try {
+    const started = clock()
+    const out = join(dir, 'out')
+    const args = ['ncc', 'build', 'src/index.ts', '-o', out, '--target', 'es2022', '-m']
+    await promisify(execFile)('npx', args, { cwd: ROOT }).catch((err: { stderr?: string }) => {
+      throw new BenchError(`ncc could not build the minified action:\n${err.stderr ?? err}`)
+    })
+    return { entry: join(out, 'index.js'), buildMs: clock() - started, dispose }
+  } catch (err) {
+    dispose()
+    throw err
+  }
+}
+
+/** The inputs of mode `status` from the default world's stack, as the bench's modes use them. */
+const STATUS_INPUTS = {
+  mode: 'status',
+  cluster: 'mycluster',
+  service: 'myservice',
+  'stack-name': 'myservice-canary'
+}
+
+/** Spawn → first request of the minified action in mode `status`. */
+async function minifiedAction(sandbox: Sandbox, entry: string): Promise<number> {
+  sandbox.reset()
+  const run = await spawnLikeRunner([entry], { endpoint: sandbox.url, inputs: STATUS_INPUTS })
+  if (run.code !== 0 || sandbox.log.length === 0) {
+    throw new BenchError(`minified action: exit ${run.code}:\n${run.output.slice(-2000)}`)
+  }
+  return firstRequest(sandbox, run)
 }
 
 /** Spawn → exit of `node -e 0`. */
@@ -160,25 +224,31 @@ function firstRequest(sandbox: Sandbox, run: Spawned): number {
 export async function measureReferences(
   sandbox: Sandbox,
   runs: number,
-  bundle: SdkBundle,
-  compare: CompareConfig | undefined
+  bundles: { name: string; bundle: SdkBundle }[],
+  compare: CompareConfig | undefined,
+  minified: SdkBundle
 ): Promise<Reference[]> {
   const bare: Reference = { name: '`node -e 0`', measures: 'spawn → exit', samples: [] }
-  const sdk: Reference = {
-    name: 'SDK clients only (ncc bundle)',
-    measures: 'spawn → first request',
-    samples: []
-  }
+  const sdks = bundles.map(({ name, bundle }) => ({
+    bundle,
+    ref: { name, measures: 'spawn → first request', samples: [] } as Reference
+  }))
   const other: Reference = {
     name: compare ? `another action: \`${compare.entry}\`` : 'another action',
     measures: 'spawn → first request',
     samples: [],
     ...(compare ? {} : { skipped: 'not measured: BENCH_COMPARE_ACTION is not set' })
   }
+  const small: Reference = {
+    name: 'this action, minified (`ncc -m`, not shipped)',
+    measures: 'spawn → first request',
+    samples: []
+  }
   for (let i = 0; i < runs; i++) {
     bare.samples.push(await bareNode(sandbox))
-    sdk.samples.push(await sdkBundle(sandbox, bundle.entry))
+    for (const { bundle, ref } of sdks) ref.samples.push(await sdkBundle(sandbox, bundle.entry))
+    small.samples.push(await minifiedAction(sandbox, minified.entry))
     if (compare) other.samples.push(await otherAction(sandbox, compare))
   }
-  return [bare, sdk, other]
+  return [bare, ...sdks.map((s) => s.ref), small, other]
 }

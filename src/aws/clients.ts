@@ -1,41 +1,49 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 
 /**
  * The AWS clients the action uses, made by one factory per run and passed to whatever needs them.
- * Each is created on first use, so a run that never reads alarms never builds a CloudWatch client.
+ * ECS and ELB serve every mode; CloudFormation (a stack) and CloudWatch (alarms) only some runs,
+ * so their SDK modules are loaded on first use: a run without them never evaluates that code,
+ * which is most of what start-up costs.
  */
 export interface AwsClients {
   readonly ecs: ECSClient
   readonly elb: ElasticLoadBalancingV2Client
-  readonly cfn: CloudFormationClient
-  readonly cloudwatch: CloudWatchClient
+  cfn(): Promise<CloudFormationClient>
+  cloudwatch(): Promise<CloudWatchClient>
 }
 
 /**
  * Endpoints are left to the SDK so that AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep
  * working (emulators, the project's sandbox). Five attempts ride out a short throttling storm;
  * the SDK's backoff only adds time when AWS actually pushes back.
+ *
+ * The dynamic imports say `webpackMode: "eager"`: the bundler keeps the module in the one
+ * `dist/index.js` (no chunk file beside it) and evaluates it only when the import runs.
  */
 export function createClients(region: string): AwsClients {
   const config = { region, maxAttempts: 5 }
-  const made: Partial<Record<keyof AwsClients, unknown>> = {}
-  const once = <K extends keyof AwsClients>(key: K, make: () => AwsClients[K]): AwsClients[K] =>
-    (made[key] ??= make()) as AwsClients[K]
+  let ecs: ECSClient | undefined
+  let elb: ElasticLoadBalancingV2Client | undefined
+  let cfn: Promise<CloudFormationClient> | undefined
+  let cloudwatch: Promise<CloudWatchClient> | undefined
   return {
     get ecs() {
-      return once('ecs', () => new ECSClient(config))
+      return (ecs ??= new ECSClient(config))
     },
     get elb() {
-      return once('elb', () => new ElasticLoadBalancingV2Client(config))
+      return (elb ??= new ElasticLoadBalancingV2Client(config))
     },
-    get cfn() {
-      return once('cfn', () => new CloudFormationClient(config))
-    },
-    get cloudwatch() {
-      return once('cloudwatch', () => new CloudWatchClient(config))
-    }
+    cfn: () =>
+      (cfn ??= import(/* webpackMode: "eager" */ '@aws-sdk/client-cloudformation').then(
+        (sdk) => new sdk.CloudFormationClient(config)
+      )),
+    cloudwatch: () =>
+      (cloudwatch ??= import(/* webpackMode: "eager" */ '@aws-sdk/client-cloudwatch').then(
+        (sdk) => new sdk.CloudWatchClient(config)
+      ))
   }
 }

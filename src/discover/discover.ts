@@ -21,7 +21,6 @@ import type { Shape } from '../shape.js'
 import type { ColorHealth } from '../workloads/workload.js'
 import { needsStack, resolveResources, type ColorResources } from './resources.js'
 import { readService, type ServiceState } from './service.js'
-import { readStackOutputs } from './stack.js'
 
 /** Everything read before planning, as plain data. */
 export interface Discovery {
@@ -67,7 +66,7 @@ export async function discover(
   const service = readService(clients.ecs, inputs.cluster, inputs.service)
   const early = startRouteRead(inputs, clients)
   const outputs = needsStack(inputs)
-    ? readStackOutputs(clients.cfn, inputs.stackName ?? '')
+    ? readStack(clients, inputs.stackName ?? '')
     : Promise.resolve(undefined)
   const where = outputs.then((found) => resolveResources(inputs, found))
   const route = where.then(async (w) => {
@@ -76,10 +75,22 @@ export async function discover(
   })
   const workload = where.then((w) => chooseWorkload(inputs, clients, service, w))
   const alarmGate = chooseAlarmGate(inputs, clients)
-  const alarms = alarmGate ? alarmGate.prime(options.now()) : Promise.resolve(undefined)
+  const alarms = alarmGate.then((gate) => gate?.prime(options.now()))
   const testRoute = startTestRouteReads(inputs, clients, { service, where, route })
+  // A rollback never refuses over test traffic, so its reads go on beside the route write and
+  // are awaited only when it takes test traffic away: the emergency exit does not wait on them.
+  const deferTestRoute = inputs.mode === 'rollback'
+  const testRouteNow = deferTestRoute ? Promise.resolve(undefined) : testRoute
 
-  const settled = await Promise.allSettled([service, where, workload, route, alarms, testRoute])
+  const settled = await Promise.allSettled([
+    service,
+    where,
+    workload,
+    route,
+    alarms,
+    testRouteNow,
+    alarmGate
+  ])
   const serviceState = fulfilled(settled[0])
   const located = fulfilled(settled[1])
   const work = fulfilled(settled[2])
@@ -93,11 +104,11 @@ export async function discover(
       workload: work,
       tags,
       where: located,
-      testRoute: fulfilled(settled[5])
+      testRoute: deferTestRoute ? testRoute : fulfilled(settled[5])
     }),
     lease: chooseLease(tags, options.identity, serviceState.name)
   }
-  const gates = chooseGates(inputs, router, work, alarmGate, options.pollMs)
+  const gates = chooseGates(inputs, router, work, fulfilled(settled[6]), options.pollMs)
   const state: Discovery = {
     service: serviceState,
     stable,
@@ -118,6 +129,18 @@ function logDiscovery(log: Logger, inputs: ActionInputs, state: Discovery): void
   log.info(`Route: ${state.route.kind} ${state.route.id}`)
   log.info(`Weights: ${formatSplit(state.split)}`)
   if (state.alarms) log.info(`Alarms: ${describeAlarms(state.alarms.alarms)}`)
+}
+
+/**
+ * The stack's outputs. Its module and the CloudFormation SDK are loaded only here: a run whose
+ * inputs name every resource never evaluates them (clients.ts).
+ */
+async function readStack(clients: AwsClients, stackName: string): Promise<Record<string, string>> {
+  const [{ readStackOutputs }, cfn] = await Promise.all([
+    import(/* webpackMode: "eager" */ './stack.js'),
+    clients.cfn()
+  ])
+  return readStackOutputs(cfn, stackName)
 }
 
 function fulfilled<T>(result: PromiseSettledResult<T>): T {

@@ -43,7 +43,8 @@ export interface TestTraffic {
   close(stable: Color, wrote: (line: string) => void): Promise<void>
   /**
    * What a rollback left alone because the action may not change it (a run that would write
-   * refuses instead, before its first write), one message each. Empty when all is well.
+   * refuses instead, before its first write), one message each. Empty when all is well. Resolves
+   * once the reads behind test traffic are done (a rollback's go on beside its route write).
    */
-  readonly warnings: readonly string[]
+  warnings(): Promise<readonly string[]>
 }

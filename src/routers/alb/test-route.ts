@@ -131,12 +131,31 @@ export function albTestTraffic(
   )
 }
 
+/**
+ * Test traffic whose reads are still running: they are awaited only when test traffic is opened
+ * or closed, so a rollback writes the route first. Only a rollback uses it: it never refuses, so
+ * nothing in what the reads find can stop its first write.
+ */
+export function deferredTestTraffic(
+  read: Promise<TestRouteRead | undefined>,
+  build: (read: TestRouteRead) => TestTraffic
+): TestTraffic {
+  const ready = read.then((found) => found && build(found))
+  // Reported when test traffic is used; a run that ends before that must not leave it unhandled.
+  ready.catch(() => undefined)
+  return {
+    open: async (canary, wrote) => (await ready)?.open(canary, wrote),
+    close: async (stable, wrote) => (await ready)?.close(stable, wrote),
+    warnings: async () => (await ready.catch(() => undefined))?.warnings() ?? []
+  }
+}
+
 /** A rollback whose test-route reads failed still rolls traffic back; it says what it left. */
 function unreadTestRoute(why: string): TestTraffic {
   return {
     open: async () => undefined,
     close: async () => undefined,
-    warnings: [
+    warnings: async () => [
       `Test traffic was left as it is: reading the test rule and listener failed (${why}). ` +
         'Run rollback again to take it away.'
     ]

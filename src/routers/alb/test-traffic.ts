@@ -31,7 +31,7 @@ export interface TestRouteTags {
  * and a tag is removed only after what it names is gone or back on the stable colour.
  */
 export class AlbTestTraffic implements TestTraffic {
-  readonly warnings: readonly string[]
+  private readonly leftAlone: readonly string[]
   /** Default actions of the listeners this run may point, kept current as it writes them. */
   private readonly listeners: Map<string, Action[]>
 
@@ -45,10 +45,14 @@ export class AlbTestTraffic implements TestTraffic {
     private readonly rules: TestRules,
     private readonly assessment: TestRouteAssessment
   ) {
-    this.warnings = assessment.problems.map((problem) => `Left alone: ${problem}`)
+    this.leftAlone = assessment.problems.map((problem) => `Left alone: ${problem}`)
     this.listeners = new Map(
       [...assessment.pointable].map(([arn, l]) => [arn, l.DefaultActions ?? []])
     )
+  }
+
+  async warnings(): Promise<readonly string[]> {
+    return this.leftAlone
   }
 
   async open(canary: Color, wrote: (line: string) => void): Promise<void> {
