@@ -66,3 +66,6 @@ export const StackOutputKeys = {
 export const DEFAULT_TAG_KEY = 'StableStack'
 export const DEFAULT_CANARY_WEIGHT = '10'
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600
+
+/** Where the action is published: `uses: <this>@v1`, releases, and the CLI's `npx github:<this>`. */
+export const ACTION_REPOSITORY = 'ecs-canary-action/ecs-canary-action'
