@@ -72594,8 +72594,13 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1718);
 
+// The AWS SDK warns on Node < 22 that its releases from 2027 will need Node 22. The action runs
+// on node24; the command line and the tests support Node 20 with the SDK versions pinned here
+// (README, "Using a release"), so the warning says nothing a run can act on. A caller who sets
+// the variable keeps their choice.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
@@ -72603,7 +72608,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6771:
+/***/ 1718:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75557,44 +75562,14 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudformation/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3805);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
-var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var client_ecs_dist_cjs = __nccwpck_require__(212);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
-var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
-;// CONCATENATED MODULE: ./src/aws/clients.ts
-
-
-
-
-/**
- * Endpoints are left to the SDK so that AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep
- * working (emulators, the project's sandbox). Five attempts ride out a short throttling storm;
- * the SDK's backoff only adds time when AWS actually pushes back.
- */
-function createClients(region) {
-    const config = { region, maxAttempts: 5 };
-    const made = {};
-    const once = (key, make) => (made[key] ??= make());
-    return {
-        get ecs() {
-            return once('ecs', () => new client_ecs_dist_cjs/* ECSClient */.Zgc(config));
-        },
-        get elb() {
-            return once('elb', () => new client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD(config));
-        },
-        get cfn() {
-            return once('cfn', () => new dist_cjs/* CloudFormationClient */.m1N(config));
-        },
-        get cloudwatch() {
-            return once('cloudwatch', () => new client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn(config));
-        }
-    };
-}
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/constants.ts
 /** Input and output names in one place, so a rename is one edit and tests can check action.yml. */
 const Inputs = {
@@ -75646,7 +75621,10 @@ const Outputs = {
     ListenerRuleArn: 'listener-rule-arn',
     Changed: 'changed',
     RolledBack: 'rolled-back',
-    StepsCompleted: 'steps-completed'
+    StepsCompleted: 'steps-completed',
+    Outcome: 'outcome',
+    Result: 'result',
+    ResultFile: 'result-file'
 };
 /** Stack output keys the action reads. */
 const StackOutputKeys = {
@@ -75659,6 +75637,198 @@ const StackOutputKeys = {
 const DEFAULT_TAG_KEY = 'StableStack';
 const DEFAULT_CANARY_WEIGHT = '10';
 const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
+/** Where the action is published: `uses: <this>@v1`, releases, and the CLI's `npx github:<this>`. */
+const ACTION_REPOSITORY = 'ecs-canary-action/ecs-canary-action';
+
+;// CONCATENATED MODULE: ./src/report/log-line.ts
+/**
+ * The one function every text goes through before it reaches `@actions/core`: a log line, a group
+ * name, an annotation (warning, error, notice, `setFailed`) or a debug line.
+ *
+ * Why it is needed. The runner reads each line a step prints, stdout and stderr alike, and splits
+ * lines at CR, LF and CRLF. After leading white space is trimmed, a line that starts with `::` is a
+ * workflow command (`::add-mask::x` hides x for the rest of the job, `::stop-commands::<token>`
+ * turns command processing off, `::error::` forges an annotation, `::set-output …` sets an output).
+ * A line that holds `##[` anywhere is read as the legacy form (`##[add-mask]x`) when it is not a
+ * `::` command. Text from AWS (an alarm's state reason or name, a tag value, an image) and from
+ * inputs can hold all of these.
+ *
+ * What `@actions/core` does itself (3.x, lib/command.js): `warning`, `error`, `notice`, `debug`,
+ * `startGroup` and `setFailed` print `::name::data` with `%`, CR and LF in the data written as
+ * `%25`, `%0D`, `%0A`, so the data stays on the command's own line, and that line is read as the
+ * command (the runner tries the `::` form first, so a `##[` inside the data is not read). `info`
+ * writes its text as it is, and a line break in it starts a new line the runner reads afresh.
+ *
+ * What this adds, the same for every kind of output, so that no printed line can start a command
+ * however a caller prints it:
+ * - every line break (CR, LF, CRLF, and VT, FF, NEL, U+2028, U+2029 that some viewers break at)
+ *   becomes ` ⏎ `, so the text is one line;
+ * - a `::` at the start, after any white space, becomes `: :`;
+ * - `##[` anywhere becomes `## [`;
+ * - any other control character (the ESC of a colour code, NUL) is shown as `\xHH`.
+ *
+ * Step outputs do not go through here: `core.setOutput` appends them to the GITHUB_OUTPUT file
+ * under a random delimiter (or, without that file, as an escaped `::set-output` command), and
+ * they must keep their exact value.
+ */
+function logLine(text) {
+    return text
+        .replace(LINE_BREAK, ' ⏎ ')
+        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/^(\s*):(?=:)/, '$1: ')
+        .replace(/##\[/g, '## [');
+}
+const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
+/** C0 and C1 control characters other than tab (line breaks are gone by then), and DEL. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
+
+;// CONCATENATED MODULE: ./src/report/repeats.ts
+/**
+ * Folds identical lines in a row into one: a bake that polls every few seconds logs the same
+ * "Waiting: …" or "Treated as OK: …" line each time, and a count says as much as the copies.
+ * The first line prints at once, so the log never lags behind the run; the count follows when a
+ * different line comes or the caller flushes (at the end of a group and of the run).
+ */
+class RepeatFolder {
+    print;
+    last;
+    repeats = 0;
+    constructor(print) {
+        this.print = print;
+    }
+    line(text) {
+        if (text === this.last) {
+            this.repeats++;
+            return;
+        }
+        this.flush();
+        this.print(text);
+        this.last = text;
+    }
+    /** Prints the count of the line held back, if any, and forgets it. */
+    flush() {
+        if (this.repeats > 0)
+            this.print(repeatedLine(this.repeats));
+        this.last = undefined;
+        this.repeats = 0;
+    }
+}
+function repeatedLine(repeats) {
+    return `(the line above came ${repeats} more time${repeats === 1 ? '' : 's'})`;
+}
+
+;// CONCATENATED MODULE: ./src/color.ts
+/** The two colours of a blue/green service. Tag values are matched exactly. */
+const COLORS = ['Blue', 'Green'];
+function isColor(value) {
+    return COLORS.includes(value);
+}
+function otherColor(color) {
+    return color === 'Blue' ? 'Green' : 'Blue';
+}
+
+;// CONCATENATED MODULE: ./src/shares.ts
+
+const FULL = 1000;
+/** The split that gives `canary` exactly `share` and the other colour the rest. */
+function splitFor(canary, share) {
+    return { [canary]: share, [otherColor(canary)]: FULL - share };
+}
+/** True when nothing is routed to either colour. */
+function isEmpty(split) {
+    return split.Blue === 0 && split.Green === 0;
+}
+/** True when both colours have the same share (exact: whole targets against read shares). */
+function sameSplit(a, b) {
+    return COLORS.every((color) => a[color] === b[color]);
+}
+/** Parses `0`..`100` with at most one decimal; returns undefined when the text is not that. */
+function parsePercent(text) {
+    const match = /^(\d{1,3})(?:\.(\d))?$/.exec(text.trim());
+    if (!match)
+        return undefined;
+    const permille = Number(match[1]) * 10 + Number(match[2] ?? 0);
+    return permille <= FULL ? permille : undefined;
+}
+/** `105` → `"10.5"`, `100` → `"10"`; a fractional share is rounded to a tenth of a percent. */
+function formatPercent(permille) {
+    const rounded = Math.round(permille);
+    const whole = Math.floor(rounded / 10);
+    const tenth = rounded % 10;
+    return tenth === 0 ? String(whole) : `${whole}.${tenth}`;
+}
+/** A share as a JSON-friendly number of percent, to a tenth. */
+function percentNumber(permille) {
+    return Math.round(permille) / 10;
+}
+/**
+ * A split rounded to whole permille for display, still adding up to 1000: Blue is rounded and
+ * Green gets the rest, so 1 of 399 shows as 0.3 % and 99.7 %, not 99.8 %.
+ */
+function roundedSplit(split) {
+    if (isEmpty(split))
+        return { Blue: 0, Green: 0 };
+    const blue = Math.round(split.Blue);
+    return { Blue: blue, Green: FULL - blue };
+}
+/** `Blue 90% / Green 10%`, or `… (nothing routed)` when both shares are 0. */
+function formatSplit(split) {
+    if (isEmpty(split))
+        return 'Blue 0% / Green 0% (nothing routed)';
+    const shown = roundedSplit(split);
+    return COLORS.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
+}
+
+;// CONCATENATED MODULE: ./src/report/text.ts
+
+/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
+function percentOf(color, split) {
+    return formatPercent(roundedSplit(split)[color]);
+}
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudformation/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3805);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
+var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var client_ecs_dist_cjs = __nccwpck_require__(212);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
+var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
+;// CONCATENATED MODULE: ./src/aws/clients.ts
+
+
+
+
+/**
+ * Endpoints are left to the SDK so that AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep
+ * working (emulators, the project's sandbox). Five attempts ride out a short throttling storm;
+ * the SDK's backoff only adds time when AWS actually pushes back.
+ */
+function createClients(region) {
+    const config = { region, maxAttempts: 5 };
+    const made = {};
+    const once = (key, make) => (made[key] ??= make());
+    return {
+        get ecs() {
+            return once('ecs', () => new client_ecs_dist_cjs/* ECSClient */.Zgc(config));
+        },
+        get elb() {
+            return once('elb', () => new client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD(config));
+        },
+        get cfn() {
+            return once('cfn', () => new dist_cjs/* CloudFormationClient */.m1N(config));
+        },
+        get cloudwatch() {
+            return once('cloudwatch', () => new client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn(config));
+        }
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
@@ -75749,68 +75919,6 @@ class ConcurrentRunError extends ActionError {
         super(message);
         this.byRollback = byRollback;
     }
-}
-
-;// CONCATENATED MODULE: ./src/color.ts
-/** The two colours of a blue/green service. Tag values are matched exactly. */
-const COLORS = ['Blue', 'Green'];
-function isColor(value) {
-    return COLORS.includes(value);
-}
-function otherColor(color) {
-    return color === 'Blue' ? 'Green' : 'Blue';
-}
-
-;// CONCATENATED MODULE: ./src/shares.ts
-
-const FULL = 1000;
-/** The split that gives `canary` exactly `share` and the other colour the rest. */
-function splitFor(canary, share) {
-    return { [canary]: share, [otherColor(canary)]: FULL - share };
-}
-/** True when nothing is routed to either colour. */
-function isEmpty(split) {
-    return split.Blue === 0 && split.Green === 0;
-}
-/** True when both colours have the same share (exact: whole targets against read shares). */
-function sameSplit(a, b) {
-    return COLORS.every((color) => a[color] === b[color]);
-}
-/** Parses `0`..`100` with at most one decimal; returns undefined when the text is not that. */
-function parsePercent(text) {
-    const match = /^(\d{1,3})(?:\.(\d))?$/.exec(text.trim());
-    if (!match)
-        return undefined;
-    const permille = Number(match[1]) * 10 + Number(match[2] ?? 0);
-    return permille <= FULL ? permille : undefined;
-}
-/** `105` → `"10.5"`, `100` → `"10"`; a fractional share is rounded to a tenth of a percent. */
-function formatPercent(permille) {
-    const rounded = Math.round(permille);
-    const whole = Math.floor(rounded / 10);
-    const tenth = rounded % 10;
-    return tenth === 0 ? String(whole) : `${whole}.${tenth}`;
-}
-/** A share as a JSON-friendly number of percent, to a tenth. */
-function percentNumber(permille) {
-    return Math.round(permille) / 10;
-}
-/**
- * A split rounded to whole permille for display, still adding up to 1000: Blue is rounded and
- * Green gets the rest, so 1 of 399 shows as 0.3 % and 99.7 %, not 99.8 %.
- */
-function roundedSplit(split) {
-    if (isEmpty(split))
-        return { Blue: 0, Green: 0 };
-    const blue = Math.round(split.Blue);
-    return { Blue: blue, Green: FULL - blue };
-}
-/** `Blue 90% / Green 10%`, or `… (nothing routed)` when both shares are 0. */
-function formatSplit(split) {
-    if (isEmpty(split))
-        return 'Blue 0% / Green 0% (nothing routed)';
-    const shown = roundedSplit(split);
-    return COLORS.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
 }
 
 ;// CONCATENATED MODULE: ./src/execute/journal.ts
@@ -76285,8 +76393,6 @@ function parseTestTraffic(reader) {
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/lease.ts
 
 const MAX_TAG_VALUE = 256;
@@ -78460,18 +78566,6 @@ function fulfilled(result) {
     return result.value;
 }
 
-;// CONCATENATED MODULE: ./src/report/text.ts
-
-/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
-function percentOf(color, split) {
-    return formatPercent(roundedSplit(split)[color]);
-}
-/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-
 ;// CONCATENATED MODULE: ./src/execute/bake.ts
 
 /**
@@ -79298,6 +79392,7 @@ async function runPipeline(inputs, deps) {
         pollMs: deps.pollMs,
         identity: deps.identity
     }));
+    deps.onDiscovered?.(state);
     const plan = planRun(inputs, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
     await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
     const writes = inputs.mode !== 'status' && !inputs.dryRun;
@@ -79411,54 +79506,165 @@ function stepOutputs(outcome) {
         [Outputs.StepsCompleted]: String(outcome.stepsCompleted)
     };
 }
+/**
+ * The outputs a step that failed before its first write still knows: nothing changed, and once
+ * the service was read, the colours, weights and resources as they are; pure.
+ */
+function knownOutputs(state) {
+    const nothing = {
+        [Outputs.Changed]: 'false',
+        [Outputs.RolledBack]: 'false',
+        [Outputs.StepsCompleted]: '0'
+    };
+    if (!state)
+        return nothing;
+    const { stable, split } = state;
+    const canary = otherColor(stable);
+    const units = { Blue: state.health.Blue.unit, Green: state.health.Green.unit };
+    const groups = state.where.targetGroups;
+    return {
+        [Outputs.StableColor]: stable,
+        [Outputs.CanaryColor]: canary,
+        [Outputs.PreviousStableColor]: stable,
+        [Outputs.CanaryWeight]: percentOf(canary, split),
+        [Outputs.PreviousCanaryWeight]: percentOf(canary, split),
+        [Outputs.BlueWeight]: percentOf('Blue', split),
+        [Outputs.GreenWeight]: percentOf('Green', split),
+        [Outputs.Weights]: JSON.stringify(weightsJson(split)),
+        [Outputs.StableTaskSet]: units[stable].arn,
+        [Outputs.CanaryTaskSet]: units[canary].arn,
+        [Outputs.BlueTaskDefinition]: units.Blue.taskDefinitionArn ?? '',
+        [Outputs.GreenTaskDefinition]: units.Green.taskDefinitionArn ?? '',
+        [Outputs.StableTargetGroup]: groups[stable],
+        [Outputs.CanaryTargetGroup]: groups[canary],
+        [Outputs.ListenerRuleArn]: state.route.id,
+        ...nothing
+    };
+}
 /** `{"Blue":90,"Green":10}` in percent; a route that sends nothing gives zeros. */
 function weightsJson(split) {
     const shown = roundedSplit(split);
     return { Blue: percentNumber(shown.Blue), Green: percentNumber(shown.Green) };
 }
 
-;// CONCATENATED MODULE: ./src/report/log-line.ts
-/**
- * The one function every text goes through before it reaches `@actions/core`: a log line, a group
- * name, an annotation (warning, error, notice, `setFailed`) or a debug line.
- *
- * Why it is needed. The runner reads each line a step prints, stdout and stderr alike, and splits
- * lines at CR, LF and CRLF. After leading white space is trimmed, a line that starts with `::` is a
- * workflow command (`::add-mask::x` hides x for the rest of the job, `::stop-commands::<token>`
- * turns command processing off, `::error::` forges an annotation, `::set-output …` sets an output).
- * A line that holds `##[` anywhere is read as the legacy form (`##[add-mask]x`) when it is not a
- * `::` command. Text from AWS (an alarm's state reason or name, a tag value, an image) and from
- * inputs can hold all of these.
- *
- * What `@actions/core` does itself (3.x, lib/command.js): `warning`, `error`, `notice`, `debug`,
- * `startGroup` and `setFailed` print `::name::data` with `%`, CR and LF in the data written as
- * `%25`, `%0D`, `%0A`, so the data stays on the command's own line, and that line is read as the
- * command (the runner tries the `::` form first, so a `##[` inside the data is not read). `info`
- * writes its text as it is, and a line break in it starts a new line the runner reads afresh.
- *
- * What this adds, the same for every kind of output, so that no printed line can start a command
- * however a caller prints it:
- * - every line break (CR, LF, CRLF, and VT, FF, NEL, U+2028, U+2029 that some viewers break at)
- *   becomes ` ⏎ `, so the text is one line;
- * - a `::` at the start, after any white space, becomes `: :`;
- * - `##[` anywhere becomes `## [`;
- * - any other control character (the ESC of a colour code, NUL) is shown as `\xHH`.
- *
- * Step outputs do not go through here: `core.setOutput` appends them to the GITHUB_OUTPUT file
- * under a random delimiter (or, without that file, as an escaped `::set-output` command), and
- * they must keep their exact value.
- */
-function logLine(text) {
-    return text
-        .replace(LINE_BREAK, ' ⏎ ')
-        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        .replace(/^(\s*):(?=:)/, '$1: ')
-        .replace(/##\[/g, '## [');
+;// CONCATENATED MODULE: ./src/report/result.ts
+
+
+
+const RUN_OUTCOMES = (/* unused pure expression or super */ null && ([
+    'changed',
+    'unchanged',
+    'dry-run',
+    'failed-before-write',
+    'rolled-back',
+    'cancelled',
+    'failed'
+]));
+/** The result of a finished run; pure. */
+function runResult(outcome) {
+    const { inputs, state, plan } = outcome;
+    return {
+        schemaVersion: 1,
+        mode: inputs.mode,
+        outcome: result_outcomeOf(outcome),
+        cluster: inputs.cluster,
+        service: state.service.name,
+        dryRun: inputs.dryRun,
+        ...(outcome.failure ? { message: outcome.failure } : {}),
+        before: traffic(plan.stableBefore, plan.splitBefore),
+        after: traffic(outcome.stableAfter, outcome.splitAfter),
+        colors: colorFacts(state),
+        route: { ...state.route },
+        plan: {
+            reason: plan.reason,
+            steps: plan.steps.map(plannedStep),
+            warnings: [...plan.warnings]
+        },
+        steps: outcome.steps.map((step) => ({
+            kind: step.kind,
+            share: percentNumber(step.share),
+            startedAt: new Date(step.startedAt).toISOString(),
+            bakeSeconds: seconds(step.bakeMs),
+            bakedSeconds: seconds(step.bakedMs),
+            outcome: step.outcome,
+            gates: step.readings.map((r) => ({
+                gate: r.label,
+                text: r.text,
+                ...(r.failure ? { failure: r.failure } : {})
+            }))
+        })),
+        alarms: (outcome.alarms ?? []).map((a) => ({ name: a.name, state: a.state, reason: a.reason })),
+        writes: [...outcome.writes],
+        warnings: [...outcome.warnings]
+    };
 }
-const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
-/** C0 and C1 control characters other than tab (line breaks are gone by then), and DEL. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
+/** The result of a run that failed before the pipeline returned: nothing was written. */
+function earlyResult(failure) {
+    const { state } = failure;
+    return {
+        schemaVersion: 1,
+        mode: failure.mode,
+        outcome: 'failed-before-write',
+        cluster: failure.cluster,
+        service: state?.service.name ?? failure.service,
+        dryRun: false,
+        message: failure.message,
+        ...(state
+            ? {
+                before: traffic(state.stable, state.split),
+                after: traffic(state.stable, state.split),
+                colors: colorFacts(state),
+                route: { ...state.route }
+            }
+            : {}),
+        steps: [],
+        alarms: (state?.alarms?.alarms ?? []).map((a) => ({
+            name: a.name,
+            state: a.state,
+            reason: a.reason
+        })),
+        writes: [],
+        warnings: []
+    };
+}
+function result_outcomeOf(outcome) {
+    if (outcome.failure) {
+        if (outcome.steps.some((step) => step.outcome === 'cancelled'))
+            return 'cancelled';
+        if (outcome.rolledBack)
+            return 'rolled-back';
+        return outcome.changed ? 'failed' : 'failed-before-write';
+    }
+    if (outcome.inputs.dryRun)
+        return 'dry-run';
+    return outcome.changed ? 'changed' : 'unchanged';
+}
+function traffic(stable, split) {
+    return { stable, canary: otherColor(stable), weights: weightsJson(split) };
+}
+function colorFacts(state) {
+    const facts = (color) => ({
+        taskSet: state.health[color].unit.arn,
+        taskDefinition: state.health[color].unit.taskDefinitionArn ?? null,
+        targetGroup: state.where.targetGroups[color]
+    });
+    return Object.fromEntries(COLORS.map((color) => [color, facts(color)]));
+}
+function plannedStep(step) {
+    return {
+        kind: step.kind,
+        canary: step.canary,
+        share: percentNumber(step.share),
+        weights: weightsJson(step.split),
+        write: step.write,
+        gated: step.gate,
+        bakeSeconds: seconds(step.bakeMs),
+        ...(step.tag ? { stableAfter: step.tag } : {})
+    };
+}
+function seconds(ms) {
+    return Math.round(ms / 100) / 10;
+}
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
@@ -79712,8 +79918,7 @@ function warningsSection(result) {
     return ['### Left alone', result.warnings.map((w) => `- ⚠️ ${md(w)}`).join('\n')];
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
-
+;// CONCATENATED MODULE: ./src/run-step.ts
 
 
 
@@ -79727,73 +79932,65 @@ function warningsSection(result) {
 
 
 /**
- * The runner's log. Every text, whatever its source, goes through logLine before it reaches
- * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
+ * One step: inputs → pipeline → what to report. Never throws: a failure before the pipeline
+ * returns (bad input, a refusal, an AWS error while reading) is a report with
+ * `outcome: failed-before-write` and the outputs that are known.
  */
-const runnerLog = {
-    info: (message) => info(logLine(message)),
-    warning: (message) => warning(logLine(message)),
-    debug: (message) => core_debug(logLine(message)),
-    group: (name, fn) => group(logLine(name), fn),
-    notice: (message) => notice(logLine(message)),
-    fail: (message) => setFailed(logLine(message))
-};
-/** The action: inputs → pipeline → outputs, summary and one notice. Never throws. */
-async function run() {
-    const cancel = new AbortController();
-    const onSignal = (signal) => {
-        runnerLog.info(`${signal} received: rolling back the canary before exiting.`);
-        cancel.abort();
-    };
-    const onInt = () => onSignal('SIGINT');
-    const onTerm = () => onSignal('SIGTERM');
-    let result;
+async function runStep(read, deps) {
+    const { log, env } = deps;
+    let discovered;
     try {
-        const inputs = parseInputs((name) => getInput(name), process.env);
+        const inputs = parseInputs(read, env);
         for (const warning of inputs.warnings)
-            runnerLog.warning(warning);
-        // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
-        // With on-cancel hold, the signals end the process as usual and the weights stay.
-        if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
-            process.on('SIGINT', onInt);
-            process.on('SIGTERM', onTerm);
-        }
-        result = await runPipeline(inputs, {
+            log.warning(warning);
+        deps.onInputs?.(inputs);
+        const outcome = await runPipeline(inputs, {
             clients: createClients(inputs.region),
-            log: runnerLog,
-            signal: cancel.signal,
-            identity: newRunIdentity(process.env)
+            log,
+            signal: deps.signal,
+            identity: newRunIdentity(env),
+            onDiscovered: (state) => (discovered = state)
         });
-        for (const [name, value] of Object.entries(stepOutputs(result)))
-            setOutput(name, value);
-        await writeSummary(renderSummary(result));
-        if (result.failure)
-            runnerLog.fail(result.failure);
-        else
-            runnerLog.notice(noticeLine(result));
+        const result = runResult(outcome);
+        return {
+            result,
+            outputs: {
+                ...stepOutputs(outcome),
+                [Outputs.Outcome]: result.outcome,
+                [Outputs.Result]: JSON.stringify(result)
+            },
+            summary: renderSummary(outcome),
+            outcome,
+            ...(outcome.failure ? { failure: outcome.failure } : { notice: noticeLine(outcome) })
+        };
     }
     catch (error) {
         const thrown = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof ActionError) && error instanceof Error && error.stack) {
-            runnerLog.debug(error.stack);
-        }
-        // runPipeline throws only before its first write. Once it has returned, only reporting can
-        // fail (the summary file, say): then the message still says what the step did.
-        const state = result ? (result.failure ?? noticeLine(result)) : NOTHING_WRITTEN;
-        const message = `${sentence(thrown)} ${state}`;
-        runnerLog.fail(message);
-        await writeSummary(renderFailure(getInput(Inputs.Mode), getInput(Inputs.Service), message)).catch(() => undefined);
+        // runPipeline throws only before its first write.
+        const failure = `${sentence(thrown)} ${NOTHING_WRITTEN}`;
+        const mode = read(Inputs.Mode).trim();
+        const service = read(Inputs.Service).trim();
+        const result = earlyResult({
+            mode,
+            cluster: read(Inputs.Cluster).trim(),
+            service,
+            message: failure,
+            ...(discovered ? { state: discovered } : {})
+        });
+        return {
+            result,
+            outputs: {
+                ...knownOutputs(discovered),
+                [Outputs.Outcome]: result.outcome,
+                [Outputs.Result]: JSON.stringify(result)
+            },
+            summary: renderFailure(mode, service, failure),
+            failure,
+            ...(!(error instanceof ActionError) && error instanceof Error && error.stack
+                ? { stack: error.stack }
+                : {})
+        };
     }
-    finally {
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
-    }
-}
-async function writeSummary(markdown) {
-    // Outside a runner (a local run without GITHUB_STEP_SUMMARY) there is nowhere to write it.
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await summary.addRaw(markdown).write();
 }
 function noticeLine(result) {
     const { inputs, plan } = result;
@@ -79806,6 +80003,108 @@ function noticeLine(result) {
     return result.changed
         ? `${inputs.mode}: ${name} now ${state}.`
         : `${inputs.mode}: ${name} unchanged at ${state}.`;
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * The runner's log. Every text, whatever its source, goes through logLine before it reaches
+ * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
+ * Identical lines in a row (a bake's polls) are printed once with a count.
+ */
+const folder = new RepeatFolder((line) => info(logLine(line)));
+const runnerLog = {
+    info: (message) => folder.line(message),
+    warning: (message) => {
+        folder.flush();
+        warning(logLine(message));
+    },
+    debug: (message) => core_debug(logLine(message)),
+    group: (name, fn) => group(logLine(name), async () => {
+        try {
+            return await fn();
+        }
+        finally {
+            folder.flush();
+        }
+    }),
+    notice: (message) => notice(logLine(message)),
+    fail: (message) => setFailed(logLine(message))
+};
+/** The action: inputs → pipeline → outputs, result file, summary and one notice. Never throws. */
+async function run() {
+    const cancel = new AbortController();
+    const onSignal = (signal) => {
+        runnerLog.info(`${signal} received: rolling back the canary before exiting.`);
+        cancel.abort();
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
+    try {
+        const report = await runStep((name) => getInput(name), {
+            log: runnerLog,
+            env: process.env,
+            signal: cancel.signal,
+            // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back
+            // first. With on-cancel hold, the signals end the process as usual and the weights stay.
+            onInputs: (inputs) => {
+                if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
+                    process.on('SIGINT', onInt);
+                    process.on('SIGTERM', onTerm);
+                }
+            }
+        });
+        folder.flush();
+        if (report.stack)
+            runnerLog.debug(report.stack);
+        for (const [name, value] of Object.entries(report.outputs))
+            setOutput(name, value);
+        // Reporting comes after the traffic change: when it fails, the step still says what it did.
+        const file = await writeResultFile(report.outputs[Outputs.Result] ?? '{}').catch((error) => {
+            runnerLog.warning(`The result file was not written: ${reason(error)}`);
+            return '';
+        });
+        setOutput(Outputs.ResultFile, file);
+        await writeSummary(report.summary).catch((error) => runnerLog.warning(`The job summary was not written: ${reason(error)}`));
+        if (report.failure)
+            runnerLog.fail(report.failure);
+        else if (report.notice)
+            runnerLog.notice(report.notice);
+    }
+    catch (error) {
+        // runStep never throws; this is the last guard, so the step fails with a message.
+        runnerLog.fail(sentence(reason(error)));
+    }
+    finally {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+    }
+}
+async function writeSummary(markdown) {
+    // Outside a runner (a local run without GITHUB_STEP_SUMMARY) there is nowhere to write it.
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await summary.addRaw(markdown).write();
+}
+/** The result as a file in the runner's temporary folder, which the runner empties after the job. */
+async function writeResultFile(json) {
+    const dir = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    const path = (0,external_node_path_.join)(dir, `ecs-canary-result-${(0,external_node_crypto_.randomUUID)()}.json`);
+    await (0,promises_.writeFile)(path, json + '\n', { mode: 0o600 });
+    return path;
+}
+function reason(error) {
+    const message = error?.message;
+    return typeof message === 'string' ? message : String(error);
 }
 
 

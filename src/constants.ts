@@ -49,7 +49,10 @@ export const Outputs = {
   ListenerRuleArn: 'listener-rule-arn',
   Changed: 'changed',
   RolledBack: 'rolled-back',
-  StepsCompleted: 'steps-completed'
+  StepsCompleted: 'steps-completed',
+  Outcome: 'outcome',
+  Result: 'result',
+  ResultFile: 'result-file'
 } as const
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]
