@@ -72590,25 +72590,877 @@ module.exports = {
 
 /***/ }),
 
+/***/ 6086:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ ACTION_INPUTS)
+/* harmony export */ });
+// Generated from action.yml by scripts/cli-inputs.ts (npm run build); do not edit.
+const ACTION_INPUTS = [
+    {
+        name: 'mode',
+        description: 'What to do: `canary` (shift `canary-weight` percent of traffic to the canary colour), `promote` (all traffic to the canary colour, then flip the stable tag), `rollback` (all traffic back to the stable colour, never waits) or `status` (read-only). Required.',
+        required: true,
+        default: ''
+    },
+    {
+        name: 'cluster',
+        description: 'ECS cluster name or ARN. Required.',
+        required: true,
+        default: ''
+    },
+    {
+        name: 'service',
+        description: 'ECS service name or ARN; the service must use the EXTERNAL deployment controller. Required.',
+        required: true,
+        default: ''
+    },
+    {
+        name: 'stack-name',
+        description: 'CloudFormation stack whose outputs `BlueTaskSet`, `GreenTaskSet`, `BlueTargetGroup`, `GreenTargetGroup` (and optionally `ListenerRule`) describe the two colours. Default: none; needed unless all four explicit inputs below are given.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'blue-task-set',
+        description: 'Blue task set ID or ARN. Overrides the stack output `BlueTaskSet`. Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'green-task-set',
+        description: 'Green task set ID or ARN. Overrides the stack output `GreenTaskSet`. Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'blue-target-group',
+        description: 'Blue target group ARN. Overrides the stack output `BlueTargetGroup`. Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'green-target-group',
+        description: 'Green target group ARN. Overrides the stack output `GreenTargetGroup`. Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'listener-rule-arn',
+        description: "The weighted listener rule. Default: the stack output `ListenerRule`; when that is absent too, the one rule on the target groups' load balancer whose forward action names both target groups.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'listener-arn',
+        description: "Alternative to a rule: the weighted forward is this listener's default action. Default none.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'canary-weight',
+        description: 'Percent of traffic for the canary colour, 0 to 100 with at most one decimal (0.5 is valid). Used by canary; other modes ignore it (a warning if malformed). Default 10.',
+        required: false,
+        default: '10'
+    },
+    {
+        name: 'tag-key',
+        description: 'Service tag that names the stable colour (`Blue` or `Green`). Default `StableStack`.',
+        required: false,
+        default: 'StableStack'
+    },
+    {
+        name: 'wait-for-healthy',
+        description: "Before a shift that raises the canary's share, and before an undo-promotion gives the traffic back, wait until the colour's task set is steady and every registered target in its target group is healthy. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default `true`.",
+        required: false,
+        default: 'true'
+    },
+    {
+        name: 'health-timeout-seconds',
+        description: 'How long to wait for the colour to become healthy. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default 600.',
+        required: false,
+        default: '600'
+    },
+    {
+        name: 'dry-run',
+        description: 'Discover, plan and report, but write nothing. Used by canary, promote and rollback; status writes nothing anyway, and ignores it (a warning if malformed). Default `false`.',
+        required: false,
+        default: 'false'
+    },
+    {
+        name: 'aws-region',
+        description: 'AWS region. Default the `AWS_REGION` or `AWS_DEFAULT_REGION` environment variable.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'steps',
+        description: 'Shares to walk through in one run, e.g. `5,25,50`; each is held for `bake-time` while the gates are watched, and a final `100` promotes. A rerun resumes past the steps the canary already has. Used by canary; promote refuses it (promote moves all traffic at once), and other modes ignore it (a warning if malformed). Default none (one step of `canary-weight`).',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'strategy',
+        description: 'Instead of `steps`: `AllAtOnce`, `Canary10Percent5Minutes`, `Canary10Percent15Minutes`, `Linear10PercentEvery1Minute`, `Linear10PercentEvery3Minutes`, or the forms `CanaryXPercentYMinutes` and `LinearXPercentEveryYMinutes`; each ends in a promote. Used by canary; promote refuses it (promote moves all traffic at once), and other modes ignore it (a warning if malformed). Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'bake-time',
+        description: "How long to hold each step while watching alarms and the canary's targets, e.g. `90s`, `5m`, `1h`. Used by canary; other modes ignore it (a warning if malformed). Default the strategy's own bake time, else 0.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'alarms',
+        description: "CloudWatch alarm names, separated by newlines or commas. Before every shift that raises the canary's share and throughout each bake, an alarm in ALARM rolls the canary back and fails the step; status shows their states. Used by canary, promote and status; other modes ignore it (a warning if malformed). Default none.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'alarm-prefix',
+        description: 'Also gate on every CloudWatch alarm whose name starts with this. Used by canary, promote and status; other modes ignore it. Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'treat-missing-alarm-data-as-failure',
+        description: 'Count INSUFFICIENT_DATA as a firing alarm. Used by canary and promote; other modes ignore it (a warning if malformed). Default `false` (reported, treated as OK).',
+        required: false,
+        default: 'false'
+    },
+    {
+        name: 'on-cancel',
+        description: 'What a cancelled canary run does: `rollback` (all traffic to the stable colour before the process exits) or `hold` (leave the weights). Used by canary; other modes ignore it (a warning if malformed). Default `rollback`.',
+        required: false,
+        default: 'rollback'
+    },
+    {
+        name: 'test-header',
+        description: '`Name: value`; a rule above the weighted one sends requests carrying this header to the canary only. Promote and rollback remove the rule without it. Used by canary; other modes ignore it (a warning if malformed). Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'test-query',
+        description: '`key=value`; like `test-header`, for a query string parameter. Used by canary; other modes ignore it (a warning if malformed). Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'test-rule-priority',
+        description: 'Priority of the test rule. Used by canary; other modes ignore it (a warning if malformed). Default the first free priority above the weighted rule.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'test-listener-arn',
+        description: 'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'scale-down-after-promote',
+        description: 'After a promote (mode promote, or a canary walk that ends at 100), scale the previous stable task set to 0 %. Used by canary and promote; other modes ignore it (a warning if malformed). Default `false`.',
+        required: false,
+        default: 'false'
+    },
+    {
+        name: 'undo-promotion',
+        description: 'Give traffic and the tag back to the colour that was stable before the last promote (scaling its task set back to 100 % and waiting for it to be healthy if needed). Used by rollback; `true` with another mode is refused, any other value is ignored there (a warning if malformed). Default `false`.',
+        required: false,
+        default: 'false'
+    }
+];
+
+
+/***/ }),
+
+/***/ 7593:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Du: () => (/* binding */ parseCommandLine),
+/* harmony export */   l1: () => (/* binding */ OWN_FLAGS),
+/* harmony export */   um: () => (/* binding */ invokedAsCommand)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _input_modes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7310);
+/* harmony import */ var _action_inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6086);
+
+
+
+
+/** Flags of the command line itself, beside one flag per input. */
+const OWN_FLAGS = {
+    json: 'print the result as JSON on stdout (docs/result.schema.json)',
+    quiet: 'print no progress on stderr',
+    help: 'print this help',
+    version: 'print the version'
+};
+/**
+ * True when the bundle was started as a command: through bin/ecs-canary.js, or with arguments.
+ * A runner starts the action as `node …/dist/index.js` and passes nothing.
+ */
+function invokedAsCommand(argv) {
+    return argv.length > 2 || (0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(argv[1] ?? '') !== 'index.js';
+}
+const INPUT_NAMES = new Set(_action_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .ACTION_INPUTS */ .b.map((input) => input.name));
+/** Inputs whose value is true or false: `--dry-run` alone means `--dry-run true`. */
+const SWITCHES = new Set(_action_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .ACTION_INPUTS */ .b.filter((input) => input.default === 'true' || input.default === 'false').map((input) => input.name));
+/**
+ * `<mode> --name value …` (or `--name=value`), flags named like the inputs in action.yml. A flag
+ * given twice adds a line (as `alarms` takes one name a line). Throws InputError on anything else.
+ */
+function parseCommandLine(args) {
+    if (args.length === 0 || args.includes('--help') || args.includes('-h') || args[0] === 'help') {
+        return { kind: 'help' };
+    }
+    if (args.includes('--version'))
+        return { kind: 'version' };
+    const values = new Map();
+    let json = false;
+    let quiet = false;
+    const set = (name, value) => values.set(name, values.has(name) ? `${values.get(name)}\n${value}` : value);
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        if (!arg.startsWith('--')) {
+            if (values.has('mode')) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Unexpected argument "${arg}": give the mode once, then --flags.`);
+            }
+            values.set('mode', arg);
+            continue;
+        }
+        const at = arg.indexOf('=');
+        const name = at < 0 ? arg.slice(2) : arg.slice(2, at);
+        if (name === 'json' || name === 'quiet') {
+            if (at >= 0)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`--${name} takes no value.`);
+            if (name === 'json')
+                json = true;
+            else
+                quiet = true;
+            continue;
+        }
+        if (!INPUT_NAMES.has(name))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(unknownFlag(name));
+        if (at >= 0) {
+            set(name, arg.slice(at + 1));
+        }
+        else if (SWITCHES.has(name) && (args[i + 1] === undefined || args[i + 1].startsWith('--'))) {
+            set(name, 'true');
+        }
+        else if (args[i + 1] === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`--${name} needs a value, e.g. --${name}=VALUE.`);
+        }
+        else {
+            set(name, args[++i]);
+        }
+    }
+    if (!values.has('mode')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Give a mode first: one of ${_input_modes_js__WEBPACK_IMPORTED_MODULE_2__/* .MODES */ .F.join(', ')}. See --help.`);
+    }
+    return { kind: 'run', values, json, quiet };
+}
+function unknownFlag(name) {
+    const near = [...INPUT_NAMES, ...Object.keys(OWN_FLAGS)].find((known) => known.includes(name) || name.includes(known));
+    return `Unknown flag --${name}.${near ? ` Did you mean --${near}?` : ''} See --help.`;
+}
+
+
+/***/ }),
+
+/***/ 9809:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  xw: () => (/* binding */ cli)
+});
+
+// UNUSED EXPORTS: COMMAND, exitCode
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/report/log-line.ts
+var log_line = __nccwpck_require__(8975);
+// EXTERNAL MODULE: ./src/report/repeats.ts
+var repeats = __nccwpck_require__(9314);
+// EXTERNAL MODULE: ./src/run-step.ts + 46 modules
+var run_step = __nccwpck_require__(6409);
+// EXTERNAL MODULE: ./src/cli/args.ts
+var cli_args = __nccwpck_require__(7593);
+// EXTERNAL MODULE: ./src/input-modes.ts
+var input_modes = __nccwpck_require__(7310);
+// EXTERNAL MODULE: ./src/cli/action-inputs.ts
+var action_inputs = __nccwpck_require__(6086);
+;// CONCATENATED MODULE: ./src/cli/help.ts
+
+
+
+/** What the exit status says; README's "Command line" section has the same table. */
+const EXIT_CODES = {
+    0: 'done: the step did what was asked (or found it done)',
+    1: 'failed: bad input, a refusal, or a failed gate before any traffic moved',
+    2: 'rolled back: a gate failed after traffic moved, and all traffic is on the stable colour',
+    130: 'cancelled (SIGINT or SIGTERM); a canary rolls back first unless --on-cancel hold'
+};
+/** `--help`: usage, modes, one entry per action.yml input, the exit codes; pure. */
+function helpText(command, width = 100) {
+    const flags = action_inputs/* ACTION_INPUTS */.b.filter((input) => input.name !== 'mode').map((input) => {
+        const value = input.default === 'true' || input.default === 'false' ? '' : ' VALUE';
+        const fallback = input.default && !input.required ? ` (default: ${input.default})` : '';
+        const text = input.description.replace(/ Required\.$/, '').replace(/ Default[^.]*\.$/, '');
+        return entry(`--${input.name}${value}`, `${text}${fallback}`, width);
+    });
+    return [
+        `Usage: ${command} <mode> --cluster NAME --service NAME [--stack-name NAME] [--flag VALUE …]`,
+        '',
+        'Canary, promote, rollback and status for an Amazon ECS service with Blue and Green task sets',
+        'behind an Application Load Balancer, from any shell or CI system. The flags are the inputs of',
+        'the GitHub Action (action.yml); credentials and the region come from the AWS environment.',
+        '',
+        `Modes: ${input_modes/* MODES */.F.join(', ')}`,
+        '',
+        'Inputs:',
+        ...flags,
+        '',
+        'Options:',
+        ...Object.entries(cli_args/* OWN_FLAGS */.l1).map(([name, text]) => entry(`--${name}`, text, width)),
+        '',
+        'Exit status:',
+        ...Object.entries(EXIT_CODES).map(([code, text]) => entry(code, text, width)),
+        ''
+    ].join('\n');
+}
+/** A flag and its text, the text wrapped at `width` and indented under the flag. */
+function entry(flag, text, width) {
+    const lines = [`  ${flag}`];
+    let line = '      ';
+    for (const word of text.split(' ')) {
+        if (line.trim() && line.length + word.length + 1 > width) {
+            lines.push(line);
+            line = '      ';
+        }
+        line += (line.trim() ? ' ' : '') + word;
+    }
+    if (line.trim())
+        lines.push(line);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/cli/cli.ts
+
+
+
+
+
+
+const COMMAND = 'ecs-canary';
+/**
+ * The command line over the same core as the action: flags named like the inputs, progress on
+ * stderr, the outcome (or with --json the result object) on stdout. Returns the exit status
+ * (help.ts, EXIT_CODES); never throws.
+ */
+async function cli(args, io) {
+    let line;
+    try {
+        line = (0,cli_args/* parseCommandLine */.Du)(args);
+    }
+    catch (error) {
+        if (!(error instanceof errors/* InputError */.dz))
+            throw error;
+        io.stderr(`${COMMAND}: ${error.message}\n`);
+        return 1;
+    }
+    if (line.kind === 'help') {
+        io.stdout(helpText(COMMAND));
+        return 0;
+    }
+    if (line.kind === 'version') {
+        io.stdout(`${io.version}\n`);
+        return 0;
+    }
+    const values = line.values;
+    const progress = line.quiet ? silentLog : progressLog(io);
+    const cancel = new AbortController();
+    let signalled = false;
+    let off = () => undefined;
+    try {
+        const report = await (0,run_step/* runStep */.eg)((name) => values.get(name) ?? '', {
+            log: progress,
+            env: io.env,
+            signal: cancel.signal,
+            // As in the action: a canary catches the signal to roll back first; other runs end with it.
+            onInputs: (inputs) => {
+                if (!(0,run_step/* rollsBackOnCancel */.H_)(inputs))
+                    return;
+                off = io.onSignal((signal) => {
+                    signalled = true;
+                    progress.warning(`${signal} received: rolling back the canary before exiting.`);
+                    cancel.abort();
+                });
+            }
+        });
+        progress.end();
+        if (report.failure)
+            io.stderr(`error: ${(0,log_line/* logLine */.B)(report.failure)}\n`);
+        if (line.json)
+            io.stdout(JSON.stringify(report.result, null, 2) + '\n');
+        else if (report.notice)
+            io.stdout(`${(0,log_line/* logLine */.B)(report.notice)}\n`);
+        return signalled ? 130 : exitCode(report.result.outcome);
+    }
+    finally {
+        off();
+    }
+}
+function exitCode(outcome) {
+    switch (outcome) {
+        case 'changed':
+        case 'unchanged':
+        case 'dry-run':
+            return 0;
+        case 'rolled-back':
+            return 2;
+        case 'cancelled':
+            return 130;
+        default:
+            return 1;
+    }
+}
+const silentLog = {
+    info: () => undefined,
+    warning: () => undefined,
+    debug: () => undefined,
+    group: (_name, fn) => fn(),
+    end: () => undefined
+};
+/** `Bake step 2: Green at 25% for 300 s`, as src/execute/bake.ts names the bake's group. */
+const BAKE_GROUP = /^Bake step (\d+): (\w+) at ([\d.]+)% for (\d+) s$/;
+/**
+ * Progress on stderr: a heading per phase, a line per event, repeated lines folded. On a
+ * terminal, a bake shows one line with its step, share and time left, redrawn every second.
+ */
+function progressLog(io) {
+    let ticker;
+    let live = false;
+    const clearLive = () => {
+        if (live)
+            io.stderr('\r\x1b[2K');
+        live = false;
+    };
+    const folder = new repeats/* RepeatFolder */.e((text) => {
+        clearLive();
+        io.stderr(`  ${(0,log_line/* logLine */.B)(text)}\n`);
+    });
+    const stopTicker = () => {
+        if (ticker)
+            clearInterval(ticker);
+        ticker = undefined;
+        clearLive();
+    };
+    return {
+        info: (message) => folder.line(message),
+        warning: (message) => {
+            folder.flush();
+            clearLive();
+            io.stderr(`  warning: ${(0,log_line/* logLine */.B)(message)}\n`);
+        },
+        debug: () => undefined,
+        group: async (name, fn) => {
+            folder.flush();
+            clearLive();
+            io.stderr(`▸ ${(0,log_line/* logLine */.B)(name)}\n`);
+            const bake = BAKE_GROUP.exec(name);
+            if (bake && io.isTTY) {
+                const [, stepNumber, color, share, seconds] = bake;
+                const end = Date.now() + Number(seconds) * 1000;
+                const draw = () => {
+                    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+                    io.stderr(`\r\x1b[2K  step ${stepNumber}: ${color} ${share}% · bake ${left} s left`);
+                    live = true;
+                };
+                draw();
+                ticker = setInterval(draw, 1000);
+                ticker.unref?.();
+            }
+            try {
+                return await fn();
+            }
+            finally {
+                stopTicker();
+                folder.flush();
+            }
+        },
+        end: () => {
+            stopTicker();
+            folder.flush();
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 8988:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IP: () => (/* binding */ otherColor),
+/* harmony export */   _o: () => (/* binding */ isColor),
+/* harmony export */   lm: () => (/* binding */ COLORS)
+/* harmony export */ });
+/** The two colours of a blue/green service. Tag values are matched exactly. */
+const COLORS = ['Blue', 'Green'];
+function isColor(value) {
+    return COLORS.includes(value);
+}
+function otherColor(color) {
+    return color === 'Blue' ? 'Green' : 'Blue';
+}
+
+
+/***/ }),
+
+/***/ 7242:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   LG: () => (/* binding */ DEFAULT_HEALTH_TIMEOUT_SECONDS),
+/* harmony export */   N6: () => (/* binding */ DEFAULT_TAG_KEY),
+/* harmony export */   tY: () => (/* binding */ Outputs),
+/* harmony export */   yA: () => (/* binding */ DEFAULT_CANARY_WEIGHT),
+/* harmony export */   yl: () => (/* binding */ StackOutputKeys)
+/* harmony export */ });
+/* unused harmony export ACTION_REPOSITORY */
+/** Input and output names in one place, so a rename is one edit and tests can check action.yml. */
+const Inputs = {
+    Mode: 'mode',
+    Cluster: 'cluster',
+    Service: 'service',
+    StackName: 'stack-name',
+    BlueTaskSet: 'blue-task-set',
+    GreenTaskSet: 'green-task-set',
+    BlueTargetGroup: 'blue-target-group',
+    GreenTargetGroup: 'green-target-group',
+    ListenerRuleArn: 'listener-rule-arn',
+    ListenerArn: 'listener-arn',
+    CanaryWeight: 'canary-weight',
+    TagKey: 'tag-key',
+    WaitForHealthy: 'wait-for-healthy',
+    HealthTimeoutSeconds: 'health-timeout-seconds',
+    DryRun: 'dry-run',
+    AwsRegion: 'aws-region',
+    Steps: 'steps',
+    Strategy: 'strategy',
+    BakeTime: 'bake-time',
+    Alarms: 'alarms',
+    AlarmPrefix: 'alarm-prefix',
+    TreatMissingAlarmDataAsFailure: 'treat-missing-alarm-data-as-failure',
+    OnCancel: 'on-cancel',
+    TestHeader: 'test-header',
+    TestQuery: 'test-query',
+    TestRulePriority: 'test-rule-priority',
+    TestListenerArn: 'test-listener-arn',
+    ScaleDownAfterPromote: 'scale-down-after-promote',
+    UndoPromotion: 'undo-promotion'
+};
+const Outputs = {
+    StableColor: 'stable-color',
+    CanaryColor: 'canary-color',
+    PreviousStableColor: 'previous-stable-color',
+    CanaryWeight: 'canary-weight',
+    PreviousCanaryWeight: 'previous-canary-weight',
+    BlueWeight: 'blue-weight',
+    GreenWeight: 'green-weight',
+    Weights: 'weights',
+    StableTaskSet: 'stable-task-set',
+    CanaryTaskSet: 'canary-task-set',
+    BlueTaskDefinition: 'blue-task-definition',
+    GreenTaskDefinition: 'green-task-definition',
+    StableTargetGroup: 'stable-target-group',
+    CanaryTargetGroup: 'canary-target-group',
+    ListenerRuleArn: 'listener-rule-arn',
+    Changed: 'changed',
+    RolledBack: 'rolled-back',
+    StepsCompleted: 'steps-completed',
+    Outcome: 'outcome',
+    Result: 'result',
+    ResultFile: 'result-file'
+};
+/** Stack output keys the action reads. */
+const StackOutputKeys = {
+    BlueTaskSet: 'BlueTaskSet',
+    GreenTaskSet: 'GreenTaskSet',
+    BlueTargetGroup: 'BlueTargetGroup',
+    GreenTargetGroup: 'GreenTargetGroup',
+    ListenerRule: 'ListenerRule'
+};
+const DEFAULT_TAG_KEY = 'StableStack';
+const DEFAULT_CANARY_WEIGHT = '10';
+const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
+/** Where the action is published: `uses: <this>@v1`, releases, and the CLI's `npx github:<this>`. */
+const ACTION_REPOSITORY = 'ecs-canary-action/ecs-canary-action';
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G_: () => (/* binding */ IncompletePromotionError),
+/* harmony export */   In: () => (/* binding */ GateFailure),
+/* harmony export */   Rc: () => (/* binding */ ConnectionError),
+/* harmony export */   Uk: () => (/* binding */ AccessDeniedError),
+/* harmony export */   W6: () => (/* binding */ PlanError),
+/* harmony export */   X1: () => (/* binding */ ConcurrentRunError),
+/* harmony export */   Xe: () => (/* binding */ ThrottledError),
+/* harmony export */   _i: () => (/* binding */ LeaseHeldError),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   iQ: () => (/* binding */ AwsCallError),
+/* harmony export */   lE: () => (/* binding */ CredentialsError),
+/* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   m_: () => (/* binding */ NotFoundError),
+/* harmony export */   mk: () => (/* binding */ VerificationError),
+/* harmony export */   qq: () => (/* binding */ StateError),
+/* harmony export */   u_: () => (/* binding */ TestRouteError),
+/* harmony export */   z4: () => (/* binding */ RuleDiscoveryError)
+/* harmony export */ });
+/**
+ * Every failure the action expects has a class of its own, so callers branch on `instanceof`
+ * and the runner shows one message that says what is wrong and how to fix it.
+ */
+class ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
+/** An input is missing, malformed or contradicts another input. Raised before any AWS call. */
+class InputError extends ActionError {
+}
+/** AWS answered, but the service, stack, rule or tag is not in the shape the action needs. */
+class StateError extends ActionError {
+}
+/** A resource the inputs name does not exist. */
+class NotFoundError extends StateError {
+}
+/** Rule discovery found no weighted rule, or more than one. */
+class RuleDiscoveryError extends StateError {
+}
+/** A service tag or input names a test rule or listener the action may not change. */
+class TestRouteError extends StateError {
+}
+/** The route read back after the write does not carry the split the action wrote. */
+class VerificationError extends ActionError {
+    live;
+    constructor(message, 
+    /** The split the read-back found. */
+    live) {
+        super(message);
+        this.live = live;
+    }
+}
+/** IAM denied a call; the message names the IAM action to allow. */
+class AccessDeniedError extends ActionError {
+    iamAction;
+    constructor(iamAction, detail) {
+        super(`Access denied: the role this job runs as is not allowed to call ${iamAction}. ` +
+            `Allow ${iamAction} in its IAM policy (docs/iam-policy.json lists every call the action makes). ` +
+            `AWS said: ${detail}`);
+        this.iamAction = iamAction;
+    }
+}
+/** No usable credentials were found in the standard AWS chain. */
+class CredentialsError extends ActionError {
+}
+/** Any other AWS failure, named by the call that failed. */
+class AwsCallError extends ActionError {
+    iamAction;
+    code;
+    constructor(iamAction, code, detail, message = `${iamAction} failed: ${code}: ${detail}`) {
+        super(message);
+        this.iamAction = iamAction;
+        this.code = code;
+    }
+}
+/** AWS still throttled a call after the SDK's retries; the action stops there. */
+class ThrottledError extends AwsCallError {
+}
+/** The connection to an AWS endpoint failed (reset, refused, timed out) on every attempt. */
+class ConnectionError extends AwsCallError {
+}
+/** Promote moved the traffic but could not write the stable tag; running promote again finishes it. */
+class IncompletePromotionError extends ActionError {
+}
+/** The run was cancelled (SIGINT/SIGTERM from the runner). */
+class CancelledError extends ActionError {
+}
+/** The plan asks for something the deployment shape cannot do (a share its router cannot set). */
+class PlanError extends ActionError {
+}
+/** A gate judged the canary bad (or timed out waiting for it); the executor rolls back. */
+class GateFailure extends ActionError {
+}
+/** Another live run holds the service's lease: this run refuses before its first change. */
+class LeaseHeldError extends StateError {
+}
+/** Another run took the lease, or changed traffic or the tag, while this run was working. */
+class ConcurrentRunError extends ActionError {
+    byRollback;
+    constructor(message, 
+    /** True when the run that took over is a rollback: this run rolls back too. */
+    byRollback) {
+        super(message);
+        this.byRollback = byRollback;
+    }
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1718);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7593);
+/* harmony import */ var _cli_cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9809);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5473);
+
+
+
+
 
 // The AWS SDK warns on Node < 22 that its releases from 2027 will need Node 22. The action runs
 // on node24; the command line and the tests support Node 20 with the SDK versions pinned here
 // (README, "Using a release"), so the warning says nothing a run can act on. A caller who sets
 // the variable keeps their choice.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+// One bundle for both: a runner starts `node dist/index.js` with no arguments; the command line
+// (bin/ecs-canary.js, or the bundle with arguments) passes a mode and flags.
+if ((0,_cli_args_js__WEBPACK_IMPORTED_MODULE_2__/* .invokedAsCommand */ .um)(process.argv)) {
+    process.exitCode = await (0,_cli_cli_js__WEBPACK_IMPORTED_MODULE_3__/* .cli */ .xw)(process.argv.slice(2), {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        isTTY: process.stderr.isTTY === true,
+        env: process.env,
+        version: packageVersion(),
+        onSignal: (handler) => {
+            const onInt = () => handler('SIGINT');
+            const onTerm = () => handler('SIGTERM');
+            process.on('SIGINT', onInt);
+            process.on('SIGTERM', onTerm);
+            return () => {
+                process.off('SIGINT', onInt);
+                process.off('SIGTERM', onTerm);
+            };
+        }
+    });
+}
+else {
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)();
+}
+/**
+ * package.json sits one folder above the started script (bin/ecs-canary.js or dist/index.js).
+ * Found from the script's path at run time, so the bundler does not copy it into dist/.
+ */
+function packageVersion() {
+    try {
+        const script = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(process.argv[1] ?? '');
+        const text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(script), '..', 'package.json'), 'utf8');
+        return JSON.parse(text).version ?? 'unknown';
+    }
+    catch {
+        return 'unknown';
+    }
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 1718:
+/***/ 7310:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ MODES),
+/* harmony export */   M: () => (/* binding */ MODE_INPUTS)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+
+const MODES = ['canary', 'promote', 'rollback', 'status'];
+const TRUE_OR_FALSE = 'true or false';
+/**
+ * Which modes read each input that not every mode reads, as the code reads `ActionInputs`. A mode
+ * ignores the others, so a typo in an input a workflow passes to every mode never blocks a mode
+ * that does not need it, above all the emergency rollback. Every mode reads the inputs not listed
+ * here: mode, cluster, service, the locations of Blue and Green, tag-key and aws-region.
+ *
+ * Rollback reads readiness and the test listener because an undo waits for the colour it brings
+ * back and the test listener returns to the stable colour; status only reads and reports, so of
+ * the gate inputs it reads just the alarms it shows.
+ */
+const MODE_INPUTS = {
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.CanaryWeight]: {
+        modes: ['canary'],
+        valid: 'a percent from 0 to 100 with at most one decimal, e.g. 10 or 0.5'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.WaitForHealthy]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.HealthTimeoutSeconds]: {
+        modes: ['canary', 'promote', 'rollback'],
+        valid: 'a whole number of seconds, e.g. 600'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.DryRun]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Steps]: {
+        modes: ['canary'],
+        valid: 'increasing percents above 0 and up to 100, e.g. 5,25,50'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Strategy]: {
+        modes: ['canary'],
+        valid: 'a preset such as Canary10Percent5Minutes or Linear10PercentEvery1Minute'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.BakeTime]: {
+        modes: ['canary'],
+        valid: 'a duration such as 90s, 5m, 1h or 1m30s (at most 6h)'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Alarms]: {
+        modes: ['canary', 'promote', 'status'],
+        valid: 'alarm names of at most 255 characters, separated by newlines or commas'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.AlarmPrefix]: { modes: ['canary', 'promote', 'status'], valid: 'any text' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TreatMissingAlarmDataAsFailure]: {
+        modes: ['canary', 'promote'],
+        valid: TRUE_OR_FALSE
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.OnCancel]: { modes: ['canary'], valid: 'rollback or hold' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TestHeader]: { modes: ['canary'], valid: '"Name: value", e.g. "X-Canary: true"' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TestQuery]: { modes: ['canary'], valid: '"key=value", e.g. "canary=true"' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TestRulePriority]: { modes: ['canary'], valid: 'a whole number from 1 to 50000' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TestListenerArn]: {
+        modes: ['canary', 'promote', 'rollback'],
+        valid: 'a listener ARN (it contains ":listener/")'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ScaleDownAfterPromote]: { modes: ['canary', 'promote'], valid: TRUE_OR_FALSE },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE }
+};
+
+
+/***/ }),
+
+/***/ 5473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75570,77 +76422,127 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/constants.ts
-/** Input and output names in one place, so a rename is one edit and tests can check action.yml. */
-const Inputs = {
-    Mode: 'mode',
-    Cluster: 'cluster',
-    Service: 'service',
-    StackName: 'stack-name',
-    BlueTaskSet: 'blue-task-set',
-    GreenTaskSet: 'green-task-set',
-    BlueTargetGroup: 'blue-target-group',
-    GreenTargetGroup: 'green-target-group',
-    ListenerRuleArn: 'listener-rule-arn',
-    ListenerArn: 'listener-arn',
-    CanaryWeight: 'canary-weight',
-    TagKey: 'tag-key',
-    WaitForHealthy: 'wait-for-healthy',
-    HealthTimeoutSeconds: 'health-timeout-seconds',
-    DryRun: 'dry-run',
-    AwsRegion: 'aws-region',
-    Steps: 'steps',
-    Strategy: 'strategy',
-    BakeTime: 'bake-time',
-    Alarms: 'alarms',
-    AlarmPrefix: 'alarm-prefix',
-    TreatMissingAlarmDataAsFailure: 'treat-missing-alarm-data-as-failure',
-    OnCancel: 'on-cancel',
-    TestHeader: 'test-header',
-    TestQuery: 'test-query',
-    TestRulePriority: 'test-rule-priority',
-    TestListenerArn: 'test-listener-arn',
-    ScaleDownAfterPromote: 'scale-down-after-promote',
-    UndoPromotion: 'undo-promotion'
-};
-const Outputs = {
-    StableColor: 'stable-color',
-    CanaryColor: 'canary-color',
-    PreviousStableColor: 'previous-stable-color',
-    CanaryWeight: 'canary-weight',
-    PreviousCanaryWeight: 'previous-canary-weight',
-    BlueWeight: 'blue-weight',
-    GreenWeight: 'green-weight',
-    Weights: 'weights',
-    StableTaskSet: 'stable-task-set',
-    CanaryTaskSet: 'canary-task-set',
-    BlueTaskDefinition: 'blue-task-definition',
-    GreenTaskDefinition: 'green-task-definition',
-    StableTargetGroup: 'stable-target-group',
-    CanaryTargetGroup: 'canary-target-group',
-    ListenerRuleArn: 'listener-rule-arn',
-    Changed: 'changed',
-    RolledBack: 'rolled-back',
-    StepsCompleted: 'steps-completed',
-    Outcome: 'outcome',
-    Result: 'result',
-    ResultFile: 'result-file'
-};
-/** Stack output keys the action reads. */
-const StackOutputKeys = {
-    BlueTaskSet: 'BlueTaskSet',
-    GreenTaskSet: 'GreenTaskSet',
-    BlueTargetGroup: 'BlueTargetGroup',
-    GreenTargetGroup: 'GreenTargetGroup',
-    ListenerRule: 'ListenerRule'
-};
-const DEFAULT_TAG_KEY = 'StableStack';
-const DEFAULT_CANARY_WEIGHT = '10';
-const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
-/** Where the action is published: `uses: <this>@v1`, releases, and the CLI's `npx github:<this>`. */
-const ACTION_REPOSITORY = 'ecs-canary-action/ecs-canary-action';
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: ./src/report/log-line.ts
+var log_line = __nccwpck_require__(8975);
+// EXTERNAL MODULE: ./src/report/repeats.ts
+var repeats = __nccwpck_require__(9314);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __nccwpck_require__(5655);
+// EXTERNAL MODULE: ./src/run-step.ts + 46 modules
+var run_step = __nccwpck_require__(6409);
+;// CONCATENATED MODULE: ./src/main.ts
 
-;// CONCATENATED MODULE: ./src/report/log-line.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The runner's log. Every text, whatever its source, goes through logLine before it reaches
+ * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
+ * Identical lines in a row (a bake's polls) are printed once with a count.
+ */
+const folder = new repeats/* RepeatFolder */.e((line) => info((0,log_line/* logLine */.B)(line)));
+const runnerLog = {
+    info: (message) => folder.line(message),
+    warning: (message) => {
+        folder.flush();
+        warning((0,log_line/* logLine */.B)(message));
+    },
+    debug: (message) => core_debug((0,log_line/* logLine */.B)(message)),
+    group: (name, fn) => group((0,log_line/* logLine */.B)(name), async () => {
+        try {
+            return await fn();
+        }
+        finally {
+            folder.flush();
+        }
+    }),
+    notice: (message) => notice((0,log_line/* logLine */.B)(message)),
+    fail: (message) => setFailed((0,log_line/* logLine */.B)(message))
+};
+/** The action: inputs → pipeline → outputs, result file, summary and one notice. Never throws. */
+async function run() {
+    const cancel = new AbortController();
+    const onSignal = (signal) => {
+        runnerLog.info(`${signal} received: rolling back the canary before exiting.`);
+        cancel.abort();
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
+    try {
+        const report = await (0,run_step/* runStep */.eg)((name) => getInput(name), {
+            log: runnerLog,
+            env: process.env,
+            signal: cancel.signal,
+            // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back
+            // first. With on-cancel hold, the signals end the process as usual and the weights stay.
+            onInputs: (inputs) => {
+                if ((0,run_step/* rollsBackOnCancel */.H_)(inputs)) {
+                    process.on('SIGINT', onInt);
+                    process.on('SIGTERM', onTerm);
+                }
+            }
+        });
+        folder.flush();
+        if (report.stack)
+            runnerLog.debug(report.stack);
+        for (const [name, value] of Object.entries(report.outputs))
+            setOutput(name, value);
+        // Reporting comes after the traffic change: when it fails, the step still says what it did.
+        const file = await writeResultFile(report.outputs[constants/* Outputs */.tY.Result] ?? '{}').catch((error) => {
+            runnerLog.warning(`The result file was not written: ${reason(error)}`);
+            return '';
+        });
+        setOutput(constants/* Outputs */.tY.ResultFile, file);
+        await writeSummary(report.summary).catch((error) => runnerLog.warning(`The job summary was not written: ${reason(error)}`));
+        if (report.failure)
+            runnerLog.fail(report.failure);
+        else if (report.notice)
+            runnerLog.notice(report.notice);
+    }
+    catch (error) {
+        // runStep never throws; this is the last guard, so the step fails with a message.
+        runnerLog.fail((0,report_text/* sentence */.e)(reason(error)));
+    }
+    finally {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+    }
+}
+async function writeSummary(markdown) {
+    // Outside a runner (a local run without GITHUB_STEP_SUMMARY) there is nowhere to write it.
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await summary.addRaw(markdown).write();
+}
+/** The result as a file in the runner's temporary folder, which the runner empties after the job. */
+async function writeResultFile(json) {
+    const dir = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    const path = (0,external_node_path_.join)(dir, `ecs-canary-result-${(0,external_node_crypto_.randomUUID)()}.json`);
+    await (0,promises_.writeFile)(path, json + '\n', { mode: 0o600 });
+    return path;
+}
+function reason(error) {
+    const message = error?.message;
+    return typeof message === 'string' ? message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 8975:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ logLine)
+/* harmony export */ });
 /**
  * The one function every text goes through before it reaches `@actions/core`: a log line, a group
  * name, an annotation (warning, error, notice, `setFailed`) or a debug line.
@@ -75683,7 +76585,16 @@ const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
 
-;// CONCATENATED MODULE: ./src/report/repeats.ts
+
+/***/ }),
+
+/***/ 9314:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ RepeatFolder)
+/* harmony export */ });
+/* unused harmony export repeatedLine */
 /**
  * Folds identical lines in a row into one: a bake that polls every few seconds logs the same
  * "Waiting: …" or "Treated as OK: …" line each time, and a count says as much as the copies.
@@ -75718,79 +76629,42 @@ function repeatedLine(repeats) {
     return `(the line above came ${repeats} more time${repeats === 1 ? '' : 's'})`;
 }
 
-;// CONCATENATED MODULE: ./src/color.ts
-/** The two colours of a blue/green service. Tag values are matched exactly. */
-const COLORS = ['Blue', 'Green'];
-function isColor(value) {
-    return COLORS.includes(value);
-}
-function otherColor(color) {
-    return color === 'Blue' ? 'Green' : 'Blue';
-}
 
-;// CONCATENATED MODULE: ./src/shares.ts
+/***/ }),
 
-const FULL = 1000;
-/** The split that gives `canary` exactly `share` and the other colour the rest. */
-function splitFor(canary, share) {
-    return { [canary]: share, [otherColor(canary)]: FULL - share };
-}
-/** True when nothing is routed to either colour. */
-function isEmpty(split) {
-    return split.Blue === 0 && split.Green === 0;
-}
-/** True when both colours have the same share (exact: whole targets against read shares). */
-function sameSplit(a, b) {
-    return COLORS.every((color) => a[color] === b[color]);
-}
-/** Parses `0`..`100` with at most one decimal; returns undefined when the text is not that. */
-function parsePercent(text) {
-    const match = /^(\d{1,3})(?:\.(\d))?$/.exec(text.trim());
-    if (!match)
-        return undefined;
-    const permille = Number(match[1]) * 10 + Number(match[2] ?? 0);
-    return permille <= FULL ? permille : undefined;
-}
-/** `105` → `"10.5"`, `100` → `"10"`; a fractional share is rounded to a tenth of a percent. */
-function formatPercent(permille) {
-    const rounded = Math.round(permille);
-    const whole = Math.floor(rounded / 10);
-    const tenth = rounded % 10;
-    return tenth === 0 ? String(whole) : `${whole}.${tenth}`;
-}
-/** A share as a JSON-friendly number of percent, to a tenth. */
-function percentNumber(permille) {
-    return Math.round(permille) / 10;
-}
-/**
- * A split rounded to whole permille for display, still adding up to 1000: Blue is rounded and
- * Green gets the rest, so 1 of 399 shows as 0.3 % and 99.7 %, not 99.8 %.
- */
-function roundedSplit(split) {
-    if (isEmpty(split))
-        return { Blue: 0, Green: 0 };
-    const blue = Math.round(split.Blue);
-    return { Blue: blue, Green: FULL - blue };
-}
-/** `Blue 90% / Green 10%`, or `… (nothing routed)` when both shares are 0. */
-function formatSplit(split) {
-    if (isEmpty(split))
-        return 'Blue 0% / Green 0% (nothing routed)';
-    const shown = roundedSplit(split);
-    return COLORS.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
-}
+/***/ 5655:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: ./src/report/text.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ sentence),
+/* harmony export */   p: () => (/* binding */ percentOf)
+/* harmony export */ });
+/* harmony import */ var _shares_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8855);
 
 /** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
 function percentOf(color, split) {
-    return formatPercent(roundedSplit(split)[color]);
+    return (0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .formatPercent */ .l9)((0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .roundedSplit */ .mt)(split)[color]);
 }
 /** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
 function sentence(text) {
     const trimmed = text.trim();
     return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
+
+
+/***/ }),
+
+/***/ 6409:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H_: () => (/* binding */ rollsBackOnCancel),
+  eg: () => (/* binding */ runStep)
+});
+
+// UNUSED EXPORTS: noticeLine
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudformation/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(3805);
@@ -75830,97 +76704,14 @@ function createClients(region) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Every failure the action expects has a class of its own, so callers branch on `instanceof`
- * and the runner shows one message that says what is wrong and how to fix it.
- */
-class ActionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = new.target.name;
-    }
-}
-/** An input is missing, malformed or contradicts another input. Raised before any AWS call. */
-class InputError extends ActionError {
-}
-/** AWS answered, but the service, stack, rule or tag is not in the shape the action needs. */
-class StateError extends ActionError {
-}
-/** A resource the inputs name does not exist. */
-class NotFoundError extends StateError {
-}
-/** Rule discovery found no weighted rule, or more than one. */
-class RuleDiscoveryError extends StateError {
-}
-/** A service tag or input names a test rule or listener the action may not change. */
-class TestRouteError extends StateError {
-}
-/** The route read back after the write does not carry the split the action wrote. */
-class VerificationError extends ActionError {
-    live;
-    constructor(message, 
-    /** The split the read-back found. */
-    live) {
-        super(message);
-        this.live = live;
-    }
-}
-/** IAM denied a call; the message names the IAM action to allow. */
-class AccessDeniedError extends ActionError {
-    iamAction;
-    constructor(iamAction, detail) {
-        super(`Access denied: the role this job runs as is not allowed to call ${iamAction}. ` +
-            `Allow ${iamAction} in its IAM policy (docs/iam-policy.json lists every call the action makes). ` +
-            `AWS said: ${detail}`);
-        this.iamAction = iamAction;
-    }
-}
-/** No usable credentials were found in the standard AWS chain. */
-class CredentialsError extends ActionError {
-}
-/** Any other AWS failure, named by the call that failed. */
-class AwsCallError extends ActionError {
-    iamAction;
-    code;
-    constructor(iamAction, code, detail, message = `${iamAction} failed: ${code}: ${detail}`) {
-        super(message);
-        this.iamAction = iamAction;
-        this.code = code;
-    }
-}
-/** AWS still throttled a call after the SDK's retries; the action stops there. */
-class ThrottledError extends AwsCallError {
-}
-/** The connection to an AWS endpoint failed (reset, refused, timed out) on every attempt. */
-class ConnectionError extends AwsCallError {
-}
-/** Promote moved the traffic but could not write the stable tag; running promote again finishes it. */
-class IncompletePromotionError extends ActionError {
-}
-/** The run was cancelled (SIGINT/SIGTERM from the runner). */
-class CancelledError extends ActionError {
-}
-/** The plan asks for something the deployment shape cannot do (a share its router cannot set). */
-class PlanError extends ActionError {
-}
-/** A gate judged the canary bad (or timed out waiting for it); the executor rolls back. */
-class GateFailure extends ActionError {
-}
-/** Another live run holds the service's lease: this run refuses before its first change. */
-class LeaseHeldError extends StateError {
-}
-/** Another run took the lease, or changed traffic or the tag, while this run was working. */
-class ConcurrentRunError extends ActionError {
-    byRollback;
-    constructor(message, 
-    /** True when the run that took over is a rollback: this run rolls back too. */
-    byRollback) {
-        super(message);
-        this.byRollback = byRollback;
-    }
-}
-
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/color.ts
+var src_color = __nccwpck_require__(8988);
+// EXTERNAL MODULE: ./src/shares.ts
+var shares = __nccwpck_require__(8855);
 ;// CONCATENATED MODULE: ./src/execute/journal.ts
 
 
@@ -75940,7 +76731,7 @@ class Journal {
         this.split = plan.splitBefore;
     }
     get canary() {
-        return otherColor(this.stable);
+        return (0,src_color/* otherColor */.IP)(this.stable);
     }
     wrote(...lines) {
         for (const line of lines) {
@@ -75961,7 +76752,7 @@ class Journal {
                 ? `${lease}No traffic was moved; the stable colour is ${this.stable}, and only the lease tag was written.`
                 : NOTHING_WRITTEN;
         }
-        return `${lease}Traffic is now ${formatSplit(this.split)}; the stable colour is ${this.stable}.`;
+        return `${lease}Traffic is now ${(0,shares/* formatSplit */.oe)(this.split)}; the stable colour is ${this.stable}.`;
     }
     seal(failure, error) {
         return Object.freeze({
@@ -75976,64 +76767,8 @@ class Journal {
     }
 }
 
-;// CONCATENATED MODULE: ./src/input-modes.ts
-
-const MODES = ['canary', 'promote', 'rollback', 'status'];
-const TRUE_OR_FALSE = 'true or false';
-/**
- * Which modes read each input that not every mode reads, as the code reads `ActionInputs`. A mode
- * ignores the others, so a typo in an input a workflow passes to every mode never blocks a mode
- * that does not need it, above all the emergency rollback. Every mode reads the inputs not listed
- * here: mode, cluster, service, the locations of Blue and Green, tag-key and aws-region.
- *
- * Rollback reads readiness and the test listener because an undo waits for the colour it brings
- * back and the test listener returns to the stable colour; status only reads and reports, so of
- * the gate inputs it reads just the alarms it shows.
- */
-const MODE_INPUTS = {
-    [Inputs.CanaryWeight]: {
-        modes: ['canary'],
-        valid: 'a percent from 0 to 100 with at most one decimal, e.g. 10 or 0.5'
-    },
-    [Inputs.WaitForHealthy]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
-    [Inputs.HealthTimeoutSeconds]: {
-        modes: ['canary', 'promote', 'rollback'],
-        valid: 'a whole number of seconds, e.g. 600'
-    },
-    [Inputs.DryRun]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
-    [Inputs.Steps]: {
-        modes: ['canary'],
-        valid: 'increasing percents above 0 and up to 100, e.g. 5,25,50'
-    },
-    [Inputs.Strategy]: {
-        modes: ['canary'],
-        valid: 'a preset such as Canary10Percent5Minutes or Linear10PercentEvery1Minute'
-    },
-    [Inputs.BakeTime]: {
-        modes: ['canary'],
-        valid: 'a duration such as 90s, 5m, 1h or 1m30s (at most 6h)'
-    },
-    [Inputs.Alarms]: {
-        modes: ['canary', 'promote', 'status'],
-        valid: 'alarm names of at most 255 characters, separated by newlines or commas'
-    },
-    [Inputs.AlarmPrefix]: { modes: ['canary', 'promote', 'status'], valid: 'any text' },
-    [Inputs.TreatMissingAlarmDataAsFailure]: {
-        modes: ['canary', 'promote'],
-        valid: TRUE_OR_FALSE
-    },
-    [Inputs.OnCancel]: { modes: ['canary'], valid: 'rollback or hold' },
-    [Inputs.TestHeader]: { modes: ['canary'], valid: '"Name: value", e.g. "X-Canary: true"' },
-    [Inputs.TestQuery]: { modes: ['canary'], valid: '"key=value", e.g. "canary=true"' },
-    [Inputs.TestRulePriority]: { modes: ['canary'], valid: 'a whole number from 1 to 50000' },
-    [Inputs.TestListenerArn]: {
-        modes: ['canary', 'promote', 'rollback'],
-        valid: 'a listener ARN (it contains ":listener/")'
-    },
-    [Inputs.ScaleDownAfterPromote]: { modes: ['canary', 'promote'], valid: TRUE_OR_FALSE },
-    [Inputs.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE }
-};
-
+// EXTERNAL MODULE: ./src/input-modes.ts
+var input_modes = __nccwpck_require__(7310);
 ;// CONCATENATED MODULE: ./src/input-values.ts
 
 
@@ -76043,16 +76778,16 @@ const MODE_INPUTS = {
  * its value, or throws the InputError that names the input and says what a valid value is.
  */
 function canaryWeight(text) {
-    const share = parsePercent(text);
+    const share = (0,shares/* parsePercent */.lo)(text);
     if (share === undefined) {
-        throw new InputError(`"canary-weight" is "${text}": it must be a percent from 0 to 100 with at most one ` +
+        throw new errors/* InputError */.dz(`"canary-weight" is "${text}": it must be a percent from 0 to 100 with at most one ` +
             'decimal, e.g. 10 or 0.5.');
     }
     return share;
 }
 function wholeSeconds(text) {
     if (!/^\d{1,6}$/.test(text)) {
-        throw new InputError(`"health-timeout-seconds" is "${text}": it must be a whole number of seconds, e.g. 600.`);
+        throw new errors/* InputError */.dz(`"health-timeout-seconds" is "${text}": it must be a whole number of seconds, e.g. 600.`);
     }
     return Number(text);
 }
@@ -76063,12 +76798,12 @@ function trueOrFalse(name) {
             return true;
         if (lower === 'false')
             return false;
-        throw new InputError(`"${name}" is "${text}": it must be true or false.`);
+        throw new errors/* InputError */.dz(`"${name}" is "${text}": it must be true or false.`);
     };
 }
 function expectArn(value, marker, name) {
     if (!value.startsWith('arn:') || !value.includes(marker)) {
-        throw new InputError(`"${name}" is "${value}", which is not an ARN of the right kind (it should contain "${marker}").`);
+        throw new errors/* InputError */.dz(`"${name}" is "${value}", which is not an ARN of the right kind (it should contain "${marker}").`);
     }
     return value;
 }
@@ -76082,39 +76817,39 @@ function alarmNames(text) {
     ];
     const tooLong = names.find((n) => n.length > 255);
     if (tooLong)
-        throw new InputError(`"alarms" has a name over 255 characters: "${tooLong}".`);
+        throw new errors/* InputError */.dz(`"alarms" has a name over 255 characters: "${tooLong}".`);
     return names;
 }
 function onCancel(text) {
     const lower = text.toLowerCase();
     if (lower !== 'rollback' && lower !== 'hold') {
-        throw new InputError(`"on-cancel" is "${lower}": it must be rollback or hold.`);
+        throw new errors/* InputError */.dz(`"on-cancel" is "${lower}": it must be rollback or hold.`);
     }
     return lower;
 }
 function testHeader(text) {
     const match = /^([A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}):\s*(\S.{0,127})$/.exec(text);
     if (!match) {
-        throw new InputError(`"test-header" is "${text}": write it as "Name: value", e.g. "X-Canary: true".`);
+        throw new errors/* InputError */.dz(`"test-header" is "${text}": write it as "Name: value", e.g. "X-Canary: true".`);
     }
     return { name: match[1], value: match[2].trim() };
 }
 function testQuery(text) {
     const match = /^([^=&\s]{1,128})=([^&\s]{1,128})$/.exec(text);
     if (!match) {
-        throw new InputError(`"test-query" is "${text}": write it as "key=value", e.g. "canary=true".`);
+        throw new errors/* InputError */.dz(`"test-query" is "${text}": write it as "key=value", e.g. "canary=true".`);
     }
     return { key: match[1], value: match[2] };
 }
 function testRulePriority(text) {
     const value = Number(text);
     if (!/^\d{1,5}$/.test(text) || value < 1 || value > 50000) {
-        throw new InputError(`"test-rule-priority" is "${text}": it must be a whole number from 1 to 50000.`);
+        throw new errors/* InputError */.dz(`"test-rule-priority" is "${text}": it must be a whole number from 1 to 50000.`);
     }
     return value;
 }
 function testListenerArn(text) {
-    return expectArn(text, ':listener/', Inputs.TestListenerArn);
+    return expectArn(text, ':listener/', constants/* Inputs */.G0.TestListenerArn);
 }
 
 ;// CONCATENATED MODULE: ./src/mode-reader.ts
@@ -76138,7 +76873,7 @@ class ModeReader {
         return [...this.found];
     }
     uses(name) {
-        return MODE_INPUTS[name].modes.includes(this.mode);
+        return input_modes/* MODE_INPUTS */.M[name].modes.includes(this.mode);
     }
     /** `parse(value)` when the mode uses the input and it is given, else `fallback`. */
     read(name, parse, fallback) {
@@ -76164,7 +76899,7 @@ function parses(parse, text) {
 }
 function ignoredWarning(name, text, mode) {
     return (`"${name}" is ${quoted(text)}: mode ${mode} ignores it, so the run goes on. ` +
-        `A valid value is ${MODE_INPUTS[name].valid}.`);
+        `A valid value is ${input_modes/* MODE_INPUTS */.M[name].valid}.`);
 }
 const SHOWN = 60;
 /** The value quoted on one line and cut short: the warning names it, it does not reproduce it. */
@@ -76197,7 +76932,7 @@ function parseDuration(text, name) {
             ? (Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0)) * 1000
             : undefined;
     if (ms === undefined || ms > 6 * 3600_000) {
-        throw new InputError(`"${name}" is "${text}": give a duration such as 90s, 5m, 1h or 1m30s (at most 6h).`);
+        throw new errors/* InputError */.dz(`"${name}" is "${text}": give a duration such as 90s, 5m, 1h or 1m30s (at most 6h).`);
     }
     return ms;
 }
@@ -76205,17 +76940,17 @@ function parseDuration(text, name) {
 function parseSteps(text) {
     const parts = text.split(/[\s,]+/).filter(Boolean);
     const steps = parts.map((part) => {
-        const share = parsePercent(part);
+        const share = (0,shares/* parsePercent */.lo)(part);
         if (share === undefined || share === 0) {
-            throw new InputError(`"steps" has "${part}": each step is a percent above 0 and up to 100 with at most one decimal.`);
+            throw new errors/* InputError */.dz(`"steps" has "${part}": each step is a percent above 0 and up to 100 with at most one decimal.`);
         }
         return share;
     });
     if (steps.length === 0)
-        throw new InputError('"steps" is empty: give shares such as 5,25,50.');
+        throw new errors/* InputError */.dz('"steps" is empty: give shares such as 5,25,50.');
     steps.forEach((share, i) => {
         if (i > 0 && share <= steps[i - 1]) {
-            throw new InputError(`"steps" must increase: ${parts.join(', ')} does not.`);
+            throw new errors/* InputError */.dz(`"steps" must increase: ${parts.join(', ')} does not.`);
         }
     });
     return steps;
@@ -76223,24 +76958,24 @@ function parseSteps(text) {
 /** Steps and bake time of a preset name; throws an InputError naming the valid forms. */
 function parseStrategy(name) {
     if (name === 'AllAtOnce')
-        return { steps: [FULL], bakeMs: 0 };
+        return { steps: [shares/* FULL */.eW], bakeMs: 0 };
     const canary = /^Canary(\d{1,2})Percent(\d{1,3})Minutes?$/.exec(name);
     if (canary) {
         const share = Number(canary[1]) * 10;
         if (share > 0)
-            return { steps: [share, FULL], bakeMs: Number(canary[2]) * MINUTE };
+            return { steps: [share, shares/* FULL */.eW], bakeMs: Number(canary[2]) * MINUTE };
     }
     const linear = /^Linear(\d{1,3})PercentEvery(\d{1,3})Minutes?$/.exec(name);
     if (linear) {
         const step = Number(linear[1]) * 10;
-        if (step > 0 && step <= FULL) {
+        if (step > 0 && step <= shares/* FULL */.eW) {
             const steps = [];
-            for (let share = step; share < FULL; share += step)
+            for (let share = step; share < shares/* FULL */.eW; share += step)
                 steps.push(share);
-            return { steps: [...steps, FULL], bakeMs: Number(linear[2]) * MINUTE };
+            return { steps: [...steps, shares/* FULL */.eW], bakeMs: Number(linear[2]) * MINUTE };
         }
     }
-    throw new InputError(`Unknown strategy "${name}". Use one of ${PRESETS.join(', ')}, or ` +
+    throw new errors/* InputError */.dz(`Unknown strategy "${name}". Use one of ${PRESETS.join(', ')}, or ` +
         'CanaryXPercentYMinutes (X from 1 to 99) or LinearXPercentEveryYMinutes.');
 }
 
@@ -76260,19 +76995,19 @@ function parseStrategy(name) {
  */
 function parseInputs(read, env) {
     const get = (name) => read(name).trim() || undefined;
-    const modeText = get(Inputs.Mode);
+    const modeText = get(constants/* Inputs */.G0.Mode);
     if (!modeText)
-        throw new InputError(`Input "mode" is required: one of ${MODES.join(', ')}.`);
-    const mode = MODES.find((m) => m === modeText.toLowerCase());
+        throw new errors/* InputError */.dz(`Input "mode" is required: one of ${input_modes/* MODES */.F.join(', ')}.`);
+    const mode = input_modes/* MODES */.F.find((m) => m === modeText.toLowerCase());
     if (!mode) {
-        throw new InputError(`Unknown mode "${modeText}". Set "mode" to one of ${MODES.join(', ')}.`);
+        throw new errors/* InputError */.dz(`Unknown mode "${modeText}". Set "mode" to one of ${input_modes/* MODES */.F.join(', ')}.`);
     }
-    const cluster = required(get(Inputs.Cluster), Inputs.Cluster, 'the ECS cluster name or ARN');
-    const service = required(get(Inputs.Service), Inputs.Service, 'the ECS service name or ARN');
+    const cluster = required(get(constants/* Inputs */.G0.Cluster), constants/* Inputs */.G0.Cluster, 'the ECS cluster name or ARN');
+    const service = required(get(constants/* Inputs */.G0.Service), constants/* Inputs */.G0.Service, 'the ECS service name or ARN');
     const locations = parseLocations(get);
-    const region = get(Inputs.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
+    const region = get(constants/* Inputs */.G0.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
     if (!region) {
-        throw new InputError('No AWS region: set the "aws-region" input, or AWS_REGION (aws-actions/configure-aws-credentials ' +
+        throw new errors/* InputError */.dz('No AWS region: set the "aws-region" input, or AWS_REGION (aws-actions/configure-aws-credentials ' +
             'sets it from its own aws-region input).');
     }
     const reader = new ModeReader(get, mode);
@@ -76283,45 +77018,45 @@ function parseInputs(read, env) {
         cluster,
         service,
         ...locations,
-        tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
+        tagKey: get(constants/* Inputs */.G0.TagKey) ?? constants/* DEFAULT_TAG_KEY */.N6,
         region,
         warnings: reader.warnings
     };
 }
 /** Where Blue and Green are: a stack, or all four explicit values; and the route, if given. */
 function parseLocations(get) {
-    const taskSets = perColor(get(Inputs.BlueTaskSet), get(Inputs.GreenTaskSet));
-    const targetGroups = perColor(get(Inputs.BlueTargetGroup), get(Inputs.GreenTargetGroup));
-    for (const color of COLORS) {
+    const taskSets = perColor(get(constants/* Inputs */.G0.BlueTaskSet), get(constants/* Inputs */.G0.GreenTaskSet));
+    const targetGroups = perColor(get(constants/* Inputs */.G0.BlueTargetGroup), get(constants/* Inputs */.G0.GreenTargetGroup));
+    for (const color of src_color/* COLORS */.lm) {
         const arn = targetGroups[color];
         if (arn !== undefined)
             expectArn(arn, ':targetgroup/', `${color.toLowerCase()}-target-group`);
     }
-    const stackName = get(Inputs.StackName);
+    const stackName = get(constants/* Inputs */.G0.StackName);
     const explicitCount = Object.keys(taskSets).length + Object.keys(targetGroups).length;
     if (!stackName && explicitCount < 4) {
-        throw new InputError('Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
+        throw new errors/* InputError */.dz('Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
             'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set all ' +
             'four of "blue-task-set", "green-task-set", "blue-target-group" and "green-target-group".');
     }
     if (targetGroups.Blue !== undefined && targetGroups.Blue === targetGroups.Green) {
-        throw new InputError('"blue-target-group" and "green-target-group" name the same target group.');
+        throw new errors/* InputError */.dz('"blue-target-group" and "green-target-group" name the same target group.');
     }
-    const listenerRuleArn = get(Inputs.ListenerRuleArn);
-    const listenerArn = get(Inputs.ListenerArn);
+    const listenerRuleArn = get(constants/* Inputs */.G0.ListenerRuleArn);
+    const listenerArn = get(constants/* Inputs */.G0.ListenerArn);
     if (listenerRuleArn && listenerArn) {
-        throw new InputError('Set either "listener-rule-arn" (a weighted rule) or "listener-arn" (a listener whose ' +
+        throw new errors/* InputError */.dz('Set either "listener-rule-arn" (a weighted rule) or "listener-arn" (a listener whose ' +
             'default action is the weighted forward), not both.');
     }
     if (listenerRuleArn)
-        expectArn(listenerRuleArn, ':listener-rule/', Inputs.ListenerRuleArn);
+        expectArn(listenerRuleArn, ':listener-rule/', constants/* Inputs */.G0.ListenerRuleArn);
     if (listenerArn)
-        expectArn(listenerArn, ':listener/', Inputs.ListenerArn);
+        expectArn(listenerArn, ':listener/', constants/* Inputs */.G0.ListenerArn);
     return { stackName, taskSets, targetGroups, listenerRuleArn, listenerArn };
 }
 function required(value, name, what) {
     if (!value)
-        throw new InputError(`Input "${name}" is required: ${what}.`);
+        throw new errors/* InputError */.dz(`Input "${name}" is required: ${what}.`);
     return value;
 }
 function perColor(blue, green) {
@@ -76330,41 +77065,41 @@ function perColor(blue, green) {
 /** The inputs only some modes use: readiness, dry run, the walk, gates, test traffic, promotion. */
 function parseModeInputs(reader, get) {
     // Asked of another mode, an undo would be a different request, not an ignored detail.
-    if (reader.mode !== 'rollback' && get(Inputs.UndoPromotion)?.toLowerCase() === 'true') {
-        throw new InputError(`"undo-promotion" goes with mode rollback, not ${reader.mode}.`);
+    if (reader.mode !== 'rollback' && get(constants/* Inputs */.G0.UndoPromotion)?.toLowerCase() === 'true') {
+        throw new errors/* InputError */.dz(`"undo-promotion" goes with mode rollback, not ${reader.mode}.`);
     }
     const flag = (name, fallback) => reader.read(name, trueOrFalse(name), fallback);
     return {
-        waitForHealthy: flag(Inputs.WaitForHealthy, true),
-        healthTimeoutSeconds: reader.read(Inputs.HealthTimeoutSeconds, wholeSeconds, DEFAULT_HEALTH_TIMEOUT_SECONDS),
-        dryRun: flag(Inputs.DryRun, false),
+        waitForHealthy: flag(constants/* Inputs */.G0.WaitForHealthy, true),
+        healthTimeoutSeconds: reader.read(constants/* Inputs */.G0.HealthTimeoutSeconds, wholeSeconds, constants/* DEFAULT_HEALTH_TIMEOUT_SECONDS */.LG),
+        dryRun: flag(constants/* Inputs */.G0.DryRun, false),
         schedule: parseSchedule(reader, get),
         alarms: {
-            names: reader.read(Inputs.Alarms, alarmNames, []),
-            prefix: reader.read(Inputs.AlarmPrefix, (text) => text, undefined),
-            treatMissingDataAsFailure: flag(Inputs.TreatMissingAlarmDataAsFailure, false)
+            names: reader.read(constants/* Inputs */.G0.Alarms, alarmNames, []),
+            prefix: reader.read(constants/* Inputs */.G0.AlarmPrefix, (text) => text, undefined),
+            treatMissingDataAsFailure: flag(constants/* Inputs */.G0.TreatMissingAlarmDataAsFailure, false)
         },
-        onCancel: reader.read(Inputs.OnCancel, onCancel, 'rollback'),
+        onCancel: reader.read(constants/* Inputs */.G0.OnCancel, onCancel, 'rollback'),
         testTraffic: parseTestTraffic(reader),
-        scaleDownAfterPromote: flag(Inputs.ScaleDownAfterPromote, false),
-        undoPromotion: flag(Inputs.UndoPromotion, false)
+        scaleDownAfterPromote: flag(constants/* Inputs */.G0.ScaleDownAfterPromote, false),
+        undoPromotion: flag(constants/* Inputs */.G0.UndoPromotion, false)
     };
 }
 /** The shares a canary walks through and how long it holds each; other modes get the default. */
 function parseSchedule(reader, get) {
-    const stepsText = get(Inputs.Steps);
-    const strategy = get(Inputs.Strategy);
+    const stepsText = get(constants/* Inputs */.G0.Steps);
+    const strategy = get(constants/* Inputs */.G0.Strategy);
     // Promote moves all traffic at once: a walk given to it is most likely meant for canary.
     if ((stepsText || strategy) && reader.mode === 'promote') {
-        throw new InputError(`"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${reader.mode}.`);
+        throw new errors/* InputError */.dz(`"${stepsText ? constants/* Inputs */.G0.Steps : constants/* Inputs */.G0.Strategy}" walks a canary through its steps: use it with mode canary, not ${reader.mode}.`);
     }
-    if (stepsText && strategy && reader.uses(Inputs.Steps)) {
-        throw new InputError('Set either "steps" or "strategy", not both.');
+    if (stepsText && strategy && reader.uses(constants/* Inputs */.G0.Steps)) {
+        throw new errors/* InputError */.dz('Set either "steps" or "strategy", not both.');
     }
-    const share = reader.read(Inputs.CanaryWeight, canaryWeight, canaryWeight(DEFAULT_CANARY_WEIGHT));
-    const bakeMs = reader.read(Inputs.BakeTime, (text) => parseDuration(text, Inputs.BakeTime), undefined);
-    const preset = reader.read(Inputs.Strategy, parseStrategy, undefined);
-    const steps = reader.read(Inputs.Steps, parseSteps, undefined);
+    const share = reader.read(constants/* Inputs */.G0.CanaryWeight, canaryWeight, canaryWeight(constants/* DEFAULT_CANARY_WEIGHT */.yA));
+    const bakeMs = reader.read(constants/* Inputs */.G0.BakeTime, (text) => parseDuration(text, constants/* Inputs */.G0.BakeTime), undefined);
+    const preset = reader.read(constants/* Inputs */.G0.Strategy, parseStrategy, undefined);
+    const steps = reader.read(constants/* Inputs */.G0.Steps, parseSteps, undefined);
     if (preset) {
         return {
             steps: preset.steps,
@@ -76381,10 +77116,10 @@ function parseSchedule(reader, get) {
     }
 }
 function parseTestTraffic(reader) {
-    const header = reader.read(Inputs.TestHeader, testHeader, undefined);
-    const query = reader.read(Inputs.TestQuery, testQuery, undefined);
-    const priority = reader.read(Inputs.TestRulePriority, testRulePriority, undefined);
-    const listenerArn = reader.read(Inputs.TestListenerArn, testListenerArn, undefined);
+    const header = reader.read(constants/* Inputs */.G0.TestHeader, testHeader, undefined);
+    const query = reader.read(constants/* Inputs */.G0.TestQuery, testQuery, undefined);
+    const priority = reader.read(constants/* Inputs */.G0.TestRulePriority, testRulePriority, undefined);
+    const listenerArn = reader.read(constants/* Inputs */.G0.TestListenerArn, testListenerArn, undefined);
     return {
         ...(header ? { header } : {}),
         ...(query ? { query } : {}),
@@ -76393,6 +77128,8 @@ function parseTestTraffic(reader) {
     };
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/lease.ts
 
 const MAX_TAG_VALUE = 256;
@@ -76493,7 +77230,7 @@ const realClock = {
 function cancellable(clock, signal) {
     const check = () => {
         if (signal?.aborted)
-            throw new CancelledError('Cancelled.');
+            throw new errors/* CancelledError */.cc('Cancelled.');
     };
     return {
         now: () => clock.now(),
@@ -76570,22 +77307,22 @@ async function awsCall(iamAction, call, translate) {
     }
 }
 function toActionError(iamAction, error, translate) {
-    if (error instanceof ActionError)
+    if (error instanceof errors/* ActionError */.lZ)
         return error;
     const name = errorName(error);
     const message = error instanceof Error ? error.message : String(error);
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-        return new CredentialsError(`No AWS credentials found. ${CONFIGURE_CREDENTIALS}`);
+        return new errors/* CredentialsError */.lE(`No AWS credentials found. ${CONFIGURE_CREDENTIALS}`);
     }
     if (BAD_CREDENTIALS.has(name)) {
-        return new CredentialsError(`AWS rejected the credentials (${name}: ${message}). ${CONFIGURE_CREDENTIALS}`);
+        return new errors/* CredentialsError */.lE(`AWS rejected the credentials (${name}: ${message}). ${CONFIGURE_CREDENTIALS}`);
     }
     if (ACCESS_DENIED.has(name))
-        return new AccessDeniedError(iamAction, message);
+        return new errors/* AccessDeniedError */.Uk(iamAction, message);
     return (translate?.(name, message) ??
         connectionError(iamAction, name, message, error) ??
         throttledError(iamAction, name, message, error) ??
-        new AwsCallError(iamAction, name, message));
+        new errors/* AwsCallError */.iQ(iamAction, name, message));
 }
 /** A connection that failed on every attempt, said as what happened to it. */
 function connectionError(iamAction, name, message, error) {
@@ -76595,7 +77332,7 @@ function connectionError(iamAction, name, message, error) {
         return undefined;
     const service = SERVICE_NAMES[iamAction.split(':')[0]] ?? 'the AWS endpoint';
     const cause = code ? `${code}: ${message}` : message;
-    return new ConnectionError(iamAction, code || name, message, `${iamAction} got no answer: the connection to ${service} ${happened} (${cause})` +
+    return new errors/* ConnectionError */.Rc(iamAction, code || name, message, `${iamAction} got no answer: the connection to ${service} ${happened} (${cause})` +
         retried(error));
 }
 /** Throttling that outlasted the SDK's retries: the action stops rather than push harder. */
@@ -76604,7 +77341,7 @@ function throttledError(iamAction, name, message, error) {
         return undefined;
     const attempts = attemptsOf(error);
     const how = attempts ? `on all ${attempts} attempts` : 'through every retry';
-    return new ThrottledError(iamAction, name, message, `AWS throttled ${iamAction} (${name}: ${message}) ${how}, so the action stopped there ` +
+    return new errors/* ThrottledError */.Xe(iamAction, name, message, `AWS throttled ${iamAction} (${name}: ${message}) ${how}, so the action stopped there ` +
         'and wrote nothing more.');
 }
 /** How many attempts the SDK made, from the error's `$metadata`, when it says. */
@@ -76693,10 +77430,10 @@ function createAlarmWatch(config, cloudwatch) {
         ]);
         const missing = config.names.filter((name) => !named.some((a) => a.AlarmName === name));
         if (missing.length > 0) {
-            throw new StateError(`CloudWatch has no alarm named ${missing.join(', ')} in this account and region. Check "alarms".`);
+            throw new errors/* StateError */.qq(`CloudWatch has no alarm named ${missing.join(', ')} in this account and region. Check "alarms".`);
         }
         if (config.prefix && prefixed.length === 0) {
-            throw new StateError(`No CloudWatch alarm name starts with "${config.prefix}": a gate on it would watch nothing. Check "alarm-prefix".`);
+            throw new errors/* StateError */.qq(`No CloudWatch alarm name starts with "${config.prefix}": a gate on it would watch nothing. Check "alarm-prefix".`);
         }
         const byName = new Map();
         for (const alarm of [...named, ...prefixed]) {
@@ -76744,7 +77481,7 @@ class AlarmGate {
     }
     async during(context) {
         const { color, step, share } = context;
-        const where = `Alarm during the bake of step ${step + 1} (${color} at ${formatPercent(share)}%)`;
+        const where = `Alarm during the bake of step ${step + 1} (${color} at ${(0,shares/* formatPercent */.l9)(share)}%)`;
         return this.reading(await this.watch(), context.log, where);
     }
     reading(check, log, where) {
@@ -76843,7 +77580,7 @@ class HealthGate {
         return {
             label: health_LABEL,
             text: 'unhealthy',
-            failure: `Unhealthy ${context.color} target(s) during the bake of step ${context.step + 1} (${context.color} at ${formatPercent(context.share)}%): ${targets}`
+            failure: `Unhealthy ${context.color} target(s) during the bake of step ${context.step + 1} (${context.color} at ${(0,shares/* formatPercent */.l9)(context.share)}%): ${targets}`
         };
     }
 }
@@ -76896,13 +77633,13 @@ async function describeListenerActions(elb, listenerArn, notFound) {
 async function discoverWeightedRoute(elb, targetGroups) {
     const groups = await awsCall('elasticloadbalancing:DescribeTargetGroups', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({
         TargetGroupArns: [targetGroups.Blue, targetGroups.Green]
-    })), whenNotFound('TargetGroup', () => new NotFoundError(`Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
+    })), whenNotFound('TargetGroup', () => new errors/* NotFoundError */.m_(`Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
         'BlueTargetGroup/GreenTargetGroup stack outputs or the target group inputs.')));
     const loadBalancers = [
         ...new Set((groups.TargetGroups ?? []).flatMap((g) => g.LoadBalancerArns ?? []))
     ];
     if (loadBalancers.length === 0) {
-        throw new RuleDiscoveryError('The Blue and Green target groups are not attached to any load balancer, so there is no ' +
+        throw new errors/* RuleDiscoveryError */.z4('The Blue and Green target groups are not attached to any load balancer, so there is no ' +
             'weighted rule to find. Set "listener-rule-arn" or "listener-arn".');
     }
     const listeners = (await Promise.all(loadBalancers.map((lb) => listListeners(elb, lb)))).flat();
@@ -76918,10 +77655,10 @@ async function discoverWeightedRoute(elb, targetGroups) {
     }
     const searched = listeners.map((l) => l.ListenerArn).join(', ') || 'none';
     if (candidates.length === 0) {
-        throw new RuleDiscoveryError(`No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
+        throw new errors/* RuleDiscoveryError */.z4(`No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
             `${searched}. Set "listener-rule-arn" (or "listener-arn"), or add the ListenerRule stack output.`);
     }
-    throw new RuleDiscoveryError(`${candidates.length} rules forward to both target groups: ${candidates.map((r) => r.RuleArn).join(', ')}. ` +
+    throw new errors/* RuleDiscoveryError */.z4(`${candidates.length} rules forward to both target groups: ${candidates.map((r) => r.RuleArn).join(', ')}. ` +
         'Set "listener-rule-arn" to the one the action should change.');
 }
 function forwardsToBoth(rule, targetGroups) {
@@ -76944,18 +77681,18 @@ function findForward(actions, where) {
     const indexes = actions.flatMap((action, index) => (action.Type === 'forward' ? [index] : []));
     if (indexes.length === 0) {
         const types = actions.map((a) => a.Type).join(', ') || 'none';
-        throw new StateError(`${where} has no forward action (its actions: ${types}). The action changes the weights of a ` +
+        throw new errors/* StateError */.qq(`${where} has no forward action (its actions: ${types}). The action changes the weights of a ` +
             'forward to the Blue and Green target groups; give it a rule that has one.');
     }
     if (indexes.length > 1)
-        throw new StateError(`${where} has more than one forward action.`);
+        throw new errors/* StateError */.qq(`${where} has more than one forward action.`);
     const index = indexes[0];
     const action = actions[index];
     const configured = action.ForwardConfig?.TargetGroups ?? [];
     const single = action.TargetGroupArn;
     if (configured.length === 0) {
         if (!single)
-            throw new StateError(`${where} has a forward action with no target group.`);
+            throw new errors/* StateError */.qq(`${where} has a forward action with no target group.`);
         return { index, entries: [{ TargetGroupArn: single, Weight: 1 }], legacy: true };
     }
     const legacy = configured.length === 1 && single !== undefined && configured[0].TargetGroupArn === single;
@@ -76967,20 +77704,20 @@ function findForward(actions, where) {
  */
 function readForwardWeights(actions, targetGroups, where) {
     const forward = findForward(actions, where);
-    const known = new Set(COLORS.map((c) => targetGroups[c]));
+    const known = new Set(src_color/* COLORS */.lm.map((c) => targetGroups[c]));
     const foreign = forward.entries
         .map((e) => e.TargetGroupArn ?? '')
         .filter((arn) => !known.has(arn));
     if (foreign.length > 0) {
-        throw new StateError(`${where} also forwards to ${foreign.join(', ')}, which is neither the Blue (${targetGroups.Blue}) ` +
+        throw new errors/* StateError */.qq(`${where} also forwards to ${foreign.join(', ')}, which is neither the Blue (${targetGroups.Blue}) ` +
             `nor the Green (${targetGroups.Green}) target group. The action only moves traffic between ` +
             'the two colours; remove the other target group from the rule or point the action at the right rule.');
     }
     const weights = { Blue: 0, Green: 0 };
-    for (const color of COLORS) {
+    for (const color of src_color/* COLORS */.lm) {
         const entry = forward.entries.find((e) => e.TargetGroupArn === targetGroups[color]);
         if (!entry && !forward.legacy) {
-            throw new StateError(`${where} does not forward to the ${color} target group ${targetGroups[color]}. Add it to ` +
+            throw new errors/* StateError */.qq(`${where} does not forward to the ${color} target group ${targetGroups[color]}. Add it to ` +
                 `the forward action with weight 0, or check the ${color}TargetGroup stack output or ` +
                 `"${color.toLowerCase()}-target-group".`);
         }
@@ -76991,7 +77728,7 @@ function readForwardWeights(actions, targetGroups, where) {
 /** Colours the forward does not name (only the legacy single form can lack one). */
 function missingColors(actions, targetGroups) {
     const named = findForward(actions, 'The rule').entries.map((e) => e.TargetGroupArn);
-    return COLORS.filter((color) => !named.includes(targetGroups[color]));
+    return src_color/* COLORS */.lm.filter((color) => !named.includes(targetGroups[color]));
 }
 /**
  * The same action list with only the two colours' weights replaced. The forward keeps its order,
@@ -77000,12 +77737,12 @@ function missingColors(actions, targetGroups) {
  */
 function rewriteForwardWeights(actions, targetGroups, weights) {
     const forward = findForward(actions, 'The rule');
-    const colorOf = (arn) => COLORS.find((c) => targetGroups[c] === arn);
+    const colorOf = (arn) => src_color/* COLORS */.lm.find((c) => targetGroups[c] === arn);
     const entries = forward.entries.map((entry) => {
         const color = colorOf(entry.TargetGroupArn);
         return color ? { ...entry, Weight: weights[color] } : entry;
     });
-    for (const color of COLORS) {
+    for (const color of src_color/* COLORS */.lm) {
         if (!entries.some((e) => e.TargetGroupArn === targetGroups[color])) {
             entries.push({ TargetGroupArn: targetGroups[color], Weight: weights[color] });
         }
@@ -77059,7 +77796,7 @@ function keepExistingSecrets(actions) {
  * neither weight reaches 1000, ALB's limit.
  */
 function albWeightsFor(split) {
-    const scale = COLORS.every((color) => split[color] % 10 === 0) ? 10 : 1;
+    const scale = src_color/* COLORS */.lm.every((color) => split[color] % 10 === 0) ? 10 : 1;
     return { Blue: split.Blue / scale, Green: split.Green / scale };
 }
 /** The exact split raw weights make; both 0 when every weight is 0. */
@@ -77067,7 +77804,7 @@ function splitOfWeights(weights) {
     const total = weights.Blue + weights.Green;
     if (total === 0)
         return { Blue: 0, Green: 0 };
-    return { Blue: (weights.Blue * FULL) / total, Green: (weights.Green * FULL) / total };
+    return { Blue: (weights.Blue * shares/* FULL */.eW) / total, Green: (weights.Green * shares/* FULL */.eW) / total };
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/alb-forward-router.ts
@@ -77126,7 +77863,7 @@ class AlbForwardRouter {
     }
     actions() {
         if (!this.snapshot)
-            throw new StateError(`${this.label} was written before it was read.`);
+            throw new errors/* StateError */.qq(`${this.label} was written before it was read.`);
         return this.snapshot;
     }
     async put(weights) {
@@ -77174,7 +77911,7 @@ function readListenerActions(elb, arn) {
     return describeListenerActions(elb, arn, () => listenerNotFound(arn));
 }
 function listenerNotFound(arn) {
-    return new NotFoundError(`Listener ${arn} was not found. Check "listener-arn" and "aws-region".`);
+    return new errors/* NotFoundError */.m_(`Listener ${arn} was not found. Check "listener-arn" and "aws-region".`);
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/listener-rule.ts
@@ -77200,7 +77937,7 @@ class ListenerRuleRouter extends AlbForwardRouter {
         this.preloaded = undefined;
         this.rule = rule;
         if (rule.IsDefault) {
-            throw new StateError(`${this.label} is a listener's default rule, which ALB changes through the listener. ` +
+            throw new errors/* StateError */.qq(`${this.label} is a listener's default rule, which ALB changes through the listener. ` +
                 `Set "listener-arn" to ${listenerArnOf(this.id)} instead of "listener-rule-arn".`);
         }
         return rule.Actions ?? [];
@@ -77231,7 +77968,7 @@ async function describeRule(elb, arn) {
     return rule;
 }
 function ruleNotFound(arn) {
-    return new NotFoundError(`Listener rule ${arn} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`);
+    return new errors/* NotFoundError */.m_(`Listener rule ${arn} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`);
 }
 /** `…:listener-rule/app/lb/1/2/3` → `…:listener/app/lb/1/2`. */
 function listenerArnOf(ruleArn) {
@@ -77275,7 +78012,7 @@ function foreignGroups(actions, targetGroups) {
     const forwards = actions.filter((a) => a.Type === 'forward');
     if (forwards.length === 0)
         return [];
-    const colors = new Set(COLORS.map((c) => targetGroups[c]));
+    const colors = new Set(src_color/* COLORS */.lm.map((c) => targetGroups[c]));
     const named = forwards.flatMap((a) => [
         ...(a.ForwardConfig?.TargetGroups ?? []).map((g) => g.TargetGroupArn ?? ''),
         ...(a.TargetGroupArn ? [a.TargetGroupArn] : [])
@@ -77494,7 +78231,7 @@ function testConditions(placement, traffic) {
 /** The weighted rule's authentication, then a forward to the canary group alone. */
 function testActions(placement, canaryTargetGroup) {
     if (placement.preActions.some((a) => a.Type === 'authenticate-oidc')) {
-        throw new StateError('The weighted rule authenticates with OIDC, and ELB needs the client secret (which it never ' +
+        throw new errors/* StateError */.qq('The weighted rule authenticates with OIDC, and ELB needs the client secret (which it never ' +
             'returns) to create a rule with it, so the action cannot create a test rule that keeps ' +
             'that authentication. Create the test rule yourself, or drop "test-header"/"test-query".');
     }
@@ -77517,7 +78254,7 @@ function choosePriority(placement, taken, requested) {
         for (let p = placement.priority - 1; p >= 1; p--)
             if (!used.has(p))
                 return p;
-        throw new StateError(`No free priority above the weighted rule (priority ${placement.priority}) for the test rule. ` +
+        throw new errors/* StateError */.qq(`No free priority above the weighted rule (priority ${placement.priority}) for the test rule. ` +
             'Set "test-rule-priority".');
     }
     let p = 1;
@@ -77603,7 +78340,7 @@ class TestRules {
             if (!retried && this.view.owned.length > 0) {
                 return this.sync(placement, canaryGroup, traffic, wrote, true);
             }
-            throw new StateError(`Priority ${priority} is taken on ${placement.listenerArn}. Set "test-rule-priority" to a free one.`);
+            throw new errors/* StateError */.qq(`Priority ${priority} is taken on ${placement.listenerArn}. Set "test-rule-priority" to a free one.`);
         }
         const arn = created?.RuleArn ?? '';
         const rule = created ?? { RuleArn: arn, Priority: String(priority) };
@@ -77694,7 +78431,7 @@ class AlbTestTraffic {
         if (input && input !== tagged) {
             // The listener an earlier canary pointed goes back before the tag stops naming it.
             if (tagged && this.listeners.has(tagged)) {
-                await this.point(tagged, otherColor(canary), wrote);
+                await this.point(tagged, (0,src_color/* otherColor */.IP)(canary), wrote);
             }
             record[this.names.testListener] = input;
         }
@@ -77785,7 +78522,7 @@ function albTestTraffic(elb, read, parts) {
     const { facts } = read;
     const assessment = assessTestRoute(facts);
     if (assessment.problems.length > 0 && parts.strict) {
-        throw new TestRouteError(`${assessment.problems.join(' ')} Nothing was written.`);
+        throw new errors/* TestRouteError */.u_(`${assessment.problems.join(' ')} Nothing was written.`);
     }
     const marker = { Key: facts.names.ruleMarker, Value: facts.serviceArn };
     const view = { rules: facts.rules.rules, owned: assessment.owned };
@@ -77908,10 +78645,10 @@ class ServiceTags {
         const command = `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
             ' (or value=Green: the colour that serves production now)';
         if (value === undefined) {
-            throw new StateError(`Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`);
+            throw new errors/* StateError */.qq(`Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`);
         }
-        if (!isColor(value)) {
-            throw new StateError(`Service ${this.service.name} has ${key}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`);
+        if (!(0,src_color/* isColor */._o)(value)) {
+            throw new errors/* StateError */.qq(`Service ${this.service.name} has ${key}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`);
         }
         return value;
     }
@@ -77922,7 +78659,7 @@ class ServiceTags {
             resourceArn: arn,
             tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
         })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
-            ? new StateError(`ECS refused to tag ${arn}: ${message} Opt in to the long ARN format for services ` +
+            ? new errors/* StateError */.qq(`ECS refused to tag ${arn}: ${message} Opt in to the long ARN format for services ` +
                 '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.')
             : undefined);
         for (const [key, value] of Object.entries(tags))
@@ -77956,7 +78693,7 @@ class ServiceTags {
         }
         catch (error) {
             const why = error instanceof Error ? error.message : String(error);
-            throw new IncompletePromotionError(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
+            throw new errors/* IncompletePromotionError */.G_(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
                 'Run promote again to finish; it will only write the tag.');
         }
         return `service tag ${key}: ${from} → ${to}`;
@@ -77999,7 +78736,7 @@ class ServiceLease {
         const key = this.tags.names.lease;
         const verdict = judgeLease(this.tags.get(key), this.me, now);
         if (!verdict.free && mode !== 'rollback') {
-            throw new LeaseHeldError(`Another run is changing service ${this.serviceName}: ${describeHolder(verdict.holder)}, ` +
+            throw new errors/* LeaseHeldError */._i(`Another run is changing service ${this.serviceName}: ${describeHolder(verdict.holder)}, ` +
                 `leased until ${new Date(verdict.holder.until).toISOString()}. Wait for it to finish. If ` +
                 `it died, run mode rollback (it never waits for a lease) or remove the tag: aws ecs ` +
                 `untag-resource --resource-arn ${this.tags.arn} --tag-keys ${key}. No traffic was ` +
@@ -78020,7 +78757,7 @@ class ServiceLease {
         return {
             ours: isOwnLease(value, this.me),
             ...(holder ? { holder: describeHolder(holder), byRollback: holder.mode === 'rollback' } : {}),
-            ...(stable !== undefined && isColor(stable) ? { stable: stable } : {})
+            ...(stable !== undefined && (0,src_color/* isColor */._o)(stable) ? { stable: stable } : {})
         };
     }
     async release() {
@@ -78045,11 +78782,11 @@ class ServiceLease {
  */
 async function readService(ecs, cluster, service) {
     const response = await awsCall('ecs:DescribeServices', () => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service], include: ['TAGS'] })), (name) => name === 'ClusterNotFoundException'
-        ? new NotFoundError(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
+        ? new errors/* NotFoundError */.m_(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
         : undefined);
     const found = response.services?.find((s) => s.status !== 'INACTIVE');
     if (!found?.serviceArn) {
-        throw new NotFoundError(`ECS service "${service}" was not found in cluster "${cluster}". Check "service", "cluster" and "aws-region".`);
+        throw new errors/* NotFoundError */.m_(`ECS service "${service}" was not found in cluster "${cluster}". Check "service", "cluster" and "aws-region".`);
     }
     const tags = {};
     for (const tag of found.tags ?? [])
@@ -78074,7 +78811,7 @@ async function readService(ecs, cluster, service) {
  * new requests, so they neither count as healthy nor block the gate.
  */
 async function readTargetHealth(elb, targetGroupArn) {
-    const response = await awsCall('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroupArn })), whenNotFound('TargetGroup', () => new NotFoundError(`Target group ${targetGroupArn} was not found.`)));
+    const response = await awsCall('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroupArn })), whenNotFound('TargetGroup', () => new errors/* NotFoundError */.m_(`Target group ${targetGroupArn} was not found.`)));
     const summary = { targetGroupArn, total: 0, healthy: 0, notHealthy: [] };
     for (const description of response.TargetHealthDescriptions ?? []) {
         const state = description.TargetHealth?.State ?? 'unknown';
@@ -78123,12 +78860,12 @@ function matchTaskSets(service, ids, targetGroups) {
         const taskSet = service.taskSets.find((t) => t.id === id || t.taskSetArn === id);
         if (!taskSet) {
             const known = service.taskSets.map((t) => t.id ?? t.taskSetArn).join(', ') || 'none';
-            throw new StateError(`The ${color} task set "${id}" is not in service ${service.name} (its task sets: ${known}). ` +
+            throw new errors/* StateError */.qq(`The ${color} task set "${id}" is not in service ${service.name} (its task sets: ${known}). ` +
                 `Check the ${color}TaskSet stack output or "${color.toLowerCase()}-task-set".`);
         }
         const groups = (taskSet.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter(Boolean);
         if (groups.length > 0 && !groups.includes(targetGroups[color])) {
-            throw new StateError(`The ${color} task set ${taskSet.id} registers its tasks in ${groups.join(', ')}, not in the ` +
+            throw new errors/* StateError */.qq(`The ${color} task set ${taskSet.id} registers its tasks in ${groups.join(', ')}, not in the ` +
                 `${color} target group ${targetGroups[color]}: traffic for ${color} would reach the wrong tasks.`);
         }
         return taskSet;
@@ -78196,8 +78933,8 @@ class TaskSetWorkload {
      */
     static async discover(clients, service, where) {
         const targets = where.readTargets
-            ? Promise.all(COLORS.map((c) => readTargetHealth(clients.elb, where.targetGroups[c])))
-            : Promise.resolve(COLORS.map((c) => unreadTargets(where.targetGroups[c])));
+            ? Promise.all(src_color/* COLORS */.lm.map((c) => readTargetHealth(clients.elb, where.targetGroups[c])))
+            : Promise.resolve(src_color/* COLORS */.lm.map((c) => unreadTargets(where.targetGroups[c])));
         // A failed target health read is reported after the service checks; it must not go unhandled.
         targets.catch(() => undefined);
         const state = await service;
@@ -78243,14 +78980,14 @@ class TaskSetWorkload {
             const arn = this.discovered[color].unit.taskDefinitionArn;
             return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined);
         };
-        const [Blue, Green] = await Promise.all(COLORS.map(read));
+        const [Blue, Green] = await Promise.all(src_color/* COLORS */.lm.map(read));
         return { Blue, Green };
     }
 }
 function requireExternalController(service) {
     if (service.deploymentController === 'EXTERNAL')
         return;
-    throw new StateError(`Service ${service.name} uses the ${service.deploymentController} deployment ` +
+    throw new errors/* StateError */.qq(`Service ${service.name} uses the ${service.deploymentController} deployment ` +
         'controller; blue/green task sets need EXTERNAL. Create the service with ' +
         'deploymentController type EXTERNAL (templates/ecs-canary.yaml does).');
 }
@@ -78428,7 +79165,7 @@ function chooseLease(tags, identity, serviceName) {
 function needsStack(inputs) {
     if (!inputs.stackName)
         return false;
-    const allExplicit = COLORS.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
+    const allExplicit = src_color/* COLORS */.lm.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
     return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn);
 }
 /**
@@ -78443,31 +79180,31 @@ function resolveResources(inputs, outputs) {
         return value ?? '';
     };
     const taskSets = {
-        Blue: pick(inputs.taskSets.Blue, StackOutputKeys.BlueTaskSet),
-        Green: pick(inputs.taskSets.Green, StackOutputKeys.GreenTaskSet)
+        Blue: pick(inputs.taskSets.Blue, constants/* StackOutputKeys */.yl.BlueTaskSet),
+        Green: pick(inputs.taskSets.Green, constants/* StackOutputKeys */.yl.GreenTaskSet)
     };
     const targetGroups = {
-        Blue: pick(inputs.targetGroups.Blue, StackOutputKeys.BlueTargetGroup),
-        Green: pick(inputs.targetGroups.Green, StackOutputKeys.GreenTargetGroup)
+        Blue: pick(inputs.targetGroups.Blue, constants/* StackOutputKeys */.yl.BlueTargetGroup),
+        Green: pick(inputs.targetGroups.Green, constants/* StackOutputKeys */.yl.GreenTargetGroup)
     };
     if (missing.length > 0) {
         const inputNames = missing.map((key) => INPUT_FOR_OUTPUT[key]).join('", "');
-        throw new StateError(`Stack "${inputs.stackName}" has no output ${missing.join(', ')}. Add ${missing.length > 1 ? 'these outputs' : 'this output'} to the stack (templates/ecs-canary.yaml shows them) or set the input${missing.length > 1 ? 's' : ''} "${inputNames}".`);
+        throw new errors/* StateError */.qq(`Stack "${inputs.stackName}" has no output ${missing.join(', ')}. Add ${missing.length > 1 ? 'these outputs' : 'this output'} to the stack (templates/ecs-canary.yaml shows them) or set the input${missing.length > 1 ? 's' : ''} "${inputNames}".`);
     }
     if (targetGroups.Blue === targetGroups.Green) {
-        throw new StateError(`Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`);
+        throw new errors/* StateError */.qq(`Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`);
     }
     if (inputs.listenerArn)
         return { taskSets, targetGroups, listenerArn: inputs.listenerArn };
-    const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[StackOutputKeys.ListenerRule];
+    const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[constants/* StackOutputKeys */.yl.ListenerRule];
     return { taskSets, targetGroups, ...(listenerRuleArn ? { listenerRuleArn } : {}) };
 }
 /** The input that overrides each stack output, for messages. */
 const INPUT_FOR_OUTPUT = {
-    [StackOutputKeys.BlueTaskSet]: Inputs.BlueTaskSet,
-    [StackOutputKeys.GreenTaskSet]: Inputs.GreenTaskSet,
-    [StackOutputKeys.BlueTargetGroup]: Inputs.BlueTargetGroup,
-    [StackOutputKeys.GreenTargetGroup]: Inputs.GreenTargetGroup
+    [constants/* StackOutputKeys */.yl.BlueTaskSet]: constants/* Inputs */.G0.BlueTaskSet,
+    [constants/* StackOutputKeys */.yl.GreenTaskSet]: constants/* Inputs */.G0.GreenTaskSet,
+    [constants/* StackOutputKeys */.yl.BlueTargetGroup]: constants/* Inputs */.G0.BlueTargetGroup,
+    [constants/* StackOutputKeys */.yl.GreenTargetGroup]: constants/* Inputs */.G0.GreenTargetGroup
 };
 
 ;// CONCATENATED MODULE: ./src/discover/stack.ts
@@ -78477,12 +79214,12 @@ const INPUT_FOR_OUTPUT = {
 /** The outputs of a CloudFormation stack, by key. */
 async function readStackOutputs(cfn, stackName) {
     const response = await awsCall('cloudformation:DescribeStacks', () => cfn.send(new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: stackName })), (name, message) => name === 'ValidationError' && /does not exist/i.test(message)
-        ? new NotFoundError(`CloudFormation stack "${stackName}" was not found in this account and region. ` +
+        ? new errors/* NotFoundError */.m_(`CloudFormation stack "${stackName}" was not found in this account and region. ` +
             'Check "stack-name" and "aws-region".')
         : undefined);
     const stack = response.Stacks?.[0];
     if (!stack)
-        throw new NotFoundError(`CloudFormation stack "${stackName}" was not found.`);
+        throw new errors/* NotFoundError */.m_(`CloudFormation stack "${stackName}" was not found.`);
     const outputs = {};
     for (const output of stack.Outputs ?? []) {
         if (output.OutputKey && output.OutputValue)
@@ -78556,7 +79293,7 @@ async function discover(inputs, clients, options) {
 function logDiscovery(log, inputs, state) {
     log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`);
     log.info(`Route: ${state.route.kind} ${state.route.id}`);
-    log.info(`Weights: ${formatSplit(state.split)}`);
+    log.info(`Weights: ${(0,shares/* formatSplit */.oe)(state.split)}`);
     if (state.alarms)
         log.info(`Alarms: ${describeAlarms(state.alarms.alarms)}`);
 }
@@ -78566,6 +79303,8 @@ function fulfilled(result) {
     return result.value;
 }
 
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __nccwpck_require__(5655);
 ;// CONCATENATED MODULE: ./src/execute/bake.ts
 
 /**
@@ -78584,7 +79323,7 @@ async function bake(record, index, canary, gates, { clock, log, pollMs, checkRou
     const poll = pollMs ?? bakePollMs(record.bakeMs);
     const start = clock.now();
     const end = start + record.bakeMs;
-    const share = formatPercent(record.share);
+    const share = (0,shares/* formatPercent */.l9)(record.share);
     const title = `Bake step ${index + 1}: ${canary} at ${share}% for ${Math.round(record.bakeMs / 1000)} s`;
     return log.group(title, async () => {
         while (clock.now() < end) {
@@ -78624,10 +79363,10 @@ function mergeReadings(kept, latest) {
  */
 async function shiftAndVerify(router, before, target, wrote) {
     const stored = await router.shift(target);
-    wrote(`${router.kind} ${router.id}: ${formatSplit(before)} → ${formatSplit(target)}`);
-    if (!sameSplit(stored, target)) {
-        throw new VerificationError(`Wrote ${formatSplit(target)} to ${router.kind} ${router.id}, but it holds ` +
-            `${formatSplit(stored)}: the load balancer did not store what was sent. Nothing more was ` +
+    wrote(`${router.kind} ${router.id}: ${(0,shares/* formatSplit */.oe)(before)} → ${(0,shares/* formatSplit */.oe)(target)}`);
+    if (!(0,shares/* sameSplit */.xY)(stored, target)) {
+        throw new errors/* VerificationError */.mk(`Wrote ${(0,shares/* formatSplit */.oe)(target)} to ${router.kind} ${router.id}, but it holds ` +
+            `${(0,shares/* formatSplit */.oe)(stored)}: the load balancer did not store what was sent. Nothing more was ` +
             'written; check the route, then run this step again.', stored);
     }
     return stored;
@@ -78638,9 +79377,9 @@ async function shiftAndVerify(router, before, target, wrote) {
  */
 async function routeUnchanged(router, expected) {
     const live = await router.verify();
-    if (sameSplit(live, expected))
+    if ((0,shares/* sameSplit */.xY)(live, expected))
         return;
-    throw new VerificationError(`${router.kind} ${router.id} holds ${formatSplit(live)}, not the ${formatSplit(expected)} ` +
+    throw new errors/* VerificationError */.mk(`${router.kind} ${router.id} holds ${(0,shares/* formatSplit */.oe)(live)}, not the ${(0,shares/* formatSplit */.oe)(expected)} ` +
         'this run wrote: another writer changed it. Make sure only one workflow moves this service ' +
         'at a time (a concurrency group), then run this step again.', live);
 }
@@ -78656,8 +79395,8 @@ async function routeUnchanged(router, expected) {
 async function rollBack(shape, journal, log, openedTestTraffic) {
     const { router, testTraffic } = shape;
     const stable = journal.stable;
-    const target = splitFor(stable, 1000);
-    const moves = !sameSplit(journal.split, target);
+    const target = (0,shares/* splitFor */.o_)(stable, 1000);
+    const moves = !(0,shares/* sameSplit */.xY)(journal.split, target);
     if (!moves && !(openedTestTraffic && testTraffic))
         return false;
     await log.group('Roll back', async () => {
@@ -78700,19 +79439,19 @@ async function checkAtEnd(run) {
     const { journal } = run;
     const [look, live] = await Promise.all([run.guard.confirm(), run.shape.router.read()]);
     const sameStable = (look?.stable ?? journal.stable) === journal.stable;
-    if (sameSplit(live, journal.split) && sameStable)
+    if ((0,shares/* sameSplit */.xY)(live, journal.split) && sameStable)
         return;
     if (sameStable && run.wroteRoute) {
         // The lease is still this run's, so whoever wrote the route after it had lost theirs (a run
         // that started at the same moment and stops at its next look): this run's weights stand.
-        run.log.info(`Another run wrote ${formatSplit(live)} after this run's write; writing ${formatSplit(journal.split)} again.`);
+        run.log.info(`Another run wrote ${(0,shares/* formatSplit */.oe)(live)} after this run's write; writing ${(0,shares/* formatSplit */.oe)(journal.split)} again.`);
         journal.split = await shift(run, live, journal.split);
         return;
     }
     journal.split = live;
     if (look?.stable)
         journal.stable = look.stable;
-    throw new ConcurrentRunError('Another writer changed the route or the stable tag while this run was working.', false);
+    throw new errors/* ConcurrentRunError */.X1('Another writer changed the route or the stable tag while this run was working.', false);
 }
 /**
  * All traffic on the colour the stable tag names, whoever wrote last. After a fix it looks again
@@ -78727,8 +79466,8 @@ async function settleRollback(run) {
             await run.clock.sleep(SETTLE_PAUSE_MS);
         const [tags, live] = await Promise.all([run.guard.settle(), run.shape.router.read()]);
         journal.stable = tags?.stable ?? journal.stable;
-        const target = splitFor(journal.stable, FULL);
-        if (sameSplit(live, target)) {
+        const target = (0,shares/* splitFor */.o_)(journal.stable, shares/* FULL */.eW);
+        if ((0,shares/* sameSplit */.xY)(live, target)) {
             journal.split = live;
             break;
         }
@@ -78737,7 +79476,7 @@ async function settleRollback(run) {
         fixed = true;
     }
     if (journal.stable !== started) {
-        throw new ConcurrentRunError(`Another run made ${journal.stable} stable while this rollback ran, so all traffic now ` +
+        throw new errors/* ConcurrentRunError */.X1(`Another run made ${journal.stable} stable while this rollback ran, so all traffic now ` +
             `follows the stable tag to ${journal.stable}. To make ${started} stable again, run ` +
             'rollback with undo-promotion.', false);
     }
@@ -78763,13 +79502,13 @@ async function yieldTo(run, error) {
         journal.split = live;
     const promoted = journal.stable !== plan.stableBefore;
     // A promote whose route a rollback has not taken back keeps its tag: the rollback follows it.
-    const keepPromote = promoted && live !== undefined && live[journal.stable] === FULL;
+    const keepPromote = promoted && live !== undefined && live[journal.stable] === shares/* FULL */.eW;
     if (!error.byRollback || keepPromote) {
         const why = keepPromote
             ? ` This run had already made ${journal.stable} stable; the rollback sends traffic to it. ` +
                 `To make ${plan.stableBefore} stable again, run rollback with undo-promotion.`
             : '';
-        return journal.seal(`${sentence(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
+        return journal.seal(`${(0,report_text/* sentence */.e)(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
     }
     try {
         // The rollback took the route back before this promote's tag landed: the tag goes back too,
@@ -78783,9 +79522,9 @@ async function yieldTo(run, error) {
     }
     catch (rollbackError) {
         const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
-        return journal.seal(`${sentence(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
+        return journal.seal(`${(0,report_text/* sentence */.e)(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
     }
-    return journal.seal(`${sentence(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
+    return journal.seal(`${(0,report_text/* sentence */.e)(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
 }
 function shift(run, from, to) {
     return shiftAndVerify(run.shape.router, from, to, (line) => run.journal.wrote(line));
@@ -78845,7 +79584,7 @@ class LeaseGuard {
         const look = await this.lease.look();
         if (!look.ours) {
             const who = look.holder ?? 'its lease tag was removed by someone else';
-            throw new ConcurrentRunError(`Another run took over this service while this run was working: ${who}.`, look.byRollback ?? false);
+            throw new errors/* ConcurrentRunError */.X1(`Another run took over this service while this run was working: ${who}.`, look.byRollback ?? false);
         }
         return look;
     }
@@ -79033,7 +79772,7 @@ class Executor {
                 checkRoute: () => routeUnchanged(this.shape.router, this.journal.split)
             });
             if (failed?.failure)
-                throw new GateFailure(failed.failure);
+                throw new errors/* GateFailure */.In(failed.failure);
         }
     }
     /** Brings the canary back if it was retired, then asks each gate in turn. */
@@ -79057,7 +79796,7 @@ class Executor {
             this.journal.wrote(...(reading.wrote ?? []));
             record.readings = mergeReadings(record.readings, [reading]);
             if (reading.failure)
-                throw new GateFailure(reading.failure);
+                throw new errors/* GateFailure */.In(reading.failure);
         }
     }
     /**
@@ -79071,7 +79810,7 @@ class Executor {
             this.wroteRoute = true;
             const wrote = (line) => this.journal.wrote(line);
             this.journal.split = await shiftAndVerify(router, this.journal.split, step.split, wrote);
-            this.options.log.info(`Verified: ${formatSplit(this.journal.split)}`);
+            this.options.log.info(`Verified: ${(0,shares/* formatSplit */.oe)(this.journal.split)}`);
         }
         const last = index === this.plan.steps.length - 1;
         if (last && this.plan.closeTestTraffic && testTraffic) {
@@ -79091,34 +79830,34 @@ class Executor {
     }
     /** The one failure channel: a gate's verdict, a cancel, or any other error. */
     async fail(error) {
-        const cancelled = error instanceof CancelledError;
+        const cancelled = error instanceof errors/* CancelledError */.cc;
         const last = this.journal.steps.at(-1);
         if (last)
             last.outcome = cancelled ? 'cancelled' : 'failed';
         if (cancelled && this.options.onCancel === 'hold') {
-            const split = formatSplit(this.journal.split);
+            const split = (0,shares/* formatSplit */.oe)(this.journal.split);
             return this.journal.seal(`Cancelled: traffic left at ${split} (on-cancel: hold).`);
         }
         // A read-back that disagrees has told us what is live; report that, not what we meant.
-        if (error instanceof VerificationError) {
+        if (error instanceof errors/* VerificationError */.mk) {
             this.journal.split = error.live;
             // Someone else wrote the route: if it was a run that took the lease, say who, and follow
             // a rollback's lead.
-            const lost = await this.guard.confirm().then(() => undefined, (lookError) => (lookError instanceof ConcurrentRunError ? lookError : undefined));
+            const lost = await this.guard.confirm().then(() => undefined, (lookError) => (lookError instanceof errors/* ConcurrentRunError */.X1 ? lookError : undefined));
             if (lost)
                 return yieldTo(this.context(), lost);
         }
         // A rollback that found another run's tag at its end has already followed it; say so.
-        if (error instanceof ConcurrentRunError && this.plan.mode === 'rollback') {
-            return this.journal.seal(`${sentence(error.message)} ${this.journal.state()}`, error);
+        if (error instanceof errors/* ConcurrentRunError */.X1 && this.plan.mode === 'rollback') {
+            return this.journal.seal(`${(0,report_text/* sentence */.e)(error.message)} ${this.journal.state()}`, error);
         }
-        if (error instanceof ConcurrentRunError)
+        if (error instanceof errors/* ConcurrentRunError */.X1)
             return yieldTo(this.context(), error);
-        if (!cancelled && !(error instanceof GateFailure)) {
+        if (!cancelled && !(error instanceof errors/* GateFailure */.In)) {
             // AWS refused or answered something unexpected: say so, and what is true now, but do not
             // write more into a system that is failing. Rollback stays one step away.
             const message = error instanceof Error ? error.message : String(error);
-            return this.journal.seal(`${sentence(message)} ${this.journal.state()}`, error);
+            return this.journal.seal(`${(0,report_text/* sentence */.e)(message)} ${this.journal.state()}`, error);
         }
         const reason = cancelled ? 'Cancelled' : error.message;
         let rolledBack;
@@ -79127,7 +79866,7 @@ class Executor {
         }
         catch (rollbackError) {
             const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
-            return this.journal.seal(`${sentence(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
+            return this.journal.seal(`${(0,report_text/* sentence */.e)(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
         }
         // A cancelled step stays `cancelled` in the summary; the message says it was rolled back.
         if (rolledBack && last && !cancelled)
@@ -79135,7 +79874,7 @@ class Executor {
         if (cancelled && rolledBack) {
             return this.journal.seal(`Cancelled: rolled back, all traffic is on ${this.journal.stable}.`);
         }
-        return this.journal.seal(`${sentence(reason)} ${this.journal.state()}`);
+        return this.journal.seal(`${(0,report_text/* sentence */.e)(reason)} ${this.journal.state()}`);
     }
     context() {
         const { plan, shape, journal, guard, wroteRoute } = this;
@@ -79143,7 +79882,7 @@ class Executor {
     }
     checkCancelled() {
         if (this.options.signal?.aborted && !this.committed)
-            throw new CancelledError('Cancelled.');
+            throw new errors/* CancelledError */.cc('Cancelled.');
     }
 }
 /**
@@ -79179,7 +79918,7 @@ function isLine(line) {
  */
 function planRun(intent, state, reachable) {
     const { stable, split } = state;
-    const canary = otherColor(stable);
+    const canary = (0,src_color/* otherColor */.IP)(stable);
     const base = {
         mode: intent.mode,
         stableBefore: stable,
@@ -79210,7 +79949,7 @@ function planRun(intent, state, reachable) {
                 return planUndo(state, finish);
             return finish([base.rollback], `Rollback: all traffic back to the stable colour ${stable}.${unchanged(base.rollback)}`, { closeTestTraffic: true });
         case 'promote': {
-            if (split[stable] === FULL) {
+            if (split[stable] === shares/* FULL */.eW) {
                 return finish(finishPromote(intent, state), `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
                     `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`, { closeTestTraffic: true });
             }
@@ -79243,13 +79982,13 @@ function refuseReplaced(plan, intent, state, finish) {
 }
 /** What a promote does after its tag: free the old colour when asked. Empty when done already. */
 function finishPromote(intent, state) {
-    const old = otherColor(state.stable);
+    const old = (0,src_color/* otherColor */.IP)(state.stable);
     const promotedHere = state.record !== undefined &&
         state.record.promoted === state.versions[state.stable] &&
         state.record.replaced === state.versions[old];
     if (!intent.scaleDownAfterPromote || !promotedHere || state.retired[old])
         return [];
-    return [{ ...step('promote', state.stable, FULL, state.split, { bakeMs: 0 }), retire: old }];
+    return [{ ...step('promote', state.stable, shares/* FULL */.eW, state.split, { bakeMs: 0 }), retire: old }];
 }
 function recordWarnings(state) {
     const stableVersion = state.versions[state.stable];
@@ -79270,17 +80009,17 @@ function recordWarnings(state) {
  */
 function planCanary(intent, state, reachable, finish) {
     const { schedule } = intent;
-    const canary = otherColor(state.stable);
+    const canary = (0,src_color/* otherColor */.IP)(state.stable);
     for (const share of schedule.steps)
         refuseUnreachable(share, reachable);
     const current = state.split[canary];
     const remaining = schedule.walk
-        ? schedule.steps.filter((share) => share > current || share === FULL)
+        ? schedule.steps.filter((share) => share > current || share === shares/* FULL */.eW)
         : schedule.steps;
     const steps = [];
     let now = state.split;
     for (const share of remaining) {
-        const next = share === FULL && schedule.walk
+        const next = share === shares/* FULL */.eW && schedule.walk
             ? promoteStep(canary, now, intent, state)
             : step('shift', canary, share, now, { bakeMs: schedule.bakeMs });
         steps.push(next);
@@ -79304,7 +80043,7 @@ function planCanary(intent, state, reachable, finish) {
  */
 function planUndo(state, finish) {
     const { stable, previousStable, previousTag } = state;
-    const target = otherColor(stable);
+    const target = (0,src_color/* otherColor */.IP)(stable);
     if (previousStable === stable) {
         // An undo writes the tag, then removes this record: it stopped between the two.
         return finish([], `No promotion to undo: an undo already gave ${stable} the tag; its record ${previousTag}=` +
@@ -79317,7 +80056,7 @@ function planUndo(state, finish) {
     }
     // Only readiness gates: the alarms that fired on the new version are why an undo runs.
     const undo = {
-        ...step('undo', target, FULL, state.split, { bakeMs: 0 }),
+        ...step('undo', target, shares/* FULL */.eW, state.split, { bakeMs: 0 }),
         tag: target,
         restore: true,
         gates: 'readiness',
@@ -79327,9 +80066,9 @@ function planUndo(state, finish) {
 }
 function promoteStep(canary, now, intent, state) {
     return {
-        ...step('promote', canary, FULL, now, { bakeMs: 0 }),
+        ...step('promote', canary, shares/* FULL */.eW, now, { bakeMs: 0 }),
         tag: canary,
-        ...(intent.scaleDownAfterPromote ? { retire: otherColor(canary) } : {}),
+        ...(intent.scaleDownAfterPromote ? { retire: (0,src_color/* otherColor */.IP)(canary) } : {}),
         ...recordOf(canary, state)
     };
 }
@@ -79338,20 +80077,20 @@ function recordOf(to, state) {
     const promoted = state.versions[to];
     if (!promoted)
         return {};
-    const replaced = state.versions[otherColor(to)];
+    const replaced = state.versions[(0,src_color/* otherColor */.IP)(to)];
     return { record: { promoted, ...(replaced && replaced !== promoted ? { replaced } : {}) } };
 }
 function step(kind, canary, share, now, { bakeMs }) {
-    const split = splitFor(canary, share);
+    const split = (0,shares/* splitFor */.o_)(canary, share);
     // Only a positive share can raise the canary; a rollback (share 0) therefore never waits,
     // even from a route that sends nothing anywhere.
-    const raises = share > 0 && (isEmpty(now) || share > now[canary]);
+    const raises = share > 0 && ((0,shares/* isEmpty */.Im)(now) || share > now[canary]);
     return {
         kind,
         canary,
         share,
         split,
-        write: !sameSplit(split, now),
+        write: !(0,shares/* sameSplit */.xY)(split, now),
         gate: raises,
         gates: 'all',
         bakeMs,
@@ -79365,8 +80104,8 @@ function refuseUnreachable(share, reachable) {
     const nearest = reachable(share);
     if (nearest.length === 1 && nearest[0] === share)
         return;
-    throw new PlanError(`This route cannot give the canary exactly ${formatPercent(share)}%: the nearest shares it can ` +
-        `set are ${nearest.map((s) => `${formatPercent(s)}%`).join(' and ')}. Use one of those.`);
+    throw new errors/* PlanError */.W6(`This route cannot give the canary exactly ${(0,shares/* formatPercent */.l9)(share)}%: the nearest shares it can ` +
+        `set are ${nearest.map((s) => `${(0,shares/* formatPercent */.l9)(s)}%`).join(' and ')}. Use one of those.`);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
@@ -79465,7 +80204,7 @@ function logPlan(log, plan, tagKey) {
     let stable = plan.stableBefore;
     for (const [i, step] of plan.steps.entries()) {
         const what = step.write
-            ? `${formatSplit(before)} → ${formatSplit(step.split)}`
+            ? `${(0,shares/* formatSplit */.oe)(before)} → ${(0,shares/* formatSplit */.oe)(step.split)}`
             : 'no weight change';
         const tag = step.tag && step.tag !== stable ? `, then tag ${tagKey}=${step.tag}` : '';
         log.info(`Step ${i + 1}: ${what}${tag}`);
@@ -79482,28 +80221,28 @@ function logPlan(log, plan, tagKey) {
 /** Every step output, as strings; pure. */
 function stepOutputs(outcome) {
     const { state, plan, splitAfter, stableAfter } = outcome;
-    const canaryAfter = otherColor(stableAfter);
+    const canaryAfter = (0,src_color/* otherColor */.IP)(stableAfter);
     const units = { Blue: state.health.Blue.unit, Green: state.health.Green.unit };
     const groups = state.where.targetGroups;
     return {
-        [Outputs.StableColor]: stableAfter,
-        [Outputs.CanaryColor]: canaryAfter,
-        [Outputs.PreviousStableColor]: plan.stableBefore,
-        [Outputs.CanaryWeight]: percentOf(canaryAfter, splitAfter),
-        [Outputs.PreviousCanaryWeight]: percentOf(plan.canaryBefore, plan.splitBefore),
-        [Outputs.BlueWeight]: percentOf('Blue', splitAfter),
-        [Outputs.GreenWeight]: percentOf('Green', splitAfter),
-        [Outputs.Weights]: JSON.stringify(weightsJson(splitAfter)),
-        [Outputs.StableTaskSet]: units[stableAfter].arn,
-        [Outputs.CanaryTaskSet]: units[canaryAfter].arn,
-        [Outputs.BlueTaskDefinition]: units.Blue.taskDefinitionArn ?? '',
-        [Outputs.GreenTaskDefinition]: units.Green.taskDefinitionArn ?? '',
-        [Outputs.StableTargetGroup]: groups[stableAfter],
-        [Outputs.CanaryTargetGroup]: groups[canaryAfter],
-        [Outputs.ListenerRuleArn]: state.route.id,
-        [Outputs.Changed]: String(outcome.changed),
-        [Outputs.RolledBack]: String(outcome.rolledBack),
-        [Outputs.StepsCompleted]: String(outcome.stepsCompleted)
+        [constants/* Outputs */.tY.StableColor]: stableAfter,
+        [constants/* Outputs */.tY.CanaryColor]: canaryAfter,
+        [constants/* Outputs */.tY.PreviousStableColor]: plan.stableBefore,
+        [constants/* Outputs */.tY.CanaryWeight]: (0,report_text/* percentOf */.p)(canaryAfter, splitAfter),
+        [constants/* Outputs */.tY.PreviousCanaryWeight]: (0,report_text/* percentOf */.p)(plan.canaryBefore, plan.splitBefore),
+        [constants/* Outputs */.tY.BlueWeight]: (0,report_text/* percentOf */.p)('Blue', splitAfter),
+        [constants/* Outputs */.tY.GreenWeight]: (0,report_text/* percentOf */.p)('Green', splitAfter),
+        [constants/* Outputs */.tY.Weights]: JSON.stringify(weightsJson(splitAfter)),
+        [constants/* Outputs */.tY.StableTaskSet]: units[stableAfter].arn,
+        [constants/* Outputs */.tY.CanaryTaskSet]: units[canaryAfter].arn,
+        [constants/* Outputs */.tY.BlueTaskDefinition]: units.Blue.taskDefinitionArn ?? '',
+        [constants/* Outputs */.tY.GreenTaskDefinition]: units.Green.taskDefinitionArn ?? '',
+        [constants/* Outputs */.tY.StableTargetGroup]: groups[stableAfter],
+        [constants/* Outputs */.tY.CanaryTargetGroup]: groups[canaryAfter],
+        [constants/* Outputs */.tY.ListenerRuleArn]: state.route.id,
+        [constants/* Outputs */.tY.Changed]: String(outcome.changed),
+        [constants/* Outputs */.tY.RolledBack]: String(outcome.rolledBack),
+        [constants/* Outputs */.tY.StepsCompleted]: String(outcome.stepsCompleted)
     };
 }
 /**
@@ -79512,39 +80251,39 @@ function stepOutputs(outcome) {
  */
 function knownOutputs(state) {
     const nothing = {
-        [Outputs.Changed]: 'false',
-        [Outputs.RolledBack]: 'false',
-        [Outputs.StepsCompleted]: '0'
+        [constants/* Outputs */.tY.Changed]: 'false',
+        [constants/* Outputs */.tY.RolledBack]: 'false',
+        [constants/* Outputs */.tY.StepsCompleted]: '0'
     };
     if (!state)
         return nothing;
     const { stable, split } = state;
-    const canary = otherColor(stable);
+    const canary = (0,src_color/* otherColor */.IP)(stable);
     const units = { Blue: state.health.Blue.unit, Green: state.health.Green.unit };
     const groups = state.where.targetGroups;
     return {
-        [Outputs.StableColor]: stable,
-        [Outputs.CanaryColor]: canary,
-        [Outputs.PreviousStableColor]: stable,
-        [Outputs.CanaryWeight]: percentOf(canary, split),
-        [Outputs.PreviousCanaryWeight]: percentOf(canary, split),
-        [Outputs.BlueWeight]: percentOf('Blue', split),
-        [Outputs.GreenWeight]: percentOf('Green', split),
-        [Outputs.Weights]: JSON.stringify(weightsJson(split)),
-        [Outputs.StableTaskSet]: units[stable].arn,
-        [Outputs.CanaryTaskSet]: units[canary].arn,
-        [Outputs.BlueTaskDefinition]: units.Blue.taskDefinitionArn ?? '',
-        [Outputs.GreenTaskDefinition]: units.Green.taskDefinitionArn ?? '',
-        [Outputs.StableTargetGroup]: groups[stable],
-        [Outputs.CanaryTargetGroup]: groups[canary],
-        [Outputs.ListenerRuleArn]: state.route.id,
+        [constants/* Outputs */.tY.StableColor]: stable,
+        [constants/* Outputs */.tY.CanaryColor]: canary,
+        [constants/* Outputs */.tY.PreviousStableColor]: stable,
+        [constants/* Outputs */.tY.CanaryWeight]: (0,report_text/* percentOf */.p)(canary, split),
+        [constants/* Outputs */.tY.PreviousCanaryWeight]: (0,report_text/* percentOf */.p)(canary, split),
+        [constants/* Outputs */.tY.BlueWeight]: (0,report_text/* percentOf */.p)('Blue', split),
+        [constants/* Outputs */.tY.GreenWeight]: (0,report_text/* percentOf */.p)('Green', split),
+        [constants/* Outputs */.tY.Weights]: JSON.stringify(weightsJson(split)),
+        [constants/* Outputs */.tY.StableTaskSet]: units[stable].arn,
+        [constants/* Outputs */.tY.CanaryTaskSet]: units[canary].arn,
+        [constants/* Outputs */.tY.BlueTaskDefinition]: units.Blue.taskDefinitionArn ?? '',
+        [constants/* Outputs */.tY.GreenTaskDefinition]: units.Green.taskDefinitionArn ?? '',
+        [constants/* Outputs */.tY.StableTargetGroup]: groups[stable],
+        [constants/* Outputs */.tY.CanaryTargetGroup]: groups[canary],
+        [constants/* Outputs */.tY.ListenerRuleArn]: state.route.id,
         ...nothing
     };
 }
 /** `{"Blue":90,"Green":10}` in percent; a route that sends nothing gives zeros. */
 function weightsJson(split) {
-    const shown = roundedSplit(split);
-    return { Blue: percentNumber(shown.Blue), Green: percentNumber(shown.Green) };
+    const shown = (0,shares/* roundedSplit */.mt)(split);
+    return { Blue: (0,shares/* percentNumber */.JB)(shown.Blue), Green: (0,shares/* percentNumber */.JB)(shown.Green) };
 }
 
 ;// CONCATENATED MODULE: ./src/report/result.ts
@@ -79582,7 +80321,7 @@ function runResult(outcome) {
         },
         steps: outcome.steps.map((step) => ({
             kind: step.kind,
-            share: percentNumber(step.share),
+            share: (0,shares/* percentNumber */.JB)(step.share),
             startedAt: new Date(step.startedAt).toISOString(),
             bakeSeconds: seconds(step.bakeMs),
             bakedSeconds: seconds(step.bakedMs),
@@ -79640,7 +80379,7 @@ function result_outcomeOf(outcome) {
     return outcome.changed ? 'changed' : 'unchanged';
 }
 function traffic(stable, split) {
-    return { stable, canary: otherColor(stable), weights: weightsJson(split) };
+    return { stable, canary: (0,src_color/* otherColor */.IP)(stable), weights: weightsJson(split) };
 }
 function colorFacts(state) {
     const facts = (color) => ({
@@ -79648,13 +80387,13 @@ function colorFacts(state) {
         taskDefinition: state.health[color].unit.taskDefinitionArn ?? null,
         targetGroup: state.where.targetGroups[color]
     });
-    return Object.fromEntries(COLORS.map((color) => [color, facts(color)]));
+    return Object.fromEntries(src_color/* COLORS */.lm.map((color) => [color, facts(color)]));
 }
 function plannedStep(step) {
     return {
         kind: step.kind,
         canary: step.canary,
-        share: percentNumber(step.share),
+        share: (0,shares/* percentNumber */.JB)(step.share),
         weights: weightsJson(step.split),
         write: step.write,
         gated: step.gate,
@@ -79749,7 +80488,7 @@ function table(rows) {
 /** The job summary for a finished step, as markdown; pure. */
 function renderSummary(result) {
     const { inputs, state, plan, stableAfter } = result;
-    const canaryAfter = otherColor(stableAfter);
+    const canaryAfter = (0,src_color/* otherColor */.IP)(stableAfter);
     const outcome = result.failure
         ? result.rolledBack
             ? 'failed, rolled back'
@@ -79763,10 +80502,10 @@ function renderSummary(result) {
     const parts = [
         `## ${icon} ${md(state.service.name)}: ${inputs.mode} — ${outcome}`,
         ...(result.failure ? [`**${md(result.failure)}**`] : []),
-        `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatSplit(result.splitAfter)}** · ` +
+        `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${(0,shares/* formatSplit */.oe)(result.splitAfter)}** · ` +
             `route: ${state.route.kind} ${code(state.route.id)}`,
         `> ${md(plan.reason)}`,
-        ...COLORS.map((color) => colorTable(result, color)),
+        ...src_color/* COLORS */.lm.map((color) => colorTable(result, color)),
         pieChart(result),
         ...stepsSection(result),
         ...alarmsSection(result),
@@ -79787,8 +80526,8 @@ function colorTable(result, color) {
     const { unit, targets } = state.health[color];
     const info = result.details[color];
     const role = color === stableAfter ? 'stable' : 'canary';
-    const before = percentOf(color, plan.splitBefore);
-    const after = percentOf(color, result.splitAfter);
+    const before = (0,report_text/* percentOf */.p)(color, plan.splitBefore);
+    const after = (0,report_text/* percentOf */.p)(color, result.splitAfter);
     const unhealthy = targets.notHealthy.map((t) => `${t.id} ${t.state}`).join(', ');
     return [
         `### ${color} (${role})`,
@@ -79809,17 +80548,17 @@ function colorTable(result, color) {
     ].join('\n');
 }
 function pieChart(result) {
-    const shown = roundedSplit(result.splitAfter);
-    const slices = COLORS.map((color) => [color, shown[color]])
+    const shown = (0,shares/* roundedSplit */.mt)(result.splitAfter);
+    const slices = src_color/* COLORS */.lm.map((color) => [color, shown[color]])
         .filter(([, share]) => share > 0)
-        .map(([color, share]) => `    "${color}" : ${formatPercent(share)}`);
+        .map(([color, share]) => `    "${color}" : ${(0,shares/* formatPercent */.l9)(share)}`);
     return ['```mermaid', 'pie showData title Traffic after this step', ...slices, '```'].join('\n');
 }
 function writtenSection(result) {
     const { plan, inputs } = result;
     if (inputs.dryRun) {
         const would = plan.steps.flatMap((step) => [
-            ...(step.write ? [`traffic ${formatSplit(step.split)}`] : []),
+            ...(step.write ? [`traffic ${(0,shares/* formatSplit */.oe)(step.split)}`] : []),
             ...(step.tag && step.tag !== plan.stableBefore ? [`tag ${inputs.tagKey}=${step.tag}`] : [])
         ]);
         const gated = plan.steps.find((step) => step.gate);
@@ -79832,32 +80571,32 @@ function writtenSection(result) {
 }
 function nextStep(inputs, result) {
     const stable = result.stableAfter;
-    const canary = otherColor(stable);
+    const canary = (0,src_color/* otherColor */.IP)(stable);
     const share = result.splitAfter[canary];
     const steps = [];
     if (Math.round(share) === 0) {
         steps.push(`All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`, withBlock(inputs, 'canary', '10'));
     }
     else {
-        steps.push(`${canary} serves ${formatPercent(share)}% of traffic. When it looks good, promote it:`, withBlock(inputs, 'promote'), `To send all traffic back to ${stable}:`, withBlock(inputs, 'rollback'));
+        steps.push(`${canary} serves ${(0,shares/* formatPercent */.l9)(share)}% of traffic. When it looks good, promote it:`, withBlock(inputs, 'promote'), `To send all traffic back to ${stable}:`, withBlock(inputs, 'rollback'));
     }
     return steps.join('\n\n');
 }
 /** The exact `with:` block for a follow-up step, naming the same resources as this one. */
 function withBlock(inputs, mode, canaryWeight) {
     const entries = [
-        [Inputs.Mode, mode],
-        [Inputs.Cluster, inputs.cluster],
-        [Inputs.Service, inputs.service],
-        [Inputs.StackName, inputs.stackName],
-        [Inputs.BlueTaskSet, inputs.taskSets.Blue],
-        [Inputs.GreenTaskSet, inputs.taskSets.Green],
-        [Inputs.BlueTargetGroup, inputs.targetGroups.Blue],
-        [Inputs.GreenTargetGroup, inputs.targetGroups.Green],
-        [Inputs.ListenerRuleArn, inputs.listenerRuleArn],
-        [Inputs.ListenerArn, inputs.listenerArn],
-        [Inputs.TagKey, inputs.tagKey === DEFAULT_TAG_KEY ? undefined : inputs.tagKey],
-        [Inputs.CanaryWeight, canaryWeight]
+        [constants/* Inputs */.G0.Mode, mode],
+        [constants/* Inputs */.G0.Cluster, inputs.cluster],
+        [constants/* Inputs */.G0.Service, inputs.service],
+        [constants/* Inputs */.G0.StackName, inputs.stackName],
+        [constants/* Inputs */.G0.BlueTaskSet, inputs.taskSets.Blue],
+        [constants/* Inputs */.G0.GreenTaskSet, inputs.taskSets.Green],
+        [constants/* Inputs */.G0.BlueTargetGroup, inputs.targetGroups.Blue],
+        [constants/* Inputs */.G0.GreenTargetGroup, inputs.targetGroups.Green],
+        [constants/* Inputs */.G0.ListenerRuleArn, inputs.listenerRuleArn],
+        [constants/* Inputs */.G0.ListenerArn, inputs.listenerArn],
+        [constants/* Inputs */.G0.TagKey, inputs.tagKey === constants/* DEFAULT_TAG_KEY */.N6 ? undefined : inputs.tagKey],
+        [constants/* Inputs */.G0.CanaryWeight, canaryWeight]
     ];
     const lines = entries
         .filter((entry) => entry[1] !== undefined)
@@ -79883,13 +80622,13 @@ function stepsSection(result) {
         `    title "Canary share (%) by step"`,
         `    x-axis [${labels.map((l) => `"${l}"`).join(', ')}]`,
         '    y-axis "percent" 0 --> 100',
-        `    line [${points.map(formatPercent).join(', ')}]`,
+        `    line [${points.map(shares/* formatPercent */.l9).join(', ')}]`,
         '```'
     ].join('\n');
     const gates = [...new Set(steps.flatMap((s) => s.readings.map((r) => r.label)))];
     const rows = steps.map((s, i) => tableRow([
         String(i + 1),
-        `${formatPercent(s.share)}%`,
+        `${(0,shares/* formatPercent */.l9)(s.share)}%`,
         time(s.startedAt),
         `${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s`,
         ...gates.map((label) => md(s.readings.find((r) => r.label === label)?.text)),
@@ -79956,8 +80695,8 @@ async function runStep(read, deps) {
             result,
             outputs: {
                 ...stepOutputs(outcome),
-                [Outputs.Outcome]: result.outcome,
-                [Outputs.Result]: JSON.stringify(result)
+                [constants/* Outputs */.tY.Outcome]: result.outcome,
+                [constants/* Outputs */.tY.Result]: JSON.stringify(result)
             },
             summary: renderSummary(outcome),
             outcome,
@@ -79967,12 +80706,12 @@ async function runStep(read, deps) {
     catch (error) {
         const thrown = error instanceof Error ? error.message : String(error);
         // runPipeline throws only before its first write.
-        const failure = `${sentence(thrown)} ${NOTHING_WRITTEN}`;
-        const mode = read(Inputs.Mode).trim();
-        const service = read(Inputs.Service).trim();
+        const failure = `${(0,report_text/* sentence */.e)(thrown)} ${NOTHING_WRITTEN}`;
+        const mode = read(constants/* Inputs */.G0.Mode).trim();
+        const service = read(constants/* Inputs */.G0.Service).trim();
         const result = earlyResult({
             mode,
-            cluster: read(Inputs.Cluster).trim(),
+            cluster: read(constants/* Inputs */.G0.Cluster).trim(),
             service,
             message: failure,
             ...(discovered ? { state: discovered } : {})
@@ -79981,130 +80720,105 @@ async function runStep(read, deps) {
             result,
             outputs: {
                 ...knownOutputs(discovered),
-                [Outputs.Outcome]: result.outcome,
-                [Outputs.Result]: JSON.stringify(result)
+                [constants/* Outputs */.tY.Outcome]: result.outcome,
+                [constants/* Outputs */.tY.Result]: JSON.stringify(result)
             },
             summary: renderFailure(mode, service, failure),
             failure,
-            ...(!(error instanceof ActionError) && error instanceof Error && error.stack
+            ...(!(error instanceof errors/* ActionError */.lZ) && error instanceof Error && error.stack
                 ? { stack: error.stack }
                 : {})
         };
     }
+}
+/**
+ * Whether a cancel (SIGINT, SIGTERM) should be caught to roll back first: a canary run with
+ * on-cancel rollback that writes. Other runs end as the signal ends them, with the weights as
+ * they are; nothing else they do needs undoing.
+ */
+function rollsBackOnCancel(inputs) {
+    return inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun;
 }
 function noticeLine(result) {
     const { inputs, plan } = result;
     const name = result.state.service.name;
     if (inputs.dryRun) {
         const tag = plan.stableAfter !== plan.stableBefore ? ` and stable ${plan.stableAfter}` : '';
-        return `${inputs.mode} (dry run): ${name} would go from ${formatSplit(plan.splitBefore)} to ${formatSplit(plan.splitAfter)}${tag}; nothing written.`;
+        return `${inputs.mode} (dry run): ${name} would go from ${(0,shares/* formatSplit */.oe)(plan.splitBefore)} to ${(0,shares/* formatSplit */.oe)(plan.splitAfter)}${tag}; nothing written.`;
     }
-    const state = `${formatSplit(result.splitAfter)}, stable ${result.stableAfter}`;
+    const state = `${(0,shares/* formatSplit */.oe)(result.splitAfter)}, stable ${result.stableAfter}`;
     return result.changed
         ? `${inputs.mode}: ${name} now ${state}.`
         : `${inputs.mode}: ${name} unchanged at ${state}.`;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
 
+/***/ }),
 
+/***/ 8855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Im: () => (/* binding */ isEmpty),
+/* harmony export */   JB: () => (/* binding */ percentNumber),
+/* harmony export */   eW: () => (/* binding */ FULL),
+/* harmony export */   l9: () => (/* binding */ formatPercent),
+/* harmony export */   lo: () => (/* binding */ parsePercent),
+/* harmony export */   mt: () => (/* binding */ roundedSplit),
+/* harmony export */   o_: () => (/* binding */ splitFor),
+/* harmony export */   oe: () => (/* binding */ formatSplit),
+/* harmony export */   xY: () => (/* binding */ sameSplit)
+/* harmony export */ });
+/* harmony import */ var _color_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8988);
 
-
-
-
-
-
-
+const FULL = 1000;
+/** The split that gives `canary` exactly `share` and the other colour the rest. */
+function splitFor(canary, share) {
+    return { [canary]: share, [(0,_color_js__WEBPACK_IMPORTED_MODULE_0__/* .otherColor */ .IP)(canary)]: FULL - share };
+}
+/** True when nothing is routed to either colour. */
+function isEmpty(split) {
+    return split.Blue === 0 && split.Green === 0;
+}
+/** True when both colours have the same share (exact: whole targets against read shares). */
+function sameSplit(a, b) {
+    return _color_js__WEBPACK_IMPORTED_MODULE_0__/* .COLORS */ .lm.every((color) => a[color] === b[color]);
+}
+/** Parses `0`..`100` with at most one decimal; returns undefined when the text is not that. */
+function parsePercent(text) {
+    const match = /^(\d{1,3})(?:\.(\d))?$/.exec(text.trim());
+    if (!match)
+        return undefined;
+    const permille = Number(match[1]) * 10 + Number(match[2] ?? 0);
+    return permille <= FULL ? permille : undefined;
+}
+/** `105` → `"10.5"`, `100` → `"10"`; a fractional share is rounded to a tenth of a percent. */
+function formatPercent(permille) {
+    const rounded = Math.round(permille);
+    const whole = Math.floor(rounded / 10);
+    const tenth = rounded % 10;
+    return tenth === 0 ? String(whole) : `${whole}.${tenth}`;
+}
+/** A share as a JSON-friendly number of percent, to a tenth. */
+function percentNumber(permille) {
+    return Math.round(permille) / 10;
+}
 /**
- * The runner's log. Every text, whatever its source, goes through logLine before it reaches
- * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
- * Identical lines in a row (a bake's polls) are printed once with a count.
+ * A split rounded to whole permille for display, still adding up to 1000: Blue is rounded and
+ * Green gets the rest, so 1 of 399 shows as 0.3 % and 99.7 %, not 99.8 %.
  */
-const folder = new RepeatFolder((line) => info(logLine(line)));
-const runnerLog = {
-    info: (message) => folder.line(message),
-    warning: (message) => {
-        folder.flush();
-        warning(logLine(message));
-    },
-    debug: (message) => core_debug(logLine(message)),
-    group: (name, fn) => group(logLine(name), async () => {
-        try {
-            return await fn();
-        }
-        finally {
-            folder.flush();
-        }
-    }),
-    notice: (message) => notice(logLine(message)),
-    fail: (message) => setFailed(logLine(message))
-};
-/** The action: inputs → pipeline → outputs, result file, summary and one notice. Never throws. */
-async function run() {
-    const cancel = new AbortController();
-    const onSignal = (signal) => {
-        runnerLog.info(`${signal} received: rolling back the canary before exiting.`);
-        cancel.abort();
-    };
-    const onInt = () => onSignal('SIGINT');
-    const onTerm = () => onSignal('SIGTERM');
-    try {
-        const report = await runStep((name) => getInput(name), {
-            log: runnerLog,
-            env: process.env,
-            signal: cancel.signal,
-            // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back
-            // first. With on-cancel hold, the signals end the process as usual and the weights stay.
-            onInputs: (inputs) => {
-                if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
-                    process.on('SIGINT', onInt);
-                    process.on('SIGTERM', onTerm);
-                }
-            }
-        });
-        folder.flush();
-        if (report.stack)
-            runnerLog.debug(report.stack);
-        for (const [name, value] of Object.entries(report.outputs))
-            setOutput(name, value);
-        // Reporting comes after the traffic change: when it fails, the step still says what it did.
-        const file = await writeResultFile(report.outputs[Outputs.Result] ?? '{}').catch((error) => {
-            runnerLog.warning(`The result file was not written: ${reason(error)}`);
-            return '';
-        });
-        setOutput(Outputs.ResultFile, file);
-        await writeSummary(report.summary).catch((error) => runnerLog.warning(`The job summary was not written: ${reason(error)}`));
-        if (report.failure)
-            runnerLog.fail(report.failure);
-        else if (report.notice)
-            runnerLog.notice(report.notice);
-    }
-    catch (error) {
-        // runStep never throws; this is the last guard, so the step fails with a message.
-        runnerLog.fail(sentence(reason(error)));
-    }
-    finally {
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
-    }
+function roundedSplit(split) {
+    if (isEmpty(split))
+        return { Blue: 0, Green: 0 };
+    const blue = Math.round(split.Blue);
+    return { Blue: blue, Green: FULL - blue };
 }
-async function writeSummary(markdown) {
-    // Outside a runner (a local run without GITHUB_STEP_SUMMARY) there is nowhere to write it.
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await summary.addRaw(markdown).write();
-}
-/** The result as a file in the runner's temporary folder, which the runner empties after the job. */
-async function writeResultFile(json) {
-    const dir = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    const path = (0,external_node_path_.join)(dir, `ecs-canary-result-${(0,external_node_crypto_.randomUUID)()}.json`);
-    await (0,promises_.writeFile)(path, json + '\n', { mode: 0o600 });
-    return path;
-}
-function reason(error) {
-    const message = error?.message;
-    return typeof message === 'string' ? message : String(error);
+/** `Blue 90% / Green 10%`, or `… (nothing routed)` when both shares are 0. */
+function formatSplit(split) {
+    if (isEmpty(split))
+        return 'Blue 0% / Green 0% (nothing routed)';
+    const shown = roundedSplit(split);
+    return _color_js__WEBPACK_IMPORTED_MODULE_0__/* .COLORS */ .lm.map((color) => `${color} ${formatPercent(shown[color])}%`).join(' / ');
 }
 
 
@@ -80457,6 +81171,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

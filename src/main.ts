@@ -7,7 +7,7 @@ import { Outputs } from './constants.js'
 import { logLine } from './report/log-line.js'
 import { RepeatFolder } from './report/repeats.js'
 import { sentence } from './report/text.js'
-import { runStep } from './run-step.js'
+import { rollsBackOnCancel, runStep } from './run-step.js'
 
 /**
  * The runner's log. Every text, whatever its source, goes through logLine before it reaches
@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
       // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back
       // first. With on-cancel hold, the signals end the process as usual and the weights stay.
       onInputs: (inputs) => {
-        if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
+        if (rollsBackOnCancel(inputs)) {
           process.on('SIGINT', onInt)
           process.on('SIGTERM', onTerm)
         }

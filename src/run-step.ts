@@ -98,6 +98,15 @@ export async function runStep(read: InputReader, deps: StepDeps): Promise<StepRe
   }
 }
 
+/**
+ * Whether a cancel (SIGINT, SIGTERM) should be caught to roll back first: a canary run with
+ * on-cancel rollback that writes. Other runs end as the signal ends them, with the weights as
+ * they are; nothing else they do needs undoing.
+ */
+export function rollsBackOnCancel(inputs: ActionInputs): boolean {
+  return inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun
+}
+
 export function noticeLine(result: Outcome): string {
   const { inputs, plan } = result
   const name = result.state.service.name
