@@ -153,7 +153,13 @@ describe('examples/ and .github/workflows/', () => {
 
   it.each(EXAMPLES)('%s uses OIDC and the shared concurrency group', (file) => {
     const workflow = workflows[file]
-    expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read' })
+    // Deployments only where a step records them for an environment.
+    const records = actionSteps(workflow).some((step) => step.with?.environment)
+    expect(workflow.permissions).toEqual({
+      'id-token': 'write',
+      contents: 'read',
+      ...(records ? { deployments: 'write' } : {})
+    })
     for (const job of Object.values(workflow.jobs)) {
       if (!job.steps.some((step) => step.uses === ACTION)) continue
       expect(groupOf(job.concurrency) ?? groupOf(workflow.concurrency)).toBe(CONCURRENCY_GROUP)

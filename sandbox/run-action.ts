@@ -63,7 +63,10 @@ export function runnerEnv(
     GITHUB_REPOSITORY: 'acme/shop',
     GITHUB_RUN_ID: '1000',
     GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_JOB: 'deploy'
+    GITHUB_JOB: 'deploy',
+    GITHUB_SHA: 'feedfacefeedfacefeedfacefeedfacefeedface',
+    // GitHub's REST API: the sandbox serves its deployments endpoints at the same address.
+    GITHUB_API_URL: endpoint
   }
   writeFileSync(env.GITHUB_OUTPUT, '')
   writeFileSync(env.GITHUB_STEP_SUMMARY, '')

@@ -28,7 +28,10 @@ export const Inputs = {
   TestRulePriority: 'test-rule-priority',
   TestListenerArn: 'test-listener-arn',
   ScaleDownAfterPromote: 'scale-down-after-promote',
-  UndoPromotion: 'undo-promotion'
+  UndoPromotion: 'undo-promotion',
+  GithubToken: 'github-token',
+  Environment: 'environment',
+  EnvironmentUrl: 'environment-url'
 } as const
 
 export const Outputs = {

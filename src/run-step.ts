@@ -3,6 +3,7 @@ import { Inputs, Outputs, type OutputName } from './constants.js'
 import type { Discovery } from './discover/discover.js'
 import { ActionError } from './errors.js'
 import { NOTHING_WRITTEN } from './execute/journal.js'
+import { DeploymentTracker, deploymentSettings } from './github/deployments.js'
 import { parseInputs, type ActionInputs, type InputReader } from './inputs.js'
 import { newRunIdentity } from './lease.js'
 import type { Logger } from './logger.js'
@@ -46,17 +47,24 @@ export interface StepDeps {
 export async function runStep(read: InputReader, deps: StepDeps): Promise<StepReport> {
   const { log, env } = deps
   let discovered: Discovery | undefined
+  let deployments: DeploymentTracker | undefined
   try {
     const inputs = parseInputs(read, env)
     for (const warning of inputs.warnings) log.warning(warning)
     deps.onInputs?.(inputs)
+    const settings = deploymentSettings(inputs, env, log)
+    deployments = settings && new DeploymentTracker(settings, inputs, log)
     const outcome = await runPipeline(inputs, {
       clients: createClients(inputs.region),
       log,
       signal: deps.signal,
       identity: newRunIdentity(env),
-      onDiscovered: (state) => (discovered = state)
+      onDiscovered: (state) => {
+        discovered = state
+        deployments?.started(state)
+      }
     })
+    await deployments?.finished(outcome)
     const result = runResult(outcome)
     return {
       result,
@@ -73,6 +81,7 @@ export async function runStep(read: InputReader, deps: StepDeps): Promise<StepRe
     const thrown = error instanceof Error ? error.message : String(error)
     // runPipeline throws only before its first write.
     const failure = `${sentence(thrown)} ${NOTHING_WRITTEN}`
+    await deployments?.failedEarly(failure)
     const mode = read(Inputs.Mode).trim()
     const service = read(Inputs.Service).trim()
     const result = earlyResult({

@@ -14,7 +14,9 @@ export const EXIT_CODES = {
 export function helpText(command: string, width = 100): string {
   const flags = ACTION_INPUTS.filter((input) => input.name !== 'mode').map((input) => {
     const value = input.default === 'true' || input.default === 'false' ? '' : ' VALUE'
-    const fallback = input.default && !input.required ? ` (default: ${input.default})` : ''
+    // A workflow expression (`${{ github.token }}`) means nothing outside a workflow.
+    const shown = input.default && !input.required && !input.default.includes('${{')
+    const fallback = shown ? ` (default: ${input.default})` : ''
     const text = input.description.replace(/ Required\.$/, '').replace(/ Default[^.]*\.$/, '')
     return entry(`--${input.name}${value}`, `${text}${fallback}`, width)
   })
