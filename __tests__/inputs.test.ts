@@ -285,7 +285,10 @@ const USED_BY: Record<string, readonly Mode[]> = {
   'test-rule-priority': ['canary'],
   'test-listener-arn': ['canary', 'promote', 'rollback'],
   'scale-down-after-promote': ['canary', 'promote'],
-  'undo-promotion': ['rollback']
+  'undo-promotion': ['rollback'],
+  'github-token': ['canary', 'promote', 'rollback'],
+  environment: ['canary', 'promote', 'rollback'],
+  'environment-url': ['canary', 'promote']
 }
 
 /** What rollback leaves alone: a typo in any of these must never block the emergency exit. */
@@ -301,7 +304,8 @@ const ROLLBACK_IGNORES = [
   'test-header',
   'test-query',
   'test-rule-priority',
-  'scale-down-after-promote'
+  'scale-down-after-promote',
+  'environment-url'
 ]
 
 // [input, malformed value, fragments of the error a mode that uses it throws, of the warning
@@ -346,7 +350,8 @@ const MALFORMED: [string, string, string[], string][] = [
     ['"scale-down-after-promote"', 'true or false'],
     'true or false'
   ],
-  ['undo-promotion', 'yes', ['"undo-promotion" is "yes"', 'true or false'], 'true or false']
+  ['undo-promotion', 'yes', ['"undo-promotion" is "yes"', 'true or false'], 'true or false'],
+  ['environment-url', 'shop', ['"environment-url" is "shop"', 'https://'], 'https:// URL']
 ]
 
 /** Promote refuses a walk (it moves all traffic at once) rather than ignore it. */

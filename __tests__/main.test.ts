@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import * as core from '../__fixtures__/core.js'
 import { ARN, forward, mockAws, type MockAws } from '../__fixtures__/aws.js'
 import { Outputs } from '../src/constants.js'
+import { formatLease } from '../src/lease.js'
+import { readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
@@ -17,6 +20,7 @@ beforeEach(() => {
   core.getInput.mockImplementation((name: string) => inputs[name] ?? '')
   process.env.AWS_REGION = 'us-east-1'
   process.env.GITHUB_STEP_SUMMARY = '/dev/null'
+  process.env.RUNNER_TEMP = tmpdir()
 })
 afterEach(() => aws.restore())
 
@@ -46,8 +50,16 @@ describe('run()', () => {
       [Outputs.ListenerRuleArn]: ARN.rule,
       [Outputs.Changed]: 'true',
       [Outputs.RolledBack]: 'false',
-      [Outputs.StepsCompleted]: '1'
+      [Outputs.StepsCompleted]: '1',
+      [Outputs.Outcome]: 'changed',
+      [Outputs.Result]: expect.stringMatching(
+        /^\{"schemaVersion":1,"mode":"canary","outcome":"changed"/
+      ),
+      [Outputs.ResultFile]: expect.stringMatching(/ecs-canary-result-[\w-]+\.json$/)
     })
+    const file = outputs()[Outputs.ResultFile]
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(outputs()[Outputs.Result]))
+    rmSync(file)
     expect(core.notice).toHaveBeenCalledWith(
       'canary: myservice now Blue 90% / Green 10%, stable Blue.'
     )
@@ -146,7 +158,20 @@ describe('run()', () => {
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     expect(core.setFailed.mock.calls[0][0]).toContain(message)
     expect(aws.calls()).toEqual([])
-    expect(core.setOutput).not.toHaveBeenCalled()
+    // What is known without reading the service: nothing changed, and why, as data.
+    const { [Outputs.Result]: result, [Outputs.ResultFile]: file, ...known } = outputs()
+    expect(known).toEqual({
+      [Outputs.Outcome]: 'failed-before-write',
+      [Outputs.Changed]: 'false',
+      [Outputs.RolledBack]: 'false',
+      [Outputs.StepsCompleted]: '0'
+    })
+    expect(JSON.parse(result)).toMatchObject({
+      outcome: 'failed-before-write',
+      message: expect.stringContaining(message),
+      writes: []
+    })
+    rmSync(file)
     expect(core.summary.text()).toMatch(/^## ❌ /)
   })
 
@@ -241,7 +266,7 @@ describe('run() says what state things are in when it fails', () => {
     ])
   })
 
-  it('a summary that cannot be written still fails with what the step did', async () => {
+  it('a summary that cannot be written is a warning: the traffic change stands', async () => {
     const write = core.summary.write
     core.summary.write = async () => {
       throw new Error('EACCES: permission denied')
@@ -251,9 +276,56 @@ describe('run() says what state things are in when it fails', () => {
     } finally {
       core.summary.write = write
     }
-    expect(core.setFailed.mock.calls).toEqual([
-      ['EACCES: permission denied. canary: myservice now Blue 90% / Green 10%, stable Blue.']
-    ])
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).toHaveBeenCalledWith(
+      'The job summary was not written: EACCES: permission denied'
+    )
+    expect(core.notice).toHaveBeenCalledWith(
+      'canary: myservice now Blue 90% / Green 10%, stable Blue.'
+    )
+  })
+
+  it('a result file that cannot be written is a warning, and the output is empty', async () => {
+    process.env.RUNNER_TEMP = '/nonexistent/dir'
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringMatching(/^The result file was not written: ENOENT/)
+    )
+    expect(outputs()[Outputs.ResultFile]).toBe('')
+    expect(JSON.parse(outputs()[Outputs.Result]).outcome).toBe('changed')
+  })
+
+  it('a failure after discovery still sets the state it read, with outcome failed-before-write', async () => {
+    // Another live run holds the service: the canary refuses before its first write.
+    aws.world.service!.tags.StableStackLease = formatLease({
+      runId: '99',
+      attempt: 1,
+      job: 'deploy',
+      id: 'abcdef0123',
+      url: '',
+      mode: 'canary',
+      until: Date.now() + 600_000
+    })
+    aws.world.rules[0].Actions = [forward(90, 10)]
+    inputs['canary-weight'] = '20'
+    await run()
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(aws.writes()).toEqual([])
+    expect(outputs()).toMatchObject({
+      [Outputs.Outcome]: 'failed-before-write',
+      [Outputs.StableColor]: 'Blue',
+      [Outputs.CanaryColor]: 'Green',
+      [Outputs.Weights]: '{"Blue":90,"Green":10}',
+      [Outputs.Changed]: 'false'
+    })
+    const result = JSON.parse(outputs()[Outputs.Result])
+    expect(result.before).toEqual({
+      stable: 'Blue',
+      canary: 'Green',
+      weights: { Blue: 90, Green: 10 }
+    })
+    rmSync(outputs()[Outputs.ResultFile])
   })
 })
 

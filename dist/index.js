@@ -44222,7 +44222,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -44242,10 +44242,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -44535,7 +44535,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -72747,6 +72747,543 @@ function whenNotFound(resource, error) {
 
 /***/ }),
 
+/***/ 6086:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ ACTION_INPUTS)
+/* harmony export */ });
+// Generated from action.yml by scripts/cli-inputs.ts (npm run build); do not edit.
+const ACTION_INPUTS = [
+    {
+        name: 'mode',
+        description: 'What to do: `canary` (shift `canary-weight` percent of traffic to the canary colour), `promote` (all traffic to the canary colour, then flip the stable tag), `rollback` (all traffic back to the stable colour, never waits) or `status` (read-only). Required.',
+        required: true,
+        default: ''
+    },
+    {
+        name: 'cluster',
+        description: 'ECS cluster name or ARN. Required.',
+        required: true,
+        default: ''
+    },
+    {
+        name: 'service',
+        description: 'ECS service name or ARN; the service must use the EXTERNAL deployment controller. Required.',
+        required: true,
+        default: ''
+    },
+    {
+        name: 'stack-name',
+        description: 'CloudFormation stack whose outputs `BlueTaskSet`, `GreenTaskSet`, `BlueTargetGroup`, `GreenTargetGroup` (and optionally `ListenerRule`) describe the two colours. Default: none; needed unless all four explicit inputs below are given.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'blue-task-set',
+        description: 'Blue task set ID or ARN. Overrides the stack output `BlueTaskSet`. Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'green-task-set',
+        description: 'Green task set ID or ARN. Overrides the stack output `GreenTaskSet`. Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'blue-target-group',
+        description: 'Blue target group ARN. Overrides the stack output `BlueTargetGroup`. Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'green-target-group',
+        description: 'Green target group ARN. Overrides the stack output `GreenTargetGroup`. Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'listener-rule-arn',
+        description: "The weighted listener rule. Default: the stack output `ListenerRule`; when that is absent too, the one rule on the target groups' load balancer whose forward action names both target groups.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'listener-arn',
+        description: "Alternative to a rule: the weighted forward is this listener's default action. Default none.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'canary-weight',
+        description: 'Percent of traffic for the canary colour, 0 to 100 with at most one decimal (0.5 is valid). Used by canary; other modes ignore it (a warning if malformed). Default 10.',
+        required: false,
+        default: '10'
+    },
+    {
+        name: 'tag-key',
+        description: 'Service tag that names the stable colour (`Blue` or `Green`). Default `StableStack`.',
+        required: false,
+        default: 'StableStack'
+    },
+    {
+        name: 'wait-for-healthy',
+        description: "Before a shift that raises the canary's share, and before an undo-promotion gives the traffic back, wait until the colour's task set is steady and every registered target in its target group is healthy. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default `true`.",
+        required: false,
+        default: 'true'
+    },
+    {
+        name: 'health-timeout-seconds',
+        description: 'How long to wait for the colour to become healthy. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default 600.',
+        required: false,
+        default: '600'
+    },
+    {
+        name: 'dry-run',
+        description: 'Discover, plan and report, but write nothing. Used by canary, promote and rollback; status writes nothing anyway, and ignores it (a warning if malformed). Default `false`.',
+        required: false,
+        default: 'false'
+    },
+    {
+        name: 'aws-region',
+        description: 'AWS region. Default the `AWS_REGION` or `AWS_DEFAULT_REGION` environment variable.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'steps',
+        description: 'Shares to walk through in one run, e.g. `5,25,50`; each is held for `bake-time` while the gates are watched, and a final `100` promotes. A rerun resumes past the steps the canary already has. Used by canary; promote refuses it (promote moves all traffic at once), and other modes ignore it (a warning if malformed). Default none (one step of `canary-weight`).',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'strategy',
+        description: 'Instead of `steps`: `AllAtOnce`, `Canary10Percent5Minutes`, `Canary10Percent15Minutes`, `Linear10PercentEvery1Minute`, `Linear10PercentEvery3Minutes`, or the forms `CanaryXPercentYMinutes` and `LinearXPercentEveryYMinutes`; each ends in a promote. Used by canary; promote refuses it (promote moves all traffic at once), and other modes ignore it (a warning if malformed). Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'bake-time',
+        description: "How long to hold each step while watching alarms and the canary's targets, e.g. `90s`, `5m`, `1h`. Used by canary; other modes ignore it (a warning if malformed). Default the strategy's own bake time, else 0.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'alarms',
+        description: "CloudWatch alarm names, separated by newlines or commas. Before every shift that raises the canary's share and throughout each bake, an alarm in ALARM rolls the canary back and fails the step; status shows their states. Used by canary, promote and status; other modes ignore it (a warning if malformed). Default none.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'alarm-prefix',
+        description: 'Also gate on every CloudWatch alarm whose name starts with this. Used by canary, promote and status; other modes ignore it. Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'treat-missing-alarm-data-as-failure',
+        description: 'Count INSUFFICIENT_DATA as a firing alarm. Used by canary and promote; other modes ignore it (a warning if malformed). Default `false` (reported, treated as OK).',
+        required: false,
+        default: 'false'
+    },
+    {
+        name: 'on-cancel',
+        description: 'What a cancelled canary run does: `rollback` (all traffic to the stable colour before the process exits) or `hold` (leave the weights). Used by canary; other modes ignore it (a warning if malformed). Default `rollback`.',
+        required: false,
+        default: 'rollback'
+    },
+    {
+        name: 'test-header',
+        description: '`Name: value`; a rule above the weighted one sends requests carrying this header to the canary only. Promote and rollback remove the rule without it. Used by canary; other modes ignore it (a warning if malformed). Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'test-query',
+        description: '`key=value`; like `test-header`, for a query string parameter. Used by canary; other modes ignore it (a warning if malformed). Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'test-rule-priority',
+        description: 'Priority of the test rule. Used by canary; other modes ignore it (a warning if malformed). Default the first free priority above the weighted rule.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'test-listener-arn',
+        description: 'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'scale-down-after-promote',
+        description: 'After a promote (mode promote, or a canary walk that ends at 100), scale the previous stable task set to 0 %. Used by canary and promote; other modes ignore it (a warning if malformed). Default `false`.',
+        required: false,
+        default: 'false'
+    },
+    {
+        name: 'undo-promotion',
+        description: 'Give traffic and the tag back to the colour that was stable before the last promote (scaling its task set back to 100 % and waiting for it to be healthy if needed). Used by rollback; `true` with another mode is refused, any other value is ignored there (a warning if malformed). Default `false`.',
+        required: false,
+        default: 'false'
+    },
+    {
+        name: 'github-token',
+        description: "Token for GitHub Deployments, used only when `environment` is set; it needs `deployments: write`. Used by canary, promote and rollback; other modes ignore it. Default `${{ github.token }}`, the workflow's token (the command line reads GITHUB_TOKEN).",
+        required: false,
+        default: '${{ github.token }}'
+    },
+    {
+        name: 'environment',
+        description: 'GitHub environment to record deployments for, e.g. `production`: a canary creates a deployment for the version it brings, its status follows the run (`in_progress`, `success`, `failure` with the reason), promote and rollback update the same deployment, and the version a promote replaced becomes `inactive`. A token without `deployments: write` gives a warning, never a failed step. Used by canary, promote and rollback; other modes ignore it. Default none (off).',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'environment-url',
+        description: "URL shown with the environment's deployments, e.g. `https://shop.example.com`. Used by canary and promote; other modes ignore it (a warning if malformed). Default none.",
+        required: false,
+        default: ''
+    }
+];
+
+
+/***/ }),
+
+/***/ 7593:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Du: () => (/* binding */ parseCommandLine),
+/* harmony export */   l1: () => (/* binding */ OWN_FLAGS),
+/* harmony export */   um: () => (/* binding */ invokedAsCommand)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _input_modes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7310);
+/* harmony import */ var _action_inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6086);
+
+
+
+
+/** Flags of the command line itself, beside one flag per input. */
+const OWN_FLAGS = {
+    json: 'print the result as JSON on stdout (docs/result.schema.json)',
+    quiet: 'print no progress on stderr',
+    help: 'print this help',
+    version: 'print the version'
+};
+/**
+ * True when the bundle was started as a command: through bin/ecs-canary.js, or with arguments.
+ * A runner starts the action as `node …/dist/index.js` and passes nothing.
+ */
+function invokedAsCommand(argv) {
+    return argv.length > 2 || (0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(argv[1] ?? '') !== 'index.js';
+}
+const INPUT_NAMES = new Set(_action_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .ACTION_INPUTS */ .b.map((input) => input.name));
+/** Inputs whose value is true or false: `--dry-run` alone means `--dry-run true`. */
+const SWITCHES = new Set(_action_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .ACTION_INPUTS */ .b.filter((input) => input.default === 'true' || input.default === 'false').map((input) => input.name));
+/**
+ * `<mode> --name value …` (or `--name=value`), flags named like the inputs in action.yml. A flag
+ * given twice adds a line (as `alarms` takes one name a line). Throws InputError on anything else.
+ */
+function parseCommandLine(args) {
+    if (args.length === 0 || args.includes('--help') || args.includes('-h') || args[0] === 'help') {
+        return { kind: 'help' };
+    }
+    if (args.includes('--version'))
+        return { kind: 'version' };
+    const values = new Map();
+    let json = false;
+    let quiet = false;
+    const set = (name, value) => values.set(name, values.has(name) ? `${values.get(name)}\n${value}` : value);
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        if (!arg.startsWith('--')) {
+            if (values.has('mode')) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Unexpected argument "${arg}": give the mode once, then --flags.`);
+            }
+            values.set('mode', arg);
+            continue;
+        }
+        const at = arg.indexOf('=');
+        const name = at < 0 ? arg.slice(2) : arg.slice(2, at);
+        if (name === 'json' || name === 'quiet') {
+            if (at >= 0)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`--${name} takes no value.`);
+            if (name === 'json')
+                json = true;
+            else
+                quiet = true;
+            continue;
+        }
+        if (!INPUT_NAMES.has(name))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(unknownFlag(name));
+        if (at >= 0) {
+            set(name, arg.slice(at + 1));
+        }
+        else if (SWITCHES.has(name) && (args[i + 1] === undefined || args[i + 1].startsWith('--'))) {
+            set(name, 'true');
+        }
+        else if (args[i + 1] === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`--${name} needs a value, e.g. --${name}=VALUE.`);
+        }
+        else {
+            set(name, args[++i]);
+        }
+    }
+    if (!values.has('mode')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Give a mode first: one of ${_input_modes_js__WEBPACK_IMPORTED_MODULE_2__/* .MODES */ .F.join(', ')}. See --help.`);
+    }
+    return { kind: 'run', values, json, quiet };
+}
+function unknownFlag(name) {
+    const near = [...INPUT_NAMES, ...Object.keys(OWN_FLAGS)].find((known) => known.includes(name) || name.includes(known));
+    return `Unknown flag --${name}.${near ? ` Did you mean --${near}?` : ''} See --help.`;
+}
+
+
+/***/ }),
+
+/***/ 9809:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  xw: () => (/* binding */ cli)
+});
+
+// UNUSED EXPORTS: COMMAND, exitCode
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/report/log-line.ts
+var log_line = __nccwpck_require__(8975);
+// EXTERNAL MODULE: ./src/report/repeats.ts
+var repeats = __nccwpck_require__(9314);
+// EXTERNAL MODULE: ./src/run-step.ts + 45 modules
+var run_step = __nccwpck_require__(5772);
+// EXTERNAL MODULE: ./src/cli/args.ts
+var cli_args = __nccwpck_require__(7593);
+// EXTERNAL MODULE: ./src/input-modes.ts
+var input_modes = __nccwpck_require__(7310);
+// EXTERNAL MODULE: ./src/cli/action-inputs.ts
+var action_inputs = __nccwpck_require__(6086);
+;// CONCATENATED MODULE: ./src/cli/help.ts
+
+
+
+/** What the exit status says; README's "Command line" section has the same table. */
+const EXIT_CODES = {
+    0: 'done: the step did what was asked (or found it done)',
+    1: 'failed: bad input, a refusal, or a failed gate before any traffic moved',
+    2: 'rolled back: a gate failed after traffic moved, and all traffic is on the stable colour',
+    130: 'cancelled (SIGINT or SIGTERM); a canary rolls back first unless --on-cancel hold'
+};
+/** `--help`: usage, modes, one entry per action.yml input, the exit codes; pure. */
+function helpText(command, width = 100) {
+    const flags = action_inputs/* ACTION_INPUTS */.b.filter((input) => input.name !== 'mode').map((input) => {
+        const value = input.default === 'true' || input.default === 'false' ? '' : ' VALUE';
+        // A workflow expression (`${{ github.token }}`) means nothing outside a workflow.
+        const shown = input.default && !input.required && !input.default.includes('${{');
+        const fallback = shown ? ` (default: ${input.default})` : '';
+        const text = input.description.replace(/ Required\.$/, '').replace(/ Default[^.]*\.$/, '');
+        return entry(`--${input.name}${value}`, `${text}${fallback}`, width);
+    });
+    return [
+        `Usage: ${command} <mode> --cluster NAME --service NAME [--stack-name NAME] [--flag VALUE …]`,
+        '',
+        'Canary, promote, rollback and status for an Amazon ECS service with Blue and Green task sets',
+        'behind an Application Load Balancer, from any shell or CI system. The flags are the inputs of',
+        'the GitHub Action (action.yml); credentials and the region come from the AWS environment.',
+        '',
+        `Modes: ${input_modes/* MODES */.F.join(', ')}`,
+        '',
+        'Inputs:',
+        ...flags,
+        '',
+        'Options:',
+        ...Object.entries(cli_args/* OWN_FLAGS */.l1).map(([name, text]) => entry(`--${name}`, text, width)),
+        '',
+        'Exit status:',
+        ...Object.entries(EXIT_CODES).map(([code, text]) => entry(code, text, width)),
+        ''
+    ].join('\n');
+}
+/** A flag and its text, the text wrapped at `width` and indented under the flag. */
+function entry(flag, text, width) {
+    const lines = [`  ${flag}`];
+    let line = '      ';
+    for (const word of text.split(' ')) {
+        if (line.trim() && line.length + word.length + 1 > width) {
+            lines.push(line);
+            line = '      ';
+        }
+        line += (line.trim() ? ' ' : '') + word;
+    }
+    if (line.trim())
+        lines.push(line);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/cli/cli.ts
+
+
+
+
+
+
+const COMMAND = 'ecs-canary';
+/**
+ * The command line over the same core as the action: flags named like the inputs, progress on
+ * stderr, the outcome (or with --json the result object) on stdout. Returns the exit status
+ * (help.ts, EXIT_CODES); never throws.
+ */
+async function cli(args, io) {
+    let line;
+    try {
+        line = (0,cli_args/* parseCommandLine */.Du)(args);
+    }
+    catch (error) {
+        if (!(error instanceof errors/* InputError */.dz))
+            throw error;
+        io.stderr(`${COMMAND}: ${error.message}\n`);
+        return 1;
+    }
+    if (line.kind === 'help') {
+        io.stdout(helpText(COMMAND));
+        return 0;
+    }
+    if (line.kind === 'version') {
+        io.stdout(`${io.version}\n`);
+        return 0;
+    }
+    const values = line.values;
+    const progress = line.quiet ? silentLog : progressLog(io);
+    const cancel = new AbortController();
+    let signalled = false;
+    let off = () => undefined;
+    try {
+        const report = await (0,run_step/* runStep */.eg)((name) => values.get(name) ?? '', {
+            log: progress,
+            env: io.env,
+            signal: cancel.signal,
+            // As in the action: a canary catches the signal to roll back first; other runs end with it.
+            onInputs: (inputs) => {
+                if (!(0,run_step/* rollsBackOnCancel */.H_)(inputs))
+                    return;
+                off = io.onSignal((signal) => {
+                    signalled = true;
+                    progress.warning(`${signal} received: rolling back the canary before exiting.`);
+                    cancel.abort();
+                });
+            }
+        });
+        progress.end();
+        if (report.failure)
+            io.stderr(`error: ${(0,log_line/* logLine */.B)(report.failure)}\n`);
+        if (line.json)
+            io.stdout(JSON.stringify(report.result, null, 2) + '\n');
+        else if (report.notice)
+            io.stdout(`${(0,log_line/* logLine */.B)(report.notice)}\n`);
+        return signalled ? 130 : exitCode(report.result.outcome);
+    }
+    finally {
+        off();
+    }
+}
+function exitCode(outcome) {
+    switch (outcome) {
+        case 'changed':
+        case 'unchanged':
+        case 'dry-run':
+            return 0;
+        case 'rolled-back':
+            return 2;
+        case 'cancelled':
+            return 130;
+        default:
+            return 1;
+    }
+}
+const silentLog = {
+    info: () => undefined,
+    warning: () => undefined,
+    debug: () => undefined,
+    group: (_name, fn) => fn(),
+    end: () => undefined
+};
+/** `Bake step 2: Green at 25% for 300 s`, as src/execute/bake.ts names the bake's group. */
+const BAKE_GROUP = /^Bake step (\d+): (\w+) at ([\d.]+)% for (\d+) s$/;
+/**
+ * Progress on stderr: a heading per phase, a line per event, repeated lines folded. On a
+ * terminal, a bake shows one line with its step, share and time left, redrawn every second.
+ */
+function progressLog(io) {
+    let ticker;
+    let live = false;
+    const clearLive = () => {
+        if (live)
+            io.stderr('\r\x1b[2K');
+        live = false;
+    };
+    const folder = new repeats/* RepeatFolder */.e((text) => {
+        clearLive();
+        io.stderr(`  ${(0,log_line/* logLine */.B)(text)}\n`);
+    });
+    const stopTicker = () => {
+        if (ticker)
+            clearInterval(ticker);
+        ticker = undefined;
+        clearLive();
+    };
+    return {
+        info: (message) => folder.line(message),
+        warning: (message) => {
+            folder.flush();
+            clearLive();
+            io.stderr(`  warning: ${(0,log_line/* logLine */.B)(message)}\n`);
+        },
+        debug: () => undefined,
+        group: async (name, fn) => {
+            folder.flush();
+            clearLive();
+            io.stderr(`▸ ${(0,log_line/* logLine */.B)(name)}\n`);
+            const bake = BAKE_GROUP.exec(name);
+            if (bake && io.isTTY) {
+                const [, stepNumber, color, share, seconds] = bake;
+                const end = Date.now() + Number(seconds) * 1000;
+                const draw = () => {
+                    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+                    io.stderr(`\r\x1b[2K  step ${stepNumber}: ${color} ${share}% · bake ${left} s left`);
+                    live = true;
+                };
+                draw();
+                ticker = setInterval(draw, 1000);
+                ticker.unref?.();
+            }
+            try {
+                return await fn();
+            }
+            finally {
+                stopTicker();
+                folder.flush();
+            }
+        },
+        end: () => {
+            stopTicker();
+            folder.flush();
+        }
+    };
+}
+
+
+/***/ }),
+
 /***/ 8988:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72763,6 +73300,93 @@ function isColor(value) {
 function otherColor(color) {
     return color === 'Blue' ? 'Green' : 'Blue';
 }
+
+
+/***/ }),
+
+/***/ 7242:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   LG: () => (/* binding */ DEFAULT_HEALTH_TIMEOUT_SECONDS),
+/* harmony export */   N6: () => (/* binding */ DEFAULT_TAG_KEY),
+/* harmony export */   tY: () => (/* binding */ Outputs),
+/* harmony export */   yA: () => (/* binding */ DEFAULT_CANARY_WEIGHT),
+/* harmony export */   yl: () => (/* binding */ StackOutputKeys)
+/* harmony export */ });
+/* unused harmony export ACTION_REPOSITORY */
+/** Input and output names in one place, so a rename is one edit and tests can check action.yml. */
+const Inputs = {
+    Mode: 'mode',
+    Cluster: 'cluster',
+    Service: 'service',
+    StackName: 'stack-name',
+    BlueTaskSet: 'blue-task-set',
+    GreenTaskSet: 'green-task-set',
+    BlueTargetGroup: 'blue-target-group',
+    GreenTargetGroup: 'green-target-group',
+    ListenerRuleArn: 'listener-rule-arn',
+    ListenerArn: 'listener-arn',
+    CanaryWeight: 'canary-weight',
+    TagKey: 'tag-key',
+    WaitForHealthy: 'wait-for-healthy',
+    HealthTimeoutSeconds: 'health-timeout-seconds',
+    DryRun: 'dry-run',
+    AwsRegion: 'aws-region',
+    Steps: 'steps',
+    Strategy: 'strategy',
+    BakeTime: 'bake-time',
+    Alarms: 'alarms',
+    AlarmPrefix: 'alarm-prefix',
+    TreatMissingAlarmDataAsFailure: 'treat-missing-alarm-data-as-failure',
+    OnCancel: 'on-cancel',
+    TestHeader: 'test-header',
+    TestQuery: 'test-query',
+    TestRulePriority: 'test-rule-priority',
+    TestListenerArn: 'test-listener-arn',
+    ScaleDownAfterPromote: 'scale-down-after-promote',
+    UndoPromotion: 'undo-promotion',
+    GithubToken: 'github-token',
+    Environment: 'environment',
+    EnvironmentUrl: 'environment-url'
+};
+const Outputs = {
+    StableColor: 'stable-color',
+    CanaryColor: 'canary-color',
+    PreviousStableColor: 'previous-stable-color',
+    CanaryWeight: 'canary-weight',
+    PreviousCanaryWeight: 'previous-canary-weight',
+    BlueWeight: 'blue-weight',
+    GreenWeight: 'green-weight',
+    Weights: 'weights',
+    StableTaskSet: 'stable-task-set',
+    CanaryTaskSet: 'canary-task-set',
+    BlueTaskDefinition: 'blue-task-definition',
+    GreenTaskDefinition: 'green-task-definition',
+    StableTargetGroup: 'stable-target-group',
+    CanaryTargetGroup: 'canary-target-group',
+    ListenerRuleArn: 'listener-rule-arn',
+    Changed: 'changed',
+    RolledBack: 'rolled-back',
+    StepsCompleted: 'steps-completed',
+    Outcome: 'outcome',
+    Result: 'result',
+    ResultFile: 'result-file'
+};
+/** Stack output keys the action reads. */
+const StackOutputKeys = {
+    BlueTaskSet: 'BlueTaskSet',
+    GreenTaskSet: 'GreenTaskSet',
+    BlueTargetGroup: 'BlueTargetGroup',
+    GreenTargetGroup: 'GreenTargetGroup',
+    ListenerRule: 'ListenerRule'
+};
+const DEFAULT_TAG_KEY = 'StableStack';
+const DEFAULT_CANARY_WEIGHT = '10';
+const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
+/** Where the action is published: `uses: <this>@v1`, releases, and the CLI's `npx github:<this>`. */
+const ACTION_REPOSITORY = 'ecs-canary-action/ecs-canary-action';
 
 
 /***/ }),
@@ -73061,16 +73685,140 @@ class AlarmGate {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5993);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7593);
+/* harmony import */ var _cli_cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9809);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8558);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+
+
+
+// The AWS SDK warns on Node < 22 that its releases from 2027 will need Node 22. The action runs
+// on node24; the command line and the tests support Node 20 with the SDK versions pinned here
+// (README, "Using a release"), so the warning says nothing a run can act on. A caller who sets
+// the variable keeps their choice.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// One bundle for both: a runner starts `node dist/index.js` with no arguments; the command line
+// (bin/ecs-canary.js, or the bundle with arguments) passes a mode and flags.
+if ((0,_cli_args_js__WEBPACK_IMPORTED_MODULE_2__/* .invokedAsCommand */ .um)(process.argv)) {
+    process.exitCode = await (0,_cli_cli_js__WEBPACK_IMPORTED_MODULE_3__/* .cli */ .xw)(process.argv.slice(2), {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        isTTY: process.stderr.isTTY === true,
+        env: process.env,
+        version: packageVersion(),
+        onSignal: (handler) => {
+            const onInt = () => handler('SIGINT');
+            const onTerm = () => handler('SIGTERM');
+            process.on('SIGINT', onInt);
+            process.on('SIGTERM', onTerm);
+            return () => {
+                process.off('SIGINT', onInt);
+                process.off('SIGTERM', onTerm);
+            };
+        }
+    });
+}
+else {
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)();
+}
+/**
+ * package.json sits one folder above the started script (bin/ecs-canary.js or dist/index.js).
+ * Found from the script's path at run time, so the bundler does not copy it into dist/.
+ */
+function packageVersion() {
+    try {
+        const script = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(process.argv[1] ?? '');
+        const text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(script), '..', 'package.json'), 'utf8');
+        return JSON.parse(text).version ?? 'unknown';
+    }
+    catch {
+        return 'unknown';
+    }
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5993:
+/***/ 7310:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ MODES),
+/* harmony export */   M: () => (/* binding */ MODE_INPUTS)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+
+const MODES = ['canary', 'promote', 'rollback', 'status'];
+const TRUE_OR_FALSE = 'true or false';
+/**
+ * Which modes read each input that not every mode reads, as the code reads `ActionInputs`. A mode
+ * ignores the others, so a typo in an input a workflow passes to every mode never blocks a mode
+ * that does not need it, above all the emergency rollback. Every mode reads the inputs not listed
+ * here: mode, cluster, service, the locations of Blue and Green, tag-key and aws-region.
+ *
+ * Rollback reads readiness and the test listener because an undo waits for the colour it brings
+ * back and the test listener returns to the stable colour; status only reads and reports, so of
+ * the gate inputs it reads just the alarms it shows.
+ */
+const MODE_INPUTS = {
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.CanaryWeight]: {
+        modes: ['canary'],
+        valid: 'a percent from 0 to 100 with at most one decimal, e.g. 10 or 0.5'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.WaitForHealthy]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.HealthTimeoutSeconds]: {
+        modes: ['canary', 'promote', 'rollback'],
+        valid: 'a whole number of seconds, e.g. 600'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.DryRun]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Steps]: {
+        modes: ['canary'],
+        valid: 'increasing percents above 0 and up to 100, e.g. 5,25,50'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Strategy]: {
+        modes: ['canary'],
+        valid: 'a preset such as Canary10Percent5Minutes or Linear10PercentEvery1Minute'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.BakeTime]: {
+        modes: ['canary'],
+        valid: 'a duration such as 90s, 5m, 1h or 1m30s (at most 6h)'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Alarms]: {
+        modes: ['canary', 'promote', 'status'],
+        valid: 'alarm names of at most 255 characters, separated by newlines or commas'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.AlarmPrefix]: { modes: ['canary', 'promote', 'status'], valid: 'any text' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TreatMissingAlarmDataAsFailure]: {
+        modes: ['canary', 'promote'],
+        valid: TRUE_OR_FALSE
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.OnCancel]: { modes: ['canary'], valid: 'rollback or hold' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TestHeader]: { modes: ['canary'], valid: '"Name: value", e.g. "X-Canary: true"' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TestQuery]: { modes: ['canary'], valid: '"key=value", e.g. "canary=true"' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TestRulePriority]: { modes: ['canary'], valid: 'a whole number from 1 to 50000' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TestListenerArn]: {
+        modes: ['canary', 'promote', 'rollback'],
+        valid: 'a listener ARN (it contains ":listener/")'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ScaleDownAfterPromote]: { modes: ['canary', 'promote'], valid: TRUE_OR_FALSE },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.GithubToken]: { modes: ['canary', 'promote', 'rollback'], valid: 'a GitHub token' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Environment]: { modes: ['canary', 'promote', 'rollback'], valid: 'any text' },
+    // Rollback posts only failure statuses, which carry no URL: it never reads (nor refuses) it.
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.EnvironmentUrl]: { modes: ['canary', 'promote'], valid: 'an http:// or https:// URL' }
+};
+
+
+/***/ }),
+
+/***/ 8558:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73250,804 +73998,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -74072,7 +74026,7 @@ class BasicCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -74094,7 +74048,7 @@ class auth_BearerCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -74116,7 +74070,7 @@ class PersonalAccessTokenCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -76024,6 +75978,258 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: ./src/report/log-line.ts
+var log_line = __nccwpck_require__(8975);
+// EXTERNAL MODULE: ./src/report/repeats.ts
+var repeats = __nccwpck_require__(9314);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __nccwpck_require__(5655);
+// EXTERNAL MODULE: ./src/run-step.ts + 45 modules
+var run_step = __nccwpck_require__(5772);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * The runner's log. Every text, whatever its source, goes through logLine before it reaches
+ * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
+ * Identical lines in a row (a bake's polls) are printed once with a count.
+ */
+const folder = new repeats/* RepeatFolder */.e((line) => info((0,log_line/* logLine */.B)(line)));
+const runnerLog = {
+    info: (message) => folder.line(message),
+    warning: (message) => {
+        folder.flush();
+        warning((0,log_line/* logLine */.B)(message));
+    },
+    debug: (message) => core_debug((0,log_line/* logLine */.B)(message)),
+    group: (name, fn) => group((0,log_line/* logLine */.B)(name), async () => {
+        try {
+            return await fn();
+        }
+        finally {
+            folder.flush();
+        }
+    }),
+    notice: (message) => notice((0,log_line/* logLine */.B)(message)),
+    fail: (message) => setFailed((0,log_line/* logLine */.B)(message))
+};
+/** The action: inputs → pipeline → outputs, result file, summary and one notice. Never throws. */
+async function run() {
+    const cancel = new AbortController();
+    const onSignal = (signal) => {
+        runnerLog.info(`${signal} received: rolling back the canary before exiting.`);
+        cancel.abort();
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
+    try {
+        const report = await (0,run_step/* runStep */.eg)((name) => getInput(name), {
+            log: runnerLog,
+            env: process.env,
+            signal: cancel.signal,
+            // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back
+            // first. With on-cancel hold, the signals end the process as usual and the weights stay.
+            onInputs: (inputs) => {
+                if ((0,run_step/* rollsBackOnCancel */.H_)(inputs)) {
+                    process.on('SIGINT', onInt);
+                    process.on('SIGTERM', onTerm);
+                }
+            }
+        });
+        folder.flush();
+        if (report.stack)
+            runnerLog.debug(report.stack);
+        for (const [name, value] of Object.entries(report.outputs))
+            setOutput(name, value);
+        // Reporting comes after the traffic change: when it fails, the step still says what it did.
+        const file = await writeResultFile(report.outputs[constants/* Outputs */.tY.Result] ?? '{}').catch((error) => {
+            runnerLog.warning(`The result file was not written: ${reason(error)}`);
+            return '';
+        });
+        setOutput(constants/* Outputs */.tY.ResultFile, file);
+        await writeSummary(report.summary).catch((error) => runnerLog.warning(`The job summary was not written: ${reason(error)}`));
+        if (report.failure)
+            runnerLog.fail(report.failure);
+        else if (report.notice)
+            runnerLog.notice(report.notice);
+    }
+    catch (error) {
+        // runStep never throws; this is the last guard, so the step fails with a message.
+        runnerLog.fail((0,report_text/* sentence */.e)(reason(error)));
+    }
+    finally {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+    }
+}
+async function writeSummary(markdown) {
+    // Outside a runner (a local run without GITHUB_STEP_SUMMARY) there is nowhere to write it.
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await summary.addRaw(markdown).write();
+}
+/** The result as a file in the runner's temporary folder, which the runner empties after the job. */
+async function writeResultFile(json) {
+    const dir = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    const path = (0,external_node_path_.join)(dir, `ecs-canary-result-${(0,external_node_crypto_.randomUUID)()}.json`);
+    await (0,promises_.writeFile)(path, json + '\n', { mode: 0o600 });
+    return path;
+}
+function reason(error) {
+    const message = error?.message;
+    return typeof message === 'string' ? message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 8975:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ logLine)
+/* harmony export */ });
+/**
+ * The one function every text goes through before it reaches `@actions/core`: a log line, a group
+ * name, an annotation (warning, error, notice, `setFailed`) or a debug line.
+ *
+ * Why it is needed. The runner reads each line a step prints, stdout and stderr alike, and splits
+ * lines at CR, LF and CRLF. After leading white space is trimmed, a line that starts with `::` is a
+ * workflow command (`::add-mask::x` hides x for the rest of the job, `::stop-commands::<token>`
+ * turns command processing off, `::error::` forges an annotation, `::set-output …` sets an output).
+ * A line that holds `##[` anywhere is read as the legacy form (`##[add-mask]x`) when it is not a
+ * `::` command. Text from AWS (an alarm's state reason or name, a tag value, an image) and from
+ * inputs can hold all of these.
+ *
+ * What `@actions/core` does itself (3.x, lib/command.js): `warning`, `error`, `notice`, `debug`,
+ * `startGroup` and `setFailed` print `::name::data` with `%`, CR and LF in the data written as
+ * `%25`, `%0D`, `%0A`, so the data stays on the command's own line, and that line is read as the
+ * command (the runner tries the `::` form first, so a `##[` inside the data is not read). `info`
+ * writes its text as it is, and a line break in it starts a new line the runner reads afresh.
+ *
+ * What this adds, the same for every kind of output, so that no printed line can start a command
+ * however a caller prints it:
+ * - every line break (CR, LF, CRLF, and VT, FF, NEL, U+2028, U+2029 that some viewers break at)
+ *   becomes ` ⏎ `, so the text is one line;
+ * - a `::` at the start, after any white space, becomes `: :`;
+ * - `##[` anywhere becomes `## [`;
+ * - any other control character (the ESC of a colour code, NUL) is shown as `\xHH`.
+ *
+ * Step outputs do not go through here: `core.setOutput` appends them to the GITHUB_OUTPUT file
+ * under a random delimiter (or, without that file, as an escaped `::set-output` command), and
+ * they must keep their exact value.
+ */
+function logLine(text) {
+    return text
+        .replace(LINE_BREAK, ' ⏎ ')
+        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/^(\s*):(?=:)/, '$1: ')
+        .replace(/##\[/g, '## [');
+}
+const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
+/** C0 and C1 control characters other than tab (line breaks are gone by then), and DEL. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
+
+
+/***/ }),
+
+/***/ 9314:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ RepeatFolder)
+/* harmony export */ });
+/* unused harmony export repeatedLine */
+/**
+ * Folds identical lines in a row into one: a bake that polls every few seconds logs the same
+ * "Waiting: …" or "Treated as OK: …" line each time, and a count says as much as the copies.
+ * The first line prints at once, so the log never lags behind the run; the count follows when a
+ * different line comes or the caller flushes (at the end of a group and of the run).
+ */
+class RepeatFolder {
+    print;
+    last;
+    repeats = 0;
+    constructor(print) {
+        this.print = print;
+    }
+    line(text) {
+        if (text === this.last) {
+            this.repeats++;
+            return;
+        }
+        this.flush();
+        this.print(text);
+        this.last = text;
+    }
+    /** Prints the count of the line held back, if any, and forgets it. */
+    flush() {
+        if (this.repeats > 0)
+            this.print(repeatedLine(this.repeats));
+        this.last = undefined;
+        this.repeats = 0;
+    }
+}
+function repeatedLine(repeats) {
+    return `(the line above came ${repeats} more time${repeats === 1 ? '' : 's'})`;
+}
+
+
+/***/ }),
+
+/***/ 5655:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ sentence),
+/* harmony export */   p: () => (/* binding */ percentOf)
+/* harmony export */ });
+/* harmony import */ var _shares_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8855);
+
+/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
+function percentOf(color, split) {
+    return (0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .formatPercent */ .l9)((0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .roundedSplit */ .mt)(split)[color]);
+}
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+
+/***/ }),
+
+/***/ 5772:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H_: () => (/* binding */ rollsBackOnCancel),
+  eg: () => (/* binding */ runStep)
+});
+
+// UNUSED EXPORTS: noticeLine
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
@@ -76057,71 +76263,8 @@ function createClients(region) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/constants.ts
-/** Input and output names in one place, so a rename is one edit and tests can check action.yml. */
-const Inputs = {
-    Mode: 'mode',
-    Cluster: 'cluster',
-    Service: 'service',
-    StackName: 'stack-name',
-    BlueTaskSet: 'blue-task-set',
-    GreenTaskSet: 'green-task-set',
-    BlueTargetGroup: 'blue-target-group',
-    GreenTargetGroup: 'green-target-group',
-    ListenerRuleArn: 'listener-rule-arn',
-    ListenerArn: 'listener-arn',
-    CanaryWeight: 'canary-weight',
-    TagKey: 'tag-key',
-    WaitForHealthy: 'wait-for-healthy',
-    HealthTimeoutSeconds: 'health-timeout-seconds',
-    DryRun: 'dry-run',
-    AwsRegion: 'aws-region',
-    Steps: 'steps',
-    Strategy: 'strategy',
-    BakeTime: 'bake-time',
-    Alarms: 'alarms',
-    AlarmPrefix: 'alarm-prefix',
-    TreatMissingAlarmDataAsFailure: 'treat-missing-alarm-data-as-failure',
-    OnCancel: 'on-cancel',
-    TestHeader: 'test-header',
-    TestQuery: 'test-query',
-    TestRulePriority: 'test-rule-priority',
-    TestListenerArn: 'test-listener-arn',
-    ScaleDownAfterPromote: 'scale-down-after-promote',
-    UndoPromotion: 'undo-promotion'
-};
-const Outputs = {
-    StableColor: 'stable-color',
-    CanaryColor: 'canary-color',
-    PreviousStableColor: 'previous-stable-color',
-    CanaryWeight: 'canary-weight',
-    PreviousCanaryWeight: 'previous-canary-weight',
-    BlueWeight: 'blue-weight',
-    GreenWeight: 'green-weight',
-    Weights: 'weights',
-    StableTaskSet: 'stable-task-set',
-    CanaryTaskSet: 'canary-task-set',
-    BlueTaskDefinition: 'blue-task-definition',
-    GreenTaskDefinition: 'green-task-definition',
-    StableTargetGroup: 'stable-target-group',
-    CanaryTargetGroup: 'canary-target-group',
-    ListenerRuleArn: 'listener-rule-arn',
-    Changed: 'changed',
-    RolledBack: 'rolled-back',
-    StepsCompleted: 'steps-completed'
-};
-/** Stack output keys the action reads. */
-const StackOutputKeys = {
-    BlueTaskSet: 'BlueTaskSet',
-    GreenTaskSet: 'GreenTaskSet',
-    BlueTargetGroup: 'BlueTargetGroup',
-    GreenTargetGroup: 'GreenTargetGroup',
-    ListenerRule: 'ListenerRule'
-};
-const DEFAULT_TAG_KEY = 'StableStack';
-const DEFAULT_CANARY_WEIGHT = '10';
-const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
-
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/color.ts
@@ -76183,64 +76326,246 @@ class Journal {
     }
 }
 
-;// CONCATENATED MODULE: ./src/input-modes.ts
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+;// CONCATENATED MODULE: ./src/github/api.ts
 
-const MODES = ['canary', 'promote', 'rollback', 'status'];
-const TRUE_OR_FALSE = 'true or false';
+/** A request that gets no answer in this long is given up; the traffic change never waits on it. */
+const TIMEOUT_MS = 10_000;
 /**
- * Which modes read each input that not every mode reads, as the code reads `ActionInputs`. A mode
- * ignores the others, so a typo in an input a workflow passes to every mode never blocks a mode
- * that does not need it, above all the emergency rollback. Every mode reads the inputs not listed
- * here: mode, cluster, service, the locations of Blue and Green, tag-key and aws-region.
- *
- * Rollback reads readiness and the test listener because an undo waits for the colour it brings
- * back and the test listener returns to the stable colour; status only reads and reports, so of
- * the gate inputs it reads just the alarms it shows.
+ * The REST API at `baseUrl` (GITHUB_API_URL: api.github.com, or a GitHub Enterprise Server's
+ * /api/v3), through `@actions/http-client`, which honours the runner's proxy settings.
  */
-const MODE_INPUTS = {
-    [Inputs.CanaryWeight]: {
-        modes: ['canary'],
-        valid: 'a percent from 0 to 100 with at most one decimal, e.g. 10 or 0.5'
-    },
-    [Inputs.WaitForHealthy]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
-    [Inputs.HealthTimeoutSeconds]: {
-        modes: ['canary', 'promote', 'rollback'],
-        valid: 'a whole number of seconds, e.g. 600'
-    },
-    [Inputs.DryRun]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
-    [Inputs.Steps]: {
-        modes: ['canary'],
-        valid: 'increasing percents above 0 and up to 100, e.g. 5,25,50'
-    },
-    [Inputs.Strategy]: {
-        modes: ['canary'],
-        valid: 'a preset such as Canary10Percent5Minutes or Linear10PercentEvery1Minute'
-    },
-    [Inputs.BakeTime]: {
-        modes: ['canary'],
-        valid: 'a duration such as 90s, 5m, 1h or 1m30s (at most 6h)'
-    },
-    [Inputs.Alarms]: {
-        modes: ['canary', 'promote', 'status'],
-        valid: 'alarm names of at most 255 characters, separated by newlines or commas'
-    },
-    [Inputs.AlarmPrefix]: { modes: ['canary', 'promote', 'status'], valid: 'any text' },
-    [Inputs.TreatMissingAlarmDataAsFailure]: {
-        modes: ['canary', 'promote'],
-        valid: TRUE_OR_FALSE
-    },
-    [Inputs.OnCancel]: { modes: ['canary'], valid: 'rollback or hold' },
-    [Inputs.TestHeader]: { modes: ['canary'], valid: '"Name: value", e.g. "X-Canary: true"' },
-    [Inputs.TestQuery]: { modes: ['canary'], valid: '"key=value", e.g. "canary=true"' },
-    [Inputs.TestRulePriority]: { modes: ['canary'], valid: 'a whole number from 1 to 50000' },
-    [Inputs.TestListenerArn]: {
-        modes: ['canary', 'promote', 'rollback'],
-        valid: 'a listener ARN (it contains ":listener/")'
-    },
-    [Inputs.ScaleDownAfterPromote]: { modes: ['canary', 'promote'], valid: TRUE_OR_FALSE },
-    [Inputs.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE }
-};
+function githubApi(baseUrl, token) {
+    const client = new lib/* HttpClient */.Qq('ecs-canary-action', [], { socketTimeout: TIMEOUT_MS });
+    const headers = {
+        accept: 'application/vnd.github+json',
+        authorization: `Bearer ${token}`,
+        'x-github-api-version': '2022-11-28',
+        'content-type': 'application/json'
+    };
+    const base = baseUrl.replace(/\/+$/, '');
+    return async (method, path, body) => {
+        const response = await client.request(method, `${base}${path}`, body ? JSON.stringify(body) : null, headers);
+        const text = await response.readBody();
+        let parsed = text;
+        try {
+            parsed = text ? JSON.parse(text) : undefined;
+        }
+        catch {
+            // Not JSON (a proxy's error page): kept as text for the message.
+        }
+        return { status: response.message.statusCode ?? 0, body: parsed };
+    };
+}
 
+;// CONCATENATED MODULE: ./src/github/deployments.ts
+
+
+
+const TOOL = 'ecs-canary-action';
+/** GitHub refuses a longer status description. */
+const MAX_DESCRIPTION = 140;
+/** The settings for this run, or undefined when no environment is set or the run writes nothing. */
+function deploymentSettings(inputs, env, log) {
+    const wanted = inputs.deployments;
+    if (!wanted || inputs.mode === 'status' || inputs.dryRun)
+        return undefined;
+    const repo = env.GITHUB_REPOSITORY ?? '';
+    const ref = env.GITHUB_SHA ?? '';
+    // The command line has no token input by default: it reads GITHUB_TOKEN.
+    const token = wanted.token || env.GITHUB_TOKEN || '';
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repo) || !ref || !token) {
+        const missing = !token
+            ? 'there is no GitHub token'
+            : 'GITHUB_REPOSITORY and GITHUB_SHA do not name a commit';
+        log.warning(`"environment" is ${wanted.environment}, but ${missing}: no GitHub deployment is recorded.`);
+        return undefined;
+    }
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const runId = env.GITHUB_RUN_ID;
+    return {
+        api: githubApi(env.GITHUB_API_URL || 'https://api.github.com', token),
+        repo,
+        ref,
+        environment: wanted.environment,
+        ...(wanted.url ? { environmentUrl: wanted.url } : {}),
+        ...(runId ? { logUrl: `${server}/${repo}/actions/runs/${runId}` } : {})
+    };
+}
+/** One run's deployment statuses: `started` once discovery is done, `finished` at the end. */
+class DeploymentTracker {
+    settings;
+    inputs;
+    log;
+    opening = Promise.resolve(undefined);
+    /** Set after the first error: one warning, then no more calls. */
+    broken = false;
+    constructor(settings, inputs, log) {
+        this.settings = settings;
+        this.inputs = inputs;
+        this.log = log;
+    }
+    /** Starts the deployment of the colour that gets traffic; does not wait for GitHub. */
+    started(state) {
+        const { mode } = this.inputs;
+        if (mode !== 'canary' && mode !== 'promote')
+            return;
+        const canary = (0,src_color/* otherColor */.IP)(state.stable);
+        const share = mode === 'promote' ? 100 : (this.inputs.schedule.steps.at(-1) ?? 0) / 10;
+        this.opening = this.guard(async () => {
+            const deployment = await this.findOrCreate(state, canary, share);
+            const what = mode === 'promote' ? 'Promoting' : `Canary: shifting to ${(0,shares/* formatPercent */.l9)(share * 10)}%`;
+            await this.status(deployment, 'in_progress', `${what} (${state.service.name})`);
+            return deployment;
+        });
+    }
+    /** The final statuses for a run that returned an outcome. */
+    async finished(outcome) {
+        const opened = await this.opening;
+        await this.guard(async () => {
+            const { inputs, plan, state } = outcome;
+            const name = state.service.name;
+            const failure = outcome.failure;
+            const promoted = outcome.stableAfter !== plan.stableBefore;
+            if (inputs.mode === 'canary' || inputs.mode === 'promote') {
+                if (!opened)
+                    return;
+                if (failure) {
+                    await this.status(opened, 'failure', failure);
+                    return;
+                }
+                const share = (0,shares/* formatPercent */.l9)(outcome.splitAfter[(0,src_color/* otherColor */.IP)(plan.stableBefore)]);
+                await this.status(opened, 'success', promoted
+                    ? `Promoted: ${name} serves all traffic`
+                    : `Canary: ${share}% of traffic (${name})`);
+                if (promoted) {
+                    const replaced = await this.find(state, plan.stableBefore);
+                    if (replaced)
+                        await this.status(replaced, 'inactive', `Replaced by a promote of ${name}`);
+                }
+                return;
+            }
+            // A rollback: the colour that lost its traffic failed, and after an undo the colour that
+            // serves again is the live deployment once more.
+            if (!outcome.changed)
+                return;
+            const lost = promoted ? plan.stableBefore : plan.canaryBefore;
+            const dropped = await this.find(state, lost);
+            const why = failure ?? `Rolled back: all traffic is on ${outcome.stableAfter} (${name})`;
+            if (dropped)
+                await this.status(dropped, 'failure', why);
+            if (promoted) {
+                const back = await this.find(state, outcome.stableAfter);
+                if (back)
+                    await this.status(back, 'success', `Serves all traffic again (${name})`);
+            }
+        });
+    }
+    /** A run that failed before the pipeline returned: its deployment, if any, failed. */
+    async failedEarly(message) {
+        const opened = await this.opening;
+        if (opened)
+            await this.guard(() => this.status(opened, 'failure', message));
+    }
+    async findOrCreate(state, color, share) {
+        const found = await this.find(state, color);
+        if (found)
+            return found;
+        const payload = {
+            tool: TOOL,
+            service: state.service.arn,
+            color,
+            taskDefinition: state.health[color].unit.taskDefinitionArn ?? null,
+            share
+        };
+        const { repo, ref, environment } = this.settings;
+        return (await this.call('POST', `/repos/${repo}/deployments`, {
+            ref,
+            environment,
+            payload,
+            description: `${state.service.name}: ${color} ${payload.taskDefinition?.split('/').pop() ?? ''}`.trim(),
+            // Deploy this exact commit: no merge of the default branch, no wait for commit checks.
+            auto_merge: false,
+            required_contexts: [],
+            transient_environment: false
+        }));
+    }
+    /** The newest deployment of this environment whose payload names this service, colour and version. */
+    async find(state, color) {
+        const { repo, environment } = this.settings;
+        const query = `environment=${encodeURIComponent(environment)}&per_page=100`;
+        const list = (await this.call('GET', `/repos/${repo}/deployments?${query}`));
+        const version = state.health[color].unit.taskDefinitionArn ?? null;
+        return list.find((deployment) => {
+            const payload = deployment.payload;
+            return (payload?.tool === TOOL &&
+                payload.service === state.service.arn &&
+                payload.color === color &&
+                payload.taskDefinition === version);
+        });
+    }
+    async status(deployment, state, description) {
+        const { repo, environmentUrl, logUrl } = this.settings;
+        await this.call('POST', `/repos/${repo}/deployments/${deployment.id}/statuses`, {
+            state,
+            description: shorten(description),
+            ...(environmentUrl && state !== 'inactive' ? { environment_url: environmentUrl } : {}),
+            ...(logUrl ? { log_url: logUrl } : {}),
+            // A canary's success must not mark the stable version's deployment inactive: it still
+            // serves most of the traffic. The promote marks it inactive itself.
+            auto_inactive: false
+        });
+    }
+    async call(method, path, body) {
+        const response = await this.settings.api(method, path, body);
+        if (response.status >= 200 && response.status < 300)
+            return response.body;
+        throw new GithubCallError(method, path, response);
+    }
+    /** Runs `fn` unless an earlier call failed; turns its error into the one warning. */
+    async guard(fn) {
+        if (this.broken)
+            return undefined;
+        try {
+            return await fn();
+        }
+        catch (error) {
+            this.broken = true;
+            this.log.warning(warningFor(error, this.settings.environment));
+            return undefined;
+        }
+    }
+}
+class GithubCallError extends Error {
+    method;
+    path;
+    response;
+    constructor(method, path, response) {
+        const body = response.body;
+        const detail = typeof body?.message === 'string' ? `: ${body.message}` : '';
+        super(`${method} ${path.split('?')[0]} answered HTTP ${response.status}${detail}`);
+        this.method = method;
+        this.path = path;
+        this.response = response;
+    }
+}
+function warningFor(error, environment) {
+    const tail = 'The traffic change is not affected.';
+    if (error instanceof GithubCallError && [401, 403, 404].includes(error.response.status)) {
+        return (`No GitHub deployment recorded for environment "${environment}" (${error.message}): give the ` +
+            `job "permissions: deployments: write" and pass a token that has it. ${tail}`);
+    }
+    const message = error?.message;
+    return `GitHub deployment for environment "${environment}" not updated: ${typeof message === 'string' ? message : String(error)}. ${tail}`;
+}
+function shorten(text) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length <= MAX_DESCRIPTION ? line : `${line.slice(0, MAX_DESCRIPTION - 1)}…`;
+}
+
+// EXTERNAL MODULE: ./src/input-modes.ts
+var input_modes = __nccwpck_require__(7310);
 ;// CONCATENATED MODULE: ./src/input-values.ts
 
 
@@ -76321,7 +76646,14 @@ function testRulePriority(text) {
     return value;
 }
 function testListenerArn(text) {
-    return expectArn(text, ':listener/', Inputs.TestListenerArn);
+    return expectArn(text, ':listener/', constants/* Inputs */.G0.TestListenerArn);
+}
+/** `environment-url`: where the environment is reached, shown on GitHub's Environments page. */
+function environmentUrl(text) {
+    if (!/^https?:\/\/\S+$/.test(text)) {
+        throw new errors/* InputError */.dz(`"environment-url" is "${text}": give an http:// or https:// URL, e.g. https://shop.example.com.`);
+    }
+    return text;
 }
 
 ;// CONCATENATED MODULE: ./src/mode-reader.ts
@@ -76345,7 +76677,7 @@ class ModeReader {
         return [...this.found];
     }
     uses(name) {
-        return MODE_INPUTS[name].modes.includes(this.mode);
+        return input_modes/* MODE_INPUTS */.M[name].modes.includes(this.mode);
     }
     /** `parse(value)` when the mode uses the input and it is given, else `fallback`. */
     read(name, parse, fallback) {
@@ -76371,7 +76703,7 @@ function parses(parse, text) {
 }
 function ignoredWarning(name, text, mode) {
     return (`"${name}" is ${quoted(text)}: mode ${mode} ignores it, so the run goes on. ` +
-        `A valid value is ${MODE_INPUTS[name].valid}.`);
+        `A valid value is ${input_modes/* MODE_INPUTS */.M[name].valid}.`);
 }
 const SHOWN = 60;
 /** The value quoted on one line and cut short: the warning names it, it does not reproduce it. */
@@ -76467,17 +76799,17 @@ function parseStrategy(name) {
  */
 function parseInputs(read, env) {
     const get = (name) => read(name).trim() || undefined;
-    const modeText = get(Inputs.Mode);
+    const modeText = get(constants/* Inputs */.G0.Mode);
     if (!modeText)
-        throw new errors/* InputError */.dz(`Input "mode" is required: one of ${MODES.join(', ')}.`);
-    const mode = MODES.find((m) => m === modeText.toLowerCase());
+        throw new errors/* InputError */.dz(`Input "mode" is required: one of ${input_modes/* MODES */.F.join(', ')}.`);
+    const mode = input_modes/* MODES */.F.find((m) => m === modeText.toLowerCase());
     if (!mode) {
-        throw new errors/* InputError */.dz(`Unknown mode "${modeText}". Set "mode" to one of ${MODES.join(', ')}.`);
+        throw new errors/* InputError */.dz(`Unknown mode "${modeText}". Set "mode" to one of ${input_modes/* MODES */.F.join(', ')}.`);
     }
-    const cluster = required(get(Inputs.Cluster), Inputs.Cluster, 'the ECS cluster name or ARN');
-    const service = required(get(Inputs.Service), Inputs.Service, 'the ECS service name or ARN');
+    const cluster = required(get(constants/* Inputs */.G0.Cluster), constants/* Inputs */.G0.Cluster, 'the ECS cluster name or ARN');
+    const service = required(get(constants/* Inputs */.G0.Service), constants/* Inputs */.G0.Service, 'the ECS service name or ARN');
     const locations = parseLocations(get);
-    const region = get(Inputs.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
+    const region = get(constants/* Inputs */.G0.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
     if (!region) {
         throw new errors/* InputError */.dz('No AWS region: set the "aws-region" input, or AWS_REGION (aws-actions/configure-aws-credentials ' +
             'sets it from its own aws-region input).');
@@ -76490,21 +76822,21 @@ function parseInputs(read, env) {
         cluster,
         service,
         ...locations,
-        tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
+        tagKey: get(constants/* Inputs */.G0.TagKey) ?? constants/* DEFAULT_TAG_KEY */.N6,
         region,
         warnings: reader.warnings
     };
 }
 /** Where Blue and Green are: a stack, or all four explicit values; and the route, if given. */
 function parseLocations(get) {
-    const taskSets = perColor(get(Inputs.BlueTaskSet), get(Inputs.GreenTaskSet));
-    const targetGroups = perColor(get(Inputs.BlueTargetGroup), get(Inputs.GreenTargetGroup));
+    const taskSets = perColor(get(constants/* Inputs */.G0.BlueTaskSet), get(constants/* Inputs */.G0.GreenTaskSet));
+    const targetGroups = perColor(get(constants/* Inputs */.G0.BlueTargetGroup), get(constants/* Inputs */.G0.GreenTargetGroup));
     for (const color of src_color/* COLORS */.lm) {
         const arn = targetGroups[color];
         if (arn !== undefined)
             expectArn(arn, ':targetgroup/', `${color.toLowerCase()}-target-group`);
     }
-    const stackName = get(Inputs.StackName);
+    const stackName = get(constants/* Inputs */.G0.StackName);
     const explicitCount = Object.keys(taskSets).length + Object.keys(targetGroups).length;
     if (!stackName && explicitCount < 4) {
         throw new errors/* InputError */.dz('Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
@@ -76514,16 +76846,16 @@ function parseLocations(get) {
     if (targetGroups.Blue !== undefined && targetGroups.Blue === targetGroups.Green) {
         throw new errors/* InputError */.dz('"blue-target-group" and "green-target-group" name the same target group.');
     }
-    const listenerRuleArn = get(Inputs.ListenerRuleArn);
-    const listenerArn = get(Inputs.ListenerArn);
+    const listenerRuleArn = get(constants/* Inputs */.G0.ListenerRuleArn);
+    const listenerArn = get(constants/* Inputs */.G0.ListenerArn);
     if (listenerRuleArn && listenerArn) {
         throw new errors/* InputError */.dz('Set either "listener-rule-arn" (a weighted rule) or "listener-arn" (a listener whose ' +
             'default action is the weighted forward), not both.');
     }
     if (listenerRuleArn)
-        expectArn(listenerRuleArn, ':listener-rule/', Inputs.ListenerRuleArn);
+        expectArn(listenerRuleArn, ':listener-rule/', constants/* Inputs */.G0.ListenerRuleArn);
     if (listenerArn)
-        expectArn(listenerArn, ':listener/', Inputs.ListenerArn);
+        expectArn(listenerArn, ':listener/', constants/* Inputs */.G0.ListenerArn);
     return { stackName, taskSets, targetGroups, listenerRuleArn, listenerArn };
 }
 function required(value, name, what) {
@@ -76537,41 +76869,52 @@ function perColor(blue, green) {
 /** The inputs only some modes use: readiness, dry run, the walk, gates, test traffic, promotion. */
 function parseModeInputs(reader, get) {
     // Asked of another mode, an undo would be a different request, not an ignored detail.
-    if (reader.mode !== 'rollback' && get(Inputs.UndoPromotion)?.toLowerCase() === 'true') {
+    if (reader.mode !== 'rollback' && get(constants/* Inputs */.G0.UndoPromotion)?.toLowerCase() === 'true') {
         throw new errors/* InputError */.dz(`"undo-promotion" goes with mode rollback, not ${reader.mode}.`);
     }
     const flag = (name, fallback) => reader.read(name, trueOrFalse(name), fallback);
     return {
-        waitForHealthy: flag(Inputs.WaitForHealthy, true),
-        healthTimeoutSeconds: reader.read(Inputs.HealthTimeoutSeconds, wholeSeconds, DEFAULT_HEALTH_TIMEOUT_SECONDS),
-        dryRun: flag(Inputs.DryRun, false),
+        waitForHealthy: flag(constants/* Inputs */.G0.WaitForHealthy, true),
+        healthTimeoutSeconds: reader.read(constants/* Inputs */.G0.HealthTimeoutSeconds, wholeSeconds, constants/* DEFAULT_HEALTH_TIMEOUT_SECONDS */.LG),
+        dryRun: flag(constants/* Inputs */.G0.DryRun, false),
         schedule: parseSchedule(reader, get),
         alarms: {
-            names: reader.read(Inputs.Alarms, alarmNames, []),
-            prefix: reader.read(Inputs.AlarmPrefix, (text) => text, undefined),
-            treatMissingDataAsFailure: flag(Inputs.TreatMissingAlarmDataAsFailure, false)
+            names: reader.read(constants/* Inputs */.G0.Alarms, alarmNames, []),
+            prefix: reader.read(constants/* Inputs */.G0.AlarmPrefix, (text) => text, undefined),
+            treatMissingDataAsFailure: flag(constants/* Inputs */.G0.TreatMissingAlarmDataAsFailure, false)
         },
-        onCancel: reader.read(Inputs.OnCancel, onCancel, 'rollback'),
+        onCancel: reader.read(constants/* Inputs */.G0.OnCancel, onCancel, 'rollback'),
         testTraffic: parseTestTraffic(reader),
-        scaleDownAfterPromote: flag(Inputs.ScaleDownAfterPromote, false),
-        undoPromotion: flag(Inputs.UndoPromotion, false)
+        scaleDownAfterPromote: flag(constants/* Inputs */.G0.ScaleDownAfterPromote, false),
+        undoPromotion: flag(constants/* Inputs */.G0.UndoPromotion, false),
+        ...parseDeployments(reader)
     };
+}
+/** The environment to record GitHub deployments for, its URL and the token that may. */
+function parseDeployments(reader) {
+    // Any name: GitHub judges it, and a name it refuses is a warning, never a refused rollback.
+    const environment = reader.read(constants/* Inputs */.G0.Environment, (text) => text, undefined);
+    const url = reader.read(constants/* Inputs */.G0.EnvironmentUrl, environmentUrl, undefined);
+    const token = reader.read(constants/* Inputs */.G0.GithubToken, (text) => text, undefined);
+    if (!environment)
+        return {};
+    return { deployments: { environment, token: token ?? '', ...(url ? { url } : {}) } };
 }
 /** The shares a canary walks through and how long it holds each; other modes get the default. */
 function parseSchedule(reader, get) {
-    const stepsText = get(Inputs.Steps);
-    const strategy = get(Inputs.Strategy);
+    const stepsText = get(constants/* Inputs */.G0.Steps);
+    const strategy = get(constants/* Inputs */.G0.Strategy);
     // Promote moves all traffic at once: a walk given to it is most likely meant for canary.
     if ((stepsText || strategy) && reader.mode === 'promote') {
-        throw new errors/* InputError */.dz(`"${stepsText ? Inputs.Steps : Inputs.Strategy}" walks a canary through its steps: use it with mode canary, not ${reader.mode}.`);
+        throw new errors/* InputError */.dz(`"${stepsText ? constants/* Inputs */.G0.Steps : constants/* Inputs */.G0.Strategy}" walks a canary through its steps: use it with mode canary, not ${reader.mode}.`);
     }
-    if (stepsText && strategy && reader.uses(Inputs.Steps)) {
+    if (stepsText && strategy && reader.uses(constants/* Inputs */.G0.Steps)) {
         throw new errors/* InputError */.dz('Set either "steps" or "strategy", not both.');
     }
-    const share = reader.read(Inputs.CanaryWeight, canaryWeight, canaryWeight(DEFAULT_CANARY_WEIGHT));
-    const bakeMs = reader.read(Inputs.BakeTime, (text) => parseDuration(text, Inputs.BakeTime), undefined);
-    const preset = reader.read(Inputs.Strategy, parseStrategy, undefined);
-    const steps = reader.read(Inputs.Steps, parseSteps, undefined);
+    const share = reader.read(constants/* Inputs */.G0.CanaryWeight, canaryWeight, canaryWeight(constants/* DEFAULT_CANARY_WEIGHT */.yA));
+    const bakeMs = reader.read(constants/* Inputs */.G0.BakeTime, (text) => parseDuration(text, constants/* Inputs */.G0.BakeTime), undefined);
+    const preset = reader.read(constants/* Inputs */.G0.Strategy, parseStrategy, undefined);
+    const steps = reader.read(constants/* Inputs */.G0.Steps, parseSteps, undefined);
     if (preset) {
         return {
             steps: preset.steps,
@@ -76588,10 +76931,10 @@ function parseSchedule(reader, get) {
     }
 }
 function parseTestTraffic(reader) {
-    const header = reader.read(Inputs.TestHeader, testHeader, undefined);
-    const query = reader.read(Inputs.TestQuery, testQuery, undefined);
-    const priority = reader.read(Inputs.TestRulePriority, testRulePriority, undefined);
-    const listenerArn = reader.read(Inputs.TestListenerArn, testListenerArn, undefined);
+    const header = reader.read(constants/* Inputs */.G0.TestHeader, testHeader, undefined);
+    const query = reader.read(constants/* Inputs */.G0.TestQuery, testQuery, undefined);
+    const priority = reader.read(constants/* Inputs */.G0.TestRulePriority, testRulePriority, undefined);
+    const listenerArn = reader.read(constants/* Inputs */.G0.TestListenerArn, testListenerArn, undefined);
     return {
         ...(header ? { header } : {}),
         ...(query ? { query } : {}),
@@ -78457,12 +78800,12 @@ function resolveResources(inputs, outputs) {
         return value ?? '';
     };
     const taskSets = {
-        Blue: pick(inputs.taskSets.Blue, StackOutputKeys.BlueTaskSet),
-        Green: pick(inputs.taskSets.Green, StackOutputKeys.GreenTaskSet)
+        Blue: pick(inputs.taskSets.Blue, constants/* StackOutputKeys */.yl.BlueTaskSet),
+        Green: pick(inputs.taskSets.Green, constants/* StackOutputKeys */.yl.GreenTaskSet)
     };
     const targetGroups = {
-        Blue: pick(inputs.targetGroups.Blue, StackOutputKeys.BlueTargetGroup),
-        Green: pick(inputs.targetGroups.Green, StackOutputKeys.GreenTargetGroup)
+        Blue: pick(inputs.targetGroups.Blue, constants/* StackOutputKeys */.yl.BlueTargetGroup),
+        Green: pick(inputs.targetGroups.Green, constants/* StackOutputKeys */.yl.GreenTargetGroup)
     };
     if (missing.length > 0) {
         const inputNames = missing.map((key) => INPUT_FOR_OUTPUT[key]).join('", "');
@@ -78473,15 +78816,15 @@ function resolveResources(inputs, outputs) {
     }
     if (inputs.listenerArn)
         return { taskSets, targetGroups, listenerArn: inputs.listenerArn };
-    const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[StackOutputKeys.ListenerRule];
+    const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[constants/* StackOutputKeys */.yl.ListenerRule];
     return { taskSets, targetGroups, ...(listenerRuleArn ? { listenerRuleArn } : {}) };
 }
 /** The input that overrides each stack output, for messages. */
 const INPUT_FOR_OUTPUT = {
-    [StackOutputKeys.BlueTaskSet]: Inputs.BlueTaskSet,
-    [StackOutputKeys.GreenTaskSet]: Inputs.GreenTaskSet,
-    [StackOutputKeys.BlueTargetGroup]: Inputs.BlueTargetGroup,
-    [StackOutputKeys.GreenTargetGroup]: Inputs.GreenTargetGroup
+    [constants/* StackOutputKeys */.yl.BlueTaskSet]: constants/* Inputs */.G0.BlueTaskSet,
+    [constants/* StackOutputKeys */.yl.GreenTaskSet]: constants/* Inputs */.G0.GreenTaskSet,
+    [constants/* StackOutputKeys */.yl.BlueTargetGroup]: constants/* Inputs */.G0.BlueTargetGroup,
+    [constants/* StackOutputKeys */.yl.GreenTargetGroup]: constants/* Inputs */.G0.GreenTargetGroup
 };
 
 ;// CONCATENATED MODULE: ./src/discover/discover.ts
@@ -78581,18 +78924,8 @@ function fulfilled(result) {
     return result.value;
 }
 
-;// CONCATENATED MODULE: ./src/report/text.ts
-
-/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
-function percentOf(color, split) {
-    return (0,shares/* formatPercent */.l9)((0,shares/* roundedSplit */.mt)(split)[color]);
-}
-/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __nccwpck_require__(5655);
 ;// CONCATENATED MODULE: ./src/execute/bake.ts
 
 /**
@@ -78867,7 +79200,7 @@ async function yieldTo(run, error) {
             ? ` This run had already made ${journal.stable} stable; the rollback sent traffic to it. ` +
                 `To make ${plan.stableBefore} stable again, run rollback with undo-promotion.`
             : '';
-        return journal.seal(`${sentence(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
+        return journal.seal(`${(0,report_text/* sentence */.e)(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
     }
     try {
         // The rollback left traffic on the colour this promote replaced: the tags go back too, so
@@ -78881,9 +79214,9 @@ async function yieldTo(run, error) {
     }
     catch (rollbackError) {
         const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
-        return journal.seal(`${sentence(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
+        return journal.seal(`${(0,report_text/* sentence */.e)(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
     }
-    return journal.seal(`${sentence(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
+    return journal.seal(`${(0,report_text/* sentence */.e)(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
 }
 function shift(run, from, to) {
     return shiftAndVerify(run.shape.router, from, to, (line) => run.journal.wrote(line));
@@ -79240,7 +79573,7 @@ class Executor {
         }
         // A rollback that found another run's tag at its end has already followed it; say so.
         if (error instanceof errors/* ConcurrentRunError */.X1 && this.plan.mode === 'rollback') {
-            return this.journal.seal(`${sentence(error.message)} ${this.journal.state()}`, error);
+            return this.journal.seal(`${(0,report_text/* sentence */.e)(error.message)} ${this.journal.state()}`, error);
         }
         if (error instanceof errors/* ConcurrentRunError */.X1)
             return yieldTo(this.context(), error);
@@ -79248,7 +79581,7 @@ class Executor {
             // AWS refused or answered something unexpected: say so, and what is true now, but do not
             // write more into a system that is failing. Rollback stays one step away.
             const message = error instanceof Error ? error.message : String(error);
-            return this.journal.seal(`${sentence(message)} ${this.journal.state()}`, error);
+            return this.journal.seal(`${(0,report_text/* sentence */.e)(message)} ${this.journal.state()}`, error);
         }
         const reason = cancelled ? 'Cancelled' : error.message;
         let rolledBack;
@@ -79257,7 +79590,7 @@ class Executor {
         }
         catch (rollbackError) {
             const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
-            return this.journal.seal(`${sentence(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
+            return this.journal.seal(`${(0,report_text/* sentence */.e)(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
         }
         // A cancelled step stays `cancelled` in the summary; the message says it was rolled back.
         if (rolledBack && last && !cancelled)
@@ -79265,7 +79598,7 @@ class Executor {
         if (cancelled && rolledBack) {
             return this.journal.seal(`Cancelled: rolled back, all traffic is on ${this.journal.stable}.`);
         }
-        return this.journal.seal(`${sentence(reason)} ${this.journal.state()}`);
+        return this.journal.seal(`${(0,report_text/* sentence */.e)(reason)} ${this.journal.state()}`);
     }
     context() {
         const { plan, shape, journal, guard, wroteRoute } = this;
@@ -79522,6 +79855,7 @@ async function runPipeline(inputs, deps) {
         pollMs: deps.pollMs,
         identity: deps.identity
     }));
+    deps.onDiscovered?.(state);
     const plan = planRun(inputs, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
     await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
     const writes = inputs.mode !== 'status' && !inputs.dryRun;
@@ -79615,24 +79949,59 @@ function stepOutputs(outcome) {
     const units = { Blue: state.health.Blue.unit, Green: state.health.Green.unit };
     const groups = state.where.targetGroups;
     return {
-        [Outputs.StableColor]: stableAfter,
-        [Outputs.CanaryColor]: canaryAfter,
-        [Outputs.PreviousStableColor]: plan.stableBefore,
-        [Outputs.CanaryWeight]: percentOf(canaryAfter, splitAfter),
-        [Outputs.PreviousCanaryWeight]: percentOf(plan.canaryBefore, plan.splitBefore),
-        [Outputs.BlueWeight]: percentOf('Blue', splitAfter),
-        [Outputs.GreenWeight]: percentOf('Green', splitAfter),
-        [Outputs.Weights]: JSON.stringify(weightsJson(splitAfter)),
-        [Outputs.StableTaskSet]: units[stableAfter].arn,
-        [Outputs.CanaryTaskSet]: units[canaryAfter].arn,
-        [Outputs.BlueTaskDefinition]: units.Blue.taskDefinitionArn ?? '',
-        [Outputs.GreenTaskDefinition]: units.Green.taskDefinitionArn ?? '',
-        [Outputs.StableTargetGroup]: groups[stableAfter],
-        [Outputs.CanaryTargetGroup]: groups[canaryAfter],
-        [Outputs.ListenerRuleArn]: state.route.id,
-        [Outputs.Changed]: String(outcome.changed),
-        [Outputs.RolledBack]: String(outcome.rolledBack),
-        [Outputs.StepsCompleted]: String(outcome.stepsCompleted)
+        [constants/* Outputs */.tY.StableColor]: stableAfter,
+        [constants/* Outputs */.tY.CanaryColor]: canaryAfter,
+        [constants/* Outputs */.tY.PreviousStableColor]: plan.stableBefore,
+        [constants/* Outputs */.tY.CanaryWeight]: (0,report_text/* percentOf */.p)(canaryAfter, splitAfter),
+        [constants/* Outputs */.tY.PreviousCanaryWeight]: (0,report_text/* percentOf */.p)(plan.canaryBefore, plan.splitBefore),
+        [constants/* Outputs */.tY.BlueWeight]: (0,report_text/* percentOf */.p)('Blue', splitAfter),
+        [constants/* Outputs */.tY.GreenWeight]: (0,report_text/* percentOf */.p)('Green', splitAfter),
+        [constants/* Outputs */.tY.Weights]: JSON.stringify(weightsJson(splitAfter)),
+        [constants/* Outputs */.tY.StableTaskSet]: units[stableAfter].arn,
+        [constants/* Outputs */.tY.CanaryTaskSet]: units[canaryAfter].arn,
+        [constants/* Outputs */.tY.BlueTaskDefinition]: units.Blue.taskDefinitionArn ?? '',
+        [constants/* Outputs */.tY.GreenTaskDefinition]: units.Green.taskDefinitionArn ?? '',
+        [constants/* Outputs */.tY.StableTargetGroup]: groups[stableAfter],
+        [constants/* Outputs */.tY.CanaryTargetGroup]: groups[canaryAfter],
+        [constants/* Outputs */.tY.ListenerRuleArn]: state.route.id,
+        [constants/* Outputs */.tY.Changed]: String(outcome.changed),
+        [constants/* Outputs */.tY.RolledBack]: String(outcome.rolledBack),
+        [constants/* Outputs */.tY.StepsCompleted]: String(outcome.stepsCompleted)
+    };
+}
+/**
+ * The outputs a step that failed before its first write still knows: nothing changed, and once
+ * the service was read, the colours, weights and resources as they are; pure.
+ */
+function knownOutputs(state) {
+    const nothing = {
+        [constants/* Outputs */.tY.Changed]: 'false',
+        [constants/* Outputs */.tY.RolledBack]: 'false',
+        [constants/* Outputs */.tY.StepsCompleted]: '0'
+    };
+    if (!state)
+        return nothing;
+    const { stable, split } = state;
+    const canary = (0,src_color/* otherColor */.IP)(stable);
+    const units = { Blue: state.health.Blue.unit, Green: state.health.Green.unit };
+    const groups = state.where.targetGroups;
+    return {
+        [constants/* Outputs */.tY.StableColor]: stable,
+        [constants/* Outputs */.tY.CanaryColor]: canary,
+        [constants/* Outputs */.tY.PreviousStableColor]: stable,
+        [constants/* Outputs */.tY.CanaryWeight]: (0,report_text/* percentOf */.p)(canary, split),
+        [constants/* Outputs */.tY.PreviousCanaryWeight]: (0,report_text/* percentOf */.p)(canary, split),
+        [constants/* Outputs */.tY.BlueWeight]: (0,report_text/* percentOf */.p)('Blue', split),
+        [constants/* Outputs */.tY.GreenWeight]: (0,report_text/* percentOf */.p)('Green', split),
+        [constants/* Outputs */.tY.Weights]: JSON.stringify(weightsJson(split)),
+        [constants/* Outputs */.tY.StableTaskSet]: units[stable].arn,
+        [constants/* Outputs */.tY.CanaryTaskSet]: units[canary].arn,
+        [constants/* Outputs */.tY.BlueTaskDefinition]: units.Blue.taskDefinitionArn ?? '',
+        [constants/* Outputs */.tY.GreenTaskDefinition]: units.Green.taskDefinitionArn ?? '',
+        [constants/* Outputs */.tY.StableTargetGroup]: groups[stable],
+        [constants/* Outputs */.tY.CanaryTargetGroup]: groups[canary],
+        [constants/* Outputs */.tY.ListenerRuleArn]: state.route.id,
+        ...nothing
     };
 }
 /** `{"Blue":90,"Green":10}` in percent; a route that sends nothing gives zeros. */
@@ -79641,48 +80010,124 @@ function weightsJson(split) {
     return { Blue: (0,shares/* percentNumber */.JB)(shown.Blue), Green: (0,shares/* percentNumber */.JB)(shown.Green) };
 }
 
-;// CONCATENATED MODULE: ./src/report/log-line.ts
-/**
- * The one function every text goes through before it reaches `@actions/core`: a log line, a group
- * name, an annotation (warning, error, notice, `setFailed`) or a debug line.
- *
- * Why it is needed. The runner reads each line a step prints, stdout and stderr alike, and splits
- * lines at CR, LF and CRLF. After leading white space is trimmed, a line that starts with `::` is a
- * workflow command (`::add-mask::x` hides x for the rest of the job, `::stop-commands::<token>`
- * turns command processing off, `::error::` forges an annotation, `::set-output …` sets an output).
- * A line that holds `##[` anywhere is read as the legacy form (`##[add-mask]x`) when it is not a
- * `::` command. Text from AWS (an alarm's state reason or name, a tag value, an image) and from
- * inputs can hold all of these.
- *
- * What `@actions/core` does itself (3.x, lib/command.js): `warning`, `error`, `notice`, `debug`,
- * `startGroup` and `setFailed` print `::name::data` with `%`, CR and LF in the data written as
- * `%25`, `%0D`, `%0A`, so the data stays on the command's own line, and that line is read as the
- * command (the runner tries the `::` form first, so a `##[` inside the data is not read). `info`
- * writes its text as it is, and a line break in it starts a new line the runner reads afresh.
- *
- * What this adds, the same for every kind of output, so that no printed line can start a command
- * however a caller prints it:
- * - every line break (CR, LF, CRLF, and VT, FF, NEL, U+2028, U+2029 that some viewers break at)
- *   becomes ` ⏎ `, so the text is one line;
- * - a `::` at the start, after any white space, becomes `: :`;
- * - `##[` anywhere becomes `## [`;
- * - any other control character (the ESC of a colour code, NUL) is shown as `\xHH`.
- *
- * Step outputs do not go through here: `core.setOutput` appends them to the GITHUB_OUTPUT file
- * under a random delimiter (or, without that file, as an escaped `::set-output` command), and
- * they must keep their exact value.
- */
-function logLine(text) {
-    return text
-        .replace(LINE_BREAK, ' ⏎ ')
-        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        .replace(/^(\s*):(?=:)/, '$1: ')
-        .replace(/##\[/g, '## [');
+;// CONCATENATED MODULE: ./src/report/result.ts
+
+
+
+const RUN_OUTCOMES = (/* unused pure expression or super */ null && ([
+    'changed',
+    'unchanged',
+    'dry-run',
+    'failed-before-write',
+    'rolled-back',
+    'cancelled',
+    'failed'
+]));
+/** The result of a finished run; pure. */
+function runResult(outcome) {
+    const { inputs, state, plan } = outcome;
+    return {
+        schemaVersion: 1,
+        mode: inputs.mode,
+        outcome: result_outcomeOf(outcome),
+        cluster: inputs.cluster,
+        service: state.service.name,
+        dryRun: inputs.dryRun,
+        ...(outcome.failure ? { message: outcome.failure } : {}),
+        before: traffic(plan.stableBefore, plan.splitBefore),
+        after: traffic(outcome.stableAfter, outcome.splitAfter),
+        colors: colorFacts(state),
+        route: { ...state.route },
+        plan: {
+            reason: plan.reason,
+            steps: plan.steps.map(plannedStep),
+            warnings: [...plan.warnings]
+        },
+        steps: outcome.steps.map((step) => ({
+            kind: step.kind,
+            share: (0,shares/* percentNumber */.JB)(step.share),
+            startedAt: new Date(step.startedAt).toISOString(),
+            bakeSeconds: seconds(step.bakeMs),
+            bakedSeconds: seconds(step.bakedMs),
+            outcome: step.outcome,
+            gates: step.readings.map((r) => ({
+                gate: r.label,
+                text: r.text,
+                ...(r.failure ? { failure: r.failure } : {})
+            }))
+        })),
+        alarms: (outcome.alarms ?? []).map((a) => ({ name: a.name, state: a.state, reason: a.reason })),
+        writes: [...outcome.writes],
+        warnings: [...outcome.warnings]
+    };
 }
-const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
-/** C0 and C1 control characters other than tab (line breaks are gone by then), and DEL. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
+/** The result of a run that failed before the pipeline returned: nothing was written. */
+function earlyResult(failure) {
+    const { state } = failure;
+    return {
+        schemaVersion: 1,
+        mode: failure.mode,
+        outcome: 'failed-before-write',
+        cluster: failure.cluster,
+        service: state?.service.name ?? failure.service,
+        dryRun: false,
+        message: failure.message,
+        ...(state
+            ? {
+                before: traffic(state.stable, state.split),
+                after: traffic(state.stable, state.split),
+                colors: colorFacts(state),
+                route: { ...state.route }
+            }
+            : {}),
+        steps: [],
+        alarms: (state?.alarms?.alarms ?? []).map((a) => ({
+            name: a.name,
+            state: a.state,
+            reason: a.reason
+        })),
+        writes: [],
+        warnings: []
+    };
+}
+function result_outcomeOf(outcome) {
+    if (outcome.failure) {
+        if (outcome.steps.some((step) => step.outcome === 'cancelled'))
+            return 'cancelled';
+        if (outcome.rolledBack)
+            return 'rolled-back';
+        return outcome.changed ? 'failed' : 'failed-before-write';
+    }
+    if (outcome.inputs.dryRun)
+        return 'dry-run';
+    return outcome.changed ? 'changed' : 'unchanged';
+}
+function traffic(stable, split) {
+    return { stable, canary: (0,src_color/* otherColor */.IP)(stable), weights: weightsJson(split) };
+}
+function colorFacts(state) {
+    const facts = (color) => ({
+        taskSet: state.health[color].unit.arn,
+        taskDefinition: state.health[color].unit.taskDefinitionArn ?? null,
+        targetGroup: state.where.targetGroups[color]
+    });
+    return Object.fromEntries(src_color/* COLORS */.lm.map((color) => [color, facts(color)]));
+}
+function plannedStep(step) {
+    return {
+        kind: step.kind,
+        canary: step.canary,
+        share: (0,shares/* percentNumber */.JB)(step.share),
+        weights: weightsJson(step.split),
+        write: step.write,
+        gated: step.gate,
+        bakeSeconds: seconds(step.bakeMs),
+        ...(step.tag ? { stableAfter: step.tag } : {})
+    };
+}
+function seconds(ms) {
+    return Math.round(ms / 100) / 10;
+}
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
@@ -79805,8 +80250,8 @@ function colorTable(result, color) {
     const { unit, targets } = state.health[color];
     const info = result.details[color];
     const role = color === stableAfter ? 'stable' : 'canary';
-    const before = percentOf(color, plan.splitBefore);
-    const after = percentOf(color, result.splitAfter);
+    const before = (0,report_text/* percentOf */.p)(color, plan.splitBefore);
+    const after = (0,report_text/* percentOf */.p)(color, result.splitAfter);
     const unhealthy = targets.notHealthy.map((t) => `${t.id} ${t.state}`).join(', ');
     return [
         `### ${color} (${role})`,
@@ -79864,18 +80309,18 @@ function nextStep(inputs, result) {
 /** The exact `with:` block for a follow-up step, naming the same resources as this one. */
 function withBlock(inputs, mode, canaryWeight) {
     const entries = [
-        [Inputs.Mode, mode],
-        [Inputs.Cluster, inputs.cluster],
-        [Inputs.Service, inputs.service],
-        [Inputs.StackName, inputs.stackName],
-        [Inputs.BlueTaskSet, inputs.taskSets.Blue],
-        [Inputs.GreenTaskSet, inputs.taskSets.Green],
-        [Inputs.BlueTargetGroup, inputs.targetGroups.Blue],
-        [Inputs.GreenTargetGroup, inputs.targetGroups.Green],
-        [Inputs.ListenerRuleArn, inputs.listenerRuleArn],
-        [Inputs.ListenerArn, inputs.listenerArn],
-        [Inputs.TagKey, inputs.tagKey === DEFAULT_TAG_KEY ? undefined : inputs.tagKey],
-        [Inputs.CanaryWeight, canaryWeight]
+        [constants/* Inputs */.G0.Mode, mode],
+        [constants/* Inputs */.G0.Cluster, inputs.cluster],
+        [constants/* Inputs */.G0.Service, inputs.service],
+        [constants/* Inputs */.G0.StackName, inputs.stackName],
+        [constants/* Inputs */.G0.BlueTaskSet, inputs.taskSets.Blue],
+        [constants/* Inputs */.G0.GreenTaskSet, inputs.taskSets.Green],
+        [constants/* Inputs */.G0.BlueTargetGroup, inputs.targetGroups.Blue],
+        [constants/* Inputs */.G0.GreenTargetGroup, inputs.targetGroups.Green],
+        [constants/* Inputs */.G0.ListenerRuleArn, inputs.listenerRuleArn],
+        [constants/* Inputs */.G0.ListenerArn, inputs.listenerArn],
+        [constants/* Inputs */.G0.TagKey, inputs.tagKey === constants/* DEFAULT_TAG_KEY */.N6 ? undefined : inputs.tagKey],
+        [constants/* Inputs */.G0.CanaryWeight, canaryWeight]
     ];
     const lines = entries
         .filter((entry) => entry[1] !== undefined)
@@ -79936,7 +80381,7 @@ function warningsSection(result) {
     return ['### Left alone', result.warnings.map((w) => `- ⚠️ ${md(w)}`).join('\n')];
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/run-step.ts
 
 
 
@@ -79951,73 +80396,81 @@ function warningsSection(result) {
 
 
 /**
- * The runner's log. Every text, whatever its source, goes through logLine before it reaches
- * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
+ * One step: inputs → pipeline → what to report. Never throws: a failure before the pipeline
+ * returns (bad input, a refusal, an AWS error while reading) is a report with
+ * `outcome: failed-before-write` and the outputs that are known.
  */
-const runnerLog = {
-    info: (message) => info(logLine(message)),
-    warning: (message) => warning(logLine(message)),
-    debug: (message) => core_debug(logLine(message)),
-    group: (name, fn) => group(logLine(name), fn),
-    notice: (message) => notice(logLine(message)),
-    fail: (message) => setFailed(logLine(message))
-};
-/** The action: inputs → pipeline → outputs, summary and one notice. Never throws. */
-async function run() {
-    const cancel = new AbortController();
-    const onSignal = (signal) => {
-        runnerLog.info(`${signal} received: rolling back the canary before exiting.`);
-        cancel.abort();
-    };
-    const onInt = () => onSignal('SIGINT');
-    const onTerm = () => onSignal('SIGTERM');
-    let result;
+async function runStep(read, deps) {
+    const { log, env } = deps;
+    let discovered;
+    let deployments;
     try {
-        const inputs = parseInputs((name) => getInput(name), process.env);
+        const inputs = parseInputs(read, env);
         for (const warning of inputs.warnings)
-            runnerLog.warning(warning);
-        // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
-        // With on-cancel hold, the signals end the process as usual and the weights stay.
-        if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
-            process.on('SIGINT', onInt);
-            process.on('SIGTERM', onTerm);
-        }
-        result = await runPipeline(inputs, {
+            log.warning(warning);
+        deps.onInputs?.(inputs);
+        const settings = deploymentSettings(inputs, env, log);
+        deployments = settings && new DeploymentTracker(settings, inputs, log);
+        const outcome = await runPipeline(inputs, {
             clients: createClients(inputs.region),
-            log: runnerLog,
-            signal: cancel.signal,
-            identity: newRunIdentity(process.env)
+            log,
+            signal: deps.signal,
+            identity: newRunIdentity(env),
+            onDiscovered: (state) => {
+                discovered = state;
+                deployments?.started(state);
+            }
         });
-        for (const [name, value] of Object.entries(stepOutputs(result)))
-            setOutput(name, value);
-        await writeSummary(renderSummary(result));
-        if (result.failure)
-            runnerLog.fail(result.failure);
-        else
-            runnerLog.notice(noticeLine(result));
+        await deployments?.finished(outcome);
+        const result = runResult(outcome);
+        return {
+            result,
+            outputs: {
+                ...stepOutputs(outcome),
+                [constants/* Outputs */.tY.Outcome]: result.outcome,
+                [constants/* Outputs */.tY.Result]: JSON.stringify(result)
+            },
+            summary: renderSummary(outcome),
+            outcome,
+            ...(outcome.failure ? { failure: outcome.failure } : { notice: noticeLine(outcome) })
+        };
     }
     catch (error) {
         const thrown = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof errors/* ActionError */.lZ) && error instanceof Error && error.stack) {
-            runnerLog.debug(error.stack);
-        }
-        // runPipeline throws only before its first write. Once it has returned, only reporting can
-        // fail (the summary file, say): then the message still says what the step did.
-        const state = result ? (result.failure ?? noticeLine(result)) : NOTHING_WRITTEN;
-        const message = `${sentence(thrown)} ${state}`;
-        runnerLog.fail(message);
-        await writeSummary(renderFailure(getInput(Inputs.Mode), getInput(Inputs.Service), message)).catch(() => undefined);
-    }
-    finally {
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
+        // runPipeline throws only before its first write.
+        const failure = `${(0,report_text/* sentence */.e)(thrown)} ${NOTHING_WRITTEN}`;
+        await deployments?.failedEarly(failure);
+        const mode = read(constants/* Inputs */.G0.Mode).trim();
+        const service = read(constants/* Inputs */.G0.Service).trim();
+        const result = earlyResult({
+            mode,
+            cluster: read(constants/* Inputs */.G0.Cluster).trim(),
+            service,
+            message: failure,
+            ...(discovered ? { state: discovered } : {})
+        });
+        return {
+            result,
+            outputs: {
+                ...knownOutputs(discovered),
+                [constants/* Outputs */.tY.Outcome]: result.outcome,
+                [constants/* Outputs */.tY.Result]: JSON.stringify(result)
+            },
+            summary: renderFailure(mode, service, failure),
+            failure,
+            ...(!(error instanceof errors/* ActionError */.lZ) && error instanceof Error && error.stack
+                ? { stack: error.stack }
+                : {})
+        };
     }
 }
-async function writeSummary(markdown) {
-    // Outside a runner (a local run without GITHUB_STEP_SUMMARY) there is nowhere to write it.
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await summary.addRaw(markdown).write();
+/**
+ * Whether a cancel (SIGINT, SIGTERM) should be caught to roll back first: a canary run with
+ * on-cancel rollback that writes. Other runs end as the signal ends them, with the weights as
+ * they are; nothing else they do needs undoing.
+ */
+function rollsBackOnCancel(inputs) {
+    return inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun;
 }
 function noticeLine(result) {
     const { inputs, plan } = result;
@@ -80347,6 +80800,818 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
+/***/ }),
+
+/***/ 4942:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
 /***/ })
 
 /******/ });
@@ -80451,6 +81716,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

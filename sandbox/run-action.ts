@@ -18,6 +18,8 @@ export interface ActionRun {
   durationMs: number
   /** Epoch milliseconds at spawn, to compare with the sandbox's request log. */
   spawnedAt: number
+  /** The file the `result-file` output names, read before the run's folder is removed. */
+  resultFile?: string
 }
 
 export interface RunOptions {
@@ -54,13 +56,17 @@ export function runnerEnv(
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
     GITHUB_OUTPUT: join(dir, 'output'),
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    RUNNER_TEMP: dir,
     // The run the action belongs to, as a runner names it (the lease records it); a test that
     // models "Re-run jobs" raises GITHUB_RUN_ATTEMPT, one that models another run changes the id.
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_REPOSITORY: 'acme/shop',
     GITHUB_RUN_ID: '1000',
     GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_JOB: 'deploy'
+    GITHUB_JOB: 'deploy',
+    GITHUB_SHA: 'feedfacefeedfacefeedfacefeedfacefeedface',
+    // GitHub's REST API: the sandbox serves its deployments endpoints at the same address.
+    GITHUB_API_URL: endpoint
   }
   writeFileSync(env.GITHUB_OUTPUT, '')
   writeFileSync(env.GITHUB_STEP_SUMMARY, '')
@@ -91,15 +97,18 @@ export function runAction(options: RunOptions): Promise<ActionRun> {
   return new Promise((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (code, signal) => {
+      const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
+      const resultPath = outputs['result-file']
       const result: ActionRun = {
         code,
         signal,
         stdout,
         stderr,
-        outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+        outputs,
         summary: readFileSync(summaryFile, 'utf8'),
         durationMs: performance.now() - started,
-        spawnedAt
+        spawnedAt,
+        ...(resultPath?.startsWith(dir) ? { resultFile: readFileSync(resultPath, 'utf8') } : {})
       }
       rmSync(dir, { recursive: true, force: true })
       resolve(result)

@@ -6,6 +6,7 @@
 import type { FaultKind, Faults } from './faults.js'
 import type { Mutation } from './mutations.js'
 import type { ScheduledMutation, Scheduler } from './schedule.js'
+import type { GithubSandbox } from './services/github.js'
 import type { Simulation } from './simulation.js'
 import type { World } from './world.js'
 
@@ -38,6 +39,8 @@ export interface Sandbox {
    * (tests set it to see the world as a given request found it). Cleared by reset().
    */
   observe?: (entry: RequestLogEntry) => void
+  /** GitHub's deployments API at the same URL (GITHUB_API_URL); cleared by reset(). */
+  github: GithubSandbox
   sim: Simulation
   /** Mutations scheduled with schedule(): `pending()`, `fired`, `cancel(id)`. */
   scheduler: Scheduler

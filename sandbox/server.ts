@@ -3,7 +3,8 @@
  * A request is routed by protocol — `X-Amz-Target` for awsJson (ECS, ECR, and CloudWatch, whose
  * SDK v3 client sends awsJson1_0 with awsQuery-compatible errors), the SigV4 credential scope for
  * awsQuery — to a ServiceModule, after latency and faults are applied; `/_sandbox/*` is the
- * control API (control.ts). Signatures are not verified.
+ * control API (control.ts), `/repos/*` GitHub's deployments API (services/github.ts). Signatures
+ * are not verified.
  */
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -27,6 +28,7 @@ import { cloudwatch } from './services/cloudwatch.js'
 import { ecr } from './services/ecr.js'
 import { ecs } from './services/ecs.js'
 import { elbv2 } from './services/elbv2.js'
+import { GithubSandbox } from './services/github.js'
 import { AwsError, type ServiceModule } from './services/service.js'
 import type { RequestLogEntry, Sandbox } from './sandbox-types.js'
 import { Scheduler } from './schedule.js'
@@ -75,6 +77,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sim = new Simulation(() => world, options.steadyDelayMs ?? 100)
   sim.start()
   const scheduler = new Scheduler(() => world)
+  const github = new GithubSandbox()
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -90,6 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     faults,
     log,
+    github,
     sim,
     scheduler,
     schedule: (delayMs, mutation) => scheduler.schedule(delayMs, mutation),
@@ -102,6 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults.clear()
       faults.latencyMs = options.latencyMs ?? 0
       log.length = 0
+      github.clear()
     },
     async stop() {
       sim.clear()
@@ -116,6 +121,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const path = (req.url ?? '/').split('?')[0]
     if (path.startsWith('/_sandbox/')) {
       send(res, await handleControl(sandbox, req.method ?? 'GET', path, body))
+      return
+    }
+    // GitHub's REST API (GITHUB_API_URL): kept out of the AWS request log and its faults.
+    if (path.startsWith('/repos/')) {
+      send(res, github.handle(req.method ?? 'GET', req.url ?? '/', req.headers.authorization, body))
       return
     }
     const entry: RequestLogEntry = {

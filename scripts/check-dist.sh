@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Fails when dist/ is not exactly what the build makes from the current sources.
+# Fails when dist/ is not exactly what the build makes from the current sources (and when the
+# command line's inputs, generated from action.yml, are stale).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+npx tsx scripts/cli-inputs.ts --check
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 npx ncc build src/index.ts -o "$out" --target es2022 --license licenses.txt >/dev/null

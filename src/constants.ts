@@ -28,7 +28,10 @@ export const Inputs = {
   TestRulePriority: 'test-rule-priority',
   TestListenerArn: 'test-listener-arn',
   ScaleDownAfterPromote: 'scale-down-after-promote',
-  UndoPromotion: 'undo-promotion'
+  UndoPromotion: 'undo-promotion',
+  GithubToken: 'github-token',
+  Environment: 'environment',
+  EnvironmentUrl: 'environment-url'
 } as const
 
 export const Outputs = {
@@ -49,7 +52,10 @@ export const Outputs = {
   ListenerRuleArn: 'listener-rule-arn',
   Changed: 'changed',
   RolledBack: 'rolled-back',
-  StepsCompleted: 'steps-completed'
+  StepsCompleted: 'steps-completed',
+  Outcome: 'outcome',
+  Result: 'result',
+  ResultFile: 'result-file'
 } as const
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]
@@ -66,3 +72,6 @@ export const StackOutputKeys = {
 export const DEFAULT_TAG_KEY = 'StableStack'
 export const DEFAULT_CANARY_WEIGHT = '10'
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600
+
+/** Where the action is published: `uses: <this>@v1`, releases, and the CLI's `npx github:<this>`. */
+export const ACTION_REPOSITORY = 'ecs-canary-action/ecs-canary-action'

@@ -63,7 +63,11 @@ export const MODE_INPUTS = {
     valid: 'a listener ARN (it contains ":listener/")'
   },
   [Inputs.ScaleDownAfterPromote]: { modes: ['canary', 'promote'], valid: TRUE_OR_FALSE },
-  [Inputs.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE }
+  [Inputs.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE },
+  [Inputs.GithubToken]: { modes: ['canary', 'promote', 'rollback'], valid: 'a GitHub token' },
+  [Inputs.Environment]: { modes: ['canary', 'promote', 'rollback'], valid: 'any text' },
+  // Rollback posts only failure statuses, which carry no URL: it never reads (nor refuses) it.
+  [Inputs.EnvironmentUrl]: { modes: ['canary', 'promote'], valid: 'an http:// or https:// URL' }
 } as const satisfies Record<string, ModeInput>
 
 export type ModeInputName = keyof typeof MODE_INPUTS

@@ -99,3 +99,13 @@ export function testRulePriority(text: string): number {
 export function testListenerArn(text: string): string {
   return expectArn(text, ':listener/', Inputs.TestListenerArn)
 }
+
+/** `environment-url`: where the environment is reached, shown on GitHub's Environments page. */
+export function environmentUrl(text: string): string {
+  if (!/^https?:\/\/\S+$/.test(text)) {
+    throw new InputError(
+      `"environment-url" is "${text}": give an http:// or https:// URL, e.g. https://shop.example.com.`
+    )
+  }
+  return text
+}

@@ -10,6 +10,7 @@ import { MODES, type Mode, type ModeInputName } from './input-modes.js'
 import {
   alarmNames,
   canaryWeight,
+  environmentUrl,
   expectArn,
   onCancel,
   testHeader,
@@ -48,8 +49,17 @@ export interface ActionInputs {
   scaleDownAfterPromote: boolean
   /** rollback mode: give traffic and the tag back to the colour that was stable before the last promote. */
   undoPromotion: boolean
+  /** GitHub Deployments for an environment; absent when `environment` is empty. */
+  deployments?: DeploymentInputs
   /** One line per input this mode ignores whose value is malformed; the run goes on. */
   warnings: readonly string[]
+}
+
+export interface DeploymentInputs {
+  environment: string
+  /** Empty when there is none: the run warns and records no deployment. */
+  token: string
+  url?: string
 }
 
 export interface AlarmInputs {
@@ -192,8 +202,19 @@ function parseModeInputs(
     onCancel: reader.read(Inputs.OnCancel, onCancel, 'rollback'),
     testTraffic: parseTestTraffic(reader),
     scaleDownAfterPromote: flag(Inputs.ScaleDownAfterPromote, false),
-    undoPromotion: flag(Inputs.UndoPromotion, false)
+    undoPromotion: flag(Inputs.UndoPromotion, false),
+    ...parseDeployments(reader)
   }
+}
+
+/** The environment to record GitHub deployments for, its URL and the token that may. */
+function parseDeployments(reader: ModeReader): { deployments?: DeploymentInputs } {
+  // Any name: GitHub judges it, and a name it refuses is a warning, never a refused rollback.
+  const environment = reader.read(Inputs.Environment, (text) => text, undefined)
+  const url = reader.read(Inputs.EnvironmentUrl, environmentUrl, undefined)
+  const token = reader.read(Inputs.GithubToken, (text) => text, undefined)
+  if (!environment) return {}
+  return { deployments: { environment, token: token ?? '', ...(url ? { url } : {}) } }
 }
 
 /** The shares a canary walks through and how long it holds each; other modes get the default. */

@@ -1,31 +1,40 @@
 import * as core from '@actions/core'
-import { createClients } from './aws/clients.js'
-import { Inputs } from './constants.js'
-import { ActionError } from './errors.js'
-import { NOTHING_WRITTEN } from './execute/journal.js'
-import { parseInputs } from './inputs.js'
-import { newRunIdentity } from './lease.js'
-import { runPipeline, type Outcome } from './pipeline.js'
-import { stepOutputs } from './report/outputs.js'
+import { randomUUID } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Outputs } from './constants.js'
 import { logLine } from './report/log-line.js'
-import { renderFailure, renderSummary } from './report/summary.js'
+import { RepeatFolder } from './report/repeats.js'
 import { sentence } from './report/text.js'
-import { formatSplit } from './shares.js'
+import { rollsBackOnCancel, runStep } from './run-step.js'
 
 /**
  * The runner's log. Every text, whatever its source, goes through logLine before it reaches
  * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
+ * Identical lines in a row (a bake's polls) are printed once with a count.
  */
+const folder = new RepeatFolder((line) => core.info(logLine(line)))
 const runnerLog = {
-  info: (message: string) => core.info(logLine(message)),
-  warning: (message: string) => core.warning(logLine(message)),
+  info: (message: string) => folder.line(message),
+  warning: (message: string) => {
+    folder.flush()
+    core.warning(logLine(message))
+  },
   debug: (message: string) => core.debug(logLine(message)),
-  group: <T>(name: string, fn: () => Promise<T>) => core.group(logLine(name), fn),
+  group: <T>(name: string, fn: () => Promise<T>) =>
+    core.group(logLine(name), async () => {
+      try {
+        return await fn()
+      } finally {
+        folder.flush()
+      }
+    }),
   notice: (message: string) => core.notice(logLine(message)),
   fail: (message: string) => core.setFailed(logLine(message))
 }
 
-/** The action: inputs → pipeline → outputs, summary and one notice. Never throws. */
+/** The action: inputs → pipeline → outputs, result file, summary and one notice. Never throws. */
 export async function run(): Promise<void> {
   const cancel = new AbortController()
   const onSignal = (signal: string) => {
@@ -34,39 +43,39 @@ export async function run(): Promise<void> {
   }
   const onInt = () => onSignal('SIGINT')
   const onTerm = () => onSignal('SIGTERM')
-  let result: Outcome | undefined
   try {
-    const inputs = parseInputs((name) => core.getInput(name), process.env)
-    for (const warning of inputs.warnings) runnerLog.warning(warning)
-    // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back first.
-    // With on-cancel hold, the signals end the process as usual and the weights stay.
-    if (inputs.mode === 'canary' && inputs.onCancel === 'rollback' && !inputs.dryRun) {
-      process.on('SIGINT', onInt)
-      process.on('SIGTERM', onTerm)
-    }
-    result = await runPipeline(inputs, {
-      clients: createClients(inputs.region),
+    const report = await runStep((name) => core.getInput(name), {
       log: runnerLog,
+      env: process.env,
       signal: cancel.signal,
-      identity: newRunIdentity(process.env)
+      // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back
+      // first. With on-cancel hold, the signals end the process as usual and the weights stay.
+      onInputs: (inputs) => {
+        if (rollsBackOnCancel(inputs)) {
+          process.on('SIGINT', onInt)
+          process.on('SIGTERM', onTerm)
+        }
+      }
     })
-    for (const [name, value] of Object.entries(stepOutputs(result))) core.setOutput(name, value)
-    await writeSummary(renderSummary(result))
-    if (result.failure) runnerLog.fail(result.failure)
-    else runnerLog.notice(noticeLine(result))
+    folder.flush()
+    if (report.stack) runnerLog.debug(report.stack)
+    for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value)
+    // Reporting comes after the traffic change: when it fails, the step still says what it did.
+    const file = await writeResultFile(report.outputs[Outputs.Result] ?? '{}').catch(
+      (error: unknown) => {
+        runnerLog.warning(`The result file was not written: ${reason(error)}`)
+        return ''
+      }
+    )
+    core.setOutput(Outputs.ResultFile, file)
+    await writeSummary(report.summary).catch((error: unknown) =>
+      runnerLog.warning(`The job summary was not written: ${reason(error)}`)
+    )
+    if (report.failure) runnerLog.fail(report.failure)
+    else if (report.notice) runnerLog.notice(report.notice)
   } catch (error) {
-    const thrown = error instanceof Error ? error.message : String(error)
-    if (!(error instanceof ActionError) && error instanceof Error && error.stack) {
-      runnerLog.debug(error.stack)
-    }
-    // runPipeline throws only before its first write. Once it has returned, only reporting can
-    // fail (the summary file, say): then the message still says what the step did.
-    const state = result ? (result.failure ?? noticeLine(result)) : NOTHING_WRITTEN
-    const message = `${sentence(thrown)} ${state}`
-    runnerLog.fail(message)
-    await writeSummary(
-      renderFailure(core.getInput(Inputs.Mode), core.getInput(Inputs.Service), message)
-    ).catch(() => undefined)
+    // runStep never throws; this is the last guard, so the step fails with a message.
+    runnerLog.fail(sentence(reason(error)))
   } finally {
     process.off('SIGINT', onInt)
     process.off('SIGTERM', onTerm)
@@ -79,15 +88,15 @@ async function writeSummary(markdown: string): Promise<void> {
   await core.summary.addRaw(markdown).write()
 }
 
-function noticeLine(result: Outcome): string {
-  const { inputs, plan } = result
-  const name = result.state.service.name
-  if (inputs.dryRun) {
-    const tag = plan.stableAfter !== plan.stableBefore ? ` and stable ${plan.stableAfter}` : ''
-    return `${inputs.mode} (dry run): ${name} would go from ${formatSplit(plan.splitBefore)} to ${formatSplit(plan.splitAfter)}${tag}; nothing written.`
-  }
-  const state = `${formatSplit(result.splitAfter)}, stable ${result.stableAfter}`
-  return result.changed
-    ? `${inputs.mode}: ${name} now ${state}.`
-    : `${inputs.mode}: ${name} unchanged at ${state}.`
+/** The result as a file in the runner's temporary folder, which the runner empties after the job. */
+async function writeResultFile(json: string): Promise<string> {
+  const dir = process.env.RUNNER_TEMP || tmpdir()
+  const path = join(dir, `ecs-canary-result-${randomUUID()}.json`)
+  await writeFile(path, json + '\n', { mode: 0o600 })
+  return path
+}
+
+function reason(error: unknown): string {
+  const message = (error as { message?: unknown } | undefined)?.message
+  return typeof message === 'string' ? message : String(error)
 }

@@ -39,6 +39,8 @@ export interface PipelineDeps {
   signal?: AbortSignal
   /** Who this run is, for the service's lease; without it no lease is taken. */
   identity?: RunIdentity
+  /** Told what discovery read, so a failure before the first write can still report it. */
+  onDiscovered?: (state: Discovery) => void
 }
 
 /**
@@ -57,6 +59,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
       identity: deps.identity
     })
   )
+  deps.onDiscovered?.(state)
   const plan = planRun(inputs, planState(state, inputs.tagKey), (share) =>
     shape.router.reachable(share)
   )

@@ -70,7 +70,16 @@ describe('bad states (sandbox variants)', () => {
     }
     expect(run.requests.length).toBeGreaterThan(0)
     expect(sandbox.world.rules).toEqual(rule)
-    expect(run.outputs).toEqual({})
+    // Discovery did not finish: only what is known without the service's state.
+    expect(Object.keys(run.outputs).sort()).toEqual([
+      'changed',
+      'outcome',
+      'result',
+      'result-file',
+      'rolled-back',
+      'steps-completed'
+    ])
+    expect(run.outputs.outcome).toBe('failed-before-write')
     expect(run.summary).toContain('## ❌ myservice: canary failed')
   })
 })

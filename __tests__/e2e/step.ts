@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process'
 import { isWrite } from '../../sandbox/faults.js'
 import { errorLines, runAction, type ActionRun } from '../../sandbox/run-action.js'
 import { startSandbox, type RequestLogEntry, type Sandbox } from '../../sandbox/server.js'
+import { resultErrors } from './result-schema.js'
 
 /** Task sets settle quickly; the default world needs no settling at all. */
 export const STEADY_DELAY_MS = 20
@@ -59,6 +60,7 @@ export async function step(
     onSpawn: options.onSpawn
   })
   const requests = sandbox.log.slice(from)
+  checkResult(run)
   const allWrites = requests.filter((entry) => isWrite(entry.operation))
   return {
     ...run,
@@ -67,6 +69,24 @@ export async function step(
     leaseWrites: allWrites.filter(isLeaseWrite),
     allWrites,
     errors: errorLines(run).map((line) => unescapeCommand(line.slice('::error::'.length)))
+  }
+}
+
+/**
+ * Every run that sets `result` sets one that matches docs/result.schema.json, and the file that
+ * `result-file` names holds the same object; a run killed before it reported sets neither.
+ */
+function checkResult(run: ActionRun): void {
+  const text = run.outputs.result
+  if (text === undefined) return
+  const errors = resultErrors(JSON.parse(text))
+  if (errors.length > 0) {
+    throw new Error(
+      `The result output does not match docs/result.schema.json:\n${errors.join('\n')}`
+    )
+  }
+  if (run.resultFile !== undefined && JSON.stringify(JSON.parse(run.resultFile)) !== text) {
+    throw new Error('The result file differs from the result output.')
   }
 }
 

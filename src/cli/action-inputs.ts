@@ -1,0 +1,233 @@
+// Generated from action.yml by scripts/cli-inputs.ts (npm run build); do not edit.
+
+export interface ActionInputDoc {
+  name: string
+  description: string
+  required: boolean
+  default: string
+}
+
+export const ACTION_INPUTS: readonly ActionInputDoc[] = [
+  {
+    name: 'mode',
+    description:
+      'What to do: `canary` (shift `canary-weight` percent of traffic to the canary colour), `promote` (all traffic to the canary colour, then flip the stable tag), `rollback` (all traffic back to the stable colour, never waits) or `status` (read-only). Required.',
+    required: true,
+    default: ''
+  },
+  {
+    name: 'cluster',
+    description: 'ECS cluster name or ARN. Required.',
+    required: true,
+    default: ''
+  },
+  {
+    name: 'service',
+    description:
+      'ECS service name or ARN; the service must use the EXTERNAL deployment controller. Required.',
+    required: true,
+    default: ''
+  },
+  {
+    name: 'stack-name',
+    description:
+      'CloudFormation stack whose outputs `BlueTaskSet`, `GreenTaskSet`, `BlueTargetGroup`, `GreenTargetGroup` (and optionally `ListenerRule`) describe the two colours. Default: none; needed unless all four explicit inputs below are given.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'blue-task-set',
+    description: 'Blue task set ID or ARN. Overrides the stack output `BlueTaskSet`. Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'green-task-set',
+    description:
+      'Green task set ID or ARN. Overrides the stack output `GreenTaskSet`. Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'blue-target-group',
+    description:
+      'Blue target group ARN. Overrides the stack output `BlueTargetGroup`. Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'green-target-group',
+    description:
+      'Green target group ARN. Overrides the stack output `GreenTargetGroup`. Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'listener-rule-arn',
+    description:
+      "The weighted listener rule. Default: the stack output `ListenerRule`; when that is absent too, the one rule on the target groups' load balancer whose forward action names both target groups.",
+    required: false,
+    default: ''
+  },
+  {
+    name: 'listener-arn',
+    description:
+      "Alternative to a rule: the weighted forward is this listener's default action. Default none.",
+    required: false,
+    default: ''
+  },
+  {
+    name: 'canary-weight',
+    description:
+      'Percent of traffic for the canary colour, 0 to 100 with at most one decimal (0.5 is valid). Used by canary; other modes ignore it (a warning if malformed). Default 10.',
+    required: false,
+    default: '10'
+  },
+  {
+    name: 'tag-key',
+    description:
+      'Service tag that names the stable colour (`Blue` or `Green`). Default `StableStack`.',
+    required: false,
+    default: 'StableStack'
+  },
+  {
+    name: 'wait-for-healthy',
+    description:
+      "Before a shift that raises the canary's share, and before an undo-promotion gives the traffic back, wait until the colour's task set is steady and every registered target in its target group is healthy. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default `true`.",
+    required: false,
+    default: 'true'
+  },
+  {
+    name: 'health-timeout-seconds',
+    description:
+      'How long to wait for the colour to become healthy. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default 600.',
+    required: false,
+    default: '600'
+  },
+  {
+    name: 'dry-run',
+    description:
+      'Discover, plan and report, but write nothing. Used by canary, promote and rollback; status writes nothing anyway, and ignores it (a warning if malformed). Default `false`.',
+    required: false,
+    default: 'false'
+  },
+  {
+    name: 'aws-region',
+    description:
+      'AWS region. Default the `AWS_REGION` or `AWS_DEFAULT_REGION` environment variable.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'steps',
+    description:
+      'Shares to walk through in one run, e.g. `5,25,50`; each is held for `bake-time` while the gates are watched, and a final `100` promotes. A rerun resumes past the steps the canary already has. Used by canary; promote refuses it (promote moves all traffic at once), and other modes ignore it (a warning if malformed). Default none (one step of `canary-weight`).',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'strategy',
+    description:
+      'Instead of `steps`: `AllAtOnce`, `Canary10Percent5Minutes`, `Canary10Percent15Minutes`, `Linear10PercentEvery1Minute`, `Linear10PercentEvery3Minutes`, or the forms `CanaryXPercentYMinutes` and `LinearXPercentEveryYMinutes`; each ends in a promote. Used by canary; promote refuses it (promote moves all traffic at once), and other modes ignore it (a warning if malformed). Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'bake-time',
+    description:
+      "How long to hold each step while watching alarms and the canary's targets, e.g. `90s`, `5m`, `1h`. Used by canary; other modes ignore it (a warning if malformed). Default the strategy's own bake time, else 0.",
+    required: false,
+    default: ''
+  },
+  {
+    name: 'alarms',
+    description:
+      "CloudWatch alarm names, separated by newlines or commas. Before every shift that raises the canary's share and throughout each bake, an alarm in ALARM rolls the canary back and fails the step; status shows their states. Used by canary, promote and status; other modes ignore it (a warning if malformed). Default none.",
+    required: false,
+    default: ''
+  },
+  {
+    name: 'alarm-prefix',
+    description:
+      'Also gate on every CloudWatch alarm whose name starts with this. Used by canary, promote and status; other modes ignore it. Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'treat-missing-alarm-data-as-failure',
+    description:
+      'Count INSUFFICIENT_DATA as a firing alarm. Used by canary and promote; other modes ignore it (a warning if malformed). Default `false` (reported, treated as OK).',
+    required: false,
+    default: 'false'
+  },
+  {
+    name: 'on-cancel',
+    description:
+      'What a cancelled canary run does: `rollback` (all traffic to the stable colour before the process exits) or `hold` (leave the weights). Used by canary; other modes ignore it (a warning if malformed). Default `rollback`.',
+    required: false,
+    default: 'rollback'
+  },
+  {
+    name: 'test-header',
+    description:
+      '`Name: value`; a rule above the weighted one sends requests carrying this header to the canary only. Promote and rollback remove the rule without it. Used by canary; other modes ignore it (a warning if malformed). Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'test-query',
+    description:
+      '`key=value`; like `test-header`, for a query string parameter. Used by canary; other modes ignore it (a warning if malformed). Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'test-rule-priority',
+    description:
+      'Priority of the test rule. Used by canary; other modes ignore it (a warning if malformed). Default the first free priority above the weighted rule.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'test-listener-arn',
+    description:
+      'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'scale-down-after-promote',
+    description:
+      'After a promote (mode promote, or a canary walk that ends at 100), scale the previous stable task set to 0 %. Used by canary and promote; other modes ignore it (a warning if malformed). Default `false`.',
+    required: false,
+    default: 'false'
+  },
+  {
+    name: 'undo-promotion',
+    description:
+      'Give traffic and the tag back to the colour that was stable before the last promote (scaling its task set back to 100 % and waiting for it to be healthy if needed). Used by rollback; `true` with another mode is refused, any other value is ignored there (a warning if malformed). Default `false`.',
+    required: false,
+    default: 'false'
+  },
+  {
+    name: 'github-token',
+    description:
+      "Token for GitHub Deployments, used only when `environment` is set; it needs `deployments: write`. Used by canary, promote and rollback; other modes ignore it. Default `${{ github.token }}`, the workflow's token (the command line reads GITHUB_TOKEN).",
+    required: false,
+    default: '${{ github.token }}'
+  },
+  {
+    name: 'environment',
+    description:
+      'GitHub environment to record deployments for, e.g. `production`: a canary creates a deployment for the version it brings, its status follows the run (`in_progress`, `success`, `failure` with the reason), promote and rollback update the same deployment, and the version a promote replaced becomes `inactive`. A token without `deployments: write` gives a warning, never a failed step. Used by canary, promote and rollback; other modes ignore it. Default none (off).',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'environment-url',
+    description:
+      "URL shown with the environment's deployments, e.g. `https://shop.example.com`. Used by canary and promote; other modes ignore it (a warning if malformed). Default none.",
+    required: false,
+    default: ''
+  }
+]
