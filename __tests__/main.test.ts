@@ -46,7 +46,10 @@ describe('run()', () => {
       [Outputs.ListenerRuleArn]: ARN.rule,
       [Outputs.Changed]: 'true',
       [Outputs.RolledBack]: 'false',
-      [Outputs.StepsCompleted]: '1'
+      [Outputs.StepsCompleted]: '1',
+      [Outputs.TaskDefinitionArn]: ARN.greenTd,
+      [Outputs.ImageDigest]: '',
+      [Outputs.Deployed]: 'false'
     })
     expect(core.notice).toHaveBeenCalledWith(
       'canary: myservice now Blue 90% / Green 10%, stable Blue.'
@@ -133,7 +136,9 @@ describe('run()', () => {
   })
 
   it.each([
-    [{ mode: 'deploy' }, 'Unknown mode "deploy"'],
+    [{ mode: 'ship' }, 'Unknown mode "ship"'],
+    [{ mode: 'deploy' }, 'Mode deploy needs a version to deploy'],
+    [{ mode: 'deploy', image: 'Web:1' }, '"image" is "Web:1"'],
     [{ 'canary-weight': 'ten' }, '"canary-weight" is "ten"'],
     [{ 'canary-weight': '-5' }, '"canary-weight" is "-5"'],
     [{ 'canary-weight': '100.5' }, '"canary-weight" is "100.5"'],

@@ -28,7 +28,13 @@ export const Inputs = {
   TestRulePriority: 'test-rule-priority',
   TestListenerArn: 'test-listener-arn',
   ScaleDownAfterPromote: 'scale-down-after-promote',
-  UndoPromotion: 'undo-promotion'
+  UndoPromotion: 'undo-promotion',
+  Image: 'image',
+  ContainerName: 'container-name',
+  TaskDefinition: 'task-definition',
+  ReplaceLiveCanary: 'replace-live-canary',
+  StackParameters: 'stack-parameters',
+  PromoteImageTag: 'promote-image-tag'
 } as const
 
 export const Outputs = {
@@ -49,7 +55,10 @@ export const Outputs = {
   ListenerRuleArn: 'listener-rule-arn',
   Changed: 'changed',
   RolledBack: 'rolled-back',
-  StepsCompleted: 'steps-completed'
+  StepsCompleted: 'steps-completed',
+  TaskDefinitionArn: 'task-definition-arn',
+  ImageDigest: 'image-digest',
+  Deployed: 'deployed'
 } as const
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]
@@ -62,6 +71,18 @@ export const StackOutputKeys = {
   GreenTargetGroup: 'GreenTargetGroup',
   ListenerRule: 'ListenerRule'
 } as const
+
+/**
+ * The parameters of templates/ecs-canary.yaml a deploy passes: each colour's image, the stable
+ * colour and the weights. `stack-parameters` maps them to another stack's names.
+ */
+export const STACK_PARAMETERS = [
+  'BlueImage',
+  'GreenImage',
+  'StableColor',
+  'BlueWeight',
+  'GreenWeight'
+] as const
 
 export const DEFAULT_TAG_KEY = 'StableStack'
 export const DEFAULT_CANARY_WEIGHT = '10'

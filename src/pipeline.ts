@@ -1,7 +1,8 @@
 import type { AwsClients } from './aws/clients.js'
 import { realClock, type Clock } from './clock.js'
 import type { Color, PerColor } from './color.js'
-import { discover, type Discovery } from './discover/discover.js'
+import { deployVersion, type DeployOutcome } from './deploy/deploy.js'
+import { discover, type Discovered, type Discovery } from './discover/discover.js'
 import { execute } from './execute/executor.js'
 import { Journal, type Execution } from './execute/journal.js'
 import type { AlarmState } from './gates/alarms.js'
@@ -9,6 +10,7 @@ import type { ActionInputs } from './inputs.js'
 import type { RunIdentity } from './lease.js'
 import type { Logger } from './logger.js'
 import { planRun, type PlanState, type RunPlan } from './plan.js'
+import { parseDeployRecord } from './deploy/deploy-record.js'
 import { parseRecord, versionOf } from './promotion-record.js'
 import { tagNames } from './service-tags.js'
 import { formatSplit } from './shares.js'
@@ -27,6 +29,8 @@ export interface Outcome extends Execution {
   readonly details: PerColor<TaskDefinitionInfo | undefined>
   /** What the run left alone and why (a rollback never refuses), one message each. */
   readonly warnings: readonly string[]
+  /** What the deploy before the traffic steps did, when the inputs asked for one. */
+  readonly deploy?: DeployOutcome
 }
 
 export interface PipelineDeps {
@@ -49,29 +53,54 @@ export interface PipelineDeps {
 export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Promise<Outcome> {
   const { clients, log } = deps
   const clock = deps.clock ?? realClock
-  const { state, shape, gates } = await log.group('Discover', () =>
-    discover(inputs, clients, {
+  const look = (asked: ActionInputs) =>
+    discover(asked, clients, {
       log,
       now: () => clock.now(),
       pollMs: deps.pollMs,
       identity: deps.identity
     })
-  )
+  let found = await log.group('Discover', () => look(inputs))
+  let deployed: DeployOutcome | undefined
+  if (inputs.deploy) {
+    const request = inputs.deploy
+    const first = found
+    deployed = await log.group('Deploy', () =>
+      deployVersion(inputs, request, first, {
+        clients,
+        log,
+        clock,
+        pollMs: deps.pollMs,
+        keepLease: inputs.mode === 'canary'
+      })
+    )
+    if (deployed.failure) return failedDeploy(inputs, first, deployed, log)
+    // The canary colour runs another task set and version now: read it again. Its task set is
+    // found by the stack's new output or by its target group, not by an ID given before.
+    if (deployed.changed) {
+      const stableOnly = { [first.state.stable]: inputs.taskSets[first.state.stable] }
+      found = await log.group('Discover after the deploy', () =>
+        look({ ...inputs, taskSets: stableOnly })
+      )
+    }
+  }
+  const { state, shape, gates } = found
   const plan = planRun(inputs, planState(state, inputs.tagKey), (share) =>
     shape.router.reachable(share)
   )
   await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey))
 
-  const writes = inputs.mode !== 'status' && !inputs.dryRun
+  const mayWrite = inputs.mode !== 'status' && !inputs.dryRun
   if (inputs.dryRun) log.info('Dry run: nothing was written.')
-  const execution = writes
+  const execution = mayWrite
     ? await execute(plan, shape, gates, {
         log,
         clock,
         signal: deps.signal,
         pollMs: deps.pollMs,
         onCancel: inputs.onCancel,
-        leaseMs: leaseDuration(plan, inputs)
+        leaseMs: leaseDuration(plan, inputs),
+        leaseHeld: deployed?.changed === true && inputs.mode === 'canary'
       })
     : new Journal(plan, log).seal()
   const warnings = shape.testTraffic?.warnings ?? []
@@ -80,18 +109,50 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
     .reverse()
     .flatMap((s) => s.readings)
     .find((r) => r.seen)?.seen
+  const writes = [...(deployed?.writes ?? []), ...execution.writes]
   return Object.freeze({
     ...execution,
+    writes,
     inputs,
     state,
     plan,
-    changed: execution.writes.length > 0,
+    ...(deployed ? { deploy: deployed } : {}),
+    changed: writes.length > 0,
     stepsCompleted: execution.steps.filter(
       (s) => s.outcome === 'shifted' || s.outcome === 'promoted'
     ).length,
     ...(seen || state.alarms ? { alarms: seen ?? state.alarms?.alarms } : {}),
     details: await shape.workload.details(),
     warnings
+  })
+}
+
+/**
+ * A deploy that failed after its first write: no traffic step runs. The outcome says what was
+ * written and that the stable colour keeps its traffic, as the deploy's failure does.
+ */
+async function failedDeploy(
+  inputs: ActionInputs,
+  found: Discovered,
+  deployed: DeployOutcome,
+  log: Logger
+): Promise<Outcome> {
+  const { state, shape } = found
+  const plan = planRun({ ...inputs, mode: 'status' }, planState(state, inputs.tagKey), (share) =>
+    shape.router.reachable(share)
+  )
+  const execution = new Journal(plan, log).seal(deployed.failure)
+  return Object.freeze({
+    ...execution,
+    writes: deployed.writes,
+    inputs,
+    state,
+    plan,
+    deploy: deployed,
+    changed: true,
+    stepsCompleted: 0,
+    details: await shape.workload.details(),
+    warnings: []
   })
 }
 
@@ -114,6 +175,7 @@ export function planState(state: Discovery, tagKey: string): PlanState {
     return arn ? versionOf(arn) : undefined
   }
   const record = parseRecord(state.promotionRecord)
+  const deployed = parseDeployRecord(state.service.tags[names.deploy])
   return {
     stable: state.stable,
     split: state.split,
@@ -123,7 +185,8 @@ export function planState(state: Discovery, tagKey: string): PlanState {
     retired: { Blue: state.health.Blue.retired, Green: state.health.Green.retired },
     ...(record ? { record } : {}),
     recordTag: names.promotion,
-    ...(state.promotionRecord !== undefined ? { recordText: state.promotionRecord } : {})
+    ...(state.promotionRecord !== undefined ? { recordText: state.promotionRecord } : {}),
+    ...(deployed ? { deployed: { color: deployed.color, version: deployed.version } } : {})
   }
 }
 
