@@ -76616,7 +76616,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4251);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5262);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -76625,7 +76625,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4251:
+/***/ 5262:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -79720,7 +79720,7 @@ class InputError extends ActionError {
 class StateError extends ActionError {
 }
 /** A resource the inputs name does not exist. */
-class errors_NotFoundError extends StateError {
+class NotFoundError extends StateError {
 }
 /** Rule discovery found no weighted rule, or more than one. */
 class RuleDiscoveryError extends StateError {
@@ -80797,7 +80797,7 @@ const CONFIGURE_CREDENTIALS = 'Add an aws-actions/configure-aws-credentials step
  * Runs one AWS call and turns its failure into a named error. `iamAction` names the permission
  * the call needs, so an access-denied message can say exactly what to allow.
  */
-async function call_awsCall(iamAction, call, translate) {
+async function awsCall(iamAction, call, translate) {
     try {
         return await call();
     }
@@ -80924,10 +80924,10 @@ async function findImage(ecr, where, wanted) {
             : recent.length > 0
                 ? ` Its most recent tags: ${recent.join(', ')}.`
                 : ' It has no tagged images.';
-        return new errors_NotFoundError(`Image ${what} is not in ECR repository ${repo}.${listed} Push it first, or check "image".`);
+        return new NotFoundError(`Image ${what} is not in ECR repository ${repo}.${listed} Push it first, or check "image".`);
     };
     let missing = false;
-    const response = await call_awsCall('ecr:DescribeImages', () => ecr.send(new DescribeImagesCommand({
+    const response = await awsCall('ecr:DescribeImages', () => ecr.send(new DescribeImagesCommand({
         registryId: where.registryId,
         repositoryName: where.repository,
         imageIds: [
@@ -80935,7 +80935,7 @@ async function findImage(ecr, where, wanted) {
         ]
     })), (name) => {
         if (name === 'RepositoryNotFoundException') {
-            return new errors_NotFoundError(`ECR repository ${repo} was not found. Check "image" (the repository part) and that ` +
+            return new NotFoundError(`ECR repository ${repo} was not found. Check "image" (the repository part) and that ` +
                 'the role may read it.');
         }
         if (name === 'ImageNotFoundException')
@@ -80958,7 +80958,7 @@ async function findImage(ecr, where, wanted) {
 /** Up to five tags, most recently pushed first, for the message about a missing image. */
 async function recentTags(ecr, where) {
     const { DescribeImagesCommand } = await ecrModule();
-    const response = await call_awsCall('ecr:DescribeImages', () => ecr.send(new DescribeImagesCommand({
+    const response = await awsCall('ecr:DescribeImages', () => ecr.send(new DescribeImagesCommand({
         registryId: where.registryId,
         repositoryName: where.repository,
         filter: { tagStatus: 'TAGGED' },
@@ -81284,7 +81284,7 @@ class ServiceTags {
     /** Writes tags in one call: ECS applies a TagResource call as a whole. */
     async set(tags) {
         const arn = this.service.arn;
-        await call_awsCall('ecs:TagResource', () => this.ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({
+        await awsCall('ecs:TagResource', () => this.ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({
             resourceArn: arn,
             tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
         })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
@@ -81296,7 +81296,7 @@ class ServiceTags {
     }
     /** Reads the tags again (another run may have written them) and returns them. */
     async read() {
-        const response = await call_awsCall('ecs:ListTagsForResource', () => this.ecs.send(new client_ecs_dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: this.service.arn })));
+        const response = await awsCall('ecs:ListTagsForResource', () => this.ecs.send(new client_ecs_dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: this.service.arn })));
         const tags = Object.fromEntries((response.tags ?? []).flatMap((t) => (t.key ? [[t.key, t.value ?? '']] : [])));
         this.values.clear();
         for (const [key, value] of Object.entries(tags))
@@ -81307,7 +81307,7 @@ class ServiceTags {
         return this.service.arn;
     }
     async remove(keys) {
-        await call_awsCall('ecs:UntagResource', () => this.ecs.send(new client_ecs_dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: this.service.arn, tagKeys: keys })));
+        await awsCall('ecs:UntagResource', () => this.ecs.send(new client_ecs_dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: this.service.arn, tagKeys: keys })));
         for (const key of keys)
             this.values.delete(key);
     }
@@ -81374,12 +81374,12 @@ function parseDeployRecord(value) {
  * tag, the controller and both task sets cost a single round trip.
  */
 async function readService(ecs, cluster, service) {
-    const response = await call_awsCall('ecs:DescribeServices', () => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service], include: ['TAGS'] })), (name) => name === 'ClusterNotFoundException'
-        ? new errors_NotFoundError(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
+    const response = await awsCall('ecs:DescribeServices', () => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service], include: ['TAGS'] })), (name) => name === 'ClusterNotFoundException'
+        ? new NotFoundError(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
         : undefined);
     const found = response.services?.find((s) => s.status !== 'INACTIVE');
     if (!found?.serviceArn) {
-        throw new errors_NotFoundError(`ECS service "${service}" was not found in cluster "${cluster}". Check "service", "cluster" and "aws-region".`);
+        throw new NotFoundError(`ECS service "${service}" was not found in cluster "${cluster}". Check "service", "cluster" and "aws-region".`);
     }
     const tags = {};
     for (const tag of found.tags ?? [])
@@ -81491,7 +81491,7 @@ class HealthGate {
  * new requests, so they neither count as healthy nor block the gate.
  */
 async function readTargetHealth(elb, targetGroupArn) {
-    const response = await call_awsCall('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroupArn })), whenNotFound('TargetGroup', () => new errors_NotFoundError(`Target group ${targetGroupArn} was not found.`)));
+    const response = await awsCall('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroupArn })), whenNotFound('TargetGroup', () => new NotFoundError(`Target group ${targetGroupArn} was not found.`)));
     const summary = { targetGroupArn, total: 0, healthy: 0, notHealthy: [] };
     for (const description of response.TargetHealthDescriptions ?? []) {
         const state = description.TargetHealth?.State ?? 'unknown';
@@ -81666,7 +81666,7 @@ class TaskSetWorkload {
         return `task set ${this.discovered[color].unit.label} (${color}): scaled back to 100 %`;
     }
     async scale(color, percent) {
-        await call_awsCall('ecs:UpdateTaskSet', () => this.ecs.send(new client_ecs_dist_cjs/* UpdateTaskSetCommand */.qcp({
+        await awsCall('ecs:UpdateTaskSet', () => this.ecs.send(new client_ecs_dist_cjs/* UpdateTaskSetCommand */.qcp({
             cluster: this.where.cluster,
             service: this.service.arn,
             taskSet: this.discovered[color].unit.arn,
@@ -81700,7 +81700,7 @@ function prefetchTaskDefinitions(ecs, service) {
     const read = (arn) => {
         let pending = reads.get(arn);
         if (!pending) {
-            pending = call_awsCall('ecs:DescribeTaskDefinition', () => ecs.send(new client_ecs_dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: arn }))).then((response) => ({
+            pending = awsCall('ecs:DescribeTaskDefinition', () => ecs.send(new client_ecs_dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: arn }))).then((response) => ({
                 arn,
                 familyRevision: familyRevision(arn),
                 images: (response.taskDefinition?.containerDefinitions ?? [])
@@ -81806,10 +81806,10 @@ function gcd(a, b) {
 
 
 async function readStack(cfn, stackName) {
-    const response = await call_awsCall('cloudformation:DescribeStacks', () => cfn.send(new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: stackName })));
+    const response = await awsCall('cloudformation:DescribeStacks', () => cfn.send(new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: stackName })));
     const stack = response.Stacks?.[0];
     if (!stack)
-        throw new errors_NotFoundError(`CloudFormation stack "${stackName}" was not found.`);
+        throw new NotFoundError(`CloudFormation stack "${stackName}" was not found.`);
     const outputs = {};
     for (const o of stack.Outputs ?? [])
         if (o.OutputKey)
@@ -81835,7 +81835,7 @@ function requireSettled(stackName, status) {
  */
 async function updateStack(cfn, stackName, parameters, capabilities) {
     let noChange = false;
-    await call_awsCall('cloudformation:UpdateStack', () => cfn.send(new dist_cjs/* UpdateStackCommand */.zPv({
+    await awsCall('cloudformation:UpdateStack', () => cfn.send(new dist_cjs/* UpdateStackCommand */.zPv({
         StackName: stackName,
         UsePreviousTemplate: true,
         Parameters: parameters,
@@ -81874,7 +81874,7 @@ async function waitForUpdate(cfn, stackName, since, options) {
 }
 /** `GreenTaskSet (AWS::ECS::TaskSet): reason`, the earliest failed event since `since`. */
 async function firstFailure(cfn, stackName, since) {
-    const response = await call_awsCall('cloudformation:DescribeStackEvents', () => cfn.send(new dist_cjs/* DescribeStackEventsCommand */.Ie9({ StackName: stackName })));
+    const response = await awsCall('cloudformation:DescribeStackEvents', () => cfn.send(new dist_cjs/* DescribeStackEventsCommand */.Ie9({ StackName: stackName })));
     // Events come newest first.
     const failed = (response.StackEvents ?? [])
         .filter((e) => (e.Timestamp?.getTime() ?? 0) >= since - 1000)
@@ -82023,7 +82023,7 @@ function copyTaskSet(current, where, taskDefinition) {
     };
 }
 async function createTaskSet(ecs, input) {
-    const response = await call_awsCall('ecs:CreateTaskSet', () => ecs.send(new client_ecs_dist_cjs/* CreateTaskSetCommand */.JQQ(input)));
+    const response = await awsCall('ecs:CreateTaskSet', () => ecs.send(new client_ecs_dist_cjs/* CreateTaskSetCommand */.JQQ(input)));
     if (!response.taskSet)
         throw new Error('CreateTaskSet answered without a task set.');
     return response.taskSet;
@@ -82031,7 +82031,7 @@ async function createTaskSet(ecs, input) {
 /** Deletes a task set; one that is already gone is what was asked. */
 async function deleteTaskSet(ecs, where, taskSet) {
     let gone = false;
-    await call_awsCall('ecs:DeleteTaskSet', () => ecs.send(new client_ecs_dist_cjs/* DeleteTaskSetCommand */.y5A({ cluster: where.cluster, service: where.service, taskSet })), (name) => {
+    await awsCall('ecs:DeleteTaskSet', () => ecs.send(new client_ecs_dist_cjs/* DeleteTaskSetCommand */.y5A({ cluster: where.cluster, service: where.service, taskSet })), (name) => {
         gone = name === 'TaskSetNotFoundException';
         return undefined;
     }).catch((error) => {
@@ -82155,7 +82155,7 @@ async function taskSetReplacement(ctx) {
     };
 }
 async function describe(ecs, reference) {
-    const response = await call_awsCall('ecs:DescribeTaskDefinition', () => ecs.send(new client_ecs_dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] })), (name) => name === 'ClientException'
+    const response = await awsCall('ecs:DescribeTaskDefinition', () => ecs.send(new client_ecs_dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] })), (name) => name === 'ClientException'
         ? new StateError(`Task definition ${reference} was not found. Check "task-definition" (family:revision or ARN).`)
         : undefined);
     const definition = response.taskDefinition;
@@ -82165,7 +82165,7 @@ async function describe(ecs, reference) {
     return { arn: definition.taskDefinitionArn, revision: revisionOf(definition, response.tags) };
 }
 async function register(ecs, revision) {
-    const response = await call_awsCall('ecs:RegisterTaskDefinition', () => ecs.send(new client_ecs_dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(revision)));
+    const response = await awsCall('ecs:RegisterTaskDefinition', () => ecs.send(new client_ecs_dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(revision)));
     const arn = response.taskDefinition?.taskDefinitionArn;
     if (!arn)
         throw new Error('RegisterTaskDefinition answered without an ARN.');
@@ -82311,6 +82311,57 @@ async function resolveImage(ref, fallbackRegion) {
     return { text: pinned(ref, found.digest), digest: found.digest };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/promote-tag.ts
+
+
+
+/**
+ * After a promote, the promoted colour's ECR image gets `tag` (e.g. `production`), so the
+ * registry shows what runs in production. An image the tag names already is left alone, so a
+ * rerun writes nothing. Images outside ECR are skipped with a note. Returns the write, a note,
+ * or nothing.
+ */
+async function tagPromotedImages(images, tag, write) {
+    const writes = [];
+    const notes = [];
+    for (const text of images) {
+        let ref;
+        try {
+            ref = parseImageRef(text);
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            notes.push(`${text} is not an image reference this action reads; not tagged ${tag}.`);
+            continue;
+        }
+        if (!ref.ecr) {
+            notes.push(`${text} is not in Amazon ECR; not tagged ${tag}.`);
+            continue;
+        }
+        const ecr = await ecrClient(ref.ecr.region);
+        const found = await findImage(ecr, ref.ecr, {
+            ...(ref.tag ? { tag: ref.tag } : {}),
+            ...(ref.digest ? { digest: ref.digest } : {})
+        });
+        if (found.tags.includes(tag))
+            continue;
+        const where = ref.ecr;
+        const line = await write(() => tagImage(ecr, where, found.digest, tag));
+        if (line)
+            writes.push(line);
+    }
+    return { writes, notes };
+}
+/**
+ * The images of the promoted revision to tag: the one the last deploy pinned, when it deployed to
+ * this colour; else every image of the revision (the action cannot tell the app from a sidecar).
+ */
+function promotedImages(images, deployedDigest) {
+    const pinned = deployedDigest ? images.filter((i) => i.endsWith(`@${deployedDigest}`)) : [];
+    return pinned.length > 0 ? pinned : [...images];
+}
+
 ;// CONCATENATED MODULE: ./src/gates/alarms.ts
 
 
@@ -82332,7 +82383,7 @@ function createAlarmWatch(config, cloudwatch) {
         const found = [];
         let NextToken;
         do {
-            const page = await call_awsCall(DESCRIBE, () => cloudwatch.send(new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD({
+            const page = await awsCall(DESCRIBE, () => cloudwatch.send(new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD({
                 ...input,
                 AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
                 NextToken
@@ -82438,19 +82489,19 @@ async function allPages(fetch) {
 }
 function listListeners(elb, loadBalancerArn) {
     return allPages(async (Marker) => {
-        const page = await call_awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ LoadBalancerArn: loadBalancerArn, Marker })));
+        const page = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ LoadBalancerArn: loadBalancerArn, Marker })));
         return { items: page.Listeners, next: page.NextMarker };
     });
 }
 function listRules(elb, listenerArn) {
     return allPages(async (Marker) => {
-        const page = await call_awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ ListenerArn: listenerArn, Marker })));
+        const page = await awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ ListenerArn: listenerArn, Marker })));
         return { items: page.Rules, next: page.NextMarker };
     });
 }
 /** One listener's default actions; `notFound` makes the error a missing listener raises. */
 async function describeListenerActions(elb, listenerArn, notFound) {
-    const response = await call_awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [listenerArn] })), whenNotFound('Listener', notFound));
+    const response = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [listenerArn] })), whenNotFound('Listener', notFound));
     const listener = response.Listeners?.[0];
     if (!listener)
         throw notFound();
@@ -82467,9 +82518,9 @@ async function describeListenerActions(elb, listenerArn, notFound) {
  * A default rule that matches means the weighted forward is the listener's default action.
  */
 async function discoverWeightedRoute(elb, targetGroups) {
-    const groups = await call_awsCall('elasticloadbalancing:DescribeTargetGroups', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({
+    const groups = await awsCall('elasticloadbalancing:DescribeTargetGroups', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({
         TargetGroupArns: [targetGroups.Blue, targetGroups.Green]
-    })), whenNotFound('TargetGroup', () => new errors_NotFoundError(`Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
+    })), whenNotFound('TargetGroup', () => new NotFoundError(`Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
         'BlueTargetGroup/GreenTargetGroup stack outputs or the target group inputs.')));
     const loadBalancers = [
         ...new Set((groups.TargetGroups ?? []).flatMap((g) => g.LoadBalancerArns ?? []))
@@ -82738,7 +82789,7 @@ class ListenerRouter extends AlbForwardRouter {
     }
     /** ModifyListener answers with the listener as stored, default actions included. */
     async putActions(actions) {
-        const response = await call_awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: this.id, DefaultActions: actions })), whenNotFound('Listener', () => listenerNotFound(this.id)));
+        const response = await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: this.id, DefaultActions: actions })), whenNotFound('Listener', () => listenerNotFound(this.id)));
         return response.Listeners?.find((l) => l.ListenerArn === this.id)?.DefaultActions;
     }
 }
@@ -82747,7 +82798,7 @@ function readListenerActions(elb, arn) {
     return describeListenerActions(elb, arn, () => listenerNotFound(arn));
 }
 function listenerNotFound(arn) {
-    return new errors_NotFoundError(`Listener ${arn} was not found. Check "listener-arn" and "aws-region".`);
+    return new NotFoundError(`Listener ${arn} was not found. Check "listener-arn" and "aws-region".`);
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/listener-rule.ts
@@ -82791,20 +82842,20 @@ class ListenerRuleRouter extends AlbForwardRouter {
     }
     /** ModifyRule answers with the rule as stored: the actions it returns are what is live now. */
     async putActions(actions) {
-        const response = await call_awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: this.id, Actions: actions })), whenNotFound('Rule', () => ruleNotFound(this.id)));
+        const response = await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: this.id, Actions: actions })), whenNotFound('Rule', () => ruleNotFound(this.id)));
         return response.Rules?.find((r) => r.RuleArn === this.id)?.Actions;
     }
 }
 /** One rule by ARN. */
 async function describeRule(elb, arn) {
-    const response = await call_awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [arn] })), whenNotFound('Rule', () => ruleNotFound(arn)));
+    const response = await awsCall('elasticloadbalancing:DescribeRules', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [arn] })), whenNotFound('Rule', () => ruleNotFound(arn)));
     const rule = response.Rules?.[0];
     if (!rule)
         throw ruleNotFound(arn);
     return rule;
 }
 function ruleNotFound(arn) {
-    return new errors_NotFoundError(`Listener rule ${arn} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`);
+    return new NotFoundError(`Listener rule ${arn} was not found. Check "listener-rule-arn" or the ListenerRule stack output, and "aws-region".`);
 }
 /** `…:listener-rule/app/lb/1/2/3` → `…:listener/app/lb/1/2`. */
 function listenerArnOf(ruleArn) {
@@ -83144,7 +83195,7 @@ class TestRules {
                 return { arn, extras };
             if (requested === undefined || Number(keep.Priority) === requested) {
                 // testActions refuses OIDC, so there is no client secret to keep here.
-                await call_awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: arn, Conditions: conditions, Actions: actions })));
+                await awsCall('elasticloadbalancing:ModifyRule', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: arn, Conditions: conditions, Actions: actions })));
                 this.replace(keep, { ...keep, Conditions: conditions, Actions: actions });
                 wrote(`test rule ${arn}: updated`);
                 return { arn, extras };
@@ -83301,7 +83352,7 @@ class AlbTestTraffic {
         const next = forwardOnlyTo(actions, group, `Test listener ${listenerArn}`);
         if (!next)
             return;
-        await call_awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({
+        await awsCall('elasticloadbalancing:ModifyListener', () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({
             ListenerArn: listenerArn,
             DefaultActions: keepExistingSecrets(next)
         })));
@@ -83638,13 +83689,13 @@ const INPUT_FOR_OUTPUT = {
 
 /** The outputs of a CloudFormation stack, by key. */
 async function readStackOutputs(cfn, stackName) {
-    const response = await call_awsCall('cloudformation:DescribeStacks', () => cfn.send(new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: stackName })), (name, message) => name === 'ValidationError' && /does not exist/i.test(message)
-        ? new errors_NotFoundError(`CloudFormation stack "${stackName}" was not found in this account and region. ` +
+    const response = await awsCall('cloudformation:DescribeStacks', () => cfn.send(new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: stackName })), (name, message) => name === 'ValidationError' && /does not exist/i.test(message)
+        ? new NotFoundError(`CloudFormation stack "${stackName}" was not found in this account and region. ` +
             'Check "stack-name" and "aws-region".')
         : undefined);
     const stack = response.Stacks?.[0];
     if (!stack)
-        throw new errors_NotFoundError(`CloudFormation stack "${stackName}" was not found.`);
+        throw new NotFoundError(`CloudFormation stack "${stackName}" was not found.`);
     const outputs = {};
     for (const output of stack.Outputs ?? []) {
         if (output.OutputKey && output.OutputValue)
@@ -84406,6 +84457,10 @@ function refuseUnreachable(share, reachable) {
 
 
 
+
+
+
+
 /**
  * The action's pipeline: discover → plan → execute (gate → shift → verify → bake per step) →
  * outcome. Throws only before the first write (bad state, a share the route cannot set); from the
@@ -84465,9 +84520,12 @@ async function runPipeline(inputs, deps) {
         .reverse()
         .flatMap((s) => s.readings)
         .find((r) => r.seen)?.seen;
-    const writes = [...(deployed?.writes ?? []), ...execution.writes];
+    const details = await shape.workload.details();
+    const tagged = await tagAfterPromote(inputs, found, execution, details, { log, clock });
+    const writes = [...(deployed?.writes ?? []), ...execution.writes, ...tagged.writes];
     return Object.freeze({
         ...execution,
+        ...(tagged.failure ? { failure: tagged.failure } : {}),
         writes,
         inputs,
         state,
@@ -84476,9 +84534,55 @@ async function runPipeline(inputs, deps) {
         changed: writes.length > 0,
         stepsCompleted: execution.steps.filter((s) => s.outcome === 'shifted' || s.outcome === 'promoted').length,
         ...(seen || state.alarms ? { alarms: seen ?? state.alarms?.alarms } : {}),
-        details: await shape.workload.details(),
-        warnings
+        details,
+        warnings: [...warnings, ...tagged.notes]
     });
+}
+/**
+ * `promote-image-tag`: once the canary colour serves everything as the stable one (this promote,
+ * or one a rerun finds done), its ECR image gets the tag. The tag write is made under the lease;
+ * a failure leaves the promote as it is and says that a rerun adds the tag.
+ */
+async function tagAfterPromote(inputs, found, execution, details, { log, clock }) {
+    const tag = inputs.promoteImageTag;
+    const promotes = inputs.mode === 'promote' || (inputs.mode === 'canary' && inputs.schedule.walk);
+    const stable = execution.stableAfter;
+    if (!tag || !promotes || inputs.dryRun || execution.failure)
+        return { writes: [], notes: [] };
+    if (execution.splitAfter[stable] !== FULL)
+        return { writes: [], notes: [] };
+    const record = parseDeployRecord(found.state.service.tags[tagNames(inputs.tagKey).deploy]);
+    const digest = record?.color === stable ? record.digest : undefined;
+    const images = promotedImages(details[stable]?.images ?? [], digest);
+    const guard = new LeaseGuard(found.shape.lease, inputs.mode, log);
+    let taken = false;
+    try {
+        const result = await tagPromotedImages(images, tag, async (run) => {
+            if (!taken) {
+                await guard.take(clock.now(), 600_000);
+                taken = true;
+            }
+            await guard.confirm();
+            const line = await run();
+            if (line)
+                log.info(line);
+            return line;
+        });
+        await guard.release();
+        for (const note of result.notes)
+            log.warning(note);
+        return result;
+    }
+    catch (error) {
+        await guard.releaseOrExplain(clock.now());
+        const why = error instanceof Error ? error.message : String(error);
+        return {
+            writes: [],
+            notes: [],
+            failure: `${sentence(why)} The promote stands: all traffic is on ${stable}, the stable colour. ` +
+                `The image was not tagged ${tag}; run promote again to add the tag (it writes nothing else).`
+        };
+    }
 }
 /**
  * A deploy that failed after its first write: no traffic step runs. The outcome says what was
@@ -84734,6 +84838,7 @@ function renderSummary(result) {
         `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatSplit(result.splitAfter)}** · ` +
             `route: ${state.route.kind} ${code(state.route.id)}`,
         `> ${md(plan.reason)}`,
+        ...deploySection(result),
         ...COLORS.map((color) => colorTable(result, color)),
         pieChart(result),
         ...stepsSection(result),
@@ -84775,6 +84880,32 @@ function colorTable(result, color) {
             ['Weight', before === after ? `${after}%` : `${before}% → **${after}%**`]
         ])
     ].join('\n');
+}
+/** The deploy before the traffic steps: old → new image in the canary colour, and the diff. */
+function deploySection(result) {
+    const deploy = result.deploy;
+    if (!deploy)
+        return [];
+    const canary = otherColor(result.plan.stableBefore);
+    const image = deploy.newImage !== undefined
+        ? `${canary}${deploy.container ? ` (${md(deploy.container)})` : ''}: ` +
+            `${code(deploy.oldImage ?? '—')} → ${code(deploy.newImage)}`
+        : undefined;
+    const state = deploy.failure
+        ? 'failed'
+        : deploy.changed
+            ? 'deployed'
+            : result.inputs.dryRun && deploy.diff.length > 0
+                ? 'dry run: would change'
+                : 'already in place, nothing deployed';
+    return [
+        `### Deploy to ${canary}: ${state}`,
+        [
+            ...(image ? [`- ${image}`] : []),
+            ...(deploy.digest ? [`- digest ${code(deploy.digest)}`] : []),
+            ...(result.inputs.dryRun ? deploy.diff.map((line) => `- would: ${md(line)}`) : [])
+        ].join('\n') || 'No change.'
+    ];
 }
 function pieChart(result) {
     const shown = roundedSplit(result.splitAfter);

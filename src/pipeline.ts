@@ -2,6 +2,10 @@ import type { AwsClients } from './aws/clients.js'
 import { realClock, type Clock } from './clock.js'
 import type { Color, PerColor } from './color.js'
 import { deployVersion, type DeployOutcome } from './deploy/deploy.js'
+import { promotedImages, tagPromotedImages } from './deploy/promote-tag.js'
+import { LeaseGuard } from './execute/lease-guard.js'
+import { sentence } from './report/text.js'
+import { FULL } from './shares.js'
 import { discover, type Discovered, type Discovery } from './discover/discover.js'
 import { execute } from './execute/executor.js'
 import { Journal, type Execution } from './execute/journal.js'
@@ -109,9 +113,12 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
     .reverse()
     .flatMap((s) => s.readings)
     .find((r) => r.seen)?.seen
-  const writes = [...(deployed?.writes ?? []), ...execution.writes]
+  const details = await shape.workload.details()
+  const tagged = await tagAfterPromote(inputs, found, execution, details, { log, clock })
+  const writes = [...(deployed?.writes ?? []), ...execution.writes, ...tagged.writes]
   return Object.freeze({
     ...execution,
+    ...(tagged.failure ? { failure: tagged.failure } : {}),
     writes,
     inputs,
     state,
@@ -122,9 +129,58 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
       (s) => s.outcome === 'shifted' || s.outcome === 'promoted'
     ).length,
     ...(seen || state.alarms ? { alarms: seen ?? state.alarms?.alarms } : {}),
-    details: await shape.workload.details(),
-    warnings
+    details,
+    warnings: [...warnings, ...tagged.notes]
   })
+}
+
+/**
+ * `promote-image-tag`: once the canary colour serves everything as the stable one (this promote,
+ * or one a rerun finds done), its ECR image gets the tag. The tag write is made under the lease;
+ * a failure leaves the promote as it is and says that a rerun adds the tag.
+ */
+async function tagAfterPromote(
+  inputs: ActionInputs,
+  found: Discovered,
+  execution: Execution,
+  details: PerColor<TaskDefinitionInfo | undefined>,
+  { log, clock }: { log: Logger; clock: Clock }
+): Promise<{ writes: string[]; notes: string[]; failure?: string }> {
+  const tag = inputs.promoteImageTag
+  const promotes = inputs.mode === 'promote' || (inputs.mode === 'canary' && inputs.schedule.walk)
+  const stable = execution.stableAfter
+  if (!tag || !promotes || inputs.dryRun || execution.failure) return { writes: [], notes: [] }
+  if (execution.splitAfter[stable] !== FULL) return { writes: [], notes: [] }
+  const record = parseDeployRecord(found.state.service.tags[tagNames(inputs.tagKey).deploy])
+  const digest = record?.color === stable ? record.digest : undefined
+  const images = promotedImages(details[stable]?.images ?? [], digest)
+  const guard = new LeaseGuard(found.shape.lease, inputs.mode, log)
+  let taken = false
+  try {
+    const result = await tagPromotedImages(images, tag, async (run) => {
+      if (!taken) {
+        await guard.take(clock.now(), 600_000)
+        taken = true
+      }
+      await guard.confirm()
+      const line = await run()
+      if (line) log.info(line)
+      return line
+    })
+    await guard.release()
+    for (const note of result.notes) log.warning(note)
+    return result
+  } catch (error) {
+    await guard.releaseOrExplain(clock.now())
+    const why = error instanceof Error ? error.message : String(error)
+    return {
+      writes: [],
+      notes: [],
+      failure:
+        `${sentence(why)} The promote stands: all traffic is on ${stable}, the stable colour. ` +
+        `The image was not tagged ${tag}; run promote again to add the tag (it writes nothing else).`
+    }
+  }
 }
 
 /**

@@ -5,6 +5,9 @@
  * for. Reruns write nothing; bad input and bad state fail before any write.
  */
 import { describe, expect, it } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { findService } from '../../sandbox/world.js'
 import {
   expectCleanFailure,
@@ -142,6 +145,93 @@ describe('API-managed (no stack)', () => {
     expect(run.errors[0]).toContain('stable colour Blue keeps all of it')
     expect(ruleWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
     expect(serviceTags(sandbox.world).StableStackDeploy).toBeUndefined()
+  })
+})
+
+describe('from a task definition', () => {
+  it('a rendered task definition file with an image: registered as given, with the image replaced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'td-'))
+    const file = join(dir, 'task-definition.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        taskDefinition: {
+          family: 'myapp',
+          taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/myapp:1',
+          revision: 1,
+          containerDefinitions: [
+            {
+              name: 'app',
+              image: 'myapp:old',
+              essential: true,
+              environment: [{ name: 'MODE', value: 'canary' }]
+            }
+          ],
+          networkMode: 'awsvpc',
+          cpu: '256',
+          memory: '512'
+        }
+      })
+    )
+    const run = await step(
+      sandbox,
+      { ...apiInputs(), mode: 'deploy', 'task-definition': file, image: IMAGE },
+      { bare: true }
+    )
+    expect(run.errors).toEqual([])
+    const registered = run.requests.find((r) => r.operation === 'RegisterTaskDefinition')!.input!
+    expect(registered).not.toHaveProperty('taskDefinitionArn')
+    expect(registered.containerDefinitions).toEqual([
+      expect.objectContaining({
+        name: 'app',
+        image: `${REGISTRY}/myapp@${digestOf('1.0.2')}`,
+        environment: [{ name: 'MODE', value: 'canary' }]
+      })
+    ])
+  })
+
+  it('an existing revision without an image: run as it is, nothing registered', async () => {
+    const run = await step(
+      sandbox,
+      { ...apiInputs(), mode: 'deploy', 'task-definition': 'myapp:1' },
+      { bare: true }
+    )
+    expect(run.errors).toEqual([])
+    expect(operations(run.writes)).toEqual(['CreateTaskSet', 'DeleteTaskSet', 'TagResource'])
+    expect(taskSetsIn('green-tg')[0].taskDefinition).toMatch(/myapp:1$/)
+  })
+
+  it('a revision of another family with an image: refused, nothing written', async () => {
+    const other = { ...sandbox.world.taskDefinitions[0], family: 'other', revision: 1 }
+    other.arn = other.arn.replace('myapp:1', 'other:1')
+    sandbox.world.taskDefinitions.push(other)
+    const run = await step(
+      sandbox,
+      { ...apiInputs(), mode: 'deploy', 'task-definition': 'other:1', image: IMAGE },
+      { bare: true }
+    )
+    expect(expectCleanFailure(run)).toContain('names other, but the colours run family myapp')
+  })
+
+  it('task-definition with a stack: refused before any AWS call', async () => {
+    const run = await step(sandbox, { mode: 'deploy', 'task-definition': 'myapp:1' })
+    expect(expectCleanFailure(run)).toContain('builds each colour')
+    expect(run.requests).toEqual([])
+  })
+})
+
+describe('promote-image-tag', () => {
+  it('tags the promoted image in ECR; a rerun writes nothing', async () => {
+    expect((await step(sandbox, { mode: 'deploy', image: IMAGE })).code).toBe(0)
+    const promote = await step(sandbox, { mode: 'promote', 'promote-image-tag': 'production' })
+    expect(promote.errors).toEqual([])
+    expect(stableTag(sandbox.world)).toBe('Green')
+    const image = sandbox.world.repositories![0].images.find((i) => i.tags.includes('1.0.2'))!
+    expect(image.tags).toEqual(['1.0.2', 'production'])
+    expect(operations(promote.writes)).toContain('PutImage')
+    const again = await step(sandbox, { mode: 'promote', 'promote-image-tag': 'production' })
+    expect(again.code).toBe(0)
+    expect(operations(again.writes)).toEqual([])
   })
 })
 
