@@ -80217,7 +80217,7 @@ function revisionOf(definition, tags) {
         delete copy[key];
     if (tags && tags.length > 0)
         copy.tags = tags;
-    else
+    else if (tags || !Array.isArray(copy.tags) || copy.tags.length === 0)
         delete copy.tags;
     return copy;
 }
@@ -80284,9 +80284,10 @@ function parseRevisionFile(text, path) {
         const why = error instanceof Error ? error.message : String(error);
         throw new InputError(`"task-definition" file ${path} is not JSON: ${why}.`);
     }
-    const body = parsed && typeof parsed === 'object' && 'taskDefinition' in parsed
-        ? parsed.taskDefinition
-        : parsed;
+    const answer = parsed && typeof parsed === 'object' && 'taskDefinition' in parsed
+        ? parsed
+        : undefined;
+    const body = answer ? answer.taskDefinition : parsed;
     const definition = body;
     const containers = definition?.containerDefinitions;
     if (!definition ||
@@ -80299,7 +80300,9 @@ function parseRevisionFile(text, path) {
         throw new InputError(`"task-definition" file ${path} is not a task definition: it needs a "family" and ` +
             '"containerDefinitions" with a "name" for each container.');
     }
-    return revisionOf(definition);
+    // The DescribeTaskDefinition answer form keeps the tags beside the definition.
+    const tags = Array.isArray(answer?.tags) ? answer.tags : undefined;
+    return revisionOf(definition, tags);
 }
 /** `family:revision` or a task definition ARN → its family. */
 function familyOfReference(reference) {

@@ -28,7 +28,7 @@ export function revisionOf(
   const copy: Record<string, unknown> = { ...definition }
   for (const key of READ_ONLY) delete copy[key]
   if (tags && tags.length > 0) copy.tags = tags
-  else delete copy.tags
+  else if (tags || !Array.isArray(copy.tags) || copy.tags.length === 0) delete copy.tags
   return copy as unknown as Revision
 }
 
@@ -101,10 +101,11 @@ export function parseRevisionFile(text: string, path: string): Revision {
     const why = error instanceof Error ? error.message : String(error)
     throw new InputError(`"task-definition" file ${path} is not JSON: ${why}.`)
   }
-  const body =
+  const answer =
     parsed && typeof parsed === 'object' && 'taskDefinition' in parsed
-      ? (parsed as { taskDefinition: unknown }).taskDefinition
-      : parsed
+      ? (parsed as { taskDefinition: unknown; tags?: unknown })
+      : undefined
+  const body = answer ? answer.taskDefinition : parsed
   const definition = body as { family?: unknown; containerDefinitions?: unknown } | null
   const containers = definition?.containerDefinitions
   if (
@@ -121,7 +122,9 @@ export function parseRevisionFile(text: string, path: string): Revision {
         '"containerDefinitions" with a "name" for each container.'
     )
   }
-  return revisionOf(definition as Record<string, unknown>)
+  // The DescribeTaskDefinition answer form keeps the tags beside the definition.
+  const tags = Array.isArray(answer?.tags) ? (answer.tags as Tag[]) : undefined
+  return revisionOf(definition as Record<string, unknown>, tags)
 }
 
 /** `family:revision` or a task definition ARN → its family. */
