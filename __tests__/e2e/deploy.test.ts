@@ -148,6 +148,25 @@ describe('API-managed (no stack)', () => {
   })
 })
 
+describe('a deploy that stopped halfway', () => {
+  it('the rerun finds the new task set, waits for it and deletes the old one; nothing registered or created again', async () => {
+    const green = sandbox.world.targetGroups.find((tg) => tg.name === 'green-tg')!
+    green.health = 'unhealthy'
+    const inputs = { ...apiInputs(), mode: 'deploy', image: IMAGE, 'health-timeout-seconds': '1' }
+    const first = await step(sandbox, inputs, { bare: true })
+    expect(first.code).toBe(1)
+    expect(taskSetsIn('green-tg')).toHaveLength(2)
+
+    green.health = 'healthy'
+    const rerun = await step(sandbox, { ...inputs, 'health-timeout-seconds': '60' }, { bare: true })
+    expect(rerun.errors).toEqual([])
+    expect(operations(rerun.writes)).toEqual(['DeleteTaskSet', 'TagResource'])
+    expect(taskSetsIn('green-tg')).toHaveLength(1)
+    expect(taskSetsIn('green-tg')[0].taskDefinition).toMatch(/myapp:3$/)
+    expect(ruleWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
+  })
+})
+
 describe('from a task definition', () => {
   it('a rendered task definition file with an image: registered as given, with the image replaced', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'td-'))
