@@ -84938,7 +84938,10 @@ function nextStep(inputs, result) {
     const share = result.splitAfter[canary];
     const steps = [];
     if (Math.round(share) === 0) {
-        steps.push(`All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`, withBlock(inputs, 'canary', '10'));
+        const deployed = result.deploy?.changed === true && !result.deploy.failure;
+        steps.push(deployed
+            ? `${canary} runs the new version with no traffic yet. Shift a share to it:`
+            : `All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`, withBlock(inputs, 'canary', '10'));
     }
     else {
         steps.push(`${canary} serves ${formatPercent(share)}% of traffic. When it looks good, promote it:`, withBlock(inputs, 'promote'), `To send all traffic back to ${stable}:`, withBlock(inputs, 'rollback'));

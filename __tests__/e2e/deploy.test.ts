@@ -77,6 +77,9 @@ describe('API-managed (no stack)', () => {
       'task-definition-arn': green.taskDefinition,
       'canary-weight': '0'
     })
+    expect(run.summary).toContain('### Deploy to Green: deployed')
+    expect(run.summary).toContain(`Green (app): \`myapp:1.0.1\` → \`${pinned}\``)
+    expect(run.summary).toContain('Green runs the new version with no traffic yet')
     // The copy keeps what the old task set had.
     expect(green.externalId).toBe('myservice-green')
     expect(green.loadBalancers[0]).toMatchObject({ containerName: 'app', containerPort: 80 })

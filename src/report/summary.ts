@@ -132,8 +132,11 @@ function nextStep(inputs: ActionInputs, result: Outcome): string {
   const share = result.splitAfter[canary]
   const steps: string[] = []
   if (Math.round(share) === 0) {
+    const deployed = result.deploy?.changed === true && !result.deploy.failure
     steps.push(
-      `All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`,
+      deployed
+        ? `${canary} runs the new version with no traffic yet. Shift a share to it:`
+        : `All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`,
       withBlock(inputs, 'canary', '10')
     )
   } else {
