@@ -15,6 +15,13 @@ export const BASE = {
   'stack-name': 'mystack'
 }
 
+/** Mode deploy needs a version: a plain image unless the test gives its own. */
+export const DEPLOY_IMAGE = 'web:1.0'
+
 export function inputs(overrides: Record<string, string> = {}): ActionInputs {
-  return inputsFrom({ ...BASE, ...overrides })
+  const version: Record<string, string> =
+    overrides.mode === 'deploy' && !overrides.image && !overrides['task-definition']
+      ? { image: DEPLOY_IMAGE }
+      : {}
+  return inputsFrom({ ...BASE, ...version, ...overrides })
 }

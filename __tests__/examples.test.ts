@@ -4,6 +4,7 @@
  * {message, line, column, kind}[]) and checks every use of the action against action.yml.
  */
 import { describe, it, expect } from '@jest/globals'
+import { STACK_PARAMETERS } from '../src/constants.js'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { parse, parseDocument } from 'yaml'
@@ -174,46 +175,23 @@ describe('examples/ and .github/workflows/', () => {
     }
   })
 
-  it('deploy-canary.yml updates the stack with template parameters and the live state', () => {
+  it('deploy-canary.yml builds and pushes, then one action step deploys the image and shifts 10 %', () => {
     const workflow = workflows['deploy-canary.yml']
     expect(workflow.on).toEqual({ push: { branches: ['main'] } })
     const steps = Object.values(workflow.jobs).flatMap((job) => job.steps)
-    const ids = steps.map((step) => step.id)
-    const current = steps.find((step) => step.id === 'current')
-    expect(current?.uses).toBe(ACTION)
-    expect(current?.with?.mode).toBe('status')
+    const push = steps.find((step) => step.run?.includes('docker push'))
     const canary = steps.find((step) => step.uses === ACTION && step.with?.mode === 'canary')
-    expect(canary?.with?.['canary-weight']).toBe('10')
-
-    const deploy = steps.find((step) => step.run?.includes('aws cloudformation deploy'))
-    expect(deploy).toBeDefined()
-    // status, then the stack update, then the canary shift.
-    expect(ids.indexOf('current')).toBeLessThan(steps.indexOf(deploy as Step))
-    expect(steps.indexOf(deploy as Step)).toBeLessThan(steps.indexOf(canary as Step))
-
-    const script = deploy?.run ?? ''
-    expect(script).toContain('--template-file templates/ecs-canary.yaml')
-    const overrides = script.slice(script.indexOf('--parameter-overrides'))
-    const names = [...overrides.matchAll(/"([\w${}]+)=/g)].flatMap(([, name]) =>
-      name === '${CANARY_COLOR}Image' ? ['BlueImage', 'GreenImage'] : [name]
-    )
-    expect(names.filter((name) => !templateParameters.has(name))).toEqual([])
-    expect(names).toEqual(
-      expect.arrayContaining([
-        'BlueImage',
-        'GreenImage',
-        'StableColor',
-        'BlueWeight',
-        'GreenWeight'
-      ])
-    )
-    // The values come from the status step, not from constants.
-    expect(deploy?.env).toMatchObject({
-      CANARY_COLOR: '${{ steps.current.outputs.canary-color }}',
-      STABLE_COLOR: '${{ steps.current.outputs.stable-color }}',
-      BLUE_WEIGHT: '${{ steps.current.outputs.blue-weight }}',
-      GREEN_WEIGHT: '${{ steps.current.outputs.green-weight }}'
+    expect(push).toBeDefined()
+    expect(canary?.with).toMatchObject({
+      'canary-weight': '10',
+      image: `\${{ steps.${push?.id}.outputs.uri }}`
     })
+    expect(steps.indexOf(push as Step)).toBeLessThan(steps.indexOf(canary as Step))
+    // No shell step touches the stack or the weights any more: the action does it.
+    expect(steps.filter((step) => /cloudformation|awk/.test(step.run ?? ''))).toEqual([])
+    expect(steps.filter((step) => step.uses === ACTION)).toHaveLength(1)
+    // The parameters a deploy passes by default are the template's.
+    expect(STACK_PARAMETERS.filter((name) => !templateParameters.has(name))).toEqual([])
   })
 
   it('promote.yml promotes in a job gated by the production environment', () => {

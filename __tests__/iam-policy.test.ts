@@ -3,7 +3,7 @@
  * is the single expectation: exactly the calls the action makes.
  */
 import { describe, it, expect } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 const ACTION_CALLS = [
   'ecs:DescribeServices',
@@ -24,8 +24,42 @@ const ACTION_CALLS = [
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetHealth',
   'elasticloadbalancing:ModifyRule',
-  'elasticloadbalancing:ModifyListener'
+  'elasticloadbalancing:ModifyListener',
+  'ecr:DescribeImages',
+  'ecr:BatchGetImage',
+  'ecr:PutImage',
+  'ecs:RegisterTaskDefinition',
+  'ecs:CreateTaskSet',
+  'ecs:DeleteTaskSet',
+  'cloudformation:UpdateStack',
+  'cloudformation:DescribeStackEvents',
+  // Not a call of its own: registering a revision (or a stack update) that names the task and
+  // execution roles needs it.
+  'iam:PassRole'
 ]
+
+/** Calls that need a permission without being a call of the action's own. */
+const NOT_CALLS = new Set(['elasticloadbalancing:AddTags', 'iam:PassRole'])
+
+/** Every IAM action named by an `awsCall('service:Action', …)` in src/. */
+function callsInSource(): string[] {
+  const found = new Set<string>()
+  const walk = (dir: URL) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(new URL(`${entry.name}/`, dir))
+      else if (entry.name.endsWith('.ts')) {
+        const text = readFileSync(new URL(entry.name, dir), 'utf8')
+        for (const match of text.matchAll(
+          /'((?:ecs|ecr|cloudformation|cloudwatch|elasticloadbalancing):[A-Za-z]+)'/g
+        )) {
+          found.add(match[1])
+        }
+      }
+    }
+  }
+  walk(new URL('../src/', import.meta.url))
+  return [...found].sort()
+}
 
 interface Statement {
   Sid?: string
@@ -62,6 +96,10 @@ describe('docs/iam-policy.json', () => {
     expect(actions.filter((action) => action.includes('*'))).toEqual([])
   })
 
+  it('lists exactly the AWS calls named in src/', () => {
+    expect(callsInSource()).toEqual(ACTION_CALLS.filter((a) => !NOT_CALLS.has(a)).sort())
+  })
+
   it('puts only read calls on Resource "*" and scopes every write to ARNs', () => {
     for (const statement of loadPolicy().Statement) {
       const actions = list(statement.Action)
@@ -69,7 +107,9 @@ describe('docs/iam-policy.json', () => {
       const reads = actions.every((action) => /:(Describe|List|Get)/.test(action))
       if (reads) continue
       expect(resources).not.toContain('*')
-      for (const arn of resources) expect(arn).toMatch(/^arn:aws:(ecs|elasticloadbalancing):/)
+      for (const arn of resources) {
+        expect(arn).toMatch(/^arn:aws:(ecs|elasticloadbalancing|ecr|cloudformation|iam):/)
+      }
     }
     const tagStatement = loadPolicy().Statement.find((statement) =>
       list(statement.Action).includes('ecs:TagResource')

@@ -32,8 +32,8 @@ describe('bad inputs', () => {
   const cases: [string, Record<string, string>, string[]][] = [
     [
       'unknown mode',
-      { mode: 'deploy' },
-      ['"deploy"', '"mode"', 'canary, promote, rollback, status']
+      { mode: 'ship' },
+      ['"ship"', '"mode"', 'canary, deploy, promote, rollback, status']
     ],
     [
       'both listener-rule-arn and listener-arn',
@@ -80,7 +80,7 @@ describe('bad inputs', () => {
   })
 
   it.each([
-    ['mode', 'one of canary, promote, rollback, status'],
+    ['mode', 'one of canary, deploy, promote, rollback, status'],
     ['cluster', 'ECS cluster name or ARN'],
     ['service', 'ECS service name or ARN']
   ])('missing %s', (name, how) => {
@@ -109,7 +109,7 @@ describe('bad inputs', () => {
     for (const fragment of stackHelp) expect(error.message).toContain(fragment)
   })
 
-  it.each(Object.keys(EXPLICIT))('no stack and all explicit inputs but %s', (left) => {
+  it.each(['blue-target-group', 'green-target-group'])('no stack and no %s', (left) => {
     const given: Record<string, string> = {
       mode: 'status',
       cluster: 'c',
@@ -270,9 +270,9 @@ describe('good inputs', () => {
  */
 const USED_BY: Record<string, readonly Mode[]> = {
   'canary-weight': ['canary'],
-  'wait-for-healthy': ['canary', 'promote', 'rollback'],
-  'health-timeout-seconds': ['canary', 'promote', 'rollback'],
-  'dry-run': ['canary', 'promote', 'rollback'],
+  'wait-for-healthy': ['canary', 'deploy', 'promote', 'rollback'],
+  'health-timeout-seconds': ['canary', 'deploy', 'promote', 'rollback'],
+  'dry-run': ['canary', 'deploy', 'promote', 'rollback'],
   steps: ['canary'],
   strategy: ['canary'],
   'bake-time': ['canary'],
@@ -288,7 +288,13 @@ const USED_BY: Record<string, readonly Mode[]> = {
   'undo-promotion': ['rollback'],
   'github-token': ['canary', 'promote', 'rollback'],
   environment: ['canary', 'promote', 'rollback'],
-  'environment-url': ['canary', 'promote']
+  'environment-url': ['canary', 'promote'],
+  image: ['canary', 'deploy'],
+  'container-name': ['canary', 'deploy'],
+  'task-definition': ['canary', 'deploy'],
+  'replace-live-canary': ['canary', 'deploy'],
+  'stack-parameters': ['canary', 'deploy'],
+  'promote-image-tag': ['canary', 'promote']
 }
 
 /** What rollback leaves alone: a typo in any of these must never block the emergency exit. */
@@ -305,7 +311,13 @@ const ROLLBACK_IGNORES = [
   'test-query',
   'test-rule-priority',
   'scale-down-after-promote',
-  'environment-url'
+  'environment-url',
+  'image',
+  'container-name',
+  'task-definition',
+  'replace-live-canary',
+  'stack-parameters',
+  'promote-image-tag'
 ]
 
 // [input, malformed value, fragments of the error a mode that uses it throws, of the warning
@@ -351,7 +363,25 @@ const MALFORMED: [string, string, string[], string][] = [
     'true or false'
   ],
   ['undo-promotion', 'yes', ['"undo-promotion" is "yes"', 'true or false'], 'true or false'],
-  ['environment-url', 'shop', ['"environment-url" is "shop"', 'https://'], 'https:// URL']
+  ['environment-url', 'shop', ['"environment-url" is "shop"', 'https://'], 'https:// URL'],
+  ['image', 'Web:1', ['"image" is "Web:1"', 'lower-case'], 'dkr.ecr'],
+  ['image', 'web', ['"image" is "web"', 'no tag or digest'], 'dkr.ecr'],
+  ['image', 'web@sha256:12', ['"image"', 'not a sha256 digest'], 'dkr.ecr'],
+  ['container-name', 'a b', ['"container-name" is "a b"'], 'a container name'],
+  [
+    'task-definition',
+    'missing.json',
+    ['"task-definition" is "missing.json"', 'no such file'],
+    'family:revision'
+  ],
+  [
+    'replace-live-canary',
+    'yes',
+    ['"replace-live-canary" is "yes"', 'true or false'],
+    'true or false'
+  ],
+  ['stack-parameters', 'Image=X', ['"stack-parameters" has "Image=X"', 'BlueImage'], 'Key=Name'],
+  ['promote-image-tag', '-prod', ['"promote-image-tag" is "-prod"', 'image tag'], 'production']
 ]
 
 /** Promote refuses a walk (it moves all traffic at once) rather than ignore it. */

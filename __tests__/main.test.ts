@@ -55,7 +55,10 @@ describe('run()', () => {
       [Outputs.Result]: expect.stringMatching(
         /^\{"schemaVersion":1,"mode":"canary","outcome":"changed"/
       ),
-      [Outputs.ResultFile]: expect.stringMatching(/ecs-canary-result-[\w-]+\.json$/)
+      [Outputs.ResultFile]: expect.stringMatching(/ecs-canary-result-[\w-]+\.json$/),
+      [Outputs.TaskDefinitionArn]: ARN.greenTd,
+      [Outputs.ImageDigest]: '',
+      [Outputs.Deployed]: 'false'
     })
     const file = outputs()[Outputs.ResultFile]
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(outputs()[Outputs.Result]))
@@ -145,7 +148,9 @@ describe('run()', () => {
   })
 
   it.each([
-    [{ mode: 'deploy' }, 'Unknown mode "deploy"'],
+    [{ mode: 'ship' }, 'Unknown mode "ship"'],
+    [{ mode: 'deploy' }, 'Mode deploy needs a version to deploy'],
+    [{ mode: 'deploy', image: 'Web:1' }, '"image" is "Web:1"'],
     [{ 'canary-weight': 'ten' }, '"canary-weight" is "ten"'],
     [{ 'canary-weight': '-5' }, '"canary-weight" is "-5"'],
     [{ 'canary-weight': '100.5' }, '"canary-weight" is "100.5"'],

@@ -631,6 +631,7 @@ function expectedShares(i: Intent, s: PlanState): Permille[] {
   const canary = otherColor(s.stable)
   switch (i.mode) {
     case 'status':
+    case 'deploy':
       return []
     case 'rollback':
       if (!i.undoPromotion) return [0]

@@ -9046,6 +9046,4028 @@ exports.waitUntilLogAlarmExists = waitUntilLogAlarmExists;
 
 /***/ }),
 
+/***/ 8249:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+exports.$Command = $Command;
+exports.__Client = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultECRHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "ecr",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultECRHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "ecr",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1161.0";
+var packageInfo = {
+	version: version};
+
+const m = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "stringEquals", f = "booleanEquals", g = "getAttr", h = { [m]: "Endpoint" }, i = { "fn": g, "argv": [{ [m]: d }, "name"] }, j = { [m]: d }, k = {}, l = [{ [m]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [h]],
+        [c, l],
+        ["aws.partition", l, d],
+        [e, [i, "aws-eusc"]],
+        [e, [i, "aws-iso-f"]],
+        [e, [i, "aws-iso-e"]],
+        [e, [i, "aws-iso-b"]],
+        [e, [i, "aws-iso"]],
+        [e, [i, "aws-cn"]],
+        [e, [i, "aws-us-gov"]],
+        [e, [i, "aws"]],
+        [f, [{ [m]: "UseFIPS" }, b]],
+        [f, [{ fn: g, argv: [j, "supportsFIPS"] }, b]],
+        [f, [{ [m]: "UseDualStack" }, b]],
+        [f, [{ fn: g, argv: [j, "supportsDualStack"] }, b]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [h, k],
+        ["https://api.ecr.{Region}.{PartitionResult#dnsSuffix}", k],
+        ["https://ecr.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        ["https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}", k],
+        ["https://ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        ["https://api.ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://api.ecr.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 23, 3,
+    1, 4, r + 13,
+    2, 5, r + 13,
+    3, 20, 6,
+    4, 20, 7,
+    5, 20, 8,
+    6, 20, 9,
+    7, 20, 10,
+    8, 20, 11,
+    9, 20, 12,
+    10, 20, 13,
+    11, 16, 14,
+    13, 15, r + 4,
+    14, r + 11, r + 12,
+    12, 18, 17,
+    13, r + 9, r + 10,
+    13, 19, r + 6,
+    14, r + 8, r + 9,
+    11, 22, 21,
+    13, r + 5, r + 4,
+    13, r + 7, r + 6,
+    11, r + 1, 24,
+    13, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class ECRServiceException extends ServiceException {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.ecr#ECRServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, ECRServiceException.prototype);
+    }
+}
+
+class InvalidParameterException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#InvalidParameterException";
+    name = "InvalidParameterException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterException.prototype);
+    }
+}
+class RepositoryNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#RepositoryNotFoundException";
+    name = "RepositoryNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryNotFoundException.prototype);
+    }
+}
+class ServerException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ServerException";
+    name = "ServerException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "ServerException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServerException.prototype);
+    }
+}
+class LimitExceededException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LimitExceededException";
+    name = "LimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededException.prototype);
+    }
+}
+class UnableToGetUpstreamImageException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnableToGetUpstreamImageException";
+    name = "UnableToGetUpstreamImageException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnableToGetUpstreamImageException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnableToGetUpstreamImageException.prototype);
+    }
+}
+class ValidationException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ValidationException";
+    name = "ValidationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ValidationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ValidationException.prototype);
+    }
+}
+class EmptyUploadException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#EmptyUploadException";
+    name = "EmptyUploadException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "EmptyUploadException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EmptyUploadException.prototype);
+    }
+}
+class InvalidLayerException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#InvalidLayerException";
+    name = "InvalidLayerException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidLayerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidLayerException.prototype);
+    }
+}
+class KmsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#KmsException";
+    name = "KmsException";
+    $fault = "client";
+    kmsError;
+    constructor(opts) {
+        super({
+            name: "KmsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KmsException.prototype);
+        this.kmsError = opts.kmsError;
+    }
+}
+class LayerAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LayerAlreadyExistsException";
+    name = "LayerAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayerAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayerAlreadyExistsException.prototype);
+    }
+}
+class LayerPartTooSmallException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LayerPartTooSmallException";
+    name = "LayerPartTooSmallException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayerPartTooSmallException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayerPartTooSmallException.prototype);
+    }
+}
+class UploadNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UploadNotFoundException";
+    name = "UploadNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UploadNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UploadNotFoundException.prototype);
+    }
+}
+class PullThroughCacheRuleAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#PullThroughCacheRuleAlreadyExistsException";
+    name = "PullThroughCacheRuleAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "PullThroughCacheRuleAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PullThroughCacheRuleAlreadyExistsException.prototype);
+    }
+}
+class SecretNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#SecretNotFoundException";
+    name = "SecretNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "SecretNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SecretNotFoundException.prototype);
+    }
+}
+class UnableToAccessSecretException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnableToAccessSecretException";
+    name = "UnableToAccessSecretException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnableToAccessSecretException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnableToAccessSecretException.prototype);
+    }
+}
+class UnableToDecryptSecretValueException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnableToDecryptSecretValueException";
+    name = "UnableToDecryptSecretValueException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnableToDecryptSecretValueException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnableToDecryptSecretValueException.prototype);
+    }
+}
+class UnsupportedUpstreamRegistryException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnsupportedUpstreamRegistryException";
+    name = "UnsupportedUpstreamRegistryException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnsupportedUpstreamRegistryException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedUpstreamRegistryException.prototype);
+    }
+}
+class InvalidTagParameterException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#InvalidTagParameterException";
+    name = "InvalidTagParameterException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidTagParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidTagParameterException.prototype);
+    }
+}
+class RepositoryAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#RepositoryAlreadyExistsException";
+    name = "RepositoryAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryAlreadyExistsException.prototype);
+    }
+}
+class TooManyTagsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#TooManyTagsException";
+    name = "TooManyTagsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TooManyTagsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTagsException.prototype);
+    }
+}
+class TemplateAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#TemplateAlreadyExistsException";
+    name = "TemplateAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TemplateAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TemplateAlreadyExistsException.prototype);
+    }
+}
+class LifecyclePolicyNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LifecyclePolicyNotFoundException";
+    name = "LifecyclePolicyNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LifecyclePolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LifecyclePolicyNotFoundException.prototype);
+    }
+}
+class PullThroughCacheRuleNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#PullThroughCacheRuleNotFoundException";
+    name = "PullThroughCacheRuleNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "PullThroughCacheRuleNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PullThroughCacheRuleNotFoundException.prototype);
+    }
+}
+class RegistryPolicyNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#RegistryPolicyNotFoundException";
+    name = "RegistryPolicyNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RegistryPolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RegistryPolicyNotFoundException.prototype);
+    }
+}
+class RepositoryNotEmptyException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#RepositoryNotEmptyException";
+    name = "RepositoryNotEmptyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryNotEmptyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryNotEmptyException.prototype);
+    }
+}
+class TemplateNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#TemplateNotFoundException";
+    name = "TemplateNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TemplateNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TemplateNotFoundException.prototype);
+    }
+}
+class RepositoryPolicyNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#RepositoryPolicyNotFoundException";
+    name = "RepositoryPolicyNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryPolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryPolicyNotFoundException.prototype);
+    }
+}
+class SigningConfigurationNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#SigningConfigurationNotFoundException";
+    name = "SigningConfigurationNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "SigningConfigurationNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SigningConfigurationNotFoundException.prototype);
+    }
+}
+class ExclusionNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ExclusionNotFoundException";
+    name = "ExclusionNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ExclusionNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ExclusionNotFoundException.prototype);
+    }
+}
+class ImageNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageNotFoundException";
+    name = "ImageNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageNotFoundException.prototype);
+    }
+}
+class ScanNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ScanNotFoundException";
+    name = "ScanNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ScanNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ScanNotFoundException.prototype);
+    }
+}
+class ReplicationBackfillNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ReplicationBackfillNotFoundException";
+    name = "ReplicationBackfillNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReplicationBackfillNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReplicationBackfillNotFoundException.prototype);
+    }
+}
+class LayerInaccessibleException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LayerInaccessibleException";
+    name = "LayerInaccessibleException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayerInaccessibleException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayerInaccessibleException.prototype);
+    }
+}
+class LayersNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LayersNotFoundException";
+    name = "LayersNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayersNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayersNotFoundException.prototype);
+    }
+}
+class UnableToGetUpstreamLayerException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnableToGetUpstreamLayerException";
+    name = "UnableToGetUpstreamLayerException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnableToGetUpstreamLayerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnableToGetUpstreamLayerException.prototype);
+    }
+}
+class LifecyclePolicyPreviewNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LifecyclePolicyPreviewNotFoundException";
+    name = "LifecyclePolicyPreviewNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LifecyclePolicyPreviewNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LifecyclePolicyPreviewNotFoundException.prototype);
+    }
+}
+class UnableToListUpstreamImageReferrersException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnableToListUpstreamImageReferrersException";
+    name = "UnableToListUpstreamImageReferrersException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnableToListUpstreamImageReferrersException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnableToListUpstreamImageReferrersException.prototype);
+    }
+}
+class ImageAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageAlreadyExistsException";
+    name = "ImageAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageAlreadyExistsException.prototype);
+    }
+}
+class ImageDigestDoesNotMatchException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageDigestDoesNotMatchException";
+    name = "ImageDigestDoesNotMatchException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageDigestDoesNotMatchException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageDigestDoesNotMatchException.prototype);
+    }
+}
+class ImageTagAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageTagAlreadyExistsException";
+    name = "ImageTagAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageTagAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageTagAlreadyExistsException.prototype);
+    }
+}
+class ReferencedImagesNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ReferencedImagesNotFoundException";
+    name = "ReferencedImagesNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReferencedImagesNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReferencedImagesNotFoundException.prototype);
+    }
+}
+class BlockedByOrganizationPolicyException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#BlockedByOrganizationPolicyException";
+    name = "BlockedByOrganizationPolicyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "BlockedByOrganizationPolicyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, BlockedByOrganizationPolicyException.prototype);
+    }
+}
+class ExclusionAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ExclusionAlreadyExistsException";
+    name = "ExclusionAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ExclusionAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ExclusionAlreadyExistsException.prototype);
+    }
+}
+class ImageArchivedException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageArchivedException";
+    name = "ImageArchivedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageArchivedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageArchivedException.prototype);
+    }
+}
+class UnsupportedImageTypeException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnsupportedImageTypeException";
+    name = "UnsupportedImageTypeException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnsupportedImageTypeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedImageTypeException.prototype);
+    }
+}
+class LifecyclePolicyPreviewInProgressException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LifecyclePolicyPreviewInProgressException";
+    name = "LifecyclePolicyPreviewInProgressException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LifecyclePolicyPreviewInProgressException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LifecyclePolicyPreviewInProgressException.prototype);
+    }
+}
+class ReplicationBackfillInProgressException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ReplicationBackfillInProgressException";
+    name = "ReplicationBackfillInProgressException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReplicationBackfillInProgressException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReplicationBackfillInProgressException.prototype);
+    }
+}
+class ReplicationBackfillInvalidStatusException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ReplicationBackfillInvalidStatusException";
+    name = "ReplicationBackfillInvalidStatusException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReplicationBackfillInvalidStatusException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReplicationBackfillInvalidStatusException.prototype);
+    }
+}
+class ImageStorageClassUpdateNotSupportedException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageStorageClassUpdateNotSupportedException";
+    name = "ImageStorageClassUpdateNotSupportedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageStorageClassUpdateNotSupportedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageStorageClassUpdateNotSupportedException.prototype);
+    }
+}
+class InvalidLayerPartException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#InvalidLayerPartException";
+    name = "InvalidLayerPartException";
+    $fault = "client";
+    registryId;
+    repositoryName;
+    uploadId;
+    lastValidByteReceived;
+    constructor(opts) {
+        super({
+            name: "InvalidLayerPartException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidLayerPartException.prototype);
+        this.registryId = opts.registryId;
+        this.repositoryName = opts.repositoryName;
+        this.uploadId = opts.uploadId;
+        this.lastValidByteReceived = opts.lastValidByteReceived;
+    }
+}
+
+const _A = "Attribute";
+const _AD = "AuthorizationData";
+const _ADL = "AuthorizationDataList";
+const _AECID = "AwsEcrContainerImageDetails";
+const _AL = "AttributeList";
+const _BBOPE = "BlockedByOrganizationPolicyException";
+const _BCLA = "BatchCheckLayerAvailability";
+const _BCLAR = "BatchCheckLayerAvailabilityRequest";
+const _BCLARa = "BatchCheckLayerAvailabilityResponse";
+const _BDI = "BatchDeleteImage";
+const _BDIR = "BatchDeleteImageRequest";
+const _BDIRa = "BatchDeleteImageResponse";
+const _BGI = "BatchGetImage";
+const _BGIR = "BatchGetImageRequest";
+const _BGIRa = "BatchGetImageResponse";
+const _BGRSC = "BatchGetRepositoryScanningConfiguration";
+const _BGRSCR = "BatchGetRepositoryScanningConfigurationRequest";
+const _BGRSCRa = "BatchGetRepositoryScanningConfigurationResponse";
+const _CLU = "CompleteLayerUpload";
+const _CLUR = "CompleteLayerUploadRequest";
+const _CLURo = "CompleteLayerUploadResponse";
+const _CPTCR = "CreatePullThroughCacheRule";
+const _CPTCRR = "CreatePullThroughCacheRuleRequest";
+const _CPTCRRr = "CreatePullThroughCacheRuleResponse";
+const _CR = "CreateRepository";
+const _CRCT = "CreateRepositoryCreationTemplate";
+const _CRCTR = "CreateRepositoryCreationTemplateRequest";
+const _CRCTRr = "CreateRepositoryCreationTemplateResponse";
+const _CRR = "CreateRepositoryRequest";
+const _CRRr = "CreateRepositoryResponse";
+const _CS = "CvssScore";
+const _CSA = "CvssScoreAdjustment";
+const _CSAL = "CvssScoreAdjustmentList";
+const _CSD = "CvssScoreDetails";
+const _CSL = "CvssScoreList";
+const _DI = "DescribeImages";
+const _DIF = "DescribeImagesFilter";
+const _DIR = "DescribeImagesRequest";
+const _DIRS = "DescribeImageReplicationStatus";
+const _DIRSR = "DescribeImageReplicationStatusRequest";
+const _DIRSRe = "DescribeImageReplicationStatusResponse";
+const _DIRe = "DescribeImagesResponse";
+const _DISF = "DescribeImageScanFindings";
+const _DISFR = "DescribeImageScanFindingsRequest";
+const _DISFRe = "DescribeImageScanFindingsResponse";
+const _DISS = "DescribeImageSigningStatus";
+const _DISSR = "DescribeImageSigningStatusRequest";
+const _DISSRe = "DescribeImageSigningStatusResponse";
+const _DLP = "DeleteLifecyclePolicy";
+const _DLPR = "DeleteLifecyclePolicyRequest";
+const _DLPRe = "DeleteLifecyclePolicyResponse";
+const _DPTCR = "DeletePullThroughCacheRule";
+const _DPTCRR = "DeletePullThroughCacheRuleRequest";
+const _DPTCRRe = "DeletePullThroughCacheRuleResponse";
+const _DPTCRRes = "DescribePullThroughCacheRulesRequest";
+const _DPTCRResc = "DescribePullThroughCacheRulesResponse";
+const _DPTCRe = "DescribePullThroughCacheRules";
+const _DPTUE = "DeregisterPullTimeUpdateExclusion";
+const _DPTUER = "DeregisterPullTimeUpdateExclusionRequest";
+const _DPTUERe = "DeregisterPullTimeUpdateExclusionResponse";
+const _DR = "DeleteRepository";
+const _DRBR = "DescribeReplicationBackfillResults";
+const _DRBRR = "DescribeReplicationBackfillResultsRequest";
+const _DRBRRe = "DescribeReplicationBackfillResultsResponse";
+const _DRCT = "DeleteRepositoryCreationTemplate";
+const _DRCTR = "DeleteRepositoryCreationTemplateRequest";
+const _DRCTRe = "DeleteRepositoryCreationTemplateResponse";
+const _DRCTRes = "DescribeRepositoryCreationTemplatesRequest";
+const _DRCTResc = "DescribeRepositoryCreationTemplatesResponse";
+const _DRCTe = "DescribeRepositoryCreationTemplates";
+const _DRP = "DeleteRegistryPolicy";
+const _DRPR = "DeleteRegistryPolicyRequest";
+const _DRPRe = "DeleteRegistryPolicyResponse";
+const _DRPRel = "DeleteRepositoryPolicyRequest";
+const _DRPRele = "DeleteRepositoryPolicyResponse";
+const _DRPe = "DeleteRepositoryPolicy";
+const _DRR = "DeleteRepositoryRequest";
+const _DRRe = "DeleteRepositoryResponse";
+const _DRRes = "DescribeRegistryRequest";
+const _DRResc = "DescribeRegistryResponse";
+const _DRRescr = "DescribeRepositoriesRequest";
+const _DRRescri = "DescribeRepositoriesResponse";
+const _DRe = "DescribeRegistry";
+const _DRes = "DescribeRepositories";
+const _DSC = "DeleteSigningConfiguration";
+const _DSCR = "DeleteSigningConfigurationRequest";
+const _DSCRe = "DeleteSigningConfigurationResponse";
+const _EAEE = "ExclusionAlreadyExistsException";
+const _EC = "EncryptionConfiguration";
+const _ECFRCT = "EncryptionConfigurationForRepositoryCreationTemplate";
+const _EISF = "EnhancedImageScanFinding";
+const _EISFL = "EnhancedImageScanFindingList";
+const _ENFE = "ExclusionNotFoundException";
+const _EUE = "EmptyUploadException";
+const _GAS = "GetAccountSetting";
+const _GASR = "GetAccountSettingRequest";
+const _GASRe = "GetAccountSettingResponse";
+const _GAT = "GetAuthorizationToken";
+const _GATR = "GetAuthorizationTokenRequest";
+const _GATRe = "GetAuthorizationTokenResponse";
+const _GDUFL = "GetDownloadUrlForLayer";
+const _GDUFLR = "GetDownloadUrlForLayerRequest";
+const _GDUFLRe = "GetDownloadUrlForLayerResponse";
+const _GLP = "GetLifecyclePolicy";
+const _GLPP = "GetLifecyclePolicyPreview";
+const _GLPPR = "GetLifecyclePolicyPreviewRequest";
+const _GLPPRe = "GetLifecyclePolicyPreviewResponse";
+const _GLPR = "GetLifecyclePolicyRequest";
+const _GLPRe = "GetLifecyclePolicyResponse";
+const _GRP = "GetRegistryPolicy";
+const _GRPR = "GetRegistryPolicyRequest";
+const _GRPRe = "GetRegistryPolicyResponse";
+const _GRPRet = "GetRepositoryPolicyRequest";
+const _GRPRete = "GetRepositoryPolicyResponse";
+const _GRPe = "GetRepositoryPolicy";
+const _GRSC = "GetRegistryScanningConfiguration";
+const _GRSCR = "GetRegistryScanningConfigurationRequest";
+const _GRSCRe = "GetRegistryScanningConfigurationResponse";
+const _GSC = "GetSigningConfiguration";
+const _GSCR = "GetSigningConfigurationRequest";
+const _GSCRe = "GetSigningConfigurationResponse";
+const _I = "Image";
+const _IAE = "ImageArchivedException";
+const _IAEE = "ImageAlreadyExistsException";
+const _ID = "ImageDetail";
+const _IDDNME = "ImageDigestDoesNotMatchException";
+const _IDL = "ImageDetailList";
+const _IF = "ImageFailure";
+const _IFL = "ImageFailureList";
+const _II = "ImageIdentifier";
+const _IIL = "ImageIdentifierList";
+const _IL = "ImageList";
+const _ILE = "InvalidLayerException";
+const _ILPE = "InvalidLayerPartException";
+const _ILU = "InitiateLayerUpload";
+const _ILUR = "InitiateLayerUploadRequest";
+const _ILURn = "InitiateLayerUploadResponse";
+const _INFE = "ImageNotFoundException";
+const _IPE = "InvalidParameterException";
+const _IR = "ImageReferrer";
+const _IRL = "ImageReferrerList";
+const _IRS = "ImageReplicationStatus";
+const _IRSL = "ImageReplicationStatusList";
+const _ISC = "ImageScanningConfiguration";
+const _ISCUNSE = "ImageStorageClassUpdateNotSupportedException";
+const _ISF = "ImageScanFinding";
+const _ISFL = "ImageScanFindingList";
+const _ISFS = "ImageScanFindingsSummary";
+const _ISFm = "ImageScanFindings";
+const _ISS = "ImageScanStatus";
+const _ISSL = "ImageSigningStatusList";
+const _ISSm = "ImageSigningStatus";
+const _ITAEE = "ImageTagAlreadyExistsException";
+const _ITMEF = "ImageTagMutabilityExclusionFilter";
+const _ITMEFm = "ImageTagMutabilityExclusionFilters";
+const _ITPE = "InvalidTagParameterException";
+const _K = "Key";
+const _KE = "KmsException";
+const _L = "Layer";
+const _LAEE = "LayerAlreadyExistsException";
+const _LEE = "LimitExceededException";
+const _LF = "LayerFailure";
+const _LFL = "LayerFailureList";
+const _LI = "ListImages";
+const _LIE = "LayerInaccessibleException";
+const _LIF = "ListImagesFilter";
+const _LIR = "ListImagesRequest";
+const _LIRF = "ListImageReferrersFilter";
+const _LIRR = "ListImageReferrersRequest";
+const _LIRRi = "ListImageReferrersResponse";
+const _LIRi = "ListImagesResponse";
+const _LIRis = "ListImageReferrers";
+const _LL = "LayerList";
+const _LNFE = "LayersNotFoundException";
+const _LPNFE = "LifecyclePolicyNotFoundException";
+const _LPPF = "LifecyclePolicyPreviewFilter";
+const _LPPIPE = "LifecyclePolicyPreviewInProgressException";
+const _LPPNFE = "LifecyclePolicyPreviewNotFoundException";
+const _LPPR = "LifecyclePolicyPreviewResult";
+const _LPPRL = "LifecyclePolicyPreviewResultList";
+const _LPPS = "LifecyclePolicyPreviewSummary";
+const _LPRA = "LifecyclePolicyRuleAction";
+const _LPTSE = "LayerPartTooSmallException";
+const _LPTUE = "ListPullTimeUpdateExclusions";
+const _LPTUER = "ListPullTimeUpdateExclusionsRequest";
+const _LPTUERi = "ListPullTimeUpdateExclusionsResponse";
+const _LRB = "ListReplicationBackfills";
+const _LRBR = "ListReplicationBackfillsRequest";
+const _LRBRi = "ListReplicationBackfillsResponse";
+const _LTFR = "ListTagsForResource";
+const _LTFRR = "ListTagsForResourceRequest";
+const _LTFRRi = "ListTagsForResourceResponse";
+const _PAS = "PutAccountSetting";
+const _PASR = "PutAccountSettingRequest";
+const _PASRu = "PutAccountSettingResponse";
+const _PI = "PutImage";
+const _PIR = "PutImageRequest";
+const _PIRu = "PutImageResponse";
+const _PISC = "PutImageScanningConfiguration";
+const _PISCR = "PutImageScanningConfigurationRequest";
+const _PISCRu = "PutImageScanningConfigurationResponse";
+const _PITM = "PutImageTagMutability";
+const _PITMR = "PutImageTagMutabilityRequest";
+const _PITMRu = "PutImageTagMutabilityResponse";
+const _PLP = "PutLifecyclePolicy";
+const _PLPR = "PutLifecyclePolicyRequest";
+const _PLPRu = "PutLifecyclePolicyResponse";
+const _PRC = "PutReplicationConfiguration";
+const _PRCR = "PutReplicationConfigurationRequest";
+const _PRCRu = "PutReplicationConfigurationResponse";
+const _PRP = "PutRegistryPolicy";
+const _PRPR = "PutRegistryPolicyRequest";
+const _PRPRu = "PutRegistryPolicyResponse";
+const _PRSC = "PutRegistryScanningConfiguration";
+const _PRSCR = "PutRegistryScanningConfigurationRequest";
+const _PRSCRu = "PutRegistryScanningConfigurationResponse";
+const _PSC = "PutSigningConfiguration";
+const _PSCR = "PutSigningConfigurationRequest";
+const _PSCRu = "PutSigningConfigurationResponse";
+const _PTCR = "PullThroughCacheRule";
+const _PTCRAEE = "PullThroughCacheRuleAlreadyExistsException";
+const _PTCRL = "PullThroughCacheRuleList";
+const _PTCRNFE = "PullThroughCacheRuleNotFoundException";
+const _PVD = "PackageVulnerabilityDetails";
+const _R = "Recommendation";
+const _RAEE = "RepositoryAlreadyExistsException";
+const _RBIPE = "ReplicationBackfillInProgressException";
+const _RBISE = "ReplicationBackfillInvalidStatusException";
+const _RBNFE = "ReplicationBackfillNotFoundException";
+const _RBP = "ReplicationBackfillProgress";
+const _RBR = "ReplicationBackfillResult";
+const _RBRL = "ReplicationBackfillResultList";
+const _RBS = "ReplicationBackfillSummary";
+const _RBSL = "ReplicationBackfillSummaryList";
+const _RC = "ReplicationConfiguration";
+const _RCT = "RepositoryCreationTemplate";
+const _RCTL = "RepositoryCreationTemplateList";
+const _RD = "ReplicationDestination";
+const _RDL = "ReplicationDestinationList";
+const _RDe = "ResourceDetails";
+const _RF = "RepositoryFilter";
+const _RFL = "RepositoryFilterList";
+const _RINFE = "ReferencedImagesNotFoundException";
+const _RL = "RepositoryList";
+const _RLe = "ResourceList";
+const _RNEE = "RepositoryNotEmptyException";
+const _RNFE = "RepositoryNotFoundException";
+const _RPNFE = "RegistryPolicyNotFoundException";
+const _RPNFEe = "RepositoryPolicyNotFoundException";
+const _RPTUE = "RegisterPullTimeUpdateExclusion";
+const _RPTUER = "RegisterPullTimeUpdateExclusionRequest";
+const _RPTUERe = "RegisterPullTimeUpdateExclusionResponse";
+const _RR = "ReplicationRule";
+const _RRL = "ReplicationRuleList";
+const _RSC = "RegistryScanningConfiguration";
+const _RSCF = "RepositoryScanningConfigurationFailure";
+const _RSCFL = "RepositoryScanningConfigurationFailureList";
+const _RSCL = "RepositoryScanningConfigurationList";
+const _RSCe = "RepositoryScanningConfiguration";
+const _RSR = "RegistryScanningRule";
+const _RSRL = "RegistryScanningRuleList";
+const _Re = "Remediation";
+const _Rep = "Repository";
+const _Res = "Resource";
+const _SC = "SigningConfiguration";
+const _SCNFE = "SigningConfigurationNotFoundException";
+const _SD = "ScoreDetails";
+const _SE = "ServerException";
+const _SI = "SubjectIdentifier";
+const _SIS = "StartImageScan";
+const _SISR = "StartImageScanRequest";
+const _SISRt = "StartImageScanResponse";
+const _SLPP = "StartLifecyclePolicyPreview";
+const _SLPPR = "StartLifecyclePolicyPreviewRequest";
+const _SLPPRt = "StartLifecyclePolicyPreviewResponse";
+const _SNFE = "ScanNotFoundException";
+const _SNFEe = "SecretNotFoundException";
+const _SR = "SigningRule";
+const _SRB = "StartReplicationBackfill";
+const _SRBR = "StartReplicationBackfillRequest";
+const _SRBRt = "StartReplicationBackfillResponse";
+const _SRBRto = "StopReplicationBackfillRequest";
+const _SRBRtop = "StopReplicationBackfillResponse";
+const _SRBt = "StopReplicationBackfill";
+const _SRF = "ScanningRepositoryFilter";
+const _SRFL = "ScanningRepositoryFilterList";
+const _SRFLi = "SigningRepositoryFilterList";
+const _SRFi = "SigningRepositoryFilter";
+const _SRL = "SigningRuleList";
+const _SRP = "SetRepositoryPolicy";
+const _SRPR = "SetRepositoryPolicyRequest";
+const _SRPRe = "SetRepositoryPolicyResponse";
+const _T = "Tag";
+const _TAEE = "TemplateAlreadyExistsException";
+const _TITC = "TransitioningImageTotalCount";
+const _TITCr = "TransitioningImageTotalCounts";
+const _TL = "TagList";
+const _TMTE = "TooManyTagsException";
+const _TNFE = "TemplateNotFoundException";
+const _TR = "TagResource";
+const _TRR = "TagResourceRequest";
+const _TRRa = "TagResourceResponse";
+const _UISC = "UpdateImageStorageClass";
+const _UISCR = "UpdateImageStorageClassRequest";
+const _UISCRp = "UpdateImageStorageClassResponse";
+const _UITE = "UnsupportedImageTypeException";
+const _ULP = "UploadLayerPart";
+const _ULPR = "UploadLayerPartRequest";
+const _ULPRp = "UploadLayerPartResponse";
+const _UNFE = "UploadNotFoundException";
+const _UPTCR = "UpdatePullThroughCacheRule";
+const _UPTCRR = "UpdatePullThroughCacheRuleRequest";
+const _UPTCRRp = "UpdatePullThroughCacheRuleResponse";
+const _UR = "UntagResource";
+const _URCT = "UpdateRepositoryCreationTemplate";
+const _URCTR = "UpdateRepositoryCreationTemplateRequest";
+const _URCTRp = "UpdateRepositoryCreationTemplateResponse";
+const _URR = "UntagResourceRequest";
+const _URRn = "UntagResourceResponse";
+const _UTASE = "UnableToAccessSecretException";
+const _UTDSVE = "UnableToDecryptSecretValueException";
+const _UTGUIE = "UnableToGetUpstreamImageException";
+const _UTGULE = "UnableToGetUpstreamLayerException";
+const _UTLUIRE = "UnableToListUpstreamImageReferrersException";
+const _UURE = "UnsupportedUpstreamRegistryException";
+const _V = "Value";
+const _VE = "ValidationException";
+const _VP = "VulnerablePackage";
+const _VPL = "VulnerablePackagesList";
+const _VPTCR = "ValidatePullThroughCacheRule";
+const _VPTCRR = "ValidatePullThroughCacheRuleRequest";
+const _VPTCRRa = "ValidatePullThroughCacheRuleResponse";
+const _a = "architecture";
+const _aAI = "awsAccountId";
+const _aD = "authorizationData";
+const _aECI = "awsEcrContainerImage";
+const _aF = "appliedFor";
+const _aMT = "acceptedMediaTypes";
+const _aMTr = "artifactMediaType";
+const _aRP = "appliedRulePriority";
+const _aS = "artifactStatus";
+const _aSF = "appliedScanFilters";
+const _aT = "authorizationToken";
+const _aTr = "artifactType";
+const _aTrt = "artifactTypes";
+const _ac = "action";
+const _ad = "adjustments";
+const _an = "annotations";
+const _ar = "arch";
+const _at = "attributes";
+const _au = "author";
+const _b = "backfills";
+const _bS = "baseScore";
+const _c = "client";
+const _cA = "credentialArn";
+const _cAr = "createdAt";
+const _cRA = "customRoleArn";
+const _cRC = "completedReplicationCount";
+const _cv = "cvss";
+const _d = "description";
+const _dU = "downloadUrl";
+const _de = "destination";
+const _des = "destinations";
+const _det = "details";
+const _di = "digest";
+const _e = "error";
+const _eA = "expiresAt";
+const _eAn = "endedAt";
+const _eAx = "exploitAvailable";
+const _eC = "encryptionConfiguration";
+const _eF = "enhancedFindings";
+const _eITC = "expiringImageTotalCount";
+const _eRP = "ecrRepositoryPrefix";
+const _eRPc = "ecrRepositoryPrefixes";
+const _eT = "encryptionType";
+const _ep = "epoch";
+const _f = "failures";
+const _fA = "findingArn";
+const _fAi = "fixAvailable";
+const _fC = "failureCode";
+const _fCa = "failureCodes";
+const _fIV = "fixedInVersion";
+const _fOA = "firstObservedAt";
+const _fP = "filePath";
+const _fR = "failureReason";
+const _fRC = "failedReplicationCount";
+const _fSC = "findingSeverityCounts";
+const _fT = "filterType";
+const _fa = "failure";
+const _fi = "filter";
+const _fin = "findings";
+const _fo = "force";
+const _hE = "httpError";
+const _i = "images";
+const _iD = "imageDetails";
+const _iDm = "imageDigest";
+const _iH = "imageHash";
+const _iI = "imageIds";
+const _iIm = "imageId";
+const _iM = "imageManifest";
+const _iMMT = "imageManifestMediaType";
+const _iPA = "imagePushedAt";
+const _iS = "imageStatus";
+const _iSC = "imageScanningConfiguration";
+const _iSCA = "imageScanCompletedAt";
+const _iSF = "imageScanFindings";
+const _iSFS = "imageScanFindingsSummary";
+const _iSIB = "imageSizeInBytes";
+const _iSS = "imageScanStatus";
+const _iT = "imageTags";
+const _iTC = "imageTotalCount";
+const _iTM = "imageTagMutability";
+const _iTMEF = "imageTagMutabilityExclusionFilters";
+const _iTm = "imageTag";
+const _iUC = "inUseCount";
+const _iV = "isValid";
+const _id = "id";
+const _im = "image";
+const _k = "key";
+const _kE = "kmsError";
+const _kK = "kmsKey";
+const _l = "layers";
+const _lA = "layerAvailability";
+const _lAA = "lastArchivedAt";
+const _lAAa = "lastActivatedAt";
+const _lBR = "lastByteReceived";
+const _lD = "layerDigests";
+const _lDa = "layerDigest";
+const _lEA = "lastEvaluatedAt";
+const _lIUA = "lastInUseAt";
+const _lOA = "lastObservedAt";
+const _lP = "lifecyclePolicy";
+const _lPB = "layerPartBlob";
+const _lPT = "lifecyclePolicyText";
+const _lRPT = "lastRecordedPullTime";
+const _lS = "layerSize";
+const _lVBR = "lastValidByteReceived";
+const _m = "message";
+const _mR = "maxResults";
+const _mT = "mediaType";
+const _me = "metric";
+const _n = "name";
+const _nT = "nextToken";
+const _p = "platform";
+const _pA = "pushedAt";
+const _pAr = "principalArn";
+const _pE = "proxyEndpoint";
+const _pFB = "partFirstByte";
+const _pLB = "partLastByte";
+const _pM = "packageManager";
+const _pR = "previewResults";
+const _pS = "partSize";
+const _pT = "policyText";
+const _pTCR = "pullThroughCacheRules";
+const _pTUE = "pullTimeUpdateExclusions";
+const _pVD = "packageVulnerabilityDetails";
+const _pr = "prefix";
+const _pre = "prefixes";
+const _pro = "progress";
+const _r = "registry";
+const _rA = "resourceArn";
+const _rAe = "repositoryArn";
+const _rBI = "replicationBackfillId";
+const _rC = "replicationConfiguration";
+const _rCT = "repositoryCreationTemplate";
+const _rCTe = "repositoryCreationTemplates";
+const _rF = "repositoryFilters";
+const _rI = "registryId";
+const _rIe = "registryIds";
+const _rN = "repositoryName";
+const _rNe = "repositoryNames";
+const _rP = "repositoryPolicy";
+const _rS = "replicationStatuses";
+const _rSC = "registryScanningConfiguration";
+const _rSF = "resultStatusFilter";
+const _rT = "resourceTags";
+const _rU = "referenceUrls";
+const _rUe = "repositoryUri";
+const _rV = "relatedVulnerabilities";
+const _re = "repository";
+const _rea = "reason";
+const _rec = "recommendation";
+const _ref = "referrers";
+const _reg = "region";
+const _rel = "release";
+const _rem = "remediation";
+const _rep = "repositories";
+const _res = "results";
+const _reso = "resources";
+const _ru = "rules";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.ecr";
+const _sA = "startedAt";
+const _sC = "scanningConfigurations";
+const _sCc = "scanningConfiguration";
+const _sCi = "signingConfiguration";
+const _sCt = "storageClass";
+const _sD = "scoreDetails";
+const _sF = "scanFrequency";
+const _sI = "subjectId";
+const _sIFC = "subImageFailureCodes";
+const _sLH = "sourceLayerHash";
+const _sMD = "subjectManifestDigest";
+const _sOP = "scanOnPush";
+const _sPA = "signingProfileArn";
+const _sS = "scoreSource";
+const _sSi = "signingStatuses";
+const _sT = "scanType";
+const _sU = "sourceUrl";
+const _sV = "scoringVector";
+const _sc = "score";
+const _se = "server";
+const _sev = "severity";
+const _si = "size";
+const _so = "source";
+const _st = "status";
+const _su = "summary";
+const _t = "tags";
+const _tITC = "transitioningImageTotalCounts";
+const _tK = "tagKeys";
+const _tRC = "totalReplicationCount";
+const _tS = "tagStatus";
+const _tSC = "targetStorageClass";
+const _te = "text";
+const _ti = "title";
+const _ty = "type";
+const _u = "uri";
+const _uA = "updatedAt";
+const _uI = "uploadId";
+const _uR = "upstreamRegistry";
+const _uRP = "upstreamRepositoryPrefix";
+const _uRU = "upstreamRegistryUrl";
+const _ur = "url";
+const _v = "value";
+const _vCA = "vendorCreatedAt";
+const _vI = "vulnerabilityId";
+const _vP = "vulnerablePackages";
+const _vS = "vendorSeverity";
+const _vSUA = "vulnerabilitySourceUpdatedAt";
+const _vUA = "vendorUpdatedAt";
+const _ve = "version";
+const n0 = "com.amazonaws.ecr";
+const _s_registry = new TypeRegistry(_s);
+var ECRServiceException$ = [-3, _s, "ECRServiceException", 0, [], []];
+_s_registry.registerError(ECRServiceException$, ECRServiceException);
+const n0_registry = new TypeRegistry(n0);
+var BlockedByOrganizationPolicyException$ = [-3, n0, _BBOPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(BlockedByOrganizationPolicyException$, BlockedByOrganizationPolicyException);
+var EmptyUploadException$ = [-3, n0, _EUE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(EmptyUploadException$, EmptyUploadException);
+var ExclusionAlreadyExistsException$ = [-3, n0, _EAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ExclusionAlreadyExistsException$, ExclusionAlreadyExistsException);
+var ExclusionNotFoundException$ = [-3, n0, _ENFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ExclusionNotFoundException$, ExclusionNotFoundException);
+var ImageAlreadyExistsException$ = [-3, n0, _IAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageAlreadyExistsException$, ImageAlreadyExistsException);
+var ImageArchivedException$ = [-3, n0, _IAE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageArchivedException$, ImageArchivedException);
+var ImageDigestDoesNotMatchException$ = [-3, n0, _IDDNME,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageDigestDoesNotMatchException$, ImageDigestDoesNotMatchException);
+var ImageNotFoundException$ = [-3, n0, _INFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageNotFoundException$, ImageNotFoundException);
+var ImageStorageClassUpdateNotSupportedException$ = [-3, n0, _ISCUNSE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageStorageClassUpdateNotSupportedException$, ImageStorageClassUpdateNotSupportedException);
+var ImageTagAlreadyExistsException$ = [-3, n0, _ITAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageTagAlreadyExistsException$, ImageTagAlreadyExistsException);
+var InvalidLayerException$ = [-3, n0, _ILE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidLayerException$, InvalidLayerException);
+var InvalidLayerPartException$ = [-3, n0, _ILPE,
+    { [_e]: _c },
+    [_rI, _rN, _uI, _lVBR, _m],
+    [0, 0, 0, 1, 0]
+];
+n0_registry.registerError(InvalidLayerPartException$, InvalidLayerPartException);
+var InvalidParameterException$ = [-3, n0, _IPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidParameterException$, InvalidParameterException);
+var InvalidTagParameterException$ = [-3, n0, _ITPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidTagParameterException$, InvalidTagParameterException);
+var KmsException$ = [-3, n0, _KE,
+    { [_e]: _c },
+    [_m, _kE],
+    [0, 0]
+];
+n0_registry.registerError(KmsException$, KmsException);
+var LayerAlreadyExistsException$ = [-3, n0, _LAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayerAlreadyExistsException$, LayerAlreadyExistsException);
+var LayerInaccessibleException$ = [-3, n0, _LIE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayerInaccessibleException$, LayerInaccessibleException);
+var LayerPartTooSmallException$ = [-3, n0, _LPTSE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayerPartTooSmallException$, LayerPartTooSmallException);
+var LayersNotFoundException$ = [-3, n0, _LNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayersNotFoundException$, LayersNotFoundException);
+var LifecyclePolicyNotFoundException$ = [-3, n0, _LPNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LifecyclePolicyNotFoundException$, LifecyclePolicyNotFoundException);
+var LifecyclePolicyPreviewInProgressException$ = [-3, n0, _LPPIPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LifecyclePolicyPreviewInProgressException$, LifecyclePolicyPreviewInProgressException);
+var LifecyclePolicyPreviewNotFoundException$ = [-3, n0, _LPPNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LifecyclePolicyPreviewNotFoundException$, LifecyclePolicyPreviewNotFoundException);
+var LimitExceededException$ = [-3, n0, _LEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LimitExceededException$, LimitExceededException);
+var PullThroughCacheRuleAlreadyExistsException$ = [-3, n0, _PTCRAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(PullThroughCacheRuleAlreadyExistsException$, PullThroughCacheRuleAlreadyExistsException);
+var PullThroughCacheRuleNotFoundException$ = [-3, n0, _PTCRNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(PullThroughCacheRuleNotFoundException$, PullThroughCacheRuleNotFoundException);
+var ReferencedImagesNotFoundException$ = [-3, n0, _RINFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReferencedImagesNotFoundException$, ReferencedImagesNotFoundException);
+var RegistryPolicyNotFoundException$ = [-3, n0, _RPNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RegistryPolicyNotFoundException$, RegistryPolicyNotFoundException);
+var ReplicationBackfillInProgressException$ = [-3, n0, _RBIPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReplicationBackfillInProgressException$, ReplicationBackfillInProgressException);
+var ReplicationBackfillInvalidStatusException$ = [-3, n0, _RBISE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReplicationBackfillInvalidStatusException$, ReplicationBackfillInvalidStatusException);
+var ReplicationBackfillNotFoundException$ = [-3, n0, _RBNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReplicationBackfillNotFoundException$, ReplicationBackfillNotFoundException);
+var RepositoryAlreadyExistsException$ = [-3, n0, _RAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryAlreadyExistsException$, RepositoryAlreadyExistsException);
+var RepositoryNotEmptyException$ = [-3, n0, _RNEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryNotEmptyException$, RepositoryNotEmptyException);
+var RepositoryNotFoundException$ = [-3, n0, _RNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryNotFoundException$, RepositoryNotFoundException);
+var RepositoryPolicyNotFoundException$ = [-3, n0, _RPNFEe,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryPolicyNotFoundException$, RepositoryPolicyNotFoundException);
+var ScanNotFoundException$ = [-3, n0, _SNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ScanNotFoundException$, ScanNotFoundException);
+var SecretNotFoundException$ = [-3, n0, _SNFEe,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(SecretNotFoundException$, SecretNotFoundException);
+var ServerException$ = [-3, n0, _SE,
+    { [_e]: _se },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ServerException$, ServerException);
+var SigningConfigurationNotFoundException$ = [-3, n0, _SCNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(SigningConfigurationNotFoundException$, SigningConfigurationNotFoundException);
+var TemplateAlreadyExistsException$ = [-3, n0, _TAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TemplateAlreadyExistsException$, TemplateAlreadyExistsException);
+var TemplateNotFoundException$ = [-3, n0, _TNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TemplateNotFoundException$, TemplateNotFoundException);
+var TooManyTagsException$ = [-3, n0, _TMTE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TooManyTagsException$, TooManyTagsException);
+var UnableToAccessSecretException$ = [-3, n0, _UTASE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnableToAccessSecretException$, UnableToAccessSecretException);
+var UnableToDecryptSecretValueException$ = [-3, n0, _UTDSVE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnableToDecryptSecretValueException$, UnableToDecryptSecretValueException);
+var UnableToGetUpstreamImageException$ = [-3, n0, _UTGUIE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnableToGetUpstreamImageException$, UnableToGetUpstreamImageException);
+var UnableToGetUpstreamLayerException$ = [-3, n0, _UTGULE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnableToGetUpstreamLayerException$, UnableToGetUpstreamLayerException);
+var UnableToListUpstreamImageReferrersException$ = [-3, n0, _UTLUIRE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnableToListUpstreamImageReferrersException$, UnableToListUpstreamImageReferrersException);
+var UnsupportedImageTypeException$ = [-3, n0, _UITE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnsupportedImageTypeException$, UnsupportedImageTypeException);
+var UnsupportedUpstreamRegistryException$ = [-3, n0, _UURE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnsupportedUpstreamRegistryException$, UnsupportedUpstreamRegistryException);
+var UploadNotFoundException$ = [-3, n0, _UNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UploadNotFoundException$, UploadNotFoundException);
+var ValidationException$ = [-3, n0, _VE,
+    { [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ValidationException$, ValidationException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var Attribute$ = [3, n0, _A,
+    0,
+    [_k, _v],
+    [0, 0], 1
+];
+var AuthorizationData$ = [3, n0, _AD,
+    0,
+    [_aT, _eA, _pE],
+    [0, 4, 0]
+];
+var AwsEcrContainerImageDetails$ = [3, n0, _AECID,
+    0,
+    [_a, _au, _iH, _iT, _p, _pA, _lIUA, _iUC, _r, _rN],
+    [0, 0, 0, 64 | 0, 0, 4, 4, 1, 0, 0]
+];
+var BatchCheckLayerAvailabilityRequest$ = [3, n0, _BCLAR,
+    0,
+    [_rN, _lD, _rI],
+    [0, 64 | 0, 0], 2
+];
+var BatchCheckLayerAvailabilityResponse$ = [3, n0, _BCLARa,
+    0,
+    [_l, _f],
+    [() => LayerList, () => LayerFailureList]
+];
+var BatchDeleteImageRequest$ = [3, n0, _BDIR,
+    0,
+    [_rN, _iI, _rI],
+    [0, () => ImageIdentifierList, 0], 2
+];
+var BatchDeleteImageResponse$ = [3, n0, _BDIRa,
+    0,
+    [_iI, _f],
+    [() => ImageIdentifierList, () => ImageFailureList]
+];
+var BatchGetImageRequest$ = [3, n0, _BGIR,
+    0,
+    [_rN, _iI, _rI, _aMT],
+    [0, () => ImageIdentifierList, 0, 64 | 0], 2
+];
+var BatchGetImageResponse$ = [3, n0, _BGIRa,
+    0,
+    [_i, _f],
+    [() => ImageList, () => ImageFailureList]
+];
+var BatchGetRepositoryScanningConfigurationRequest$ = [3, n0, _BGRSCR,
+    0,
+    [_rNe],
+    [64 | 0], 1
+];
+var BatchGetRepositoryScanningConfigurationResponse$ = [3, n0, _BGRSCRa,
+    0,
+    [_sC, _f],
+    [() => RepositoryScanningConfigurationList, () => RepositoryScanningConfigurationFailureList]
+];
+var CompleteLayerUploadRequest$ = [3, n0, _CLUR,
+    0,
+    [_rN, _uI, _lD, _rI],
+    [0, 0, 64 | 0, 0], 3
+];
+var CompleteLayerUploadResponse$ = [3, n0, _CLURo,
+    0,
+    [_rI, _rN, _uI, _lDa],
+    [0, 0, 0, 0]
+];
+var CreatePullThroughCacheRuleRequest$ = [3, n0, _CPTCRR,
+    0,
+    [_eRP, _uRU, _rI, _uR, _cA, _cRA, _uRP],
+    [0, 0, 0, 0, 0, 0, 0], 2
+];
+var CreatePullThroughCacheRuleResponse$ = [3, n0, _CPTCRRr,
+    0,
+    [_eRP, _uRU, _cAr, _rI, _uR, _cA, _cRA, _uRP],
+    [0, 0, 4, 0, 0, 0, 0, 0]
+];
+var CreateRepositoryCreationTemplateRequest$ = [3, n0, _CRCTR,
+    0,
+    [_pr, _aF, _d, _eC, _rT, _iTM, _iTMEF, _rP, _lP, _cRA],
+    [0, 64 | 0, 0, () => EncryptionConfigurationForRepositoryCreationTemplate$, () => TagList, 0, () => ImageTagMutabilityExclusionFilters, 0, 0, 0], 2
+];
+var CreateRepositoryCreationTemplateResponse$ = [3, n0, _CRCTRr,
+    0,
+    [_rI, _rCT],
+    [0, () => RepositoryCreationTemplate$]
+];
+var CreateRepositoryRequest$ = [3, n0, _CRR,
+    0,
+    [_rN, _rI, _t, _iTM, _iTMEF, _iSC, _eC],
+    [0, 0, () => TagList, 0, () => ImageTagMutabilityExclusionFilters, () => ImageScanningConfiguration$, () => EncryptionConfiguration$], 1
+];
+var CreateRepositoryResponse$ = [3, n0, _CRRr,
+    0,
+    [_re],
+    [() => Repository$]
+];
+var CvssScore$ = [3, n0, _CS,
+    0,
+    [_bS, _sV, _so, _ve],
+    [1, 0, 0, 0]
+];
+var CvssScoreAdjustment$ = [3, n0, _CSA,
+    0,
+    [_me, _rea],
+    [0, 0]
+];
+var CvssScoreDetails$ = [3, n0, _CSD,
+    0,
+    [_ad, _sc, _sS, _sV, _ve],
+    [() => CvssScoreAdjustmentList, 1, 0, 0, 0]
+];
+var DeleteLifecyclePolicyRequest$ = [3, n0, _DLPR,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var DeleteLifecyclePolicyResponse$ = [3, n0, _DLPRe,
+    0,
+    [_rI, _rN, _lPT, _lEA],
+    [0, 0, 0, 4]
+];
+var DeletePullThroughCacheRuleRequest$ = [3, n0, _DPTCRR,
+    0,
+    [_eRP, _rI],
+    [0, 0], 1
+];
+var DeletePullThroughCacheRuleResponse$ = [3, n0, _DPTCRRe,
+    0,
+    [_eRP, _uRU, _cAr, _rI, _cA, _cRA, _uRP],
+    [0, 0, 4, 0, 0, 0, 0]
+];
+var DeleteRegistryPolicyRequest$ = [3, n0, _DRPR,
+    0,
+    [],
+    []
+];
+var DeleteRegistryPolicyResponse$ = [3, n0, _DRPRe,
+    0,
+    [_rI, _pT],
+    [0, 0]
+];
+var DeleteRepositoryCreationTemplateRequest$ = [3, n0, _DRCTR,
+    0,
+    [_pr],
+    [0], 1
+];
+var DeleteRepositoryCreationTemplateResponse$ = [3, n0, _DRCTRe,
+    0,
+    [_rI, _rCT],
+    [0, () => RepositoryCreationTemplate$]
+];
+var DeleteRepositoryPolicyRequest$ = [3, n0, _DRPRel,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var DeleteRepositoryPolicyResponse$ = [3, n0, _DRPRele,
+    0,
+    [_rI, _rN, _pT],
+    [0, 0, 0]
+];
+var DeleteRepositoryRequest$ = [3, n0, _DRR,
+    0,
+    [_rN, _rI, _fo],
+    [0, 0, 2], 1
+];
+var DeleteRepositoryResponse$ = [3, n0, _DRRe,
+    0,
+    [_re],
+    [() => Repository$]
+];
+var DeleteSigningConfigurationRequest$ = [3, n0, _DSCR,
+    0,
+    [],
+    []
+];
+var DeleteSigningConfigurationResponse$ = [3, n0, _DSCRe,
+    0,
+    [_rI, _sCi],
+    [0, () => SigningConfiguration$]
+];
+var DeregisterPullTimeUpdateExclusionRequest$ = [3, n0, _DPTUER,
+    0,
+    [_pAr],
+    [0], 1
+];
+var DeregisterPullTimeUpdateExclusionResponse$ = [3, n0, _DPTUERe,
+    0,
+    [_pAr],
+    [0]
+];
+var DescribeImageReplicationStatusRequest$ = [3, n0, _DIRSR,
+    0,
+    [_rN, _iIm, _rI],
+    [0, () => ImageIdentifier$, 0], 2
+];
+var DescribeImageReplicationStatusResponse$ = [3, n0, _DIRSRe,
+    0,
+    [_rN, _iIm, _rS],
+    [0, () => ImageIdentifier$, () => ImageReplicationStatusList]
+];
+var DescribeImageScanFindingsRequest$ = [3, n0, _DISFR,
+    0,
+    [_rN, _iIm, _rI, _nT, _mR],
+    [0, () => ImageIdentifier$, 0, 0, 1], 2
+];
+var DescribeImageScanFindingsResponse$ = [3, n0, _DISFRe,
+    0,
+    [_rI, _rN, _iIm, _iSS, _iSF, _nT],
+    [0, 0, () => ImageIdentifier$, () => ImageScanStatus$, () => ImageScanFindings$, 0]
+];
+var DescribeImagesFilter$ = [3, n0, _DIF,
+    0,
+    [_tS, _iS],
+    [0, 0]
+];
+var DescribeImageSigningStatusRequest$ = [3, n0, _DISSR,
+    0,
+    [_rN, _iIm, _rI],
+    [0, () => ImageIdentifier$, 0], 2
+];
+var DescribeImageSigningStatusResponse$ = [3, n0, _DISSRe,
+    0,
+    [_rN, _iIm, _rI, _sSi],
+    [0, () => ImageIdentifier$, 0, () => ImageSigningStatusList]
+];
+var DescribeImagesRequest$ = [3, n0, _DIR,
+    0,
+    [_rN, _rI, _iI, _nT, _mR, _fi],
+    [0, 0, () => ImageIdentifierList, 0, 1, () => DescribeImagesFilter$], 1
+];
+var DescribeImagesResponse$ = [3, n0, _DIRe,
+    0,
+    [_iD, _nT],
+    [() => ImageDetailList, 0]
+];
+var DescribePullThroughCacheRulesRequest$ = [3, n0, _DPTCRRes,
+    0,
+    [_rI, _eRPc, _nT, _mR],
+    [0, 64 | 0, 0, 1]
+];
+var DescribePullThroughCacheRulesResponse$ = [3, n0, _DPTCRResc,
+    0,
+    [_pTCR, _nT],
+    [() => PullThroughCacheRuleList, 0]
+];
+var DescribeRegistryRequest$ = [3, n0, _DRRes,
+    0,
+    [],
+    []
+];
+var DescribeRegistryResponse$ = [3, n0, _DRResc,
+    0,
+    [_rI, _rC],
+    [0, () => ReplicationConfiguration$]
+];
+var DescribeReplicationBackfillResultsRequest$ = [3, n0, _DRBRR,
+    0,
+    [_rBI, _rI, _rSF, _mR, _nT],
+    [0, 0, 0, 1, 0], 1
+];
+var DescribeReplicationBackfillResultsResponse$ = [3, n0, _DRBRRe,
+    0,
+    [_rI, _rBI, _de, _st, _fC, _pro, _res, _sA, _eAn, _nT],
+    [0, 0, () => ReplicationDestination$, 0, 0, () => ReplicationBackfillProgress$, () => ReplicationBackfillResultList, 4, 4, 0]
+];
+var DescribeRepositoriesRequest$ = [3, n0, _DRRescr,
+    0,
+    [_rI, _rNe, _nT, _mR],
+    [0, 64 | 0, 0, 1]
+];
+var DescribeRepositoriesResponse$ = [3, n0, _DRRescri,
+    0,
+    [_rep, _nT],
+    [() => RepositoryList, 0]
+];
+var DescribeRepositoryCreationTemplatesRequest$ = [3, n0, _DRCTRes,
+    0,
+    [_pre, _nT, _mR],
+    [64 | 0, 0, 1]
+];
+var DescribeRepositoryCreationTemplatesResponse$ = [3, n0, _DRCTResc,
+    0,
+    [_rI, _rCTe, _nT],
+    [0, () => RepositoryCreationTemplateList, 0]
+];
+var EncryptionConfiguration$ = [3, n0, _EC,
+    0,
+    [_eT, _kK],
+    [0, 0], 1
+];
+var EncryptionConfigurationForRepositoryCreationTemplate$ = [3, n0, _ECFRCT,
+    0,
+    [_eT, _kK],
+    [0, 0], 1
+];
+var EnhancedImageScanFinding$ = [3, n0, _EISF,
+    0,
+    [_aAI, _d, _fA, _fOA, _lOA, _pVD, _rem, _reso, _sc, _sD, _sev, _st, _ti, _ty, _uA, _fAi, _eAx],
+    [0, 0, 0, 4, 4, () => PackageVulnerabilityDetails$, () => Remediation$, () => ResourceList, 1, () => ScoreDetails$, 0, 0, 0, 0, 4, 0, 0]
+];
+var GetAccountSettingRequest$ = [3, n0, _GASR,
+    0,
+    [_n],
+    [0], 1
+];
+var GetAccountSettingResponse$ = [3, n0, _GASRe,
+    0,
+    [_n, _v],
+    [0, 0]
+];
+var GetAuthorizationTokenRequest$ = [3, n0, _GATR,
+    0,
+    [_rIe],
+    [64 | 0]
+];
+var GetAuthorizationTokenResponse$ = [3, n0, _GATRe,
+    0,
+    [_aD],
+    [() => AuthorizationDataList]
+];
+var GetDownloadUrlForLayerRequest$ = [3, n0, _GDUFLR,
+    0,
+    [_rN, _lDa, _rI],
+    [0, 0, 0], 2
+];
+var GetDownloadUrlForLayerResponse$ = [3, n0, _GDUFLRe,
+    0,
+    [_dU, _lDa],
+    [0, 0]
+];
+var GetLifecyclePolicyPreviewRequest$ = [3, n0, _GLPPR,
+    0,
+    [_rN, _rI, _iI, _nT, _mR, _fi],
+    [0, 0, () => ImageIdentifierList, 0, 1, () => LifecyclePolicyPreviewFilter$], 1
+];
+var GetLifecyclePolicyPreviewResponse$ = [3, n0, _GLPPRe,
+    0,
+    [_rI, _rN, _lPT, _st, _nT, _pR, _su],
+    [0, 0, 0, 0, 0, () => LifecyclePolicyPreviewResultList, () => LifecyclePolicyPreviewSummary$]
+];
+var GetLifecyclePolicyRequest$ = [3, n0, _GLPR,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var GetLifecyclePolicyResponse$ = [3, n0, _GLPRe,
+    0,
+    [_rI, _rN, _lPT, _lEA],
+    [0, 0, 0, 4]
+];
+var GetRegistryPolicyRequest$ = [3, n0, _GRPR,
+    0,
+    [],
+    []
+];
+var GetRegistryPolicyResponse$ = [3, n0, _GRPRe,
+    0,
+    [_rI, _pT],
+    [0, 0]
+];
+var GetRegistryScanningConfigurationRequest$ = [3, n0, _GRSCR,
+    0,
+    [],
+    []
+];
+var GetRegistryScanningConfigurationResponse$ = [3, n0, _GRSCRe,
+    0,
+    [_rI, _sCc],
+    [0, () => RegistryScanningConfiguration$]
+];
+var GetRepositoryPolicyRequest$ = [3, n0, _GRPRet,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var GetRepositoryPolicyResponse$ = [3, n0, _GRPRete,
+    0,
+    [_rI, _rN, _pT],
+    [0, 0, 0]
+];
+var GetSigningConfigurationRequest$ = [3, n0, _GSCR,
+    0,
+    [],
+    []
+];
+var GetSigningConfigurationResponse$ = [3, n0, _GSCRe,
+    0,
+    [_rI, _sCi],
+    [0, () => SigningConfiguration$]
+];
+var Image$ = [3, n0, _I,
+    0,
+    [_rI, _rN, _iIm, _iM, _iMMT],
+    [0, 0, () => ImageIdentifier$, 0, 0]
+];
+var ImageDetail$ = [3, n0, _ID,
+    0,
+    [_rI, _rN, _iDm, _iT, _iSIB, _iPA, _iSS, _iSFS, _iMMT, _aMTr, _lRPT, _sMD, _iS, _lAA, _lAAa],
+    [0, 0, 0, 64 | 0, 1, 4, () => ImageScanStatus$, () => ImageScanFindingsSummary$, 0, 0, 4, 0, 0, 4, 4]
+];
+var ImageFailure$ = [3, n0, _IF,
+    0,
+    [_iIm, _fC, _fR],
+    [() => ImageIdentifier$, 0, 0]
+];
+var ImageIdentifier$ = [3, n0, _II,
+    0,
+    [_iDm, _iTm],
+    [0, 0]
+];
+var ImageReferrer$ = [3, n0, _IR,
+    0,
+    [_di, _mT, _si, _aTr, _an, _aS],
+    [0, 0, 1, 0, 128 | 0, 0], 3
+];
+var ImageReplicationStatus$ = [3, n0, _IRS,
+    0,
+    [_reg, _rI, _st, _fC],
+    [0, 0, 0, 0]
+];
+var ImageScanFinding$ = [3, n0, _ISF,
+    0,
+    [_n, _d, _u, _sev, _at],
+    [0, 0, 0, 0, () => AttributeList]
+];
+var ImageScanFindings$ = [3, n0, _ISFm,
+    0,
+    [_iSCA, _vSUA, _fSC, _fin, _eF],
+    [4, 4, 128 | 1, () => ImageScanFindingList, () => EnhancedImageScanFindingList]
+];
+var ImageScanFindingsSummary$ = [3, n0, _ISFS,
+    0,
+    [_iSCA, _vSUA, _fSC],
+    [4, 4, 128 | 1]
+];
+var ImageScanningConfiguration$ = [3, n0, _ISC,
+    0,
+    [_sOP],
+    [2]
+];
+var ImageScanStatus$ = [3, n0, _ISS,
+    0,
+    [_st, _d],
+    [0, 0]
+];
+var ImageSigningStatus$ = [3, n0, _ISSm,
+    0,
+    [_sPA, _fC, _fR, _st],
+    [0, 0, 0, 0]
+];
+var ImageTagMutabilityExclusionFilter$ = [3, n0, _ITMEF,
+    0,
+    [_fT, _fi],
+    [0, 0], 2
+];
+var InitiateLayerUploadRequest$ = [3, n0, _ILUR,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var InitiateLayerUploadResponse$ = [3, n0, _ILURn,
+    0,
+    [_uI, _pS],
+    [0, 1]
+];
+var Layer$ = [3, n0, _L,
+    0,
+    [_lDa, _lA, _lS, _mT],
+    [0, 0, 1, 0]
+];
+var LayerFailure$ = [3, n0, _LF,
+    0,
+    [_lDa, _fC, _fR],
+    [0, 0, 0]
+];
+var LifecyclePolicyPreviewFilter$ = [3, n0, _LPPF,
+    0,
+    [_tS],
+    [0]
+];
+var LifecyclePolicyPreviewResult$ = [3, n0, _LPPR,
+    0,
+    [_iT, _iDm, _iPA, _ac, _aRP, _sCt],
+    [64 | 0, 0, 4, () => LifecyclePolicyRuleAction$, 1, 0]
+];
+var LifecyclePolicyPreviewSummary$ = [3, n0, _LPPS,
+    0,
+    [_eITC, _tITC],
+    [1, () => TransitioningImageTotalCounts]
+];
+var LifecyclePolicyRuleAction$ = [3, n0, _LPRA,
+    0,
+    [_ty, _tSC],
+    [0, 0]
+];
+var ListImageReferrersFilter$ = [3, n0, _LIRF,
+    0,
+    [_aTrt, _aS],
+    [64 | 0, 0]
+];
+var ListImageReferrersRequest$ = [3, n0, _LIRR,
+    0,
+    [_rN, _sI, _rI, _fi, _nT, _mR],
+    [0, () => SubjectIdentifier$, 0, () => ListImageReferrersFilter$, 0, 1], 2
+];
+var ListImageReferrersResponse$ = [3, n0, _LIRRi,
+    0,
+    [_ref, _nT],
+    [() => ImageReferrerList, 0]
+];
+var ListImagesFilter$ = [3, n0, _LIF,
+    0,
+    [_tS, _iS],
+    [0, 0]
+];
+var ListImagesRequest$ = [3, n0, _LIR,
+    0,
+    [_rN, _rI, _nT, _mR, _fi],
+    [0, 0, 0, 1, () => ListImagesFilter$], 1
+];
+var ListImagesResponse$ = [3, n0, _LIRi,
+    0,
+    [_iI, _nT],
+    [() => ImageIdentifierList, 0]
+];
+var ListPullTimeUpdateExclusionsRequest$ = [3, n0, _LPTUER,
+    0,
+    [_mR, _nT],
+    [1, 0]
+];
+var ListPullTimeUpdateExclusionsResponse$ = [3, n0, _LPTUERi,
+    0,
+    [_pTUE, _nT],
+    [64 | 0, 0]
+];
+var ListReplicationBackfillsRequest$ = [3, n0, _LRBR,
+    0,
+    [_rI, _mR, _nT],
+    [0, 1, 0]
+];
+var ListReplicationBackfillsResponse$ = [3, n0, _LRBRi,
+    0,
+    [_rI, _b, _nT],
+    [0, () => ReplicationBackfillSummaryList, 0]
+];
+var ListTagsForResourceRequest$ = [3, n0, _LTFRR,
+    0,
+    [_rA],
+    [0], 1
+];
+var ListTagsForResourceResponse$ = [3, n0, _LTFRRi,
+    0,
+    [_t],
+    [() => TagList]
+];
+var PackageVulnerabilityDetails$ = [3, n0, _PVD,
+    0,
+    [_cv, _rU, _rV, _so, _sU, _vCA, _vS, _vUA, _vI, _vP],
+    [() => CvssScoreList, 64 | 0, 64 | 0, 0, 0, 4, 0, 4, 0, () => VulnerablePackagesList]
+];
+var PullThroughCacheRule$ = [3, n0, _PTCR,
+    0,
+    [_eRP, _uRU, _cAr, _rI, _cA, _cRA, _uRP, _uR, _uA],
+    [0, 0, 4, 0, 0, 0, 0, 0, 4]
+];
+var PutAccountSettingRequest$ = [3, n0, _PASR,
+    0,
+    [_n, _v],
+    [0, 0], 2
+];
+var PutAccountSettingResponse$ = [3, n0, _PASRu,
+    0,
+    [_n, _v],
+    [0, 0]
+];
+var PutImageRequest$ = [3, n0, _PIR,
+    0,
+    [_rN, _iM, _rI, _iMMT, _iTm, _iDm],
+    [0, 0, 0, 0, 0, 0], 2
+];
+var PutImageResponse$ = [3, n0, _PIRu,
+    0,
+    [_im],
+    [() => Image$]
+];
+var PutImageScanningConfigurationRequest$ = [3, n0, _PISCR,
+    0,
+    [_rN, _iSC, _rI],
+    [0, () => ImageScanningConfiguration$, 0], 2
+];
+var PutImageScanningConfigurationResponse$ = [3, n0, _PISCRu,
+    0,
+    [_rI, _rN, _iSC],
+    [0, 0, () => ImageScanningConfiguration$]
+];
+var PutImageTagMutabilityRequest$ = [3, n0, _PITMR,
+    0,
+    [_rN, _iTM, _rI, _iTMEF],
+    [0, 0, 0, () => ImageTagMutabilityExclusionFilters], 2
+];
+var PutImageTagMutabilityResponse$ = [3, n0, _PITMRu,
+    0,
+    [_rI, _rN, _iTM, _iTMEF],
+    [0, 0, 0, () => ImageTagMutabilityExclusionFilters]
+];
+var PutLifecyclePolicyRequest$ = [3, n0, _PLPR,
+    0,
+    [_rN, _lPT, _rI],
+    [0, 0, 0], 2
+];
+var PutLifecyclePolicyResponse$ = [3, n0, _PLPRu,
+    0,
+    [_rI, _rN, _lPT],
+    [0, 0, 0]
+];
+var PutRegistryPolicyRequest$ = [3, n0, _PRPR,
+    0,
+    [_pT],
+    [0], 1
+];
+var PutRegistryPolicyResponse$ = [3, n0, _PRPRu,
+    0,
+    [_rI, _pT],
+    [0, 0]
+];
+var PutRegistryScanningConfigurationRequest$ = [3, n0, _PRSCR,
+    0,
+    [_sT, _ru],
+    [0, () => RegistryScanningRuleList]
+];
+var PutRegistryScanningConfigurationResponse$ = [3, n0, _PRSCRu,
+    0,
+    [_rSC],
+    [() => RegistryScanningConfiguration$]
+];
+var PutReplicationConfigurationRequest$ = [3, n0, _PRCR,
+    0,
+    [_rC],
+    [() => ReplicationConfiguration$], 1
+];
+var PutReplicationConfigurationResponse$ = [3, n0, _PRCRu,
+    0,
+    [_rC],
+    [() => ReplicationConfiguration$]
+];
+var PutSigningConfigurationRequest$ = [3, n0, _PSCR,
+    0,
+    [_sCi],
+    [() => SigningConfiguration$], 1
+];
+var PutSigningConfigurationResponse$ = [3, n0, _PSCRu,
+    0,
+    [_sCi],
+    [() => SigningConfiguration$]
+];
+var Recommendation$ = [3, n0, _R,
+    0,
+    [_ur, _te],
+    [0, 0]
+];
+var RegisterPullTimeUpdateExclusionRequest$ = [3, n0, _RPTUER,
+    0,
+    [_pAr],
+    [0], 1
+];
+var RegisterPullTimeUpdateExclusionResponse$ = [3, n0, _RPTUERe,
+    0,
+    [_pAr, _cAr],
+    [0, 4]
+];
+var RegistryScanningConfiguration$ = [3, n0, _RSC,
+    0,
+    [_sT, _ru],
+    [0, () => RegistryScanningRuleList]
+];
+var RegistryScanningRule$ = [3, n0, _RSR,
+    0,
+    [_sF, _rF],
+    [0, () => ScanningRepositoryFilterList], 2
+];
+var Remediation$ = [3, n0, _Re,
+    0,
+    [_rec],
+    [() => Recommendation$]
+];
+var ReplicationBackfillProgress$ = [3, n0, _RBP,
+    0,
+    [_tRC, _cRC, _fRC, _fCa],
+    [1, 1, 1, 64 | 0], 4
+];
+var ReplicationBackfillResult$ = [3, n0, _RBR,
+    0,
+    [_rN, _iIm, _st, _fC, _sIFC],
+    [0, () => ImageIdentifier$, 0, 0, 64 | 0], 3
+];
+var ReplicationBackfillSummary$ = [3, n0, _RBS,
+    0,
+    [_rBI, _de, _st, _sA, _fC, _pro, _eAn],
+    [0, () => ReplicationDestination$, 0, 4, 0, () => ReplicationBackfillProgress$, 4], 4
+];
+var ReplicationConfiguration$ = [3, n0, _RC,
+    0,
+    [_ru],
+    [() => ReplicationRuleList], 1
+];
+var ReplicationDestination$ = [3, n0, _RD,
+    0,
+    [_reg, _rI],
+    [0, 0], 2
+];
+var ReplicationRule$ = [3, n0, _RR,
+    0,
+    [_des, _rF],
+    [() => ReplicationDestinationList, () => RepositoryFilterList], 1
+];
+var Repository$ = [3, n0, _Rep,
+    0,
+    [_rAe, _rI, _rN, _rUe, _cAr, _iTM, _iTMEF, _iSC, _eC],
+    [0, 0, 0, 0, 4, 0, () => ImageTagMutabilityExclusionFilters, () => ImageScanningConfiguration$, () => EncryptionConfiguration$]
+];
+var RepositoryCreationTemplate$ = [3, n0, _RCT,
+    0,
+    [_pr, _d, _eC, _rT, _iTM, _iTMEF, _rP, _lP, _aF, _cRA, _cAr, _uA],
+    [0, 0, () => EncryptionConfigurationForRepositoryCreationTemplate$, () => TagList, 0, () => ImageTagMutabilityExclusionFilters, 0, 0, 64 | 0, 0, 4, 4]
+];
+var RepositoryFilter$ = [3, n0, _RF,
+    0,
+    [_fi, _fT],
+    [0, 0], 2
+];
+var RepositoryScanningConfiguration$ = [3, n0, _RSCe,
+    0,
+    [_rAe, _rN, _sOP, _sF, _aSF],
+    [0, 0, 2, 0, () => ScanningRepositoryFilterList]
+];
+var RepositoryScanningConfigurationFailure$ = [3, n0, _RSCF,
+    0,
+    [_rN, _fC, _fR],
+    [0, 0, 0]
+];
+var Resource$ = [3, n0, _Res,
+    0,
+    [_det, _id, _t, _ty],
+    [() => ResourceDetails$, 0, 128 | 0, 0]
+];
+var ResourceDetails$ = [3, n0, _RDe,
+    0,
+    [_aECI],
+    [() => AwsEcrContainerImageDetails$]
+];
+var ScanningRepositoryFilter$ = [3, n0, _SRF,
+    0,
+    [_fi, _fT],
+    [0, 0], 2
+];
+var ScoreDetails$ = [3, n0, _SD,
+    0,
+    [_cv],
+    [() => CvssScoreDetails$]
+];
+var SetRepositoryPolicyRequest$ = [3, n0, _SRPR,
+    0,
+    [_rN, _pT, _rI, _fo],
+    [0, 0, 0, 2], 2
+];
+var SetRepositoryPolicyResponse$ = [3, n0, _SRPRe,
+    0,
+    [_rI, _rN, _pT],
+    [0, 0, 0]
+];
+var SigningConfiguration$ = [3, n0, _SC,
+    0,
+    [_ru],
+    [() => SigningRuleList], 1
+];
+var SigningRepositoryFilter$ = [3, n0, _SRFi,
+    0,
+    [_fi, _fT],
+    [0, 0], 2
+];
+var SigningRule$ = [3, n0, _SR,
+    0,
+    [_sPA, _rF],
+    [0, () => SigningRepositoryFilterList], 1
+];
+var StartImageScanRequest$ = [3, n0, _SISR,
+    0,
+    [_rN, _iIm, _rI],
+    [0, () => ImageIdentifier$, 0], 2
+];
+var StartImageScanResponse$ = [3, n0, _SISRt,
+    0,
+    [_rI, _rN, _iIm, _iSS],
+    [0, 0, () => ImageIdentifier$, () => ImageScanStatus$]
+];
+var StartLifecyclePolicyPreviewRequest$ = [3, n0, _SLPPR,
+    0,
+    [_rN, _rI, _lPT],
+    [0, 0, 0], 1
+];
+var StartLifecyclePolicyPreviewResponse$ = [3, n0, _SLPPRt,
+    0,
+    [_rI, _rN, _lPT, _st],
+    [0, 0, 0, 0]
+];
+var StartReplicationBackfillRequest$ = [3, n0, _SRBR,
+    0,
+    [_de, _rI],
+    [() => ReplicationDestination$, 0], 1
+];
+var StartReplicationBackfillResponse$ = [3, n0, _SRBRt,
+    0,
+    [_rBI, _rI, _de, _st, _sA],
+    [0, 0, () => ReplicationDestination$, 0, 4]
+];
+var StopReplicationBackfillRequest$ = [3, n0, _SRBRto,
+    0,
+    [_rBI, _rI],
+    [0, 0], 1
+];
+var StopReplicationBackfillResponse$ = [3, n0, _SRBRtop,
+    0,
+    [_rI, _rBI, _de, _st, _sA],
+    [0, 0, () => ReplicationDestination$, 0, 4]
+];
+var SubjectIdentifier$ = [3, n0, _SI,
+    0,
+    [_iDm],
+    [0], 1
+];
+var Tag$ = [3, n0, _T,
+    0,
+    [_K, _V],
+    [0, 0], 2
+];
+var TagResourceRequest$ = [3, n0, _TRR,
+    0,
+    [_rA, _t],
+    [0, () => TagList], 2
+];
+var TagResourceResponse$ = [3, n0, _TRRa,
+    0,
+    [],
+    []
+];
+var TransitioningImageTotalCount$ = [3, n0, _TITC,
+    0,
+    [_tSC, _iTC],
+    [0, 1]
+];
+var UntagResourceRequest$ = [3, n0, _URR,
+    0,
+    [_rA, _tK],
+    [0, 64 | 0], 2
+];
+var UntagResourceResponse$ = [3, n0, _URRn,
+    0,
+    [],
+    []
+];
+var UpdateImageStorageClassRequest$ = [3, n0, _UISCR,
+    0,
+    [_rN, _iIm, _tSC, _rI],
+    [0, () => ImageIdentifier$, 0, 0], 3
+];
+var UpdateImageStorageClassResponse$ = [3, n0, _UISCRp,
+    0,
+    [_rI, _rN, _iIm, _iS],
+    [0, 0, () => ImageIdentifier$, 0]
+];
+var UpdatePullThroughCacheRuleRequest$ = [3, n0, _UPTCRR,
+    0,
+    [_eRP, _rI, _cA, _cRA],
+    [0, 0, 0, 0], 1
+];
+var UpdatePullThroughCacheRuleResponse$ = [3, n0, _UPTCRRp,
+    0,
+    [_eRP, _rI, _uA, _cA, _cRA, _uRP],
+    [0, 0, 4, 0, 0, 0]
+];
+var UpdateRepositoryCreationTemplateRequest$ = [3, n0, _URCTR,
+    0,
+    [_pr, _d, _eC, _rT, _iTM, _iTMEF, _rP, _lP, _aF, _cRA],
+    [0, 0, () => EncryptionConfigurationForRepositoryCreationTemplate$, () => TagList, 0, () => ImageTagMutabilityExclusionFilters, 0, 0, 64 | 0, 0], 1
+];
+var UpdateRepositoryCreationTemplateResponse$ = [3, n0, _URCTRp,
+    0,
+    [_rI, _rCT],
+    [0, () => RepositoryCreationTemplate$]
+];
+var UploadLayerPartRequest$ = [3, n0, _ULPR,
+    0,
+    [_rN, _uI, _pFB, _pLB, _lPB, _rI],
+    [0, 0, 1, 1, 21, 0], 5
+];
+var UploadLayerPartResponse$ = [3, n0, _ULPRp,
+    0,
+    [_rI, _rN, _uI, _lBR],
+    [0, 0, 0, 1]
+];
+var ValidatePullThroughCacheRuleRequest$ = [3, n0, _VPTCRR,
+    0,
+    [_eRP, _rI],
+    [0, 0], 1
+];
+var ValidatePullThroughCacheRuleResponse$ = [3, n0, _VPTCRRa,
+    0,
+    [_eRP, _rI, _uRU, _cA, _cRA, _uRP, _iV, _fa],
+    [0, 0, 0, 0, 0, 0, 2, 0]
+];
+var VulnerablePackage$ = [3, n0, _VP,
+    0,
+    [_ar, _ep, _fP, _n, _pM, _rel, _sLH, _ve, _fIV],
+    [0, 1, 0, 0, 0, 0, 0, 0, 0]
+];
+var AttributeList = [1, n0, _AL,
+    0, () => Attribute$
+];
+var AuthorizationDataList = [1, n0, _ADL,
+    0, () => AuthorizationData$
+];
+var CvssScoreAdjustmentList = [1, n0, _CSAL,
+    0, () => CvssScoreAdjustment$
+];
+var CvssScoreList = [1, n0, _CSL,
+    0, () => CvssScore$
+];
+var EnhancedImageScanFindingList = [1, n0, _EISFL,
+    0, () => EnhancedImageScanFinding$
+];
+var ImageDetailList = [1, n0, _IDL,
+    0, () => ImageDetail$
+];
+var ImageFailureList = [1, n0, _IFL,
+    0, () => ImageFailure$
+];
+var ImageIdentifierList = [1, n0, _IIL,
+    0, () => ImageIdentifier$
+];
+var ImageList = [1, n0, _IL,
+    0, () => Image$
+];
+var ImageReferrerList = [1, n0, _IRL,
+    0, () => ImageReferrer$
+];
+var ImageReplicationStatusList = [1, n0, _IRSL,
+    0, () => ImageReplicationStatus$
+];
+var ImageScanFindingList = [1, n0, _ISFL,
+    0, () => ImageScanFinding$
+];
+var ImageSigningStatusList = [1, n0, _ISSL,
+    0, () => ImageSigningStatus$
+];
+var ImageTagMutabilityExclusionFilters = [1, n0, _ITMEFm,
+    0, () => ImageTagMutabilityExclusionFilter$
+];
+var LayerFailureList = [1, n0, _LFL,
+    0, () => LayerFailure$
+];
+var LayerList = [1, n0, _LL,
+    0, () => Layer$
+];
+var LifecyclePolicyPreviewResultList = [1, n0, _LPPRL,
+    0, () => LifecyclePolicyPreviewResult$
+];
+var PullThroughCacheRuleList = [1, n0, _PTCRL,
+    0, () => PullThroughCacheRule$
+];
+var RegistryScanningRuleList = [1, n0, _RSRL,
+    0, () => RegistryScanningRule$
+];
+var ReplicationBackfillResultList = [1, n0, _RBRL,
+    0, () => ReplicationBackfillResult$
+];
+var ReplicationBackfillSummaryList = [1, n0, _RBSL,
+    0, () => ReplicationBackfillSummary$
+];
+var ReplicationDestinationList = [1, n0, _RDL,
+    0, () => ReplicationDestination$
+];
+var ReplicationRuleList = [1, n0, _RRL,
+    0, () => ReplicationRule$
+];
+var RepositoryCreationTemplateList = [1, n0, _RCTL,
+    0, () => RepositoryCreationTemplate$
+];
+var RepositoryFilterList = [1, n0, _RFL,
+    0, () => RepositoryFilter$
+];
+var RepositoryList = [1, n0, _RL,
+    0, () => Repository$
+];
+var RepositoryScanningConfigurationFailureList = [1, n0, _RSCFL,
+    0, () => RepositoryScanningConfigurationFailure$
+];
+var RepositoryScanningConfigurationList = [1, n0, _RSCL,
+    0, () => RepositoryScanningConfiguration$
+];
+var ResourceList = [1, n0, _RLe,
+    0, () => Resource$
+];
+var ScanningRepositoryFilterList = [1, n0, _SRFL,
+    0, () => ScanningRepositoryFilter$
+];
+var SigningRepositoryFilterList = [1, n0, _SRFLi,
+    0, () => SigningRepositoryFilter$
+];
+var SigningRuleList = [1, n0, _SRL,
+    0, () => SigningRule$
+];
+var TagList = [1, n0, _TL,
+    0, () => Tag$
+];
+var TransitioningImageTotalCounts = [1, n0, _TITCr,
+    0, () => TransitioningImageTotalCount$
+];
+var VulnerablePackagesList = [1, n0, _VPL,
+    0, () => VulnerablePackage$
+];
+var BatchCheckLayerAvailability$ = [9, n0, _BCLA,
+    0, () => BatchCheckLayerAvailabilityRequest$, () => BatchCheckLayerAvailabilityResponse$
+];
+var BatchDeleteImage$ = [9, n0, _BDI,
+    0, () => BatchDeleteImageRequest$, () => BatchDeleteImageResponse$
+];
+var BatchGetImage$ = [9, n0, _BGI,
+    0, () => BatchGetImageRequest$, () => BatchGetImageResponse$
+];
+var BatchGetRepositoryScanningConfiguration$ = [9, n0, _BGRSC,
+    0, () => BatchGetRepositoryScanningConfigurationRequest$, () => BatchGetRepositoryScanningConfigurationResponse$
+];
+var CompleteLayerUpload$ = [9, n0, _CLU,
+    0, () => CompleteLayerUploadRequest$, () => CompleteLayerUploadResponse$
+];
+var CreatePullThroughCacheRule$ = [9, n0, _CPTCR,
+    0, () => CreatePullThroughCacheRuleRequest$, () => CreatePullThroughCacheRuleResponse$
+];
+var CreateRepository$ = [9, n0, _CR,
+    0, () => CreateRepositoryRequest$, () => CreateRepositoryResponse$
+];
+var CreateRepositoryCreationTemplate$ = [9, n0, _CRCT,
+    0, () => CreateRepositoryCreationTemplateRequest$, () => CreateRepositoryCreationTemplateResponse$
+];
+var DeleteLifecyclePolicy$ = [9, n0, _DLP,
+    0, () => DeleteLifecyclePolicyRequest$, () => DeleteLifecyclePolicyResponse$
+];
+var DeletePullThroughCacheRule$ = [9, n0, _DPTCR,
+    0, () => DeletePullThroughCacheRuleRequest$, () => DeletePullThroughCacheRuleResponse$
+];
+var DeleteRegistryPolicy$ = [9, n0, _DRP,
+    0, () => DeleteRegistryPolicyRequest$, () => DeleteRegistryPolicyResponse$
+];
+var DeleteRepository$ = [9, n0, _DR,
+    0, () => DeleteRepositoryRequest$, () => DeleteRepositoryResponse$
+];
+var DeleteRepositoryCreationTemplate$ = [9, n0, _DRCT,
+    0, () => DeleteRepositoryCreationTemplateRequest$, () => DeleteRepositoryCreationTemplateResponse$
+];
+var DeleteRepositoryPolicy$ = [9, n0, _DRPe,
+    0, () => DeleteRepositoryPolicyRequest$, () => DeleteRepositoryPolicyResponse$
+];
+var DeleteSigningConfiguration$ = [9, n0, _DSC,
+    0, () => DeleteSigningConfigurationRequest$, () => DeleteSigningConfigurationResponse$
+];
+var DeregisterPullTimeUpdateExclusion$ = [9, n0, _DPTUE,
+    0, () => DeregisterPullTimeUpdateExclusionRequest$, () => DeregisterPullTimeUpdateExclusionResponse$
+];
+var DescribeImageReplicationStatus$ = [9, n0, _DIRS,
+    0, () => DescribeImageReplicationStatusRequest$, () => DescribeImageReplicationStatusResponse$
+];
+var DescribeImages$ = [9, n0, _DI,
+    0, () => DescribeImagesRequest$, () => DescribeImagesResponse$
+];
+var DescribeImageScanFindings$ = [9, n0, _DISF,
+    0, () => DescribeImageScanFindingsRequest$, () => DescribeImageScanFindingsResponse$
+];
+var DescribeImageSigningStatus$ = [9, n0, _DISS,
+    0, () => DescribeImageSigningStatusRequest$, () => DescribeImageSigningStatusResponse$
+];
+var DescribePullThroughCacheRules$ = [9, n0, _DPTCRe,
+    0, () => DescribePullThroughCacheRulesRequest$, () => DescribePullThroughCacheRulesResponse$
+];
+var DescribeRegistry$ = [9, n0, _DRe,
+    0, () => DescribeRegistryRequest$, () => DescribeRegistryResponse$
+];
+var DescribeReplicationBackfillResults$ = [9, n0, _DRBR,
+    0, () => DescribeReplicationBackfillResultsRequest$, () => DescribeReplicationBackfillResultsResponse$
+];
+var DescribeRepositories$ = [9, n0, _DRes,
+    0, () => DescribeRepositoriesRequest$, () => DescribeRepositoriesResponse$
+];
+var DescribeRepositoryCreationTemplates$ = [9, n0, _DRCTe,
+    0, () => DescribeRepositoryCreationTemplatesRequest$, () => DescribeRepositoryCreationTemplatesResponse$
+];
+var GetAccountSetting$ = [9, n0, _GAS,
+    0, () => GetAccountSettingRequest$, () => GetAccountSettingResponse$
+];
+var GetAuthorizationToken$ = [9, n0, _GAT,
+    0, () => GetAuthorizationTokenRequest$, () => GetAuthorizationTokenResponse$
+];
+var GetDownloadUrlForLayer$ = [9, n0, _GDUFL,
+    0, () => GetDownloadUrlForLayerRequest$, () => GetDownloadUrlForLayerResponse$
+];
+var GetLifecyclePolicy$ = [9, n0, _GLP,
+    0, () => GetLifecyclePolicyRequest$, () => GetLifecyclePolicyResponse$
+];
+var GetLifecyclePolicyPreview$ = [9, n0, _GLPP,
+    0, () => GetLifecyclePolicyPreviewRequest$, () => GetLifecyclePolicyPreviewResponse$
+];
+var GetRegistryPolicy$ = [9, n0, _GRP,
+    0, () => GetRegistryPolicyRequest$, () => GetRegistryPolicyResponse$
+];
+var GetRegistryScanningConfiguration$ = [9, n0, _GRSC,
+    0, () => GetRegistryScanningConfigurationRequest$, () => GetRegistryScanningConfigurationResponse$
+];
+var GetRepositoryPolicy$ = [9, n0, _GRPe,
+    0, () => GetRepositoryPolicyRequest$, () => GetRepositoryPolicyResponse$
+];
+var GetSigningConfiguration$ = [9, n0, _GSC,
+    0, () => GetSigningConfigurationRequest$, () => GetSigningConfigurationResponse$
+];
+var InitiateLayerUpload$ = [9, n0, _ILU,
+    0, () => InitiateLayerUploadRequest$, () => InitiateLayerUploadResponse$
+];
+var ListImageReferrers$ = [9, n0, _LIRis,
+    0, () => ListImageReferrersRequest$, () => ListImageReferrersResponse$
+];
+var ListImages$ = [9, n0, _LI,
+    0, () => ListImagesRequest$, () => ListImagesResponse$
+];
+var ListPullTimeUpdateExclusions$ = [9, n0, _LPTUE,
+    0, () => ListPullTimeUpdateExclusionsRequest$, () => ListPullTimeUpdateExclusionsResponse$
+];
+var ListReplicationBackfills$ = [9, n0, _LRB,
+    0, () => ListReplicationBackfillsRequest$, () => ListReplicationBackfillsResponse$
+];
+var ListTagsForResource$ = [9, n0, _LTFR,
+    0, () => ListTagsForResourceRequest$, () => ListTagsForResourceResponse$
+];
+var PutAccountSetting$ = [9, n0, _PAS,
+    0, () => PutAccountSettingRequest$, () => PutAccountSettingResponse$
+];
+var PutImage$ = [9, n0, _PI,
+    0, () => PutImageRequest$, () => PutImageResponse$
+];
+var PutImageScanningConfiguration$ = [9, n0, _PISC,
+    0, () => PutImageScanningConfigurationRequest$, () => PutImageScanningConfigurationResponse$
+];
+var PutImageTagMutability$ = [9, n0, _PITM,
+    0, () => PutImageTagMutabilityRequest$, () => PutImageTagMutabilityResponse$
+];
+var PutLifecyclePolicy$ = [9, n0, _PLP,
+    0, () => PutLifecyclePolicyRequest$, () => PutLifecyclePolicyResponse$
+];
+var PutRegistryPolicy$ = [9, n0, _PRP,
+    0, () => PutRegistryPolicyRequest$, () => PutRegistryPolicyResponse$
+];
+var PutRegistryScanningConfiguration$ = [9, n0, _PRSC,
+    0, () => PutRegistryScanningConfigurationRequest$, () => PutRegistryScanningConfigurationResponse$
+];
+var PutReplicationConfiguration$ = [9, n0, _PRC,
+    0, () => PutReplicationConfigurationRequest$, () => PutReplicationConfigurationResponse$
+];
+var PutSigningConfiguration$ = [9, n0, _PSC,
+    0, () => PutSigningConfigurationRequest$, () => PutSigningConfigurationResponse$
+];
+var RegisterPullTimeUpdateExclusion$ = [9, n0, _RPTUE,
+    0, () => RegisterPullTimeUpdateExclusionRequest$, () => RegisterPullTimeUpdateExclusionResponse$
+];
+var SetRepositoryPolicy$ = [9, n0, _SRP,
+    0, () => SetRepositoryPolicyRequest$, () => SetRepositoryPolicyResponse$
+];
+var StartImageScan$ = [9, n0, _SIS,
+    0, () => StartImageScanRequest$, () => StartImageScanResponse$
+];
+var StartLifecyclePolicyPreview$ = [9, n0, _SLPP,
+    0, () => StartLifecyclePolicyPreviewRequest$, () => StartLifecyclePolicyPreviewResponse$
+];
+var StartReplicationBackfill$ = [9, n0, _SRB,
+    0, () => StartReplicationBackfillRequest$, () => StartReplicationBackfillResponse$
+];
+var StopReplicationBackfill$ = [9, n0, _SRBt,
+    0, () => StopReplicationBackfillRequest$, () => StopReplicationBackfillResponse$
+];
+var TagResource$ = [9, n0, _TR,
+    0, () => TagResourceRequest$, () => TagResourceResponse$
+];
+var UntagResource$ = [9, n0, _UR,
+    0, () => UntagResourceRequest$, () => UntagResourceResponse$
+];
+var UpdateImageStorageClass$ = [9, n0, _UISC,
+    0, () => UpdateImageStorageClassRequest$, () => UpdateImageStorageClassResponse$
+];
+var UpdatePullThroughCacheRule$ = [9, n0, _UPTCR,
+    0, () => UpdatePullThroughCacheRuleRequest$, () => UpdatePullThroughCacheRuleResponse$
+];
+var UpdateRepositoryCreationTemplate$ = [9, n0, _URCT,
+    0, () => UpdateRepositoryCreationTemplateRequest$, () => UpdateRepositoryCreationTemplateResponse$
+];
+var UploadLayerPart$ = [9, n0, _ULP,
+    0, () => UploadLayerPartRequest$, () => UploadLayerPartResponse$
+];
+var ValidatePullThroughCacheRule$ = [9, n0, _VPTCR,
+    0, () => ValidatePullThroughCacheRuleRequest$, () => ValidatePullThroughCacheRuleResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2015-09-21",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultECRHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsJson1_1Protocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.ecr",
+            errorTypeRegistries,
+            xmlNamespace: "http://ecr.amazonaws.com/doc/2015-09-21/",
+            version: "2015-09-21",
+            serviceTarget: "AmazonEC2ContainerRegistry_V20150921",
+        },
+        serviceId: config?.serviceId ?? "ECR",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class ECRClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultECRHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "AmazonEC2ContainerRegistry_V20150921", "ECRClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class BatchCheckLayerAvailabilityCommand extends command(_ep0, _mw0, "BatchCheckLayerAvailability", BatchCheckLayerAvailability$) {
+}
+
+class BatchDeleteImageCommand extends command(_ep0, _mw0, "BatchDeleteImage", BatchDeleteImage$) {
+}
+
+class BatchGetImageCommand extends command(_ep0, _mw0, "BatchGetImage", BatchGetImage$) {
+}
+
+class BatchGetRepositoryScanningConfigurationCommand extends command(_ep0, _mw0, "BatchGetRepositoryScanningConfiguration", BatchGetRepositoryScanningConfiguration$) {
+}
+
+class CompleteLayerUploadCommand extends command(_ep0, _mw0, "CompleteLayerUpload", CompleteLayerUpload$) {
+}
+
+class CreatePullThroughCacheRuleCommand extends command(_ep0, _mw0, "CreatePullThroughCacheRule", CreatePullThroughCacheRule$) {
+}
+
+class CreateRepositoryCommand extends command(_ep0, _mw0, "CreateRepository", CreateRepository$) {
+}
+
+class CreateRepositoryCreationTemplateCommand extends command(_ep0, _mw0, "CreateRepositoryCreationTemplate", CreateRepositoryCreationTemplate$) {
+}
+
+class DeleteLifecyclePolicyCommand extends command(_ep0, _mw0, "DeleteLifecyclePolicy", DeleteLifecyclePolicy$) {
+}
+
+class DeletePullThroughCacheRuleCommand extends command(_ep0, _mw0, "DeletePullThroughCacheRule", DeletePullThroughCacheRule$) {
+}
+
+class DeleteRegistryPolicyCommand extends command(_ep0, _mw0, "DeleteRegistryPolicy", DeleteRegistryPolicy$) {
+}
+
+class DeleteRepositoryCommand extends command(_ep0, _mw0, "DeleteRepository", DeleteRepository$) {
+}
+
+class DeleteRepositoryCreationTemplateCommand extends command(_ep0, _mw0, "DeleteRepositoryCreationTemplate", DeleteRepositoryCreationTemplate$) {
+}
+
+class DeleteRepositoryPolicyCommand extends command(_ep0, _mw0, "DeleteRepositoryPolicy", DeleteRepositoryPolicy$) {
+}
+
+class DeleteSigningConfigurationCommand extends command(_ep0, _mw0, "DeleteSigningConfiguration", DeleteSigningConfiguration$) {
+}
+
+class DeregisterPullTimeUpdateExclusionCommand extends command(_ep0, _mw0, "DeregisterPullTimeUpdateExclusion", DeregisterPullTimeUpdateExclusion$) {
+}
+
+class DescribeImageReplicationStatusCommand extends command(_ep0, _mw0, "DescribeImageReplicationStatus", DescribeImageReplicationStatus$) {
+}
+
+class DescribeImageScanFindingsCommand extends command(_ep0, _mw0, "DescribeImageScanFindings", DescribeImageScanFindings$) {
+}
+
+class DescribeImagesCommand extends command(_ep0, _mw0, "DescribeImages", DescribeImages$) {
+}
+
+class DescribeImageSigningStatusCommand extends command(_ep0, _mw0, "DescribeImageSigningStatus", DescribeImageSigningStatus$) {
+}
+
+class DescribePullThroughCacheRulesCommand extends command(_ep0, _mw0, "DescribePullThroughCacheRules", DescribePullThroughCacheRules$) {
+}
+
+class DescribeRegistryCommand extends command(_ep0, _mw0, "DescribeRegistry", DescribeRegistry$) {
+}
+
+class DescribeReplicationBackfillResultsCommand extends command(_ep0, _mw0, "DescribeReplicationBackfillResults", DescribeReplicationBackfillResults$) {
+}
+
+class DescribeRepositoriesCommand extends command(_ep0, _mw0, "DescribeRepositories", DescribeRepositories$) {
+}
+
+class DescribeRepositoryCreationTemplatesCommand extends command(_ep0, _mw0, "DescribeRepositoryCreationTemplates", DescribeRepositoryCreationTemplates$) {
+}
+
+class GetAccountSettingCommand extends command(_ep0, _mw0, "GetAccountSetting", GetAccountSetting$) {
+}
+
+class GetAuthorizationTokenCommand extends command(_ep0, _mw0, "GetAuthorizationToken", GetAuthorizationToken$) {
+}
+
+class GetDownloadUrlForLayerCommand extends command(_ep0, _mw0, "GetDownloadUrlForLayer", GetDownloadUrlForLayer$) {
+}
+
+class GetLifecyclePolicyCommand extends command(_ep0, _mw0, "GetLifecyclePolicy", GetLifecyclePolicy$) {
+}
+
+class GetLifecyclePolicyPreviewCommand extends command(_ep0, _mw0, "GetLifecyclePolicyPreview", GetLifecyclePolicyPreview$) {
+}
+
+class GetRegistryPolicyCommand extends command(_ep0, _mw0, "GetRegistryPolicy", GetRegistryPolicy$) {
+}
+
+class GetRegistryScanningConfigurationCommand extends command(_ep0, _mw0, "GetRegistryScanningConfiguration", GetRegistryScanningConfiguration$) {
+}
+
+class GetRepositoryPolicyCommand extends command(_ep0, _mw0, "GetRepositoryPolicy", GetRepositoryPolicy$) {
+}
+
+class GetSigningConfigurationCommand extends command(_ep0, _mw0, "GetSigningConfiguration", GetSigningConfiguration$) {
+}
+
+class InitiateLayerUploadCommand extends command(_ep0, _mw0, "InitiateLayerUpload", InitiateLayerUpload$) {
+}
+
+class ListImageReferrersCommand extends command(_ep0, _mw0, "ListImageReferrers", ListImageReferrers$) {
+}
+
+class ListImagesCommand extends command(_ep0, _mw0, "ListImages", ListImages$) {
+}
+
+class ListPullTimeUpdateExclusionsCommand extends command(_ep0, _mw0, "ListPullTimeUpdateExclusions", ListPullTimeUpdateExclusions$) {
+}
+
+class ListReplicationBackfillsCommand extends command(_ep0, _mw0, "ListReplicationBackfills", ListReplicationBackfills$) {
+}
+
+class ListTagsForResourceCommand extends command(_ep0, _mw0, "ListTagsForResource", ListTagsForResource$) {
+}
+
+class PutAccountSettingCommand extends command(_ep0, _mw0, "PutAccountSetting", PutAccountSetting$) {
+}
+
+class PutImageCommand extends command(_ep0, _mw0, "PutImage", PutImage$) {
+}
+
+class PutImageScanningConfigurationCommand extends command(_ep0, _mw0, "PutImageScanningConfiguration", PutImageScanningConfiguration$) {
+}
+
+class PutImageTagMutabilityCommand extends command(_ep0, _mw0, "PutImageTagMutability", PutImageTagMutability$) {
+}
+
+class PutLifecyclePolicyCommand extends command(_ep0, _mw0, "PutLifecyclePolicy", PutLifecyclePolicy$) {
+}
+
+class PutRegistryPolicyCommand extends command(_ep0, _mw0, "PutRegistryPolicy", PutRegistryPolicy$) {
+}
+
+class PutRegistryScanningConfigurationCommand extends command(_ep0, _mw0, "PutRegistryScanningConfiguration", PutRegistryScanningConfiguration$) {
+}
+
+class PutReplicationConfigurationCommand extends command(_ep0, _mw0, "PutReplicationConfiguration", PutReplicationConfiguration$) {
+}
+
+class PutSigningConfigurationCommand extends command(_ep0, _mw0, "PutSigningConfiguration", PutSigningConfiguration$) {
+}
+
+class RegisterPullTimeUpdateExclusionCommand extends command(_ep0, _mw0, "RegisterPullTimeUpdateExclusion", RegisterPullTimeUpdateExclusion$) {
+}
+
+class SetRepositoryPolicyCommand extends command(_ep0, _mw0, "SetRepositoryPolicy", SetRepositoryPolicy$) {
+}
+
+class StartImageScanCommand extends command(_ep0, _mw0, "StartImageScan", StartImageScan$) {
+}
+
+class StartLifecyclePolicyPreviewCommand extends command(_ep0, _mw0, "StartLifecyclePolicyPreview", StartLifecyclePolicyPreview$) {
+}
+
+class StartReplicationBackfillCommand extends command(_ep0, _mw0, "StartReplicationBackfill", StartReplicationBackfill$) {
+}
+
+class StopReplicationBackfillCommand extends command(_ep0, _mw0, "StopReplicationBackfill", StopReplicationBackfill$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class UpdateImageStorageClassCommand extends command(_ep0, _mw0, "UpdateImageStorageClass", UpdateImageStorageClass$) {
+}
+
+class UpdatePullThroughCacheRuleCommand extends command(_ep0, _mw0, "UpdatePullThroughCacheRule", UpdatePullThroughCacheRule$) {
+}
+
+class UpdateRepositoryCreationTemplateCommand extends command(_ep0, _mw0, "UpdateRepositoryCreationTemplate", UpdateRepositoryCreationTemplate$) {
+}
+
+class UploadLayerPartCommand extends command(_ep0, _mw0, "UploadLayerPart", UploadLayerPart$) {
+}
+
+class ValidatePullThroughCacheRuleCommand extends command(_ep0, _mw0, "ValidatePullThroughCacheRule", ValidatePullThroughCacheRule$) {
+}
+
+const paginateDescribeImageScanFindings = createPaginator(ECRClient, DescribeImageScanFindingsCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeImages = createPaginator(ECRClient, DescribeImagesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribePullThroughCacheRules = createPaginator(ECRClient, DescribePullThroughCacheRulesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeReplicationBackfillResults = createPaginator(ECRClient, DescribeReplicationBackfillResultsCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeRepositories = createPaginator(ECRClient, DescribeRepositoriesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeRepositoryCreationTemplates = createPaginator(ECRClient, DescribeRepositoryCreationTemplatesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateGetLifecyclePolicyPreview = createPaginator(ECRClient, GetLifecyclePolicyPreviewCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListImages = createPaginator(ECRClient, ListImagesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListReplicationBackfills = createPaginator(ECRClient, ListReplicationBackfillsCommand, "nextToken", "nextToken", "maxResults");
+
+const checkState$1 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeImageScanFindingsCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.imageScanStatus.status;
+            };
+            if (returnComparator() === "COMPLETE") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.imageScanStatus.status;
+            };
+            if (returnComparator() === "FAILED") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForImageScanComplete = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+};
+const waitUntilImageScanComplete = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+    return checkExceptions(result);
+};
+
+const checkState = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetLifecyclePolicyPreviewCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.status;
+            };
+            if (returnComparator() === "COMPLETE") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.status;
+            };
+            if (returnComparator() === "FAILED") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForLifecyclePolicyPreviewComplete = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+};
+const waitUntilLifecyclePolicyPreviewComplete = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+    return checkExceptions(result);
+};
+
+const commands = {
+    BatchCheckLayerAvailabilityCommand,
+    BatchDeleteImageCommand,
+    BatchGetImageCommand,
+    BatchGetRepositoryScanningConfigurationCommand,
+    CompleteLayerUploadCommand,
+    CreatePullThroughCacheRuleCommand,
+    CreateRepositoryCommand,
+    CreateRepositoryCreationTemplateCommand,
+    DeleteLifecyclePolicyCommand,
+    DeletePullThroughCacheRuleCommand,
+    DeleteRegistryPolicyCommand,
+    DeleteRepositoryCommand,
+    DeleteRepositoryCreationTemplateCommand,
+    DeleteRepositoryPolicyCommand,
+    DeleteSigningConfigurationCommand,
+    DeregisterPullTimeUpdateExclusionCommand,
+    DescribeImageReplicationStatusCommand,
+    DescribeImagesCommand,
+    DescribeImageScanFindingsCommand,
+    DescribeImageSigningStatusCommand,
+    DescribePullThroughCacheRulesCommand,
+    DescribeRegistryCommand,
+    DescribeReplicationBackfillResultsCommand,
+    DescribeRepositoriesCommand,
+    DescribeRepositoryCreationTemplatesCommand,
+    GetAccountSettingCommand,
+    GetAuthorizationTokenCommand,
+    GetDownloadUrlForLayerCommand,
+    GetLifecyclePolicyCommand,
+    GetLifecyclePolicyPreviewCommand,
+    GetRegistryPolicyCommand,
+    GetRegistryScanningConfigurationCommand,
+    GetRepositoryPolicyCommand,
+    GetSigningConfigurationCommand,
+    InitiateLayerUploadCommand,
+    ListImageReferrersCommand,
+    ListImagesCommand,
+    ListPullTimeUpdateExclusionsCommand,
+    ListReplicationBackfillsCommand,
+    ListTagsForResourceCommand,
+    PutAccountSettingCommand,
+    PutImageCommand,
+    PutImageScanningConfigurationCommand,
+    PutImageTagMutabilityCommand,
+    PutLifecyclePolicyCommand,
+    PutRegistryPolicyCommand,
+    PutRegistryScanningConfigurationCommand,
+    PutReplicationConfigurationCommand,
+    PutSigningConfigurationCommand,
+    RegisterPullTimeUpdateExclusionCommand,
+    SetRepositoryPolicyCommand,
+    StartImageScanCommand,
+    StartLifecyclePolicyPreviewCommand,
+    StartReplicationBackfillCommand,
+    StopReplicationBackfillCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UpdateImageStorageClassCommand,
+    UpdatePullThroughCacheRuleCommand,
+    UpdateRepositoryCreationTemplateCommand,
+    UploadLayerPartCommand,
+    ValidatePullThroughCacheRuleCommand,
+};
+const paginators = {
+    paginateDescribeImages,
+    paginateDescribeImageScanFindings,
+    paginateDescribePullThroughCacheRules,
+    paginateDescribeReplicationBackfillResults,
+    paginateDescribeRepositories,
+    paginateDescribeRepositoryCreationTemplates,
+    paginateGetLifecyclePolicyPreview,
+    paginateListImages,
+    paginateListReplicationBackfills,
+};
+const waiters = {
+    waitUntilImageScanComplete,
+    waitUntilLifecyclePolicyPreviewComplete,
+};
+class ECR extends ECRClient {
+}
+createAggregatedClient(commands, ECR, { paginators, waiters });
+
+const LayerFailureCode = {
+    InvalidLayerDigest: "InvalidLayerDigest",
+    MissingLayerDigest: "MissingLayerDigest",
+};
+const LayerAvailability = {
+    ARCHIVED: "ARCHIVED",
+    AVAILABLE: "AVAILABLE",
+    UNAVAILABLE: "UNAVAILABLE",
+};
+const ImageFailureCode = {
+    ImageInaccessible: "ImageInaccessible",
+    ImageNotFound: "ImageNotFound",
+    ImageReferencedByManifestList: "ImageReferencedByManifestList",
+    ImageTagDoesNotMatchDigest: "ImageTagDoesNotMatchDigest",
+    InvalidImageDigest: "InvalidImageDigest",
+    InvalidImageTag: "InvalidImageTag",
+    KmsError: "KmsError",
+    MissingDigestAndTag: "MissingDigestAndTag",
+    UpstreamAccessDenied: "UpstreamAccessDenied",
+    UpstreamTooManyRequests: "UpstreamTooManyRequests",
+    UpstreamUnavailable: "UpstreamUnavailable",
+};
+const ScanningConfigurationFailureCode = {
+    REPOSITORY_NOT_FOUND: "REPOSITORY_NOT_FOUND",
+};
+const ScanningRepositoryFilterType = {
+    WILDCARD: "WILDCARD",
+};
+const ScanFrequency = {
+    CONTINUOUS_SCAN: "CONTINUOUS_SCAN",
+    MANUAL: "MANUAL",
+    SCAN_ON_PUSH: "SCAN_ON_PUSH",
+};
+const UpstreamRegistry = {
+    AzureContainerRegistry: "azure-container-registry",
+    Chainguard: "chainguard",
+    DockerHub: "docker-hub",
+    Ecr: "ecr",
+    EcrPublic: "ecr-public",
+    GitHubContainerRegistry: "github-container-registry",
+    GitLabContainerRegistry: "gitlab-container-registry",
+    K8s: "k8s",
+    Quay: "quay",
+};
+const EncryptionType = {
+    AES256: "AES256",
+    KMS: "KMS",
+    KMS_DSSE: "KMS_DSSE",
+};
+const ImageTagMutability = {
+    IMMUTABLE: "IMMUTABLE",
+    IMMUTABLE_WITH_EXCLUSION: "IMMUTABLE_WITH_EXCLUSION",
+    MUTABLE: "MUTABLE",
+    MUTABLE_WITH_EXCLUSION: "MUTABLE_WITH_EXCLUSION",
+};
+const ImageTagMutabilityExclusionFilterType = {
+    WILDCARD: "WILDCARD",
+};
+const RCTAppliedFor = {
+    CREATE_ON_PUSH: "CREATE_ON_PUSH",
+    PULL_THROUGH_CACHE: "PULL_THROUGH_CACHE",
+    REPLICATION: "REPLICATION",
+};
+const SigningRepositoryFilterType = {
+    WILDCARD_MATCH: "WILDCARD_MATCH",
+};
+const ReplicationStatus = {
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+};
+const ImageStatusFilter = {
+    ACTIVATING: "ACTIVATING",
+    ACTIVE: "ACTIVE",
+    ANY: "ANY",
+    ARCHIVED: "ARCHIVED",
+};
+const TagStatus = {
+    ANY: "ANY",
+    TAGGED: "TAGGED",
+    UNTAGGED: "UNTAGGED",
+};
+const FindingSeverity = {
+    CRITICAL: "CRITICAL",
+    HIGH: "HIGH",
+    INFORMATIONAL: "INFORMATIONAL",
+    LOW: "LOW",
+    MEDIUM: "MEDIUM",
+    UNDEFINED: "UNDEFINED",
+};
+const ScanStatus = {
+    ACTIVE: "ACTIVE",
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+    FINDINGS_UNAVAILABLE: "FINDINGS_UNAVAILABLE",
+    IMAGE_ARCHIVED: "IMAGE_ARCHIVED",
+    IN_PROGRESS: "IN_PROGRESS",
+    LIMIT_EXCEEDED: "LIMIT_EXCEEDED",
+    PENDING: "PENDING",
+    SCAN_ELIGIBILITY_EXPIRED: "SCAN_ELIGIBILITY_EXPIRED",
+    UNSUPPORTED_IMAGE: "UNSUPPORTED_IMAGE",
+};
+const ImageStatus = {
+    ACTIVATING: "ACTIVATING",
+    ACTIVE: "ACTIVE",
+    ARCHIVED: "ARCHIVED",
+};
+const SigningStatus = {
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+};
+const RepositoryFilterType = {
+    PREFIX_MATCH: "PREFIX_MATCH",
+};
+const ReplicationBackfillResultStatus = {
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+};
+const ReplicationBackfillStatus = {
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+    PREPARING: "PREPARING",
+    STOPPED: "STOPPED",
+    STOPPING: "STOPPING",
+};
+const LifecyclePolicyTargetStorageClass = {
+    ARCHIVE: "ARCHIVE",
+};
+const ImageActionType = {
+    EXPIRE: "EXPIRE",
+    TRANSITION: "TRANSITION",
+};
+const LifecyclePolicyStorageClass = {
+    ARCHIVE: "ARCHIVE",
+    STANDARD: "STANDARD",
+};
+const LifecyclePolicyPreviewStatus = {
+    COMPLETE: "COMPLETE",
+    EXPIRED: "EXPIRED",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+};
+const ScanType = {
+    BASIC: "BASIC",
+    ENHANCED: "ENHANCED",
+};
+const ArtifactStatusFilter = {
+    ACTIVATING: "ACTIVATING",
+    ACTIVE: "ACTIVE",
+    ANY: "ANY",
+    ARCHIVED: "ARCHIVED",
+};
+const ArtifactStatus = {
+    ACTIVATING: "ACTIVATING",
+    ACTIVE: "ACTIVE",
+    ARCHIVED: "ARCHIVED",
+};
+const TargetStorageClass = {
+    ARCHIVE: "ARCHIVE",
+    STANDARD: "STANDARD",
+};
+
+exports.ArtifactStatus = ArtifactStatus;
+exports.ArtifactStatusFilter = ArtifactStatusFilter;
+exports.Attribute$ = Attribute$;
+exports.AuthorizationData$ = AuthorizationData$;
+exports.AwsEcrContainerImageDetails$ = AwsEcrContainerImageDetails$;
+exports.BatchCheckLayerAvailability$ = BatchCheckLayerAvailability$;
+exports.BatchCheckLayerAvailabilityCommand = BatchCheckLayerAvailabilityCommand;
+exports.BatchCheckLayerAvailabilityRequest$ = BatchCheckLayerAvailabilityRequest$;
+exports.BatchCheckLayerAvailabilityResponse$ = BatchCheckLayerAvailabilityResponse$;
+exports.BatchDeleteImage$ = BatchDeleteImage$;
+exports.BatchDeleteImageCommand = BatchDeleteImageCommand;
+exports.BatchDeleteImageRequest$ = BatchDeleteImageRequest$;
+exports.BatchDeleteImageResponse$ = BatchDeleteImageResponse$;
+exports.BatchGetImage$ = BatchGetImage$;
+exports.BatchGetImageCommand = BatchGetImageCommand;
+exports.BatchGetImageRequest$ = BatchGetImageRequest$;
+exports.BatchGetImageResponse$ = BatchGetImageResponse$;
+exports.BatchGetRepositoryScanningConfiguration$ = BatchGetRepositoryScanningConfiguration$;
+exports.BatchGetRepositoryScanningConfigurationCommand = BatchGetRepositoryScanningConfigurationCommand;
+exports.BatchGetRepositoryScanningConfigurationRequest$ = BatchGetRepositoryScanningConfigurationRequest$;
+exports.BatchGetRepositoryScanningConfigurationResponse$ = BatchGetRepositoryScanningConfigurationResponse$;
+exports.BlockedByOrganizationPolicyException = BlockedByOrganizationPolicyException;
+exports.BlockedByOrganizationPolicyException$ = BlockedByOrganizationPolicyException$;
+exports.CompleteLayerUpload$ = CompleteLayerUpload$;
+exports.CompleteLayerUploadCommand = CompleteLayerUploadCommand;
+exports.CompleteLayerUploadRequest$ = CompleteLayerUploadRequest$;
+exports.CompleteLayerUploadResponse$ = CompleteLayerUploadResponse$;
+exports.CreatePullThroughCacheRule$ = CreatePullThroughCacheRule$;
+exports.CreatePullThroughCacheRuleCommand = CreatePullThroughCacheRuleCommand;
+exports.CreatePullThroughCacheRuleRequest$ = CreatePullThroughCacheRuleRequest$;
+exports.CreatePullThroughCacheRuleResponse$ = CreatePullThroughCacheRuleResponse$;
+exports.CreateRepository$ = CreateRepository$;
+exports.CreateRepositoryCommand = CreateRepositoryCommand;
+exports.CreateRepositoryCreationTemplate$ = CreateRepositoryCreationTemplate$;
+exports.CreateRepositoryCreationTemplateCommand = CreateRepositoryCreationTemplateCommand;
+exports.CreateRepositoryCreationTemplateRequest$ = CreateRepositoryCreationTemplateRequest$;
+exports.CreateRepositoryCreationTemplateResponse$ = CreateRepositoryCreationTemplateResponse$;
+exports.CreateRepositoryRequest$ = CreateRepositoryRequest$;
+exports.CreateRepositoryResponse$ = CreateRepositoryResponse$;
+exports.CvssScore$ = CvssScore$;
+exports.CvssScoreAdjustment$ = CvssScoreAdjustment$;
+exports.CvssScoreDetails$ = CvssScoreDetails$;
+exports.DeleteLifecyclePolicy$ = DeleteLifecyclePolicy$;
+exports.DeleteLifecyclePolicyCommand = DeleteLifecyclePolicyCommand;
+exports.DeleteLifecyclePolicyRequest$ = DeleteLifecyclePolicyRequest$;
+exports.DeleteLifecyclePolicyResponse$ = DeleteLifecyclePolicyResponse$;
+exports.DeletePullThroughCacheRule$ = DeletePullThroughCacheRule$;
+exports.DeletePullThroughCacheRuleCommand = DeletePullThroughCacheRuleCommand;
+exports.DeletePullThroughCacheRuleRequest$ = DeletePullThroughCacheRuleRequest$;
+exports.DeletePullThroughCacheRuleResponse$ = DeletePullThroughCacheRuleResponse$;
+exports.DeleteRegistryPolicy$ = DeleteRegistryPolicy$;
+exports.DeleteRegistryPolicyCommand = DeleteRegistryPolicyCommand;
+exports.DeleteRegistryPolicyRequest$ = DeleteRegistryPolicyRequest$;
+exports.DeleteRegistryPolicyResponse$ = DeleteRegistryPolicyResponse$;
+exports.DeleteRepository$ = DeleteRepository$;
+exports.DeleteRepositoryCommand = DeleteRepositoryCommand;
+exports.DeleteRepositoryCreationTemplate$ = DeleteRepositoryCreationTemplate$;
+exports.DeleteRepositoryCreationTemplateCommand = DeleteRepositoryCreationTemplateCommand;
+exports.DeleteRepositoryCreationTemplateRequest$ = DeleteRepositoryCreationTemplateRequest$;
+exports.DeleteRepositoryCreationTemplateResponse$ = DeleteRepositoryCreationTemplateResponse$;
+exports.DeleteRepositoryPolicy$ = DeleteRepositoryPolicy$;
+exports.DeleteRepositoryPolicyCommand = DeleteRepositoryPolicyCommand;
+exports.DeleteRepositoryPolicyRequest$ = DeleteRepositoryPolicyRequest$;
+exports.DeleteRepositoryPolicyResponse$ = DeleteRepositoryPolicyResponse$;
+exports.DeleteRepositoryRequest$ = DeleteRepositoryRequest$;
+exports.DeleteRepositoryResponse$ = DeleteRepositoryResponse$;
+exports.DeleteSigningConfiguration$ = DeleteSigningConfiguration$;
+exports.DeleteSigningConfigurationCommand = DeleteSigningConfigurationCommand;
+exports.DeleteSigningConfigurationRequest$ = DeleteSigningConfigurationRequest$;
+exports.DeleteSigningConfigurationResponse$ = DeleteSigningConfigurationResponse$;
+exports.DeregisterPullTimeUpdateExclusion$ = DeregisterPullTimeUpdateExclusion$;
+exports.DeregisterPullTimeUpdateExclusionCommand = DeregisterPullTimeUpdateExclusionCommand;
+exports.DeregisterPullTimeUpdateExclusionRequest$ = DeregisterPullTimeUpdateExclusionRequest$;
+exports.DeregisterPullTimeUpdateExclusionResponse$ = DeregisterPullTimeUpdateExclusionResponse$;
+exports.DescribeImageReplicationStatus$ = DescribeImageReplicationStatus$;
+exports.DescribeImageReplicationStatusCommand = DescribeImageReplicationStatusCommand;
+exports.DescribeImageReplicationStatusRequest$ = DescribeImageReplicationStatusRequest$;
+exports.DescribeImageReplicationStatusResponse$ = DescribeImageReplicationStatusResponse$;
+exports.DescribeImageScanFindings$ = DescribeImageScanFindings$;
+exports.DescribeImageScanFindingsCommand = DescribeImageScanFindingsCommand;
+exports.DescribeImageScanFindingsRequest$ = DescribeImageScanFindingsRequest$;
+exports.DescribeImageScanFindingsResponse$ = DescribeImageScanFindingsResponse$;
+exports.DescribeImageSigningStatus$ = DescribeImageSigningStatus$;
+exports.DescribeImageSigningStatusCommand = DescribeImageSigningStatusCommand;
+exports.DescribeImageSigningStatusRequest$ = DescribeImageSigningStatusRequest$;
+exports.DescribeImageSigningStatusResponse$ = DescribeImageSigningStatusResponse$;
+exports.DescribeImages$ = DescribeImages$;
+exports.DescribeImagesCommand = DescribeImagesCommand;
+exports.DescribeImagesFilter$ = DescribeImagesFilter$;
+exports.DescribeImagesRequest$ = DescribeImagesRequest$;
+exports.DescribeImagesResponse$ = DescribeImagesResponse$;
+exports.DescribePullThroughCacheRules$ = DescribePullThroughCacheRules$;
+exports.DescribePullThroughCacheRulesCommand = DescribePullThroughCacheRulesCommand;
+exports.DescribePullThroughCacheRulesRequest$ = DescribePullThroughCacheRulesRequest$;
+exports.DescribePullThroughCacheRulesResponse$ = DescribePullThroughCacheRulesResponse$;
+exports.DescribeRegistry$ = DescribeRegistry$;
+exports.DescribeRegistryCommand = DescribeRegistryCommand;
+exports.DescribeRegistryRequest$ = DescribeRegistryRequest$;
+exports.DescribeRegistryResponse$ = DescribeRegistryResponse$;
+exports.DescribeReplicationBackfillResults$ = DescribeReplicationBackfillResults$;
+exports.DescribeReplicationBackfillResultsCommand = DescribeReplicationBackfillResultsCommand;
+exports.DescribeReplicationBackfillResultsRequest$ = DescribeReplicationBackfillResultsRequest$;
+exports.DescribeReplicationBackfillResultsResponse$ = DescribeReplicationBackfillResultsResponse$;
+exports.DescribeRepositories$ = DescribeRepositories$;
+exports.DescribeRepositoriesCommand = DescribeRepositoriesCommand;
+exports.DescribeRepositoriesRequest$ = DescribeRepositoriesRequest$;
+exports.DescribeRepositoriesResponse$ = DescribeRepositoriesResponse$;
+exports.DescribeRepositoryCreationTemplates$ = DescribeRepositoryCreationTemplates$;
+exports.DescribeRepositoryCreationTemplatesCommand = DescribeRepositoryCreationTemplatesCommand;
+exports.DescribeRepositoryCreationTemplatesRequest$ = DescribeRepositoryCreationTemplatesRequest$;
+exports.DescribeRepositoryCreationTemplatesResponse$ = DescribeRepositoryCreationTemplatesResponse$;
+exports.ECR = ECR;
+exports.ECRClient = ECRClient;
+exports.ECRServiceException = ECRServiceException;
+exports.ECRServiceException$ = ECRServiceException$;
+exports.EmptyUploadException = EmptyUploadException;
+exports.EmptyUploadException$ = EmptyUploadException$;
+exports.EncryptionConfiguration$ = EncryptionConfiguration$;
+exports.EncryptionConfigurationForRepositoryCreationTemplate$ = EncryptionConfigurationForRepositoryCreationTemplate$;
+exports.EncryptionType = EncryptionType;
+exports.EnhancedImageScanFinding$ = EnhancedImageScanFinding$;
+exports.ExclusionAlreadyExistsException = ExclusionAlreadyExistsException;
+exports.ExclusionAlreadyExistsException$ = ExclusionAlreadyExistsException$;
+exports.ExclusionNotFoundException = ExclusionNotFoundException;
+exports.ExclusionNotFoundException$ = ExclusionNotFoundException$;
+exports.FindingSeverity = FindingSeverity;
+exports.GetAccountSetting$ = GetAccountSetting$;
+exports.GetAccountSettingCommand = GetAccountSettingCommand;
+exports.GetAccountSettingRequest$ = GetAccountSettingRequest$;
+exports.GetAccountSettingResponse$ = GetAccountSettingResponse$;
+exports.GetAuthorizationToken$ = GetAuthorizationToken$;
+exports.GetAuthorizationTokenCommand = GetAuthorizationTokenCommand;
+exports.GetAuthorizationTokenRequest$ = GetAuthorizationTokenRequest$;
+exports.GetAuthorizationTokenResponse$ = GetAuthorizationTokenResponse$;
+exports.GetDownloadUrlForLayer$ = GetDownloadUrlForLayer$;
+exports.GetDownloadUrlForLayerCommand = GetDownloadUrlForLayerCommand;
+exports.GetDownloadUrlForLayerRequest$ = GetDownloadUrlForLayerRequest$;
+exports.GetDownloadUrlForLayerResponse$ = GetDownloadUrlForLayerResponse$;
+exports.GetLifecyclePolicy$ = GetLifecyclePolicy$;
+exports.GetLifecyclePolicyCommand = GetLifecyclePolicyCommand;
+exports.GetLifecyclePolicyPreview$ = GetLifecyclePolicyPreview$;
+exports.GetLifecyclePolicyPreviewCommand = GetLifecyclePolicyPreviewCommand;
+exports.GetLifecyclePolicyPreviewRequest$ = GetLifecyclePolicyPreviewRequest$;
+exports.GetLifecyclePolicyPreviewResponse$ = GetLifecyclePolicyPreviewResponse$;
+exports.GetLifecyclePolicyRequest$ = GetLifecyclePolicyRequest$;
+exports.GetLifecyclePolicyResponse$ = GetLifecyclePolicyResponse$;
+exports.GetRegistryPolicy$ = GetRegistryPolicy$;
+exports.GetRegistryPolicyCommand = GetRegistryPolicyCommand;
+exports.GetRegistryPolicyRequest$ = GetRegistryPolicyRequest$;
+exports.GetRegistryPolicyResponse$ = GetRegistryPolicyResponse$;
+exports.GetRegistryScanningConfiguration$ = GetRegistryScanningConfiguration$;
+exports.GetRegistryScanningConfigurationCommand = GetRegistryScanningConfigurationCommand;
+exports.GetRegistryScanningConfigurationRequest$ = GetRegistryScanningConfigurationRequest$;
+exports.GetRegistryScanningConfigurationResponse$ = GetRegistryScanningConfigurationResponse$;
+exports.GetRepositoryPolicy$ = GetRepositoryPolicy$;
+exports.GetRepositoryPolicyCommand = GetRepositoryPolicyCommand;
+exports.GetRepositoryPolicyRequest$ = GetRepositoryPolicyRequest$;
+exports.GetRepositoryPolicyResponse$ = GetRepositoryPolicyResponse$;
+exports.GetSigningConfiguration$ = GetSigningConfiguration$;
+exports.GetSigningConfigurationCommand = GetSigningConfigurationCommand;
+exports.GetSigningConfigurationRequest$ = GetSigningConfigurationRequest$;
+exports.GetSigningConfigurationResponse$ = GetSigningConfigurationResponse$;
+exports.Image$ = Image$;
+exports.ImageActionType = ImageActionType;
+exports.ImageAlreadyExistsException = ImageAlreadyExistsException;
+exports.ImageAlreadyExistsException$ = ImageAlreadyExistsException$;
+exports.ImageArchivedException = ImageArchivedException;
+exports.ImageArchivedException$ = ImageArchivedException$;
+exports.ImageDetail$ = ImageDetail$;
+exports.ImageDigestDoesNotMatchException = ImageDigestDoesNotMatchException;
+exports.ImageDigestDoesNotMatchException$ = ImageDigestDoesNotMatchException$;
+exports.ImageFailure$ = ImageFailure$;
+exports.ImageFailureCode = ImageFailureCode;
+exports.ImageIdentifier$ = ImageIdentifier$;
+exports.ImageNotFoundException = ImageNotFoundException;
+exports.ImageNotFoundException$ = ImageNotFoundException$;
+exports.ImageReferrer$ = ImageReferrer$;
+exports.ImageReplicationStatus$ = ImageReplicationStatus$;
+exports.ImageScanFinding$ = ImageScanFinding$;
+exports.ImageScanFindings$ = ImageScanFindings$;
+exports.ImageScanFindingsSummary$ = ImageScanFindingsSummary$;
+exports.ImageScanStatus$ = ImageScanStatus$;
+exports.ImageScanningConfiguration$ = ImageScanningConfiguration$;
+exports.ImageSigningStatus$ = ImageSigningStatus$;
+exports.ImageStatus = ImageStatus;
+exports.ImageStatusFilter = ImageStatusFilter;
+exports.ImageStorageClassUpdateNotSupportedException = ImageStorageClassUpdateNotSupportedException;
+exports.ImageStorageClassUpdateNotSupportedException$ = ImageStorageClassUpdateNotSupportedException$;
+exports.ImageTagAlreadyExistsException = ImageTagAlreadyExistsException;
+exports.ImageTagAlreadyExistsException$ = ImageTagAlreadyExistsException$;
+exports.ImageTagMutability = ImageTagMutability;
+exports.ImageTagMutabilityExclusionFilter$ = ImageTagMutabilityExclusionFilter$;
+exports.ImageTagMutabilityExclusionFilterType = ImageTagMutabilityExclusionFilterType;
+exports.InitiateLayerUpload$ = InitiateLayerUpload$;
+exports.InitiateLayerUploadCommand = InitiateLayerUploadCommand;
+exports.InitiateLayerUploadRequest$ = InitiateLayerUploadRequest$;
+exports.InitiateLayerUploadResponse$ = InitiateLayerUploadResponse$;
+exports.InvalidLayerException = InvalidLayerException;
+exports.InvalidLayerException$ = InvalidLayerException$;
+exports.InvalidLayerPartException = InvalidLayerPartException;
+exports.InvalidLayerPartException$ = InvalidLayerPartException$;
+exports.InvalidParameterException = InvalidParameterException;
+exports.InvalidParameterException$ = InvalidParameterException$;
+exports.InvalidTagParameterException = InvalidTagParameterException;
+exports.InvalidTagParameterException$ = InvalidTagParameterException$;
+exports.KmsException = KmsException;
+exports.KmsException$ = KmsException$;
+exports.Layer$ = Layer$;
+exports.LayerAlreadyExistsException = LayerAlreadyExistsException;
+exports.LayerAlreadyExistsException$ = LayerAlreadyExistsException$;
+exports.LayerAvailability = LayerAvailability;
+exports.LayerFailure$ = LayerFailure$;
+exports.LayerFailureCode = LayerFailureCode;
+exports.LayerInaccessibleException = LayerInaccessibleException;
+exports.LayerInaccessibleException$ = LayerInaccessibleException$;
+exports.LayerPartTooSmallException = LayerPartTooSmallException;
+exports.LayerPartTooSmallException$ = LayerPartTooSmallException$;
+exports.LayersNotFoundException = LayersNotFoundException;
+exports.LayersNotFoundException$ = LayersNotFoundException$;
+exports.LifecyclePolicyNotFoundException = LifecyclePolicyNotFoundException;
+exports.LifecyclePolicyNotFoundException$ = LifecyclePolicyNotFoundException$;
+exports.LifecyclePolicyPreviewFilter$ = LifecyclePolicyPreviewFilter$;
+exports.LifecyclePolicyPreviewInProgressException = LifecyclePolicyPreviewInProgressException;
+exports.LifecyclePolicyPreviewInProgressException$ = LifecyclePolicyPreviewInProgressException$;
+exports.LifecyclePolicyPreviewNotFoundException = LifecyclePolicyPreviewNotFoundException;
+exports.LifecyclePolicyPreviewNotFoundException$ = LifecyclePolicyPreviewNotFoundException$;
+exports.LifecyclePolicyPreviewResult$ = LifecyclePolicyPreviewResult$;
+exports.LifecyclePolicyPreviewStatus = LifecyclePolicyPreviewStatus;
+exports.LifecyclePolicyPreviewSummary$ = LifecyclePolicyPreviewSummary$;
+exports.LifecyclePolicyRuleAction$ = LifecyclePolicyRuleAction$;
+exports.LifecyclePolicyStorageClass = LifecyclePolicyStorageClass;
+exports.LifecyclePolicyTargetStorageClass = LifecyclePolicyTargetStorageClass;
+exports.LimitExceededException = LimitExceededException;
+exports.LimitExceededException$ = LimitExceededException$;
+exports.ListImageReferrers$ = ListImageReferrers$;
+exports.ListImageReferrersCommand = ListImageReferrersCommand;
+exports.ListImageReferrersFilter$ = ListImageReferrersFilter$;
+exports.ListImageReferrersRequest$ = ListImageReferrersRequest$;
+exports.ListImageReferrersResponse$ = ListImageReferrersResponse$;
+exports.ListImages$ = ListImages$;
+exports.ListImagesCommand = ListImagesCommand;
+exports.ListImagesFilter$ = ListImagesFilter$;
+exports.ListImagesRequest$ = ListImagesRequest$;
+exports.ListImagesResponse$ = ListImagesResponse$;
+exports.ListPullTimeUpdateExclusions$ = ListPullTimeUpdateExclusions$;
+exports.ListPullTimeUpdateExclusionsCommand = ListPullTimeUpdateExclusionsCommand;
+exports.ListPullTimeUpdateExclusionsRequest$ = ListPullTimeUpdateExclusionsRequest$;
+exports.ListPullTimeUpdateExclusionsResponse$ = ListPullTimeUpdateExclusionsResponse$;
+exports.ListReplicationBackfills$ = ListReplicationBackfills$;
+exports.ListReplicationBackfillsCommand = ListReplicationBackfillsCommand;
+exports.ListReplicationBackfillsRequest$ = ListReplicationBackfillsRequest$;
+exports.ListReplicationBackfillsResponse$ = ListReplicationBackfillsResponse$;
+exports.ListTagsForResource$ = ListTagsForResource$;
+exports.ListTagsForResourceCommand = ListTagsForResourceCommand;
+exports.ListTagsForResourceRequest$ = ListTagsForResourceRequest$;
+exports.ListTagsForResourceResponse$ = ListTagsForResourceResponse$;
+exports.PackageVulnerabilityDetails$ = PackageVulnerabilityDetails$;
+exports.PullThroughCacheRule$ = PullThroughCacheRule$;
+exports.PullThroughCacheRuleAlreadyExistsException = PullThroughCacheRuleAlreadyExistsException;
+exports.PullThroughCacheRuleAlreadyExistsException$ = PullThroughCacheRuleAlreadyExistsException$;
+exports.PullThroughCacheRuleNotFoundException = PullThroughCacheRuleNotFoundException;
+exports.PullThroughCacheRuleNotFoundException$ = PullThroughCacheRuleNotFoundException$;
+exports.PutAccountSetting$ = PutAccountSetting$;
+exports.PutAccountSettingCommand = PutAccountSettingCommand;
+exports.PutAccountSettingRequest$ = PutAccountSettingRequest$;
+exports.PutAccountSettingResponse$ = PutAccountSettingResponse$;
+exports.PutImage$ = PutImage$;
+exports.PutImageCommand = PutImageCommand;
+exports.PutImageRequest$ = PutImageRequest$;
+exports.PutImageResponse$ = PutImageResponse$;
+exports.PutImageScanningConfiguration$ = PutImageScanningConfiguration$;
+exports.PutImageScanningConfigurationCommand = PutImageScanningConfigurationCommand;
+exports.PutImageScanningConfigurationRequest$ = PutImageScanningConfigurationRequest$;
+exports.PutImageScanningConfigurationResponse$ = PutImageScanningConfigurationResponse$;
+exports.PutImageTagMutability$ = PutImageTagMutability$;
+exports.PutImageTagMutabilityCommand = PutImageTagMutabilityCommand;
+exports.PutImageTagMutabilityRequest$ = PutImageTagMutabilityRequest$;
+exports.PutImageTagMutabilityResponse$ = PutImageTagMutabilityResponse$;
+exports.PutLifecyclePolicy$ = PutLifecyclePolicy$;
+exports.PutLifecyclePolicyCommand = PutLifecyclePolicyCommand;
+exports.PutLifecyclePolicyRequest$ = PutLifecyclePolicyRequest$;
+exports.PutLifecyclePolicyResponse$ = PutLifecyclePolicyResponse$;
+exports.PutRegistryPolicy$ = PutRegistryPolicy$;
+exports.PutRegistryPolicyCommand = PutRegistryPolicyCommand;
+exports.PutRegistryPolicyRequest$ = PutRegistryPolicyRequest$;
+exports.PutRegistryPolicyResponse$ = PutRegistryPolicyResponse$;
+exports.PutRegistryScanningConfiguration$ = PutRegistryScanningConfiguration$;
+exports.PutRegistryScanningConfigurationCommand = PutRegistryScanningConfigurationCommand;
+exports.PutRegistryScanningConfigurationRequest$ = PutRegistryScanningConfigurationRequest$;
+exports.PutRegistryScanningConfigurationResponse$ = PutRegistryScanningConfigurationResponse$;
+exports.PutReplicationConfiguration$ = PutReplicationConfiguration$;
+exports.PutReplicationConfigurationCommand = PutReplicationConfigurationCommand;
+exports.PutReplicationConfigurationRequest$ = PutReplicationConfigurationRequest$;
+exports.PutReplicationConfigurationResponse$ = PutReplicationConfigurationResponse$;
+exports.PutSigningConfiguration$ = PutSigningConfiguration$;
+exports.PutSigningConfigurationCommand = PutSigningConfigurationCommand;
+exports.PutSigningConfigurationRequest$ = PutSigningConfigurationRequest$;
+exports.PutSigningConfigurationResponse$ = PutSigningConfigurationResponse$;
+exports.RCTAppliedFor = RCTAppliedFor;
+exports.Recommendation$ = Recommendation$;
+exports.ReferencedImagesNotFoundException = ReferencedImagesNotFoundException;
+exports.ReferencedImagesNotFoundException$ = ReferencedImagesNotFoundException$;
+exports.RegisterPullTimeUpdateExclusion$ = RegisterPullTimeUpdateExclusion$;
+exports.RegisterPullTimeUpdateExclusionCommand = RegisterPullTimeUpdateExclusionCommand;
+exports.RegisterPullTimeUpdateExclusionRequest$ = RegisterPullTimeUpdateExclusionRequest$;
+exports.RegisterPullTimeUpdateExclusionResponse$ = RegisterPullTimeUpdateExclusionResponse$;
+exports.RegistryPolicyNotFoundException = RegistryPolicyNotFoundException;
+exports.RegistryPolicyNotFoundException$ = RegistryPolicyNotFoundException$;
+exports.RegistryScanningConfiguration$ = RegistryScanningConfiguration$;
+exports.RegistryScanningRule$ = RegistryScanningRule$;
+exports.Remediation$ = Remediation$;
+exports.ReplicationBackfillInProgressException = ReplicationBackfillInProgressException;
+exports.ReplicationBackfillInProgressException$ = ReplicationBackfillInProgressException$;
+exports.ReplicationBackfillInvalidStatusException = ReplicationBackfillInvalidStatusException;
+exports.ReplicationBackfillInvalidStatusException$ = ReplicationBackfillInvalidStatusException$;
+exports.ReplicationBackfillNotFoundException = ReplicationBackfillNotFoundException;
+exports.ReplicationBackfillNotFoundException$ = ReplicationBackfillNotFoundException$;
+exports.ReplicationBackfillProgress$ = ReplicationBackfillProgress$;
+exports.ReplicationBackfillResult$ = ReplicationBackfillResult$;
+exports.ReplicationBackfillResultStatus = ReplicationBackfillResultStatus;
+exports.ReplicationBackfillStatus = ReplicationBackfillStatus;
+exports.ReplicationBackfillSummary$ = ReplicationBackfillSummary$;
+exports.ReplicationConfiguration$ = ReplicationConfiguration$;
+exports.ReplicationDestination$ = ReplicationDestination$;
+exports.ReplicationRule$ = ReplicationRule$;
+exports.ReplicationStatus = ReplicationStatus;
+exports.Repository$ = Repository$;
+exports.RepositoryAlreadyExistsException = RepositoryAlreadyExistsException;
+exports.RepositoryAlreadyExistsException$ = RepositoryAlreadyExistsException$;
+exports.RepositoryCreationTemplate$ = RepositoryCreationTemplate$;
+exports.RepositoryFilter$ = RepositoryFilter$;
+exports.RepositoryFilterType = RepositoryFilterType;
+exports.RepositoryNotEmptyException = RepositoryNotEmptyException;
+exports.RepositoryNotEmptyException$ = RepositoryNotEmptyException$;
+exports.RepositoryNotFoundException = RepositoryNotFoundException;
+exports.RepositoryNotFoundException$ = RepositoryNotFoundException$;
+exports.RepositoryPolicyNotFoundException = RepositoryPolicyNotFoundException;
+exports.RepositoryPolicyNotFoundException$ = RepositoryPolicyNotFoundException$;
+exports.RepositoryScanningConfiguration$ = RepositoryScanningConfiguration$;
+exports.RepositoryScanningConfigurationFailure$ = RepositoryScanningConfigurationFailure$;
+exports.Resource$ = Resource$;
+exports.ResourceDetails$ = ResourceDetails$;
+exports.ScanFrequency = ScanFrequency;
+exports.ScanNotFoundException = ScanNotFoundException;
+exports.ScanNotFoundException$ = ScanNotFoundException$;
+exports.ScanStatus = ScanStatus;
+exports.ScanType = ScanType;
+exports.ScanningConfigurationFailureCode = ScanningConfigurationFailureCode;
+exports.ScanningRepositoryFilter$ = ScanningRepositoryFilter$;
+exports.ScanningRepositoryFilterType = ScanningRepositoryFilterType;
+exports.ScoreDetails$ = ScoreDetails$;
+exports.SecretNotFoundException = SecretNotFoundException;
+exports.SecretNotFoundException$ = SecretNotFoundException$;
+exports.ServerException = ServerException;
+exports.ServerException$ = ServerException$;
+exports.SetRepositoryPolicy$ = SetRepositoryPolicy$;
+exports.SetRepositoryPolicyCommand = SetRepositoryPolicyCommand;
+exports.SetRepositoryPolicyRequest$ = SetRepositoryPolicyRequest$;
+exports.SetRepositoryPolicyResponse$ = SetRepositoryPolicyResponse$;
+exports.SigningConfiguration$ = SigningConfiguration$;
+exports.SigningConfigurationNotFoundException = SigningConfigurationNotFoundException;
+exports.SigningConfigurationNotFoundException$ = SigningConfigurationNotFoundException$;
+exports.SigningRepositoryFilter$ = SigningRepositoryFilter$;
+exports.SigningRepositoryFilterType = SigningRepositoryFilterType;
+exports.SigningRule$ = SigningRule$;
+exports.SigningStatus = SigningStatus;
+exports.StartImageScan$ = StartImageScan$;
+exports.StartImageScanCommand = StartImageScanCommand;
+exports.StartImageScanRequest$ = StartImageScanRequest$;
+exports.StartImageScanResponse$ = StartImageScanResponse$;
+exports.StartLifecyclePolicyPreview$ = StartLifecyclePolicyPreview$;
+exports.StartLifecyclePolicyPreviewCommand = StartLifecyclePolicyPreviewCommand;
+exports.StartLifecyclePolicyPreviewRequest$ = StartLifecyclePolicyPreviewRequest$;
+exports.StartLifecyclePolicyPreviewResponse$ = StartLifecyclePolicyPreviewResponse$;
+exports.StartReplicationBackfill$ = StartReplicationBackfill$;
+exports.StartReplicationBackfillCommand = StartReplicationBackfillCommand;
+exports.StartReplicationBackfillRequest$ = StartReplicationBackfillRequest$;
+exports.StartReplicationBackfillResponse$ = StartReplicationBackfillResponse$;
+exports.StopReplicationBackfill$ = StopReplicationBackfill$;
+exports.StopReplicationBackfillCommand = StopReplicationBackfillCommand;
+exports.StopReplicationBackfillRequest$ = StopReplicationBackfillRequest$;
+exports.StopReplicationBackfillResponse$ = StopReplicationBackfillResponse$;
+exports.SubjectIdentifier$ = SubjectIdentifier$;
+exports.Tag$ = Tag$;
+exports.TagResource$ = TagResource$;
+exports.TagResourceCommand = TagResourceCommand;
+exports.TagResourceRequest$ = TagResourceRequest$;
+exports.TagResourceResponse$ = TagResourceResponse$;
+exports.TagStatus = TagStatus;
+exports.TargetStorageClass = TargetStorageClass;
+exports.TemplateAlreadyExistsException = TemplateAlreadyExistsException;
+exports.TemplateAlreadyExistsException$ = TemplateAlreadyExistsException$;
+exports.TemplateNotFoundException = TemplateNotFoundException;
+exports.TemplateNotFoundException$ = TemplateNotFoundException$;
+exports.TooManyTagsException = TooManyTagsException;
+exports.TooManyTagsException$ = TooManyTagsException$;
+exports.TransitioningImageTotalCount$ = TransitioningImageTotalCount$;
+exports.UnableToAccessSecretException = UnableToAccessSecretException;
+exports.UnableToAccessSecretException$ = UnableToAccessSecretException$;
+exports.UnableToDecryptSecretValueException = UnableToDecryptSecretValueException;
+exports.UnableToDecryptSecretValueException$ = UnableToDecryptSecretValueException$;
+exports.UnableToGetUpstreamImageException = UnableToGetUpstreamImageException;
+exports.UnableToGetUpstreamImageException$ = UnableToGetUpstreamImageException$;
+exports.UnableToGetUpstreamLayerException = UnableToGetUpstreamLayerException;
+exports.UnableToGetUpstreamLayerException$ = UnableToGetUpstreamLayerException$;
+exports.UnableToListUpstreamImageReferrersException = UnableToListUpstreamImageReferrersException;
+exports.UnableToListUpstreamImageReferrersException$ = UnableToListUpstreamImageReferrersException$;
+exports.UnsupportedImageTypeException = UnsupportedImageTypeException;
+exports.UnsupportedImageTypeException$ = UnsupportedImageTypeException$;
+exports.UnsupportedUpstreamRegistryException = UnsupportedUpstreamRegistryException;
+exports.UnsupportedUpstreamRegistryException$ = UnsupportedUpstreamRegistryException$;
+exports.UntagResource$ = UntagResource$;
+exports.UntagResourceCommand = UntagResourceCommand;
+exports.UntagResourceRequest$ = UntagResourceRequest$;
+exports.UntagResourceResponse$ = UntagResourceResponse$;
+exports.UpdateImageStorageClass$ = UpdateImageStorageClass$;
+exports.UpdateImageStorageClassCommand = UpdateImageStorageClassCommand;
+exports.UpdateImageStorageClassRequest$ = UpdateImageStorageClassRequest$;
+exports.UpdateImageStorageClassResponse$ = UpdateImageStorageClassResponse$;
+exports.UpdatePullThroughCacheRule$ = UpdatePullThroughCacheRule$;
+exports.UpdatePullThroughCacheRuleCommand = UpdatePullThroughCacheRuleCommand;
+exports.UpdatePullThroughCacheRuleRequest$ = UpdatePullThroughCacheRuleRequest$;
+exports.UpdatePullThroughCacheRuleResponse$ = UpdatePullThroughCacheRuleResponse$;
+exports.UpdateRepositoryCreationTemplate$ = UpdateRepositoryCreationTemplate$;
+exports.UpdateRepositoryCreationTemplateCommand = UpdateRepositoryCreationTemplateCommand;
+exports.UpdateRepositoryCreationTemplateRequest$ = UpdateRepositoryCreationTemplateRequest$;
+exports.UpdateRepositoryCreationTemplateResponse$ = UpdateRepositoryCreationTemplateResponse$;
+exports.UploadLayerPart$ = UploadLayerPart$;
+exports.UploadLayerPartCommand = UploadLayerPartCommand;
+exports.UploadLayerPartRequest$ = UploadLayerPartRequest$;
+exports.UploadLayerPartResponse$ = UploadLayerPartResponse$;
+exports.UploadNotFoundException = UploadNotFoundException;
+exports.UploadNotFoundException$ = UploadNotFoundException$;
+exports.UpstreamRegistry = UpstreamRegistry;
+exports.ValidatePullThroughCacheRule$ = ValidatePullThroughCacheRule$;
+exports.ValidatePullThroughCacheRuleCommand = ValidatePullThroughCacheRuleCommand;
+exports.ValidatePullThroughCacheRuleRequest$ = ValidatePullThroughCacheRuleRequest$;
+exports.ValidatePullThroughCacheRuleResponse$ = ValidatePullThroughCacheRuleResponse$;
+exports.ValidationException = ValidationException;
+exports.ValidationException$ = ValidationException$;
+exports.VulnerablePackage$ = VulnerablePackage$;
+exports.errorTypeRegistries = errorTypeRegistries;
+exports.paginateDescribeImageScanFindings = paginateDescribeImageScanFindings;
+exports.paginateDescribeImages = paginateDescribeImages;
+exports.paginateDescribePullThroughCacheRules = paginateDescribePullThroughCacheRules;
+exports.paginateDescribeReplicationBackfillResults = paginateDescribeReplicationBackfillResults;
+exports.paginateDescribeRepositories = paginateDescribeRepositories;
+exports.paginateDescribeRepositoryCreationTemplates = paginateDescribeRepositoryCreationTemplates;
+exports.paginateGetLifecyclePolicyPreview = paginateGetLifecyclePolicyPreview;
+exports.paginateListImages = paginateListImages;
+exports.paginateListReplicationBackfills = paginateListReplicationBackfills;
+exports.waitForImageScanComplete = waitForImageScanComplete;
+exports.waitForLifecyclePolicyPreviewComplete = waitForLifecyclePolicyPreviewComplete;
+exports.waitUntilImageScanComplete = waitUntilImageScanComplete;
+exports.waitUntilLifecyclePolicyPreviewComplete = waitUntilLifecyclePolicyPreviewComplete;
+
+
+/***/ }),
+
 /***/ 212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -15558,7 +19580,7 @@ __webpack_unused_export__ = CreateServiceCommand;
 __webpack_unused_export__ = CreateServiceRequest$;
 __webpack_unused_export__ = CreateServiceResponse$;
 __webpack_unused_export__ = CreateTaskSet$;
-__webpack_unused_export__ = CreateTaskSetCommand;
+exports.JQQ = CreateTaskSetCommand;
 __webpack_unused_export__ = CreateTaskSetRequest$;
 __webpack_unused_export__ = CreateTaskSetResponse$;
 __webpack_unused_export__ = CreatedAt$;
@@ -15636,7 +19658,7 @@ __webpack_unused_export__ = DeleteTaskDefinitionsCommand;
 __webpack_unused_export__ = DeleteTaskDefinitionsRequest$;
 __webpack_unused_export__ = DeleteTaskDefinitionsResponse$;
 __webpack_unused_export__ = DeleteTaskSet$;
-__webpack_unused_export__ = DeleteTaskSetCommand;
+exports.y5A = DeleteTaskSetCommand;
 __webpack_unused_export__ = DeleteTaskSetRequest$;
 __webpack_unused_export__ = DeleteTaskSetResponse$;
 __webpack_unused_export__ = Deployment$;
@@ -16015,7 +20037,7 @@ __webpack_unused_export__ = RegisterDaemonTaskDefinitionCommand;
 __webpack_unused_export__ = RegisterDaemonTaskDefinitionRequest$;
 __webpack_unused_export__ = RegisterDaemonTaskDefinitionResponse$;
 __webpack_unused_export__ = RegisterTaskDefinition$;
-__webpack_unused_export__ = RegisterTaskDefinitionCommand;
+exports.$Hl = RegisterTaskDefinitionCommand;
 __webpack_unused_export__ = RegisterTaskDefinitionRequest$;
 __webpack_unused_export__ = RegisterTaskDefinitionResponse$;
 __webpack_unused_export__ = RepositoryCredentials$;
@@ -72647,7 +76669,8 @@ const SERVICE_NAMES = {
     ecs: 'Amazon ECS',
     elasticloadbalancing: 'Elastic Load Balancing',
     cloudformation: 'AWS CloudFormation',
-    cloudwatch: 'Amazon CloudWatch'
+    cloudwatch: 'Amazon CloudWatch',
+    ecr: 'Amazon ECR'
 };
 const CONFIGURE_CREDENTIALS = 'Add an aws-actions/configure-aws-credentials step before this one (OIDC with role-to-assume is recommended).';
 /**
@@ -72757,7 +76780,7 @@ function whenNotFound(resource, error) {
 const ACTION_INPUTS = [
     {
         name: 'mode',
-        description: 'What to do: `canary` (shift `canary-weight` percent of traffic to the canary colour), `promote` (all traffic to the canary colour, then flip the stable tag), `rollback` (all traffic back to the stable colour, never waits) or `status` (read-only). Required.',
+        description: 'What to do: `canary` (shift `canary-weight` percent of traffic to the canary colour, after deploying `image` or `task-definition` to it when given), `deploy` (put `image` or `task-definition` into the canary colour and wait until it is healthy at 0 %; no traffic moves), `promote` (all traffic to the canary colour, then flip the stable tag), `rollback` (all traffic back to the stable colour, never waits) or `status` (read-only). Required.',
         required: true,
         default: ''
     },
@@ -72829,19 +76852,19 @@ const ACTION_INPUTS = [
     },
     {
         name: 'wait-for-healthy',
-        description: "Before a shift that raises the canary's share, and before an undo-promotion gives the traffic back, wait until the colour's task set is steady and every registered target in its target group is healthy. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default `true`.",
+        description: "Before a shift that raises the canary's share, and before an undo-promotion gives the traffic back, wait until the colour's task set is steady and every registered target in its target group is healthy. Used by canary, deploy, promote and rollback; other modes ignore it (a warning if malformed). Default `true`.",
         required: false,
         default: 'true'
     },
     {
         name: 'health-timeout-seconds',
-        description: 'How long to wait for the colour to become healthy. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default 600.',
+        description: "How long to wait for the colour to become healthy (and for a deploy's stack update). Used by canary, deploy, promote and rollback; other modes ignore it (a warning if malformed). Default 600.",
         required: false,
         default: '600'
     },
     {
         name: 'dry-run',
-        description: 'Discover, plan and report, but write nothing. Used by canary, promote and rollback; status writes nothing anyway, and ignores it (a warning if malformed). Default `false`.',
+        description: 'Discover, plan and report, but write nothing; a deploy shows the revision diff and the stack parameters that would change. Used by canary, deploy, promote and rollback; status writes nothing anyway, and ignores it (a warning if malformed). Default `false`.',
         required: false,
         default: 'false'
     },
@@ -72944,6 +76967,42 @@ const ACTION_INPUTS = [
     {
         name: 'environment-url',
         description: "URL shown with the environment's deployments, e.g. `https://shop.example.com`. Used by canary and promote; other modes ignore it (a warning if malformed). Default none.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'image',
+        description: 'The new container image, `registry/repo:tag` or `registry/repo@sha256:…`. An image in Amazon ECR must exist there and is pinned to its digest. Used by canary and deploy; other modes ignore it (a warning if malformed). Default none (no deploy).',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'container-name',
+        description: "The container that gets `image`. Used by canary and deploy; other modes ignore it (a warning if malformed). Default the container named in the canary task set's load balancer entry.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'task-definition',
+        description: 'Instead of (or, for a file, with) `image`: an existing task definition (`family:revision` or ARN), or the path of a task definition JSON file in the workspace. Used by canary and deploy; other modes ignore it (a warning if malformed). Default none.',
+        required: false,
+        default: ''
+    },
+    {
+        name: 'replace-live-canary',
+        description: 'When the canary colour carries traffic, take its share to 0 before replacing its version, instead of refusing. Used by canary and deploy; other modes ignore it (a warning if malformed). Default `false`.',
+        required: false,
+        default: 'false'
+    },
+    {
+        name: 'stack-parameters',
+        description: "The stack's names for the template's parameters, as `Key=Name` pairs (keys `BlueImage`, `GreenImage`, `StableColor`, `BlueWeight`, `GreenWeight`). Used by canary and deploy; other modes ignore it (a warning if malformed). Default the names of templates/ecs-canary.yaml.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'promote-image-tag',
+        description: 'After a promote (mode promote, or a canary walk that ends at 100), add this tag (e.g. `production`) to the promoted image in ECR. Used by canary and promote; other modes ignore it (a warning if malformed). Default none.',
         required: false,
         default: ''
     }
@@ -73065,8 +77124,8 @@ var errors = __nccwpck_require__(3916);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/run-step.ts + 45 modules
-var run_step = __nccwpck_require__(5772);
+// EXTERNAL MODULE: ./src/run-step.ts + 59 modules
+var run_step = __nccwpck_require__(5146);
 // EXTERNAL MODULE: ./src/cli/args.ts
 var cli_args = __nccwpck_require__(7593);
 // EXTERNAL MODULE: ./src/input-modes.ts
@@ -73308,6 +77367,7 @@ function otherColor(color) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AR: () => (/* binding */ STACK_PARAMETERS),
 /* harmony export */   G0: () => (/* binding */ Inputs),
 /* harmony export */   LG: () => (/* binding */ DEFAULT_HEALTH_TIMEOUT_SECONDS),
 /* harmony export */   N6: () => (/* binding */ DEFAULT_TAG_KEY),
@@ -73349,7 +77409,13 @@ const Inputs = {
     UndoPromotion: 'undo-promotion',
     GithubToken: 'github-token',
     Environment: 'environment',
-    EnvironmentUrl: 'environment-url'
+    EnvironmentUrl: 'environment-url',
+    Image: 'image',
+    ContainerName: 'container-name',
+    TaskDefinition: 'task-definition',
+    ReplaceLiveCanary: 'replace-live-canary',
+    StackParameters: 'stack-parameters',
+    PromoteImageTag: 'promote-image-tag'
 };
 const Outputs = {
     StableColor: 'stable-color',
@@ -73372,7 +77438,10 @@ const Outputs = {
     StepsCompleted: 'steps-completed',
     Outcome: 'outcome',
     Result: 'result',
-    ResultFile: 'result-file'
+    ResultFile: 'result-file',
+    TaskDefinitionArn: 'task-definition-arn',
+    ImageDigest: 'image-digest',
+    Deployed: 'deployed'
 };
 /** Stack output keys the action reads. */
 const StackOutputKeys = {
@@ -73382,6 +77451,17 @@ const StackOutputKeys = {
     GreenTargetGroup: 'GreenTargetGroup',
     ListenerRule: 'ListenerRule'
 };
+/**
+ * The parameters of templates/ecs-canary.yaml a deploy passes: each colour's image, the stable
+ * colour and the weights. `stack-parameters` maps them to another stack's names.
+ */
+const STACK_PARAMETERS = [
+    'BlueImage',
+    'GreenImage',
+    'StableColor',
+    'BlueWeight',
+    'GreenWeight'
+];
 const DEFAULT_TAG_KEY = 'StableStack';
 const DEFAULT_CANARY_WEIGHT = '10';
 const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
@@ -73755,7 +77835,7 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 
-const MODES = ['canary', 'promote', 'rollback', 'status'];
+const MODES = ['canary', 'deploy', 'promote', 'rollback', 'status'];
 const TRUE_OR_FALSE = 'true or false';
 /**
  * Which modes read each input that not every mode reads, as the code reads `ActionInputs`. A mode
@@ -73772,12 +77852,15 @@ const MODE_INPUTS = {
         modes: ['canary'],
         valid: 'a percent from 0 to 100 with at most one decimal, e.g. 10 or 0.5'
     },
-    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.WaitForHealthy]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.WaitForHealthy]: {
+        modes: ['canary', 'deploy', 'promote', 'rollback'],
+        valid: TRUE_OR_FALSE
+    },
     [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.HealthTimeoutSeconds]: {
-        modes: ['canary', 'promote', 'rollback'],
+        modes: ['canary', 'deploy', 'promote', 'rollback'],
         valid: 'a whole number of seconds, e.g. 600'
     },
-    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.DryRun]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.DryRun]: { modes: ['canary', 'deploy', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
     [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Steps]: {
         modes: ['canary'],
         valid: 'increasing percents above 0 and up to 100, e.g. 5,25,50'
@@ -73812,7 +77895,25 @@ const MODE_INPUTS = {
     [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.GithubToken]: { modes: ['canary', 'promote', 'rollback'], valid: 'a GitHub token' },
     [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Environment]: { modes: ['canary', 'promote', 'rollback'], valid: 'any text' },
     // Rollback posts only failure statuses, which carry no URL: it never reads (nor refuses) it.
-    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.EnvironmentUrl]: { modes: ['canary', 'promote'], valid: 'an http:// or https:// URL' }
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.EnvironmentUrl]: { modes: ['canary', 'promote'], valid: 'an http:// or https:// URL' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Image]: {
+        modes: ['canary', 'deploy'],
+        valid: 'an image such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ContainerName]: { modes: ['canary', 'deploy'], valid: 'a container name' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.TaskDefinition]: {
+        modes: ['canary', 'deploy'],
+        valid: 'family:revision, a task definition ARN, or a path to a task definition JSON file'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ReplaceLiveCanary]: { modes: ['canary', 'deploy'], valid: TRUE_OR_FALSE },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.StackParameters]: {
+        modes: ['canary', 'deploy'],
+        valid: 'Key=Name pairs for BlueImage, GreenImage, StableColor, BlueWeight, GreenWeight'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.PromoteImageTag]: {
+        modes: ['canary', 'promote'],
+        valid: 'an image tag such as production'
+    }
 };
 
 
@@ -75994,8 +80095,8 @@ var log_line = __nccwpck_require__(8975);
 var repeats = __nccwpck_require__(9314);
 // EXTERNAL MODULE: ./src/report/text.ts
 var report_text = __nccwpck_require__(5655);
-// EXTERNAL MODULE: ./src/run-step.ts + 45 modules
-var run_step = __nccwpck_require__(5772);
+// EXTERNAL MODULE: ./src/run-step.ts + 59 modules
+var run_step = __nccwpck_require__(5146);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -76218,7 +80319,7 @@ function sentence(text) {
 
 /***/ }),
 
-/***/ 5772:
+/***/ 5146:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76714,6 +80815,277 @@ function quoted(text) {
         .replace(/\u2029/g, '\\u2029');
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/deploy/image-ref.ts
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+// Registry host (optional port), then lower-case path components, as the distribution spec says.
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+function parseImageRef(text, input = 'image') {
+    const bad = (why) => new errors/* InputError */.dz(`"${input}" is "${text}": ${why}. Write it as registry/repository:tag or ` +
+        'registry/repository@sha256:<64 hex digits>, e.g. ' +
+        '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2.');
+    if (/\s/.test(text))
+        throw bad('an image reference has no spaces');
+    const at = text.indexOf('@');
+    let rest = text;
+    let digest;
+    if (at >= 0) {
+        digest = text.slice(at + 1);
+        rest = text.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw bad(`"${digest}" is not a sha256 digest`);
+    }
+    const slash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    let tag;
+    let name = rest;
+    if (colon > slash) {
+        tag = rest.slice(colon + 1);
+        name = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw bad(`"${tag}" is not a valid tag`);
+    }
+    if (!tag && !digest)
+        throw bad('it names no tag or digest, so what runs would be unknown');
+    const parts = name.split('/');
+    const host = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]) ? parts[0] : undefined;
+    const path = host ? parts.slice(1) : parts;
+    if (path.length === 0 || !path.every((p) => COMPONENT.test(p))) {
+        throw bad('the repository must be lower-case letters, digits and separators');
+    }
+    const ecr = host ? ECR_HOST.exec(host) : null;
+    return {
+        text,
+        name,
+        ...(tag ? { tag } : {}),
+        ...(digest ? { digest } : {}),
+        ...(ecr ? { ecr: { registryId: ecr[1], region: ecr[2], repository: path.join('/') } } : {})
+    };
+}
+/** The reference pinned to a digest: what runs is exactly what was checked. */
+function pinned(ref, digest) {
+    return `${ref.name}@${digest}`;
+}
+/** A tag as `promote-image-tag` takes it. */
+function imageTag(text, input) {
+    if (!TAG.test(text)) {
+        throw new errors/* InputError */.dz(`"${input}" is "${text}": an image tag is up to 128 letters, digits, "_", "." and "-", not ` +
+            'starting with "." or "-".');
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/revision.ts
+
+/** Fields ECS fills in itself: DescribeTaskDefinition returns them, RegisterTaskDefinition refuses them. */
+const READ_ONLY = [
+    'taskDefinitionArn',
+    'revision',
+    'status',
+    'requiresAttributes',
+    'compatibilities',
+    'registeredAt',
+    'registeredBy',
+    'deregisteredAt',
+    'deleteRequested'
+];
+/** The revision a described task definition (and its tags) would be registered as. */
+function revisionOf(definition, tags) {
+    const copy = { ...definition };
+    for (const key of READ_ONLY)
+        delete copy[key];
+    if (tags && tags.length > 0)
+        copy.tags = tags;
+    else if (tags || !Array.isArray(copy.tags) || copy.tags.length === 0)
+        delete copy.tags;
+    return copy;
+}
+/** The container names of a revision, for messages. */
+function containerNames(revision) {
+    return (revision.containerDefinitions ?? []).map((c) => c.name ?? '');
+}
+/**
+ * The same revision with one container's image replaced; every other field is kept. Refuses a
+ * container the revision does not have, naming those it has.
+ */
+function withImage(revision, container, image) {
+    const containers = revision.containerDefinitions ?? [];
+    if (!containers.some((c) => c.name === container)) {
+        throw new errors/* StateError */.qq(`Task definition ${revision.family} has no container "${container}" (its containers: ` +
+            `${containerNames(revision).join(', ') || 'none'}). Set "container-name" to one of them.`);
+    }
+    return {
+        ...revision,
+        containerDefinitions: containers.map((c) => (c.name === container ? { ...c, image } : c))
+    };
+}
+/** The image a revision's container runs, when it has that container. */
+function imageOf(revision, container) {
+    return revision.containerDefinitions?.find((c) => c.name === container)?.image;
+}
+/**
+ * True when registering `a` would give what `b` already is: the same fields after the defaults
+ * ECS adds to an answer (empty lists, absent values) are left out, in any key order.
+ */
+function sameRevision(a, b) {
+    return canonical(a) === canonical(b);
+}
+function canonical(value) {
+    return JSON.stringify(normalise(value)) ?? '';
+}
+function normalise(value) {
+    if (Array.isArray(value)) {
+        const items = value.map(normalise).filter((v) => v !== undefined);
+        return items.length === 0 ? undefined : items;
+    }
+    if (value instanceof Date)
+        return value.toISOString();
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .map(([k, v]) => [k, normalise(v)])
+            .filter(([, v]) => v !== undefined)
+            .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+        return entries.length === 0 ? undefined : Object.fromEntries(entries);
+    }
+    return value === null ? undefined : value;
+}
+/**
+ * A task definition file as aws-actions/amazon-ecs-render-task-definition writes it (a
+ * DescribeTaskDefinition answer's `taskDefinition`, or the register input itself). Refuses what
+ * is not JSON or not a task definition, naming the file.
+ */
+function parseRevisionFile(text, path) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new errors/* InputError */.dz(`"task-definition" file ${path} is not JSON: ${why}.`);
+    }
+    const answer = parsed && typeof parsed === 'object' && 'taskDefinition' in parsed
+        ? parsed
+        : undefined;
+    const body = answer ? answer.taskDefinition : parsed;
+    const definition = body;
+    const containers = definition?.containerDefinitions;
+    if (!definition ||
+        typeof definition !== 'object' ||
+        Array.isArray(definition) ||
+        typeof definition.family !== 'string' ||
+        !Array.isArray(containers) ||
+        containers.length === 0 ||
+        !containers.every((c) => c && typeof c === 'object' && typeof c.name === 'string')) {
+        throw new errors/* InputError */.dz(`"task-definition" file ${path} is not a task definition: it needs a "family" and ` +
+            '"containerDefinitions" with a "name" for each container.');
+    }
+    // The DescribeTaskDefinition answer form keeps the tags beside the definition.
+    const tags = Array.isArray(answer?.tags) ? answer.tags : undefined;
+    return revisionOf(definition, tags);
+}
+/** `family:revision` or a task definition ARN → its family. */
+function familyOfReference(reference) {
+    const last = reference.split('/').pop() ?? reference;
+    return last.split(':')[0];
+}
+
+;// CONCATENATED MODULE: ./src/deploy/deploy-inputs.ts
+
+
+
+
+
+
+const REFERENCE = /^[A-Za-z0-9_-]{1,255}:\d{1,9}$/;
+const PARAMETER_NAME = /^[A-Za-z0-9]{1,255}$/;
+/** Reads `image`, `container-name`, `task-definition` and friends for the modes that deploy. */
+function parseDeployRequest(reader, env) {
+    const image = reader.read(constants/* Inputs */.G0.Image, (text) => parseImageRef(text), undefined);
+    const taskDefinition = reader.read(constants/* Inputs */.G0.TaskDefinition, (text) => taskDefinitionInput(text, env), undefined);
+    const containerName = reader.read(constants/* Inputs */.G0.ContainerName, containerNameInput, undefined);
+    const replaceLiveCanary = reader.read(constants/* Inputs */.G0.ReplaceLiveCanary, flag, false);
+    const stackParameters = reader.read(constants/* Inputs */.G0.StackParameters, parameterNames, defaultNames());
+    if (reader.mode === 'deploy' && !image && !taskDefinition) {
+        throw new errors/* InputError */.dz('Mode deploy needs a version to deploy: set "image" (e.g. registry/repository:tag) or ' +
+            '"task-definition" (family:revision, an ARN, or a task definition JSON file).');
+    }
+    if (!image && !taskDefinition)
+        return undefined;
+    return {
+        ...(image ? { image } : {}),
+        ...(containerName ? { containerName } : {}),
+        ...(taskDefinition ? { taskDefinition } : {}),
+        replaceLiveCanary,
+        stackParameters
+    };
+}
+function promoteImageTag(reader) {
+    return reader.read(constants/* Inputs */.G0.PromoteImageTag, (text) => imageTag(text, constants/* Inputs */.G0.PromoteImageTag), undefined);
+}
+function taskDefinitionInput(text, env) {
+    if (text.startsWith('arn:')) {
+        if (!/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]+:\d+$/.test(text)) {
+            throw new errors/* InputError */.dz(`"task-definition" is "${text}", which is not a task definition ARN ` +
+                '(arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION).');
+        }
+        return { reference: text };
+    }
+    if (REFERENCE.test(text))
+        return { reference: text };
+    const path = (0,external_node_path_.isAbsolute)(text) ? text : (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE ?? process.cwd(), text);
+    let content;
+    try {
+        if (!(0,external_node_fs_.statSync)(path).isFile())
+            throw new Error('not a file');
+        content = (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch {
+        throw new errors/* InputError */.dz(`"task-definition" is "${text}": no such file in the workspace, and not family:revision ` +
+            'or a task definition ARN. Check the path (relative to the workspace) or the revision.');
+    }
+    return { file: text, revision: parseRevisionFile(content, text) };
+}
+function containerNameInput(text) {
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(text)) {
+        throw new errors/* InputError */.dz(`"container-name" is "${text}": a container name is up to 255 letters, digits, "_" and "-".`);
+    }
+    return text;
+}
+function flag(text) {
+    const lower = text.toLowerCase();
+    if (lower === 'true' || lower === 'false')
+        return lower === 'true';
+    throw new errors/* InputError */.dz(`"${constants/* Inputs */.G0.ReplaceLiveCanary}" is "${text}": it must be true or false.`);
+}
+function defaultNames() {
+    return Object.fromEntries(constants/* STACK_PARAMETERS */.AR.map((k) => [k, k]));
+}
+/** `BlueImage=WebBlue, GreenImage=WebGreen`: the stack's names for the template's parameters. */
+function parameterNames(text) {
+    const names = defaultNames();
+    for (const pair of text
+        .split(/[\n,]+/)
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const [key, name, ...rest] = pair.split('=').map((p) => p.trim());
+        if (!constants/* STACK_PARAMETERS */.AR.includes(key) || !name || rest.length > 0) {
+            throw new errors/* InputError */.dz(`"stack-parameters" has "${pair}": write Key=Name pairs, the keys being ` +
+                `${constants/* STACK_PARAMETERS */.AR.join(', ')}.`);
+        }
+        if (!PARAMETER_NAME.test(name)) {
+            throw new errors/* InputError */.dz(`"stack-parameters" has "${pair}": "${name}" is not a parameter name.`);
+        }
+        names[key] = name;
+    }
+    return names;
+}
+
 ;// CONCATENATED MODULE: ./src/schedule.ts
 
 
@@ -76792,6 +81164,7 @@ function parseStrategy(name) {
 
 
 
+
 /**
  * Reads and validates the inputs the mode uses (src/input-modes.ts says which); the others get
  * their defaults, and a warning when malformed. `read` returns '' for an input that was not given
@@ -76816,6 +81189,13 @@ function parseInputs(read, env) {
     }
     const reader = new ModeReader(get, mode);
     const extras = parseModeInputs(reader, get);
+    const deploy = parseDeployRequest(reader, env);
+    if (deploy?.taskDefinition && locations.stackName) {
+        throw new errors/* InputError */.dz('With "stack-name", the stack builds each colour\'s task definition from its image ' +
+            'parameter: give "image" without "task-definition", or leave out "stack-name" (and set ' +
+            '"blue-target-group" and "green-target-group") to deploy a task definition through the ECS API.');
+    }
+    const imageTag = promoteImageTag(reader);
     return {
         ...extras,
         mode,
@@ -76824,6 +81204,8 @@ function parseInputs(read, env) {
         ...locations,
         tagKey: get(constants/* Inputs */.G0.TagKey) ?? constants/* DEFAULT_TAG_KEY */.N6,
         region,
+        ...(deploy ? { deploy } : {}),
+        ...(imageTag ? { promoteImageTag: imageTag } : {}),
         warnings: reader.warnings
     };
 }
@@ -76837,11 +81219,11 @@ function parseLocations(get) {
             expectArn(arn, ':targetgroup/', `${color.toLowerCase()}-target-group`);
     }
     const stackName = get(constants/* Inputs */.G0.StackName);
-    const explicitCount = Object.keys(taskSets).length + Object.keys(targetGroups).length;
-    if (!stackName && explicitCount < 4) {
+    if (!stackName && Object.keys(targetGroups).length < 2) {
         throw new errors/* InputError */.dz('Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
-            'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set all ' +
-            'four of "blue-task-set", "green-task-set", "blue-target-group" and "green-target-group".');
+            'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set ' +
+            '"blue-target-group" and "green-target-group" (each colour is then the task set that ' +
+            'registers in its target group; "blue-task-set" and "green-task-set" name them exactly).');
     }
     if (targetGroups.Blue !== undefined && targetGroups.Blue === targetGroups.Green) {
         throw new errors/* InputError */.dz('"blue-target-group" and "green-target-group" name the same target group.');
@@ -76968,7 +81350,7 @@ function formatLease(holder) {
     const withUrl = holder.url ? `${value} ${holder.url}` : value;
     return withUrl.length <= MAX_TAG_VALUE ? withUrl : value;
 }
-const PATTERN = /^run (\S+) attempt (\d+) job (\S+) (canary|promote|rollback|status) until (\S+)(?: left (Blue|Green))? id ([0-9a-f]+)(?: (https:\/\/\S+))?$/;
+const PATTERN = /^run (\S+) attempt (\d+) job (\S+) (canary|deploy|promote|rollback|status) until (\S+)(?: left (Blue|Green))? id ([0-9a-f]+)(?: (https:\/\/\S+))?$/;
 /** The holder a tag value names, or undefined for a value this action did not write. */
 function parseLease(value) {
     const match = value === undefined ? null : PATTERN.exec(value.trim());
@@ -77058,8 +81440,554 @@ function cancellable(clock, signal) {
     };
 }
 
-// EXTERNAL MODULE: ./src/gates/alarms.ts
-var gates_alarms = __nccwpck_require__(8972);
+// EXTERNAL MODULE: ./src/aws/call.ts
+var call = __nccwpck_require__(1373);
+;// CONCATENATED MODULE: ./src/aws/ecr.ts
+
+
+/**
+ * Amazon ECR, loaded only when an image is in ECR: most runs never deploy, so they never evaluate
+ * the ECR client. The eager mode keeps it in the one bundle (dist/ must stay a single file with
+ * every licence); it is evaluated on the first `import()` only.
+ */
+async function ecrModule() {
+    return Promise.resolve(/* import() eager */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8249, 19));
+}
+const clients = new Map();
+/** One client per region (an image may live in another region than the service). */
+async function ecrClient(region) {
+    const found = clients.get(region);
+    if (found)
+        return found;
+    const { ECRClient } = await ecrModule();
+    const client = new ECRClient({ region, maxAttempts: 5 });
+    clients.set(region, client);
+    return client;
+}
+/**
+ * The digest of `tag` or `digest` in the repository. Refuses, naming the repository, an image or
+ * repository that is not there; for a missing image it lists the most recent tags.
+ */
+async function findImage(ecr, where, wanted) {
+    const { DescribeImagesCommand } = await ecrModule();
+    const repo = `${where.repository} (registry ${where.registryId}, ${where.region})`;
+    const what = wanted.digest ?? `tag ${wanted.tag}`;
+    const notFound = async () => {
+        const recent = await recentTags(ecr, where).catch(() => undefined);
+        const listed = recent === undefined
+            ? ''
+            : recent.length > 0
+                ? ` Its most recent tags: ${recent.join(', ')}.`
+                : ' It has no tagged images.';
+        return new errors/* NotFoundError */.m_(`Image ${what} is not in ECR repository ${repo}.${listed} Push it first, or check "image".`);
+    };
+    let missing = false;
+    const response = await (0,call/* awsCall */.uF)('ecr:DescribeImages', () => ecr.send(new DescribeImagesCommand({
+        registryId: where.registryId,
+        repositoryName: where.repository,
+        imageIds: [
+            wanted.digest ? { imageDigest: wanted.digest } : { imageTag: wanted.tag ?? 'latest' }
+        ]
+    })), (name) => {
+        if (name === 'RepositoryNotFoundException') {
+            return new errors/* NotFoundError */.m_(`ECR repository ${repo} was not found. Check "image" (the repository part) and that ` +
+                'the role may read it.');
+        }
+        if (name === 'ImageNotFoundException')
+            missing = true;
+        return missing ? new errors/* StateError */.qq('image not found') : undefined;
+    }).catch(async (error) => {
+        if (missing)
+            throw await notFound();
+        throw error;
+    });
+    const detail = response.imageDetails?.[0];
+    if (!detail?.imageDigest)
+        throw await notFound();
+    if (wanted.digest && wanted.tag && !(detail.imageTags ?? []).includes(wanted.tag)) {
+        throw new errors/* StateError */.qq(`Image ${wanted.digest} in ECR repository ${repo} is not tagged ${wanted.tag} (its tags: ` +
+            `${(detail.imageTags ?? []).join(', ') || 'none'}). Give the tag or the digest alone.`);
+    }
+    return { digest: detail.imageDigest, tags: detail.imageTags ?? [] };
+}
+/** Up to five tags, most recently pushed first, for the message about a missing image. */
+async function recentTags(ecr, where) {
+    const { DescribeImagesCommand } = await ecrModule();
+    const response = await (0,call/* awsCall */.uF)('ecr:DescribeImages', () => ecr.send(new DescribeImagesCommand({
+        registryId: where.registryId,
+        repositoryName: where.repository,
+        filter: { tagStatus: 'TAGGED' },
+        maxResults: 100
+    })));
+    return (response.imageDetails ?? [])
+        .sort((a, b) => (b.imagePushedAt?.getTime() ?? 0) - (a.imagePushedAt?.getTime() ?? 0))
+        .flatMap((d) => d.imageTags ?? [])
+        .slice(0, 5);
+}
+/**
+ * Adds `tag` to the image with `digest`: the manifest BatchGetImage returns is put back under the
+ * new tag. ECR answers ImageAlreadyExistsException when the tag already names this digest, which
+ * is what was asked. Returns what was written, or undefined when nothing was.
+ */
+async function tagImage(ecr, where, digest, tag) {
+    const { BatchGetImageCommand, PutImageCommand } = await ecrModule();
+    const got = await (0,call/* awsCall */.uF)('ecr:BatchGetImage', () => ecr.send(new BatchGetImageCommand({
+        registryId: where.registryId,
+        repositoryName: where.repository,
+        imageIds: [{ imageDigest: digest }]
+    })));
+    const image = got.images?.[0];
+    if (!image?.imageManifest) {
+        throw new errors/* NotFoundError */.m_(`Image ${digest} is no longer in ECR repository ${where.repository}.`);
+    }
+    let already = false;
+    await (0,call/* awsCall */.uF)('ecr:PutImage', () => ecr.send(new PutImageCommand({
+        registryId: where.registryId,
+        repositoryName: where.repository,
+        imageManifest: image.imageManifest,
+        ...(image.imageManifestMediaType
+            ? { imageManifestMediaType: image.imageManifestMediaType }
+            : {}),
+        imageTag: tag,
+        imageDigest: digest
+    })), (name) => {
+        already = name === 'ImageAlreadyExistsException';
+        return undefined;
+    }).catch((error) => {
+        if (!already)
+            throw error;
+    });
+    return already ? undefined : `ECR ${where.repository}: tag ${tag} → ${digest}`;
+}
+
+;// CONCATENATED MODULE: ./src/execute/lease-guard.ts
+
+/**
+ * The executor's side of the lease: take it before the first change, look again right before
+ * each write and at the end, release it when done. A rollback writes its lease beside its first
+ * write and never waits for it, nor fails on it: the emergency exit needs only the route.
+ */
+class LeaseGuard {
+    lease;
+    mode;
+    log;
+    taking;
+    held = false;
+    started = false;
+    /** True once a rollback's lease write has succeeded: only then is there one to mark done. */
+    written = false;
+    constructor(lease, mode, log) {
+        this.lease = lease;
+        this.mode = mode;
+        this.log = log;
+    }
+    /** True once this run has written (or started writing) its lease. */
+    get active() {
+        return this.held || this.started;
+    }
+    async take(now, durationMs) {
+        const { lease } = this;
+        if (!lease)
+            return;
+        if (this.mode === 'rollback') {
+            this.started = true;
+            this.taking = lease.take(this.mode, now, durationMs).then((note) => {
+                this.written = true;
+                this.note(note);
+            }, (error) => {
+                const why = error instanceof Error ? error.message : String(error);
+                this.log.warning(`The rollback's lease tag was not written (${why}); rolling back anyway.`);
+            });
+            return;
+        }
+        this.note(await lease.take(this.mode, now, durationMs));
+        this.held = true;
+    }
+    /**
+     * Throws ConcurrentRunError when another run holds the lease now. The executor asks right
+     * before each write: two runs that wrote their leases at the same moment both read the later
+     * one, so one goes on, and a run whose gates waited learns whether it is still the one.
+     */
+    async confirm() {
+        if (!this.lease || !this.held)
+            return undefined;
+        const look = await this.lease.look();
+        if (!look.ours) {
+            const who = look.holder ?? 'its lease tag was removed by someone else';
+            throw new errors/* ConcurrentRunError */.X1(`Another run took over this service while this run was working: ${who}.`, look.byRollback ?? false);
+        }
+        return look;
+    }
+    /** The service's tags as they are now, whoever holds the lease. */
+    async look() {
+        return this.lease?.look();
+    }
+    /** A rollback's look at the end: who wrote last, whatever the lease says. */
+    async settle() {
+        if (!this.lease || !this.taking)
+            return undefined;
+        await this.taking;
+        return this.lease.look();
+    }
+    /**
+     * A rollback's end: its lease stays, expired, so no new run waits for it while a run that
+     * started before it still sees that a rollback came, and which colour it `left` all traffic on
+     * (when it did). Never fails the rollback; returns false when the lease could not be marked
+     * done (it then blocks other runs until it expires).
+     */
+    async expire(now, left) {
+        if (!this.lease || !this.taking)
+            return true;
+        await this.taking;
+        if (!this.written)
+            return true;
+        try {
+            await this.lease.take(this.mode, now, 0, left);
+            this.taking = undefined;
+            return true;
+        }
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            this.log.warning(`The rollback's lease was not marked done (${why}).`);
+            return false;
+        }
+    }
+    async release() {
+        if (!this.lease || !this.held)
+            return;
+        await this.lease.release();
+        this.held = false;
+    }
+    /**
+     * Releases the lease at the end of a failed run. Says, when that fails too, what the lease left
+     * behind means for the next run; undefined when there is nothing to say.
+     */
+    async releaseOrExplain(now, left) {
+        if (this.taking) {
+            const done = await this.expire(now, left);
+            return done || !this.lease
+                ? undefined
+                : `Marking the lease done failed. ${this.lease.leftBehind()}.`;
+        }
+        try {
+            await this.release();
+            return undefined;
+        }
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            this.log.warning(`The lease tag was not removed: ${why}`);
+            return this.lease ? `Removing the lease failed. ${this.lease.leftBehind()}.` : undefined;
+        }
+    }
+    /**
+     * After losing the service to a rollback: waits until that rollback has finished and returns
+     * the colour it left all traffic on. Undefined when it has not said within `limitMs` (or its
+     * lease ran out first: it died), or when its lease is gone or no longer a rollback's.
+     */
+    async rollbackOutcome(clock, limitMs, pollMs = 200) {
+        if (!this.lease)
+            return undefined;
+        try {
+            for (let waited = 0;; waited += pollMs) {
+                const look = await this.lease.look();
+                if (!look.byRollback || look.left)
+                    return look.left;
+                if (waited >= limitMs || (look.until !== undefined && clock.now() >= look.until)) {
+                    return undefined;
+                }
+                await clock.sleep(pollMs);
+            }
+        }
+        catch {
+            // A look that fails (or a cancel while waiting) leaves the decision to what the route shows.
+            return undefined;
+        }
+    }
+    /** The lease is another run's now: this run must not remove it. */
+    forfeit() {
+        this.held = false;
+    }
+    note(note) {
+        if (note)
+            this.log.info(`Lease: ${note}.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/execute/shift.ts
+
+
+/**
+ * Writes a split and checks the write's response: the route must hold exactly what was sent.
+ * No separate read-back here: it would add a round trip to every shift (and to rollback, the
+ * emergency exit) and catch only a writer in the few milliseconds after ours. A writer while a
+ * step holds is caught by `routeUnchanged` at every poll of a bake.
+ */
+async function shiftAndVerify(router, before, target, wrote) {
+    const stored = await router.shift(target);
+    wrote(`${router.kind} ${router.id}: ${(0,shares/* formatSplit */.oe)(before)} → ${(0,shares/* formatSplit */.oe)(target)}`);
+    if (!(0,shares/* sameSplit */.xY)(stored, target)) {
+        throw new errors/* VerificationError */.mk(`Wrote ${(0,shares/* formatSplit */.oe)(target)} to ${router.kind} ${router.id}, but it holds ` +
+            `${(0,shares/* formatSplit */.oe)(stored)}: the load balancer did not store what was sent. Nothing more was ` +
+            'written; check the route, then run this step again.', stored);
+    }
+    return stored;
+}
+/**
+ * Reads the route again while a step holds; a split other than `expected` means another writer
+ * moved traffic behind the run's back, which ends the run without writing more.
+ */
+async function routeUnchanged(router, expected) {
+    const live = await router.verify();
+    if ((0,shares/* sameSplit */.xY)(live, expected))
+        return;
+    throw new errors/* VerificationError */.mk(`${router.kind} ${router.id} holds ${(0,shares/* formatSplit */.oe)(live)}, not the ${(0,shares/* formatSplit */.oe)(expected)} ` +
+        'this run wrote: another writer changed it. Make sure only one workflow moves this service ' +
+        'at a time (a concurrency group), then run this step again.', live);
+}
+
+;// CONCATENATED MODULE: ./src/promotion-record.ts
+/** ECS refuses tag values over 256 characters. */
+const promotion_record_MAX_TAG_VALUE = 256;
+const VERSION = '[A-Za-z0-9_-]{1,255}:\\d{1,9}';
+const promotion_record_PATTERN = new RegExp(`^(${VERSION})(?: replaced (${VERSION}))?(?: at (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ))?$`);
+/** `arn:aws:ecs:…:task-definition/web:42` → `web:42`: the version a colour runs. */
+function versionOf(taskDefinitionArn) {
+    return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
+}
+function parseRecord(value) {
+    const match = value === undefined ? null : promotion_record_PATTERN.exec(value.trim());
+    if (!match)
+        return undefined;
+    return {
+        promoted: match[1],
+        ...(match[2] ? { replaced: match[2] } : {}),
+        ...(match[3] ? { at: match[3] } : {})
+    };
+}
+/** The tag value, or undefined when it would not fit in a tag (families near 255 characters). */
+function formatRecord(record) {
+    const parts = [record.promoted];
+    if (record.replaced)
+        parts.push(`replaced ${record.replaced}`);
+    if (record.at)
+        parts.push(`at ${record.at}`);
+    const value = parts.join(' ');
+    return value.length <= promotion_record_MAX_TAG_VALUE ? value : undefined;
+}
+/** An ISO time to the second, as the record holds it. */
+function recordTime(epochMs) {
+    return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/**
+ * Why `version` must not get traffic again, or undefined when it may: it is the version the last
+ * promote replaced, or an older revision of the family that promote made stable.
+ */
+function replacedVersion(version, record) {
+    if (!version || !record)
+        return undefined;
+    const when = record.at ? ` on ${record.at.slice(0, 10)} ${record.at.slice(11, 16)} UTC` : '';
+    if (version === record.replaced) {
+        return `${version}, the version that ${record.promoted} replaced${when}`;
+    }
+    const [family, revision] = splitVersion(version);
+    const [stableFamily, stableRevision] = splitVersion(record.promoted);
+    if (family === stableFamily && revision < stableRevision) {
+        return `${version}, older than ${record.promoted}, which was promoted${when}`;
+    }
+    return undefined;
+}
+function splitVersion(version) {
+    const at = version.lastIndexOf(':');
+    return [version.slice(0, at), Number(version.slice(at + 1))];
+}
+
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __nccwpck_require__(5655);
+;// CONCATENATED MODULE: ./src/service-tags.ts
+
+
+
+
+
+function tagNames(tagKey) {
+    return {
+        stable: tagKey,
+        previous: `${tagKey}Previous`,
+        testRule: `${tagKey}TestRule`,
+        promotion: `${tagKey}Promotion`,
+        lease: `${tagKey}Lease`,
+        deploy: `${tagKey}Deploy`
+    };
+}
+function testRouteTagNames(tagKey) {
+    return { testListener: `${tagKey}TestListener`, ruleMarker: `${tagKey}TestRuleOf` };
+}
+/**
+ * The tags on the ECS service: read once by discovery and kept current as the action writes
+ * them, so every part of a run sees what the previous part wrote. (Over 60 lines: it is the one
+ * owner of the service's tags, and each method is one call.)
+ */
+class ServiceTags {
+    ecs;
+    service;
+    names;
+    values;
+    /** The tags as discovery read them: what `putBack` restores. */
+    found;
+    constructor(ecs, service, tags, tagKey) {
+        this.ecs = ecs;
+        this.service = service;
+        this.names = tagNames(tagKey);
+        this.values = new Map(Object.entries(tags));
+        this.found = { ...tags };
+    }
+    get(key) {
+        return this.values.get(key);
+    }
+    /** The stable colour named by the tag; refuses a missing tag or any other value. */
+    stable() {
+        const key = this.names.stable;
+        const value = this.get(key);
+        const command = `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
+            ' (or value=Green: the colour that serves production now)';
+        if (value === undefined) {
+            throw new errors/* StateError */.qq(`Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`);
+        }
+        if (!(0,src_color/* isColor */._o)(value)) {
+            throw new errors/* StateError */.qq(`Service ${this.service.name} has ${key}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`);
+        }
+        return value;
+    }
+    /** Writes tags in one call: ECS applies a TagResource call as a whole. */
+    async set(tags) {
+        const arn = this.service.arn;
+        await (0,call/* awsCall */.uF)('ecs:TagResource', () => this.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({
+            resourceArn: arn,
+            tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
+        })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
+            ? new errors/* StateError */.qq(`ECS refused to tag ${arn}: ${message} Opt in to the long ARN format for services ` +
+                '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.')
+            : undefined);
+        for (const [key, value] of Object.entries(tags))
+            this.values.set(key, value);
+    }
+    /** Reads the tags again (another run may have written them) and returns them. */
+    async read() {
+        const response = await (0,call/* awsCall */.uF)('ecs:ListTagsForResource', () => this.ecs.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: this.service.arn })));
+        const tags = Object.fromEntries((response.tags ?? []).flatMap((t) => (t.key ? [[t.key, t.value ?? '']] : [])));
+        this.values.clear();
+        for (const [key, value] of Object.entries(tags))
+            this.values.set(key, value);
+        return tags;
+    }
+    get arn() {
+        return this.service.arn;
+    }
+    async remove(keys) {
+        await (0,call/* awsCall */.uF)('ecs:UntagResource', () => this.ecs.send(new dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: this.service.arn, tagKeys: keys })));
+        for (const key of keys)
+            this.values.delete(key);
+    }
+    /**
+     * The stable tag, the colour an undo returns to and the record of what was promoted, in one
+     * call: ECS applies a TagResource call as a whole, so no run sees one without the others.
+     */
+    async promote(from, to, record) {
+        const key = this.names.stable;
+        try {
+            await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) });
+        }
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            throw new errors/* IncompletePromotionError */.G_(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
+                'Run promote again to finish; it will only write the tag.');
+        }
+        return `service tag ${key}: ${from} → ${to}`;
+    }
+    /**
+     * The stable tag first, then the record of the promote: a run that stops between the two leaves
+     * a record naming the stable colour itself, which a later undo reads as "nothing to undo".
+     */
+    async undo(from, to, record) {
+        await this.set({ [this.names.stable]: to, ...this.recordTag(record) });
+        await this.remove([this.names.previous]);
+        return `service tag ${this.names.stable}: ${from} → ${to} (promotion undone)`;
+    }
+    async forget() {
+        await this.remove([this.names.previous]);
+        return `service tag ${this.names.previous}: removed (the undo is finished)`;
+    }
+    /**
+     * The tags this run found, written back in one call with the stable tag, then the ones it found
+     * absent removed: a run that stops between the two leaves the stable tag right and at worst a
+     * record of a promote that did not stand, which names a version that is not stable.
+     */
+    async putBack() {
+        const { stable, previous, promotion } = this.names;
+        const keys = [stable, previous, promotion];
+        const present = keys.filter((key) => this.found[key] !== undefined);
+        const absent = keys.filter((key) => this.found[key] === undefined && this.values.has(key));
+        const from = this.values.get(stable);
+        await this.set(Object.fromEntries(present.map((key) => [key, this.found[key]])));
+        if (absent.length > 0)
+            await this.remove(absent);
+        return `service tag ${stable}: ${from ?? 'none'} → ${this.found[stable] ?? 'none'} (put back as this run found it)`;
+    }
+    recordTag(record) {
+        const value = record && formatRecord(record);
+        return value ? { [this.names.promotion]: value } : {};
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/deploy-record.ts
+
+const deploy_record_PATTERN = /^(Blue|Green) ([A-Za-z0-9_-]{1,255}:\d{1,9}) at (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)(?: (sha256:[0-9a-f]{64}))?$/;
+function formatDeployRecord(record) {
+    const value = `${record.color} ${record.version} at ${record.at}${record.digest ? ` ${record.digest}` : ''}`;
+    return value.length <= 256 ? value : undefined;
+}
+function parseDeployRecord(value) {
+    const match = value === undefined ? null : deploy_record_PATTERN.exec(value.trim());
+    if (!match || !(0,src_color/* isColor */._o)(match[1]))
+        return undefined;
+    return {
+        color: match[1],
+        version: match[2],
+        at: match[3],
+        ...(match[4] ? { digest: match[4] } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/discover/service.ts
+
+
+
+/**
+ * DescribeServices with TAGS returns the tags and every task set of an EXTERNAL service, so the
+ * tag, the controller and both task sets cost a single round trip.
+ */
+async function readService(ecs, cluster, service) {
+    const response = await (0,call/* awsCall */.uF)('ecs:DescribeServices', () => ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service], include: ['TAGS'] })), (name) => name === 'ClusterNotFoundException'
+        ? new errors/* NotFoundError */.m_(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
+        : undefined);
+    const found = response.services?.find((s) => s.status !== 'INACTIVE');
+    if (!found?.serviceArn) {
+        throw new errors/* NotFoundError */.m_(`ECS service "${service}" was not found in cluster "${cluster}". Check "service", "cluster" and "aws-region".`);
+    }
+    const tags = {};
+    for (const tag of found.tags ?? [])
+        if (tag.key)
+            tags[tag.key] = tag.value ?? '';
+    return {
+        arn: found.serviceArn,
+        name: found.serviceName ?? service,
+        clusterArn: found.clusterArn ?? cluster,
+        deploymentController: found.deploymentController?.type ?? 'ECS',
+        tags,
+        taskSets: found.taskSets ?? []
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/gates/health.ts
 
 const POLL_INTERVAL_MS = 5000;
@@ -77147,8 +82075,890 @@ class HealthGate {
     }
 }
 
-// EXTERNAL MODULE: ./src/aws/call.ts
-var call = __nccwpck_require__(1373);
+;// CONCATENATED MODULE: ./src/workloads/target-health.ts
+
+
+
+/**
+ * Draining targets are on their way out (a replaced task, the deregistration delay) and get no
+ * new requests, so they neither count as healthy nor block the gate.
+ */
+async function readTargetHealth(elb, targetGroupArn) {
+    const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroupArn })), (0,call/* whenNotFound */.II)('TargetGroup', () => new errors/* NotFoundError */.m_(`Target group ${targetGroupArn} was not found.`)));
+    const summary = { targetGroupArn, total: 0, healthy: 0, notHealthy: [] };
+    for (const description of response.TargetHealthDescriptions ?? []) {
+        const state = description.TargetHealth?.State ?? 'unknown';
+        if (state === 'draining')
+            continue;
+        summary.total += 1;
+        if (state === 'healthy') {
+            summary.healthy += 1;
+        }
+        else {
+            const target = description.Target;
+            summary.notHealthy.push({
+                id: `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`,
+                state,
+                reason: description.TargetHealth?.Reason
+            });
+        }
+    }
+    return summary;
+}
+/** What keeps a target group's targets from taking traffic; empty when they are ready. Pure. */
+function targetBlockers(targets) {
+    const reasons = targets.total === 0 ? ['no targets registered in its target group'] : [];
+    for (const target of targets.notHealthy) {
+        reasons.push(`target ${target.id} is ${target.state}${target.reason ? ` (${target.reason})` : ''}`);
+    }
+    return reasons;
+}
+/** A target group whose health was not read (a plain rollback does not wait for it). */
+function unreadTargets(targetGroupArn) {
+    return { targetGroupArn, total: 0, healthy: 0, notHealthy: [], unread: true };
+}
+
+;// CONCATENATED MODULE: ./src/workloads/task-sets.ts
+
+
+
+
+
+
+
+/**
+ * The task set that registers in a target group, when no ID names it: the newest one that is not
+ * draining (a deploy that stopped before deleting the old one leaves two; the new one is the
+ * colour now, and the deploy's rerun deletes the other). Pure.
+ */
+function taskSetInGroup(service, targetGroup) {
+    return service.taskSets
+        .filter((t) => t.status !== 'DRAINING')
+        .filter((t) => (t.loadBalancers ?? []).some((lb) => lb.targetGroupArn === targetGroup))
+        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
+}
+/** Finds each colour's task set in the service, by ID or else by target group; pure. */
+function matchTaskSets(service, ids, targetGroups) {
+    const pick = (color) => {
+        const id = ids[color];
+        if (id === undefined) {
+            const found = taskSetInGroup(service, targetGroups[color]);
+            if (found)
+                return found;
+            throw new errors/* StateError */.qq(`No task set of service ${service.name} registers in the ${color} target group ` +
+                `${targetGroups[color]}. Create one (templates/ecs-canary.yaml shows how) or name it ` +
+                `with "${color.toLowerCase()}-task-set".`);
+        }
+        const taskSet = service.taskSets.find((t) => t.id === id || t.taskSetArn === id);
+        if (!taskSet) {
+            const known = service.taskSets.map((t) => t.id ?? t.taskSetArn).join(', ') || 'none';
+            throw new errors/* StateError */.qq(`The ${color} task set "${id}" is not in service ${service.name} (its task sets: ${known}). ` +
+                `Check the ${color}TaskSet stack output or "${color.toLowerCase()}-task-set".`);
+        }
+        const groups = (taskSet.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter(Boolean);
+        if (groups.length > 0 && !groups.includes(targetGroups[color])) {
+            throw new errors/* StateError */.qq(`The ${color} task set ${taskSet.id} registers its tasks in ${groups.join(', ')}, not in the ` +
+                `${color} target group ${targetGroups[color]}: traffic for ${color} would reach the wrong tasks.`);
+        }
+        return taskSet;
+    };
+    return { Blue: pick('Blue'), Green: pick('Green') };
+}
+function toUnit(color, taskSet) {
+    return {
+        color,
+        arn: taskSet.taskSetArn ?? taskSet.id ?? '',
+        label: taskSet.id ?? taskSet.taskSetArn ?? '',
+        status: taskSet.status ?? 'UNKNOWN',
+        stability: taskSet.stabilityStatus ?? 'UNKNOWN',
+        running: taskSet.runningCount ?? 0,
+        desired: taskSet.computedDesiredCount ?? 0,
+        taskDefinitionArn: taskSet.taskDefinition
+    };
+}
+/** What keeps a task set from taking more traffic; empty when it is ready. Pure. */
+function taskSetBlockers(unit, targets) {
+    const reasons = [];
+    if (unit.status !== 'ACTIVE' && unit.status !== 'PRIMARY') {
+        reasons.push(`task set ${unit.label} is ${unit.status}`);
+    }
+    if (unit.stability !== 'STEADY_STATE')
+        reasons.push(`task set is ${unit.stability}`);
+    if (unit.desired <= 0)
+        reasons.push('task set wants 0 tasks (scale it up first)');
+    else if (unit.running < unit.desired) {
+        reasons.push(`${unit.running}/${unit.desired} tasks running`);
+    }
+    return [...reasons, ...targetBlockers(targets)];
+}
+function colorHealth(color, taskSet, targets) {
+    const unit = toUnit(color, taskSet);
+    const retired = (taskSet.scale?.value ?? 100) === 0 || unit.desired === 0;
+    return { unit, targets, blockers: taskSetBlockers(unit, targets), retired };
+}
+/** `arn:aws:ecs:…:task-definition/web:42` → `web:42`. */
+const familyRevision = versionOf;
+/**
+ * Blue and Green as ECS task sets of one service with the EXTERNAL deployment controller. (Over 60
+ * lines: one class per workload kind, as the Workload interface asks; each method is short.)
+ */
+class TaskSetWorkload {
+    ecs;
+    elb;
+    service;
+    where;
+    discovered;
+    taskDefinitions;
+    kind = 'ecs-task-sets';
+    constructor(ecs, elb, service, where, discovered, taskDefinitions) {
+        this.ecs = ecs;
+        this.elb = elb;
+        this.service = service;
+        this.where = where;
+        this.discovered = discovered;
+        this.taskDefinitions = taskDefinitions;
+    }
+    /**
+     * Reads both colours: the target groups' health as soon as they are known, beside the service
+     * read that discovery already started (it carries the task sets). Refuses a service that is
+     * not EXTERNAL and task sets that are not where the inputs say.
+     */
+    static async discover(clients, service, where) {
+        const targets = where.readTargets
+            ? Promise.all(src_color/* COLORS */.lm.map((c) => readTargetHealth(clients.elb, where.targetGroups[c])))
+            : Promise.resolve(src_color/* COLORS */.lm.map((c) => unreadTargets(where.targetGroups[c])));
+        // A failed target health read is reported after the service checks; it must not go unhandled.
+        targets.catch(() => undefined);
+        const state = await service;
+        requireExternalController(state);
+        const taskSets = matchTaskSets(state, where.taskSets, where.targetGroups);
+        const taskDefinitions = prefetchTaskDefinitions(clients.ecs, state);
+        const [Blue, Green] = await targets;
+        const discovered = {
+            Blue: colorHealth('Blue', taskSets.Blue, Blue),
+            Green: colorHealth('Green', taskSets.Green, Green)
+        };
+        return new TaskSetWorkload(clients.ecs, clients.elb, state, where, discovered, taskDefinitions);
+    }
+    async probe(color) {
+        const [service, targets] = await Promise.all([
+            readService(this.ecs, this.where.cluster, this.service.arn),
+            readTargetHealth(this.elb, this.where.targetGroups[color])
+        ]);
+        const taskSets = matchTaskSets(service, this.where.taskSets, this.where.targetGroups);
+        return colorHealth(color, taskSets[color], targets);
+    }
+    async retire(color) {
+        await this.scale(color, 0);
+        return `task set ${this.discovered[color].unit.label} (${color}): scaled to 0 % after promote`;
+    }
+    async restore(color) {
+        if (!this.discovered[color].retired)
+            return undefined;
+        await this.scale(color, 100);
+        return `task set ${this.discovered[color].unit.label} (${color}): scaled back to 100 %`;
+    }
+    async scale(color, percent) {
+        await (0,call/* awsCall */.uF)('ecs:UpdateTaskSet', () => this.ecs.send(new dist_cjs/* UpdateTaskSetCommand */.qcp({
+            cluster: this.where.cluster,
+            service: this.service.arn,
+            taskSet: this.discovered[color].unit.arn,
+            scale: { unit: 'PERCENT', value: percent }
+        })));
+    }
+    /** Task definition images for the summary, from the reads started when the service was read. */
+    async details() {
+        const read = (color) => {
+            const arn = this.discovered[color].unit.taskDefinitionArn;
+            return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined);
+        };
+        const [Blue, Green] = await Promise.all(src_color/* COLORS */.lm.map(read));
+        return { Blue, Green };
+    }
+}
+function requireExternalController(service) {
+    if (service.deploymentController === 'EXTERNAL')
+        return;
+    throw new errors/* StateError */.qq(`Service ${service.name} uses the ${service.deploymentController} deployment ` +
+        'controller; blue/green task sets need EXTERNAL. Create the service with ' +
+        'deploymentController type EXTERNAL (templates/ecs-canary.yaml does).');
+}
+/**
+ * Starts DescribeTaskDefinition for every task set of the service at once and returns a lookup.
+ * The results only feed the summary, so they run beside the critical path and a failure (say, a
+ * policy without ecs:DescribeTaskDefinition) shows as missing images instead of failing the step.
+ */
+function prefetchTaskDefinitions(ecs, service) {
+    const reads = new Map();
+    const read = (arn) => {
+        let pending = reads.get(arn);
+        if (!pending) {
+            pending = (0,call/* awsCall */.uF)('ecs:DescribeTaskDefinition', () => ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: arn }))).then((response) => ({
+                arn,
+                familyRevision: familyRevision(arn),
+                images: (response.taskDefinition?.containerDefinitions ?? [])
+                    .map((c) => c.image)
+                    .filter((image) => Boolean(image))
+            }), () => ({ arn, familyRevision: familyRevision(arn), images: [] }));
+            reads.set(arn, pending);
+        }
+        return pending;
+    };
+    for (const taskSet of service.taskSets)
+        if (taskSet.taskDefinition)
+            void read(taskSet.taskDefinition);
+    return read;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/canary-health.ts
+
+
+
+
+
+/**
+ * Waits until the canary's new task set is steady and every target in the colour's group is
+ * healthy. It carries no traffic meanwhile; on timeout it stays where it is, at 0 %.
+ */
+async function waitForNewCanary(watch, taskSetId) {
+    let found;
+    const probe = async () => {
+        const [service, targets] = await Promise.all([
+            readService(watch.ecs, watch.cluster, watch.service),
+            readTargetHealth(watch.elb, watch.targetGroup)
+        ]);
+        found = service.taskSets.find((t) => t.id === taskSetId || t.taskSetArn === taskSetId);
+        if (!found)
+            throw new errors/* StateError */.qq(`The new ${watch.color} task set ${taskSetId} is gone.`);
+        const unit = toUnit(watch.color, found);
+        return { unit, targets, blockers: taskSetBlockers(unit, targets), retired: false };
+    };
+    const waited = await waitUntilReady(await probe(), probe, watch.timeoutMs, watch.clock, (reasons) => watch.log.info(`Waiting for the new ${watch.color} task set: ${reasons.join('; ')}`), watch.pollMs);
+    if (!waited.ready) {
+        throw new errors/* StateError */.qq(`The new ${watch.color} task set ${taskSetId} was not healthy within ` +
+            `${Math.round(watch.timeoutMs / 1000)} s (${waited.blockers.join('; ')}). It stays in ` +
+            `${watch.color} at 0 % of traffic; fix it and run this step again, or deploy another version.`);
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/stack-parameters.ts
+
+function planStackParameters(stackName, current, names, live) {
+    const values = new Map(current.map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']));
+    const missing = Object.entries(names)
+        .filter(([, name]) => !values.has(name))
+        .map(([key, name]) => (key === name ? name : `${name} (for ${key})`));
+    if (missing.length > 0) {
+        throw new errors/* StateError */.qq(`Stack "${stackName}" has no parameter ${missing.join(', ')}, so a deploy cannot set the ` +
+            'canary colour alone. Use a stack made from templates/ecs-canary.yaml, or map the names ' +
+            'with "stack-parameters" (e.g. BlueImage=WebBlueImage).');
+    }
+    const imageName = names[`${live.canary}Image`];
+    const weights = liveWeights(live.split, Number(values.get(names.BlueWeight)), Number(values.get(names.GreenWeight)));
+    const wanted = new Map([
+        [imageName, live.image],
+        [names.StableColor, live.stable],
+        [names.BlueWeight, String(weights.Blue)],
+        [names.GreenWeight, String(weights.Green)]
+    ]);
+    const changes = [];
+    const parameters = current.map((p) => {
+        const key = p.ParameterKey ?? '';
+        const value = wanted.get(key);
+        if (value === undefined || value === p.ParameterValue) {
+            return { ParameterKey: key, UsePreviousValue: true };
+        }
+        changes.push(`${key}: ${p.ParameterValue ?? ''} → ${value}`);
+        return { ParameterKey: key, ParameterValue: value };
+    });
+    return { parameters, changes, oldImage: values.get(imageName) };
+}
+/**
+ * ALB weights for the live split: the previous values when they give the same split (no write to
+ * the rule at all), else the split's permille reduced to its smallest whole ratio.
+ */
+function liveWeights(split, blue, green) {
+    const total = blue + green;
+    const same = Number.isFinite(total) &&
+        total > 0 &&
+        Math.abs((blue * 1000) / total - split.Blue) < 1e-6 &&
+        Math.abs((green * 1000) / total - split.Green) < 1e-6;
+    if (same)
+        return { Blue: blue, Green: green };
+    const rounded = { Blue: Math.round(split.Blue), Green: Math.round(split.Green) };
+    const divisor = gcd(rounded.Blue, rounded.Green) || 1;
+    return { Blue: rounded.Blue / divisor, Green: rounded.Green / divisor };
+}
+function gcd(a, b) {
+    return b === 0 ? a : gcd(b, a % b);
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudformation/dist-cjs/index.js
+var client_cloudformation_dist_cjs = __nccwpck_require__(3805);
+;// CONCATENATED MODULE: ./src/deploy/stack-update.ts
+
+
+
+async function readStack(cfn, stackName) {
+    const response = await (0,call/* awsCall */.uF)('cloudformation:DescribeStacks', () => cfn.send(new client_cloudformation_dist_cjs.DescribeStacksCommand({ StackName: stackName })));
+    const stack = response.Stacks?.[0];
+    if (!stack)
+        throw new errors/* NotFoundError */.m_(`CloudFormation stack "${stackName}" was not found.`);
+    const outputs = {};
+    for (const o of stack.Outputs ?? [])
+        if (o.OutputKey)
+            outputs[o.OutputKey] = o.OutputValue ?? '';
+    return {
+        id: stack.StackId ?? stackName,
+        status: stack.StackStatus ?? 'UNKNOWN',
+        parameters: stack.Parameters ?? [],
+        outputs,
+        capabilities: stack.Capabilities ?? []
+    };
+}
+/** Refuses a stack that is being changed now: an update cannot start until it settles. */
+function requireSettled(stackName, status) {
+    if (status.endsWith('_IN_PROGRESS') || status.endsWith('_FAILED')) {
+        throw new errors/* StateError */.qq(`Stack "${stackName}" is ${status}: another change is under way (or stuck). Wait until it ` +
+            'is UPDATE_COMPLETE (or continue its rollback), then run this step again.');
+    }
+}
+/**
+ * UpdateStack with the previous template and the given parameters. Returns false when
+ * CloudFormation says there is nothing to update: that is not an error.
+ */
+async function updateStack(cfn, stackName, parameters, capabilities) {
+    let noChange = false;
+    await (0,call/* awsCall */.uF)('cloudformation:UpdateStack', () => cfn.send(new client_cloudformation_dist_cjs.UpdateStackCommand({
+        StackName: stackName,
+        UsePreviousTemplate: true,
+        Parameters: parameters,
+        ...(capabilities.length > 0 ? { Capabilities: capabilities } : {})
+    })), (name, message) => {
+        noChange = name === 'ValidationError' && /no updates are to be performed/i.test(message);
+        return undefined;
+    }).catch((error) => {
+        if (!noChange)
+            throw error;
+    });
+    return !noChange;
+}
+/**
+ * Waits for the update to settle. On a failed update, names the first resource that failed and
+ * why, from the stack's events.
+ */
+async function waitForUpdate(cfn, stackName, since, options) {
+    const { clock } = options;
+    const deadline = clock.now() + options.timeoutMs;
+    for (;;) {
+        const stack = await readStack(cfn, stackName);
+        if (stack.status === 'UPDATE_COMPLETE')
+            return stack;
+        if (!stack.status.endsWith('_IN_PROGRESS')) {
+            const cause = await firstFailure(cfn, stackName, since).catch(() => undefined);
+            throw new errors/* StateError */.qq(`The update of stack "${stackName}" failed: it is ${stack.status}` +
+                `${cause ? `; the first failure was ${cause}` : ''}.`);
+        }
+        if (clock.now() >= deadline) {
+            throw new errors/* StateError */.qq(`The update of stack "${stackName}" is still ${stack.status} after ` +
+                `${Math.round(options.timeoutMs / 1000)} s.`);
+        }
+        await clock.sleep(Math.min(options.pollMs, Math.max(0, deadline - clock.now())));
+    }
+}
+/** `GreenTaskSet (AWS::ECS::TaskSet): reason`, the earliest failed event since `since`. */
+async function firstFailure(cfn, stackName, since) {
+    const response = await (0,call/* awsCall */.uF)('cloudformation:DescribeStackEvents', () => cfn.send(new client_cloudformation_dist_cjs.DescribeStackEventsCommand({ StackName: stackName })));
+    // Events come newest first.
+    const failed = (response.StackEvents ?? [])
+        .filter((e) => (e.Timestamp?.getTime() ?? 0) >= since - 1000)
+        .filter((e) => e.ResourceStatus?.endsWith('_FAILED') && e.LogicalResourceId !== stackName)
+        .reverse()[0];
+    if (!failed)
+        return undefined;
+    return `${failed.LogicalResourceId} (${failed.ResourceType}): ${failed.ResourceStatusReason ?? 'no reason given'}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/stack-path.ts
+
+
+
+
+/**
+ * The stack-managed way: UpdateStack with the previous template and only the canary colour's
+ * image parameter changed (the stable colour and the weights passed as they are live), wait for
+ * UPDATE_COMPLETE, then for the canary's new task set to be healthy. The stack replaces the task
+ * set and its output; a rerun finds the parameter in place and writes nothing.
+ */
+async function stackReplacement(ctx) {
+    const { canary, stable, state } = ctx;
+    const stackName = ctx.stackName ?? '';
+    const cfn = await ctx.clients.cfn();
+    if (!ctx.image) {
+        throw new errors/* StateError */.qq(`Stack "${stackName}" builds each colour's task definition from its image parameter: give ` +
+            '"image", or leave out "stack-name" to deploy a task definition through the ECS API.');
+    }
+    const stack = await readStack(cfn, stackName);
+    const change = planStackParameters(stackName, stack.parameters, ctx.request.stackParameters, {
+        stable,
+        canary,
+        split: ctx.split,
+        image: ctx.image
+    });
+    const images = {
+        container: `${canary} image parameter`,
+        ...(change.oldImage ? { oldImage: change.oldImage } : {}),
+        newImage: ctx.image
+    };
+    if (change.oldImage === ctx.image)
+        return { diff: [], ...images };
+    requireSettled(stackName, stack.status);
+    const diff = change.changes.map((line) => `stack ${stackName}: ${line}`);
+    return {
+        diff,
+        ...images,
+        apply: async (write) => {
+            const since = ctx.clock.now();
+            let started = false;
+            await write(async () => {
+                started = await updateStack(cfn, stackName, change.parameters, stack.capabilities);
+                return started ? `stack ${stackName} updated: ${change.changes.join(', ')}` : undefined;
+            });
+            const updated = started
+                ? await waitForUpdate(cfn, stackName, since, {
+                    clock: ctx.clock,
+                    timeoutMs: ctx.timeoutMs,
+                    pollMs: ctx.pollMs
+                })
+                : stack;
+            const taskSetId = updated.outputs[`${canary}TaskSet`];
+            if (!taskSetId) {
+                throw new errors/* StateError */.qq(`Stack "${stackName}" has no output ${canary}TaskSet after the update.`);
+            }
+            const taskSet = await waitForNewCanary({
+                ecs: ctx.clients.ecs,
+                elb: ctx.clients.elb,
+                cluster: ctx.cluster,
+                service: state.service.arn,
+                color: canary,
+                targetGroup: state.where.targetGroups[canary],
+                clock: ctx.clock,
+                log: ctx.log,
+                timeoutMs: ctx.timeoutMs,
+                pollMs: ctx.pollMs
+            }, taskSetId);
+            return taskSet.taskDefinition ? { taskDefinitionArn: taskSet.taskDefinition } : {};
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/choose-revision.ts
+
+
+/**
+ * The canary's next revision, pure: the base with only the container's image replaced; the
+ * canary's own revision when that is the same (never registered twice); a named revision as it is
+ * when no image is given.
+ */
+function chooseRevision(facts) {
+    const { base, image, container, canary } = facts;
+    if (image && facts.baseArn && familyOfReference(facts.baseArn) !== facts.stableFamily) {
+        throw new errors/* StateError */.qq(`"task-definition" names ${familyOfReference(facts.baseArn)}, but the colours run family ` +
+            `${facts.stableFamily}: an image goes into a revision of the same family. Name a ` +
+            `${facts.stableFamily} revision, or give "image" alone.`);
+    }
+    const target = image && container ? withImage(base, container, image) : base;
+    const oldImage = container && canary ? imageOf(canary.revision, container) : undefined;
+    const images = {
+        ...(container ? { container } : {}),
+        ...(oldImage ? { oldImage } : {}),
+        ...(image ? { newImage: image } : {})
+    };
+    if (canary && (canary.arn === facts.baseArn || sameRevision(target, canary.revision))) {
+        return { use: canary.arn, inPlace: true, ...images };
+    }
+    if (!image && facts.baseArn)
+        return { use: facts.baseArn, inPlace: false, ...images };
+    return { register: target, inPlace: false, ...images };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/task-set-copy.ts
+
+
+
+/**
+ * The canary colour's new task set: a copy of its current one (network, load balancer, launch
+ * type or capacity providers, platform version, external id, scale) running `taskDefinition`.
+ * The client token makes a retried create (a rerun after a lost answer) return the same task set.
+ * Pure.
+ */
+function copyTaskSet(current, where, taskDefinition) {
+    const providers = current.capacityProviderStrategy ?? [];
+    const token = (0,external_node_crypto_.createHash)('sha256')
+        .update(`${current.taskSetArn ?? current.id ?? ''} ${taskDefinition}`)
+        .digest('hex')
+        .slice(0, 32);
+    return {
+        cluster: where.cluster,
+        service: where.service,
+        taskDefinition,
+        ...(current.externalId ? { externalId: current.externalId } : {}),
+        ...(current.networkConfiguration ? { networkConfiguration: current.networkConfiguration } : {}),
+        ...(current.loadBalancers?.length ? { loadBalancers: current.loadBalancers } : {}),
+        ...(current.serviceRegistries?.length ? { serviceRegistries: current.serviceRegistries } : {}),
+        ...(providers.length > 0
+            ? { capacityProviderStrategy: providers }
+            : current.launchType
+                ? { launchType: current.launchType }
+                : {}),
+        ...(current.platformVersion ? { platformVersion: current.platformVersion } : {}),
+        scale: { unit: 'PERCENT', value: current.scale?.value ?? 100 },
+        clientToken: token
+    };
+}
+async function createTaskSet(ecs, input) {
+    const response = await (0,call/* awsCall */.uF)('ecs:CreateTaskSet', () => ecs.send(new dist_cjs/* CreateTaskSetCommand */.JQQ(input)));
+    if (!response.taskSet)
+        throw new Error('CreateTaskSet answered without a task set.');
+    return response.taskSet;
+}
+/** Deletes a task set; one that is already gone is what was asked. */
+async function deleteTaskSet(ecs, where, taskSet) {
+    let gone = false;
+    await (0,call/* awsCall */.uF)('ecs:DeleteTaskSet', () => ecs.send(new dist_cjs/* DeleteTaskSetCommand */.y5A({ cluster: where.cluster, service: where.service, taskSet })), (name) => {
+        gone = name === 'TaskSetNotFoundException';
+        return undefined;
+    }).catch((error) => {
+        if (!gone)
+            throw error;
+    });
+    return !gone;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/task-set-path.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The API-managed way: register the revision (built from the stable colour's), create the canary
+ * colour's new task set as a copy of its current one, wait until it is steady and healthy, then
+ * delete the old one. Every prefix is a state a rerun finishes: the revision is found identical,
+ * the newest task set in the canary's group is the colour, and the old one is deleted then.
+ */
+async function taskSetReplacement(ctx) {
+    const { state, canary, stable, request } = ctx;
+    const ecs = ctx.clients.ecs;
+    const service = state.service;
+    const current = taskSetInGroup(service, state.where.targetGroups[canary]);
+    const canaryArn = state.health[canary].unit.taskDefinitionArn;
+    const stableArn = state.health[stable].unit.taskDefinitionArn;
+    if (!current || !canaryArn || !stableArn) {
+        throw new errors/* StateError */.qq(`The ${canary} colour has no task set to replace in service ${service.name}.`);
+    }
+    const reference = request.taskDefinition && 'reference' in request.taskDefinition
+        ? request.taskDefinition.reference
+        : undefined;
+    const [stableRead, canaryRead, referenced] = await Promise.all([
+        describe(ecs, stableArn),
+        describe(ecs, canaryArn),
+        reference ? describe(ecs, reference) : Promise.resolve(undefined)
+    ]);
+    const file = request.taskDefinition && 'file' in request.taskDefinition
+        ? request.taskDefinition.revision
+        : undefined;
+    const base = file ?? referenced?.revision ?? stableRead.revision;
+    const container = request.containerName ?? current.loadBalancers?.find((lb) => lb.containerName)?.containerName;
+    if (ctx.image && !container) {
+        throw new errors/* StateError */.qq(`The ${canary} task set names no container in its load balancer entry: set "container-name".`);
+    }
+    const choice = chooseRevision({
+        base,
+        ...(referenced ? { baseArn: referenced.arn } : {}),
+        stableFamily: familyOfReference(stableArn),
+        ...(ctx.image ? { image: ctx.image } : {}),
+        ...(container ? { container } : {}),
+        canary: { arn: canaryRead.arn, revision: canaryRead.revision }
+    });
+    const where = { cluster: ctx.cluster, service: service.arn };
+    const leftovers = service.taskSets.filter((t) => t !== current &&
+        t.status !== 'DRAINING' &&
+        (t.loadBalancers ?? []).some((lb) => lb.targetGroupArn === state.where.targetGroups[canary]));
+    const images = {
+        ...(choice.container ? { container: choice.container } : {}),
+        ...(choice.oldImage ? { oldImage: choice.oldImage } : {}),
+        ...(choice.newImage ? { newImage: choice.newImage } : {})
+    };
+    const imageLine = choice.newImage
+        ? ` (${choice.container}: ${choice.oldImage ?? '?'} → ${choice.newImage})`
+        : '';
+    if (choice.inPlace && leftovers.length === 0)
+        return { diff: [], ...images };
+    const diff = choice.inPlace
+        ? leftovers.map((t) => `${canary}: delete the old task set ${t.id ?? t.taskSetArn}`)
+        : [
+            `${canary}: task definition ${versionOf(canaryArn)} → ${choice.use ? versionOf(choice.use) : `a new revision of ${choice.register?.family}`}${imageLine}`,
+            `${canary}: new task set replaces ${current.id}`
+        ];
+    const watch = {
+        ecs,
+        elb: ctx.clients.elb,
+        cluster: ctx.cluster,
+        service: service.arn,
+        color: canary,
+        targetGroup: state.where.targetGroups[canary],
+        clock: ctx.clock,
+        log: ctx.log,
+        timeoutMs: ctx.timeoutMs,
+        pollMs: ctx.pollMs
+    };
+    return {
+        diff,
+        ...images,
+        apply: async (write) => {
+            let arn = choice.use ?? '';
+            if (choice.register) {
+                const revision = choice.register;
+                await write(async () => {
+                    arn = await register(ecs, revision);
+                    return `task definition ${versionOf(arn)} registered${imageLine}`;
+                });
+            }
+            let fresh = current;
+            const old = choice.inPlace ? leftovers : [current, ...leftovers];
+            if (!choice.inPlace) {
+                await write(async () => {
+                    fresh = await createTaskSet(ecs, copyTaskSet(current, where, arn));
+                    return `task set ${fresh.id} created in ${canary} with ${versionOf(arn)}`;
+                });
+            }
+            await waitForNewCanary(watch, fresh.taskSetArn ?? fresh.id ?? '');
+            for (const taskSet of old) {
+                const id = taskSet.taskSetArn ?? taskSet.id ?? '';
+                await write(async () => (await deleteTaskSet(ecs, where, id))
+                    ? `task set ${taskSet.id} (${canary}, ${versionOf(taskSet.taskDefinition ?? '')}) deleted`
+                    : undefined);
+            }
+            return { taskDefinitionArn: arn };
+        }
+    };
+}
+async function describe(ecs, reference) {
+    const response = await (0,call/* awsCall */.uF)('ecs:DescribeTaskDefinition', () => ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] })), (name) => name === 'ClientException'
+        ? new errors/* StateError */.qq(`Task definition ${reference} was not found. Check "task-definition" (family:revision or ARN).`)
+        : undefined);
+    const definition = response.taskDefinition;
+    if (!definition?.taskDefinitionArn) {
+        throw new errors/* StateError */.qq(`Task definition ${reference} was not found.`);
+    }
+    return { arn: definition.taskDefinitionArn, revision: revisionOf(definition, response.tags) };
+}
+async function register(ecs, revision) {
+    const response = await (0,call/* awsCall */.uF)('ecs:RegisterTaskDefinition', () => ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(revision)));
+    const arn = response.taskDefinition?.taskDefinitionArn;
+    if (!arn)
+        throw new Error('RegisterTaskDefinition answered without an ARN.');
+    return arn;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/deploy.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Puts the requested version into the canary colour, before any traffic moves: the image checked
+ * in ECR and pinned to its digest, the revision built from the stable colour's, the colour
+ * replaced (by the stack or by task set calls) and healthy at 0 %, and the deploy recorded on the
+ * service. Throws before its first write (bad image, bad state); after it, returns a failure that
+ * says what was written and that the stable colour keeps its traffic.
+ */
+async function deployVersion(inputs, request, found, deps) {
+    const { state, shape } = found;
+    const { log, clock } = deps;
+    const stable = state.stable;
+    const canary = (0,src_color/* otherColor */.IP)(stable);
+    const image = request.image ? await resolveImage(request.image, inputs.region) : undefined;
+    const live = state.split[canary];
+    const context = {
+        clients: deps.clients,
+        cluster: inputs.cluster,
+        ...(inputs.stackName ? { stackName: inputs.stackName } : {}),
+        request,
+        state,
+        stable,
+        canary,
+        split: live > 0 && request.replaceLiveCanary ? (0,shares/* splitFor */.o_)(canary, 0) : state.split,
+        ...(image ? { image: image.text } : {}),
+        clock,
+        log,
+        timeoutMs: inputs.healthTimeoutSeconds * 1000,
+        pollMs: deps.pollMs ?? 5000
+    };
+    const replacement = inputs.stackName
+        ? await stackReplacement(context)
+        : await taskSetReplacement(context);
+    const base = {
+        diff: replacement.diff,
+        ...(image?.digest ? { digest: image.digest } : {}),
+        ...(replacement.container ? { container: replacement.container } : {}),
+        ...(replacement.oldImage ? { oldImage: replacement.oldImage } : {}),
+        ...(replacement.newImage ? { newImage: replacement.newImage } : {})
+    };
+    if (!replacement.apply) {
+        log.info(`Deploy: ${canary} runs this version already; nothing to deploy.`);
+        return { ...base, changed: false, writes: [] };
+    }
+    for (const line of replacement.diff)
+        log.info(`Deploy: ${line}`);
+    if (inputs.dryRun)
+        return { ...base, changed: false, writes: [] };
+    if (live > 0 && !request.replaceLiveCanary) {
+        throw new errors/* StateError */.qq(`The canary colour ${canary} carries ${(0,shares/* formatPercent */.l9)(live)}% of traffic, and its version is ` +
+            'replaced only while it carries none. Run mode rollback first, or set ' +
+            '"replace-live-canary: true" to take its share to 0 before the deploy.');
+    }
+    const guard = new LeaseGuard(shape.lease, inputs.mode, log);
+    const writes = [];
+    const write = async (run) => {
+        await guard.confirm();
+        const line = await run();
+        if (line) {
+            writes.push(line);
+            log.info(line);
+        }
+    };
+    try {
+        await guard.take(clock.now(), inputs.healthTimeoutSeconds * 2000 + 600_000);
+        if (live > 0) {
+            await write(async () => {
+                const lines = [];
+                await shiftAndVerify(shape.router, state.split, (0,shares/* splitFor */.o_)(canary, 0), (l) => lines.push(l));
+                return lines.join('; ');
+            });
+        }
+        const result = await replacement.apply(write);
+        const tags = new ServiceTags(deps.clients.ecs, state.service, state.service.tags, inputs.tagKey);
+        const version = result.taskDefinitionArn && versionOf(result.taskDefinitionArn);
+        const record = version &&
+            formatDeployRecord({
+                color: canary,
+                version,
+                at: recordTime(clock.now()),
+                ...(image?.digest ? { digest: image.digest } : {})
+            });
+        if (record) {
+            await write(async () => {
+                await tags.set({ [tags.names.deploy]: record });
+                return `service tag ${tags.names.deploy}: ${record}`;
+            });
+        }
+        // Kept only for traffic steps that take it over; a deploy that wrote nothing gives it back.
+        if (!deps.keepLease || writes.length === 0)
+            await guard.release();
+        return {
+            ...base,
+            changed: writes.length > 0,
+            writes,
+            ...(result.taskDefinitionArn ? { taskDefinitionArn: result.taskDefinitionArn } : {})
+        };
+    }
+    catch (error) {
+        const left = await guard.releaseOrExplain(clock.now());
+        if (writes.length === 0)
+            throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        const traffic = live > 0 || state.split[stable] > 0
+            ? `The canary colour ${canary} carries no traffic; the stable colour ${stable} keeps all of it.`
+            : `Traffic is ${(0,shares/* formatSplit */.oe)(state.split)}.`;
+        return {
+            ...base,
+            changed: true,
+            writes,
+            failure: `${(0,report_text/* sentence */.e)(message)} Written: ${writes.join('; ')}. ${traffic}${left ? ` ${left}` : ''}`
+        };
+    }
+}
+/** The image to run: pinned to its digest when it is in ECR (and found there), else as given. */
+async function resolveImage(ref, fallbackRegion) {
+    if (!ref.ecr)
+        return { text: ref.text };
+    const ecr = await ecrClient(ref.ecr.region || fallbackRegion);
+    const found = await findImage(ecr, ref.ecr, {
+        ...(ref.tag ? { tag: ref.tag } : {}),
+        ...(ref.digest ? { digest: ref.digest } : {})
+    });
+    return { text: pinned(ref, found.digest), digest: found.digest };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/promote-tag.ts
+
+
+
+/**
+ * After a promote, the promoted colour's ECR image gets `tag` (e.g. `production`), so the
+ * registry shows what runs in production. An image the tag names already is left alone, so a
+ * rerun writes nothing. Images outside ECR are skipped with a note. Returns the write, a note,
+ * or nothing.
+ */
+async function tagPromotedImages(images, tag, write) {
+    const writes = [];
+    const notes = [];
+    for (const text of images) {
+        let ref;
+        try {
+            ref = parseImageRef(text);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* InputError */.dz))
+                throw error;
+            notes.push(`${text} is not an image reference this action reads; not tagged ${tag}.`);
+            continue;
+        }
+        if (!ref.ecr) {
+            notes.push(`${text} is not in Amazon ECR; not tagged ${tag}.`);
+            continue;
+        }
+        const ecr = await ecrClient(ref.ecr.region);
+        const found = await findImage(ecr, ref.ecr, {
+            ...(ref.tag ? { tag: ref.tag } : {}),
+            ...(ref.digest ? { digest: ref.digest } : {})
+        });
+        if (found.tags.includes(tag))
+            continue;
+        const where = ref.ecr;
+        const line = await write(() => tagImage(ecr, where, found.digest, tag));
+        if (line)
+            writes.push(line);
+    }
+    return { writes, notes };
+}
+/**
+ * The images of the promoted revision to tag: the one the last deploy pinned, when it deployed to
+ * this colour; else every image of the revision (the action cannot tell the app from a sidecar).
+ */
+function promotedImages(images, deployedDigest) {
+    const pinned = deployedDigest ? images.filter((i) => i.endsWith(`@${deployedDigest}`)) : [];
+    return pinned.length > 0 ? pinned : [...images];
+}
+
+// EXTERNAL MODULE: ./src/gates/alarms.ts
+var gates_alarms = __nccwpck_require__(8972);
 ;// CONCATENATED MODULE: ./src/routers/alb/elb-reads.ts
 
 
@@ -78127,197 +83937,6 @@ function unreadTestRoute(why) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/promotion-record.ts
-/** ECS refuses tag values over 256 characters. */
-const promotion_record_MAX_TAG_VALUE = 256;
-const VERSION = '[A-Za-z0-9_-]{1,255}:\\d{1,9}';
-const promotion_record_PATTERN = new RegExp(`^(${VERSION})(?: replaced (${VERSION}))?(?: at (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ))?$`);
-/** `arn:aws:ecs:…:task-definition/web:42` → `web:42`: the version a colour runs. */
-function versionOf(taskDefinitionArn) {
-    return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
-}
-function parseRecord(value) {
-    const match = value === undefined ? null : promotion_record_PATTERN.exec(value.trim());
-    if (!match)
-        return undefined;
-    return {
-        promoted: match[1],
-        ...(match[2] ? { replaced: match[2] } : {}),
-        ...(match[3] ? { at: match[3] } : {})
-    };
-}
-/** The tag value, or undefined when it would not fit in a tag (families near 255 characters). */
-function formatRecord(record) {
-    const parts = [record.promoted];
-    if (record.replaced)
-        parts.push(`replaced ${record.replaced}`);
-    if (record.at)
-        parts.push(`at ${record.at}`);
-    const value = parts.join(' ');
-    return value.length <= promotion_record_MAX_TAG_VALUE ? value : undefined;
-}
-/** An ISO time to the second, as the record holds it. */
-function recordTime(epochMs) {
-    return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-/**
- * Why `version` must not get traffic again, or undefined when it may: it is the version the last
- * promote replaced, or an older revision of the family that promote made stable.
- */
-function replacedVersion(version, record) {
-    if (!version || !record)
-        return undefined;
-    const when = record.at ? ` on ${record.at.slice(0, 10)} ${record.at.slice(11, 16)} UTC` : '';
-    if (version === record.replaced) {
-        return `${version}, the version that ${record.promoted} replaced${when}`;
-    }
-    const [family, revision] = splitVersion(version);
-    const [stableFamily, stableRevision] = splitVersion(record.promoted);
-    if (family === stableFamily && revision < stableRevision) {
-        return `${version}, older than ${record.promoted}, which was promoted${when}`;
-    }
-    return undefined;
-}
-function splitVersion(version) {
-    const at = version.lastIndexOf(':');
-    return [version.slice(0, at), Number(version.slice(at + 1))];
-}
-
-;// CONCATENATED MODULE: ./src/service-tags.ts
-
-
-
-
-
-function tagNames(tagKey) {
-    return {
-        stable: tagKey,
-        previous: `${tagKey}Previous`,
-        testRule: `${tagKey}TestRule`,
-        promotion: `${tagKey}Promotion`,
-        lease: `${tagKey}Lease`
-    };
-}
-function testRouteTagNames(tagKey) {
-    return { testListener: `${tagKey}TestListener`, ruleMarker: `${tagKey}TestRuleOf` };
-}
-/**
- * The tags on the ECS service: read once by discovery and kept current as the action writes
- * them, so every part of a run sees what the previous part wrote. (Over 60 lines: it is the one
- * owner of the service's tags, and each method is one call.)
- */
-class ServiceTags {
-    ecs;
-    service;
-    names;
-    values;
-    /** The tags as discovery read them: what `putBack` restores. */
-    found;
-    constructor(ecs, service, tags, tagKey) {
-        this.ecs = ecs;
-        this.service = service;
-        this.names = tagNames(tagKey);
-        this.values = new Map(Object.entries(tags));
-        this.found = { ...tags };
-    }
-    get(key) {
-        return this.values.get(key);
-    }
-    /** The stable colour named by the tag; refuses a missing tag or any other value. */
-    stable() {
-        const key = this.names.stable;
-        const value = this.get(key);
-        const command = `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
-            ' (or value=Green: the colour that serves production now)';
-        if (value === undefined) {
-            throw new errors/* StateError */.qq(`Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`);
-        }
-        if (!(0,src_color/* isColor */._o)(value)) {
-            throw new errors/* StateError */.qq(`Service ${this.service.name} has ${key}="${value}"; it must be exactly Blue or Green. Fix it with: ${command}`);
-        }
-        return value;
-    }
-    /** Writes tags in one call: ECS applies a TagResource call as a whole. */
-    async set(tags) {
-        const arn = this.service.arn;
-        await (0,call/* awsCall */.uF)('ecs:TagResource', () => this.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({
-            resourceArn: arn,
-            tags: Object.entries(tags).map(([key, value]) => ({ key, value }))
-        })), (name, message) => name === 'InvalidParameterException' && /long arn/i.test(message)
-            ? new errors/* StateError */.qq(`ECS refused to tag ${arn}: ${message} Opt in to the long ARN format for services ` +
-                '(aws ecs put-account-setting --name serviceLongArnFormat --value enabled) and recreate the service.')
-            : undefined);
-        for (const [key, value] of Object.entries(tags))
-            this.values.set(key, value);
-    }
-    /** Reads the tags again (another run may have written them) and returns them. */
-    async read() {
-        const response = await (0,call/* awsCall */.uF)('ecs:ListTagsForResource', () => this.ecs.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: this.service.arn })));
-        const tags = Object.fromEntries((response.tags ?? []).flatMap((t) => (t.key ? [[t.key, t.value ?? '']] : [])));
-        this.values.clear();
-        for (const [key, value] of Object.entries(tags))
-            this.values.set(key, value);
-        return tags;
-    }
-    get arn() {
-        return this.service.arn;
-    }
-    async remove(keys) {
-        await (0,call/* awsCall */.uF)('ecs:UntagResource', () => this.ecs.send(new dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: this.service.arn, tagKeys: keys })));
-        for (const key of keys)
-            this.values.delete(key);
-    }
-    /**
-     * The stable tag, the colour an undo returns to and the record of what was promoted, in one
-     * call: ECS applies a TagResource call as a whole, so no run sees one without the others.
-     */
-    async promote(from, to, record) {
-        const key = this.names.stable;
-        try {
-            await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) });
-        }
-        catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
-            throw new errors/* IncompletePromotionError */.G_(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
-                'Run promote again to finish; it will only write the tag.');
-        }
-        return `service tag ${key}: ${from} → ${to}`;
-    }
-    /**
-     * The stable tag first, then the record of the promote: a run that stops between the two leaves
-     * a record naming the stable colour itself, which a later undo reads as "nothing to undo".
-     */
-    async undo(from, to, record) {
-        await this.set({ [this.names.stable]: to, ...this.recordTag(record) });
-        await this.remove([this.names.previous]);
-        return `service tag ${this.names.stable}: ${from} → ${to} (promotion undone)`;
-    }
-    async forget() {
-        await this.remove([this.names.previous]);
-        return `service tag ${this.names.previous}: removed (the undo is finished)`;
-    }
-    /**
-     * The tags this run found, written back in one call with the stable tag, then the ones it found
-     * absent removed: a run that stops between the two leaves the stable tag right and at worst a
-     * record of a promote that did not stand, which names a version that is not stable.
-     */
-    async putBack() {
-        const { stable, previous, promotion } = this.names;
-        const keys = [stable, previous, promotion];
-        const present = keys.filter((key) => this.found[key] !== undefined);
-        const absent = keys.filter((key) => this.found[key] === undefined && this.values.has(key));
-        const from = this.values.get(stable);
-        await this.set(Object.fromEntries(present.map((key) => [key, this.found[key]])));
-        if (absent.length > 0)
-            await this.remove(absent);
-        return `service tag ${stable}: ${from ?? 'none'} → ${this.found[stable] ?? 'none'} (put back as this run found it)`;
-    }
-    recordTag(record) {
-        const value = record && formatRecord(record);
-        return value ? { [this.names.promotion]: value } : {};
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/service-lease.ts
 
 
@@ -78383,252 +84002,6 @@ class ServiceLease {
             `until it is removed with: aws ecs untag-resource --resource-arn ${this.tags.arn} ` +
             `--tag-keys ${key}`);
     }
-}
-
-;// CONCATENATED MODULE: ./src/discover/service.ts
-
-
-
-/**
- * DescribeServices with TAGS returns the tags and every task set of an EXTERNAL service, so the
- * tag, the controller and both task sets cost a single round trip.
- */
-async function readService(ecs, cluster, service) {
-    const response = await (0,call/* awsCall */.uF)('ecs:DescribeServices', () => ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service], include: ['TAGS'] })), (name) => name === 'ClusterNotFoundException'
-        ? new errors/* NotFoundError */.m_(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
-        : undefined);
-    const found = response.services?.find((s) => s.status !== 'INACTIVE');
-    if (!found?.serviceArn) {
-        throw new errors/* NotFoundError */.m_(`ECS service "${service}" was not found in cluster "${cluster}". Check "service", "cluster" and "aws-region".`);
-    }
-    const tags = {};
-    for (const tag of found.tags ?? [])
-        if (tag.key)
-            tags[tag.key] = tag.value ?? '';
-    return {
-        arn: found.serviceArn,
-        name: found.serviceName ?? service,
-        clusterArn: found.clusterArn ?? cluster,
-        deploymentController: found.deploymentController?.type ?? 'ECS',
-        tags,
-        taskSets: found.taskSets ?? []
-    };
-}
-
-;// CONCATENATED MODULE: ./src/workloads/target-health.ts
-
-
-
-/**
- * Draining targets are on their way out (a replaced task, the deregistration delay) and get no
- * new requests, so they neither count as healthy nor block the gate.
- */
-async function readTargetHealth(elb, targetGroupArn) {
-    const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroupArn })), (0,call/* whenNotFound */.II)('TargetGroup', () => new errors/* NotFoundError */.m_(`Target group ${targetGroupArn} was not found.`)));
-    const summary = { targetGroupArn, total: 0, healthy: 0, notHealthy: [] };
-    for (const description of response.TargetHealthDescriptions ?? []) {
-        const state = description.TargetHealth?.State ?? 'unknown';
-        if (state === 'draining')
-            continue;
-        summary.total += 1;
-        if (state === 'healthy') {
-            summary.healthy += 1;
-        }
-        else {
-            const target = description.Target;
-            summary.notHealthy.push({
-                id: `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`,
-                state,
-                reason: description.TargetHealth?.Reason
-            });
-        }
-    }
-    return summary;
-}
-/** What keeps a target group's targets from taking traffic; empty when they are ready. Pure. */
-function targetBlockers(targets) {
-    const reasons = targets.total === 0 ? ['no targets registered in its target group'] : [];
-    for (const target of targets.notHealthy) {
-        reasons.push(`target ${target.id} is ${target.state}${target.reason ? ` (${target.reason})` : ''}`);
-    }
-    return reasons;
-}
-/** A target group whose health was not read (a plain rollback does not wait for it). */
-function unreadTargets(targetGroupArn) {
-    return { targetGroupArn, total: 0, healthy: 0, notHealthy: [], unread: true };
-}
-
-;// CONCATENATED MODULE: ./src/workloads/task-sets.ts
-
-
-
-
-
-
-
-/** Finds each colour's task set in the service; pure. */
-function matchTaskSets(service, ids, targetGroups) {
-    const pick = (color) => {
-        const id = ids[color];
-        const taskSet = service.taskSets.find((t) => t.id === id || t.taskSetArn === id);
-        if (!taskSet) {
-            const known = service.taskSets.map((t) => t.id ?? t.taskSetArn).join(', ') || 'none';
-            throw new errors/* StateError */.qq(`The ${color} task set "${id}" is not in service ${service.name} (its task sets: ${known}). ` +
-                `Check the ${color}TaskSet stack output or "${color.toLowerCase()}-task-set".`);
-        }
-        const groups = (taskSet.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter(Boolean);
-        if (groups.length > 0 && !groups.includes(targetGroups[color])) {
-            throw new errors/* StateError */.qq(`The ${color} task set ${taskSet.id} registers its tasks in ${groups.join(', ')}, not in the ` +
-                `${color} target group ${targetGroups[color]}: traffic for ${color} would reach the wrong tasks.`);
-        }
-        return taskSet;
-    };
-    return { Blue: pick('Blue'), Green: pick('Green') };
-}
-function toUnit(color, taskSet) {
-    return {
-        color,
-        arn: taskSet.taskSetArn ?? taskSet.id ?? '',
-        label: taskSet.id ?? taskSet.taskSetArn ?? '',
-        status: taskSet.status ?? 'UNKNOWN',
-        stability: taskSet.stabilityStatus ?? 'UNKNOWN',
-        running: taskSet.runningCount ?? 0,
-        desired: taskSet.computedDesiredCount ?? 0,
-        taskDefinitionArn: taskSet.taskDefinition
-    };
-}
-/** What keeps a task set from taking more traffic; empty when it is ready. Pure. */
-function taskSetBlockers(unit, targets) {
-    const reasons = [];
-    if (unit.status !== 'ACTIVE' && unit.status !== 'PRIMARY') {
-        reasons.push(`task set ${unit.label} is ${unit.status}`);
-    }
-    if (unit.stability !== 'STEADY_STATE')
-        reasons.push(`task set is ${unit.stability}`);
-    if (unit.desired <= 0)
-        reasons.push('task set wants 0 tasks (scale it up first)');
-    else if (unit.running < unit.desired) {
-        reasons.push(`${unit.running}/${unit.desired} tasks running`);
-    }
-    return [...reasons, ...targetBlockers(targets)];
-}
-function colorHealth(color, taskSet, targets) {
-    const unit = toUnit(color, taskSet);
-    const retired = (taskSet.scale?.value ?? 100) === 0 || unit.desired === 0;
-    return { unit, targets, blockers: taskSetBlockers(unit, targets), retired };
-}
-/** `arn:aws:ecs:…:task-definition/web:42` → `web:42`. */
-const familyRevision = versionOf;
-/**
- * Blue and Green as ECS task sets of one service with the EXTERNAL deployment controller. (Over 60
- * lines: one class per workload kind, as the Workload interface asks; each method is short.)
- */
-class TaskSetWorkload {
-    ecs;
-    elb;
-    service;
-    where;
-    discovered;
-    taskDefinitions;
-    kind = 'ecs-task-sets';
-    constructor(ecs, elb, service, where, discovered, taskDefinitions) {
-        this.ecs = ecs;
-        this.elb = elb;
-        this.service = service;
-        this.where = where;
-        this.discovered = discovered;
-        this.taskDefinitions = taskDefinitions;
-    }
-    /**
-     * Reads both colours: the target groups' health as soon as they are known, beside the service
-     * read that discovery already started (it carries the task sets). Refuses a service that is
-     * not EXTERNAL and task sets that are not where the inputs say.
-     */
-    static async discover(clients, service, where) {
-        const targets = where.readTargets
-            ? Promise.all(src_color/* COLORS */.lm.map((c) => readTargetHealth(clients.elb, where.targetGroups[c])))
-            : Promise.resolve(src_color/* COLORS */.lm.map((c) => unreadTargets(where.targetGroups[c])));
-        // A failed target health read is reported after the service checks; it must not go unhandled.
-        targets.catch(() => undefined);
-        const state = await service;
-        requireExternalController(state);
-        const taskSets = matchTaskSets(state, where.taskSets, where.targetGroups);
-        const taskDefinitions = prefetchTaskDefinitions(clients.ecs, state);
-        const [Blue, Green] = await targets;
-        const discovered = {
-            Blue: colorHealth('Blue', taskSets.Blue, Blue),
-            Green: colorHealth('Green', taskSets.Green, Green)
-        };
-        return new TaskSetWorkload(clients.ecs, clients.elb, state, where, discovered, taskDefinitions);
-    }
-    async probe(color) {
-        const [service, targets] = await Promise.all([
-            readService(this.ecs, this.where.cluster, this.service.arn),
-            readTargetHealth(this.elb, this.where.targetGroups[color])
-        ]);
-        const taskSets = matchTaskSets(service, this.where.taskSets, this.where.targetGroups);
-        return colorHealth(color, taskSets[color], targets);
-    }
-    async retire(color) {
-        await this.scale(color, 0);
-        return `task set ${this.discovered[color].unit.label} (${color}): scaled to 0 % after promote`;
-    }
-    async restore(color) {
-        if (!this.discovered[color].retired)
-            return undefined;
-        await this.scale(color, 100);
-        return `task set ${this.discovered[color].unit.label} (${color}): scaled back to 100 %`;
-    }
-    async scale(color, percent) {
-        await (0,call/* awsCall */.uF)('ecs:UpdateTaskSet', () => this.ecs.send(new dist_cjs/* UpdateTaskSetCommand */.qcp({
-            cluster: this.where.cluster,
-            service: this.service.arn,
-            taskSet: this.discovered[color].unit.arn,
-            scale: { unit: 'PERCENT', value: percent }
-        })));
-    }
-    /** Task definition images for the summary, from the reads started when the service was read. */
-    async details() {
-        const read = (color) => {
-            const arn = this.discovered[color].unit.taskDefinitionArn;
-            return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined);
-        };
-        const [Blue, Green] = await Promise.all(src_color/* COLORS */.lm.map(read));
-        return { Blue, Green };
-    }
-}
-function requireExternalController(service) {
-    if (service.deploymentController === 'EXTERNAL')
-        return;
-    throw new errors/* StateError */.qq(`Service ${service.name} uses the ${service.deploymentController} deployment ` +
-        'controller; blue/green task sets need EXTERNAL. Create the service with ' +
-        'deploymentController type EXTERNAL (templates/ecs-canary.yaml does).');
-}
-/**
- * Starts DescribeTaskDefinition for every task set of the service at once and returns a lookup.
- * The results only feed the summary, so they run beside the critical path and a failure (say, a
- * policy without ecs:DescribeTaskDefinition) shows as missing images instead of failing the step.
- */
-function prefetchTaskDefinitions(ecs, service) {
-    const reads = new Map();
-    const read = (arn) => {
-        let pending = reads.get(arn);
-        if (!pending) {
-            pending = (0,call/* awsCall */.uF)('ecs:DescribeTaskDefinition', () => ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: arn }))).then((response) => ({
-                arn,
-                familyRevision: familyRevision(arn),
-                images: (response.taskDefinition?.containerDefinitions ?? [])
-                    .map((c) => c.image)
-                    .filter((image) => Boolean(image))
-            }), () => ({ arn, familyRevision: familyRevision(arn), images: [] }));
-            reads.set(arn, pending);
-        }
-        return pending;
-    };
-    for (const taskSet of service.taskSets)
-        if (taskSet.taskDefinition)
-            void read(taskSet.taskDefinition);
-    return read;
 }
 
 ;// CONCATENATED MODULE: ./src/compose.ts
@@ -78785,6 +84158,9 @@ function chooseLease(tags, identity, serviceName) {
 function needsStack(inputs) {
     if (!inputs.stackName)
         return false;
+    // A deploy through the stack reads its parameters and outputs anyway.
+    if (inputs.deploy)
+        return true;
     const allExplicit = src_color/* COLORS */.lm.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
     return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn);
 }
@@ -78799,9 +84175,13 @@ function resolveResources(inputs, outputs) {
             missing.push(key);
         return value ?? '';
     };
+    // Without a stack, a colour's task set is the one registering in its target group.
+    const taskSet = (explicit, key) => outputs || explicit ? { value: pick(explicit, key) } : undefined;
+    const blueSet = taskSet(inputs.taskSets.Blue, constants/* StackOutputKeys */.yl.BlueTaskSet);
+    const greenSet = taskSet(inputs.taskSets.Green, constants/* StackOutputKeys */.yl.GreenTaskSet);
     const taskSets = {
-        Blue: pick(inputs.taskSets.Blue, constants/* StackOutputKeys */.yl.BlueTaskSet),
-        Green: pick(inputs.taskSets.Green, constants/* StackOutputKeys */.yl.GreenTaskSet)
+        ...(blueSet ? { Blue: blueSet.value } : {}),
+        ...(greenSet ? { Green: greenSet.value } : {})
     };
     const targetGroups = {
         Blue: pick(inputs.targetGroups.Blue, constants/* StackOutputKeys */.yl.BlueTargetGroup),
@@ -78844,7 +84224,7 @@ async function discover(inputs, clients, options) {
     const service = readService(clients.ecs, inputs.cluster, inputs.service);
     const early = startRouteRead(inputs, clients);
     const outputs = needsStack(inputs)
-        ? readStack(clients, inputs.stackName ?? '')
+        ? discover_readStack(clients, inputs.stackName ?? '')
         : Promise.resolve(undefined);
     const where = outputs.then((found) => resolveResources(inputs, found));
     const route = where.then(async (w) => {
@@ -78911,7 +84291,7 @@ function logDiscovery(log, inputs, state) {
  * The stack's outputs. Its module and the CloudFormation SDK are loaded only here: a run whose
  * inputs name every resource never evaluates them (clients.ts).
  */
-async function readStack(clients, stackName) {
+async function discover_readStack(clients, stackName) {
     const [{ readStackOutputs }, cfn] = await Promise.all([
         Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 4023)),
         clients.cfn()
@@ -78924,8 +84304,6 @@ function fulfilled(result) {
     return result.value;
 }
 
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __nccwpck_require__(5655);
 ;// CONCATENATED MODULE: ./src/execute/bake.ts
 
 /**
@@ -78971,38 +84349,6 @@ function mergeReadings(kept, latest) {
     for (const reading of latest)
         byLabel.set(reading.label, reading);
     return [...byLabel.values()];
-}
-
-;// CONCATENATED MODULE: ./src/execute/shift.ts
-
-
-/**
- * Writes a split and checks the write's response: the route must hold exactly what was sent.
- * No separate read-back here: it would add a round trip to every shift (and to rollback, the
- * emergency exit) and catch only a writer in the few milliseconds after ours. A writer while a
- * step holds is caught by `routeUnchanged` at every poll of a bake.
- */
-async function shiftAndVerify(router, before, target, wrote) {
-    const stored = await router.shift(target);
-    wrote(`${router.kind} ${router.id}: ${(0,shares/* formatSplit */.oe)(before)} → ${(0,shares/* formatSplit */.oe)(target)}`);
-    if (!(0,shares/* sameSplit */.xY)(stored, target)) {
-        throw new errors/* VerificationError */.mk(`Wrote ${(0,shares/* formatSplit */.oe)(target)} to ${router.kind} ${router.id}, but it holds ` +
-            `${(0,shares/* formatSplit */.oe)(stored)}: the load balancer did not store what was sent. Nothing more was ` +
-            'written; check the route, then run this step again.', stored);
-    }
-    return stored;
-}
-/**
- * Reads the route again while a step holds; a split other than `expected` means another writer
- * moved traffic behind the run's back, which ends the run without writing more.
- */
-async function routeUnchanged(router, expected) {
-    const live = await router.verify();
-    if ((0,shares/* sameSplit */.xY)(live, expected))
-        return;
-    throw new errors/* VerificationError */.mk(`${router.kind} ${router.id} holds ${(0,shares/* formatSplit */.oe)(live)}, not the ${(0,shares/* formatSplit */.oe)(expected)} ` +
-        'this run wrote: another writer changed it. Make sure only one workflow moves this service ' +
-        'at a time (a concurrency group), then run this step again.', live);
 }
 
 ;// CONCATENATED MODULE: ./src/execute/rollback.ts
@@ -79222,159 +84568,6 @@ function shift(run, from, to) {
     return shiftAndVerify(run.shape.router, from, to, (line) => run.journal.wrote(line));
 }
 
-;// CONCATENATED MODULE: ./src/execute/lease-guard.ts
-
-/**
- * The executor's side of the lease: take it before the first change, look again right before
- * each write and at the end, release it when done. A rollback writes its lease beside its first
- * write and never waits for it, nor fails on it: the emergency exit needs only the route.
- */
-class LeaseGuard {
-    lease;
-    mode;
-    log;
-    taking;
-    held = false;
-    started = false;
-    /** True once a rollback's lease write has succeeded: only then is there one to mark done. */
-    written = false;
-    constructor(lease, mode, log) {
-        this.lease = lease;
-        this.mode = mode;
-        this.log = log;
-    }
-    /** True once this run has written (or started writing) its lease. */
-    get active() {
-        return this.held || this.started;
-    }
-    async take(now, durationMs) {
-        const { lease } = this;
-        if (!lease)
-            return;
-        if (this.mode === 'rollback') {
-            this.started = true;
-            this.taking = lease.take(this.mode, now, durationMs).then((note) => {
-                this.written = true;
-                this.note(note);
-            }, (error) => {
-                const why = error instanceof Error ? error.message : String(error);
-                this.log.warning(`The rollback's lease tag was not written (${why}); rolling back anyway.`);
-            });
-            return;
-        }
-        this.note(await lease.take(this.mode, now, durationMs));
-        this.held = true;
-    }
-    /**
-     * Throws ConcurrentRunError when another run holds the lease now. The executor asks right
-     * before each write: two runs that wrote their leases at the same moment both read the later
-     * one, so one goes on, and a run whose gates waited learns whether it is still the one.
-     */
-    async confirm() {
-        if (!this.lease || !this.held)
-            return undefined;
-        const look = await this.lease.look();
-        if (!look.ours) {
-            const who = look.holder ?? 'its lease tag was removed by someone else';
-            throw new errors/* ConcurrentRunError */.X1(`Another run took over this service while this run was working: ${who}.`, look.byRollback ?? false);
-        }
-        return look;
-    }
-    /** The service's tags as they are now, whoever holds the lease. */
-    async look() {
-        return this.lease?.look();
-    }
-    /** A rollback's look at the end: who wrote last, whatever the lease says. */
-    async settle() {
-        if (!this.lease || !this.taking)
-            return undefined;
-        await this.taking;
-        return this.lease.look();
-    }
-    /**
-     * A rollback's end: its lease stays, expired, so no new run waits for it while a run that
-     * started before it still sees that a rollback came, and which colour it `left` all traffic on
-     * (when it did). Never fails the rollback; returns false when the lease could not be marked
-     * done (it then blocks other runs until it expires).
-     */
-    async expire(now, left) {
-        if (!this.lease || !this.taking)
-            return true;
-        await this.taking;
-        if (!this.written)
-            return true;
-        try {
-            await this.lease.take(this.mode, now, 0, left);
-            this.taking = undefined;
-            return true;
-        }
-        catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
-            this.log.warning(`The rollback's lease was not marked done (${why}).`);
-            return false;
-        }
-    }
-    async release() {
-        if (!this.lease || !this.held)
-            return;
-        await this.lease.release();
-        this.held = false;
-    }
-    /**
-     * Releases the lease at the end of a failed run. Says, when that fails too, what the lease left
-     * behind means for the next run; undefined when there is nothing to say.
-     */
-    async releaseOrExplain(now, left) {
-        if (this.taking) {
-            const done = await this.expire(now, left);
-            return done || !this.lease
-                ? undefined
-                : `Marking the lease done failed. ${this.lease.leftBehind()}.`;
-        }
-        try {
-            await this.release();
-            return undefined;
-        }
-        catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
-            this.log.warning(`The lease tag was not removed: ${why}`);
-            return this.lease ? `Removing the lease failed. ${this.lease.leftBehind()}.` : undefined;
-        }
-    }
-    /**
-     * After losing the service to a rollback: waits until that rollback has finished and returns
-     * the colour it left all traffic on. Undefined when it has not said within `limitMs` (or its
-     * lease ran out first: it died), or when its lease is gone or no longer a rollback's.
-     */
-    async rollbackOutcome(clock, limitMs, pollMs = 200) {
-        if (!this.lease)
-            return undefined;
-        try {
-            for (let waited = 0;; waited += pollMs) {
-                const look = await this.lease.look();
-                if (!look.byRollback || look.left)
-                    return look.left;
-                if (waited >= limitMs || (look.until !== undefined && clock.now() >= look.until)) {
-                    return undefined;
-                }
-                await clock.sleep(pollMs);
-            }
-        }
-        catch {
-            // A look that fails (or a cancel while waiting) leaves the decision to what the route shows.
-            return undefined;
-        }
-    }
-    /** The lease is another run's now: this run must not remove it. */
-    forfeit() {
-        this.held = false;
-    }
-    note(note) {
-        if (note)
-            this.log.info(`Lease: ${note}.`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/execute/executor.ts
 
 
@@ -79427,7 +84620,7 @@ class Executor {
         try {
             this.checkCancelled();
             const { testTraffic } = this.shape;
-            if (mayWrite(this.plan, this.shape)) {
+            if (mayWrite(this.plan, this.shape) || this.options.leaseHeld) {
                 await this.guard.take(this.options.clock.now(), this.options.leaseMs ?? 3_600_000);
             }
             if (this.plan.openTestTraffic && testTraffic) {
@@ -79672,13 +84865,20 @@ function planRun(intent, state, reachable) {
             if (intent.undoPromotion)
                 return planUndo(state, finish);
             return finish([base.rollback], `Rollback: all traffic back to the stable colour ${stable}.${unchanged(base.rollback)}`, { closeTestTraffic: true });
+        case 'deploy':
+            return finish([], `Deploy: the canary colour ${canary} runs ${state.versions[canary] ?? 'the new version'} ` +
+                `at ${(0,shares/* formatPercent */.l9)(split[canary])}%; no traffic is shifted.`);
         case 'promote': {
-            if (split[stable] === shares/* FULL */.eW) {
+            if (split[stable] === shares/* FULL */.eW && !deployedToCanary(state)) {
                 return finish(finishPromote(intent, state), `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
                     `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`, { closeTestTraffic: true });
             }
             const promote = promoteStep(canary, split, intent, state);
-            return refuseReplaced(finish([promote], `Promote: ${canary} becomes the stable colour.`, {
+            const why = split[canary] === 0
+                ? `Promote: ${canary} runs ${state.versions[canary]}, deployed and not yet promoted; ` +
+                    'it gets all traffic at once and becomes the stable colour.'
+                : `Promote: ${canary} becomes the stable colour.`;
+            return refuseReplaced(finish([promote], why, {
                 closeTestTraffic: true
             }), intent, state, finish);
         }
@@ -79703,6 +84903,19 @@ function refuseReplaced(plan, intent, state, finish) {
     return finish(finishPromote(intent, state), `Nothing to deploy: the canary colour ${canary} runs ${replaced}. A rerun never gives traffic ` +
         `back to a replaced version: deploy a new version to ${canary} first (or use mode rollback ` +
         'with undo-promotion to go back to it on purpose).', { closeTestTraffic: true });
+}
+/**
+ * True when the last deploy put the version the canary colour runs now into it, and no promote
+ * has made that version stable since: a promote from 0 % then has something to promote. After a
+ * promote the deployed colour is the stable one, so a rerun finds nothing.
+ */
+function deployedToCanary(state) {
+    const canary = (0,src_color/* otherColor */.IP)(state.stable);
+    const version = state.versions[canary];
+    return (version !== undefined &&
+        state.deployed?.color === canary &&
+        state.deployed.version === version &&
+        state.record?.promoted !== version);
 }
 /** What a promote does after its tag: free the old colour when asked. Empty when done already. */
 function finishPromote(intent, state) {
@@ -79841,6 +85054,12 @@ function refuseUnreachable(share, reachable) {
 
 
 
+
+
+
+
+
+
 /**
  * The action's pipeline: discover → plan → execute (gate → shift → verify → bake per step) →
  * outcome. Throws only before the first write (bad state, a share the route cannot set); from the
@@ -79849,26 +85068,50 @@ function refuseUnreachable(share, reachable) {
 async function runPipeline(inputs, deps) {
     const { clients, log } = deps;
     const clock = deps.clock ?? realClock;
-    const { state, shape, gates } = await log.group('Discover', () => discover(inputs, clients, {
+    const look = (asked) => discover(asked, clients, {
         log,
         now: () => clock.now(),
         pollMs: deps.pollMs,
         identity: deps.identity
-    }));
-    deps.onDiscovered?.(state);
+    });
+    let found = await log.group('Discover', () => look(inputs));
+    deps.onDiscovered?.(found.state);
+    let deployed;
+    if (inputs.deploy) {
+        const request = inputs.deploy;
+        const first = found;
+        deployed = await log.group('Deploy', () => deployVersion(inputs, request, first, {
+            clients,
+            log,
+            clock,
+            pollMs: deps.pollMs,
+            keepLease: inputs.mode === 'canary'
+        }));
+        if (deployed.failure)
+            return failedDeploy(inputs, first, deployed, log);
+        // The canary colour runs another task set and version now: read it again. Its task set is
+        // found by the stack's new output or by its target group, not by an ID given before.
+        if (deployed.changed) {
+            const stableOnly = { [first.state.stable]: inputs.taskSets[first.state.stable] };
+            found = await log.group('Discover after the deploy', () => look({ ...inputs, taskSets: stableOnly }));
+            deps.onDiscovered?.(found.state);
+        }
+    }
+    const { state, shape, gates } = found;
     const plan = planRun(inputs, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
     await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
-    const writes = inputs.mode !== 'status' && !inputs.dryRun;
+    const mayWrite = inputs.mode !== 'status' && !inputs.dryRun;
     if (inputs.dryRun)
         log.info('Dry run: nothing was written.');
-    const execution = writes
+    const execution = mayWrite
         ? await execute(plan, shape, gates, {
             log,
             clock,
             signal: deps.signal,
             pollMs: deps.pollMs,
             onCancel: inputs.onCancel,
-            leaseMs: leaseDuration(plan, inputs)
+            leaseMs: leaseDuration(plan, inputs),
+            leaseHeld: deployed?.changed === true && inputs.mode === 'canary'
         })
         : new Journal(plan, log).seal();
     const warnings = (await shape.testTraffic?.warnings()) ?? [];
@@ -79878,16 +85121,89 @@ async function runPipeline(inputs, deps) {
         .reverse()
         .flatMap((s) => s.readings)
         .find((r) => r.seen)?.seen;
+    const details = await shape.workload.details();
+    const tagged = await tagAfterPromote(inputs, found, execution, details, { log, clock });
+    const writes = [...(deployed?.writes ?? []), ...execution.writes, ...tagged.writes];
     return Object.freeze({
         ...execution,
+        ...(tagged.failure ? { failure: tagged.failure } : {}),
+        writes,
         inputs,
         state,
         plan,
-        changed: execution.writes.length > 0,
+        ...(deployed ? { deploy: deployed } : {}),
+        changed: writes.length > 0,
         stepsCompleted: execution.steps.filter((s) => s.outcome === 'shifted' || s.outcome === 'promoted').length,
         ...(seen || state.alarms ? { alarms: seen ?? state.alarms?.alarms } : {}),
+        details,
+        warnings: [...warnings, ...tagged.notes]
+    });
+}
+/**
+ * `promote-image-tag`: once the canary colour serves everything as the stable one (this promote,
+ * or one a rerun finds done), its ECR image gets the tag. The tag write is made under the lease;
+ * a failure leaves the promote as it is and says that a rerun adds the tag.
+ */
+async function tagAfterPromote(inputs, found, execution, details, { log, clock }) {
+    const tag = inputs.promoteImageTag;
+    const promotes = inputs.mode === 'promote' || (inputs.mode === 'canary' && inputs.schedule.walk);
+    const stable = execution.stableAfter;
+    if (!tag || !promotes || inputs.dryRun || execution.failure)
+        return { writes: [], notes: [] };
+    if (execution.splitAfter[stable] !== shares/* FULL */.eW)
+        return { writes: [], notes: [] };
+    const record = parseDeployRecord(found.state.service.tags[tagNames(inputs.tagKey).deploy]);
+    const digest = record?.color === stable ? record.digest : undefined;
+    const images = promotedImages(details[stable]?.images ?? [], digest);
+    const guard = new LeaseGuard(found.shape.lease, inputs.mode, log);
+    let taken = false;
+    try {
+        const result = await tagPromotedImages(images, tag, async (run) => {
+            if (!taken) {
+                await guard.take(clock.now(), 600_000);
+                taken = true;
+            }
+            await guard.confirm();
+            const line = await run();
+            if (line)
+                log.info(line);
+            return line;
+        });
+        await guard.release();
+        for (const note of result.notes)
+            log.warning(note);
+        return result;
+    }
+    catch (error) {
+        await guard.releaseOrExplain(clock.now());
+        const why = error instanceof Error ? error.message : String(error);
+        return {
+            writes: [],
+            notes: [],
+            failure: `${(0,report_text/* sentence */.e)(why)} The promote stands: all traffic is on ${stable}, the stable colour. ` +
+                `The image was not tagged ${tag}; run promote again to add the tag (it writes nothing else).`
+        };
+    }
+}
+/**
+ * A deploy that failed after its first write: no traffic step runs. The outcome says what was
+ * written and that the stable colour keeps its traffic, as the deploy's failure does.
+ */
+async function failedDeploy(inputs, found, deployed, log) {
+    const { state, shape } = found;
+    const plan = planRun({ ...inputs, mode: 'status' }, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
+    const execution = new Journal(plan, log).seal(deployed.failure);
+    return Object.freeze({
+        ...execution,
+        writes: deployed.writes,
+        inputs,
+        state,
+        plan,
+        deploy: deployed,
+        changed: true,
+        stepsCompleted: 0,
         details: await shape.workload.details(),
-        warnings
+        warnings: []
     });
 }
 /**
@@ -79908,6 +85224,7 @@ function planState(state, tagKey) {
         return arn ? versionOf(arn) : undefined;
     };
     const record = parseRecord(state.promotionRecord);
+    const deployed = parseDeployRecord(state.service.tags[names.deploy]);
     return {
         stable: state.stable,
         split: state.split,
@@ -79917,7 +85234,8 @@ function planState(state, tagKey) {
         retired: { Blue: state.health.Blue.retired, Green: state.health.Green.retired },
         ...(record ? { record } : {}),
         recordTag: names.promotion,
-        ...(state.promotionRecord !== undefined ? { recordText: state.promotionRecord } : {})
+        ...(state.promotionRecord !== undefined ? { recordText: state.promotionRecord } : {}),
+        ...(deployed ? { deployed: { color: deployed.color, version: deployed.version } } : {})
     };
 }
 function logPlan(log, plan, tagKey) {
@@ -79966,7 +85284,10 @@ function stepOutputs(outcome) {
         [constants/* Outputs */.tY.ListenerRuleArn]: state.route.id,
         [constants/* Outputs */.tY.Changed]: String(outcome.changed),
         [constants/* Outputs */.tY.RolledBack]: String(outcome.rolledBack),
-        [constants/* Outputs */.tY.StepsCompleted]: String(outcome.stepsCompleted)
+        [constants/* Outputs */.tY.StepsCompleted]: String(outcome.stepsCompleted),
+        [constants/* Outputs */.tY.TaskDefinitionArn]: units[canaryAfter].taskDefinitionArn ?? '',
+        [constants/* Outputs */.tY.ImageDigest]: outcome.deploy?.digest ?? '',
+        [constants/* Outputs */.tY.Deployed]: String(outcome.deploy?.changed === true && !outcome.deploy.failure)
     };
 }
 /**
@@ -80229,6 +85550,7 @@ function renderSummary(result) {
         `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${(0,shares/* formatSplit */.oe)(result.splitAfter)}** · ` +
             `route: ${state.route.kind} ${code(state.route.id)}`,
         `> ${md(plan.reason)}`,
+        ...deploySection(result),
         ...src_color/* COLORS */.lm.map((color) => colorTable(result, color)),
         pieChart(result),
         ...stepsSection(result),
@@ -80271,6 +85593,32 @@ function colorTable(result, color) {
         ])
     ].join('\n');
 }
+/** The deploy before the traffic steps: old → new image in the canary colour, and the diff. */
+function deploySection(result) {
+    const deploy = result.deploy;
+    if (!deploy)
+        return [];
+    const canary = (0,src_color/* otherColor */.IP)(result.plan.stableBefore);
+    const image = deploy.newImage !== undefined
+        ? `${canary}${deploy.container ? ` (${md(deploy.container)})` : ''}: ` +
+            `${code(deploy.oldImage ?? '—')} → ${code(deploy.newImage)}`
+        : undefined;
+    const state = deploy.failure
+        ? 'failed'
+        : deploy.changed
+            ? 'deployed'
+            : result.inputs.dryRun && deploy.diff.length > 0
+                ? 'dry run: would change'
+                : 'already in place, nothing deployed';
+    return [
+        `### Deploy to ${canary}: ${state}`,
+        [
+            ...(image ? [`- ${image}`] : []),
+            ...(deploy.digest ? [`- digest ${code(deploy.digest)}`] : []),
+            ...(result.inputs.dryRun ? deploy.diff.map((line) => `- would: ${md(line)}`) : [])
+        ].join('\n') || 'No change.'
+    ];
+}
 function pieChart(result) {
     const shown = (0,shares/* roundedSplit */.mt)(result.splitAfter);
     const slices = src_color/* COLORS */.lm.map((color) => [color, shown[color]])
@@ -80299,7 +85647,10 @@ function nextStep(inputs, result) {
     const share = result.splitAfter[canary];
     const steps = [];
     if (Math.round(share) === 0) {
-        steps.push(`All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`, withBlock(inputs, 'canary', '10'));
+        const deployed = result.deploy?.changed === true && !result.deploy.failure;
+        steps.push(deployed
+            ? `${canary} runs the new version with no traffic yet. Shift a share to it:`
+            : `All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`, withBlock(inputs, 'canary', '10'));
     }
     else {
         steps.push(`${canary} serves ${(0,shares/* formatPercent */.l9)(share)}% of traffic. When it looks good, promote it:`, withBlock(inputs, 'promote'), `To send all traffic back to ${stable}:`, withBlock(inputs, 'rollback'));

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { errorLines, runAction } from './run-action.js'
 import { startSandbox } from './server.js'
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, ecrRegistry, findService, type World } from './world.js'
 import { sample, seededRandom, startApp, startRouter } from './traffic.js'
 
 const REQUESTS = 400
@@ -14,7 +15,11 @@ const REQUESTS = 400
 const TOLERANCE_SIGMAS = 5
 const VERSIONS = { Blue: '1.0.0', Green: '1.0.1' } as const
 
+/** The image the first step deploys, as a build step would have pushed it to ECR. */
+const IMAGE = `${ecrRegistry(DEFAULT_REGION, DEFAULT_ACCOUNT)}/myapp:${VERSIONS.Green}`
+
 const STEPS: { label: string; inputs: Record<string, string>; greenShare: number }[] = [
+  { label: 'deploy', inputs: { mode: 'deploy', image: IMAGE }, greenShare: 0 },
   { label: 'status', inputs: { mode: 'status' }, greenShare: 0 },
   { label: 'canary 10', inputs: { mode: 'canary', 'canary-weight': '10' }, greenShare: 10 },
   { label: 'canary 50', inputs: { mode: 'canary', 'canary-weight': '50' }, greenShare: 50 },
@@ -37,8 +42,20 @@ export function withinSamplingError(
   return Math.abs(observed / total - p) <= TOLERANCE_SIGMAS * sigma
 }
 
+/**
+ * The demo starts before the new version exists anywhere: both colours run 1.0.0, and the first
+ * step deploys 1.0.1 into the canary colour from its image in ECR.
+ */
+function runsOnlyTheStableVersion(world: World): void {
+  const [blue, green] = findService(world)?.taskSets ?? []
+  if (blue && green) green.taskDefinition = blue.taskDefinition
+  const greenImage = world.stacks[0]?.parameters?.find((p) => p.key === 'GreenImage')
+  if (greenImage) greenImage.value = `myapp:${VERSIONS.Blue}`
+}
+
 async function main(): Promise<number> {
   const sandbox = await startSandbox({ steadyDelayMs: 200 })
+  runsOnlyTheStableVersion(sandbox.world)
   const blue = await startApp(VERSIONS.Blue)
   const green = await startApp(VERSIONS.Green)
   const router = await startRouter(

@@ -8,6 +8,7 @@ import type { ServiceState, TaskSetState, World } from './world.js'
 
 export class Simulation {
   private readonly timers = new Map<TaskSetState, ReturnType<typeof setTimeout>>()
+  private readonly others = new Set<ReturnType<typeof setTimeout>>()
 
   constructor(
     private readonly getWorld: () => World,
@@ -36,10 +37,22 @@ export class Simulation {
     this.schedule(taskSet)
   }
 
-  /** Stops pending stabilisations (on reset and stop). */
+  /** Runs `fn` after `ms` (a stack update finishing), unless the sandbox is reset first. */
+  after(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.others.delete(timer)
+      fn()
+    }, ms)
+    timer.unref()
+    this.others.add(timer)
+  }
+
+  /** Stops pending stabilisations and other timed changes (on reset and stop). */
   clear(): void {
     for (const timer of this.timers.values()) clearTimeout(timer)
     this.timers.clear()
+    for (const timer of this.others) clearTimeout(timer)
+    this.others.clear()
   }
 
   private schedule(taskSet: TaskSetState): void {

@@ -50,7 +50,14 @@ export function versionOf(world: World, targetGroupArn: string): string | undefi
     for (const taskSet of service.taskSets) {
       if (!taskSet.loadBalancers.some((lb) => lb.targetGroupArn === targetGroupArn)) continue
       const definition = world.taskDefinitions.find((d) => d.arn === taskSet.taskDefinition)
-      return definition?.containers[0]?.image.split(':').pop()
+      const image = definition?.containers[0]?.image
+      // An image pinned to its digest (a deploy does that) answers with the version it was tagged.
+      const digest = image?.split('@')[1]
+      if (digest) {
+        return world.repositories?.flatMap((r) => r.images).find((i) => i.digest === digest)
+          ?.tags[0]
+      }
+      return image?.split(':').pop()
     }
   }
   return undefined

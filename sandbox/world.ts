@@ -8,6 +8,7 @@
  *
  * ELB actions and conditions use the SDK's own types so the stored shape is exactly the wire shape.
  */
+import { createHash } from 'node:crypto'
 import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Output } from '@aws-sdk/client-cloudformation'
 
@@ -40,6 +41,13 @@ export interface TaskSetState {
   loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[]
   createdAt: number
   updatedAt: number
+  /** As CreateTaskSet was given them; absent for the default world's (Fargate, fixed network). */
+  launchType?: string
+  capacityProviderStrategy?: unknown[]
+  platformVersion?: string
+  networkConfiguration?: unknown
+  /** CreateTaskSet's clientToken: the same token returns the same task set. */
+  clientToken?: string
 }
 
 export interface ServiceState {
@@ -72,6 +80,38 @@ export interface TaskDefinitionState {
   containers: { name: string; image: string; port: number }[]
   tags: Tag[]
   registeredAt: number
+  /**
+   * The RegisterTaskDefinition input (without tags) of a revision the action registered; the
+   * default world's revisions have none and are described from `containers`.
+   */
+  definition?: Record<string, unknown>
+}
+
+/** An image in an ECR repository: its manifest, digest (sha256 of the manifest) and tags. */
+export interface ImageState {
+  digest: string
+  manifest: string
+  mediaType: string
+  tags: string[]
+  pushedAt: number
+}
+
+export interface RepositoryState {
+  name: string
+  registryId: string
+  arn: string
+  /** The image URI prefix, `<registry>.dkr.ecr.<region>.amazonaws.com/<name>`. */
+  uri: string
+  images: ImageState[]
+}
+
+export interface StackEventState {
+  id: string
+  logicalId: string
+  resourceType: string
+  status: string
+  reason?: string
+  at: number
 }
 
 export interface LoadBalancerState {
@@ -131,6 +171,13 @@ export interface StackState {
   description?: string
   outputs: Output[]
   createdAt: number
+  /** The template's parameters (templates/ecs-canary.yaml's), as the last create or update set them. */
+  parameters?: Tag[]
+  capabilities?: string[]
+  /** Newest last. */
+  events?: StackEventState[]
+  /** The next update fails at this resource (a test's way to make CloudFormation fail). */
+  failNextUpdate?: { logicalId: string; resourceType: string; reason: string }
 }
 
 export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
@@ -188,6 +235,8 @@ export interface World {
   stacks: StackState[]
   /** CloudWatch alarms; none in the default world (see the `alarms` variant). */
   alarms: AlarmState[]
+  /** ECR repositories; absent in worlds written before ECR was modelled. */
+  repositories?: RepositoryState[]
 }
 
 export const DEFAULT_REGION = 'us-east-1'
@@ -382,11 +431,76 @@ export function defaultWorld(region = DEFAULT_REGION, account = DEFAULT_ACCOUNT)
             Description: 'Weighted listener rule ARN'
           }
         ],
-        createdAt: created
+        createdAt: created,
+        parameters: [
+          { key: 'ClusterName', value: 'mycluster' },
+          { key: 'ServiceName', value: 'myservice' },
+          { key: 'BlueImage', value: 'myapp:1.0.0' },
+          { key: 'GreenImage', value: 'myapp:1.0.1' },
+          { key: 'ContainerName', value: 'app' },
+          { key: 'ContainerPort', value: '80' },
+          { key: 'StableColor', value: 'Blue' },
+          { key: 'BlueWeight', value: '100' },
+          { key: 'GreenWeight', value: '0' }
+        ],
+        capabilities: ['CAPABILITY_IAM'],
+        events: []
       }
     ],
-    alarms: []
+    alarms: [],
+    repositories: [repository(region, account, 'myapp', ['1.0.0', '1.0.1', '1.0.2'], created)]
   }
+}
+
+export function ecrRegistry(region: string, account: string): string {
+  return `${account}.dkr.ecr.${region}.amazonaws.com`
+}
+
+/** An image manifest whose digest is its sha256, as a registry computes it. */
+export function imageOf(tag: string, pushedAt: number): ImageState {
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: {
+      mediaType: 'application/vnd.docker.container.image.v1+json',
+      digest: sha256(`config ${tag}`),
+      size: 1024
+    },
+    layers: [
+      {
+        mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+        digest: sha256(`layer ${tag}`),
+        size: 4096
+      }
+    ]
+  })
+  return {
+    digest: sha256(manifest),
+    manifest,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    tags: [tag],
+    pushedAt
+  }
+}
+
+export function repository(
+  region: string,
+  account: string,
+  name: string,
+  tags: string[],
+  pushedAt: number
+): RepositoryState {
+  return {
+    name,
+    registryId: account,
+    arn: `arn:aws:ecr:${region}:${account}:repository/${name}`,
+    uri: `${ecrRegistry(region, account)}/${name}`,
+    images: tags.map((tag, i) => imageOf(tag, pushedAt + i * 60_000))
+  }
+}
+
+function sha256(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`
 }
 
 // Lookup helpers shared by services, variants and the control API.

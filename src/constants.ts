@@ -31,7 +31,13 @@ export const Inputs = {
   UndoPromotion: 'undo-promotion',
   GithubToken: 'github-token',
   Environment: 'environment',
-  EnvironmentUrl: 'environment-url'
+  EnvironmentUrl: 'environment-url',
+  Image: 'image',
+  ContainerName: 'container-name',
+  TaskDefinition: 'task-definition',
+  ReplaceLiveCanary: 'replace-live-canary',
+  StackParameters: 'stack-parameters',
+  PromoteImageTag: 'promote-image-tag'
 } as const
 
 export const Outputs = {
@@ -55,7 +61,10 @@ export const Outputs = {
   StepsCompleted: 'steps-completed',
   Outcome: 'outcome',
   Result: 'result',
-  ResultFile: 'result-file'
+  ResultFile: 'result-file',
+  TaskDefinitionArn: 'task-definition-arn',
+  ImageDigest: 'image-digest',
+  Deployed: 'deployed'
 } as const
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]
@@ -68,6 +77,18 @@ export const StackOutputKeys = {
   GreenTargetGroup: 'GreenTargetGroup',
   ListenerRule: 'ListenerRule'
 } as const
+
+/**
+ * The parameters of templates/ecs-canary.yaml a deploy passes: each colour's image, the stable
+ * colour and the weights. `stack-parameters` maps them to another stack's names.
+ */
+export const STACK_PARAMETERS = [
+  'BlueImage',
+  'GreenImage',
+  'StableColor',
+  'BlueWeight',
+  'GreenWeight'
+] as const
 
 export const DEFAULT_TAG_KEY = 'StableStack'
 export const DEFAULT_CANARY_WEIGHT = '10'

@@ -1,6 +1,6 @@
 import { Inputs } from './constants.js'
 
-export const MODES = ['canary', 'promote', 'rollback', 'status'] as const
+export const MODES = ['canary', 'deploy', 'promote', 'rollback', 'status'] as const
 export type Mode = (typeof MODES)[number]
 
 /** An input only some modes read, and what a valid value of it looks like. */
@@ -27,12 +27,15 @@ export const MODE_INPUTS = {
     modes: ['canary'],
     valid: 'a percent from 0 to 100 with at most one decimal, e.g. 10 or 0.5'
   },
-  [Inputs.WaitForHealthy]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
+  [Inputs.WaitForHealthy]: {
+    modes: ['canary', 'deploy', 'promote', 'rollback'],
+    valid: TRUE_OR_FALSE
+  },
   [Inputs.HealthTimeoutSeconds]: {
-    modes: ['canary', 'promote', 'rollback'],
+    modes: ['canary', 'deploy', 'promote', 'rollback'],
     valid: 'a whole number of seconds, e.g. 600'
   },
-  [Inputs.DryRun]: { modes: ['canary', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
+  [Inputs.DryRun]: { modes: ['canary', 'deploy', 'promote', 'rollback'], valid: TRUE_OR_FALSE },
   [Inputs.Steps]: {
     modes: ['canary'],
     valid: 'increasing percents above 0 and up to 100, e.g. 5,25,50'
@@ -67,7 +70,25 @@ export const MODE_INPUTS = {
   [Inputs.GithubToken]: { modes: ['canary', 'promote', 'rollback'], valid: 'a GitHub token' },
   [Inputs.Environment]: { modes: ['canary', 'promote', 'rollback'], valid: 'any text' },
   // Rollback posts only failure statuses, which carry no URL: it never reads (nor refuses) it.
-  [Inputs.EnvironmentUrl]: { modes: ['canary', 'promote'], valid: 'an http:// or https:// URL' }
+  [Inputs.EnvironmentUrl]: { modes: ['canary', 'promote'], valid: 'an http:// or https:// URL' },
+  [Inputs.Image]: {
+    modes: ['canary', 'deploy'],
+    valid: 'an image such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2'
+  },
+  [Inputs.ContainerName]: { modes: ['canary', 'deploy'], valid: 'a container name' },
+  [Inputs.TaskDefinition]: {
+    modes: ['canary', 'deploy'],
+    valid: 'family:revision, a task definition ARN, or a path to a task definition JSON file'
+  },
+  [Inputs.ReplaceLiveCanary]: { modes: ['canary', 'deploy'], valid: TRUE_OR_FALSE },
+  [Inputs.StackParameters]: {
+    modes: ['canary', 'deploy'],
+    valid: 'Key=Name pairs for BlueImage, GreenImage, StableColor, BlueWeight, GreenWeight'
+  },
+  [Inputs.PromoteImageTag]: {
+    modes: ['canary', 'promote'],
+    valid: 'an image tag such as production'
+  }
 } as const satisfies Record<string, ModeInput>
 
 export type ModeInputName = keyof typeof MODE_INPUTS

@@ -21,6 +21,7 @@ import {
   wholeSeconds
 } from './input-values.js'
 import { ModeReader } from './mode-reader.js'
+import { parseDeployRequest, promoteImageTag, type DeployRequest } from './deploy/deploy-inputs.js'
 import { parseDuration, parseStrategy, parseSteps, type Schedule } from './schedule.js'
 
 export { MODES, type Mode } from './input-modes.js'
@@ -51,6 +52,10 @@ export interface ActionInputs {
   undoPromotion: boolean
   /** GitHub Deployments for an environment; absent when `environment` is empty. */
   deployments?: DeploymentInputs
+  /** canary and deploy: the version to put into the canary colour first. */
+  deploy?: DeployRequest
+  /** promote (and a walk that ends in a promote): tag the promoted image in ECR with this. */
+  promoteImageTag?: string
   /** One line per input this mode ignores whose value is malformed; the run goes on. */
   warnings: readonly string[]
 }
@@ -107,6 +112,15 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
 
   const reader = new ModeReader(get, mode)
   const extras = parseModeInputs(reader, get)
+  const deploy = parseDeployRequest(reader, env)
+  if (deploy?.taskDefinition && locations.stackName) {
+    throw new InputError(
+      'With "stack-name", the stack builds each colour\'s task definition from its image ' +
+        'parameter: give "image" without "task-definition", or leave out "stack-name" (and set ' +
+        '"blue-target-group" and "green-target-group") to deploy a task definition through the ECS API.'
+    )
+  }
+  const imageTag = promoteImageTag(reader)
 
   return {
     ...extras,
@@ -116,6 +130,8 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
     ...locations,
     tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
     region,
+    ...(deploy ? { deploy } : {}),
+    ...(imageTag ? { promoteImageTag: imageTag } : {}),
     warnings: reader.warnings
   }
 }
@@ -134,12 +150,12 @@ function parseLocations(get: (name: string) => string | undefined): Locations {
     if (arn !== undefined) expectArn(arn, ':targetgroup/', `${color.toLowerCase()}-target-group`)
   }
   const stackName = get(Inputs.StackName)
-  const explicitCount = Object.keys(taskSets).length + Object.keys(targetGroups).length
-  if (!stackName && explicitCount < 4) {
+  if (!stackName && Object.keys(targetGroups).length < 2) {
     throw new InputError(
       'Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
-        'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set all ' +
-        'four of "blue-task-set", "green-task-set", "blue-target-group" and "green-target-group".'
+        'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set ' +
+        '"blue-target-group" and "green-target-group" (each colour is then the task set that ' +
+        'registers in its target group; "blue-task-set" and "green-task-set" name them exactly).'
     )
   }
   if (targetGroups.Blue !== undefined && targetGroups.Blue === targetGroups.Green) {
@@ -171,7 +187,15 @@ function perColor(blue: string | undefined, green: string | undefined): Partial<
 
 type ModeDependent = Omit<
   ActionInputs,
-  'mode' | 'cluster' | 'service' | 'tagKey' | 'region' | 'warnings' | keyof Locations
+  | 'mode'
+  | 'cluster'
+  | 'service'
+  | 'tagKey'
+  | 'region'
+  | 'warnings'
+  | 'deploy'
+  | 'promoteImageTag'
+  | keyof Locations
 >
 
 /** The inputs only some modes use: readiness, dry run, the walk, gates, test traffic, promotion. */

@@ -66,7 +66,7 @@ export function formatLease(holder: LeaseHolder): string {
 }
 
 const PATTERN =
-  /^run (\S+) attempt (\d+) job (\S+) (canary|promote|rollback|status) until (\S+)(?: left (Blue|Green))? id ([0-9a-f]+)(?: (https:\/\/\S+))?$/
+  /^run (\S+) attempt (\d+) job (\S+) (canary|deploy|promote|rollback|status) until (\S+)(?: left (Blue|Green))? id ([0-9a-f]+)(?: (https:\/\/\S+))?$/
 
 /** The holder a tag value names, or undefined for a value this action did not write. */
 export function parseLease(value: string | undefined): LeaseHolder | undefined {

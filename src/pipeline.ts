@@ -1,7 +1,12 @@
 import type { AwsClients } from './aws/clients.js'
 import { realClock, type Clock } from './clock.js'
 import type { Color, PerColor } from './color.js'
-import { discover, type Discovery } from './discover/discover.js'
+import { deployVersion, type DeployOutcome } from './deploy/deploy.js'
+import { promotedImages, tagPromotedImages } from './deploy/promote-tag.js'
+import { LeaseGuard } from './execute/lease-guard.js'
+import { sentence } from './report/text.js'
+import { FULL } from './shares.js'
+import { discover, type Discovered, type Discovery } from './discover/discover.js'
 import { execute } from './execute/executor.js'
 import { Journal, type Execution } from './execute/journal.js'
 import type { AlarmState } from './gates/alarms.js'
@@ -9,6 +14,7 @@ import type { ActionInputs } from './inputs.js'
 import type { RunIdentity } from './lease.js'
 import type { Logger } from './logger.js'
 import { planRun, type PlanState, type RunPlan } from './plan.js'
+import { parseDeployRecord } from './deploy/deploy-record.js'
 import { parseRecord, versionOf } from './promotion-record.js'
 import { tagNames } from './service-tags.js'
 import { formatSplit } from './shares.js'
@@ -27,6 +33,8 @@ export interface Outcome extends Execution {
   readonly details: PerColor<TaskDefinitionInfo | undefined>
   /** What the run left alone and why (a rollback never refuses), one message each. */
   readonly warnings: readonly string[]
+  /** What the deploy before the traffic steps did, when the inputs asked for one. */
+  readonly deploy?: DeployOutcome
 }
 
 export interface PipelineDeps {
@@ -51,30 +59,56 @@ export interface PipelineDeps {
 export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Promise<Outcome> {
   const { clients, log } = deps
   const clock = deps.clock ?? realClock
-  const { state, shape, gates } = await log.group('Discover', () =>
-    discover(inputs, clients, {
+  const look = (asked: ActionInputs) =>
+    discover(asked, clients, {
       log,
       now: () => clock.now(),
       pollMs: deps.pollMs,
       identity: deps.identity
     })
-  )
-  deps.onDiscovered?.(state)
+  let found = await log.group('Discover', () => look(inputs))
+  deps.onDiscovered?.(found.state)
+  let deployed: DeployOutcome | undefined
+  if (inputs.deploy) {
+    const request = inputs.deploy
+    const first = found
+    deployed = await log.group('Deploy', () =>
+      deployVersion(inputs, request, first, {
+        clients,
+        log,
+        clock,
+        pollMs: deps.pollMs,
+        keepLease: inputs.mode === 'canary'
+      })
+    )
+    if (deployed.failure) return failedDeploy(inputs, first, deployed, log)
+    // The canary colour runs another task set and version now: read it again. Its task set is
+    // found by the stack's new output or by its target group, not by an ID given before.
+    if (deployed.changed) {
+      const stableOnly = { [first.state.stable]: inputs.taskSets[first.state.stable] }
+      found = await log.group('Discover after the deploy', () =>
+        look({ ...inputs, taskSets: stableOnly })
+      )
+      deps.onDiscovered?.(found.state)
+    }
+  }
+  const { state, shape, gates } = found
   const plan = planRun(inputs, planState(state, inputs.tagKey), (share) =>
     shape.router.reachable(share)
   )
   await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey))
 
-  const writes = inputs.mode !== 'status' && !inputs.dryRun
+  const mayWrite = inputs.mode !== 'status' && !inputs.dryRun
   if (inputs.dryRun) log.info('Dry run: nothing was written.')
-  const execution = writes
+  const execution = mayWrite
     ? await execute(plan, shape, gates, {
         log,
         clock,
         signal: deps.signal,
         pollMs: deps.pollMs,
         onCancel: inputs.onCancel,
-        leaseMs: leaseDuration(plan, inputs)
+        leaseMs: leaseDuration(plan, inputs),
+        leaseHeld: deployed?.changed === true && inputs.mode === 'canary'
       })
     : new Journal(plan, log).seal()
   const warnings = (await shape.testTraffic?.warnings()) ?? []
@@ -83,18 +117,102 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
     .reverse()
     .flatMap((s) => s.readings)
     .find((r) => r.seen)?.seen
+  const details = await shape.workload.details()
+  const tagged = await tagAfterPromote(inputs, found, execution, details, { log, clock })
+  const writes = [...(deployed?.writes ?? []), ...execution.writes, ...tagged.writes]
   return Object.freeze({
     ...execution,
+    ...(tagged.failure ? { failure: tagged.failure } : {}),
+    writes,
     inputs,
     state,
     plan,
-    changed: execution.writes.length > 0,
+    ...(deployed ? { deploy: deployed } : {}),
+    changed: writes.length > 0,
     stepsCompleted: execution.steps.filter(
       (s) => s.outcome === 'shifted' || s.outcome === 'promoted'
     ).length,
     ...(seen || state.alarms ? { alarms: seen ?? state.alarms?.alarms } : {}),
+    details,
+    warnings: [...warnings, ...tagged.notes]
+  })
+}
+
+/**
+ * `promote-image-tag`: once the canary colour serves everything as the stable one (this promote,
+ * or one a rerun finds done), its ECR image gets the tag. The tag write is made under the lease;
+ * a failure leaves the promote as it is and says that a rerun adds the tag.
+ */
+async function tagAfterPromote(
+  inputs: ActionInputs,
+  found: Discovered,
+  execution: Execution,
+  details: PerColor<TaskDefinitionInfo | undefined>,
+  { log, clock }: { log: Logger; clock: Clock }
+): Promise<{ writes: string[]; notes: string[]; failure?: string }> {
+  const tag = inputs.promoteImageTag
+  const promotes = inputs.mode === 'promote' || (inputs.mode === 'canary' && inputs.schedule.walk)
+  const stable = execution.stableAfter
+  if (!tag || !promotes || inputs.dryRun || execution.failure) return { writes: [], notes: [] }
+  if (execution.splitAfter[stable] !== FULL) return { writes: [], notes: [] }
+  const record = parseDeployRecord(found.state.service.tags[tagNames(inputs.tagKey).deploy])
+  const digest = record?.color === stable ? record.digest : undefined
+  const images = promotedImages(details[stable]?.images ?? [], digest)
+  const guard = new LeaseGuard(found.shape.lease, inputs.mode, log)
+  let taken = false
+  try {
+    const result = await tagPromotedImages(images, tag, async (run) => {
+      if (!taken) {
+        await guard.take(clock.now(), 600_000)
+        taken = true
+      }
+      await guard.confirm()
+      const line = await run()
+      if (line) log.info(line)
+      return line
+    })
+    await guard.release()
+    for (const note of result.notes) log.warning(note)
+    return result
+  } catch (error) {
+    await guard.releaseOrExplain(clock.now())
+    const why = error instanceof Error ? error.message : String(error)
+    return {
+      writes: [],
+      notes: [],
+      failure:
+        `${sentence(why)} The promote stands: all traffic is on ${stable}, the stable colour. ` +
+        `The image was not tagged ${tag}; run promote again to add the tag (it writes nothing else).`
+    }
+  }
+}
+
+/**
+ * A deploy that failed after its first write: no traffic step runs. The outcome says what was
+ * written and that the stable colour keeps its traffic, as the deploy's failure does.
+ */
+async function failedDeploy(
+  inputs: ActionInputs,
+  found: Discovered,
+  deployed: DeployOutcome,
+  log: Logger
+): Promise<Outcome> {
+  const { state, shape } = found
+  const plan = planRun({ ...inputs, mode: 'status' }, planState(state, inputs.tagKey), (share) =>
+    shape.router.reachable(share)
+  )
+  const execution = new Journal(plan, log).seal(deployed.failure)
+  return Object.freeze({
+    ...execution,
+    writes: deployed.writes,
+    inputs,
+    state,
+    plan,
+    deploy: deployed,
+    changed: true,
+    stepsCompleted: 0,
     details: await shape.workload.details(),
-    warnings
+    warnings: []
   })
 }
 
@@ -117,6 +235,7 @@ export function planState(state: Discovery, tagKey: string): PlanState {
     return arn ? versionOf(arn) : undefined
   }
   const record = parseRecord(state.promotionRecord)
+  const deployed = parseDeployRecord(state.service.tags[names.deploy])
   return {
     stable: state.stable,
     split: state.split,
@@ -126,7 +245,8 @@ export function planState(state: Discovery, tagKey: string): PlanState {
     retired: { Blue: state.health.Blue.retired, Green: state.health.Green.retired },
     ...(record ? { record } : {}),
     recordTag: names.promotion,
-    ...(state.promotionRecord !== undefined ? { recordText: state.promotionRecord } : {})
+    ...(state.promotionRecord !== undefined ? { recordText: state.promotionRecord } : {}),
+    ...(deployed ? { deployed: { color: deployed.color, version: deployed.version } } : {})
   }
 }
 

@@ -40,6 +40,8 @@ export interface PlanState {
   /** The record tag's name and raw value, for messages. */
   recordTag: string
   recordText?: string
+  /** The colour and version the last deploy put there, when the service records one. */
+  deployed?: { color: Color; version: string }
 }
 
 /** The shares a router can set nearest to a share: `[share]` when it can set it exactly. */
@@ -135,8 +137,14 @@ export function planRun(intent: Intent, state: PlanState, reachable: Reachable):
         `Rollback: all traffic back to the stable colour ${stable}.${unchanged(base.rollback)}`,
         { closeTestTraffic: true }
       )
+    case 'deploy':
+      return finish(
+        [],
+        `Deploy: the canary colour ${canary} runs ${state.versions[canary] ?? 'the new version'} ` +
+          `at ${formatPercent(split[canary])}%; no traffic is shifted.`
+      )
     case 'promote': {
-      if (split[stable] === FULL) {
+      if (split[stable] === FULL && !deployedToCanary(state)) {
         return finish(
           finishPromote(intent, state),
           `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
@@ -145,8 +153,13 @@ export function planRun(intent: Intent, state: PlanState, reachable: Reachable):
         )
       }
       const promote = promoteStep(canary, split, intent, state)
+      const why =
+        split[canary] === 0
+          ? `Promote: ${canary} runs ${state.versions[canary]}, deployed and not yet promoted; ` +
+            'it gets all traffic at once and becomes the stable colour.'
+          : `Promote: ${canary} becomes the stable colour.`
       return refuseReplaced(
-        finish([promote], `Promote: ${canary} becomes the stable colour.`, {
+        finish([promote], why, {
           closeTestTraffic: true
         }),
         intent,
@@ -177,6 +190,22 @@ function refuseReplaced(plan: RunPlan, intent: Intent, state: PlanState, finish:
       `back to a replaced version: deploy a new version to ${canary} first (or use mode rollback ` +
       'with undo-promotion to go back to it on purpose).',
     { closeTestTraffic: true }
+  )
+}
+
+/**
+ * True when the last deploy put the version the canary colour runs now into it, and no promote
+ * has made that version stable since: a promote from 0 % then has something to promote. After a
+ * promote the deployed colour is the stable one, so a rerun finds nothing.
+ */
+function deployedToCanary(state: PlanState): boolean {
+  const canary = otherColor(state.stable)
+  const version = state.versions[canary]
+  return (
+    version !== undefined &&
+    state.deployed?.color === canary &&
+    state.deployed.version === version &&
+    state.record?.promoted !== version
   )
 }
 

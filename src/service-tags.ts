@@ -22,6 +22,8 @@ export interface TagNames {
   promotion: string
   /** The run that is changing the service now (lease.ts). */
   lease: string
+  /** What the last deploy put into which colour (deploy/deploy-record.ts). */
+  deploy: string
 }
 
 export function tagNames(tagKey: string): TagNames {
@@ -30,7 +32,8 @@ export function tagNames(tagKey: string): TagNames {
     previous: `${tagKey}Previous`,
     testRule: `${tagKey}TestRule`,
     promotion: `${tagKey}Promotion`,
-    lease: `${tagKey}Lease`
+    lease: `${tagKey}Lease`,
+    deploy: `${tagKey}Deploy`
   }
 }
 

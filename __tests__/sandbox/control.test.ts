@@ -154,7 +154,7 @@ describe('unknown operations and services', () => {
     const ecr = await fetch(sandbox.url, {
       method: 'POST',
       headers: {
-        'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.DescribeImages',
+        'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken',
         'content-type': 'application/x-amz-json-1.1'
       },
       body: '{}'
@@ -174,7 +174,7 @@ describe('unknown operations and services', () => {
     expect(elb.status).toBe(400)
     expect(await elb.text()).toContain('<Code>InvalidAction</Code>')
     expect(sandbox.log.map((e) => [e.service, e.operation, e.status])).toEqual([
-      ['ecr', 'DescribeImages', 400],
+      ['ecr', 'GetAuthorizationToken', 400],
       ['elbv2', 'toString', 400]
     ])
   })

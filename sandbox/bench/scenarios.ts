@@ -128,8 +128,44 @@ export const SCENARIOS: Scenario[] = [
       'DescribeRules → DescribeRules ‖ ListTagsForResource → TagResource (the given rule is read ' +
       "at once, beside the stack; the listener's rules, for test traffic, are read beside the " +
       'route write and awaited only after it)'
+  },
+  {
+    name: 'deploy an ECR image, stack-managed',
+    inputs: (s) => ({ ...stackInputs, mode: 'deploy', image: ecrImage(s) }),
+    chain:
+      'DescribeServices ‖ DescribeStacks → DescribeRules ‖ DescribeTargetHealth ×2 → ' +
+      'DescribeImages → DescribeStacks → TagResource → ListTagsForResource → UpdateStack → ' +
+      'DescribeStacks → DescribeServices ‖ DescribeTargetHealth → ListTagsForResource → ' +
+      'TagResource → UntagResource → DescribeServices ‖ DescribeStacks → DescribeRules ‖ ' +
+      'DescribeTargetHealth ×2 (the lease around the stack update and the deploy record; the ' +
+      'stack and the new task set polled until done, each poll one more step; then read again)'
+  },
+  {
+    name: 'deploy an ECR image, API-managed',
+    inputs: (s) => ({
+      cluster: 'mycluster',
+      service: 'myservice',
+      'blue-target-group': stackOutputs(s).BlueTargetGroup,
+      'green-target-group': stackOutputs(s).GreenTargetGroup,
+      mode: 'deploy',
+      image: ecrImage(s)
+    }),
+    chain:
+      'DescribeServices → DescribeTargetGroups → DescribeRules ‖ DescribeTargetHealth ×2 → ' +
+      'DescribeImages → DescribeTaskDefinition ×2 → TagResource → ListTagsForResource → ' +
+      'RegisterTaskDefinition → ListTagsForResource → CreateTaskSet → DescribeServices ‖ ' +
+      'DescribeTargetHealth → ListTagsForResource → DeleteTaskSet → ListTagsForResource → ' +
+      'TagResource → UntagResource → DescribeServices → DescribeTargetGroups → DescribeRules ‖ ' +
+      'DescribeTargetHealth ×2 (the lease confirmed before each write; the new task set polled ' +
+      'until steady and healthy; then read again, the rule found from the target groups)'
   }
 ]
+
+/** The image the default world's ECR repository has and the colours do not run yet. */
+function ecrImage(sandbox: Sandbox): string {
+  const repo = sandbox.world.repositories?.[0]
+  return `${repo?.uri ?? 'missing'}:1.0.2`
+}
 
 /** The number of sequential steps in a chain: its arrows outside parentheses, plus one. */
 export function chainSteps(chain: string): number {

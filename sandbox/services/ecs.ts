@@ -4,7 +4,16 @@
  * a missing cluster is an exception, missing services and task sets are `failures` entries.
  */
 import { epochSeconds } from '../protocols/json.js'
-import { ecsArn, type ServiceState, type Tag, type TaskSetState, type World } from '../world.js'
+import { syncTargets } from '../simulation.js'
+import type { Simulation } from '../simulation.js'
+import {
+  ecsArn,
+  type ServiceState,
+  type Tag,
+  type TaskDefinitionState,
+  type TaskSetState,
+  type World
+} from '../world.js'
 import { AwsError, optString, reqString, stringList, type ServiceModule } from './service.js'
 
 type Input = Record<string, unknown>
@@ -62,10 +71,12 @@ function taskSetOut(world: World, service: ServiceState, ts: TaskSetState, withT
     runningCount: ts.runningCount,
     createdAt: epochSeconds(ts.createdAt),
     updatedAt: epochSeconds(ts.updatedAt),
-    launchType: 'FARGATE',
-    platformVersion: '1.4.0',
+    ...(ts.capacityProviderStrategy
+      ? { capacityProviderStrategy: ts.capacityProviderStrategy }
+      : { launchType: ts.launchType ?? 'FARGATE' }),
+    platformVersion: ts.platformVersion ?? '1.4.0',
     platformFamily: 'Linux',
-    networkConfiguration: {
+    networkConfiguration: ts.networkConfiguration ?? {
       awsvpcConfiguration: {
         subnets: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
         securityGroups: ['sg-0123456789abcdef0'],
@@ -258,6 +269,22 @@ export const ecs: ServiceModule = {
       // A bare family means its latest ACTIVE revision.
       const td = candidates.sort((a, b) => b.revision - a.revision)[0]
       if (!td) throw new AwsError('ClientException', 'Unable to describe task definition.')
+      if (td.definition) {
+        return {
+          taskDefinition: {
+            ...td.definition,
+            taskDefinitionArn: td.arn,
+            family: td.family,
+            revision: td.revision,
+            status: td.status,
+            requiresAttributes: [],
+            compatibilities: ['EC2', 'FARGATE'],
+            registeredAt: epochSeconds(td.registeredAt),
+            registeredBy: 'arn:aws:sts::123456789012:assumed-role/deploy/session'
+          },
+          ...(includesTags(input) ? { tags: tagsOut(td.tags) } : {})
+        }
+      }
       return {
         taskDefinition: {
           taskDefinitionArn: td.arn,
@@ -287,6 +314,55 @@ export const ecs: ServiceModule = {
       }
     },
 
+    RegisterTaskDefinition: (input, { world, now }) => {
+      const td = registerRevision(world, input, now)
+      return {
+        taskDefinition: { ...td.definition, taskDefinitionArn: td.arn, revision: td.revision },
+        tags: tagsOut(td.tags)
+      }
+    },
+
+    CreateTaskSet: (input, { world, sim, now }) => {
+      const service = activeService(world, input)
+      const again = optString(input, 'clientToken')
+      const existing = again && service.taskSets.find((t) => t.clientToken === again)
+      if (existing) return { taskSet: taskSetOut(world, service, existing, false) }
+      const reference = required(input, 'taskDefinition')
+      const td = findRevision(world, reference)
+      if (!td) throw new AwsError('ClientException', 'TaskDefinition not found.')
+      const scale = input.scale as { value?: number } | undefined
+      const ts = addTaskSet(
+        world,
+        sim,
+        service,
+        {
+          taskDefinition: td.arn,
+          externalId: optString(input, 'externalId'),
+          loadBalancers: (input.loadBalancers ?? []) as TaskSetState['loadBalancers'],
+          scale: typeof scale?.value === 'number' ? scale.value : 100,
+          launchType: optString(input, 'launchType'),
+          capacityProviderStrategy: input.capacityProviderStrategy as unknown[] | undefined,
+          platformVersion: optString(input, 'platformVersion'),
+          networkConfiguration: input.networkConfiguration,
+          clientToken: again
+        },
+        now
+      )
+      return { taskSet: taskSetOut(world, service, ts, false) }
+    },
+
+    DeleteTaskSet: (input, { world }) => {
+      const service = activeService(world, input)
+      const ref = required(input, 'taskSet')
+      const ts = service.taskSets.find((t) => t.id === ref || t.arn === ref)
+      if (!ts) {
+        throw new AwsError('TaskSetNotFoundException', 'The specified task set does not exist.')
+      }
+      const out = taskSetOut(world, service, { ...ts, status: 'DRAINING' }, false)
+      removeTaskSet(world, service, ts)
+      return { taskSet: out }
+    },
+
     ListTagsForResource: (input, { world }) => {
       return { tags: tagsOut(taggable(world, required(input, 'resourceArn')).tags) }
     },
@@ -309,4 +385,114 @@ export const ecs: ServiceModule = {
       return {}
     }
   }
+}
+
+/** A task definition by ARN or `family:revision` (a bare family: its latest ACTIVE revision). */
+export function findRevision(world: World, ref: string): TaskDefinitionState | undefined {
+  const [family, revision] = nameOf(ref).split(':')
+  return world.taskDefinitions
+    .filter(
+      (td) =>
+        td.family === family &&
+        (revision ? td.revision === Number(revision) : td.status === 'ACTIVE')
+    )
+    .sort((a, b) => b.revision - a.revision)[0]
+}
+
+/** RegisterTaskDefinition: the family's next revision, keeping the input as it was given. */
+export function registerRevision(world: World, input: Input, now: number): TaskDefinitionState {
+  const family = required(input, 'family')
+  const containers = input.containerDefinitions
+  if (!Array.isArray(containers) || containers.length === 0) {
+    throw new AwsError('ClientException', 'Container list cannot be empty.')
+  }
+  for (const key of ['taskDefinitionArn', 'revision', 'status', 'registeredAt']) {
+    if (key in input) {
+      throw new AwsError('ClientException', `Unknown parameter in input: "${key}"`)
+    }
+  }
+  const revision =
+    world.taskDefinitions
+      .filter((td) => td.family === family)
+      .reduce((max, td) => Math.max(max, td.revision), 0) + 1
+  const { tags, ...definition } = input
+  const td: TaskDefinitionState = {
+    family,
+    revision,
+    arn: ecsArn(world.region, world.accountId, `task-definition/${family}:${revision}`),
+    status: 'ACTIVE',
+    containers: (
+      containers as { name?: string; image?: string; portMappings?: { containerPort?: number }[] }[]
+    ).map((c) => ({
+      name: c.name ?? '',
+      image: c.image ?? '',
+      port: c.portMappings?.[0]?.containerPort ?? 80
+    })),
+    tags: Array.isArray(tags) ? tagList({ tags }) : [],
+    registeredAt: now,
+    definition
+  }
+  world.taskDefinitions.push(td)
+  return td
+}
+
+let taskSetCounter = 0
+
+/** A new task set: STABILIZING, its tasks start and register in its target groups after the delay. */
+export function addTaskSet(
+  world: World,
+  sim: Simulation,
+  service: ServiceState,
+  fields: {
+    taskDefinition: string
+    externalId?: string
+    loadBalancers: TaskSetState['loadBalancers']
+    scale: number
+    launchType?: string
+    capacityProviderStrategy?: unknown[]
+    platformVersion?: string
+    networkConfiguration?: unknown
+    clientToken?: string
+  },
+  now: number
+): TaskSetState {
+  taskSetCounter += 1
+  const digits = `${now.toFixed(0)}${String(taskSetCounter).padStart(6, '0')}`.slice(-19)
+  const id = `ecs-svc/${digits.padStart(19, '1')}`
+  const ts: TaskSetState = {
+    id,
+    arn: ecsArn(
+      world.region,
+      world.accountId,
+      `task-set/${service.clusterName}/${service.name}/${id}`
+    ),
+    ...(fields.externalId ? { externalId: fields.externalId } : {}),
+    status: 'ACTIVE',
+    taskDefinition: fields.taskDefinition,
+    scale: { value: fields.scale, unit: 'PERCENT' },
+    computedDesiredCount: 0,
+    runningCount: 0,
+    pendingCount: 0,
+    stabilityStatus: 'STABILIZING',
+    stabilityStatusAt: now,
+    loadBalancers: fields.loadBalancers,
+    createdAt: now,
+    updatedAt: now,
+    ...(fields.launchType ? { launchType: fields.launchType } : {}),
+    ...(fields.capacityProviderStrategy
+      ? { capacityProviderStrategy: fields.capacityProviderStrategy }
+      : {}),
+    ...(fields.platformVersion ? { platformVersion: fields.platformVersion } : {}),
+    ...(fields.networkConfiguration ? { networkConfiguration: fields.networkConfiguration } : {}),
+    ...(fields.clientToken ? { clientToken: fields.clientToken } : {})
+  }
+  service.taskSets.push(ts)
+  sim.taskSetChanged(service, ts, now)
+  return ts
+}
+
+/** Deletes a task set: its tasks stop and leave their target groups at once. */
+export function removeTaskSet(world: World, service: ServiceState, ts: TaskSetState): void {
+  service.taskSets = service.taskSets.filter((t) => t !== ts)
+  syncTargets(world)
 }

@@ -11,7 +11,7 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
   {
     name: 'mode',
     description:
-      'What to do: `canary` (shift `canary-weight` percent of traffic to the canary colour), `promote` (all traffic to the canary colour, then flip the stable tag), `rollback` (all traffic back to the stable colour, never waits) or `status` (read-only). Required.',
+      'What to do: `canary` (shift `canary-weight` percent of traffic to the canary colour, after deploying `image` or `task-definition` to it when given), `deploy` (put `image` or `task-definition` into the canary colour and wait until it is healthy at 0 %; no traffic moves), `promote` (all traffic to the canary colour, then flip the stable tag), `rollback` (all traffic back to the stable colour, never waits) or `status` (read-only). Required.',
     required: true,
     default: ''
   },
@@ -93,21 +93,21 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
   {
     name: 'wait-for-healthy',
     description:
-      "Before a shift that raises the canary's share, and before an undo-promotion gives the traffic back, wait until the colour's task set is steady and every registered target in its target group is healthy. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default `true`.",
+      "Before a shift that raises the canary's share, and before an undo-promotion gives the traffic back, wait until the colour's task set is steady and every registered target in its target group is healthy. Used by canary, deploy, promote and rollback; other modes ignore it (a warning if malformed). Default `true`.",
     required: false,
     default: 'true'
   },
   {
     name: 'health-timeout-seconds',
     description:
-      'How long to wait for the colour to become healthy. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default 600.',
+      "How long to wait for the colour to become healthy (and for a deploy's stack update). Used by canary, deploy, promote and rollback; other modes ignore it (a warning if malformed). Default 600.",
     required: false,
     default: '600'
   },
   {
     name: 'dry-run',
     description:
-      'Discover, plan and report, but write nothing. Used by canary, promote and rollback; status writes nothing anyway, and ignores it (a warning if malformed). Default `false`.',
+      'Discover, plan and report, but write nothing; a deploy shows the revision diff and the stack parameters that would change. Used by canary, deploy, promote and rollback; status writes nothing anyway, and ignores it (a warning if malformed). Default `false`.',
     required: false,
     default: 'false'
   },
@@ -227,6 +227,48 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
     name: 'environment-url',
     description:
       "URL shown with the environment's deployments, e.g. `https://shop.example.com`. Used by canary and promote; other modes ignore it (a warning if malformed). Default none.",
+    required: false,
+    default: ''
+  },
+  {
+    name: 'image',
+    description:
+      'The new container image, `registry/repo:tag` or `registry/repo@sha256:…`. An image in Amazon ECR must exist there and is pinned to its digest. Used by canary and deploy; other modes ignore it (a warning if malformed). Default none (no deploy).',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'container-name',
+    description:
+      "The container that gets `image`. Used by canary and deploy; other modes ignore it (a warning if malformed). Default the container named in the canary task set's load balancer entry.",
+    required: false,
+    default: ''
+  },
+  {
+    name: 'task-definition',
+    description:
+      'Instead of (or, for a file, with) `image`: an existing task definition (`family:revision` or ARN), or the path of a task definition JSON file in the workspace. Used by canary and deploy; other modes ignore it (a warning if malformed). Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'replace-live-canary',
+    description:
+      'When the canary colour carries traffic, take its share to 0 before replacing its version, instead of refusing. Used by canary and deploy; other modes ignore it (a warning if malformed). Default `false`.',
+    required: false,
+    default: 'false'
+  },
+  {
+    name: 'stack-parameters',
+    description:
+      "The stack's names for the template's parameters, as `Key=Name` pairs (keys `BlueImage`, `GreenImage`, `StableColor`, `BlueWeight`, `GreenWeight`). Used by canary and deploy; other modes ignore it (a warning if malformed). Default the names of templates/ecs-canary.yaml.",
+    required: false,
+    default: ''
+  },
+  {
+    name: 'promote-image-tag',
+    description:
+      'After a promote (mode promote, or a canary walk that ends at 100), add this tag (e.g. `production`) to the promoted image in ECR. Used by canary and promote; other modes ignore it (a warning if malformed). Default none.',
     required: false,
     default: ''
   }

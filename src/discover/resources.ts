@@ -5,7 +5,8 @@ import { StateError } from '../errors.js'
 
 /** Where each colour lives, and the weighted route if the inputs or the stack name it. */
 export interface ColorResources {
-  taskSets: PerColor<string>
+  /** Absent for a colour found by its target group (no stack, no explicit task set). */
+  taskSets: Partial<PerColor<string>>
   targetGroups: PerColor<string>
   listenerRuleArn?: string
   listenerArn?: string
@@ -14,6 +15,8 @@ export interface ColorResources {
 /** True when the stack must be read: a colour value or the route is not given as an input. */
 export function needsStack(inputs: ActionInputs): boolean {
   if (!inputs.stackName) return false
+  // A deploy through the stack reads its parameters and outputs anyway.
+  if (inputs.deploy) return true
   const allExplicit = COLORS.every((c) => inputs.taskSets[c] && inputs.targetGroups[c])
   return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn)
 }
@@ -31,9 +34,14 @@ export function resolveResources(
     if (!value) missing.push(key)
     return value ?? ''
   }
+  // Without a stack, a colour's task set is the one registering in its target group.
+  const taskSet = (explicit: string | undefined, key: string) =>
+    outputs || explicit ? { value: pick(explicit, key) } : undefined
+  const blueSet = taskSet(inputs.taskSets.Blue, StackOutputKeys.BlueTaskSet)
+  const greenSet = taskSet(inputs.taskSets.Green, StackOutputKeys.GreenTaskSet)
   const taskSets = {
-    Blue: pick(inputs.taskSets.Blue, StackOutputKeys.BlueTaskSet),
-    Green: pick(inputs.taskSets.Green, StackOutputKeys.GreenTaskSet)
+    ...(blueSet ? { Blue: blueSet.value } : {}),
+    ...(greenSet ? { Green: greenSet.value } : {})
   }
   const targetGroups = {
     Blue: pick(inputs.targetGroups.Blue, StackOutputKeys.BlueTargetGroup),

@@ -24,6 +24,8 @@ export interface ExecutorOptions {
   onCancel: 'rollback' | 'hold'
   /** How long the lease holds if this run dies without releasing it. */
   leaseMs?: number
+  /** True when a deploy before the plan holds this run's lease: the run takes it over and releases it. */
+  leaseHeld?: boolean
 }
 
 /**
@@ -71,7 +73,7 @@ class Executor {
     try {
       this.checkCancelled()
       const { testTraffic } = this.shape
-      if (mayWrite(this.plan, this.shape)) {
+      if (mayWrite(this.plan, this.shape) || this.options.leaseHeld) {
         await this.guard.take(this.options.clock.now(), this.options.leaseMs ?? 3_600_000)
       }
       if (this.plan.openTestTraffic && testTraffic) {

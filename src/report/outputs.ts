@@ -32,7 +32,10 @@ export function stepOutputs(outcome: Outcome): Record<StepOutputName, string> {
     [Outputs.ListenerRuleArn]: state.route.id,
     [Outputs.Changed]: String(outcome.changed),
     [Outputs.RolledBack]: String(outcome.rolledBack),
-    [Outputs.StepsCompleted]: String(outcome.stepsCompleted)
+    [Outputs.StepsCompleted]: String(outcome.stepsCompleted),
+    [Outputs.TaskDefinitionArn]: units[canaryAfter].taskDefinitionArn ?? '',
+    [Outputs.ImageDigest]: outcome.deploy?.digest ?? '',
+    [Outputs.Deployed]: String(outcome.deploy?.changed === true && !outcome.deploy.failure)
   }
 }
 

@@ -26,6 +26,7 @@ export function renderSummary(result: Outcome): string {
     `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatSplit(result.splitAfter)}** · ` +
       `route: ${state.route.kind} ${code(state.route.id)}`,
     `> ${md(plan.reason)}`,
+    ...deploySection(result),
     ...COLORS.map((color) => colorTable(result, color)),
     pieChart(result),
     ...stepsSection(result),
@@ -75,6 +76,33 @@ function colorTable(result: Outcome, color: Color): string {
   ].join('\n')
 }
 
+/** The deploy before the traffic steps: old → new image in the canary colour, and the diff. */
+function deploySection(result: Outcome): string[] {
+  const deploy = result.deploy
+  if (!deploy) return []
+  const canary = otherColor(result.plan.stableBefore)
+  const image =
+    deploy.newImage !== undefined
+      ? `${canary}${deploy.container ? ` (${md(deploy.container)})` : ''}: ` +
+        `${code(deploy.oldImage ?? '—')} → ${code(deploy.newImage)}`
+      : undefined
+  const state = deploy.failure
+    ? 'failed'
+    : deploy.changed
+      ? 'deployed'
+      : result.inputs.dryRun && deploy.diff.length > 0
+        ? 'dry run: would change'
+        : 'already in place, nothing deployed'
+  return [
+    `### Deploy to ${canary}: ${state}`,
+    [
+      ...(image ? [`- ${image}`] : []),
+      ...(deploy.digest ? [`- digest ${code(deploy.digest)}`] : []),
+      ...(result.inputs.dryRun ? deploy.diff.map((line) => `- would: ${md(line)}`) : [])
+    ].join('\n') || 'No change.'
+  ]
+}
+
 function pieChart(result: Outcome): string {
   const shown = roundedSplit(result.splitAfter)
   const slices = COLORS.map((color) => [color, shown[color]] as const)
@@ -104,8 +132,11 @@ function nextStep(inputs: ActionInputs, result: Outcome): string {
   const share = result.splitAfter[canary]
   const steps: string[] = []
   if (Math.round(share) === 0) {
+    const deployed = result.deploy?.changed === true && !result.deploy.failure
     steps.push(
-      `All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`,
+      deployed
+        ? `${canary} runs the new version with no traffic yet. Shift a share to it:`
+        : `All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`,
       withBlock(inputs, 'canary', '10')
     )
   } else {

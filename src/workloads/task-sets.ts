@@ -19,14 +19,35 @@ import type {
   WorkloadUnit
 } from './workload.js'
 
-/** Finds each colour's task set in the service; pure. */
+/**
+ * The task set that registers in a target group, when no ID names it: the newest one that is not
+ * draining (a deploy that stopped before deleting the old one leaves two; the new one is the
+ * colour now, and the deploy's rerun deletes the other). Pure.
+ */
+export function taskSetInGroup(service: ServiceState, targetGroup: string): TaskSet | undefined {
+  return service.taskSets
+    .filter((t) => t.status !== 'DRAINING')
+    .filter((t) => (t.loadBalancers ?? []).some((lb) => lb.targetGroupArn === targetGroup))
+    .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0]
+}
+
+/** Finds each colour's task set in the service, by ID or else by target group; pure. */
 export function matchTaskSets(
   service: ServiceState,
-  ids: PerColor<string>,
+  ids: Partial<PerColor<string>>,
   targetGroups: PerColor<string>
 ): PerColor<TaskSet> {
   const pick = (color: Color): TaskSet => {
     const id = ids[color]
+    if (id === undefined) {
+      const found = taskSetInGroup(service, targetGroups[color])
+      if (found) return found
+      throw new StateError(
+        `No task set of service ${service.name} registers in the ${color} target group ` +
+          `${targetGroups[color]}. Create one (templates/ecs-canary.yaml shows how) or name it ` +
+          `with "${color.toLowerCase()}-task-set".`
+      )
+    }
     const taskSet = service.taskSets.find((t) => t.id === id || t.taskSetArn === id)
     if (!taskSet) {
       const known = service.taskSets.map((t) => t.id ?? t.taskSetArn).join(', ') || 'none'
@@ -86,7 +107,7 @@ export const familyRevision = versionOf
 /** Where the two task sets are and what they register into. */
 export interface TaskSetLocations {
   cluster: string
-  taskSets: PerColor<string>
+  taskSets: Partial<PerColor<string>>
   targetGroups: PerColor<string>
   /** False for a plain rollback: it never waits on health, so it does not read it either. */
   readTargets: boolean
