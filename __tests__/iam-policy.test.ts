@@ -13,6 +13,8 @@ const ACTION_CALLS = [
   'ecs:UntagResource',
   'ecs:UpdateTaskSet',
   'cloudwatch:DescribeAlarms',
+  'cloudwatch:GetMetricData',
+  'lambda:InvokeFunction',
   'elasticloadbalancing:CreateRule',
   // Not a call of its own: CreateRule with Tags (the test rule's marker) needs it too.
   'elasticloadbalancing:AddTags',
@@ -69,7 +71,10 @@ describe('docs/iam-policy.json', () => {
       const reads = actions.every((action) => /:(Describe|List|Get)/.test(action))
       if (reads) continue
       expect(resources).not.toContain('*')
-      for (const arn of resources) expect(arn).toMatch(/^arn:aws:(ecs|elasticloadbalancing):/)
+      for (const arn of resources) {
+        expect(arn).toMatch(/^arn:aws:(ecs|elasticloadbalancing|lambda):/)
+        expect(arn).not.toMatch(/function:\*/)
+      }
     }
     const tagStatement = loadPolicy().Statement.find((statement) =>
       list(statement.Action).includes('ecs:TagResource')

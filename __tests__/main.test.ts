@@ -46,7 +46,8 @@ describe('run()', () => {
       [Outputs.ListenerRuleArn]: ARN.rule,
       [Outputs.Changed]: 'true',
       [Outputs.RolledBack]: 'false',
-      [Outputs.StepsCompleted]: '1'
+      [Outputs.StepsCompleted]: '1',
+      [Outputs.AnalysisVerdict]: ''
     })
     expect(core.notice).toHaveBeenCalledWith(
       'canary: myservice now Blue 90% / Green 10%, stable Blue.'

@@ -8831,7 +8831,7 @@ __webpack_unused_export__ = GetInsightRuleReportCommand;
 __webpack_unused_export__ = GetInsightRuleReportInput$;
 __webpack_unused_export__ = GetInsightRuleReportOutput$;
 __webpack_unused_export__ = GetMetricData$;
-__webpack_unused_export__ = GetMetricDataCommand;
+exports.Soe = GetMetricDataCommand;
 __webpack_unused_export__ = GetMetricDataInput$;
 __webpack_unused_export__ = GetMetricDataOutput$;
 __webpack_unused_export__ = GetMetricStatistics$;
@@ -72594,7 +72594,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5395);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72603,7 +72603,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6771:
+/***/ 5395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75626,7 +75626,17 @@ const Inputs = {
     TestRulePriority: 'test-rule-priority',
     TestListenerArn: 'test-listener-arn',
     ScaleDownAfterPromote: 'scale-down-after-promote',
-    UndoPromotion: 'undo-promotion'
+    UndoPromotion: 'undo-promotion',
+    Analysis: 'analysis',
+    SmokeUrl: 'smoke-url',
+    SmokeExpectStatus: 'smoke-expect-status',
+    SmokeExpectBody: 'smoke-expect-body',
+    SmokeTimeout: 'smoke-timeout',
+    SmokeCount: 'smoke-count',
+    HookAfterTestTraffic: 'hook-after-test-traffic',
+    HookBeforeTraffic: 'hook-before-traffic',
+    HookAfterTraffic: 'hook-after-traffic',
+    HookTimeout: 'hook-timeout'
 };
 const Outputs = {
     StableColor: 'stable-color',
@@ -75646,7 +75656,8 @@ const Outputs = {
     ListenerRuleArn: 'listener-rule-arn',
     Changed: 'changed',
     RolledBack: 'rolled-back',
-    StepsCompleted: 'steps-completed'
+    StepsCompleted: 'steps-completed',
+    AnalysisVerdict: 'analysis-verdict'
 };
 /** Stack output keys the action reads. */
 const StackOutputKeys = {
@@ -75923,7 +75934,23 @@ const MODE_INPUTS = {
         valid: 'a listener ARN (it contains ":listener/")'
     },
     [Inputs.ScaleDownAfterPromote]: { modes: ['canary', 'promote'], valid: TRUE_OR_FALSE },
-    [Inputs.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE }
+    [Inputs.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE },
+    [Inputs.Analysis]: {
+        modes: ['canary'],
+        valid: 'true, false, or "key: value" lines such as "p99-ratio: 1.5"'
+    },
+    [Inputs.SmokeUrl]: { modes: ['canary'], valid: 'a path such as /health, or a full http(s) URL' },
+    [Inputs.SmokeExpectStatus]: {
+        modes: ['canary'],
+        valid: 'statuses or classes, e.g. 200,204 or 2xx'
+    },
+    [Inputs.SmokeExpectBody]: { modes: ['canary'], valid: 'any text' },
+    [Inputs.SmokeTimeout]: { modes: ['canary'], valid: 'a duration from 1s to 5m, e.g. 5s' },
+    [Inputs.SmokeCount]: { modes: ['canary'], valid: 'a whole number from 1 to 1000' },
+    [Inputs.HookAfterTestTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
+    [Inputs.HookBeforeTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
+    [Inputs.HookAfterTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
+    [Inputs.HookTimeout]: { modes: ['canary'], valid: 'a duration from 1s to 1h, e.g. 10m' }
 };
 
 ;// CONCATENATED MODULE: ./src/input-values.ts
@@ -76136,7 +76163,228 @@ function parseStrategy(name) {
         'CanaryXPercentYMinutes (X from 1 to 99) or LinearXPercentEveryYMinutes.');
 }
 
+;// CONCATENATED MODULE: ./src/analysis-input.ts
+
+
+const ANALYSIS_DEFAULTS = Object.freeze({
+    errorRatePoints: 1,
+    errorRateRatio: 2,
+    p99Ratio: 1.5,
+    p99MinIncreaseMs: 50,
+    minRequests: 50,
+    windowMs: 120_000,
+    delayMs: 60_000,
+    maxWaitMs: 300_000,
+    onInconclusive: 'fail'
+});
+const KEYS = {
+    'error-rate-points': 'errorRatePoints',
+    'error-rate-ratio': 'errorRateRatio',
+    'p99-ratio': 'p99Ratio',
+    'p99-min-increase': 'p99MinIncreaseMs',
+    'min-requests': 'minRequests',
+    window: 'windowMs',
+    delay: 'delayMs',
+    'max-wait': 'maxWaitMs',
+    'on-inconclusive': 'onInconclusive'
+};
+/** What a valid value of each key is, for the messages. */
+const VALID = {
+    'error-rate-points': 'a number of percentage points from 0 to 100, e.g. 1',
+    'error-rate-ratio': 'a number of at least 1, e.g. 2',
+    'p99-ratio': 'a number of at least 1, e.g. 1.5',
+    'p99-min-increase': 'a duration up to 1m, e.g. 50ms or 1s',
+    'min-requests': 'a whole number from 1 to 1000000, e.g. 50',
+    window: 'a duration of 1s, 5s, 10s, 30s or whole minutes up to 1h, e.g. 2m',
+    delay: 'a duration up to 15m, e.g. 1m',
+    'max-wait': 'a duration up to 1h, e.g. 5m',
+    'on-inconclusive': 'fail or pass'
+};
+const NAME = 'analysis';
+/** Undefined when analysis is off. */
+function parseAnalysis(text) {
+    const trimmed = text.trim();
+    const lower = trimmed.toLowerCase();
+    if (lower === 'false' || lower === '')
+        return undefined;
+    if (lower === 'true')
+        return { ...ANALYSIS_DEFAULTS };
+    const entries = trimmed.startsWith('{') ? jsonEntries(trimmed) : lineEntries(trimmed);
+    const config = { ...ANALYSIS_DEFAULTS };
+    for (const [key, raw] of entries) {
+        if (!Object.hasOwn(KEYS, key)) {
+            throw new InputError(`"${NAME}" has an unknown key "${key}": the keys are ${Object.keys(KEYS).join(', ')}.`);
+        }
+        Object.assign(config, { [KEYS[key]]: parseValue(key, raw) });
+    }
+    return config;
+}
+function jsonEntries(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        throw new InputError(`"${NAME}" starts with "{" but is not a JSON object: ${example()}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new InputError(`"${NAME}" is not a JSON object: ${example()}`);
+    }
+    return Object.entries(parsed).map(([key, value]) => [key, String(value)]);
+}
+/** `key: value`, one a line (YAML's block mapping) or separated by commas; `#` starts a comment. */
+function lineEntries(text) {
+    return text
+        .split(/[\n,]/)
+        .map((line) => line.replace(/#.*$/, '').trim())
+        .filter(Boolean)
+        .map((line) => {
+        const match = /^([a-z0-9-]+)\s*:\s*(.+)$/i.exec(line);
+        if (!match) {
+            throw new InputError(`"${NAME}" has "${line}", which is not "key: value": ${example()}`);
+        }
+        return [match[1].toLowerCase(), match[2].trim().replace(/^(['"])(.*)\1$/, '$2')];
+    });
+}
+function example() {
+    return 'write true, or lines such as "error-rate-points: 1" and "p99-ratio: 1.5".';
+}
+function parseValue(key, raw) {
+    const bad = () => new InputError(`"${NAME}" has ${key} "${raw}": it must be ${VALID[key]}.`);
+    const number = (min, max, whole = false) => {
+        if (!/^\d+(\.\d+)?$/.test(raw))
+            throw bad();
+        const value = Number(raw);
+        if (value < min || value > max || (whole && !Number.isInteger(value)))
+            throw bad();
+        return value;
+    };
+    const duration = (max) => {
+        let ms;
+        try {
+            ms = parseDuration(raw, NAME);
+        }
+        catch {
+            throw bad();
+        }
+        if (ms > max)
+            throw bad();
+        return ms;
+    };
+    switch (key) {
+        case 'error-rate-points':
+            return number(0, 100);
+        case 'error-rate-ratio':
+        case 'p99-ratio':
+            return number(1, 1000);
+        case 'min-requests':
+            return number(1, 1_000_000, true);
+        case 'p99-min-increase': {
+            const match = /^(\d+)ms$/.exec(raw);
+            const value = match ? Number(match[1]) : duration(60_000);
+            if (value > 60_000)
+                throw bad();
+            return value;
+        }
+        case 'window': {
+            const ms = duration(3_600_000);
+            if (!isCloudWatchPeriod(ms))
+                throw bad();
+            return ms;
+        }
+        case 'delay':
+            return duration(900_000);
+        case 'max-wait':
+            return duration(3_600_000);
+        case 'on-inconclusive': {
+            const lower = raw.toLowerCase();
+            if (lower !== 'fail' && lower !== 'pass')
+                throw bad();
+            return lower;
+        }
+    }
+}
+/** GetMetricData accepts periods of 1, 5, 10 and 30 s, or any multiple of 60 s. */
+function isCloudWatchPeriod(ms) {
+    const s = ms / 1000;
+    return Number.isInteger(s) && s > 0 && ([1, 5, 10, 30].includes(s) || s % 60 === 0);
+}
+
+;// CONCATENATED MODULE: ./src/check-inputs.ts
+
+
+const DEFAULT_SMOKE_STATUS = '2xx';
+const DEFAULT_SMOKE_TIMEOUT = '5s';
+const DEFAULT_SMOKE_COUNT = 20;
+const DEFAULT_HOOK_TIMEOUT = '10m';
+function smokeUrl(text) {
+    if (text.startsWith('/') && !text.startsWith('//') && !/\s/.test(text))
+        return text;
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+        throw new InputError(`"smoke-url" is "${text}": give a path on the load balancer such as /health, or a full http(s) URL.`);
+    }
+    return text;
+}
+function smokeExpectStatus(text) {
+    const codes = text
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((c) => c.toLowerCase());
+    if (codes.length === 0 || codes.some((c) => !/^[1-5](\d\d|xx)$/.test(c))) {
+        throw new InputError(`"smoke-expect-status" is "${text}": give HTTP statuses or classes separated by commas, e.g. 200,204 or 2xx.`);
+    }
+    return codes;
+}
+/** True when `status` is one of the accepted codes or classes. */
+function statusAccepted(status, expected) {
+    const text = String(status);
+    return expected.some((e) => e === text || (e.endsWith('xx') && e[0] === text[0]));
+}
+function smokeTimeout(text) {
+    const ms = durationOf(text, 'smoke-timeout');
+    if (ms < 1000 || ms > 300_000) {
+        throw new InputError(`"smoke-timeout" is "${text}": it must be from 1s to 5m, e.g. 5s.`);
+    }
+    return ms;
+}
+function smokeCount(text) {
+    const value = Number(text);
+    if (!/^\d{1,4}$/.test(text) || value < 1 || value > 1000) {
+        throw new InputError(`"smoke-count" is "${text}": it must be a whole number from 1 to 1000.`);
+    }
+    return value;
+}
+/** A Lambda function's name, partial ARN or ARN, with an optional version or alias. */
+function hookFunction(name) {
+    return (text) => {
+        const pattern = /^(arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$/;
+        if (text.length > 170 || !pattern.test(text)) {
+            throw new InputError(`"${name}" is "${text}": give a Lambda function name (my-hook), with an optional alias (my-hook:live), or its ARN.`);
+        }
+        return text;
+    };
+}
+function hookTimeout(text) {
+    const ms = durationOf(text, 'hook-timeout');
+    if (ms < 1000 || ms > 3_600_000) {
+        throw new InputError(`"hook-timeout" is "${text}": it must be from 1s to 1h, e.g. 10m.`);
+    }
+    return ms;
+}
+function durationOf(text, name) {
+    return parseDuration(text, name);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 
 
@@ -76239,8 +76487,38 @@ function parseModeInputs(reader, get) {
         onCancel: reader.read(Inputs.OnCancel, onCancel, 'rollback'),
         testTraffic: parseTestTraffic(reader),
         scaleDownAfterPromote: flag(Inputs.ScaleDownAfterPromote, false),
-        undoPromotion: flag(Inputs.UndoPromotion, false)
+        undoPromotion: flag(Inputs.UndoPromotion, false),
+        ...parseChecks(reader)
     };
+}
+/** The canary's checks beside health and alarms: analysis, the smoke check, lifecycle hooks. */
+function parseChecks(reader) {
+    const analysis = reader.read(Inputs.Analysis, parseAnalysis, undefined);
+    // Each is read whether or not the smoke check is on, so that a typo is reported either way.
+    const url = reader.read(Inputs.SmokeUrl, smokeUrl, undefined);
+    const check = {
+        expectStatus: reader.read(Inputs.SmokeExpectStatus, smokeExpectStatus, smokeExpectStatus(DEFAULT_SMOKE_STATUS)),
+        ...optional('expectBody', reader.read(Inputs.SmokeExpectBody, (t) => t, undefined)),
+        timeoutMs: reader.read(Inputs.SmokeTimeout, smokeTimeout, smokeTimeout(DEFAULT_SMOKE_TIMEOUT)),
+        count: reader.read(Inputs.SmokeCount, smokeCount, DEFAULT_SMOKE_COUNT)
+    };
+    const smoke = url ? { url, ...check } : undefined;
+    const hook = (name) => reader.read(name, hookFunction(name), undefined);
+    const functions = {
+        ...optional('afterTestTraffic', hook(Inputs.HookAfterTestTraffic)),
+        ...optional('beforeTraffic', hook(Inputs.HookBeforeTraffic)),
+        ...optional('afterTraffic', hook(Inputs.HookAfterTraffic))
+    };
+    const timeoutMs = reader.read(Inputs.HookTimeout, hookTimeout, hookTimeout(DEFAULT_HOOK_TIMEOUT));
+    const hooks = Object.keys(functions).length > 0 ? { ...functions, timeoutMs } : undefined;
+    return {
+        ...(analysis ? { analysis } : {}),
+        ...(smoke ? { smoke } : {}),
+        ...(hooks ? { hooks } : {})
+    };
+}
+function optional(key, value) {
+    return value === undefined ? {} : { [key]: value };
 }
 /** The shares a canary walks through and how long it holds each; other modes get the default. */
 function parseSchedule(reader, get) {
@@ -76653,6 +76931,262 @@ class AlarmGate {
             ...(check.failing.length > 0 ? { failure: `${where}: ${describeAlarms(check.failing)}` } : {})
         };
     }
+}
+
+;// CONCATENATED MODULE: ./src/gates/analysis-judge.ts
+/**
+ * The newest window CloudWatch has fully published: it ends `delayMs` before now, on a boundary
+ * of its own length (or of a minute, for longer windows), so the same window is asked for until
+ * a new period is due, and a period still being published is never judged.
+ */
+function metricWindow(now, config) {
+    const align = Math.min(config.windowMs, 60_000);
+    const end = Math.floor((now - config.delayMs) / align) * align;
+    return { start: end - config.windowMs, end };
+}
+/** Errors per request, 0 when there were no requests. */
+function errorRate(metrics) {
+    return metrics.requests > 0 ? metrics.errors / metrics.requests : 0;
+}
+/**
+ * The canary against stable in the same window. Inconclusive with fewer than `minRequests`
+ * canary requests. Fails when the canary's error rate is above stable's by more than
+ * `errorRatePoints` points and more than `errorRateRatio` times (both, so that neither a rare
+ * error on a quiet stable nor a small rise on a noisy one fails it), or when its p99 is more than
+ * `p99Ratio` times stable's and more than `p99MinIncreaseMs` above it (jitter of a few ms on a
+ * fast service is not a regression). With no stable requests, the error rate is judged against 0 and the
+ * p99 is not compared.
+ */
+function judgeCanary(canary, stable, window, thresholds) {
+    const verdict = (result, reason) => ({
+        result,
+        reason,
+        canary,
+        stable,
+        window
+    });
+    if (canary.requests < thresholds.minRequests) {
+        return verdict('inconclusive', `the canary served ${canary.requests} request(s) in the window, fewer than the ${thresholds.minRequests} needed to judge it`);
+    }
+    const canaryRate = errorRate(canary);
+    const stableRate = errorRate(stable);
+    const pointsAbove = (canaryRate - stableRate) * 100;
+    const rates = `error rate ${percent(canaryRate)} against stable's ${percent(stableRate)}`;
+    if (pointsAbove > thresholds.errorRatePoints &&
+        canaryRate > stableRate * thresholds.errorRateRatio) {
+        return verdict('fail', `${rates}: more than ${thresholds.errorRatePoints} point(s) and ${thresholds.errorRateRatio}× above it`);
+    }
+    const canaryP99 = canary.p99Ms;
+    const stableP99 = stable.requests > 0 ? stable.p99Ms : undefined;
+    if (canaryP99 !== undefined &&
+        stableP99 !== undefined &&
+        canaryP99 > stableP99 * thresholds.p99Ratio &&
+        canaryP99 - stableP99 > thresholds.p99MinIncreaseMs) {
+        return verdict('fail', `p99 ${ms(canaryP99)} against stable's ${ms(stableP99)}: more than ${thresholds.p99Ratio}× it and ${ms(thresholds.p99MinIncreaseMs)} above it`);
+    }
+    const latency = canaryP99 === undefined
+        ? 'p99 not published'
+        : stableP99 === undefined
+            ? `p99 ${ms(canaryP99)} (stable served nothing to compare)`
+            : `p99 ${ms(canaryP99)} against ${ms(stableP99)}`;
+    return verdict('pass', `${rates}, ${latency}`);
+}
+/** `1.25%`: two decimals below 10 %, one above. */
+function percent(rate) {
+    const value = rate * 100;
+    return `${value < 10 ? value.toFixed(2) : value.toFixed(1)}%`;
+}
+/** `120 ms`, `1.5 s`. */
+function ms(value) {
+    return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
+}
+/** `10:02:00–10:04:00 UTC`. */
+function describeWindow(window) {
+    const time = (at) => new Date(at).toISOString().slice(11, 19);
+    return `${time(window.start)}–${time(window.end)} UTC`;
+}
+
+;// CONCATENATED MODULE: ./src/gates/analysis.ts
+
+
+
+const analysis_LABEL = 'analysis';
+/**
+ * Canary analysis: the canary's error rate and p99 against stable's, from the load balancer's own
+ * per-target-group metrics, in the newest window CloudWatch has published. A failing verdict
+ * rolls back like a firing alarm. An inconclusive one (too few canary requests) does not fail a
+ * look; when a step's bake ends, `settle` holds the step until a verdict comes or `max-wait`
+ * passes, then follows `on-inconclusive`. Reads are cached per window: CloudWatch's data for a
+ * window does not change between two polls of a bake, so a bake costs one call per new window.
+ */
+class AnalysisGate {
+    read;
+    config;
+    label = analysis_LABEL;
+    judges = 'verdict';
+    /** The newest verdict, for the outputs. */
+    last;
+    cached;
+    constructor(read, config) {
+        this.read = read;
+        this.config = config;
+    }
+    /** Before the first shift the canary has no production traffic: there is nothing to judge. */
+    async before(context) {
+        if (context.share === 0)
+            return { label: analysis_LABEL, text: 'no canary traffic yet' };
+        return this.reading(await this.look(context), context, 'before');
+    }
+    async during(context) {
+        return this.reading(await this.look(context), context, 'during');
+    }
+    async settle(context) {
+        const { clock, log } = context;
+        const start = clock.now();
+        let verdict = await this.look(context);
+        while (verdict.result === 'inconclusive' && clock.now() - start < this.config.maxWaitMs) {
+            log.info(`Holding step ${context.step + 1} for a verdict (${Math.round((clock.now() - start) / 1000)} of ` +
+                `${Math.round(this.config.maxWaitMs / 1000)} s): ${verdict.reason}.`);
+            // Nothing new can come before the next window is published.
+            const due = this.nextWindowDue(clock.now());
+            await clock.sleep(Math.min(due - clock.now(), start + this.config.maxWaitMs - clock.now()));
+            verdict = await this.look(context);
+        }
+        return this.reading(verdict, context, 'settle');
+    }
+    /** When the window after the current one is published: a held step looks again then. */
+    nextWindowDue(now) {
+        const { windowMs, delayMs } = this.config;
+        const align = Math.min(windowMs, 60_000);
+        return metricWindow(now, this.config).end + align + delayMs;
+    }
+    async look(context) {
+        const window = metricWindow(context.clock.now(), this.config);
+        const kept = this.cached;
+        if (kept && kept.end === window.end && kept.canary === context.color)
+            return kept.verdict;
+        const metrics = await this.read(window);
+        const canary = context.color;
+        const verdict = judgeCanary(metrics[canary], metrics[otherColor(canary)], window, this.config);
+        this.cached = { end: window.end, canary, verdict };
+        this.last = verdict;
+        context.log.info(`Analysis of ${describeWindow(window)}: ${verdict.result}, ${verdict.reason}. ` +
+            `${canary}: ${describeMetrics(metrics[canary])}; ${otherColor(canary)}: ${describeMetrics(metrics[otherColor(canary)])}.`);
+        return verdict;
+    }
+    reading(verdict, context, when) {
+        const { color, step, share } = context;
+        const held = when === 'settle' && verdict.result === 'inconclusive';
+        const fails = verdict.result === 'fail' || (held && this.config.onInconclusive === 'fail');
+        const text = verdict.result === 'inconclusive' && held
+            ? `inconclusive (${this.config.onInconclusive})`
+            : verdict.result;
+        if (!fails)
+            return { label: analysis_LABEL, text, verdict };
+        const where = when === 'before'
+            ? `before step ${step + 1}`
+            : `${when === 'during' ? 'during the bake' : 'at the end'} of step ${step + 1} (${color} at ${formatPercent(share)}%)`;
+        const why = verdict.result === 'fail'
+            ? `the canary is worse than stable: ${verdict.reason}`
+            : `no verdict after holding the step ${Math.round(this.config.maxWaitMs / 1000)} s (${verdict.reason}), and on-inconclusive is fail`;
+        return {
+            label: analysis_LABEL,
+            text,
+            verdict,
+            failure: `Canary analysis ${where}: ${why}, in ${describeWindow(verdict.window)} ` +
+                `(${color}: ${describeMetrics(verdict.canary)}; ${otherColor(color)}: ${describeMetrics(verdict.stable)})`
+        };
+    }
+}
+/** `1200 requests, 0.50% errors, p99 120 ms`. */
+function describeMetrics(metrics) {
+    const p99 = metrics.p99Ms === undefined ? 'no p99' : `p99 ${ms(metrics.p99Ms)}`;
+    return `${metrics.requests} requests, ${percent(errorRate(metrics))} errors, ${p99}`;
+}
+
+;// CONCATENATED MODULE: ./src/gates/analysis-metrics.ts
+
+
+
+const GET = 'cloudwatch:GetMetricData';
+const NAMESPACE = 'AWS/ApplicationELB';
+/** `app/NAME/ID` from any ARN under a load balancer (its listener's, a rule's, its own). */
+function loadBalancerDimension(arn) {
+    return /:(?:loadbalancer|listener|listener-rule)\/(app\/[^/]+\/[^/]+)/.exec(arn)?.[1];
+}
+/** `targetgroup/NAME/ID` from a target group's ARN. */
+function targetGroupDimension(arn) {
+    return /:(targetgroup\/[^/]+\/[^/]+)$/.exec(arn)?.[1];
+}
+const SERIES = {
+    requests: { metric: 'RequestCount', stat: 'Sum' },
+    target5xx: { metric: 'HTTPCode_Target_5XX_Count', stat: 'Sum' },
+    connectionErrors: { metric: 'TargetConnectionErrorCount', stat: 'Sum' },
+    p50: { metric: 'TargetResponseTime', stat: 'p50' },
+    p99: { metric: 'TargetResponseTime', stat: 'p99' }
+};
+const idOf = (color, series) => `${color.toLowerCase()}_${series}`;
+/** The ten queries: five series for each colour, each one period as long as the window. */
+function metricQueries(dimensions, periodS) {
+    return COLORS.flatMap((color) => Object.keys(SERIES).map((series) => ({
+        Id: idOf(color, series),
+        ReturnData: true,
+        MetricStat: {
+            Metric: {
+                Namespace: NAMESPACE,
+                MetricName: SERIES[series].metric,
+                Dimensions: [
+                    { Name: 'LoadBalancer', Value: dimensions.loadBalancer },
+                    { Name: 'TargetGroup', Value: dimensions.targetGroups[color] }
+                ]
+            },
+            Period: periodS,
+            Stat: SERIES[series].stat
+        }
+    })));
+}
+function createMetricsRead(cloudwatch, dimensions) {
+    return async (window) => {
+        const periodS = Math.round((window.end - window.start) / 1000);
+        const queries = metricQueries(dimensions, periodS);
+        const results = [];
+        let NextToken;
+        do {
+            const page = await awsCall(GET, () => cloudwatch.send(new client_cloudwatch_dist_cjs/* GetMetricDataCommand */.Soe({
+                MetricDataQueries: queries,
+                StartTime: new Date(window.start),
+                EndTime: new Date(window.end),
+                NextToken
+            })));
+            results.push(...(page.MetricDataResults ?? []));
+            NextToken = page.NextToken;
+        } while (NextToken);
+        return {
+            Blue: colorMetrics(results, 'Blue'),
+            Green: colorMetrics(results, 'Green')
+        };
+    };
+}
+/**
+ * One colour's numbers: counts summed over the values returned (one, or none when the load
+ * balancer published nothing: it publishes only when requests flow), percentiles when present.
+ */
+function colorMetrics(results, color) {
+    const values = (series) => results.filter((r) => r.Id === idOf(color, series)).flatMap((r) => r.Values ?? []);
+    const sum = (series) => values(series).reduce((total, v) => total + v, 0);
+    // Several values only when CloudWatch split the window; the worst one is the honest summary.
+    const highest = (series) => {
+        const found = values(series);
+        return found.length > 0 ? Math.max(...found) * 1000 : undefined;
+    };
+    const p50Ms = highest('p50');
+    const p99Ms = highest('p99');
+    return {
+        requests: sum('requests'),
+        errors: sum('target5xx') + sum('connectionErrors'),
+        ...(p50Ms !== undefined ? { p50Ms } : {}),
+        ...(p99Ms !== undefined ? { p99Ms } : {})
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/gates/health.ts
@@ -78185,6 +78719,8 @@ function prefetchTaskDefinitions(ecs, service) {
 
 
 
+
+
 /**
  * The composition root: the only module that names concrete routers, workloads and gates. Each
  * function picks one kind from the inputs and what was read, once; everything downstream sees
@@ -78243,6 +78779,28 @@ function chooseGates(inputs, router, workload, alarms, pollMs) {
         expose: (color) => router.exposeForHealthChecks(color)
     });
     return alarms ? [health, alarms] : [health];
+}
+/**
+ * The canary's checks beside health and alarms, in the order a step asks them: the smoke check
+ * and the hooks before production traffic, then canary analysis. The metrics' dimensions come from
+ * the route and the target groups, so analysis needs no input beyond being switched on.
+ */
+function chooseCheckGates(inputs, clients, parts) {
+    if (inputs.mode !== 'canary')
+        return [];
+    const gates = [];
+    if (inputs.analysis) {
+        const { Blue, Green } = parts.where.targetGroups;
+        const dimensions = {
+            loadBalancer: loadBalancerDimension(parts.router.id) ?? '',
+            targetGroups: {
+                Blue: targetGroupDimension(Blue) ?? '',
+                Green: targetGroupDimension(Green) ?? ''
+            }
+        };
+        gates.push(new AnalysisGate(createMetricsRead(clients.cloudwatch, dimensions), inputs.analysis));
+    }
+    return gates;
 }
 /**
  * The alarm gate, made before discovery so its first read runs beside the others. Rollback never
@@ -78432,7 +78990,10 @@ async function discover(inputs, clients, options) {
         }),
         lease: chooseLease(tags, options.identity, serviceState.name)
     };
-    const gates = chooseGates(inputs, router, work, alarmGate, options.pollMs);
+    const gates = [
+        ...chooseGates(inputs, router, work, alarmGate, options.pollMs),
+        ...chooseCheckGates(inputs, clients, { router, where: located })
+    ];
     const state = {
         service: serviceState,
         stable,
@@ -78941,6 +79502,26 @@ class Executor {
             if (failed?.failure)
                 throw new GateFailure(failed.failure);
         }
+        if (step.kind === 'shift' && step.gate)
+            await this.settle(step, index, record);
+    }
+    /** Gates that hold a step until they have a verdict (analysis, hooks) give it at its end. */
+    async settle(step, index, record) {
+        const gates = this.gates.filter((g) => g.settle && step.gates === 'all');
+        const context = {
+            color: step.canary,
+            step: index,
+            share: this.journal.split[step.canary],
+            fresh: true,
+            clock: this.clock,
+            log: this.options.log
+        };
+        for (const gate of gates) {
+            const reading = await gate.settle(context);
+            record.readings = mergeReadings(record.readings, [reading]);
+            if (reading.failure)
+                throw new GateFailure(reading.failure);
+        }
     }
     /** Brings the canary back if it was retired, then asks each gate in turn. */
     async judge(step, index, record) {
@@ -79408,8 +79989,16 @@ function stepOutputs(outcome) {
         [Outputs.ListenerRuleArn]: state.route.id,
         [Outputs.Changed]: String(outcome.changed),
         [Outputs.RolledBack]: String(outcome.rolledBack),
-        [Outputs.StepsCompleted]: String(outcome.stepsCompleted)
+        [Outputs.StepsCompleted]: String(outcome.stepsCompleted),
+        [Outputs.AnalysisVerdict]: lastVerdict(outcome)?.result ?? ''
     };
+}
+/** The newest canary analysis verdict of the run, when analysis ran. */
+function lastVerdict(outcome) {
+    return [...outcome.steps]
+        .reverse()
+        .flatMap((s) => s.readings)
+        .find((r) => r.verdict)?.verdict;
 }
 /** `{"Blue":90,"Green":10}` in percent; a route that sends nothing gives zeros. */
 function weightsJson(split) {
@@ -79540,6 +80129,7 @@ function table(rows) {
 
 
 
+
 /** The job summary for a finished step, as markdown; pure. */
 function renderSummary(result) {
     const { inputs, state, plan, stableAfter } = result;
@@ -79563,6 +80153,8 @@ function renderSummary(result) {
         ...COLORS.map((color) => colorTable(result, color)),
         pieChart(result),
         ...stepsSection(result),
+        ...analysisSection(result),
+        ...detailsSection(result),
         ...alarmsSection(result),
         '### What was written',
         writtenSection(result),
@@ -79710,6 +80302,53 @@ function warningsSection(result) {
     if (result.warnings.length === 0)
         return [];
     return ['### Left alone', result.warnings.map((w) => `- ⚠️ ${md(w)}`).join('\n')];
+}
+/** Canary analysis per step: both colours' numbers side by side, the verdict and why. */
+function analysisSection(result) {
+    const canary = result.plan.canaryBefore;
+    const stable = otherColor(canary);
+    const rows = result.steps.flatMap((s, i) => {
+        const verdict = s.readings.find((r) => r.verdict)?.verdict;
+        if (!verdict)
+            return [];
+        const cells = (m) => [
+            String(m.requests),
+            percent(errorRate(m)),
+            m.p99Ms === undefined ? '—' : ms(m.p99Ms)
+        ];
+        return [
+            tableRow([
+                String(i + 1),
+                describeWindow(verdict.window),
+                ...cells(verdict.canary),
+                ...cells(verdict.stable),
+                `**${verdict.result}**`,
+                md(verdict.reason)
+            ])
+        ];
+    });
+    if (rows.length === 0)
+        return [];
+    const head = ['step', 'window', `${canary} requests`, `${canary} errors`, `${canary} p99`];
+    const tail = [`${stable} requests`, `${stable} errors`, `${stable} p99`, 'verdict', 'why'];
+    return [
+        `### Canary analysis (${canary} against ${stable})`,
+        [tableRow([...head, ...tail]), tableRow([...head, ...tail].map(() => '---')), ...rows].join('\n')
+    ];
+}
+/** What the smoke check and the hooks saw, one list per gate. */
+function detailsSection(result) {
+    const byLabel = new Map();
+    for (const step of result.steps) {
+        for (const reading of step.readings) {
+            if (reading.details)
+                byLabel.set(reading.label, reading.details);
+        }
+    }
+    return [...byLabel].flatMap(([label, lines]) => [
+        `### ${md(label[0].toUpperCase() + label.slice(1))}`,
+        lines.map((line) => `- ${md(line)}`).join('\n')
+    ]);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

@@ -3,6 +3,12 @@ import type { AwsClients } from './aws/clients.js'
 import type { ServiceState } from './discover/service.js'
 import type { ColorResources } from './discover/resources.js'
 import { AlarmGate, createAlarmWatch } from './gates/alarms.js'
+import { AnalysisGate } from './gates/analysis.js'
+import {
+  createMetricsRead,
+  loadBalancerDimension,
+  targetGroupDimension
+} from './gates/analysis-metrics.js'
 import type { Gate } from './gates/gate.js'
 import { HealthGate } from './gates/health.js'
 import type { ActionInputs } from './inputs.js'
@@ -106,6 +112,32 @@ export function chooseGates(
     expose: (color) => router.exposeForHealthChecks(color)
   })
   return alarms ? [health, alarms] : [health]
+}
+
+/**
+ * The canary's checks beside health and alarms, in the order a step asks them: the smoke check
+ * and the hooks before production traffic, then canary analysis. The metrics' dimensions come from
+ * the route and the target groups, so analysis needs no input beyond being switched on.
+ */
+export function chooseCheckGates(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  parts: { router: TrafficRouter; where: ColorResources }
+): Gate[] {
+  if (inputs.mode !== 'canary') return []
+  const gates: Gate[] = []
+  if (inputs.analysis) {
+    const { Blue, Green } = parts.where.targetGroups
+    const dimensions = {
+      loadBalancer: loadBalancerDimension(parts.router.id) ?? '',
+      targetGroups: {
+        Blue: targetGroupDimension(Blue) ?? '',
+        Green: targetGroupDimension(Green) ?? ''
+      }
+    }
+    gates.push(new AnalysisGate(createMetricsRead(clients.cloudwatch, dimensions), inputs.analysis))
+  }
+  return gates
 }
 
 /**

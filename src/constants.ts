@@ -28,7 +28,17 @@ export const Inputs = {
   TestRulePriority: 'test-rule-priority',
   TestListenerArn: 'test-listener-arn',
   ScaleDownAfterPromote: 'scale-down-after-promote',
-  UndoPromotion: 'undo-promotion'
+  UndoPromotion: 'undo-promotion',
+  Analysis: 'analysis',
+  SmokeUrl: 'smoke-url',
+  SmokeExpectStatus: 'smoke-expect-status',
+  SmokeExpectBody: 'smoke-expect-body',
+  SmokeTimeout: 'smoke-timeout',
+  SmokeCount: 'smoke-count',
+  HookAfterTestTraffic: 'hook-after-test-traffic',
+  HookBeforeTraffic: 'hook-before-traffic',
+  HookAfterTraffic: 'hook-after-traffic',
+  HookTimeout: 'hook-timeout'
 } as const
 
 export const Outputs = {
@@ -49,7 +59,8 @@ export const Outputs = {
   ListenerRuleArn: 'listener-rule-arn',
   Changed: 'changed',
   RolledBack: 'rolled-back',
-  StepsCompleted: 'steps-completed'
+  StepsCompleted: 'steps-completed',
+  AnalysisVerdict: 'analysis-verdict'
 } as const
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]

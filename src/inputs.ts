@@ -20,6 +20,21 @@ import {
   wholeSeconds
 } from './input-values.js'
 import { ModeReader } from './mode-reader.js'
+import { parseAnalysis, type AnalysisInputs } from './analysis-input.js'
+import {
+  DEFAULT_HOOK_TIMEOUT,
+  DEFAULT_SMOKE_COUNT,
+  DEFAULT_SMOKE_STATUS,
+  DEFAULT_SMOKE_TIMEOUT,
+  hookFunction,
+  hookTimeout,
+  smokeCount,
+  smokeExpectStatus,
+  smokeTimeout,
+  smokeUrl,
+  type HookInputs,
+  type SmokeInputs
+} from './check-inputs.js'
 import { parseDuration, parseStrategy, parseSteps, type Schedule } from './schedule.js'
 
 export { MODES, type Mode } from './input-modes.js'
@@ -48,6 +63,12 @@ export interface ActionInputs {
   scaleDownAfterPromote: boolean
   /** rollback mode: give traffic and the tag back to the colour that was stable before the last promote. */
   undoPromotion: boolean
+  /** canary mode: judge the canary against stable from the load balancer's metrics. */
+  analysis?: AnalysisInputs
+  /** canary mode: requests through the test route before the first production shift. */
+  smoke?: SmokeInputs
+  /** canary mode: Lambda functions run at the lifecycle's points; undefined when none is set. */
+  hooks?: HookInputs
   /** One line per input this mode ignores whose value is malformed; the run goes on. */
   warnings: readonly string[]
 }
@@ -192,8 +213,49 @@ function parseModeInputs(
     onCancel: reader.read(Inputs.OnCancel, onCancel, 'rollback'),
     testTraffic: parseTestTraffic(reader),
     scaleDownAfterPromote: flag(Inputs.ScaleDownAfterPromote, false),
-    undoPromotion: flag(Inputs.UndoPromotion, false)
+    undoPromotion: flag(Inputs.UndoPromotion, false),
+    ...parseChecks(reader)
   }
+}
+
+/** The canary's checks beside health and alarms: analysis, the smoke check, lifecycle hooks. */
+function parseChecks(reader: ModeReader): Pick<ActionInputs, 'analysis' | 'smoke' | 'hooks'> {
+  const analysis = reader.read(Inputs.Analysis, parseAnalysis, undefined)
+  // Each is read whether or not the smoke check is on, so that a typo is reported either way.
+  const url = reader.read(Inputs.SmokeUrl, smokeUrl, undefined)
+  const check = {
+    expectStatus: reader.read(
+      Inputs.SmokeExpectStatus,
+      smokeExpectStatus,
+      smokeExpectStatus(DEFAULT_SMOKE_STATUS)
+    ),
+    ...optional('expectBody', reader.read(Inputs.SmokeExpectBody, (t) => t, undefined)),
+    timeoutMs: reader.read(Inputs.SmokeTimeout, smokeTimeout, smokeTimeout(DEFAULT_SMOKE_TIMEOUT)),
+    count: reader.read(Inputs.SmokeCount, smokeCount, DEFAULT_SMOKE_COUNT)
+  }
+  const smoke: SmokeInputs | undefined = url ? { url, ...check } : undefined
+  const hook = (name: ModeInputName) => reader.read(name, hookFunction(name), undefined)
+  const functions = {
+    ...optional('afterTestTraffic', hook(Inputs.HookAfterTestTraffic)),
+    ...optional('beforeTraffic', hook(Inputs.HookBeforeTraffic)),
+    ...optional('afterTraffic', hook(Inputs.HookAfterTraffic))
+  }
+  const timeoutMs = reader.read(
+    Inputs.HookTimeout,
+    hookTimeout,
+    hookTimeout(DEFAULT_HOOK_TIMEOUT)
+  )
+  const hooks: HookInputs | undefined =
+    Object.keys(functions).length > 0 ? { ...functions, timeoutMs } : undefined
+  return {
+    ...(analysis ? { analysis } : {}),
+    ...(smoke ? { smoke } : {}),
+    ...(hooks ? { hooks } : {})
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>)
 }
 
 /** The shares a canary walks through and how long it holds each; other modes get the default. */

@@ -2,6 +2,7 @@ import type { AwsClients } from '../aws/clients.js'
 import type { Color, PerColor } from '../color.js'
 import {
   chooseAlarmGate,
+  chooseCheckGates,
   chooseGates,
   chooseLease,
   chooseRouter,
@@ -97,7 +98,10 @@ export async function discover(
     }),
     lease: chooseLease(tags, options.identity, serviceState.name)
   }
-  const gates = chooseGates(inputs, router, work, alarmGate, options.pollMs)
+  const gates = [
+    ...chooseGates(inputs, router, work, alarmGate, options.pollMs),
+    ...chooseCheckGates(inputs, clients, { router, where: located })
+  ]
   const state: Discovery = {
     service: serviceState,
     stable,

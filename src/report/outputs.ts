@@ -1,5 +1,6 @@
 import { otherColor, type PerColor } from '../color.js'
 import { Outputs, type OutputName } from '../constants.js'
+import type { Verdict } from '../gates/analysis-judge.js'
 import type { Outcome } from '../pipeline.js'
 import { percentNumber, roundedSplit, type Split } from '../shares.js'
 import { percentOf } from './text.js'
@@ -28,8 +29,17 @@ export function stepOutputs(outcome: Outcome): Record<OutputName, string> {
     [Outputs.ListenerRuleArn]: state.route.id,
     [Outputs.Changed]: String(outcome.changed),
     [Outputs.RolledBack]: String(outcome.rolledBack),
-    [Outputs.StepsCompleted]: String(outcome.stepsCompleted)
+    [Outputs.StepsCompleted]: String(outcome.stepsCompleted),
+    [Outputs.AnalysisVerdict]: lastVerdict(outcome)?.result ?? ''
   }
+}
+
+/** The newest canary analysis verdict of the run, when analysis ran. */
+export function lastVerdict(outcome: Pick<Outcome, 'steps'>): Verdict | undefined {
+  return [...outcome.steps]
+    .reverse()
+    .flatMap((s) => s.readings)
+    .find((r) => r.verdict)?.verdict
 }
 
 /** `{"Blue":90,"Green":10}` in percent; a route that sends nothing gives zeros. */
