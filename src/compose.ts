@@ -10,6 +10,7 @@ import {
   targetGroupDimension
 } from './gates/analysis-metrics.js'
 import type { Gate } from './gates/gate.js'
+import { HookGate, lambdaInvoker, type HookPoint, type InvokeFunction } from './gates/hooks.js'
 import { HealthGate } from './gates/health.js'
 import type { ActionInputs } from './inputs.js'
 import { discoverWeightedRoute } from './routers/alb/discover-rule.js'
@@ -122,10 +123,37 @@ export function chooseGates(
 export function chooseCheckGates(
   inputs: ActionInputs,
   clients: AwsClients,
-  parts: { router: TrafficRouter; where: ColorResources }
+  parts: {
+    router: TrafficRouter
+    workload: Workload
+    where: ColorResources
+    runUrl?: string
+    /** Replaces the Lambda client (tests). */
+    invoke?: InvokeFunction
+  }
 ): Gate[] {
   if (inputs.mode !== 'canary') return []
   const gates: Gate[] = []
+  const { hooks } = inputs
+  if (hooks) {
+    const invoke = parts.invoke ?? lambdaInvoker(inputs.region)
+    const { Blue, Green } = parts.workload.discovered
+    const hook = (point: HookPoint, functionName: string) =>
+      new HookGate(invoke, {
+        point,
+        functionName,
+        timeoutMs: hooks.timeoutMs,
+        base: {
+          service: inputs.service,
+          cluster: inputs.cluster,
+          ...(parts.runUrl ? { runUrl: parts.runUrl } : {})
+        },
+        taskDefinitions: { Blue: Blue.unit.taskDefinitionArn, Green: Green.unit.taskDefinitionArn }
+      })
+    if (hooks.afterTestTraffic) gates.push(hook('after-test-traffic', hooks.afterTestTraffic))
+    if (hooks.beforeTraffic) gates.push(hook('before-traffic', hooks.beforeTraffic))
+    if (hooks.afterTraffic) gates.push(hook('after-traffic', hooks.afterTraffic))
+  }
   if (inputs.analysis) {
     const { Blue, Green } = parts.where.targetGroups
     const dimensions = {
@@ -135,7 +163,13 @@ export function chooseCheckGates(
         Green: targetGroupDimension(Green) ?? ''
       }
     }
-    gates.push(new AnalysisGate(createMetricsRead(clients.cloudwatch, dimensions), inputs.analysis))
+    const analysis = new AnalysisGate(
+      createMetricsRead(clients.cloudwatch, dimensions),
+      inputs.analysis
+    )
+    // Analysis holds a step for its verdict before the after-traffic hook is asked about it.
+    const afterTraffic = gates.findIndex((g) => g.label === 'hook after-traffic')
+    gates.splice(afterTraffic < 0 ? gates.length : afterTraffic, 0, analysis)
   }
   return gates
 }

@@ -229,7 +229,10 @@ function parseChecks(reader: ModeReader): Pick<ActionInputs, 'analysis' | 'smoke
       smokeExpectStatus,
       smokeExpectStatus(DEFAULT_SMOKE_STATUS)
     ),
-    ...optional('expectBody', reader.read(Inputs.SmokeExpectBody, (t) => t, undefined)),
+    ...optional(
+      'expectBody',
+      reader.read(Inputs.SmokeExpectBody, (t) => t, undefined)
+    ),
     timeoutMs: reader.read(Inputs.SmokeTimeout, smokeTimeout, smokeTimeout(DEFAULT_SMOKE_TIMEOUT)),
     count: reader.read(Inputs.SmokeCount, smokeCount, DEFAULT_SMOKE_COUNT)
   }
@@ -240,11 +243,7 @@ function parseChecks(reader: ModeReader): Pick<ActionInputs, 'analysis' | 'smoke
     ...optional('beforeTraffic', hook(Inputs.HookBeforeTraffic)),
     ...optional('afterTraffic', hook(Inputs.HookAfterTraffic))
   }
-  const timeoutMs = reader.read(
-    Inputs.HookTimeout,
-    hookTimeout,
-    hookTimeout(DEFAULT_HOOK_TIMEOUT)
-  )
+  const timeoutMs = reader.read(Inputs.HookTimeout, hookTimeout, hookTimeout(DEFAULT_HOOK_TIMEOUT))
   const hooks: HookInputs | undefined =
     Object.keys(functions).length > 0 ? { ...functions, timeoutMs } : undefined
   return {

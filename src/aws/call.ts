@@ -58,7 +58,8 @@ const SERVICE_NAMES: Record<string, string> = {
   ecs: 'Amazon ECS',
   elasticloadbalancing: 'Elastic Load Balancing',
   cloudformation: 'AWS CloudFormation',
-  cloudwatch: 'Amazon CloudWatch'
+  cloudwatch: 'Amazon CloudWatch',
+  lambda: 'AWS Lambda'
 }
 
 /** Maps an AWS error name to the error the action raises instead; return undefined to use the default. */

@@ -100,7 +100,12 @@ export async function discover(
   }
   const gates = [
     ...chooseGates(inputs, router, work, alarmGate, options.pollMs),
-    ...chooseCheckGates(inputs, clients, { router, where: located })
+    ...chooseCheckGates(inputs, clients, {
+      router,
+      workload: work,
+      where: located,
+      runUrl: options.identity?.url
+    })
   ]
   const state: Discovery = {
     service: serviceState,
