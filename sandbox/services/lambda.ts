@@ -59,7 +59,7 @@ export const lambda: ServiceModule = {
         )
       }
       const body = String(input.Payload ?? '')
-      let payload: unknown = null
+      let payload: unknown
       try {
         payload = body.trim() === '' ? {} : JSON.parse(body)
       } catch {
