@@ -25,6 +25,7 @@ const ACTION_CALLS = [
   'elasticloadbalancing:DescribeTags',
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:DescribeLoadBalancers',
   'elasticloadbalancing:ModifyRule',
   'elasticloadbalancing:ModifyListener'
 ]

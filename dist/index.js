@@ -19915,7 +19915,7 @@ __webpack_unused_export__ = DescribeLoadBalancerAttributesCommand;
 __webpack_unused_export__ = DescribeLoadBalancerAttributesInput$;
 __webpack_unused_export__ = DescribeLoadBalancerAttributesOutput$;
 __webpack_unused_export__ = DescribeLoadBalancers$;
-__webpack_unused_export__ = DescribeLoadBalancersCommand;
+exports.AZi = DescribeLoadBalancersCommand;
 __webpack_unused_export__ = DescribeLoadBalancersInput$;
 __webpack_unused_export__ = DescribeLoadBalancersOutput$;
 __webpack_unused_export__ = DescribeRules$;
@@ -78341,7 +78341,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2563);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4481);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -78350,7 +78350,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2563:
+/***/ 4481:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -82250,6 +82250,9 @@ function parseChecks(reader) {
         count: reader.read(Inputs.SmokeCount, smokeCount, DEFAULT_SMOKE_COUNT)
     };
     const smoke = url ? { url, ...check } : undefined;
+    if (smoke && Object.keys(parseTestTraffic(reader)).every((key) => key === 'priority')) {
+        throw new InputError('"smoke-url" checks the canary through the test route: set "test-header", "test-query" or "test-listener-arn" too.');
+    }
     const hook = (name) => reader.read(name, hookFunction(name), undefined);
     const functions = {
         ...optional('afterTestTraffic', hook(Inputs.HookAfterTestTraffic)),
@@ -83128,6 +83131,201 @@ function invokeFailure(error, point) {
         return `Lambda has no such function in this account and region. Check "hook-${point}".`;
     }
     return error instanceof ActionError || error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/gates/smoke.ts
+
+
+const smoke_LABEL = 'smoke check';
+const CONCURRENCY = 4;
+/** The request as the test route wants it: the URL (with the test query) and the test header. */
+function smokeRequest(url, traffic) {
+    const target = new URL(url);
+    if (traffic.query)
+        target.searchParams.append(traffic.query.key, traffic.query.value);
+    return {
+        url: target.toString(),
+        headers: traffic.header ? { [traffic.header.name]: traffic.header.value } : {}
+    };
+}
+/** `200 ×18, 500 ×2`: the statuses seen, most common first; `no answer` for the rest. */
+function statusHistogram(results) {
+    const counts = new Map();
+    for (const r of results) {
+        const key = r.status === undefined ? 'no answer' : String(r.status);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([key, n]) => `${key} ×${n}`)
+        .join(', ');
+}
+/** Nearest-rank percentile of the answered requests' times. */
+function percentileMs(results, p) {
+    const times = results
+        .filter((r) => r.status !== undefined)
+        .map((r) => r.ms)
+        .sort((a, b) => a - b);
+    if (times.length === 0)
+        return undefined;
+    return times[Math.max(0, Math.ceil(p * times.length) - 1)];
+}
+/**
+ * Smoke checks through the test route: before the first production shift, while test traffic
+ * (`test-header`, `test-query` or `test-listener-arn`) reaches the canary, `smoke-count` requests
+ * must each answer an accepted status (and contain `smoke-expect-body`) within `smoke-timeout`.
+ * One that does not fails the gate: the executor then removes test traffic, and no production
+ * traffic has moved.
+ */
+class SmokeGate {
+    config;
+    traffic;
+    resolveBase;
+    fetcher;
+    label = smoke_LABEL;
+    judges = 'verdict';
+    last;
+    constructor(config, traffic, resolveBase, fetcher = fetch) {
+        this.config = config;
+        this.traffic = traffic;
+        this.resolveBase = resolveBase;
+        this.fetcher = fetcher;
+    }
+    async before(context) {
+        if (context.step > 0)
+            return this.kept();
+        return context.log.group('Smoke check through the test route', async () => {
+            let address;
+            try {
+                address = this.config.url.startsWith('/')
+                    ? `${await this.resolveBase()}${this.config.url}`
+                    : this.config.url;
+            }
+            catch (error) {
+                const why = error instanceof Error ? error.message : String(error);
+                return this.failed('no result', [], `could not find the load balancer's address: ${why}`);
+            }
+            const request = smokeRequest(address, this.traffic);
+            const results = await this.send(request, context);
+            const bad = results.filter((r) => r.problem);
+            const p50 = percentileMs(results, 0.5);
+            const p99 = percentileMs(results, 0.99);
+            const times = p50 === undefined || p99 === undefined ? '' : `, p50 ${ms(p50)}, p99 ${ms(p99)}`;
+            const summary = `${results.length} request(s) to ${request.url}${this.route()}: ${statusHistogram(results)}${times}`;
+            context.log.info(summary);
+            if (bad.length === 0) {
+                this.last = { label: smoke_LABEL, text: 'passed', details: [summary] };
+                return this.last;
+            }
+            const unreachable = bad.every((r) => r.status === undefined);
+            const why = unreachable
+                ? `could not reach ${request.url}: ${bad[0].problem}`
+                : `${bad.length} of ${results.length} request(s) to ${request.url} failed (${statusHistogram(results)}; first: ${bad[0].problem})`;
+            return this.failed(unreachable ? 'unreachable' : 'failed', [summary], why);
+        });
+    }
+    async during() {
+        return this.kept();
+    }
+    kept() {
+        return this.last ?? { label: smoke_LABEL, text: 'not run' };
+    }
+    route() {
+        const { header, query, listenerArn } = this.traffic;
+        if (header)
+            return ` with header ${header.name}: ${header.value}`;
+        if (query)
+            return ` with ${query.key}=${query.value}`;
+        return listenerArn ? ' on the test listener' : '';
+    }
+    failed(text, details, why) {
+        return {
+            label: smoke_LABEL,
+            text,
+            details,
+            failure: `Smoke check before the first production shift: ${why}`
+        };
+    }
+    async send(request, context) {
+        const results = [];
+        let next = 0;
+        const worker = async () => {
+            while (next < this.config.count) {
+                next += 1;
+                results.push(await this.one(request, context));
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(CONCURRENCY, this.config.count) }, worker));
+        return results;
+    }
+    async one(request, context) {
+        const { expectStatus, expectBody, timeoutMs } = this.config;
+        const start = context.clock.now();
+        const elapsed = () => context.clock.now() - start;
+        try {
+            const response = await this.fetcher(request.url, {
+                headers: request.headers,
+                signal: AbortSignal.timeout(timeoutMs)
+            });
+            const body = await response.text();
+            const taken = elapsed();
+            if (!statusAccepted(response.status, expectStatus)) {
+                return {
+                    status: response.status,
+                    ms: taken,
+                    problem: `status ${response.status}, expected ${expectStatus.join(' or ')}`
+                };
+            }
+            if (expectBody !== undefined && !body.includes(expectBody)) {
+                return {
+                    status: response.status,
+                    ms: taken,
+                    problem: `the body does not contain ${JSON.stringify(expectBody)}`
+                };
+            }
+            return { status: response.status, ms: taken };
+        }
+        catch (error) {
+            return { ms: elapsed(), problem: requestFailure(error, timeoutMs) };
+        }
+    }
+}
+/** What went wrong with a request that got no answer, in Node's words. */
+function requestFailure(error, timeoutMs) {
+    const err = error;
+    if (err?.name === 'TimeoutError' || err?.name === 'AbortError') {
+        return `no answer within smoke-timeout (${Math.round(timeoutMs / 1000)} s)`;
+    }
+    const cause = err?.cause;
+    if (cause?.code)
+        return `${cause.code} (${cause.message ?? ''})`.replace(' ()', '');
+    return err?.message ?? String(error);
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/address.ts
+
+
+
+/**
+ * `http://DNS-NAME:PORT`: where a path on a listener is reached from outside, read from the
+ * listener (scheme and port) and its load balancer (DNS name). Two reads, made only when a path
+ * must be resolved (a smoke check given as a path).
+ */
+async function listenerAddress(elb, listenerArn) {
+    const listeners = await awsCall('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [listenerArn] })));
+    const listener = listeners.Listeners?.[0];
+    if (!listener?.LoadBalancerArn || !listener.Port) {
+        throw new StateError(`Listener ${listenerArn} has no load balancer or port.`);
+    }
+    const balancers = await awsCall('elasticloadbalancing:DescribeLoadBalancers', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeLoadBalancersCommand */.AZi({ LoadBalancerArns: [listener.LoadBalancerArn] })));
+    const dns = balancers.LoadBalancers?.[0]?.DNSName;
+    if (!dns)
+        throw new StateError(`Load balancer ${listener.LoadBalancerArn} has no DNS name.`);
+    const scheme = listener.Protocol === 'HTTPS' ? 'https' : 'http';
+    const port = (scheme === 'https' && listener.Port === 443) || (scheme === 'http' && listener.Port === 80)
+        ? ''
+        : `:${listener.Port}`;
+    return `${scheme}://${dns}${port}`;
 }
 
 ;// CONCATENATED MODULE: ./src/gates/health.ts
@@ -84663,6 +84861,8 @@ function prefetchTaskDefinitions(ecs, service) {
 
 
 
+
+
 /**
  * The composition root: the only module that names concrete routers, workloads and gates. Each
  * function picks one kind from the inputs and what was read, once; everything downstream sees
@@ -84731,6 +84931,13 @@ function chooseCheckGates(inputs, clients, parts) {
     if (inputs.mode !== 'canary')
         return [];
     const gates = [];
+    if (inputs.smoke) {
+        const { router } = parts;
+        // A path goes to the listener testers reach the canary on.
+        const listener = inputs.testTraffic.listenerArn ??
+            (router.kind === 'listener-rule' ? listenerArnOf(router.id) : router.id);
+        gates.push(new SmokeGate(inputs.smoke, inputs.testTraffic, () => listenerAddress(clients.elb, listener), parts.fetch));
+    }
     const { hooks } = inputs;
     if (hooks) {
         const invoke = parts.invoke ?? lambdaInvoker(inputs.region);

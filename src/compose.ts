@@ -11,6 +11,8 @@ import {
 } from './gates/analysis-metrics.js'
 import type { Gate } from './gates/gate.js'
 import { HookGate, lambdaInvoker, type HookPoint, type InvokeFunction } from './gates/hooks.js'
+import { SmokeGate, type Fetch } from './gates/smoke.js'
+import { listenerAddress } from './routers/alb/address.js'
 import { HealthGate } from './gates/health.js'
 import type { ActionInputs } from './inputs.js'
 import { discoverWeightedRoute } from './routers/alb/discover-rule.js'
@@ -130,10 +132,27 @@ export function chooseCheckGates(
     runUrl?: string
     /** Replaces the Lambda client (tests). */
     invoke?: InvokeFunction
+    /** Replaces fetch for the smoke check (tests). */
+    fetch?: Fetch
   }
 ): Gate[] {
   if (inputs.mode !== 'canary') return []
   const gates: Gate[] = []
+  if (inputs.smoke) {
+    const { router } = parts
+    // A path goes to the listener testers reach the canary on.
+    const listener =
+      inputs.testTraffic.listenerArn ??
+      (router.kind === 'listener-rule' ? listenerArnOf(router.id) : router.id)
+    gates.push(
+      new SmokeGate(
+        inputs.smoke,
+        inputs.testTraffic,
+        () => listenerAddress(clients.elb, listener),
+        parts.fetch
+      )
+    )
+  }
   const { hooks } = inputs
   if (hooks) {
     const invoke = parts.invoke ?? lambdaInvoker(inputs.region)

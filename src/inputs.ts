@@ -237,6 +237,11 @@ function parseChecks(reader: ModeReader): Pick<ActionInputs, 'analysis' | 'smoke
     count: reader.read(Inputs.SmokeCount, smokeCount, DEFAULT_SMOKE_COUNT)
   }
   const smoke: SmokeInputs | undefined = url ? { url, ...check } : undefined
+  if (smoke && Object.keys(parseTestTraffic(reader)).every((key) => key === 'priority')) {
+    throw new InputError(
+      '"smoke-url" checks the canary through the test route: set "test-header", "test-query" or "test-listener-arn" too.'
+    )
+  }
   const hook = (name: ModeInputName) => reader.read(name, hookFunction(name), undefined)
   const functions = {
     ...optional('afterTestTraffic', hook(Inputs.HookAfterTestTraffic)),
