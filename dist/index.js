@@ -78341,7 +78341,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4481);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9649);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -78350,7 +78350,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4481:
+/***/ 9649:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -85211,6 +85211,15 @@ function sentence(text) {
     const trimmed = text.trim();
     return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
+/** `90 s`, `5 min`, `1 min 30 s`: a duration as a reader says it. */
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 60)
+        return `${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+}
 
 ;// CONCATENATED MODULE: ./src/execute/bake.ts
 
@@ -86035,7 +86044,49 @@ function refuseUnreachable(share, reachable) {
         `set are ${nearest.map((s) => `${formatPercent(s)}%`).join(' and ')}. Use one of those.`);
 }
 
+;// CONCATENATED MODULE: ./src/report/checks.ts
+
+/**
+ * The checks a canary runs besides health and alarms, one line each, in the order it runs them;
+ * a dry run lists them so a reader sees what a real run would judge. Pure.
+ */
+function describeChecks(inputs) {
+    if (inputs.mode !== 'canary')
+        return [];
+    const lines = [];
+    const { smoke, hooks, analysis, testTraffic } = inputs;
+    if (smoke) {
+        const route = testTraffic.header
+            ? `header ${testTraffic.header.name}: ${testTraffic.header.value}`
+            : testTraffic.query
+                ? `query ${testTraffic.query.key}=${testTraffic.query.value}`
+                : 'the test listener';
+        const body = smoke.expectBody === undefined ? '' : `, containing ${JSON.stringify(smoke.expectBody)}`;
+        lines.push(`Smoke check before the first shift: ${smoke.count} request(s) to ${smoke.url} through ${route}, ` +
+            `each answering ${smoke.expectStatus.join(' or ')}${body} within ${formatDuration(smoke.timeoutMs)}.`);
+    }
+    const timeout = hooks ? ` (up to ${formatDuration(hooks.timeoutMs)} while IN_PROGRESS)` : '';
+    if (hooks?.afterTestTraffic) {
+        lines.push(`Hook after-test-traffic: Lambda ${hooks.afterTestTraffic}, before the first shift${timeout}.`);
+    }
+    if (hooks?.beforeTraffic) {
+        lines.push(`Hook before-traffic: Lambda ${hooks.beforeTraffic}, before the first shift${timeout}.`);
+    }
+    if (analysis) {
+        lines.push(`Canary analysis at every bake poll and at each step's end: fail when the canary's 5xx rate is more than ` +
+            `${analysis.errorRatePoints} point(s) and ${analysis.errorRateRatio}× above stable's, or its p99 more than ` +
+            `${analysis.p99Ratio}× and ${analysis.p99MinIncreaseMs} ms above it; ${formatDuration(analysis.windowMs)} windows ending ` +
+            `${formatDuration(analysis.delayMs)} ago; fewer than ${analysis.minRequests} canary requests is inconclusive, ` +
+            `held up to ${formatDuration(analysis.maxWaitMs)}, then ${analysis.onInconclusive}.`);
+    }
+    if (hooks?.afterTraffic) {
+        lines.push(`Hook after-traffic: Lambda ${hooks.afterTraffic}, at the end of each step${timeout}.`);
+    }
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
+
 
 
 
@@ -86061,8 +86112,11 @@ async function runPipeline(inputs, deps) {
     const plan = planRun(inputs, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
     await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
     const writes = inputs.mode !== 'status' && !inputs.dryRun;
-    if (inputs.dryRun)
+    if (inputs.dryRun) {
         log.info('Dry run: nothing was written.');
+        for (const line of describeChecks(inputs))
+            log.info(`Would check: ${line}`);
+    }
     const execution = writes
         ? await execute(plan, shape, gates, {
             log,
@@ -86309,6 +86363,7 @@ function table(rows) {
 
 
 
+
 /** The job summary for a finished step, as markdown; pure. */
 function renderSummary(result) {
     const { inputs, state, plan, stableAfter } = result;
@@ -86337,6 +86392,7 @@ function renderSummary(result) {
         ...alarmsSection(result),
         '### What was written',
         writtenSection(result),
+        ...dryRunChecks(result),
         ...warningsSection(result),
         '### Next step',
         nextStep(inputs, result)
@@ -86528,6 +86584,13 @@ function detailsSection(result) {
         `### ${md(label[0].toUpperCase() + label.slice(1))}`,
         lines.map((line) => `- ${md(line)}`).join('\n')
     ]);
+}
+/** A dry run says what a real run would check, as well as what it would write. */
+function dryRunChecks(result) {
+    const lines = result.inputs.dryRun ? describeChecks(result.inputs) : [];
+    if (lines.length === 0)
+        return [];
+    return ['### What it would check', lines.map((line) => `- ${md(line)}`).join('\n')];
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

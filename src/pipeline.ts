@@ -9,6 +9,7 @@ import type { ActionInputs } from './inputs.js'
 import type { RunIdentity } from './lease.js'
 import type { Logger } from './logger.js'
 import { planRun, type PlanState, type RunPlan } from './plan.js'
+import { describeChecks } from './report/checks.js'
 import { parseRecord, versionOf } from './promotion-record.js'
 import { tagNames } from './service-tags.js'
 import { formatSplit } from './shares.js'
@@ -63,7 +64,10 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey))
 
   const writes = inputs.mode !== 'status' && !inputs.dryRun
-  if (inputs.dryRun) log.info('Dry run: nothing was written.')
+  if (inputs.dryRun) {
+    log.info('Dry run: nothing was written.')
+    for (const line of describeChecks(inputs)) log.info(`Would check: ${line}`)
+  }
   const execution = writes
     ? await execute(plan, shape, gates, {
         log,

@@ -192,4 +192,31 @@ describe('lifecycle hooks', () => {
     expect(run.code).toBe(0)
     expect(count(run, 'Invoke')).toBe(0)
   })
+
+  it('a dry run lists what it would check, and checks nothing', async () => {
+    const fn = hook('check', SUCCEEDED)
+    const run = await step(sandbox, {
+      mode: 'canary',
+      'canary-weight': '10',
+      'dry-run': 'true',
+      'test-header': 'X-Canary: true',
+      'smoke-url': '/health',
+      analysis: 'true',
+      'hook-before-traffic': 'check',
+      'hook-after-traffic': 'check'
+    })
+    expect(run.code).toBe(0)
+    expect(run.allWrites).toEqual([])
+    expect(fn.invocations).toEqual([])
+    expect(count(run, 'GetMetricData')).toBe(0)
+    expect(count(run, 'DescribeLoadBalancers')).toBe(0)
+    const summary = run.summary.replace(/\\/g, '')
+    expect(summary).toContain('### What it would check')
+    expect(summary).toContain(
+      '- Smoke check before the first shift: 20 request(s) to /health through header X-Canary: true, each answering 2xx within 5 s.'
+    )
+    expect(summary).toContain('- Hook before-traffic: Lambda check, before the first shift')
+    expect(summary).toContain('- Canary analysis at every bake poll')
+    expect(summary).toContain('- Hook after-traffic: Lambda check, at the end of each step')
+  })
 })

@@ -10,6 +10,7 @@ import {
   percent,
   type ColorMetrics
 } from '../gates/analysis-judge.js'
+import { describeChecks } from './checks.js'
 import { code, md, table, tableRow, yamlScalar } from './markdown.js'
 import { percentOf } from './text.js'
 
@@ -41,6 +42,7 @@ export function renderSummary(result: Outcome): string {
     ...alarmsSection(result),
     '### What was written',
     writtenSection(result),
+    ...dryRunChecks(result),
     ...warningsSection(result),
     '### Next step',
     nextStep(inputs, result)
@@ -253,4 +255,11 @@ function detailsSection(result: Outcome): string[] {
     `### ${md(label[0].toUpperCase() + label.slice(1))}`,
     lines.map((line) => `- ${md(line)}`).join('\n')
   ])
+}
+
+/** A dry run says what a real run would check, as well as what it would write. */
+function dryRunChecks(result: Outcome): string[] {
+  const lines = result.inputs.dryRun ? describeChecks(result.inputs) : []
+  if (lines.length === 0) return []
+  return ['### What it would check', lines.map((line) => `- ${md(line)}`).join('\n')]
 }
