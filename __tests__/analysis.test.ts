@@ -361,13 +361,40 @@ describe('AnalysisGate', () => {
     expect(windows).toEqual([])
   })
 
+  /** The run asks before its first shift, then time passes until a window lies wholly after. */
+  async function begun(gate: AnalysisGate, clock: Clock): Promise<void> {
+    await gate.before(contextOf(clock, { share: 0 }))
+    await clock.sleep(240_000)
+  }
+
+  it('judges no window that starts before the run began: the group may have served another version', async () => {
+    const clock = fakeClock(start)
+    const { read, windows } = scriptedRead([bad])
+    const gate = new AnalysisGate(read, config)
+    await gate.before(contextOf(clock, { share: 0 }))
+    await clock.sleep(150_000)
+    const reading = await gate.during(contextOf(clock))
+    expect(reading).toMatchObject({ text: 'inconclusive' })
+    expect(reading.verdict?.reason).toBe(
+      'no published window starts after this run began (10:00:30 UTC) yet'
+    )
+    expect(windows).toEqual([])
+    await clock.sleep(60_000)
+    expect((await gate.during(contextOf(clock))).text).toBe('fail')
+    expect(windows).toEqual([
+      { start: Date.UTC(2026, 10, 23, 10, 1), end: Date.UTC(2026, 10, 23, 10, 3) }
+    ])
+  })
+
   it('fails a bake look with both colours numbers and the window judged', async () => {
     const { read } = scriptedRead([bad])
     const gate = new AnalysisGate(read, config)
-    const reading = await gate.during(contextOf(fakeClock(start), { step: 1 }))
+    const clock = fakeClock(start)
+    await begun(gate, clock)
+    const reading = await gate.during(contextOf(clock, { step: 1 }))
     expect(reading.text).toBe('fail')
     expect(reading.failure).toBe(
-      "Canary analysis during the bake of step 2 (Green at 10%): the canary is worse than stable: error rate 10.0% against stable's 0.09%: more than 1 point(s) and 2× above it, in 09:57:00–09:59:00 UTC (Green: 600 requests, 10.0% errors, p99 300 ms; Blue: 5400 requests, 0.09% errors, p99 100 ms)"
+      "Canary analysis during the bake of step 2 (Green at 10%): the canary is worse than stable: error rate 10.0% against stable's 0.09%: more than 1 point(s) and 2× above it, in 10:01:00–10:03:00 UTC (Green: 600 requests, 10.0% errors, p99 300 ms; Blue: 5400 requests, 0.09% errors, p99 100 ms)"
     )
     expect(gate.last?.result).toBe('fail')
   })
@@ -376,6 +403,7 @@ describe('AnalysisGate', () => {
     const clock = fakeClock(start)
     const { read, windows } = scriptedRead([good])
     const gate = new AnalysisGate(read, config)
+    await begun(gate, clock)
     for (let i = 0; i < 10; i += 1) {
       expect((await gate.during(contextOf(clock))).failure).toBeUndefined()
       await clock.sleep(3000)
@@ -390,13 +418,14 @@ describe('AnalysisGate', () => {
     const clock = fakeClock(start)
     const { read, windows } = scriptedRead([quiet, quiet, good])
     const gate = new AnalysisGate(read, { ...config, maxWaitMs: 300_000 })
+    await begun(gate, clock)
     const reading = await gate.settle(contextOf(clock))
     expect(reading).toMatchObject({ text: 'pass' })
     expect(reading.failure).toBeUndefined()
     // One look per published window: the first at once, then as each next window is due.
     expect(windows).toHaveLength(3)
     expect(windows[1].end - windows[0].end).toBe(60_000)
-    expect(clock.slept).toEqual([30_000, 60_000])
+    expect(clock.slept).toEqual([240_000, 30_000, 60_000])
   })
 
   it('follows on-inconclusive once max-wait has passed', async () => {

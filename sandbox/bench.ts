@@ -3,12 +3,15 @@
  * BENCHMARK.md. Per mode: start-up, wall time without and with added latency, AWS calls and
  * sequential round trips (bench/modes.ts; the modes and their call chains in bench/scenarios.ts);
  * start-up reference points measured beside it (bench/startup.ts); how fast a canary rolls back
- * after an alarm and after SIGINT (bench/reaction.ts). BENCH_RUNS (default 7) runs of each;
+ * after an alarm and after SIGINT (bench/reaction.ts), and how fast canary analysis at its
+ * defaults rolls back a canary that goes bad (bench/analysis.ts, BENCH_ANALYSIS_RUNS runs, default
+ * 2: minutes each). BENCH_RUNS (default 7) runs of each other measurement;
  * BENCH_COMPARE_ACTION and BENCH_COMPARE_INPUTS add another action's start-up.
  */
 import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { LATENCY_MS, measureModes, roundTrips } from './bench/modes.js'
+import { measureAnalysis } from './bench/analysis.js'
 import { measureReactions } from './bench/reaction.js'
 import { renderReport } from './bench/report.js'
 import { BenchError, clock } from './bench/runs.js'
@@ -22,6 +25,8 @@ import {
 import { startSandbox } from './server.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
+/** Analysis at its defaults takes minutes a run. */
+const ANALYSIS_RUNS = Number(process.env.BENCH_ANALYSIS_RUNS ?? 2)
 
 async function main(): Promise<void> {
   if (!Number.isInteger(RUNS) || RUNS < 1) throw new BenchError('BENCH_RUNS must be 1 or more')
@@ -47,6 +52,8 @@ async function main(): Promise<void> {
     })
     console.log(`Reaction times, ${RUNS} runs each…`)
     const reactions = await measureReactions(fast, RUNS)
+    console.log(`Canary analysis at its defaults, ${ANALYSIS_RUNS} runs (minutes each)…`)
+    const analysis = await measureAnalysis(fast, ANALYSIS_RUNS)
     const durationMs = clock() - started
     const load1 = loadavg()[0]
     writeFileSync(
@@ -57,6 +64,7 @@ async function main(): Promise<void> {
         references,
         sdkBuildMs: bundle.buildMs,
         reactions,
+        analysis: { runs: ANALYSIS_RUNS, samples: analysis },
         load: [load, load1],
         durationMs
       })

@@ -35,13 +35,14 @@ export interface AppBehaviour {
 }
 
 /**
- * The demo's versions: 1.0.0 and 1.0.1 are good; 1.0.2 is a bad release, 5 % of its answers are
+ * The demo's versions: 1.0.0, 1.0.1 and 1.0.3 are good; 1.0.2 is a bad release, 5 % of its answers are
  * 500s and it is five times slower, with no alarm anywhere to say so.
  */
 export const APP_BEHAVIOURS: Record<string, AppBehaviour> = {
   '1.0.0': { errorRate: 0, delayMs: 20 },
   '1.0.1': { errorRate: 0, delayMs: 20 },
-  '1.0.2': { errorRate: 0.05, delayMs: 100 }
+  '1.0.2': { errorRate: 0.05, delayMs: 100 },
+  '1.0.3': { errorRate: 0, delayMs: 20 }
 }
 
 const GOOD: AppBehaviour = { errorRate: 0, delayMs: 0 }

@@ -30,6 +30,8 @@ export class AnalysisGate implements Gate {
   /** The newest verdict, for the outputs. */
   last?: Verdict
   private cached?: { end: number; canary: Color; verdict: Verdict }
+  /** When this run first asked: a window that starts earlier may hold another version's data. */
+  private since?: number
 
   constructor(
     private readonly read: MetricsRead,
@@ -38,6 +40,7 @@ export class AnalysisGate implements Gate {
 
   /** Before the first shift the canary has no production traffic: there is nothing to judge. */
   async before(context: GateContext): Promise<GateReading> {
+    this.since ??= context.clock.now()
     if (context.share === 0) return { label: LABEL, text: 'no canary traffic yet' }
     return this.reading(await this.look(context), context, 'before')
   }
@@ -71,9 +74,24 @@ export class AnalysisGate implements Gate {
   }
 
   private async look(context: GateContext): Promise<Verdict> {
-    const window = metricWindow(context.clock.now(), this.config)
+    const now = context.clock.now()
+    this.since ??= now
+    const window = metricWindow(now, this.config)
     const kept = this.cached
     if (kept && kept.end === window.end && kept.canary === context.color) return kept.verdict
+    if (window.start < this.since) {
+      // The target group may have served an earlier version then (a canary rolled back before
+      // this run): only windows wholly inside this run judge the version it deploys.
+      const none = { requests: 0, errors: 0 }
+      const started = new Date(this.since).toISOString().slice(11, 19)
+      return {
+        result: 'inconclusive',
+        reason: `no published window starts after this run began (${started} UTC) yet`,
+        canary: none,
+        stable: none,
+        window
+      }
+    }
     const metrics = await this.read(window)
     const canary = context.color
     const verdict = judgeCanary(metrics[canary], metrics[otherColor(canary)], window, this.config)
