@@ -86165,14 +86165,22 @@ async function runPipeline(inputs, deps) {
     });
 }
 /**
- * How long the lease holds if the run dies without releasing it: every step's health wait and
- * bake, plus a margin. A rerun of the same job takes it over at once.
+ * How long the lease holds if the run dies without releasing it: every step's health wait, bake
+ * and the time its checks may hold it, plus a margin. A rerun of the same job takes it over at once.
  */
 function leaseDuration(plan, inputs) {
     // A rollback holds it only while it runs; other runs wait at most that long if it dies.
     const margin = (inputs.mode === 'rollback' ? 2 : 10) * 60_000;
-    const perStep = inputs.waitForHealthy ? inputs.healthTimeoutSeconds * 1000 : 0;
+    const perStep = (inputs.waitForHealthy ? inputs.healthTimeoutSeconds * 1000 : 0) + heldMs(inputs);
     return plan.steps.reduce((total, step) => total + perStep + step.bakeMs, margin);
+}
+/** How long a step's checks may hold it past its bake: analysis's wait, each hook's timeout. */
+function heldMs(inputs) {
+    const { analysis, hooks } = inputs;
+    const hookCount = hooks
+        ? [hooks.afterTestTraffic, hooks.beforeTraffic, hooks.afterTraffic].filter(Boolean).length
+        : 0;
+    return (analysis?.maxWaitMs ?? 0) + hookCount * (hooks?.timeoutMs ?? 0);
 }
 /** What the planner needs of the discovery, as plain data. */
 function planState(state, tagKey) {

@@ -187,7 +187,8 @@ function reactions({ alarm, signal }: Results['reactions'], runs: number): strin
   ]
 }
 
-function analysisReaction({ runs, samples }: Results['analysis']): string[] {
+/** The section on its own, as `BENCH_ONLY=analysis` splices it into an existing BENCHMARK.md. */
+export function analysisReaction({ runs, samples }: Results['analysis']): string[] {
   const delays = ANALYSIS_DELAYS.map((d) => seconds(d)).join('–')
   return [
     '## Canary analysis reaction',
