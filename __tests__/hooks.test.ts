@@ -3,6 +3,8 @@
  * fake Lambda and a fake clock (src/gates/hooks.ts); which gates a canary gets (src/compose.ts).
  */
 import { describe, expect, it } from '@jest/globals'
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda'
+import { mockClient } from 'aws-sdk-client-mock'
 import fc from 'fast-check'
 import { ANALYSIS_DEFAULTS } from '../src/analysis-input.js'
 import type { AwsClients } from '../src/aws/clients.js'
@@ -12,7 +14,7 @@ import type { ColorResources } from '../src/discover/resources.js'
 import { AccessDeniedError, AwsCallError } from '../src/errors.js'
 import type { GateContext } from '../src/gates/gate.js'
 import { parseHookAnswer } from '../src/gates/hook-contract.js'
-import { HookGate, type HookRun, type InvokeFunction } from '../src/gates/hooks.js'
+import { HookGate, lambdaInvoker, type HookRun, type InvokeFunction } from '../src/gates/hooks.js'
 import type { ActionInputs } from '../src/inputs.js'
 import { MemoryLogger } from '../src/logger.js'
 import type { TrafficRouter } from '../src/routers/router.js'
@@ -226,5 +228,47 @@ describe('chooseCheckGates', () => {
     expect(labels({ analysis: ANALYSIS_DEFAULTS })).toEqual(['analysis'])
     expect(labels({})).toEqual([])
     expect(labels({ mode: 'promote', analysis: ANALYSIS_DEFAULTS })).toEqual([])
+  })
+})
+
+/** A payload as the SDK hands it back (its Uint8Array adapter type is the SDK's own). */
+const bytes = (text: string) => new TextEncoder().encode(text) as never
+
+describe('lambdaInvoker', () => {
+  it('invokes synchronously with the payload as bytes, and decodes the answer', async () => {
+    const lambda = mockClient(LambdaClient)
+    lambda
+      .on(InvokeCommand)
+      .resolvesOnce({
+        StatusCode: 200,
+        Payload: bytes('{"hookStatus":"SUCCEEDED"}')
+      })
+      .resolvesOnce({
+        StatusCode: 200,
+        FunctionError: 'Unhandled',
+        Payload: bytes('{"errorType":"E"}')
+      })
+    const invoke = lambdaInvoker('us-east-1')
+    expect(await invoke('check', '{"a":1}')).toEqual({ payload: '{"hookStatus":"SUCCEEDED"}' })
+    expect(await invoke('check', '{}')).toEqual({
+      payload: '{"errorType":"E"}',
+      functionError: 'Unhandled'
+    })
+    const input = lambda.commandCalls(InvokeCommand)[0].args[0].input
+    expect(input.FunctionName).toBe('check')
+    expect(input.InvocationType).toBe('RequestResponse')
+    expect(new TextDecoder().decode(input.Payload as Uint8Array)).toBe('{"a":1}')
+    lambda.restore()
+  })
+
+  it('names lambda:InvokeFunction when the role may not invoke', async () => {
+    const lambda = mockClient(LambdaClient)
+    lambda
+      .on(InvokeCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }))
+    const error = await lambdaInvoker('us-east-1')('check', '{}').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AccessDeniedError)
+    expect((error as Error).message).toContain('lambda:InvokeFunction')
+    lambda.restore()
   })
 })
