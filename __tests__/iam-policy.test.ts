@@ -13,6 +13,8 @@ const ACTION_CALLS = [
   'ecs:UntagResource',
   'ecs:UpdateTaskSet',
   'cloudwatch:DescribeAlarms',
+  'cloudwatch:GetMetricData',
+  'lambda:InvokeFunction',
   'elasticloadbalancing:CreateRule',
   // Not a call of its own: CreateRule with Tags (the test rule's marker) needs it too.
   'elasticloadbalancing:AddTags',
@@ -23,6 +25,7 @@ const ACTION_CALLS = [
   'elasticloadbalancing:DescribeTags',
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:DescribeLoadBalancers',
   'elasticloadbalancing:ModifyRule',
   'elasticloadbalancing:ModifyListener',
   'ecr:DescribeImages',
@@ -108,7 +111,8 @@ describe('docs/iam-policy.json', () => {
       if (reads) continue
       expect(resources).not.toContain('*')
       for (const arn of resources) {
-        expect(arn).toMatch(/^arn:aws:(ecs|elasticloadbalancing|ecr|cloudformation|iam):/)
+        expect(arn).toMatch(/^arn:aws:(ecs|elasticloadbalancing|ecr|cloudformation|iam|lambda):/)
+        expect(arn).not.toMatch(/function:\*/)
       }
     }
     const tagStatement = loadPolicy().Statement.find((statement) =>

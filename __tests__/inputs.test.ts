@@ -294,7 +294,17 @@ const USED_BY: Record<string, readonly Mode[]> = {
   'task-definition': ['canary', 'deploy'],
   'replace-live-canary': ['canary', 'deploy'],
   'stack-parameters': ['canary', 'deploy'],
-  'promote-image-tag': ['canary', 'promote']
+  'promote-image-tag': ['canary', 'promote'],
+  analysis: ['canary'],
+  'smoke-url': ['canary'],
+  'smoke-expect-status': ['canary'],
+  'smoke-expect-body': ['canary'],
+  'smoke-timeout': ['canary'],
+  'smoke-count': ['canary'],
+  'hook-after-test-traffic': ['canary'],
+  'hook-before-traffic': ['canary'],
+  'hook-after-traffic': ['canary'],
+  'hook-timeout': ['canary']
 }
 
 /** What rollback leaves alone: a typo in any of these must never block the emergency exit. */
@@ -317,7 +327,17 @@ const ROLLBACK_IGNORES = [
   'task-definition',
   'replace-live-canary',
   'stack-parameters',
-  'promote-image-tag'
+  'promote-image-tag',
+  'analysis',
+  'smoke-url',
+  'smoke-expect-status',
+  'smoke-expect-body',
+  'smoke-timeout',
+  'smoke-count',
+  'hook-after-test-traffic',
+  'hook-before-traffic',
+  'hook-after-traffic',
+  'hook-timeout'
 ]
 
 // [input, malformed value, fragments of the error a mode that uses it throws, of the warning
@@ -381,7 +401,33 @@ const MALFORMED: [string, string, string[], string][] = [
     'true or false'
   ],
   ['stack-parameters', 'Image=X', ['"stack-parameters" has "Image=X"', 'BlueImage'], 'Key=Name'],
-  ['promote-image-tag', '-prod', ['"promote-image-tag" is "-prod"', 'image tag'], 'production']
+  ['promote-image-tag', '-prod', ['"promote-image-tag" is "-prod"', 'image tag'], 'production'],
+  [
+    'analysis',
+    'p99-ratio: 0.5',
+    ['"analysis" has p99-ratio "0.5"', 'at least 1'],
+    'p99-ratio: 1.5'
+  ],
+  ['analysis', 'yes', ['"analysis" has "yes"', 'key: value'], 'true, false'],
+  ['smoke-url', 'health', ['"smoke-url" is "health"', '/health'], 'full http(s) URL'],
+  ['smoke-url', 'ftp://x/', ['"smoke-url" is "ftp://x/"', 'http(s)'], 'full http(s) URL'],
+  ['smoke-expect-status', '600', ['"smoke-expect-status" is "600"', '2xx'], '200,204 or 2xx'],
+  ['smoke-timeout', '0', ['"smoke-timeout" is "0"', 'from 1s to 5m'], 'from 1s to 5m'],
+  ['smoke-count', '0', ['"smoke-count" is "0"', '1 to 1000'], '1 to 1000'],
+  [
+    'hook-after-test-traffic',
+    'my hook',
+    ['"hook-after-test-traffic" is "my hook"', 'Lambda'],
+    'Lambda function'
+  ],
+  [
+    'hook-before-traffic',
+    'a:b:c',
+    ['"hook-before-traffic" is "a:b:c"', 'Lambda'],
+    'Lambda function'
+  ],
+  ['hook-after-traffic', 'bad/name', ['"hook-after-traffic" is', 'Lambda'], 'Lambda function'],
+  ['hook-timeout', '2h', ['"hook-timeout" is "2h"', 'from 1s to 1h'], 'from 1s to 1h']
 ]
 
 /** Promote refuses a walk (it moves all traffic at once) rather than ignore it. */

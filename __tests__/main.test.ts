@@ -58,7 +58,8 @@ describe('run()', () => {
       [Outputs.ResultFile]: expect.stringMatching(/ecs-canary-result-[\w-]+\.json$/),
       [Outputs.TaskDefinitionArn]: ARN.greenTd,
       [Outputs.ImageDigest]: '',
-      [Outputs.Deployed]: 'false'
+      [Outputs.Deployed]: 'false',
+      [Outputs.AnalysisVerdict]: ''
     })
     const file = outputs()[Outputs.ResultFile]
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(outputs()[Outputs.Result]))

@@ -29,6 +29,7 @@ import { ecr } from './services/ecr.js'
 import { ecs } from './services/ecs.js'
 import { elbv2 } from './services/elbv2.js'
 import { GithubSandbox } from './services/github.js'
+import { INVOKE_PATH, lambda, lambdaSuccess, restJsonError } from './services/lambda.js'
 import { AwsError, type ServiceModule } from './services/service.js'
 import type { RequestLogEntry, Sandbox } from './sandbox-types.js'
 import { Scheduler } from './schedule.js'
@@ -39,7 +40,14 @@ import type { World } from './world.js'
 export type { RequestLogEntry, Sandbox } from './sandbox-types.js'
 
 /** Adding a service: write its module and list it here. */
-export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, cloudformation, ecr, cloudwatch]
+export const SERVICES: readonly ServiceModule[] = [
+  ecs,
+  elbv2,
+  cloudformation,
+  ecr,
+  cloudwatch,
+  lambda
+]
 
 export interface SandboxOptions {
   /** A world, or a variant name (several joined by '+'). Default: 'default'. */
@@ -55,7 +63,7 @@ export interface SandboxOptions {
 /** A decoded request bound to its protocol's encoders. */
 interface Call {
   module?: ServiceModule
-  protocol: 'json' | 'query'
+  protocol: 'json' | 'query' | 'rest-json'
   /** Errors use awsQuery codes (awsQuery, or awsJson with @awsQueryCompatible). */
   queryCodes: boolean
   operation: string
@@ -211,6 +219,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 /** Picks the protocol from the request's shape and the service from the target or credential scope. */
 function decode(req: IncomingMessage, path: string, body: string): Call {
+  // Lambda speaks restJson1: the operation is the path, the payload the raw body.
+  const invocation = req.method === 'POST' ? INVOKE_PATH.exec(path) : null
+  if (invocation) {
+    return {
+      module: lambda,
+      protocol: 'rest-json',
+      queryCodes: false,
+      operation: 'Invoke',
+      input: { FunctionName: decodeURIComponent(invocation[1]), Payload: body },
+      success: (output, id) => lambdaSuccess(output, id),
+      error: (code, message, status, id) => restJsonError(code, message, status, id)
+    }
+  }
   const target = req.headers['x-amz-target']
   if (typeof target === 'string') {
     const json = parseTarget(target, req.headers['content-type'])

@@ -1,11 +1,15 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { performance } from 'node:perf_hooks'
+import type { RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { recordRequest } from './metrics.js'
 import type { World } from './world.js'
 
 /**
  * The data plane of the demo: tiny web apps that answer their version, and a router that plays
- * the load balancer, sending each request to a target group chosen by the weights the sandbox's
- * listener holds at that moment.
+ * the load balancer, sending each request to a target group chosen by the rules and weights the
+ * sandbox's listener holds at that moment, and recording per target group what it saw (requests,
+ * status, latency) for the sandbox's GetMetricData.
  */
 
 export interface Server {
@@ -22,12 +26,41 @@ async function listen(server: http.Server): Promise<Server> {
   }
 }
 
-/** A web app that answers every request with its version. */
-export function startApp(version: string): Promise<Server> {
+/** How a version of the demo app behaves: a share of its answers are 500s, and it takes a while. */
+export interface AppBehaviour {
+  /** Share of requests answered 500, 0 to 1. */
+  errorRate: number
+  /** Time each answer takes, in ms (plus up to a fifth more). */
+  delayMs: number
+}
+
+/**
+ * The demo's versions: 1.0.0, 1.0.1 and 1.0.3 are good; 1.0.2 is a bad release, 5 % of its answers are
+ * 500s and it is five times slower, with no alarm anywhere to say so.
+ */
+export const APP_BEHAVIOURS: Record<string, AppBehaviour> = {
+  '1.0.0': { errorRate: 0, delayMs: 20 },
+  '1.0.1': { errorRate: 0, delayMs: 20 },
+  '1.0.2': { errorRate: 0.05, delayMs: 100 },
+  '1.0.3': { errorRate: 0, delayMs: 20 }
+}
+
+const GOOD: AppBehaviour = { errorRate: 0, delayMs: 0 }
+
+/** A web app that answers every request with its version (or a 500, as its behaviour says). */
+export function startApp(
+  version: string,
+  behaviour: AppBehaviour = APP_BEHAVIOURS[version] ?? GOOD,
+  random: () => number = seededRandom(version.length * 7919)
+): Promise<Server> {
   return listen(
     http.createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' })
-      res.end(version)
+      const fails = random() < behaviour.errorRate
+      const delay = behaviour.delayMs * (1 + random() / 5)
+      setTimeout(() => {
+        res.writeHead(fails ? 500 : 200, { 'content-type': 'text/plain' })
+        res.end(fails ? `${version} failed` : version)
+      }, delay)
     })
   )
 }
@@ -63,22 +96,22 @@ export function versionOf(world: World, targetGroupArn: string): string | undefi
   return undefined
 }
 
-/** Picks a target group for a path: the first matching rule by priority, else the default action. */
+/**
+ * Picks a target group for a request: the first rule by priority whose conditions all match (path
+ * pattern, HTTP header, query string), else the default action. `url` may carry a query string.
+ */
 export function pickTargetGroup(
   world: World,
-  path: string,
-  random: () => number
+  url: string,
+  random: () => number,
+  headers: http.IncomingHttpHeaders = {}
 ): string | undefined {
   // The production listener is the first; rules of a second (test) listener do not apply.
   const listenerArn = world.listeners[0]?.arn
   const rules = world.rules
     .filter((r) => r.listenerArn === listenerArn)
     .sort((a, b) => a.priority - b.priority)
-  const rule = rules.find((r) =>
-    r.conditions.every((c) =>
-      (c.PathPatternConfig?.Values ?? c.Values ?? []).some((pattern) => globMatch(pattern, path))
-    )
-  )
+  const rule = rules.find((r) => r.conditions.every((c) => conditionMatches(c, url, headers)))
   const actions = rule?.actions ?? world.listeners[0]?.defaultActions ?? []
   const forward = actions.find((a) => a.Type === 'forward')
   const groups =
@@ -94,15 +127,47 @@ export function pickTargetGroup(
   return groups[groups.length - 1]?.TargetGroupArn
 }
 
-function globMatch(pattern: string, path: string): boolean {
+function conditionMatches(
+  condition: RuleCondition,
+  url: string,
+  headers: http.IncomingHttpHeaders
+): boolean {
+  const [path, query = ''] = url.split('?')
+  if (condition.HttpHeaderConfig) {
+    const name = condition.HttpHeaderConfig.HttpHeaderName?.toLowerCase() ?? ''
+    const value = headers[name]
+    const values = Array.isArray(value) ? value : value === undefined ? [] : [value]
+    return (condition.HttpHeaderConfig.Values ?? []).some((pattern) =>
+      values.some((v) => globMatch(pattern, v, true))
+    )
+  }
+  if (condition.QueryStringConfig) {
+    const params = new URLSearchParams(query)
+    return (condition.QueryStringConfig.Values ?? []).some((kv) =>
+      (kv.Key === undefined ? [...params.values()] : params.getAll(kv.Key)).some((v) =>
+        globMatch(kv.Value ?? '*', v, true)
+      )
+    )
+  }
+  return (condition.PathPatternConfig?.Values ?? condition.Values ?? []).some((pattern) =>
+    globMatch(pattern, path)
+  )
+}
+
+/** ALB patterns: `*` and `?`; header and query values match case-insensitively. */
+function globMatch(pattern: string, path: string, ignoreCase = false): boolean {
   const regex = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.')
-  return new RegExp(`^${regex}$`).test(path)
+  return new RegExp(`^${regex}$`, ignoreCase ? 'i' : '').test(path)
 }
 
-/** The load balancer stand-in: proxies each request to the app of the version picked. */
+/**
+ * The load balancer stand-in: proxies each request to the app of the version picked, and records
+ * it against the target group (and the load balancer of the listener) it went to. A group whose
+ * version has no app answers 502 and counts as a target connection error, as on an ALB.
+ */
 export function startRouter(
   world: () => World,
   apps: Record<string, string>,
@@ -111,25 +176,74 @@ export function startRouter(
   return listen(
     http.createServer((req, res) => {
       const current = world()
-      const group = pickTargetGroup(current, req.url ?? '/', random)
-      const version = group ? versionOf(current, group) : undefined
-      const app = version ? apps[version] : undefined
-      if (!app) {
+      const url = req.url ?? '/'
+      const group = pickTargetGroup(current, url, random, req.headers)
+      if (!group) {
         res.writeHead(503)
         res.end('no target')
         return
       }
+      const version = versionOf(current, group)
+      const app = version ? apps[version] : undefined
+      const at = Date.now()
+      const started = performance.now()
+      const record = (status: number, source: 'target' | 'connection') =>
+        // Recorded in the world of the moment: a reset between request and answer drops it.
+        recordRequest(world(), {
+          at,
+          loadBalancerArn: current.listeners[0]?.loadBalancerArn ?? '',
+          targetGroupArn: group,
+          status,
+          source,
+          ...(source === 'target' ? { ms: performance.now() - started } : {})
+        })
+      const badGateway = () => {
+        record(502, 'connection')
+        res.writeHead(502)
+        res.end('bad gateway')
+      }
+      if (!app) return badGateway()
       http
-        .get(`${app}${req.url ?? '/'}`, (upstream) => {
-          res.writeHead(upstream.statusCode ?? 502, upstream.headers)
+        .get(`${app}${url}`, (upstream) => {
+          const status = upstream.statusCode ?? 502
+          record(status, 'target')
+          res.writeHead(status, upstream.headers)
           upstream.pipe(res)
         })
-        .on('error', () => {
-          res.writeHead(502)
-          res.end('bad gateway')
-        })
+        .on('error', badGateway)
     })
   )
+}
+
+/**
+ * Sends about `perSecond` requests a second to `url` until stopped; the answers are the router's
+ * to record. Used by the demo and the tests to give the canary traffic to judge.
+ */
+export function startLoad(url: string, perSecond: number): { stop(): Promise<void> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 })
+  const inFlight = new Set<Promise<void>>()
+  const timer = setInterval(
+    () => {
+      const request = new Promise<void>((resolve) => {
+        http
+          .get(url, { agent }, (res) => {
+            res.resume()
+            res.on('end', resolve)
+          })
+          .on('error', () => resolve())
+      })
+      inFlight.add(request)
+      void request.then(() => inFlight.delete(request))
+    },
+    Math.max(1, Math.round(1000 / perSecond))
+  )
+  return {
+    async stop() {
+      clearInterval(timer)
+      await Promise.all(inFlight)
+      agent.destroy()
+    }
+  }
 }
 
 /** Sends `count` requests, `concurrency` at a time, and counts the answers. */

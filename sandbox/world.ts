@@ -222,7 +222,44 @@ export interface AlarmState {
   alarmRule?: string
 }
 
+/** One request the demo router sent to a target group (sandbox/metrics.ts publishes them). */
+export interface RequestRecord {
+  at: number
+  loadBalancerArn: string
+  targetGroupArn: string
+  status: number
+  /** Milliseconds the target took; undefined when no target answered. */
+  ms?: number
+  /** `target`: the app answered; `connection`: the load balancer could not reach it (502). */
+  source: 'target' | 'connection'
+}
+
+export interface MetricsState {
+  /** CloudWatch's publication delay: a record is visible to GetMetricData this long after it. */
+  delayMs: number
+  records: RequestRecord[]
+}
+
+/**
+ * A Lambda function as a lifecycle hook (sandbox/services/lambda.ts). Its handler is data: the
+ * n-th invocation returns `responses[n]` (the last one again once they run out) as its payload.
+ * A response `{ "errorType": ... }` is a function error (X-Amz-Function-Error: Unhandled).
+ */
+export interface LambdaFunctionState {
+  name: string
+  arn: string
+  responses: unknown[]
+  /** Every payload it was invoked with, in order. */
+  invocations: unknown[]
+  /** InvokeFunction is denied to the caller (AccessDeniedException). */
+  denied?: boolean
+}
+
 export interface World {
+  /** Request records and the publication delay; none until the demo router records one. */
+  metrics?: MetricsState
+  /** Lambda functions; none in the default world. */
+  functions?: LambdaFunctionState[]
   region: string
   accountId: string
   clusters: ClusterState[]

@@ -3,7 +3,16 @@ import type { AwsClients } from './aws/clients.js'
 import type { ServiceState } from './discover/service.js'
 import type { ColorResources } from './discover/resources.js'
 import { AlarmGate } from './gates/alarms.js'
+import { AnalysisGate } from './gates/analysis.js'
+import {
+  createMetricsRead,
+  loadBalancerDimension,
+  targetGroupDimension
+} from './gates/analysis-metrics.js'
 import type { Gate } from './gates/gate.js'
+import { HookGate, lambdaInvoker, type HookPoint, type InvokeFunction } from './gates/hooks.js'
+import { SmokeGate, type Fetch } from './gates/smoke.js'
+import { listenerAddress } from './routers/alb/address.js'
 import { HealthGate } from './gates/health.js'
 import type { ActionInputs } from './inputs.js'
 import { discoverWeightedRoute } from './routers/alb/discover-rule.js'
@@ -107,6 +116,82 @@ export function chooseGates(
     expose: (color) => router.exposeForHealthChecks(color)
   })
   return alarms ? [health, alarms] : [health]
+}
+
+/**
+ * The canary's checks beside health and alarms, in the order a step asks them: the smoke check
+ * and the hooks before production traffic, then canary analysis. The metrics' dimensions come from
+ * the route and the target groups, so analysis needs no input beyond being switched on.
+ */
+export function chooseCheckGates(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  parts: {
+    router: TrafficRouter
+    workload: Workload
+    where: ColorResources
+    runUrl?: string
+    /** Replaces the Lambda client (tests). */
+    invoke?: InvokeFunction
+    /** Replaces fetch for the smoke check (tests). */
+    fetch?: Fetch
+  }
+): Gate[] {
+  if (inputs.mode !== 'canary') return []
+  const gates: Gate[] = []
+  if (inputs.smoke) {
+    const { router } = parts
+    // A path goes to the listener testers reach the canary on.
+    const listener =
+      inputs.testTraffic.listenerArn ??
+      (router.kind === 'listener-rule' ? listenerArnOf(router.id) : router.id)
+    gates.push(
+      new SmokeGate(
+        inputs.smoke,
+        inputs.testTraffic,
+        () => listenerAddress(clients.elb, listener),
+        parts.fetch
+      )
+    )
+  }
+  const { hooks } = inputs
+  if (hooks) {
+    const invoke = parts.invoke ?? lambdaInvoker(inputs.region)
+    const { Blue, Green } = parts.workload.discovered
+    const hook = (point: HookPoint, functionName: string) =>
+      new HookGate(invoke, {
+        point,
+        functionName,
+        timeoutMs: hooks.timeoutMs,
+        base: {
+          service: inputs.service,
+          cluster: inputs.cluster,
+          ...(parts.runUrl ? { runUrl: parts.runUrl } : {})
+        },
+        taskDefinitions: { Blue: Blue.unit.taskDefinitionArn, Green: Green.unit.taskDefinitionArn }
+      })
+    if (hooks.afterTestTraffic) gates.push(hook('after-test-traffic', hooks.afterTestTraffic))
+    if (hooks.beforeTraffic) gates.push(hook('before-traffic', hooks.beforeTraffic))
+    if (hooks.afterTraffic) gates.push(hook('after-traffic', hooks.afterTraffic))
+  }
+  if (inputs.analysis) {
+    const { Blue, Green } = parts.where.targetGroups
+    const dimensions = {
+      loadBalancer: loadBalancerDimension(parts.router.id) ?? '',
+      targetGroups: {
+        Blue: targetGroupDimension(Blue) ?? '',
+        Green: targetGroupDimension(Green) ?? ''
+      }
+    }
+    const analysis = new AnalysisGate(
+      createMetricsRead(clients.cloudwatch, dimensions),
+      inputs.analysis
+    )
+    // Analysis holds a step for its verdict before the after-traffic hook is asked about it.
+    const afterTraffic = gates.findIndex((g) => g.label === 'hook after-traffic')
+    gates.splice(afterTraffic < 0 ? gates.length : afterTraffic, 0, analysis)
+  }
+  return gates
 }
 
 /**

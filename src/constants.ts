@@ -37,7 +37,17 @@ export const Inputs = {
   TaskDefinition: 'task-definition',
   ReplaceLiveCanary: 'replace-live-canary',
   StackParameters: 'stack-parameters',
-  PromoteImageTag: 'promote-image-tag'
+  PromoteImageTag: 'promote-image-tag',
+  Analysis: 'analysis',
+  SmokeUrl: 'smoke-url',
+  SmokeExpectStatus: 'smoke-expect-status',
+  SmokeExpectBody: 'smoke-expect-body',
+  SmokeTimeout: 'smoke-timeout',
+  SmokeCount: 'smoke-count',
+  HookAfterTestTraffic: 'hook-after-test-traffic',
+  HookBeforeTraffic: 'hook-before-traffic',
+  HookAfterTraffic: 'hook-after-traffic',
+  HookTimeout: 'hook-timeout'
 } as const
 
 export const Outputs = {
@@ -64,7 +74,8 @@ export const Outputs = {
   ResultFile: 'result-file',
   TaskDefinitionArn: 'task-definition-arn',
   ImageDigest: 'image-digest',
-  Deployed: 'deployed'
+  Deployed: 'deployed',
+  AnalysisVerdict: 'analysis-verdict'
 } as const
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]

@@ -88,7 +88,23 @@ export const MODE_INPUTS = {
   [Inputs.PromoteImageTag]: {
     modes: ['canary', 'promote'],
     valid: 'an image tag such as production'
-  }
+  },
+  [Inputs.Analysis]: {
+    modes: ['canary'],
+    valid: 'true, false, or "key: value" lines such as "p99-ratio: 1.5"'
+  },
+  [Inputs.SmokeUrl]: { modes: ['canary'], valid: 'a path such as /health, or a full http(s) URL' },
+  [Inputs.SmokeExpectStatus]: {
+    modes: ['canary'],
+    valid: 'statuses or classes, e.g. 200,204 or 2xx'
+  },
+  [Inputs.SmokeExpectBody]: { modes: ['canary'], valid: 'any text' },
+  [Inputs.SmokeTimeout]: { modes: ['canary'], valid: 'a duration from 1s to 5m, e.g. 5s' },
+  [Inputs.SmokeCount]: { modes: ['canary'], valid: 'a whole number from 1 to 1000' },
+  [Inputs.HookAfterTestTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
+  [Inputs.HookBeforeTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
+  [Inputs.HookAfterTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
+  [Inputs.HookTimeout]: { modes: ['canary'], valid: 'a duration from 1s to 1h, e.g. 10m' }
 } as const satisfies Record<string, ModeInput>
 
 export type ModeInputName = keyof typeof MODE_INPUTS

@@ -22,6 +22,21 @@ import {
 } from './input-values.js'
 import { ModeReader } from './mode-reader.js'
 import { parseDeployRequest, promoteImageTag, type DeployRequest } from './deploy/deploy-inputs.js'
+import { parseAnalysis, type AnalysisInputs } from './analysis-input.js'
+import {
+  DEFAULT_HOOK_TIMEOUT,
+  DEFAULT_SMOKE_COUNT,
+  DEFAULT_SMOKE_STATUS,
+  DEFAULT_SMOKE_TIMEOUT,
+  hookFunction,
+  hookTimeout,
+  smokeCount,
+  smokeExpectStatus,
+  smokeTimeout,
+  smokeUrl,
+  type HookInputs,
+  type SmokeInputs
+} from './check-inputs.js'
 import { parseDuration, parseStrategy, parseSteps, type Schedule } from './schedule.js'
 
 export { MODES, type Mode } from './input-modes.js'
@@ -56,6 +71,12 @@ export interface ActionInputs {
   deploy?: DeployRequest
   /** promote (and a walk that ends in a promote): tag the promoted image in ECR with this. */
   promoteImageTag?: string
+  /** canary mode: judge the canary against stable from the load balancer's metrics. */
+  analysis?: AnalysisInputs
+  /** canary mode: requests through the test route before the first production shift. */
+  smoke?: SmokeInputs
+  /** canary mode: Lambda functions run at the lifecycle's points; undefined when none is set. */
+  hooks?: HookInputs
   /** One line per input this mode ignores whose value is malformed; the run goes on. */
   warnings: readonly string[]
 }
@@ -227,7 +248,8 @@ function parseModeInputs(
     testTraffic: parseTestTraffic(reader),
     scaleDownAfterPromote: flag(Inputs.ScaleDownAfterPromote, false),
     undoPromotion: flag(Inputs.UndoPromotion, false),
-    ...parseDeployments(reader)
+    ...parseDeployments(reader),
+    ...parseChecks(reader)
   }
 }
 
@@ -239,6 +261,50 @@ function parseDeployments(reader: ModeReader): { deployments?: DeploymentInputs 
   const token = reader.read(Inputs.GithubToken, (text) => text, undefined)
   if (!environment) return {}
   return { deployments: { environment, token: token ?? '', ...(url ? { url } : {}) } }
+}
+
+/** The canary's checks beside health and alarms: analysis, the smoke check, lifecycle hooks. */
+function parseChecks(reader: ModeReader): Pick<ActionInputs, 'analysis' | 'smoke' | 'hooks'> {
+  const analysis = reader.read(Inputs.Analysis, parseAnalysis, undefined)
+  // Each is read whether or not the smoke check is on, so that a typo is reported either way.
+  const url = reader.read(Inputs.SmokeUrl, smokeUrl, undefined)
+  const check = {
+    expectStatus: reader.read(
+      Inputs.SmokeExpectStatus,
+      smokeExpectStatus,
+      smokeExpectStatus(DEFAULT_SMOKE_STATUS)
+    ),
+    ...optional(
+      'expectBody',
+      reader.read(Inputs.SmokeExpectBody, (t) => t, undefined)
+    ),
+    timeoutMs: reader.read(Inputs.SmokeTimeout, smokeTimeout, smokeTimeout(DEFAULT_SMOKE_TIMEOUT)),
+    count: reader.read(Inputs.SmokeCount, smokeCount, DEFAULT_SMOKE_COUNT)
+  }
+  const smoke: SmokeInputs | undefined = url ? { url, ...check } : undefined
+  if (smoke && Object.keys(parseTestTraffic(reader)).every((key) => key === 'priority')) {
+    throw new InputError(
+      '"smoke-url" checks the canary through the test route: set "test-header", "test-query" or "test-listener-arn" too.'
+    )
+  }
+  const hook = (name: ModeInputName) => reader.read(name, hookFunction(name), undefined)
+  const functions = {
+    ...optional('afterTestTraffic', hook(Inputs.HookAfterTestTraffic)),
+    ...optional('beforeTraffic', hook(Inputs.HookBeforeTraffic)),
+    ...optional('afterTraffic', hook(Inputs.HookAfterTraffic))
+  }
+  const timeoutMs = reader.read(Inputs.HookTimeout, hookTimeout, hookTimeout(DEFAULT_HOOK_TIMEOUT))
+  const hooks: HookInputs | undefined =
+    Object.keys(functions).length > 0 ? { ...functions, timeoutMs } : undefined
+  return {
+    ...(analysis ? { analysis } : {}),
+    ...(smoke ? { smoke } : {}),
+    ...(hooks ? { hooks } : {})
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>)
 }
 
 /** The shares a canary walks through and how long it holds each; other modes get the default. */

@@ -15,6 +15,7 @@ import type { RunIdentity } from './lease.js'
 import type { Logger } from './logger.js'
 import { planRun, type PlanState, type RunPlan } from './plan.js'
 import { parseDeployRecord } from './deploy/deploy-record.js'
+import { describeChecks } from './report/checks.js'
 import { parseRecord, versionOf } from './promotion-record.js'
 import { tagNames } from './service-tags.js'
 import { formatSplit } from './shares.js'
@@ -99,7 +100,10 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey))
 
   const mayWrite = inputs.mode !== 'status' && !inputs.dryRun
-  if (inputs.dryRun) log.info('Dry run: nothing was written.')
+  if (inputs.dryRun) {
+    log.info('Dry run: nothing was written.')
+    for (const line of describeChecks(inputs)) log.info(`Would check: ${line}`)
+  }
   const execution = mayWrite
     ? await execute(plan, shape, gates, {
         log,
@@ -217,14 +221,23 @@ async function failedDeploy(
 }
 
 /**
- * How long the lease holds if the run dies without releasing it: every step's health wait and
- * bake, plus a margin. A rerun of the same job takes it over at once.
+ * How long the lease holds if the run dies without releasing it: every step's health wait, bake
+ * and the time its checks may hold it, plus a margin. A rerun of the same job takes it over at once.
  */
 function leaseDuration(plan: RunPlan, inputs: ActionInputs): number {
   // A rollback holds it only while it runs; other runs wait at most that long if it dies.
   const margin = (inputs.mode === 'rollback' ? 2 : 10) * 60_000
-  const perStep = inputs.waitForHealthy ? inputs.healthTimeoutSeconds * 1000 : 0
+  const perStep = (inputs.waitForHealthy ? inputs.healthTimeoutSeconds * 1000 : 0) + heldMs(inputs)
   return plan.steps.reduce((total, step) => total + perStep + step.bakeMs, margin)
+}
+
+/** How long a step's checks may hold it past its bake: analysis's wait, each hook's timeout. */
+function heldMs(inputs: ActionInputs): number {
+  const { analysis, hooks } = inputs
+  const hookCount = hooks
+    ? [hooks.afterTestTraffic, hooks.beforeTraffic, hooks.afterTraffic].filter(Boolean).length
+    : 0
+  return (analysis?.maxWaitMs ?? 0) + hookCount * (hooks?.timeoutMs ?? 0)
 }
 
 /** What the planner needs of the discovery, as plain data. */

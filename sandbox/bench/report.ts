@@ -8,6 +8,12 @@ import {
   type AlarmSample,
   type SignalSample
 } from './reaction.js'
+import {
+  ANALYSIS_DELAYS,
+  PUBLICATION_DELAY_MS,
+  REQUESTS_PER_SECOND,
+  type AnalysisSample
+} from './analysis.js'
 import { chainSteps, chainWriteStep } from './scenarios.js'
 import { median, range } from './stats.js'
 import type { Reference } from './startup.js'
@@ -19,6 +25,7 @@ export interface Results {
   sdkBuildMs: number
   minifyBuildMs: number
   reactions: { alarm: AlarmSample[]; signal: SignalSample[] }
+  analysis: { runs: number; samples: AnalysisSample[] }
   /** One-minute load average at the start and at the end. */
   load: [number, number]
   durationMs: number
@@ -47,7 +54,8 @@ export function renderReport(results: Results): string {
     ...goals(results),
     ...modes(results.modes),
     ...references(results),
-    ...reactions(results.reactions, runs)
+    ...reactions(results.reactions, runs),
+    ...analysisReaction(results.analysis)
   ].join('\n')
 }
 
@@ -325,6 +333,35 @@ function reactions({ alarm, signal }: Results['reactions'], runs: number): strin
       "this is coarse). **Poll interval**, measured from the bake's start to each DescribeAlarms " +
       `and between them: median ${ms(median(gaps))} ms (${gaps.length} intervals, ` +
       `${range(gaps)} ms).`,
+    ''
+  ]
+}
+
+/** The section on its own, as `BENCH_ONLY=analysis` splices it into an existing BENCHMARK.md. */
+export function analysisReaction({ runs, samples }: Results['analysis']): string[] {
+  const delays = ANALYSIS_DELAYS.map((d) => seconds(d)).join('–')
+  return [
+    '## Canary analysis reaction',
+    '',
+    `${runs} run(s), at the action's default settings (\`analysis: true\`: two-minute windows ` +
+      'ending a minute ago, 10 % canary). About ' +
+      `${REQUESTS_PER_SECOND} requests a second flow through the demo router; the canary (1.0.1) ` +
+      `turns into the bad 1.0.2 (5 % 500s, five times slower) ${delays} s after the shift, and no ` +
+      "alarm is configured. The sandbox publishes each request's metrics " +
+      `${seconds(PUBLICATION_DELAY_MS)} s after it, the delay the defaults assume; with real ` +
+      'CloudWatch the time also depends on its actual delay.',
+    '',
+    row(['reaction', 'median (s)', 'min–max (s)', 'GetMetricData calls per run (median)']),
+    rule(4),
+    row([
+      'canary goes bad → rollback written',
+      (median(samples.map((s) => s.reactionMs)) / 1000).toFixed(1),
+      `${(Math.min(...samples.map((s) => s.reactionMs)) / 1000).toFixed(1)}–${(Math.max(...samples.map((s) => s.reactionMs)) / 1000).toFixed(1)}`,
+      median(samples.map((s) => s.reads)).toFixed(0)
+    ]),
+    '',
+    'The time is set by the windows: the first window wholly after the canary went bad must end ' +
+      '(up to a window and a minute) and be published (the delay) before it is judged.',
     ''
   ]
 }

@@ -1,5 +1,6 @@
 /**
- * Amazon CloudWatch alarms: DescribeAlarms and SetAlarmState.
+ * Amazon CloudWatch: DescribeAlarms and SetAlarmState, and GetMetricData over the load balancer's
+ * request records (../metrics.ts).
  *
  * Protocol: the SDK v3 client (@aws-sdk/client-cloudwatch 3.1162.0) sends awsJson1_0 —
  * `POST /`, `Content-Type: application/x-amz-json-1.0`, `X-Amz-Target:
@@ -9,6 +10,7 @@
  * which also serve awsQuery callers (signing name `monitoring`: older SDKs, curl).
  * Timestamps are returned as Dates: epoch seconds in JSON, ISO 8601 in XML.
  */
+import { getMetricData } from '../metrics.js'
 import { alarmRuleReferences, isAlarmState, setAlarmState, ALARM_STATES } from '../alarms.js'
 import { findAlarm, type AlarmState, type World } from '../world.js'
 import { AwsError, optString, stringList, type ServiceModule } from './service.js'
@@ -248,6 +250,8 @@ export const cloudwatch: ServiceModule = {
   queryTypes: { numbers: new Set(['MaxRecords']), booleans: new Set() },
   operations: {
     DescribeAlarms: (input, { world }) => describeAlarms(input, world),
+
+    GetMetricData: (input, { world, now }) => getMetricData(input, world, now),
 
     SetAlarmState: (input, { world, now }) => {
       const name = requiredMember(input, 'AlarmName')

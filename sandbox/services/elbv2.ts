@@ -10,6 +10,7 @@ import {
   forwardedTargetGroups,
   hexId,
   type ListenerState,
+  type LoadBalancerState,
   type RuleState,
   type Tag,
   type TargetGroupState,
@@ -413,6 +414,31 @@ export const elbv2: ServiceModule = {
         throw notFound('LoadBalancerNotFound', 'load balancers')
       return {
         Listeners: world.listeners.filter((l) => l.loadBalancerArn === lbArn).map(listenerOut)
+      }
+    },
+
+    DescribeLoadBalancers: (input, { world }) => {
+      const arns = stringList(input, 'LoadBalancerArns') ?? []
+      const names = stringList(input, 'Names') ?? []
+      const found =
+        arns.length + names.length === 0
+          ? world.loadBalancers
+          : [
+              ...arns.map((arn) => world.loadBalancers.find((lb) => lb.arn === arn)),
+              ...names.map((name) => world.loadBalancers.find((lb) => lb.name === name))
+            ]
+      if (found.some((lb) => !lb)) throw notFound('LoadBalancerNotFound', 'load balancers')
+      return {
+        LoadBalancers: (found as LoadBalancerState[]).map((lb) => ({
+          LoadBalancerArn: lb.arn,
+          DNSName: lb.dnsName,
+          LoadBalancerName: lb.name,
+          Scheme: 'internet-facing',
+          VpcId: lb.vpcId,
+          State: { Code: 'active' },
+          Type: 'application',
+          IpAddressType: 'ipv4'
+        }))
       }
     },
 

@@ -59,7 +59,8 @@ const SERVICE_NAMES: Record<string, string> = {
   elasticloadbalancing: 'Elastic Load Balancing',
   cloudformation: 'AWS CloudFormation',
   cloudwatch: 'Amazon CloudWatch',
-  ecr: 'Amazon ECR'
+  ecr: 'Amazon ECR',
+  lambda: 'AWS Lambda'
 }
 
 /** Maps an AWS error name to the error the action raises instead; return undefined to use the default. */

@@ -271,5 +271,75 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
       'After a promote (mode promote, or a canary walk that ends at 100), add this tag (e.g. `production`) to the promoted image in ECR. Used by canary and promote; other modes ignore it (a warning if malformed). Default none.',
     required: false,
     default: ''
+  },
+  {
+    name: 'analysis',
+    description:
+      "Canary analysis from the load balancer's own per-target-group metrics (GetMetricData on AWS/ApplicationELB): `true`, or `key: value` lines (or a JSON object) overriding the defaults `error-rate-points: 1`, `error-rate-ratio: 2` (fail when the canary's 5xx rate is more than 1 point and 2× above stable's), `p99-ratio: 1.5` and `p99-min-increase: 50ms` (fail when its p99 response time is more than 1.5× stable's and 50 ms above it), `min-requests: 50` (fewer canary requests is inconclusive), `window: 2m` (the span judged), `delay: 1m` (CloudWatch's publication delay: the window ends this long ago), `max-wait: 5m` (how long a step is held past its bake for a verdict) and `on-inconclusive: fail` (or `pass`). A failed verdict rolls back like a firing alarm. Used by canary; other modes ignore it (a warning if malformed). Default `false`.",
+    required: false,
+    default: 'false'
+  },
+  {
+    name: 'smoke-url',
+    description:
+      'Before the first production shift, send `smoke-count` requests to this path on the load balancer (e.g. `/health`) or full URL through the test route (`test-header`, `test-query` or `test-listener-arn`); any that fails removes test traffic and fails the step before production traffic moves. Used by canary; other modes ignore it (a warning if malformed). Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'smoke-expect-status',
+    description:
+      'The statuses a smoke request must answer, codes or classes separated by commas (e.g. `200,204`). Used by canary; other modes ignore it (a warning if malformed). Default `2xx`.',
+    required: false,
+    default: '2xx'
+  },
+  {
+    name: 'smoke-expect-body',
+    description:
+      "Text every smoke response's body must contain. Used by canary; other modes ignore it (a warning if malformed). Default none.",
+    required: false,
+    default: ''
+  },
+  {
+    name: 'smoke-timeout',
+    description:
+      'How long each smoke request may take. Used by canary; other modes ignore it (a warning if malformed). Default `5s`.',
+    required: false,
+    default: '5s'
+  },
+  {
+    name: 'smoke-count',
+    description:
+      'How many smoke requests to send. Used by canary; other modes ignore it (a warning if malformed). Default `20`.',
+    required: false,
+    default: '20'
+  },
+  {
+    name: 'hook-after-test-traffic',
+    description:
+      'Lambda function (name or ARN) invoked once test traffic reaches the canary, before any production traffic; it returns `{"hookStatus": "SUCCEEDED" | "FAILED" | "IN_PROGRESS", "callBackDelay": seconds}` as ECS lifecycle hooks do, and is invoked again while in progress. Used by canary; other modes ignore it (a warning if malformed). Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'hook-before-traffic',
+    description:
+      'Lambda function invoked before the first production shift, after the smoke check and the after-test-traffic hook. Used by canary; other modes ignore it (a warning if malformed). Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'hook-after-traffic',
+    description:
+      "Lambda function invoked after each production shift, when the step's bake is over; FAILED rolls back. Used by canary; other modes ignore it (a warning if malformed). Default none.",
+    required: false,
+    default: ''
+  },
+  {
+    name: 'hook-timeout',
+    description:
+      'How long a hook may stay IN_PROGRESS before it counts as failed. Used by canary; other modes ignore it (a warning if malformed). Default `10m`.',
+    required: false,
+    default: '10m'
   }
 ]

@@ -2,6 +2,7 @@ import type { AwsClients } from '../aws/clients.js'
 import type { Color, PerColor } from '../color.js'
 import {
   chooseAlarmGate,
+  chooseCheckGates,
   chooseGates,
   chooseLease,
   chooseRouter,
@@ -108,7 +109,15 @@ export async function discover(
     }),
     lease: chooseLease(tags, options.identity, serviceState.name)
   }
-  const gates = chooseGates(inputs, router, work, fulfilled(settled[6]), options.pollMs)
+  const gates = [
+    ...chooseGates(inputs, router, work, fulfilled(settled[6]), options.pollMs),
+    ...chooseCheckGates(inputs, clients, {
+      router,
+      workload: work,
+      where: located,
+      runUrl: options.identity?.url
+    })
+  ]
   const state: Discovery = {
     service: serviceState,
     stable,

@@ -138,6 +138,25 @@ class Executor {
       })
       if (failed?.failure) throw new GateFailure(failed.failure)
     }
+    if (step.kind === 'shift' && step.gate) await this.settle(step, index, record)
+  }
+
+  /** Gates that hold a step until they have a verdict (analysis, hooks) give it at its end. */
+  private async settle(step: StepPlan, index: number, record: StepRecord): Promise<void> {
+    const gates = this.gates.filter((g) => g.settle && step.gates === 'all')
+    const context: GateContext = {
+      color: step.canary,
+      step: index,
+      share: this.journal.split[step.canary],
+      fresh: true,
+      clock: this.clock,
+      log: this.options.log
+    }
+    for (const gate of gates) {
+      const reading = await gate.settle!(context)
+      record.readings = mergeReadings(record.readings, [reading])
+      if (reading.failure) throw new GateFailure(reading.failure)
+    }
   }
 
   /** Brings the canary back if it was retired, then asks each gate in turn. */

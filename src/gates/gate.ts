@@ -2,6 +2,7 @@ import type { Color } from '../color.js'
 import type { Logger } from '../logger.js'
 import type { Permille } from '../shares.js'
 import type { Clock } from '../clock.js'
+import type { Verdict } from './analysis-judge.js'
 
 /** Where in the run a gate is asked, so its message can say so. */
 export interface GateContext {
@@ -29,6 +30,10 @@ export interface GateReading {
   seen?: { name: string; state: string; reason: string }[]
   /** Writes the gate made to be able to judge (none of them moves traffic). */
   wrote?: string[]
+  /** Canary analysis: both colours' numbers and the verdict, for the summary. */
+  verdict?: Verdict
+  /** Other gates' details for the summary, one line each (smoke checks, hooks). */
+  details?: string[]
 }
 
 /**
@@ -48,4 +53,9 @@ export interface Gate {
   before(context: GateContext): Promise<GateReading>
   /** One look during a bake. */
   during(context: GateContext): Promise<GateReading>
+  /**
+   * When a step's bake is over (or right after its shift when it has none): may hold the step
+   * until the gate can give a verdict (analysis with too little data, a hook in progress).
+   */
+  settle?(context: GateContext): Promise<GateReading>
 }

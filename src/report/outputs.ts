@@ -1,6 +1,7 @@
 import { otherColor, type PerColor } from '../color.js'
 import { Outputs, type OutputName } from '../constants.js'
 import type { Discovery } from '../discover/discover.js'
+import type { Verdict } from '../gates/analysis-judge.js'
 import type { Outcome } from '../pipeline.js'
 import { percentNumber, roundedSplit, type Split } from '../shares.js'
 import { percentOf } from './text.js'
@@ -35,7 +36,8 @@ export function stepOutputs(outcome: Outcome): Record<StepOutputName, string> {
     [Outputs.StepsCompleted]: String(outcome.stepsCompleted),
     [Outputs.TaskDefinitionArn]: units[canaryAfter].taskDefinitionArn ?? '',
     [Outputs.ImageDigest]: outcome.deploy?.digest ?? '',
-    [Outputs.Deployed]: String(outcome.deploy?.changed === true && !outcome.deploy.failure)
+    [Outputs.Deployed]: String(outcome.deploy?.changed === true && !outcome.deploy.failure),
+    [Outputs.AnalysisVerdict]: lastVerdict(outcome)?.result ?? ''
   }
 }
 
@@ -74,6 +76,14 @@ export function knownOutputs(
     [Outputs.ListenerRuleArn]: state.route.id,
     ...nothing
   }
+}
+
+/** The newest canary analysis verdict of the run, when analysis ran. */
+export function lastVerdict(outcome: Pick<Outcome, 'steps'>): Verdict | undefined {
+  return [...outcome.steps]
+    .reverse()
+    .flatMap((s) => s.readings)
+    .find((r) => r.verdict)?.verdict
 }
 
 /** `{"Blue":90,"Green":10}` in percent; a route that sends nothing gives zeros. */

@@ -3,6 +3,14 @@ import { DEFAULT_TAG_KEY, Inputs } from '../constants.js'
 import type { ActionInputs, Mode } from '../inputs.js'
 import type { Outcome } from '../pipeline.js'
 import { formatPercent, formatSplit, roundedSplit } from '../shares.js'
+import {
+  describeWindow,
+  errorRate,
+  ms,
+  percent,
+  type ColorMetrics
+} from '../gates/analysis-judge.js'
+import { describeChecks } from './checks.js'
 import { code, md, table, tableRow, yamlScalar } from './markdown.js'
 import { percentOf } from './text.js'
 
@@ -30,9 +38,12 @@ export function renderSummary(result: Outcome): string {
     ...COLORS.map((color) => colorTable(result, color)),
     pieChart(result),
     ...stepsSection(result),
+    ...analysisSection(result),
+    ...detailsSection(result),
     ...alarmsSection(result),
     '### What was written',
     writtenSection(result),
+    ...dryRunChecks(result),
     ...warningsSection(result),
     '### Next step',
     nextStep(inputs, result)
@@ -227,4 +238,59 @@ function alarmsSection(result: Outcome): string[] {
 function warningsSection(result: Outcome): string[] {
   if (result.warnings.length === 0) return []
   return ['### Left alone', result.warnings.map((w) => `- ⚠️ ${md(w)}`).join('\n')]
+}
+
+/** Canary analysis per step: both colours' numbers side by side, the verdict and why. */
+function analysisSection(result: Outcome): string[] {
+  const canary = result.plan.canaryBefore
+  const stable = otherColor(canary)
+  const rows = result.steps.flatMap((s, i) => {
+    const verdict = s.readings.find((r) => r.verdict)?.verdict
+    if (!verdict) return []
+    const cells = (m: ColorMetrics) => [
+      String(m.requests),
+      percent(errorRate(m)),
+      m.p99Ms === undefined ? '—' : ms(m.p99Ms)
+    ]
+    return [
+      tableRow([
+        String(i + 1),
+        describeWindow(verdict.window),
+        ...cells(verdict.canary),
+        ...cells(verdict.stable),
+        `**${verdict.result}**`,
+        md(verdict.reason)
+      ])
+    ]
+  })
+  if (rows.length === 0) return []
+  const head = ['step', 'window', `${canary} requests`, `${canary} errors`, `${canary} p99`]
+  const tail = [`${stable} requests`, `${stable} errors`, `${stable} p99`, 'verdict', 'why']
+  return [
+    `### Canary analysis (${canary} against ${stable})`,
+    [tableRow([...head, ...tail]), tableRow([...head, ...tail].map(() => '---')), ...rows].join(
+      '\n'
+    )
+  ]
+}
+
+/** What the smoke check and the hooks saw, one list per gate. */
+function detailsSection(result: Outcome): string[] {
+  const byLabel = new Map<string, string[]>()
+  for (const step of result.steps) {
+    for (const reading of step.readings) {
+      if (reading.details) byLabel.set(reading.label, reading.details)
+    }
+  }
+  return [...byLabel].flatMap(([label, lines]) => [
+    `### ${md(label[0].toUpperCase() + label.slice(1))}`,
+    lines.map((line) => `- ${md(line)}`).join('\n')
+  ])
+}
+
+/** A dry run says what a real run would check, as well as what it would write. */
+function dryRunChecks(result: Outcome): string[] {
+  const lines = result.inputs.dryRun ? describeChecks(result.inputs) : []
+  if (lines.length === 0) return []
+  return ['### What it would check', lines.map((line) => `- ${md(line)}`).join('\n')]
 }
