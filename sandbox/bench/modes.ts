@@ -22,21 +22,41 @@ export interface Sample {
    * write started: from the first one's start to the last one's end, 0 when none did.
    */
   leaseBeforeWriteMs: number
+  /**
+   * Sequential round trips read from the request log: the longest chain of requests each of which
+   * started after the one before it ended. Parallel requests overlap, so they count once.
+   */
+  chainDepth: number
+  /** The same chain's length up to and including the route write; undefined when none was made. */
+  writeDepth?: number
 }
 
 /** The writes that move traffic on the weighted route. */
 const ROUTE_WRITES = new Set(['ModifyRule', 'ModifyListener'])
 const LEASE_CALLS = new Set(['TagResource', 'ListTagsForResource'])
 
+/** Each request's place in the longest chain of requests that waited for one another. */
+function depths(log: readonly RequestLogEntry[]): Map<RequestLogEntry, number> {
+  const byStart = [...log].sort((a, b) => a.start - b.start)
+  const depth = new Map<RequestLogEntry, number>()
+  for (const entry of byStart) {
+    const before = byStart.filter((e) => e !== entry && e.end <= entry.start)
+    depth.set(entry, 1 + Math.max(0, ...before.map((e) => depth.get(e) ?? 0)))
+  }
+  return depth
+}
+
 /** Where the route write and the lease's calls before it fall in one run's request log. */
 function routeTimes(
   log: readonly RequestLogEntry[],
   spawnedAt: number
-): Pick<Sample, 'routeWrittenMs' | 'leaseBeforeWriteMs'> {
+): Pick<Sample, 'routeWrittenMs' | 'leaseBeforeWriteMs' | 'chainDepth' | 'writeDepth'> {
   const write = [...log]
     .filter((e) => e.service === 'elbv2' && ROUTE_WRITES.has(e.operation))
     .sort((a, b) => a.start - b.start)[0]
-  if (!write) return { leaseBeforeWriteMs: 0 }
+  const depth = depths(log)
+  const chainDepth = Math.max(0, ...depth.values())
+  if (!write) return { leaseBeforeWriteMs: 0, chainDepth }
   const lease = log.filter(
     (e) => e.service === 'ecs' && LEASE_CALLS.has(e.operation) && e.end <= write.start
   )
@@ -44,7 +64,12 @@ function routeTimes(
     lease.length === 0
       ? 0
       : Math.max(...lease.map((e) => e.end)) - Math.min(...lease.map((e) => e.start))
-  return { routeWrittenMs: write.end - spawnedAt, leaseBeforeWriteMs }
+  return {
+    routeWrittenMs: write.end - spawnedAt,
+    leaseBeforeWriteMs,
+    chainDepth,
+    writeDepth: depth.get(write)
+  }
 }
 
 export interface ModeResult {
