@@ -88880,6 +88880,7 @@ async function register(ecs, revision) {
 
 
 
+
 /**
  * Puts the requested version into the canary colour, before any traffic moves: the image checked
  * in ECR and pinned to its digest, the revision built from the stable colour's, the colour
@@ -88889,7 +88890,9 @@ async function register(ecs, revision) {
  */
 async function deployVersion(inputs, request, found, deps) {
     const { state, shape } = found;
-    const { log, clock } = deps;
+    const { log } = deps;
+    // A cancel ends the waits (stack update, new task set); what was written is then reported.
+    const clock = cancellable(deps.clock, deps.signal);
     const stable = state.stable;
     const canary = (0,src_color/* otherColor */.IP)(stable);
     const image = request.image ? await resolveImage(request.image, inputs.region) : undefined;
@@ -91979,6 +91982,7 @@ async function runPipeline(inputs, deps) {
             log,
             clock,
             pollMs: deps.pollMs,
+            ...(deps.signal ? { signal: deps.signal } : {}),
             keepLease: inputs.mode === 'canary'
         }));
         if (deployed.failure)

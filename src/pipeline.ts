@@ -79,6 +79,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
         log,
         clock,
         pollMs: deps.pollMs,
+        ...(deps.signal ? { signal: deps.signal } : {}),
         keepLease: inputs.mode === 'canary'
       })
     )

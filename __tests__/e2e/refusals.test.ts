@@ -86,7 +86,7 @@ describe('bad states (sandbox variants)', () => {
 
 describe('bad inputs: no AWS request at all', () => {
   const CASES: [string, Record<string, string>, Record<string, string>, string][] = [
-    ['unknown mode', { mode: 'deploy' }, {}, 'Unknown mode "deploy"'],
+    ['unknown mode', { mode: 'ship' }, {}, 'Unknown mode "ship"'],
     [
       'canary-weight with two decimals',
       { mode: 'canary', 'canary-weight': '12.25' },

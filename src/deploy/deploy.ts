@@ -1,6 +1,6 @@
 import type { AwsClients } from '../aws/clients.js'
 import { ecrClient, findImage } from '../aws/ecr.js'
-import type { Clock } from '../clock.js'
+import { cancellable, type Clock } from '../clock.js'
 import { otherColor } from '../color.js'
 import type { Discovered } from '../discover/discover.js'
 import { StateError } from '../errors.js'
@@ -41,6 +41,8 @@ export interface DeployDeps {
   log: Logger
   clock: Clock
   pollMs?: number
+  /** Aborted when the runner cancels the job: the deploy's waits end there. */
+  signal?: AbortSignal
   /** Keep the lease at the end: the traffic steps that follow take it over. */
   keepLease: boolean
 }
@@ -59,7 +61,9 @@ export async function deployVersion(
   deps: DeployDeps
 ): Promise<DeployOutcome> {
   const { state, shape } = found
-  const { log, clock } = deps
+  const { log } = deps
+  // A cancel ends the waits (stack update, new task set); what was written is then reported.
+  const clock = cancellable(deps.clock, deps.signal)
   const stable = state.stable
   const canary = otherColor(stable)
   const image = request.image ? await resolveImage(request.image, inputs.region) : undefined
