@@ -359,6 +359,14 @@ describe('AnalysisGate', () => {
   const quiet = { Green: m(3, 0, 100), Blue: m(5400, 0, 100) }
   const start = Date.UTC(2026, 10, 23, 10, 0, 30)
 
+  it('probes the newest window once, judging nothing', async () => {
+    const { read, windows } = scriptedRead([bad])
+    const gate = new AnalysisGate(read, config)
+    await gate.probe(start)
+    expect(windows).toEqual([metricWindow(start, config)])
+    expect(gate.last).toBeUndefined()
+  })
+
   it('has nothing to judge before the canary has production traffic', async () => {
     const { read, windows } = scriptedRead([bad])
     const gate = new AnalysisGate(read, config)

@@ -89168,6 +89168,10 @@ class AnalysisGate {
             return { label: analysis_LABEL, text: 'no canary traffic yet' };
         return this.reading(await this.look(context), context, 'before');
     }
+    /** Reads the newest window once: GetMetricData refused is refused before any write. */
+    async probe(now) {
+        await this.read(metricWindow(now, this.config));
+    }
     async during(context) {
         return this.reading(await this.look(context), context, 'during');
     }
@@ -91101,6 +91105,8 @@ async function discover(inputs, clients, options) {
             runUrl: options.identity?.url
         })
     ];
+    // A gate that cannot read (GetMetricData denied) is refused here, before the first write.
+    await Promise.all(gates.map((gate) => gate.probe?.(options.now())));
     const state = {
         service: serviceState,
         stable,

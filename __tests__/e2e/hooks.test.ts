@@ -208,7 +208,8 @@ describe('lifecycle hooks', () => {
     expect(run.code).toBe(0)
     expect(run.allWrites).toEqual([])
     expect(fn.invocations).toEqual([])
-    expect(count(run, 'GetMetricData')).toBe(0)
+    // Analysis reads once during discovery, to refuse a denied GetMetricData before any write.
+    expect(count(run, 'GetMetricData')).toBe(1)
     expect(count(run, 'DescribeLoadBalancers')).toBe(0)
     const summary = run.summary.replace(/\\/g, '')
     expect(summary).toContain('### What it would check')

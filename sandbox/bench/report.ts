@@ -374,8 +374,10 @@ export function analysisReaction({ runs, samples }: Results['analysis']): string
       median(samples.map((s) => s.reads)).toFixed(0)
     ]),
     '',
-    'The time is set by the windows: the first window wholly after the canary went bad must end ' +
-      '(up to a window and a minute) and be published (the delay) before it is judged.',
+    'The time is set by the windows, not by polling: analysis judges only windows wholly inside ' +
+      'the run (the first starts up to a minute after the shift), so the first verdict comes when ' +
+      'that two-minute window has ended and its data is a minute old; with the canary bad for ' +
+      'most of it, that verdict fails.',
     ''
   ]
 }

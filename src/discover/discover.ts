@@ -118,6 +118,8 @@ export async function discover(
       runUrl: options.identity?.url
     })
   ]
+  // A gate that cannot read (GetMetricData denied) is refused here, before the first write.
+  await Promise.all(gates.map((gate) => gate.probe?.(options.now())))
   const state: Discovery = {
     service: serviceState,
     stable,

@@ -45,6 +45,11 @@ export class AnalysisGate implements Gate {
     return this.reading(await this.look(context), context, 'before')
   }
 
+  /** Reads the newest window once: GetMetricData refused is refused before any write. */
+  async probe(now: number): Promise<void> {
+    await this.read(metricWindow(now, this.config))
+  }
+
   async during(context: GateContext): Promise<GateReading> {
     return this.reading(await this.look(context), context, 'during')
   }

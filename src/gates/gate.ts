@@ -58,4 +58,9 @@ export interface Gate {
    * until the gate can give a verdict (analysis with too little data, a hook in progress).
    */
   settle?(context: GateContext): Promise<GateReading>
+  /**
+   * One read during discovery, before any write, that proves the gate can look at all (a denied
+   * read is refused then, not found after the first shift). Nothing it reads is judged.
+   */
+  probe?(now: number): Promise<void>
 }
