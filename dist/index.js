@@ -76081,14 +76081,15 @@ class DeploymentTracker {
         this.log = log;
     }
     /** Starts the deployment of the colour that gets traffic; does not wait for GitHub. */
-    started(state) {
+    started(state, details) {
         const { mode } = this.inputs;
         if (mode !== 'canary' && mode !== 'promote')
             return;
         const canary = (0,src_color/* otherColor */.IP)(state.stable);
         const share = mode === 'promote' ? 100 : (this.inputs.schedule.steps.at(-1) ?? 0) / 10;
         this.opening = this.guard(async () => {
-            const deployment = await this.findOrCreate(state, canary, share);
+            const images = (await details())[canary]?.images ?? [];
+            const deployment = await this.findOrCreate(state, canary, share, images);
             const what = mode === 'promote' ? 'Promoting' : `Canary: shifting to ${(0,shares/* formatPercent */.l9)(share * 10)}%`;
             await this.status(deployment, 'in_progress', `${what} (${state.service.name})`);
             return deployment;
@@ -76142,7 +76143,7 @@ class DeploymentTracker {
         if (opened)
             await this.guard(() => this.status(opened, 'failure', message));
     }
-    async findOrCreate(state, color, share) {
+    async findOrCreate(state, color, share, images) {
         const found = await this.find(state, color);
         if (found)
             return found;
@@ -76151,6 +76152,7 @@ class DeploymentTracker {
             service: state.service.arn,
             color,
             taskDefinition: state.health[color].unit.taskDefinitionArn ?? null,
+            images,
             share
         };
         const { repo, ref, environment } = this.settings;
@@ -79620,7 +79622,7 @@ async function runPipeline(inputs, deps) {
         pollMs: deps.pollMs,
         identity: deps.identity
     }));
-    deps.onDiscovered?.(state);
+    deps.onDiscovered?.(state, () => shape.workload.details());
     const plan = planRun(inputs, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
     await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
     const writes = inputs.mode !== 'status' && !inputs.dryRun;
@@ -80181,9 +80183,9 @@ async function runStep(read, deps) {
             log,
             signal: deps.signal,
             identity: newRunIdentity(env),
-            onDiscovered: (state) => {
+            onDiscovered: (state, details) => {
                 discovered = state;
-                deployments?.started(state);
+                deployments?.started(state, details);
             }
         });
         await deployments?.finished(outcome);

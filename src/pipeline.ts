@@ -39,8 +39,11 @@ export interface PipelineDeps {
   signal?: AbortSignal
   /** Who this run is, for the service's lease; without it no lease is taken. */
   identity?: RunIdentity
-  /** Told what discovery read, so a failure before the first write can still report it. */
-  onDiscovered?: (state: Discovery) => void
+  /**
+   * Told what discovery read, so a failure before the first write can still report it, and how
+   * to read what each colour runs (task definition and images; read once, shared with the report).
+   */
+  onDiscovered?: (state: Discovery, details: () => Promise<Outcome['details']>) => void
 }
 
 /**
@@ -59,7 +62,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
       identity: deps.identity
     })
   )
-  deps.onDiscovered?.(state)
+  deps.onDiscovered?.(state, () => shape.workload.details())
   const plan = planRun(inputs, planState(state, inputs.tagKey), (share) =>
     shape.router.reachable(share)
   )
