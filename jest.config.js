@@ -1,4 +1,10 @@
 /** Jest runs the TypeScript sources as ES modules; `tsc --noEmit` does the type checking. */
+
+// As src/index.ts does for the action and the command line: the AWS SDK's notice that its 2027
+// releases need Node 22 would otherwise print once per test file that creates a client on Node 20.
+// The workers inherit it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

@@ -195,7 +195,7 @@ describe('cli()', () => {
   it('SIGINT during a bake rolls the canary back and exits 130; the bake line on a terminal', async () => {
     const run = io({ isTTY: true })
     const done = cli(['canary', ...SERVICE, '--canary-weight', '20', '--bake-time', '3s'], run)
-    for (let i = 0; i < 200 && !run.err.join('').includes('bake 3 s left'); i++) {
+    for (let i = 0; i < 1000 && !run.err.join('').includes('bake 3 s left'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 10))
     }
     expect(run.err.join('')).toContain('\r\x1b[2K  step 1: Green 20% · bake 3 s left')

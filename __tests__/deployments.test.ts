@@ -100,6 +100,7 @@ describe('GitHub deployments', () => {
           service: ARN.service,
           color: 'Green',
           taskDefinition: ARN.greenTd,
+          images: ['myapp:1.0.1'],
           share: 10
         }
       })

@@ -86353,14 +86353,15 @@ class DeploymentTracker {
         this.log = log;
     }
     /** Starts the deployment of the colour that gets traffic; does not wait for GitHub. */
-    started(state) {
+    started(state, details) {
         const { mode } = this.inputs;
         if (mode !== 'canary' && mode !== 'promote')
             return;
         const canary = (0,src_color/* otherColor */.IP)(state.stable);
         const share = mode === 'promote' ? 100 : (this.inputs.schedule.steps.at(-1) ?? 0) / 10;
         this.opening = this.guard(async () => {
-            const deployment = await this.findOrCreate(state, canary, share);
+            const images = (await details())[canary]?.images ?? [];
+            const deployment = await this.findOrCreate(state, canary, share, images);
             const what = mode === 'promote' ? 'Promoting' : `Canary: shifting to ${(0,shares/* formatPercent */.l9)(share * 10)}%`;
             await this.status(deployment, 'in_progress', `${what} (${state.service.name})`);
             return deployment;
@@ -86414,7 +86415,7 @@ class DeploymentTracker {
         if (opened)
             await this.guard(() => this.status(opened, 'failure', message));
     }
-    async findOrCreate(state, color, share) {
+    async findOrCreate(state, color, share, images) {
         const found = await this.find(state, color);
         if (found)
             return found;
@@ -86423,6 +86424,7 @@ class DeploymentTracker {
             service: state.service.arn,
             color,
             taskDefinition: state.health[color].unit.taskDefinitionArn ?? null,
+            images,
             share
         };
         const { repo, ref, environment } = this.settings;
@@ -91978,7 +91980,8 @@ async function runPipeline(inputs, deps) {
         identity: deps.identity
     });
     let found = await log.group('Discover', () => look(inputs));
-    deps.onDiscovered?.(found.state);
+    const discovered = found;
+    deps.onDiscovered?.(discovered.state, () => discovered.shape.workload.details());
     let deployed;
     if (inputs.deploy) {
         const request = inputs.deploy;
@@ -91998,7 +92001,8 @@ async function runPipeline(inputs, deps) {
         if (deployed.changed) {
             const stableOnly = { [first.state.stable]: inputs.taskSets[first.state.stable] };
             found = await log.group('Discover after the deploy', () => look({ ...inputs, taskSets: stableOnly }));
-            deps.onDiscovered?.(found.state);
+            const again = found;
+            deps.onDiscovered?.(again.state, () => again.shape.workload.details());
         }
     }
     const { state, shape, gates } = found;
@@ -92749,9 +92753,9 @@ async function runStep(read, deps) {
             log,
             signal: deps.signal,
             identity: newRunIdentity(env),
-            onDiscovered: (state) => {
+            onDiscovered: (state, details) => {
                 discovered = state;
-                deployments?.started(state);
+                deployments?.started(state, details);
             }
         });
         await deployments?.finished(outcome);

@@ -48,8 +48,11 @@ export interface PipelineDeps {
   signal?: AbortSignal
   /** Who this run is, for the service's lease; without it no lease is taken. */
   identity?: RunIdentity
-  /** Told what discovery read, so a failure before the first write can still report it. */
-  onDiscovered?: (state: Discovery) => void
+  /**
+   * Told what discovery read, so a failure before the first write can still report it, and how
+   * to read what each colour runs (task definition and images; read once, shared with the report).
+   */
+  onDiscovered?: (state: Discovery, details: () => Promise<Outcome['details']>) => void
 }
 
 /**
@@ -68,7 +71,8 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
       identity: deps.identity
     })
   let found = await log.group('Discover', () => look(inputs))
-  deps.onDiscovered?.(found.state)
+  const discovered = found
+  deps.onDiscovered?.(discovered.state, () => discovered.shape.workload.details())
   let deployed: DeployOutcome | undefined
   if (inputs.deploy) {
     const request = inputs.deploy
@@ -91,7 +95,8 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
       found = await log.group('Discover after the deploy', () =>
         look({ ...inputs, taskSets: stableOnly })
       )
-      deps.onDiscovered?.(found.state)
+      const again = found
+      deps.onDiscovered?.(again.state, () => again.shape.workload.details())
     }
   }
   const { state, shape, gates } = found

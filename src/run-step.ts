@@ -59,9 +59,9 @@ export async function runStep(read: InputReader, deps: StepDeps): Promise<StepRe
       log,
       signal: deps.signal,
       identity: newRunIdentity(env),
-      onDiscovered: (state) => {
+      onDiscovered: (state, details) => {
         discovered = state
-        deployments?.started(state)
+        deployments?.started(state, details)
       }
     })
     await deployments?.finished(outcome)

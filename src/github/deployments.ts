@@ -1,9 +1,10 @@
-import { otherColor, type Color } from '../color.js'
+import { otherColor, type Color, type PerColor } from '../color.js'
 import type { Discovery } from '../discover/discover.js'
 import type { ActionInputs } from '../inputs.js'
 import type { Logger } from '../logger.js'
 import type { Outcome } from '../pipeline.js'
 import { formatPercent } from '../shares.js'
+import type { TaskDefinitionInfo } from '../workloads/workload.js'
 import { githubApi, type GithubApi, type GithubResponse } from './api.js'
 
 /**
@@ -35,6 +36,8 @@ export interface EcsPayload {
   service: string
   color: Color
   taskDefinition: string | null
+  /** The container images of that task definition, as it names them (a digest when pinned). */
+  images: string[]
   /** The canary's percent when the deployment was created. */
   share: number
 }
@@ -96,13 +99,17 @@ export class DeploymentTracker {
   ) {}
 
   /** Starts the deployment of the colour that gets traffic; does not wait for GitHub. */
-  started(state: Discovery): void {
+  started(
+    state: Discovery,
+    details: () => Promise<PerColor<TaskDefinitionInfo | undefined>>
+  ): void {
     const { mode } = this.inputs
     if (mode !== 'canary' && mode !== 'promote') return
     const canary = otherColor(state.stable)
     const share = mode === 'promote' ? 100 : (this.inputs.schedule.steps.at(-1) ?? 0) / 10
     this.opening = this.guard(async () => {
-      const deployment = await this.findOrCreate(state, canary, share)
+      const images = (await details())[canary]?.images ?? []
+      const deployment = await this.findOrCreate(state, canary, share, images)
       const what =
         mode === 'promote' ? 'Promoting' : `Canary: shifting to ${formatPercent(share * 10)}%`
       await this.status(deployment, 'in_progress', `${what} (${state.service.name})`)
@@ -158,7 +165,12 @@ export class DeploymentTracker {
     if (opened) await this.guard(() => this.status(opened, 'failure', message))
   }
 
-  private async findOrCreate(state: Discovery, color: Color, share: number): Promise<Deployment> {
+  private async findOrCreate(
+    state: Discovery,
+    color: Color,
+    share: number,
+    images: string[]
+  ): Promise<Deployment> {
     const found = await this.find(state, color)
     if (found) return found
     const payload: EcsPayload = {
@@ -166,6 +178,7 @@ export class DeploymentTracker {
       service: state.service.arn,
       color,
       taskDefinition: state.health[color].unit.taskDefinitionArn ?? null,
+      images,
       share
     }
     const { repo, ref, environment } = this.settings
