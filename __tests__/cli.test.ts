@@ -102,7 +102,7 @@ describe('flags', () => {
     for (const name of actionInputs.filter((n) => n !== 'mode')) {
       expect(help).toMatch(new RegExp(`^  --${name}\\b`, 'm'))
     }
-    expect(help).toContain('Modes: canary, promote, rollback, status')
+    expect(help).toContain('Modes: canary, deploy, promote, rollback, status')
     expect(help).toContain('(default: 10)')
     for (const code of Object.keys(EXIT_CODES)) expect(help).toMatch(new RegExp(`^  ${code}$`, 'm'))
     expect(Math.max(...help.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100)

@@ -194,7 +194,7 @@ function context(taskSets: TaskSet[], extra: Partial<ReplaceContext> = {}): Repl
     clients: {
       ecs: new ECSClient({}),
       elb: new ElasticLoadBalancingV2Client({}),
-      cfn: new CloudFormationClient({})
+      cfn: async () => new CloudFormationClient({})
     } as unknown as AwsClients,
     cluster: 'c',
     request: { replaceLiveCanary: false, stackParameters: parameterNames('') },

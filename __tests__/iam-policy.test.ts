@@ -53,7 +53,7 @@ function callsInSource(): string[] {
       else if (entry.name.endsWith('.ts')) {
         const text = readFileSync(new URL(entry.name, dir), 'utf8')
         for (const match of text.matchAll(
-          /'((?:ecs|ecr|cloudformation|cloudwatch|elasticloadbalancing):[A-Za-z]+)'/g
+          /'((?:ecs|ecr|cloudformation|cloudwatch|elasticloadbalancing|lambda):[A-Za-z]+)'/g
         )) {
           found.add(match[1])
         }
