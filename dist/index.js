@@ -82702,19 +82702,19 @@ const ACTION_INPUTS = [
     },
     {
         name: 'github-token',
-        description: "Token for GitHub Deployments, used only when `environment` is set; it needs `deployments: write`. Used by canary, promote and rollback; other modes ignore it. Default `${{ github.token }}`, the workflow's token (the command line reads GITHUB_TOKEN).",
+        description: "Token for GitHub Deployments, used only when `environment` is set; it needs `deployments: write`. Used by canary, deploy, promote and rollback; other modes ignore it. Default `${{ github.token }}`, the workflow's token (the command line reads GITHUB_TOKEN).",
         required: false,
         default: '${{ github.token }}'
     },
     {
         name: 'environment',
-        description: 'GitHub environment to record deployments for, e.g. `production`: a canary creates a deployment for the version it brings, its status follows the run (`in_progress`, `success`, `failure` with the reason), promote and rollback update the same deployment, and the version a promote replaced becomes `inactive`. A token without `deployments: write` gives a warning, never a failed step. Used by canary, promote and rollback; other modes ignore it. Default none (off).',
+        description: 'GitHub environment to record deployments for, e.g. `production`: a canary or a deploy creates a deployment for the version it brings, its status follows the run (`in_progress`, `success`, `failure` with the reason), promote and rollback update the same deployment, and the version a promote replaced becomes `inactive`. A token without `deployments: write` gives a warning, never a failed step. Used by canary, deploy, promote and rollback; other modes ignore it. Default none (off).',
         required: false,
         default: ''
     },
     {
         name: 'environment-url',
-        description: "URL shown with the environment's deployments, e.g. `https://shop.example.com`. Used by canary and promote; other modes ignore it (a warning if malformed). Default none.",
+        description: "URL shown with the environment's deployments, e.g. `https://shop.example.com`. Used by canary, deploy and promote; other modes ignore it (a warning if malformed). Default none.",
         required: false,
         default: ''
     },
@@ -83711,10 +83711,16 @@ const MODE_INPUTS = {
     },
     [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ScaleDownAfterPromote]: { modes: ['canary', 'promote'], valid: TRUE_OR_FALSE },
     [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE },
-    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.GithubToken]: { modes: ['canary', 'promote', 'rollback'], valid: 'a GitHub token' },
-    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Environment]: { modes: ['canary', 'promote', 'rollback'], valid: 'any text' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.GithubToken]: {
+        modes: ['canary', 'deploy', 'promote', 'rollback'],
+        valid: 'a GitHub token'
+    },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Environment]: { modes: ['canary', 'deploy', 'promote', 'rollback'], valid: 'any text' },
     // Rollback posts only failure statuses, which carry no URL: it never reads (nor refuses) it.
-    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.EnvironmentUrl]: { modes: ['canary', 'promote'], valid: 'an http:// or https:// URL' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.EnvironmentUrl]: {
+        modes: ['canary', 'deploy', 'promote'],
+        valid: 'an http:// or https:// URL'
+    },
     [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Image]: {
         modes: ['canary', 'deploy'],
         valid: 'an image such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2'
@@ -86352,18 +86358,25 @@ class DeploymentTracker {
         this.inputs = inputs;
         this.log = log;
     }
-    /** Starts the deployment of the colour that gets traffic; does not wait for GitHub. */
+    /**
+     * Starts the deployment of the colour that gets traffic (or, for a deploy, the new version);
+     * does not wait for GitHub.
+     */
     started(state, details) {
         const { mode } = this.inputs;
-        if (mode !== 'canary' && mode !== 'promote')
+        if (mode !== 'canary' && mode !== 'promote' && mode !== 'deploy')
             return;
         const canary = (0,src_color/* otherColor */.IP)(state.stable);
-        const share = mode === 'promote' ? 100 : (this.inputs.schedule.steps.at(-1) ?? 0) / 10;
+        // A deploy moves no traffic: its deployment records the share the canary colour has.
+        const share = mode === 'promote'
+            ? 100
+            : mode === 'deploy'
+                ? state.split[canary] / 10
+                : (this.inputs.schedule.steps.at(-1) ?? 0) / 10;
         this.opening = this.guard(async () => {
             const images = (await details())[canary]?.images ?? [];
             const deployment = await this.findOrCreate(state, canary, share, images);
-            const what = mode === 'promote' ? 'Promoting' : `Canary: shifting to ${(0,shares/* formatPercent */.l9)(share * 10)}%`;
-            await this.status(deployment, 'in_progress', `${what} (${state.service.name})`);
+            await this.status(deployment, 'in_progress', `${startLine(mode, share)} (${state.service.name})`);
             return deployment;
         });
     }
@@ -86375,17 +86388,20 @@ class DeploymentTracker {
             const name = state.service.name;
             const failure = outcome.failure;
             const promoted = outcome.stableAfter !== plan.stableBefore;
-            if (inputs.mode === 'canary' || inputs.mode === 'promote') {
+            if (inputs.mode === 'canary' || inputs.mode === 'promote' || inputs.mode === 'deploy') {
                 if (!opened)
                     return;
                 if (failure) {
                     await this.status(opened, 'failure', failure);
                     return;
                 }
-                const share = (0,shares/* formatPercent */.l9)(outcome.splitAfter[(0,src_color/* otherColor */.IP)(plan.stableBefore)]);
+                const canary = (0,src_color/* otherColor */.IP)(plan.stableBefore);
+                const share = (0,shares/* formatPercent */.l9)(outcome.splitAfter[canary]);
                 await this.status(opened, 'success', promoted
                     ? `Promoted: ${name} serves all traffic`
-                    : `Canary: ${share}% of traffic (${name})`);
+                    : inputs.mode === 'deploy'
+                        ? `Deployed to ${canary} with ${share}% of traffic (${name})`
+                        : `Canary: ${share}% of traffic (${name})`);
                 if (promoted) {
                     const replaced = await this.find(state, plan.stableBefore);
                     if (replaced)
@@ -86506,6 +86522,13 @@ function warningFor(error, environment) {
     }
     const message = error?.message;
     return `GitHub deployment for environment "${environment}" not updated: ${typeof message === 'string' ? message : String(error)}. ${tail}`;
+}
+function startLine(mode, share) {
+    if (mode === 'promote')
+        return 'Promoting';
+    if (mode === 'deploy')
+        return 'Deploying the new version';
+    return `Canary: shifting to ${(0,shares/* formatPercent */.l9)(share * 10)}%`;
 }
 function shorten(text) {
     const line = text.replace(/\s+/g, ' ').trim();
@@ -91980,8 +92003,7 @@ async function runPipeline(inputs, deps) {
         identity: deps.identity
     });
     let found = await log.group('Discover', () => look(inputs));
-    const discovered = found;
-    deps.onDiscovered?.(discovered.state, () => discovered.shape.workload.details());
+    deps.onDiscovered?.(found.state);
     let deployed;
     if (inputs.deploy) {
         const request = inputs.deploy;
@@ -92001,11 +92023,11 @@ async function runPipeline(inputs, deps) {
         if (deployed.changed) {
             const stableOnly = { [first.state.stable]: inputs.taskSets[first.state.stable] };
             found = await log.group('Discover after the deploy', () => look({ ...inputs, taskSets: stableOnly }));
-            const again = found;
-            deps.onDiscovered?.(again.state, () => again.shape.workload.details());
+            deps.onDiscovered?.(found.state);
         }
     }
     const { state, shape, gates } = found;
+    deps.onVersionKnown?.(state, () => shape.workload.details());
     const plan = planRun(inputs, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
     await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
     const mayWrite = inputs.mode !== 'status' && !inputs.dryRun;
@@ -92753,10 +92775,10 @@ async function runStep(read, deps) {
             log,
             signal: deps.signal,
             identity: newRunIdentity(env),
-            onDiscovered: (state, details) => {
+            onDiscovered: (state) => {
                 discovered = state;
-                deployments?.started(state, details);
-            }
+            },
+            onVersionKnown: (state, details) => deployments?.started(state, details)
         });
         await deployments?.finished(outcome);
         const result = runResult(outcome);

@@ -67,10 +67,16 @@ export const MODE_INPUTS = {
   },
   [Inputs.ScaleDownAfterPromote]: { modes: ['canary', 'promote'], valid: TRUE_OR_FALSE },
   [Inputs.UndoPromotion]: { modes: ['rollback'], valid: TRUE_OR_FALSE },
-  [Inputs.GithubToken]: { modes: ['canary', 'promote', 'rollback'], valid: 'a GitHub token' },
-  [Inputs.Environment]: { modes: ['canary', 'promote', 'rollback'], valid: 'any text' },
+  [Inputs.GithubToken]: {
+    modes: ['canary', 'deploy', 'promote', 'rollback'],
+    valid: 'a GitHub token'
+  },
+  [Inputs.Environment]: { modes: ['canary', 'deploy', 'promote', 'rollback'], valid: 'any text' },
   // Rollback posts only failure statuses, which carry no URL: it never reads (nor refuses) it.
-  [Inputs.EnvironmentUrl]: { modes: ['canary', 'promote'], valid: 'an http:// or https:// URL' },
+  [Inputs.EnvironmentUrl]: {
+    modes: ['canary', 'deploy', 'promote'],
+    valid: 'an http:// or https:// URL'
+  },
   [Inputs.Image]: {
     modes: ['canary', 'deploy'],
     valid: 'an image such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2'

@@ -48,11 +48,15 @@ export interface PipelineDeps {
   signal?: AbortSignal
   /** Who this run is, for the service's lease; without it no lease is taken. */
   identity?: RunIdentity
+  /** Told what each discovery read, so a failure before the first write can still report it. */
+  onDiscovered?: (state: Discovery) => void
   /**
-   * Told what discovery read, so a failure before the first write can still report it, and how
-   * to read what each colour runs (task definition and images; read once, shared with the report).
+   * Told once, before the plan, what the traffic steps work on: the first discovery, or with a
+   * deploy the one after it, when the canary colour runs the new version (a deploy that fails
+   * never tells it), and how to read what each colour runs (task definition and images; read
+   * once, shared with the report).
    */
-  onDiscovered?: (state: Discovery, details: () => Promise<Outcome['details']>) => void
+  onVersionKnown?: (state: Discovery, details: () => Promise<Outcome['details']>) => void
 }
 
 /**
@@ -71,8 +75,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
       identity: deps.identity
     })
   let found = await log.group('Discover', () => look(inputs))
-  const discovered = found
-  deps.onDiscovered?.(discovered.state, () => discovered.shape.workload.details())
+  deps.onDiscovered?.(found.state)
   let deployed: DeployOutcome | undefined
   if (inputs.deploy) {
     const request = inputs.deploy
@@ -95,11 +98,11 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
       found = await log.group('Discover after the deploy', () =>
         look({ ...inputs, taskSets: stableOnly })
       )
-      const again = found
-      deps.onDiscovered?.(again.state, () => again.shape.workload.details())
+      deps.onDiscovered?.(found.state)
     }
   }
   const { state, shape, gates } = found
+  deps.onVersionKnown?.(state, () => shape.workload.details())
   const plan = planRun(inputs, planState(state, inputs.tagKey), (share) =>
     shape.router.reachable(share)
   )

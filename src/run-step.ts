@@ -59,10 +59,10 @@ export async function runStep(read: InputReader, deps: StepDeps): Promise<StepRe
       log,
       signal: deps.signal,
       identity: newRunIdentity(env),
-      onDiscovered: (state, details) => {
+      onDiscovered: (state) => {
         discovered = state
-        deployments?.started(state, details)
-      }
+      },
+      onVersionKnown: (state, details) => deployments?.started(state, details)
     })
     await deployments?.finished(outcome)
     const result = runResult(outcome)

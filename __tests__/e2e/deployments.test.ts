@@ -4,7 +4,8 @@
  * the workflow shows one deployment per canary whose statuses follow the run.
  */
 import { describe, expect, it } from '@jest/globals'
-import { ruleWeights, setRuleWeights, step, useSandbox } from './harness.js'
+import { findService } from '../../sandbox/world.js'
+import { ruleWeights, setRuleWeights, step, targetGroupArn, useSandbox } from './harness.js'
 
 const sandbox = useSandbox()
 
@@ -15,6 +16,22 @@ const DEPLOY = {
   'github-token': 'ghs_e2e'
 }
 const states = (id: number) => sandbox.github.statusesOf(id).map((s) => s.state)
+
+/** A deploy of a new image over the API-managed shape (no stack). */
+const imageInputs = () => ({
+  ...DEPLOY,
+  cluster: 'mycluster',
+  service: 'myservice',
+  'blue-target-group': targetGroupArn(sandbox.world, 'blue-tg'),
+  'green-target-group': targetGroupArn(sandbox.world, 'green-tg'),
+  image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/myapp:1.0.2'
+})
+
+/** The task definition of the task set registering in Green's target group. */
+const greenTaskDefinition = () =>
+  findService(sandbox.world)!.taskSets.find((t) =>
+    t.loadBalancers.some((lb) => lb.targetGroupArn === targetGroupArn(sandbox.world, 'green-tg'))
+  )?.taskDefinition
 
 describe('GitHub deployments', () => {
   it('a canary walk, then promote: one deployment whose statuses follow the run', async () => {
@@ -92,5 +109,44 @@ describe('GitHub deployments', () => {
     await step(sandbox, { ...DEPLOY, mode: 'canary' })
     expect(sandbox.github.requests.length).toBeGreaterThan(0)
     expect(sandbox.log.every((entry) => !entry.operation.includes('Deployment'))).toBe(true)
+  })
+
+  it('canary with an image: one deployment, for the revision it deploys', async () => {
+    const canary = await step(sandbox, { ...imageInputs(), mode: 'canary' }, { bare: true })
+    expect(canary.errors).toEqual([])
+    expect(sandbox.github.deployments).toHaveLength(1)
+    const [deployment] = sandbox.github.deployments
+    expect(deployment.payload).toMatchObject({
+      color: 'Green',
+      taskDefinition: greenTaskDefinition(),
+      share: 10
+    })
+    expect(states(deployment.id)).toEqual(['in_progress', 'success'])
+  })
+
+  it('deploy, then canary: one deployment, for the new revision, not for the one it replaced', async () => {
+    const inputs = imageInputs()
+    const before = greenTaskDefinition()
+    const deploy = await step(sandbox, { ...inputs, mode: 'deploy' }, { bare: true })
+    expect(deploy.errors).toEqual([])
+    const deployed = greenTaskDefinition()
+    expect(deployed).not.toBe(before)
+    expect(sandbox.github.deployments).toHaveLength(1)
+    const [deployment] = sandbox.github.deployments
+    expect(deployment.payload).toMatchObject({ color: 'Green', taskDefinition: deployed, share: 0 })
+    expect(sandbox.github.statusesOf(deployment.id).map((s) => s.description)).toEqual([
+      'Deploying the new version (myservice)',
+      'Deployed to Green with 0% of traffic (myservice)'
+    ])
+
+    const canary = await step(
+      sandbox,
+      { ...inputs, mode: 'canary', 'canary-weight': '10' },
+      { bare: true }
+    )
+    expect(canary.errors).toEqual([])
+    expect(ruleWeights(sandbox.world)).toEqual({ Blue: 90, Green: 10 })
+    expect(sandbox.github.deployments).toHaveLength(1)
+    expect(states(deployment.id)).toEqual(['in_progress', 'success', 'in_progress', 'success'])
   })
 })

@@ -212,21 +212,21 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
   {
     name: 'github-token',
     description:
-      "Token for GitHub Deployments, used only when `environment` is set; it needs `deployments: write`. Used by canary, promote and rollback; other modes ignore it. Default `${{ github.token }}`, the workflow's token (the command line reads GITHUB_TOKEN).",
+      "Token for GitHub Deployments, used only when `environment` is set; it needs `deployments: write`. Used by canary, deploy, promote and rollback; other modes ignore it. Default `${{ github.token }}`, the workflow's token (the command line reads GITHUB_TOKEN).",
     required: false,
     default: '${{ github.token }}'
   },
   {
     name: 'environment',
     description:
-      'GitHub environment to record deployments for, e.g. `production`: a canary creates a deployment for the version it brings, its status follows the run (`in_progress`, `success`, `failure` with the reason), promote and rollback update the same deployment, and the version a promote replaced becomes `inactive`. A token without `deployments: write` gives a warning, never a failed step. Used by canary, promote and rollback; other modes ignore it. Default none (off).',
+      'GitHub environment to record deployments for, e.g. `production`: a canary or a deploy creates a deployment for the version it brings, its status follows the run (`in_progress`, `success`, `failure` with the reason), promote and rollback update the same deployment, and the version a promote replaced becomes `inactive`. A token without `deployments: write` gives a warning, never a failed step. Used by canary, deploy, promote and rollback; other modes ignore it. Default none (off).',
     required: false,
     default: ''
   },
   {
     name: 'environment-url',
     description:
-      "URL shown with the environment's deployments, e.g. `https://shop.example.com`. Used by canary and promote; other modes ignore it (a warning if malformed). Default none.",
+      "URL shown with the environment's deployments, e.g. `https://shop.example.com`. Used by canary, deploy and promote; other modes ignore it (a warning if malformed). Default none.",
     required: false,
     default: ''
   },

@@ -9,9 +9,9 @@ import { githubApi, type GithubApi, type GithubResponse } from './api.js'
 
 /**
  * GitHub Deployments for an environment: the repository's Environments page shows what runs
- * there, since when and from which run. A canary creates a deployment for the version it brings
- * (found again by its payload on every later step), `in_progress` while it shifts and bakes,
- * `success` when done, `failure` with the reason when a gate fails or it is rolled back; after a
+ * there, since when and from which run. A canary or a deploy creates a deployment for the version
+ * it brings (found again by its payload on every later step), `in_progress` while it shifts and
+ * bakes, `success` when done, `failure` with the reason when a gate fails or it is rolled back; after a
  * promote the replaced version's deployment becomes `inactive`.
  *
  * Best effort by design: no call here can fail or hold back a traffic change. They start once
@@ -98,21 +98,32 @@ export class DeploymentTracker {
     private readonly log: Logger
   ) {}
 
-  /** Starts the deployment of the colour that gets traffic; does not wait for GitHub. */
+  /**
+   * Starts the deployment of the colour that gets traffic (or, for a deploy, the new version);
+   * does not wait for GitHub.
+   */
   started(
     state: Discovery,
     details: () => Promise<PerColor<TaskDefinitionInfo | undefined>>
   ): void {
     const { mode } = this.inputs
-    if (mode !== 'canary' && mode !== 'promote') return
+    if (mode !== 'canary' && mode !== 'promote' && mode !== 'deploy') return
     const canary = otherColor(state.stable)
-    const share = mode === 'promote' ? 100 : (this.inputs.schedule.steps.at(-1) ?? 0) / 10
+    // A deploy moves no traffic: its deployment records the share the canary colour has.
+    const share =
+      mode === 'promote'
+        ? 100
+        : mode === 'deploy'
+          ? state.split[canary] / 10
+          : (this.inputs.schedule.steps.at(-1) ?? 0) / 10
     this.opening = this.guard(async () => {
       const images = (await details())[canary]?.images ?? []
       const deployment = await this.findOrCreate(state, canary, share, images)
-      const what =
-        mode === 'promote' ? 'Promoting' : `Canary: shifting to ${formatPercent(share * 10)}%`
-      await this.status(deployment, 'in_progress', `${what} (${state.service.name})`)
+      await this.status(
+        deployment,
+        'in_progress',
+        `${startLine(mode, share)} (${state.service.name})`
+      )
       return deployment
     })
   }
@@ -125,19 +136,22 @@ export class DeploymentTracker {
       const name = state.service.name
       const failure = outcome.failure
       const promoted = outcome.stableAfter !== plan.stableBefore
-      if (inputs.mode === 'canary' || inputs.mode === 'promote') {
+      if (inputs.mode === 'canary' || inputs.mode === 'promote' || inputs.mode === 'deploy') {
         if (!opened) return
         if (failure) {
           await this.status(opened, 'failure', failure)
           return
         }
-        const share = formatPercent(outcome.splitAfter[otherColor(plan.stableBefore)])
+        const canary = otherColor(plan.stableBefore)
+        const share = formatPercent(outcome.splitAfter[canary])
         await this.status(
           opened,
           'success',
           promoted
             ? `Promoted: ${name} serves all traffic`
-            : `Canary: ${share}% of traffic (${name})`
+            : inputs.mode === 'deploy'
+              ? `Deployed to ${canary} with ${share}% of traffic (${name})`
+              : `Canary: ${share}% of traffic (${name})`
         )
         if (promoted) {
           const replaced = await this.find(state, plan.stableBefore)
@@ -266,6 +280,12 @@ function warningFor(error: unknown, environment: string): string {
   }
   const message = (error as { message?: unknown } | undefined)?.message
   return `GitHub deployment for environment "${environment}" not updated: ${typeof message === 'string' ? message : String(error)}. ${tail}`
+}
+
+function startLine(mode: 'canary' | 'promote' | 'deploy', share: number): string {
+  if (mode === 'promote') return 'Promoting'
+  if (mode === 'deploy') return 'Deploying the new version'
+  return `Canary: shifting to ${formatPercent(share * 10)}%`
 }
 
 function shorten(text: string): string {
