@@ -11,7 +11,9 @@ import { computedDesiredCount } from '../../sandbox/simulation.js'
 import { GREEN_TASK_SET_ID } from '../../sandbox/world.js'
 import { clients, rejection } from './clients.js'
 
-const STEADY_MS = 100
+// Long enough that a loaded machine's scheduling delays stay well inside each check's margin.
+const STEADY_MS = 1000
+const MARGIN = STEADY_MS / 4
 
 let sandbox: Sandbox
 let aws: ReturnType<typeof clients>
@@ -53,7 +55,7 @@ const scaleGreen = (value: number) =>
 describe('task set stabilisation', () => {
   it('is STABILIZING after a change and STEADY_STATE after the delay, then registers targets', async () => {
     await scaleGreen(0)
-    await sleep(STEADY_MS + 40)
+    await sleep(STEADY_MS + MARGIN)
     expect(await green()).toMatchObject({ stabilityStatus: 'STEADY_STATE', runningCount: 0 })
     expect(await greenTargets()).toEqual([])
 
@@ -65,7 +67,7 @@ describe('task set stabilisation', () => {
       pendingCount: 2
     })
     expect(await greenTargets()).toEqual([])
-    await sleep(STEADY_MS + 40)
+    await sleep(STEADY_MS + MARGIN)
     expect(await green()).toMatchObject({
       stabilityStatus: 'STEADY_STATE',
       runningCount: 2,
@@ -79,21 +81,21 @@ describe('task set stabilisation', () => {
     await sleep(STEADY_MS / 2)
     await scaleGreen(100)
     // Past the first change's deadline, before the second's.
-    await sleep(STEADY_MS * 0.6)
+    await sleep(STEADY_MS * 0.75)
     expect((await green()).stabilityStatus).toBe('STABILIZING')
-    await sleep(STEADY_MS * 0.4 + 50)
+    await sleep(STEADY_MS * 0.25 + MARGIN)
     expect((await green()).stabilityStatus).toBe('STEADY_STATE')
   })
 
   it('the slow-canary variant starts STABILIZING with no targets and settles on its own delay', async () => {
     sandbox.reset('slow-canary')
-    sandbox.world.services[0].taskSets[1].stabilizeDelayMs = 300
+    sandbox.world.services[0].taskSets[1].stabilizeDelayMs = 3 * STEADY_MS
     sandbox.reset({ ...sandbox.world })
     expect(await green()).toMatchObject({ stabilityStatus: 'STABILIZING', runningCount: 0 })
     expect(await greenTargets()).toEqual([])
-    await sleep(STEADY_MS + 20)
+    await sleep(STEADY_MS + MARGIN)
     expect((await green()).stabilityStatus).toBe('STABILIZING')
-    await sleep(250)
+    await sleep(2 * STEADY_MS + MARGIN)
     expect((await green()).stabilityStatus).toBe('STEADY_STATE')
     expect(await greenTargets()).toHaveLength(2)
   })
@@ -121,7 +123,7 @@ describe('UpdateTaskSet scale', () => {
     await sleep(STEADY_MS / 2)
     expect(await green()).toMatchObject({ stabilityStatus: 'STABILIZING', runningCount: 2 })
     expect(await greenTargets()).toHaveLength(2)
-    await sleep(STEADY_MS / 2 + 40)
+    await sleep(STEADY_MS / 2 + MARGIN)
     expect(await green()).toMatchObject({
       stabilityStatus: 'STEADY_STATE',
       computedDesiredCount: 0,
@@ -132,7 +134,7 @@ describe('UpdateTaskSet scale', () => {
 
     await scaleGreen(50)
     expect(await green()).toMatchObject({ computedDesiredCount: 2, pendingCount: 2 })
-    await sleep(STEADY_MS + 40)
+    await sleep(STEADY_MS + MARGIN)
     expect(await green()).toMatchObject({ stabilityStatus: 'STEADY_STATE', runningCount: 2 })
     expect(await greenTargets()).toEqual(['10.0.2.1', '10.0.2.2'])
 
@@ -142,7 +144,7 @@ describe('UpdateTaskSet scale', () => {
       runningCount: 2,
       pendingCount: 1
     })
-    await sleep(STEADY_MS + 40)
+    await sleep(STEADY_MS + MARGIN)
     expect(await green()).toMatchObject({ stabilityStatus: 'STEADY_STATE', runningCount: 3 })
     expect(await greenTargets()).toEqual(['10.0.2.1', '10.0.2.2', '10.0.2.3'])
     // Blue was not touched.
