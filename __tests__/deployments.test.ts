@@ -19,7 +19,7 @@ import * as core from '../__fixtures__/core.js'
 import { ARN, forward, mockAws, type MockAws } from '../__fixtures__/aws.js'
 import { GithubSandbox } from '../sandbox/services/github.js'
 
-jest.unstable_mockModule('@actions/core', () => core)
+jest.unstable_mockModule('../src/workflow-commands.js', () => core)
 const { run } = await import('../src/main.js')
 
 const github = new GithubSandbox()

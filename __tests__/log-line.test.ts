@@ -1,6 +1,6 @@
 /**
  * src/report/log-line.ts: no text the action prints can start a workflow command, and every call
- * that prints through `@actions/core` passes its text through logLine.
+ * that prints through `src/workflow-commands.ts` passes its text through logLine.
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
@@ -105,9 +105,9 @@ function sources(dir: string): string[] {
 }
 
 describe('the source', () => {
-  it('prints through @actions/core only with text that went through logLine', () => {
+  it('prints through the workflow commands only with text that went through logLine', () => {
     const printing =
-      /\bcore\.(info|warning|error|notice|debug|setFailed|startGroup|group)\(\s*(?!logLine\()/g
+      /\bworkflow\.(info|warning|error|notice|debug|setFailed|group)\(\s*(?!logLine\()/g
     const found = sources('src').flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(printing)].map((m) => `${file}: ${m[0]}`)
     )

@@ -8,7 +8,7 @@ import { Outputs } from '../src/constants.js'
 import { RUN_OUTCOMES } from '../src/report/result.js'
 import { resultErrors } from './e2e/result-schema.js'
 
-jest.unstable_mockModule('@actions/core', () => core)
+jest.unstable_mockModule('../src/workflow-commands.js', () => core)
 const { run } = await import('../src/main.js')
 
 const schema = JSON.parse(

@@ -1,4 +1,4 @@
-/** The runner's log, passed in so library code never reaches for `@actions/core` itself. */
+/** The runner's log, passed in so library code never writes workflow commands itself. */
 export interface Logger {
   info(message: string): void
   warning(message: string): void

@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -8,30 +7,31 @@ import { logLine } from './report/log-line.js'
 import { RepeatFolder } from './report/repeats.js'
 import { sentence } from './report/text.js'
 import { rollsBackOnCancel, runStep } from './run-step.js'
+import * as workflow from './workflow-commands.js'
 
 /**
  * The runner's log. Every text, whatever its source, goes through logLine before it reaches
- * `@actions/core` (report/log-line.ts says why), here and in the few calls run() makes itself.
+ * the runner (`workflow-commands.ts`) (report/log-line.ts says why), here and in the few calls run() makes itself.
  * Identical lines in a row (a bake's polls) are printed once with a count.
  */
-const folder = new RepeatFolder((line) => core.info(logLine(line)))
+const folder = new RepeatFolder((line) => workflow.info(logLine(line)))
 const runnerLog = {
   info: (message: string) => folder.line(message),
   warning: (message: string) => {
     folder.flush()
-    core.warning(logLine(message))
+    workflow.warning(logLine(message))
   },
-  debug: (message: string) => core.debug(logLine(message)),
+  debug: (message: string) => workflow.debug(logLine(message)),
   group: <T>(name: string, fn: () => Promise<T>) =>
-    core.group(logLine(name), async () => {
+    workflow.group(logLine(name), async () => {
       try {
         return await fn()
       } finally {
         folder.flush()
       }
     }),
-  notice: (message: string) => core.notice(logLine(message)),
-  fail: (message: string) => core.setFailed(logLine(message))
+  notice: (message: string) => workflow.notice(logLine(message)),
+  fail: (message: string) => workflow.setFailed(logLine(message))
 }
 
 /** The action: inputs → pipeline → outputs, result file, summary and one notice. Never throws. */
@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
   const onInt = () => onSignal('SIGINT')
   const onTerm = () => onSignal('SIGTERM')
   try {
-    const report = await runStep((name) => core.getInput(name), {
+    const report = await runStep((name) => workflow.getInput(name), {
       log: runnerLog,
       env: process.env,
       signal: cancel.signal,
@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
     })
     folder.flush()
     if (report.stack) runnerLog.debug(report.stack)
-    for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value)
+    for (const [name, value] of Object.entries(report.outputs)) workflow.setOutput(name, value)
     // Reporting comes after the traffic change: when it fails, the step still says what it did.
     const file = await writeResultFile(report.outputs[Outputs.Result] ?? '{}').catch(
       (error: unknown) => {
@@ -67,10 +67,12 @@ export async function run(): Promise<void> {
         return ''
       }
     )
-    core.setOutput(Outputs.ResultFile, file)
-    await writeSummary(report.summary).catch((error: unknown) =>
-      runnerLog.warning(`The job summary was not written: ${reason(error)}`)
-    )
+    workflow.setOutput(Outputs.ResultFile, file)
+    await workflow
+      .appendSummary(report.summary)
+      .catch((error: unknown) =>
+        runnerLog.warning(`The job summary was not written: ${reason(error)}`)
+      )
     if (report.failure) runnerLog.fail(report.failure)
     else if (report.notice) runnerLog.notice(report.notice)
   } catch (error) {
@@ -80,12 +82,6 @@ export async function run(): Promise<void> {
     process.off('SIGINT', onInt)
     process.off('SIGTERM', onTerm)
   }
-}
-
-async function writeSummary(markdown: string): Promise<void> {
-  // Outside a runner (a local run without GITHUB_STEP_SUMMARY) there is nowhere to write it.
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  await core.summary.addRaw(markdown).write()
 }
 
 /** The result as a file in the runner's temporary folder, which the runner empties after the job. */

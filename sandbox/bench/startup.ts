@@ -36,7 +36,7 @@ const ecs = new ECSClient({ region: process.env.AWS_REGION ?? 'us-east-1', maxAt
 await ecs.send(new DescribeServicesCommand({ cluster: 'mycluster', services: ['myservice'] }))
 `
 
-/** The ECS client and the runner toolkit the action reads its inputs with. */
+/** The ECS client and the runner toolkit most actions read their inputs with. */
 const CORE_ENTRY = `import * as core from '@actions/core'
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs'
 

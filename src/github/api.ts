@@ -1,4 +1,4 @@
-import { HttpClient } from '@actions/http-client'
+import type { HttpClient } from '@actions/http-client'
 
 /** One answer of the GitHub REST API. */
 export interface GithubResponse {
@@ -18,10 +18,15 @@ const TIMEOUT_MS = 10_000
 
 /**
  * The REST API at `baseUrl` (GITHUB_API_URL: api.github.com, or a GitHub Enterprise Server's
- * /api/v3), through `@actions/http-client`, which honours the runner's proxy settings.
+ * /api/v3), through `@actions/http-client`, which honours the runner's proxy settings. It is
+ * loaded on the first call: a run without `environment` never evaluates it (start-up).
  */
 export function githubApi(baseUrl: string, token: string): GithubApi {
-  const client = new HttpClient('ecs-canary-action', [], { socketTimeout: TIMEOUT_MS })
+  let loading: Promise<HttpClient> | undefined
+  const httpClient = () =>
+    (loading ??= import(/* webpackMode: "eager" */ '@actions/http-client').then(
+      ({ HttpClient }) => new HttpClient('ecs-canary-action', [], { socketTimeout: TIMEOUT_MS })
+    ))
   const headers = {
     accept: 'application/vnd.github+json',
     authorization: `Bearer ${token}`,
@@ -30,6 +35,7 @@ export function githubApi(baseUrl: string, token: string): GithubApi {
   }
   const base = baseUrl.replace(/\/+$/, '')
   return async (method, path, body) => {
+    const client = await httpClient()
     const response = await client.request(
       method,
       `${base}${path}`,

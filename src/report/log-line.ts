@@ -1,5 +1,5 @@
 /**
- * The one function every text goes through before it reaches `@actions/core`: a log line, a group
+ * The one function every text goes through before it reaches the runner (`workflow-commands.ts`): a log line, a group
  * name, an annotation (warning, error, notice, `setFailed`) or a debug line.
  *
  * Why it is needed. The runner reads each line a step prints, stdout and stderr alike, and splits
@@ -10,8 +10,8 @@
  * `::` command. Text from AWS (an alarm's state reason or name, a tag value, an image) and from
  * inputs can hold all of these.
  *
- * What `@actions/core` does itself (3.x, lib/command.js): `warning`, `error`, `notice`, `debug`,
- * `startGroup` and `setFailed` print `::name::data` with `%`, CR and LF in the data written as
+ * What `workflow-commands.ts` does itself (as the toolkit does): `warning`, `error`, `notice`,
+ * `debug`, `group` and `setFailed` print `::name::data` with `%`, CR and LF in the data written as
  * `%25`, `%0D`, `%0A`, so the data stays on the command's own line, and that line is read as the
  * command (the runner tries the `::` form first, so a `##[` inside the data is not read). `info`
  * writes its text as it is, and a line break in it starts a new line the runner reads afresh.
@@ -24,7 +24,7 @@
  * - `##[` anywhere becomes `## [`;
  * - any other control character (the ESC of a colour code, NUL) is shown as `\xHH`.
  *
- * Step outputs do not go through here: `core.setOutput` appends them to the GITHUB_OUTPUT file
+ * Step outputs do not go through here: `setOutput` appends them to the GITHUB_OUTPUT file
  * under a random delimiter (or, without that file, as an escaped `::set-output` command), and
  * they must keep their exact value.
  */
