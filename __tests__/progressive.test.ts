@@ -198,6 +198,65 @@ describe('alarm gates', () => {
     expect(summary).toContain('line [0, 10, 50, 0]')
   })
 
+  describe('alarms that cannot be read during a bake', () => {
+    /** DescribeAlarms fails while `failing` says so (after the SDK's retries, as one error). */
+    function flakyAlarms(failing: () => boolean) {
+      const alarms = { 'svc-5xx': { state: 'OK' } }
+      Object.defineProperty(aws.world, 'alarms', {
+        get: () => {
+          if (failing()) throw new Error('Service Unavailable')
+          return alarms
+        }
+      })
+    }
+    const walk = () =>
+      inputs({ mode: 'canary', steps: '10,50', 'bake-time': '30s', alarms: 'svc-5xx' })
+
+    it('one failed poll is a warning; the walk goes on', async () => {
+      aws = mockAws()
+      let down = false
+      flakyAlarms(() => down)
+      const log = new MemoryLogger()
+      const clock = fakeClock([
+        { at: 9_000, run: () => (down = true) },
+        { at: 11_000, run: () => (down = false) }
+      ])
+      const result = await runPipeline(walk(), deps({ clock, log, pollMs: 5000 }))
+      expect(result.failure).toBeUndefined()
+      expect(weights()).toEqual({ Blue: 50, Green: 50 })
+      expect(log.lines.filter((l) => l.includes('Could not look'))).toEqual([
+        'warning: Could not look through the gate "alarms seen": cloudwatch:DescribeAlarms failed: Error: Service Unavailable'
+      ])
+    })
+
+    it('two failed polls in a row roll the canary back and fail', async () => {
+      aws = mockAws()
+      let down = false
+      flakyAlarms(() => down)
+      const clock = fakeClock([{ at: 9_000, run: () => (down = true) }])
+      const result = await runPipeline(walk(), deps({ clock, pollMs: 5000 }))
+      expect(result.rolledBack).toBe(true)
+      expect(result.failure).toMatch(
+        /^Could not look through the gate "alarms seen" during the bake of step 1 \(Green at 10%\) at 2 polls in a row: cloudwatch:DescribeAlarms failed: Error: Service Unavailable\. A canary that cannot be judged does not keep its traffic\. Rolled back: all traffic is on Blue again\.$/
+      )
+      expect(weights()).toEqual({ Blue: 100, Green: 0 })
+      expect(result.steps.map((s) => s.outcome)).toEqual(['rolled back'])
+    })
+
+    it('a failed read at the last poll of a bake fails it too', async () => {
+      aws = mockAws()
+      let down = false
+      flakyAlarms(() => down)
+      const clock = fakeClock([{ at: 29_000, run: () => (down = true) }])
+      const result = await runPipeline(walk(), deps({ clock, pollMs: 5000 }))
+      expect(result.rolledBack).toBe(true)
+      expect(result.failure).toContain(
+        'at its last poll: cloudwatch:DescribeAlarms failed: Error: Service Unavailable.'
+      )
+      expect(weights()).toEqual({ Blue: 100, Green: 0 })
+    })
+  })
+
   it('an alarm already firing blocks the first shift', async () => {
     aws = mockAws()
     aws.world.alarms = { 'svc-5xx': { state: 'ALARM', reason: 'boom' } }

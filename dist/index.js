@@ -89105,6 +89105,7 @@ function fulfilled(result) {
 
 ;// CONCATENATED MODULE: ./src/execute/bake.ts
 
+
 /**
  * How often a bake looks through the gates: a fifth of the bake, between 0.5 and 3 s. The upper
  * bound keeps the time from an alarm firing to the rollback under 5 s in the worst case (one poll
@@ -89114,8 +89115,16 @@ function bakePollMs(bakeMs) {
     return Math.min(3000, Math.max(500, Math.floor(bakeMs / 5)));
 }
 /**
+ * A gate whose read fails (after the SDK's own retries) at this many polls in a row fails the
+ * bake: a canary that cannot be judged does not keep its traffic. One failed poll is tolerated,
+ * as a blip; the next poll comes a few seconds later.
+ */
+const UNREAD_POLLS = 2;
+/**
  * Holds a step for its bake time, asking every gate and checking the route at each poll. Returns
  * the first failing reading, or undefined when the step held to the end; a changed route throws.
+ * A gate that could not be read at its last poll, or at UNREAD_POLLS polls in a row, is a failing
+ * reading, so the executor rolls the canary back as for any failed gate.
  */
 async function bake(record, index, canary, gates, { clock, log, pollMs, checkRoute }) {
     const poll = pollMs ?? bakePollMs(record.bakeMs);
@@ -89123,13 +89132,36 @@ async function bake(record, index, canary, gates, { clock, log, pollMs, checkRou
     const end = start + record.bakeMs;
     const share = (0,shares/* formatPercent */.l9)(record.share);
     const title = `Bake step ${index + 1}: ${canary} at ${share}% for ${Math.round(record.bakeMs / 1000)} s`;
+    const unread = new Map();
+    const look = (gate, context) => gate.during(context).then((reading) => {
+        unread.delete(gate.label);
+        return reading;
+    }, (error) => {
+        const times = (unread.get(gate.label) ?? 0) + 1;
+        unread.set(gate.label, times);
+        const why = error instanceof Error ? error.message : String(error);
+        log.warning(`Could not look through the gate "${gate.label}": ${why}`);
+        const last = clock.now() >= end;
+        return {
+            label: gate.label,
+            text: 'not read',
+            ...(times >= UNREAD_POLLS || last
+                ? {
+                    failure: `Could not look through the gate "${gate.label}" during the bake of step ${index + 1} ` +
+                        `(${canary} at ${share}%)${times > 1 ? ` at ${times} polls in a row` : ', at its last poll'}: ` +
+                        `${(0,report_text/* sentence */.em)(why)} A canary that cannot be judged does not keep its traffic.`
+                }
+                : {})
+        };
+    });
     return log.group(title, async () => {
         while (clock.now() < end) {
             await clock.sleep(Math.min(poll, end - clock.now()));
             const context = { color: canary, step: index, share: record.share, fresh: true, clock, log };
             // The route is read beside the gates: another writer is caught without a round trip more.
+            // A route that cannot be read still throws: then nothing more is written.
             const [readings] = await Promise.all([
-                Promise.all(gates.map((gate) => gate.during(context))),
+                Promise.all(gates.map((gate) => look(gate, context))),
                 checkRoute()
             ]);
             record.bakedMs = clock.now() - start;
