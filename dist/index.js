@@ -82576,7 +82576,7 @@ const ACTION_INPUTS = [
     },
     {
         name: 'listener-rule-arn',
-        description: "The weighted listener rule. Default: the stack output `ListenerRule`; when that is absent too, the one rule on the target groups' load balancer whose forward action names both target groups.",
+        description: "The weighted listener rule, or several (comma- or line-separated) that move in lockstep. Default: the stack output `ListenerRule`; when that is absent too, every rule on the target groups' load balancer whose forward action names both target groups (several move in lockstep).",
         required: false,
         default: ''
     },
@@ -82932,8 +82932,8 @@ var errors = __nccwpck_require__(3916);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/run-step.ts + 69 modules
-var run_step = __nccwpck_require__(7206);
+// EXTERNAL MODULE: ./src/run-step.ts + 72 modules
+var run_step = __nccwpck_require__(9841);
 // EXTERNAL MODULE: ./src/cli/args.ts
 var cli_args = __nccwpck_require__(7593);
 // EXTERNAL MODULE: ./src/input-modes.ts
@@ -83327,6 +83327,7 @@ async function readStackOutputs(cfn, stackName) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dq: () => (/* binding */ LockstepWriteError),
 /* harmony export */   G_: () => (/* binding */ IncompletePromotionError),
 /* harmony export */   In: () => (/* binding */ GateFailure),
 /* harmony export */   Rc: () => (/* binding */ ConnectionError),
@@ -83433,6 +83434,16 @@ class ConcurrentRunError extends ActionError {
     byRollback) {
         super(message);
         this.byRollback = byRollback;
+    }
+}
+/**
+ * A write to routes that move in lockstep failed on some of them. The message says which, and
+ * whether the ones written were put back; `cause` is the first failure.
+ */
+class LockstepWriteError extends ActionError {
+    constructor(message, cause) {
+        super(message);
+        this.cause = cause;
     }
 }
 
@@ -85930,8 +85941,8 @@ var log_line = __nccwpck_require__(8975);
 var repeats = __nccwpck_require__(9314);
 // EXTERNAL MODULE: ./src/report/text.ts
 var report_text = __nccwpck_require__(5655);
-// EXTERNAL MODULE: ./src/run-step.ts + 69 modules
-var run_step = __nccwpck_require__(7206);
+// EXTERNAL MODULE: ./src/run-step.ts + 72 modules
+var run_step = __nccwpck_require__(9841);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -86164,7 +86175,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 7206:
+/***/ 9841:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -86551,6 +86562,10 @@ function expectArn(value, marker, name) {
         throw new errors/* InputError */.dz(`"${name}" is "${value}", which is not an ARN of the right kind (it should contain "${marker}").`);
     }
     return value;
+}
+/** ARNs separated by commas or whitespace (one a line), in order, each once. */
+function ruleArnList(text) {
+    return [...new Set(text.split(/[\s,]+/).filter((arn) => arn.length > 0))];
 }
 /** Names separated by newlines or commas, without repeats. */
 function alarmNames(text) {
@@ -87302,8 +87317,10 @@ function parseLocations(get) {
         throw new errors/* InputError */.dz('Set either "listener-rule-arn" (a weighted rule) or "listener-arn" (a listener whose ' +
             'default action is the weighted forward), not both.');
     }
-    if (listenerRuleArn)
-        expectArn(listenerRuleArn, ':listener-rule/', constants/* Inputs */.G0.ListenerRuleArn);
+    // Several rules (comma- or line-separated) move in lockstep.
+    for (const arn of ruleArnList(listenerRuleArn ?? '')) {
+        expectArn(arn, ':listener-rule/', constants/* Inputs */.G0.ListenerRuleArn);
+    }
     if (listenerArn)
         expectArn(listenerArn, ':listener/', constants/* Inputs */.G0.ListenerArn);
     return { stackName, taskSets, targetGroups, listenerRuleArn, listenerArn };
@@ -89775,10 +89792,11 @@ async function describeListenerActions(elb, listenerArn, notFound) {
 
 
 /**
- * Finds the one rule on the target groups' load balancers whose forward names both colours.
- * A default rule that matches means the weighted forward is the listener's default action.
+ * Finds every rule on the target groups' load balancers whose forward names both colours, in
+ * the order ELB lists them. A default rule that matches means the weighted forward is the
+ * listener's default action. More than one means routes that move in lockstep.
  */
-async function discoverWeightedRoute(elb, targetGroups) {
+async function discoverWeightedRoutes(elb, targetGroups) {
     const groups = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeTargetGroups', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({
         TargetGroupArns: [targetGroups.Blue, targetGroups.Green]
     })), (0,call/* whenNotFound */.II)('TargetGroup', () => new errors/* NotFoundError */.m_(`Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
@@ -89793,21 +89811,19 @@ async function discoverWeightedRoute(elb, targetGroups) {
     const listeners = (await Promise.all(loadBalancers.map((lb) => listListeners(elb, lb)))).flat();
     const rules = (await Promise.all(listeners.map((l) => listRules(elb, l.ListenerArn ?? '')))).flat();
     const candidates = rules.filter((rule) => forwardsToBoth(rule, targetGroups));
-    if (candidates.length === 1) {
-        const [rule] = candidates;
+    if (candidates.length === 0) {
+        const searched = listeners.map((l) => l.ListenerArn).join(', ') || 'none';
+        throw new errors/* RuleDiscoveryError */.z4(`No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
+            `${searched}. Set "listener-rule-arn" (or "listener-arn"), or add the ListenerRule stack output.`);
+    }
+    // Several routes (HTTP and HTTPS listeners, `/api/*` and `/*` rules) move together.
+    return candidates.map((rule) => {
         if (rule.IsDefault) {
             const listener = listeners.find((l) => (rule.RuleArn ?? '').startsWith(listenerPrefix(l)));
             return { kind: 'listener', arn: listener?.ListenerArn ?? '' };
         }
         return { kind: 'listener-rule', arn: rule.RuleArn ?? '', rule };
-    }
-    const searched = listeners.map((l) => l.ListenerArn).join(', ') || 'none';
-    if (candidates.length === 0) {
-        throw new errors/* RuleDiscoveryError */.z4(`No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
-            `${searched}. Set "listener-rule-arn" (or "listener-arn"), or add the ListenerRule stack output.`);
-    }
-    throw new errors/* RuleDiscoveryError */.z4(`${candidates.length} rules forward to both target groups: ${candidates.map((r) => r.RuleArn).join(', ')}. ` +
-        'Set "listener-rule-arn" to the one the action should change.');
+    });
 }
 function forwardsToBoth(rule, targetGroups) {
     return (rule.Actions ?? []).some((action) => {
@@ -90006,6 +90022,14 @@ class AlbForwardRouter {
         await this.put(readForwardWeights(this.actions(), this.targetGroups, this.label));
         return `${this.kind} ${this.id}: added ${missing.join(', ')} at weight 0 so its targets are health-checked (traffic unchanged)`;
     }
+    /** The raw weights `read` (or the last write) saw, to write back exactly as they were. */
+    rawWeights() {
+        return readForwardWeights(this.actions(), this.targetGroups, this.label);
+    }
+    /** Writes raw weights (ones `rawWeights` returned): a lockstep set undoing a partial write. */
+    async writeWeights(weights) {
+        await this.put(weights);
+    }
     async verify() {
         return splitOfWeights(readForwardWeights(await this.fetchActions(), this.targetGroups, this.label));
     }
@@ -90060,6 +90084,138 @@ function readListenerActions(elb, arn) {
 }
 function listenerNotFound(arn) {
     return new errors/* NotFoundError */.m_(`Listener ${arn} was not found. Check "listener-arn" and "aws-region".`);
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/lockstep.ts
+
+/** Pure rules for several ALB routes moved in lockstep: what one split stands for the set. */
+/**
+ * The split that stands for every route: the common split when they agree, else each colour's
+ * least share. A set that disagrees then reads as a split no write produces (its shares add up
+ * to less than the whole), so a plan always writes it, a read-back never takes it for the
+ * target, and a walk resumes from the least advanced route.
+ */
+function lockstepSplit(splits) {
+    const [first] = splits;
+    if (splits.every((split) => (0,shares/* sameSplit */.xY)(split, first)))
+        return first;
+    const least = (color) => Math.min(...splits.map((s) => s[color]));
+    return { Blue: least('Blue'), Green: least('Green') };
+}
+/** True when every route holds the same split. */
+function routesAgree(routes) {
+    return routes.every((route) => sameSplit(route.split, routes[0].split));
+}
+/** `listener-rule …/a holds Blue 90% / Green 10%; listener …/b holds Blue 100% / Green 0%`. */
+function describeRoutes(routes) {
+    return routes.map((r) => `${r.kind} ${r.id} holds ${(0,shares/* formatSplit */.oe)(r.split)}`).join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/lockstep-router.ts
+
+
+
+/**
+ * Several ALB routes (rules, or listeners' default actions) that forward to the same two target
+ * groups and move together: read, written and read back in parallel. A write that fails on some
+ * routes puts the ones it changed back to the weights they had, so the set never stays split
+ * because of this run. The first route is the primary one: test traffic, the smoke check and
+ * analysis use its listener and load balancer.
+ */
+class LockstepRouter {
+    members;
+    kind = 'listener-rules';
+    id;
+    seen;
+    constructor(members) {
+        this.members = members;
+        if (members.length < 2)
+            throw new errors/* StateError */.qq('A lockstep set needs at least two routes.');
+        this.id = members[0].id;
+    }
+    /** The route test traffic and the checks that need one listener go through. */
+    get primary() {
+        return this.members[0];
+    }
+    async read() {
+        return this.remember(await Promise.all(this.members.map((m) => m.read())));
+    }
+    /** Every route has the same units (ALB weights), so the first one answers for all. */
+    reachable(share) {
+        return this.members[0].reachable(share);
+    }
+    async exposeForHealthChecks(color) {
+        const settled = await Promise.allSettled(this.members.map((m) => m.exposeForHealthChecks(color)));
+        const lines = settled.flatMap((s) => (s.status === 'fulfilled' && s.value ? [s.value] : []));
+        const failed = settled.find((s) => s.status === 'rejected');
+        if (failed) {
+            // A colour at weight 0 carries no traffic, so what was added stays; the message says it.
+            const done = lines.length > 0 ? ` Written before the failure: ${lines.join('; ')}.` : '';
+            throw new errors/* LockstepWriteError */.Dq(`${errorText(failed.reason)}${done}`, failed.reason);
+        }
+        return lines.length > 0 ? lines.join('; ') : undefined;
+    }
+    /**
+     * Writes every route at once. When some writes fail, the routes that were written get their
+     * previous raw weights back (in parallel too) and the error says what each route holds.
+     */
+    async shift(split) {
+        const before = this.members.map((m) => m.rawWeights());
+        const settled = await Promise.allSettled(this.members.map((m) => m.shift(split)));
+        const failedAt = settled.flatMap((s, i) => (s.status === 'rejected' ? [i] : []));
+        if (failedAt.length === 0) {
+            return this.remember(settled.map((s) => s.value));
+        }
+        const first = settled[failedAt[0]].reason;
+        const failedIds = failedAt.map((i) => this.members[i].id).join(', ');
+        const written = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [i] : []));
+        const head = `Writing ${(0,shares/* formatSplit */.oe)(split)} to the routes that move together failed on ${failedIds}: ` +
+            errorText(first);
+        if (written.length === 0) {
+            throw new errors/* LockstepWriteError */.Dq(`${head} No route was changed.`, first);
+        }
+        const undone = await Promise.allSettled(written.map((i) => this.members[i].writeWeights(before[i])));
+        const stuck = written.filter((_, k) => undone[k].status === 'rejected');
+        const writtenIds = written.map((i) => this.members[i].id).join(', ');
+        if (stuck.length === 0) {
+            throw new errors/* LockstepWriteError */.Dq(`${head} ${writtenIds} had been written and got its previous weights back, so every ` +
+                'route holds what it held before this write.', first);
+        }
+        const live = await Promise.allSettled(this.members.map((m) => m.verify()));
+        const now = live
+            .map((s, i) => s.status === 'fulfilled'
+            ? `${this.members[i].kind} ${this.members[i].id} holds ${(0,shares/* formatSplit */.oe)(s.value)}`
+            : undefined)
+            .filter((line) => line !== undefined)
+            .join('; ');
+        throw new errors/* LockstepWriteError */.Dq(`${head} Putting back ${stuck.map((i) => this.members[i].id).join(', ')} failed too, so the ` +
+            `routes disagree${now ? `: ${now}` : ''}. Run mode rollback: it puts every route back on ` +
+            'the stable colour.', first);
+    }
+    async verify() {
+        return this.remember(await Promise.all(this.members.map((m) => m.verify())));
+    }
+    placement() {
+        return this.primary.placement();
+    }
+    routes() {
+        const seen = this.seen;
+        if (!seen)
+            throw new errors/* StateError */.qq('The lockstep routes were listed before they were read.');
+        return this.members.map((m, i) => ({ kind: m.kind, id: m.id, split: seen[i] }));
+    }
+    /** `describeRoutes` of what was last seen, for messages. */
+    describe() {
+        return describeRoutes(this.routes());
+    }
+    remember(splits) {
+        this.seen = splits;
+        return lockstepSplit(splits);
+    }
+}
+function errorText(error) {
+    const text = error instanceof Error ? error.message : String(error);
+    return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/listener-rule.ts
@@ -90793,6 +90949,8 @@ class ServiceLease {
 
 
 
+
+
 /**
  * The composition root: the only module that names concrete routers, workloads and gates. Each
  * function picks one kind from the inputs and what was read, once; everything downstream sees
@@ -90806,28 +90964,43 @@ function startRouteRead(inputs, clients) {
     const early = inputs.listenerArn
         ? { listener: readListenerActions(clients.elb, inputs.listenerArn) }
         : inputs.listenerRuleArn
-            ? { rule: describeRule(clients.elb, inputs.listenerRuleArn) }
+            ? { rules: ruleArnList(inputs.listenerRuleArn).map((arn) => describeRule(clients.elb, arn)) }
             : undefined;
     // Reported when the router reads it; a stack error that comes first must not leave it unhandled.
     early?.listener?.catch(() => undefined);
-    early?.rule?.catch(() => undefined);
+    for (const rule of early?.rules ?? [])
+        rule.catch(() => undefined);
     return early;
 }
-/** A given listener or rule, else the one rule on the colours' load balancers that names both. */
+/**
+ * A given listener or rules, else every rule on the colours' load balancers that names both.
+ * Several rules move in lockstep.
+ */
 async function chooseRouter(clients, where, early) {
     const { targetGroups } = where;
     if (where.listenerArn) {
         const router = new ListenerRouter(clients.elb, where.listenerArn, targetGroups);
         return early?.listener ? router.withPreloaded(early.listener) : router;
     }
-    if (where.listenerRuleArn) {
-        const router = new ListenerRuleRouter(clients.elb, where.listenerRuleArn, targetGroups);
-        return early?.rule ? router.withPreloaded(early.rule) : router;
+    const rules = where.listenerRuleArns ?? [];
+    if (rules.length > 0) {
+        return lockstep(rules.map((arn, i) => {
+            const router = new ListenerRuleRouter(clients.elb, arn, targetGroups);
+            const preloaded = early?.rules?.[i];
+            return preloaded ? router.withPreloaded(preloaded) : router;
+        }));
     }
-    const found = await discoverWeightedRoute(clients.elb, targetGroups);
-    return found.kind === 'listener'
-        ? new ListenerRouter(clients.elb, found.arn, targetGroups)
-        : new ListenerRuleRouter(clients.elb, found.arn, targetGroups).withPreloaded(found.rule);
+    const found = await discoverWeightedRoutes(clients.elb, targetGroups);
+    return lockstep(found.map((route) => route.kind === 'listener'
+        ? new ListenerRouter(clients.elb, route.arn, targetGroups)
+        : new ListenerRuleRouter(clients.elb, route.arn, targetGroups).withPreloaded(route.rule)));
+}
+function lockstep(routers) {
+    return routers.length === 1 ? routers[0] : new LockstepRouter(routers);
+}
+/** The one route a listener-bound check (smoke, test traffic) goes through: a set's first. */
+function primaryRoute(router) {
+    return router instanceof LockstepRouter ? router.primary : router;
 }
 /**
  * Blue and Green as task sets of one EXTERNAL-controller service. A plain rollback does not read
@@ -90864,8 +91037,9 @@ function chooseCheckGates(inputs, clients, parts) {
     if (inputs.smoke) {
         const { router } = parts;
         // A path goes to the listener testers reach the canary on.
+        const primary = primaryRoute(router);
         const listener = inputs.testTraffic.listenerArn ??
-            (router.kind === 'listener-rule' ? listenerArnOf(router.id) : router.id);
+            (primary.kind === 'listener-rule' ? listenerArnOf(primary.id) : primary.id);
         gates.push(new SmokeGate(inputs.smoke, inputs.testTraffic, () => listenerAddress(clients.elb, listener), parts.fetch));
     }
     const { hooks } = inputs;
@@ -90950,14 +91124,15 @@ function startTestRouteReads(inputs, clients, reads) {
 async function weightedListener(where, route) {
     if (where.listenerArn)
         return { listenerArn: where.listenerArn };
-    const rule = where.listenerRuleArn;
+    // Test traffic goes through the first of several rules moved in lockstep.
+    const rule = where.listenerRuleArns?.[0];
     if (rule)
         return { listenerArn: listenerArnOf(rule), ruleArn: rule };
     // Found by discovery: known once the route's read is done.
-    const { router } = await route;
-    return router.kind === 'listener-rule'
-        ? { listenerArn: listenerArnOf(router.id), ruleArn: router.id }
-        : { listenerArn: router.id };
+    const primary = primaryRoute((await route).router);
+    return primary.kind === 'listener-rule'
+        ? { listenerArn: listenerArnOf(primary.id), ruleArn: primary.id }
+        : { listenerArn: primary.id };
 }
 /** The shape the run works through: router, workload, the tags as the stable marker, test traffic. */
 function composeShape(inputs, clients, parts) {
@@ -90984,6 +91159,7 @@ function chooseLease(tags, identity, serviceName) {
 }
 
 ;// CONCATENATED MODULE: ./src/discover/resources.ts
+
 
 
 
@@ -91029,8 +91205,8 @@ function resolveResources(inputs, outputs) {
     }
     if (inputs.listenerArn)
         return { taskSets, targetGroups, listenerArn: inputs.listenerArn };
-    const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[constants/* StackOutputKeys */.yl.ListenerRule];
-    return { taskSets, targetGroups, ...(listenerRuleArn ? { listenerRuleArn } : {}) };
+    const rules = ruleArnList(inputs.listenerRuleArn ?? outputs?.[constants/* StackOutputKeys */.yl.ListenerRule] ?? '');
+    return { taskSets, targetGroups, ...(rules.length > 0 ? { listenerRuleArns: rules } : {}) };
 }
 /** The input that overrides each stack output, for messages. */
 const INPUT_FOR_OUTPUT = {
@@ -91040,7 +91216,40 @@ const INPUT_FOR_OUTPUT = {
     [constants/* StackOutputKeys */.yl.GreenTargetGroup]: constants/* Inputs */.G0.GreenTargetGroup
 };
 
+;// CONCATENATED MODULE: ./src/discover/route-agreement.ts
+
+
+
+/**
+ * Routes that move in lockstep must hold one split. When they do not, the run goes on only if
+ * it will realign them: a rollback (the emergency exit, which puts every route on the stable
+ * colour), a status (which writes nothing), or a rerun after a run that stopped between its
+ * writes (its lease is still on the service; the rerun writes every route together again). Any
+ * other disagreement was made by hand, and the action does not guess which route is right.
+ * Pure: returns a line for the log, or undefined when the routes agree.
+ */
+function checkRoutesAgree(routes, mode, leaseValue) {
+    if (!routes || routes.every((r) => (0,shares/* sameSplit */.xY)(r.split, routes[0].split)))
+        return undefined;
+    const each = routes.map((r) => `${r.kind} ${r.id} holds ${(0,shares/* formatSplit */.oe)(r.split)}`).join('; ');
+    if (mode === 'rollback') {
+        return `The routes that move together disagree (${each}); this rollback writes all of them.`;
+    }
+    if (mode === 'status')
+        return `The routes that move together disagree: ${each}.`;
+    const holder = parseLease(leaseValue);
+    // A finished rollback left them agreeing; its lease explains nothing that came after.
+    if (holder && !holder.left) {
+        return (`The routes that move together disagree (${each}): the ${describeHolder(holder)} stopped ` +
+            'between its writes. This run writes all of them together again.');
+    }
+    throw new errors/* StateError */.qq(`The routes that move together disagree: ${each}. Something other than this action changed ` +
+        'some of them, and the action will not guess which one is right. Run mode rollback: it ' +
+        'puts every route back on the stable colour. Or set the same weights on all of them by hand.');
+}
+
 ;// CONCATENATED MODULE: ./src/discover/discover.ts
+
 
 
 
@@ -91087,6 +91296,9 @@ async function discover(inputs, clients, options) {
     const tags = new ServiceTags(clients.ecs, serviceState, serviceState.tags, inputs.tagKey);
     const stable = tags.stable();
     const { router, split } = fulfilled(settled[3]);
+    const routes = router.routes?.();
+    // Before any write: a set whose routes disagree goes on only when this run realigns it.
+    const disagreement = checkRoutesAgree(routes, inputs.mode, tags.get(tags.names.lease));
     const alarmCheck = fulfilled(settled[4]);
     const shape = {
         ...composeShape(inputs, clients, {
@@ -91118,14 +91330,19 @@ async function discover(inputs, clients, options) {
         previousStable: tags.get(tags.names.previous),
         promotionRecord: tags.get(tags.names.promotion),
         ...(alarmCheck ? { alarms: alarmCheck } : {}),
-        route: { kind: router.kind, id: router.id }
+        route: { kind: router.kind, id: router.id, ...(routes ? { routes } : {}) }
     };
     logDiscovery(options.log, inputs, state);
+    if (disagreement)
+        options.log.warning(disagreement);
     return { state, shape, gates };
 }
 function logDiscovery(log, inputs, state) {
     log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`);
     log.info(`Route: ${state.route.kind} ${state.route.id}`);
+    state.route.routes?.forEach((route, i) => {
+        log.info(`  ${i + 1}. ${route.kind} ${route.id}: ${(0,shares/* formatSplit */.oe)(route.split)}`);
+    });
     log.info(`Weights: ${(0,shares/* formatSplit */.oe)(state.split)}`);
     if (state.alarms)
         log.info(`Alarms: ${(0,gates_alarms/* describeAlarms */.Gj)(state.alarms.alarms)}`);
@@ -92285,7 +92502,7 @@ function runResult(outcome) {
         before: traffic(plan.stableBefore, plan.splitBefore),
         after: traffic(outcome.stableAfter, outcome.splitAfter),
         colors: colorFacts(state),
-        route: { ...state.route },
+        route: routeData(state),
         plan: {
             reason: plan.reason,
             steps: plan.steps.map(plannedStep),
@@ -92325,7 +92542,7 @@ function earlyResult(failure) {
                 before: traffic(state.stable, state.split),
                 after: traffic(state.stable, state.split),
                 colors: colorFacts(state),
-                route: { ...state.route }
+                route: routeData(state)
             }
             : {}),
         steps: [],
@@ -92352,6 +92569,16 @@ function result_outcomeOf(outcome) {
 }
 function traffic(stable, split) {
     return { stable, canary: (0,src_color/* otherColor */.IP)(stable), weights: weightsJson(split) };
+}
+function routeData(state) {
+    const { kind, id, routes } = state.route;
+    if (!routes)
+        return { kind, id };
+    return {
+        kind,
+        id,
+        routes: routes.map((r) => ({ kind: r.kind, id: r.id, weights: weightsJson(r.split) }))
+    };
 }
 function colorFacts(state) {
     const facts = (color) => ({
@@ -92478,6 +92705,7 @@ function renderSummary(result) {
         ...(result.failure ? [`**${md(result.failure)}**`] : []),
         `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${(0,shares/* formatSplit */.oe)(result.splitAfter)}** · ` +
             `route: ${state.route.kind} ${code(state.route.id)}`,
+        ...routesSection(state.route.routes),
         `> ${md(plan.reason)}`,
         ...deploySection(result),
         ...src_color/* COLORS */.lm.map((color) => colorTable(result, color)),
@@ -92494,6 +92722,13 @@ function renderSummary(result) {
         nextStep(inputs, result)
     ];
     return parts.join('\n\n') + '\n';
+}
+/** Each route of a set that moves in lockstep, with the weights discovery found on it. */
+function routesSection(routes) {
+    if (!routes)
+        return [];
+    const lines = routes.map((route, i) => `${i + 1}. ${route.kind} ${code(route.id)}: ${(0,shares/* formatSplit */.oe)(route.split)}`);
+    return [`Routes that move together (weights before this run):\n\n${lines.join('\n')}`];
 }
 /** The job summary for a failed step. */
 function renderFailure(mode, service, message) {

@@ -12,6 +12,7 @@ import {
   canaryWeight,
   environmentUrl,
   expectArn,
+  ruleArnList,
   onCancel,
   testHeader,
   testListenerArn,
@@ -191,7 +192,10 @@ function parseLocations(get: (name: string) => string | undefined): Locations {
         'default action is the weighted forward), not both.'
     )
   }
-  if (listenerRuleArn) expectArn(listenerRuleArn, ':listener-rule/', Inputs.ListenerRuleArn)
+  // Several rules (comma- or line-separated) move in lockstep.
+  for (const arn of ruleArnList(listenerRuleArn ?? '')) {
+    expectArn(arn, ':listener-rule/', Inputs.ListenerRuleArn)
+  }
   if (listenerArn) expectArn(listenerArn, ':listener/', Inputs.ListenerArn)
 
   return { stackName, taskSets, targetGroups, listenerRuleArn, listenerArn }

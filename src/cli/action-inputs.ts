@@ -65,7 +65,7 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
   {
     name: 'listener-rule-arn',
     description:
-      "The weighted listener rule. Default: the stack output `ListenerRule`; when that is absent too, the one rule on the target groups' load balancer whose forward action names both target groups.",
+      "The weighted listener rule, or several (comma- or line-separated) that move in lockstep. Default: the stack output `ListenerRule`; when that is absent too, every rule on the target groups' load balancer whose forward action names both target groups (several move in lockstep).",
     required: false,
     default: ''
   },

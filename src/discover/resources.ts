@@ -2,13 +2,15 @@ import { COLORS, type PerColor } from '../color.js'
 import { Inputs, StackOutputKeys } from '../constants.js'
 import type { ActionInputs } from '../inputs.js'
 import { StateError } from '../errors.js'
+import { ruleArnList } from '../input-values.js'
 
 /** Where each colour lives, and the weighted route if the inputs or the stack name it. */
 export interface ColorResources {
   /** Absent for a colour found by its target group (no stack, no explicit task set). */
   taskSets: Partial<PerColor<string>>
   targetGroups: PerColor<string>
-  listenerRuleArn?: string
+  /** One weighted rule, or several that move in lockstep. */
+  listenerRuleArns?: string[]
   listenerArn?: string
 }
 
@@ -61,8 +63,8 @@ export function resolveResources(
     )
   }
   if (inputs.listenerArn) return { taskSets, targetGroups, listenerArn: inputs.listenerArn }
-  const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[StackOutputKeys.ListenerRule]
-  return { taskSets, targetGroups, ...(listenerRuleArn ? { listenerRuleArn } : {}) }
+  const rules = ruleArnList(inputs.listenerRuleArn ?? outputs?.[StackOutputKeys.ListenerRule] ?? '')
+  return { taskSets, targetGroups, ...(rules.length > 0 ? { listenerRuleArns: rules } : {}) }
 }
 
 /** The input that overrides each stack output, for messages. */

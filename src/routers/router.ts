@@ -30,6 +30,20 @@ export interface TrafficRouter {
   shift(split: Split): Promise<Split>
   /** Reads the split again, to catch another writer while a step holds (during a bake). */
   verify(): Promise<Split>
+  /**
+   * Each route the router moves together, with the split the last read or write saw on it, for
+   * the summary and for the check that they agree. Absent for a router with one route: `id`
+   * and the split it reads are the whole story. When the routes disagree, `read` returns each
+   * colour's least share (a split no write makes, so every comparison sees a route to rewrite).
+   */
+  routes?(): readonly RouteSplit[]
+}
+
+/** One route of a router that writes several in lockstep. */
+export interface RouteSplit {
+  kind: string
+  id: string
+  split: Split
 }
 
 /** Testers reach the canary before customers do: a route only test requests take. */
