@@ -252,6 +252,47 @@ describe('lockstep runs (SDK mocks)', () => {
     expect(result.splitAfter).toEqual({ Blue: FULL, Green: 0 })
   })
 
+  it('a failed write whose undo fails too says what each rule holds and to run rollback', async () => {
+    aws = twoRules()
+    const denied = Object.assign(new Error('not allowed'), { name: 'AccessDenied' })
+    aws.elb.on(ModifyRuleCommand, { RuleArn: RULE2 }).rejects(denied)
+    let writes = 0
+    aws.elb
+      .on(ModifyRuleCommand, { RuleArn: ARN.rule })
+      .callsFake((input: { Actions: Rule['Actions'] }) => {
+        writes += 1
+        if (writes > 1) throw denied
+        aws.world.rules[0].Actions = structuredClone(input.Actions)
+        return { Rules: [aws.world.rules[0]] }
+      })
+    const result = await runPipeline(
+      inputs({ mode: 'canary', 'canary-weight': '10', 'listener-rule-arn': RULES }),
+      deps()
+    )
+    expect(result.failure).toMatch(
+      new RegExp(
+        `Putting back ${ARN.rule} failed too, so the routes disagree: listener-rule ${ARN.rule} holds Blue 90% / Green 10%; listener-rule ${RULE2} holds Blue 100% / Green 0%. Run mode rollback`
+      )
+    )
+    expect(greenWeights()).toEqual([10, 0])
+  })
+
+  it('health checks: each rule that lacks the canary gets it at weight 0, in one go', async () => {
+    aws = twoRules()
+    for (const rule of aws.world.rules.filter((r) => !r.IsDefault)) {
+      rule.Actions = [{ Type: 'forward', TargetGroupArn: ARN.blueTg }]
+    }
+    const result = await runPipeline(
+      inputs({ mode: 'canary', 'canary-weight': '10', 'listener-rule-arn': RULES }),
+      deps()
+    )
+    expect(result.failure).toBeUndefined()
+    expect(result.writes.filter((w) => w.includes('at weight 0'))).toHaveLength(1)
+    expect(result.writes[0]).toContain(RULE2)
+    expect(aws.writes()).toEqual(['ModifyRule', 'ModifyRule', 'ModifyRule', 'ModifyRule'])
+    expect(greenWeights()).toEqual([10, 10])
+  })
+
   it('a rerun after a run that stopped between writes writes every rule again', async () => {
     aws = twoRules()
     aws.world.rules[0].Actions = [forward(90, 10)]
