@@ -82587,6 +82587,12 @@ const ACTION_INPUTS = [
         default: ''
     },
     {
+        name: 'production-listener-arn',
+        description: 'A listener swap instead of a weighted rule: this listener forwards to the stable colour and `test-listener-arn` (required with it) to the other one; promote swaps their target groups. A share between 0 and 100 needs a weighted forward on it. Default none.',
+        required: false,
+        default: ''
+    },
+    {
         name: 'canary-weight',
         description: 'Percent of traffic for the canary colour, 0 to 100 with at most one decimal (0.5 is valid). Used by canary; other modes ignore it (a warning if malformed). Default 10.',
         required: false,
@@ -82684,7 +82690,7 @@ const ACTION_INPUTS = [
     },
     {
         name: 'test-listener-arn',
-        description: 'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default none.',
+        description: 'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). With `production-listener-arn`, the listener that swaps with it (every mode reads it): it forwards to the colour that is not stable. Default none.',
         required: false,
         default: ''
     },
@@ -82932,8 +82938,8 @@ var errors = __nccwpck_require__(3916);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/run-step.ts + 72 modules
-var run_step = __nccwpck_require__(9841);
+// EXTERNAL MODULE: ./src/run-step.ts + 73 modules
+var run_step = __nccwpck_require__(2019);
 // EXTERNAL MODULE: ./src/cli/args.ts
 var cli_args = __nccwpck_require__(7593);
 // EXTERNAL MODULE: ./src/input-modes.ts
@@ -83196,6 +83202,7 @@ const Inputs = {
     GreenTargetGroup: 'green-target-group',
     ListenerRuleArn: 'listener-rule-arn',
     ListenerArn: 'listener-arn',
+    ProductionListenerArn: 'production-listener-arn',
     CanaryWeight: 'canary-weight',
     TagKey: 'tag-key',
     WaitForHealthy: 'wait-for-healthy',
@@ -85941,8 +85948,8 @@ var log_line = __nccwpck_require__(8975);
 var repeats = __nccwpck_require__(9314);
 // EXTERNAL MODULE: ./src/report/text.ts
 var report_text = __nccwpck_require__(5655);
-// EXTERNAL MODULE: ./src/run-step.ts + 72 modules
-var run_step = __nccwpck_require__(9841);
+// EXTERNAL MODULE: ./src/run-step.ts + 73 modules
+var run_step = __nccwpck_require__(2019);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -86175,7 +86182,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 9841:
+/***/ 2019:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -87323,7 +87330,43 @@ function parseLocations(get) {
     }
     if (listenerArn)
         expectArn(listenerArn, ':listener/', constants/* Inputs */.G0.ListenerArn);
-    return { stackName, taskSets, targetGroups, listenerRuleArn, listenerArn };
+    const swap = parseSwap(get, Boolean(listenerRuleArn || listenerArn));
+    return {
+        stackName,
+        taskSets,
+        targetGroups,
+        listenerRuleArn,
+        listenerArn,
+        ...(swap ? { swap } : {})
+    };
+}
+/**
+ * A listener swap: `production-listener-arn` with `test-listener-arn`, which then names the
+ * listener that swaps with it (read by every mode: status shows it too). Test rules do not apply.
+ */
+function parseSwap(get, otherRoute) {
+    const production = get(constants/* Inputs */.G0.ProductionListenerArn);
+    if (!production)
+        return undefined;
+    expectArn(production, ':listener/', constants/* Inputs */.G0.ProductionListenerArn);
+    if (otherRoute) {
+        throw new errors/* InputError */.dz('Set "production-listener-arn" (a listener swap) or "listener-rule-arn"/"listener-arn" (a ' +
+            'weighted route), not both.');
+    }
+    const test = get(constants/* Inputs */.G0.TestListenerArn);
+    if (!test) {
+        throw new errors/* InputError */.dz('"production-listener-arn" needs "test-listener-arn": the listener that forwards to the ' +
+            'idle colour and swaps target groups with the production listener on promote.');
+    }
+    expectArn(test, ':listener/', constants/* Inputs */.G0.TestListenerArn);
+    if (test === production) {
+        throw new errors/* InputError */.dz('"production-listener-arn" and "test-listener-arn" name the same listener.');
+    }
+    if (get(constants/* Inputs */.G0.TestHeader) || get(constants/* Inputs */.G0.TestQuery)) {
+        throw new errors/* InputError */.dz('A listener swap reaches the canary through "test-listener-arn"; "test-header" and ' +
+            '"test-query" add test rules, which this shape does not use. Leave them out.');
+    }
+    return { production, test };
 }
 function required(value, name, what) {
     if (!value)
@@ -90218,6 +90261,154 @@ function errorText(error) {
     return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
+;// CONCATENATED MODULE: ./src/routers/alb/listener-swap.ts
+
+
+
+
+
+
+
+/** Reads one listener; `role` names it in messages. */
+async function describeListener(elb, arn, role) {
+    const notFound = () => new errors/* NotFoundError */.m_(`The ${role} listener ${arn} was not found. Check "${role}-listener-arn".`);
+    const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [arn] })), (0,call/* whenNotFound */.II)('Listener', notFound));
+    const listener = response.Listeners?.[0];
+    if (!listener)
+        throw notFound();
+    return listener;
+}
+async function putDefaultActions(elb, arn, actions) {
+    const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:ModifyListener', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: arn, DefaultActions: keepExistingSecrets(actions) })));
+    return response.Listeners?.find((l) => l.ListenerArn === arn)?.DefaultActions;
+}
+/**
+ * The actions with the forward sending everything to one target group, in the shape ELB reports
+ * a simple forward (TargetGroupArn beside a one-group ForwardConfig), so it reads back as the
+ * single form; undefined when it forwards there already.
+ */
+function forwardTo(actions, arn, where) {
+    const single = actions.find((a) => a.Type === 'forward');
+    const named = single?.ForwardConfig?.TargetGroups ?? [];
+    if (single?.TargetGroupArn === arn && named.every((g) => g.TargetGroupArn === arn))
+        return undefined;
+    return (forwardOnlyTo(actions, arn, where) ?? actions).map((action) => action.Type === 'forward' ? { ...action, TargetGroupArn: arn } : action);
+}
+/** True when the forward names both colours (with any weights): the listener can split. */
+function isWeighted(weights, actions) {
+    const forward = actions.find((a) => a.Type === 'forward');
+    return (forward?.ForwardConfig?.TargetGroups?.length ?? 0) > 1 && weights.Blue + weights.Green > 0;
+}
+class ListenerSwapRouter {
+    elb;
+    listeners;
+    targetGroups;
+    kind = 'listener-swap';
+    id;
+    actions;
+    weighted = false;
+    constructor(elb, listeners, targetGroups) {
+        this.elb = elb;
+        this.listeners = listeners;
+        this.targetGroups = targetGroups;
+        this.id = listeners.production;
+    }
+    get label() {
+        return `Production listener ${this.id} (default action)`;
+    }
+    /**
+     * Reads both listeners at once: they must sit on one load balancer, and each default action
+     * must be a forward to the colours (a redirect or fixed response cannot be swapped).
+     */
+    async read() {
+        const [production, test] = await Promise.all([
+            describeListener(this.elb, this.listeners.production, 'production'),
+            describeListener(this.elb, this.listeners.test, 'test')
+        ]);
+        if (production.LoadBalancerArn !== test.LoadBalancerArn) {
+            throw new errors/* StateError */.qq(`The production listener ${this.listeners.production} is on load balancer ` +
+                `${production.LoadBalancerArn} and the test listener ${this.listeners.test} on ` +
+                `${test.LoadBalancerArn}. A listener swap moves target groups between two listeners of ` +
+                'one load balancer; give "production-listener-arn" and "test-listener-arn" of the same one.');
+        }
+        readForwardWeights(test.DefaultActions ?? [], this.targetGroups, `Test listener ${test.ListenerArn}`);
+        return this.take(production.DefaultActions ?? []);
+    }
+    /**
+     * A weighted production forward sets any whole permille; a forward to one colour all or nothing
+     * (the planner then refuses a share between, and lets a promote go from 0 %).
+     */
+    reachable(share) {
+        const exact = Number.isInteger(share) && share >= 0 && share <= shares/* FULL */.eW;
+        if (this.weighted)
+            return exact ? [share] : [Math.floor(share), Math.ceil(share)];
+        return exact && (share === 0 || share === shares/* FULL */.eW) ? [share] : [0, shares/* FULL */.eW];
+    }
+    /** Health checks run through the test listener, which points at the canary before any share. */
+    async exposeForHealthChecks() {
+        return undefined;
+    }
+    async shift(split) {
+        const actions = this.current();
+        const full = src_color/* COLORS */.lm.find((c) => split[c] === shares/* FULL */.eW);
+        const next = this.weighted || !full
+            ? rewriteForwardWeights(actions, this.targetGroups, albWeightsFor(split))
+            : (forwardTo(actions, this.targetGroups[full], this.label) ?? actions);
+        const stored = (await putDefaultActions(this.elb, this.id, next)) ?? next;
+        return this.take(stored);
+    }
+    async verify() {
+        const listener = await describeListener(this.elb, this.id, 'production');
+        return this.take(listener.DefaultActions ?? []);
+    }
+    take(actions) {
+        const weights = readForwardWeights(actions, this.targetGroups, this.label);
+        this.actions = actions;
+        this.weighted = isWeighted(weights, actions);
+        return splitOfWeights(weights);
+    }
+    current() {
+        if (!this.actions)
+            throw new errors/* StateError */.qq(`${this.label} was written before it was read.`);
+        return this.actions;
+    }
+}
+/**
+ * The test listener of a swap: it points at the colour that is not stable. A canary points it at
+ * the canary; a promote or rollback (close, given the colour stable after it) at the other one,
+ * which after a promote is the colour just replaced: that is the swap. Writes nothing when it
+ * points there already, so a rerun writes nothing.
+ */
+class SwapTestListener {
+    elb;
+    arn;
+    targetGroups;
+    constructor(elb, arn, targetGroups) {
+        this.elb = elb;
+        this.arn = arn;
+        this.targetGroups = targetGroups;
+    }
+    open(canary, wrote) {
+        return this.pointAt(canary, wrote);
+    }
+    close(stable, wrote) {
+        return this.pointAt((0,src_color/* otherColor */.IP)(stable), wrote);
+    }
+    async warnings() {
+        return [];
+    }
+    async pointAt(color, wrote) {
+        const listener = await describeListener(this.elb, this.arn, 'test');
+        const label = `Test listener ${this.arn}`;
+        readForwardWeights(listener.DefaultActions ?? [], this.targetGroups, label);
+        const next = forwardTo(listener.DefaultActions ?? [], this.targetGroups[color], label);
+        if (!next)
+            return;
+        await putDefaultActions(this.elb, this.arn, next);
+        wrote(`test listener ${this.arn}: forwards to ${color} (${this.targetGroups[color]})`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/routers/alb/listener-rule.ts
 
 
@@ -90951,6 +91142,7 @@ class ServiceLease {
 
 
 
+
 /**
  * The composition root: the only module that names concrete routers, workloads and gates. Each
  * function picks one kind from the inputs and what was read, once; everything downstream sees
@@ -90978,6 +91170,8 @@ function startRouteRead(inputs, clients) {
  */
 async function chooseRouter(clients, where, early) {
     const { targetGroups } = where;
+    if (where.swap)
+        return new ListenerSwapRouter(clients.elb, where.swap, targetGroups);
     if (where.listenerArn) {
         const router = new ListenerRouter(clients.elb, where.listenerArn, targetGroups);
         return early?.listener ? router.withPreloaded(early.listener) : router;
@@ -91103,7 +91297,8 @@ async function chooseAlarmGate(inputs, clients) {
  * run created but did not record; a canary looks when test traffic is asked for or recorded.
  */
 function startTestRouteReads(inputs, clients, reads) {
-    if (inputs.mode === 'status')
+    // A listener swap's test listener is part of the shape (composeShape), not a test route.
+    if (inputs.mode === 'status' || inputs.swap)
         return Promise.resolve(undefined);
     const names = { ...tagNames(inputs.tagKey), ...testRouteTagNames(inputs.tagKey) };
     const { header, query, listenerArn } = inputs.testTraffic;
@@ -91137,6 +91332,12 @@ async function weightedListener(where, route) {
 /** The shape the run works through: router, workload, the tags as the stable marker, test traffic. */
 function composeShape(inputs, clients, parts) {
     const { router, workload, tags, where, testRoute } = parts;
+    if (router instanceof ListenerSwapRouter) {
+        // The test listener follows the colour that is not stable: open, promote and rollback move it.
+        const test = router.listeners.test;
+        const testTraffic = new SwapTestListener(clients.elb, test, where.targetGroups);
+        return { router, workload, marker: tags, testTraffic };
+    }
     // A rollback never refuses: what it may not change it leaves, and says so.
     const build = (read) => albTestTraffic(clients.elb, read, {
         placement: () => router.placement(),
@@ -91171,7 +91372,7 @@ function needsStack(inputs) {
     if (inputs.deploy)
         return true;
     const allExplicit = src_color/* COLORS */.lm.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
-    return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn);
+    return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn && !inputs.swap);
 }
 /**
  * Merges explicit inputs over stack outputs. Pure: `outputs` is undefined when no stack was read.
@@ -91203,6 +91404,8 @@ function resolveResources(inputs, outputs) {
     if (targetGroups.Blue === targetGroups.Green) {
         throw new errors/* StateError */.qq(`Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`);
     }
+    if (inputs.swap)
+        return { taskSets, targetGroups, swap: inputs.swap };
     if (inputs.listenerArn)
         return { taskSets, targetGroups, listenerArn: inputs.listenerArn };
     const rules = ruleArnList(inputs.listenerRuleArn ?? outputs?.[constants/* StackOutputKeys */.yl.ListenerRule] ?? '');
@@ -91949,7 +92152,7 @@ function planRun(intent, state, reachable) {
             return finish([], `Deploy: the canary colour ${canary} runs ${state.versions[canary] ?? 'the new version'} ` +
                 `at ${(0,shares/* formatPercent */.l9)(split[canary])}%; no traffic is shifted.`);
         case 'promote': {
-            if (split[stable] === shares/* FULL */.eW && !deployedToCanary(state)) {
+            if (split[stable] === shares/* FULL */.eW && !deployedToCanary(state) && !swapsWhole(state, reachable)) {
                 return finish(finishPromote(intent, state), `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
                     `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`, { closeTestTraffic: true });
             }
@@ -92117,10 +92320,29 @@ function step(kind, canary, share, now, { bakeMs }) {
 function unchanged(step) {
     return step.write ? '' : ' The route already has the target weights.';
 }
+/** True when the route moves all traffic or none (a swap): it cannot give the canary a share. */
+function allOrNothing(reachable) {
+    const half = reachable(shares/* FULL */.eW / 2);
+    return half.length === 2 && half[0] === 0 && half[1] === shares/* FULL */.eW;
+}
+/**
+ * A route that moves all or nothing promotes from 0 %: testers had the canary on the test route.
+ * It stays version-aware: the canary colour must run a known version, and `refuseReplaced` turns
+ * a rerun after the swap (the canary colour now runs the replaced version) into "nothing to deploy".
+ */
+function swapsWhole(state, reachable) {
+    return allOrNothing(reachable) && state.versions[(0,src_color/* otherColor */.IP)(state.stable)] !== undefined;
+}
 function refuseUnreachable(share, reachable) {
     const nearest = reachable(share);
     if (nearest.length === 1 && nearest[0] === share)
         return;
+    if (allOrNothing(reachable)) {
+        throw new errors/* PlanError */.W6(`This route moves all traffic or none (it forwards to one colour), so it cannot give the ` +
+            `canary ${(0,shares/* formatPercent */.l9)(share)}%. Use canary-weight 0 to show the canary to testers ` +
+            'through the test route only, then mode promote to move all traffic; or make the route a ' +
+            'weighted forward that names both target groups.');
+    }
     throw new errors/* PlanError */.W6(`This route cannot give the canary exactly ${(0,shares/* formatPercent */.l9)(share)}%: the nearest shares it can ` +
         `set are ${nearest.map((s) => `${(0,shares/* formatPercent */.l9)(s)}%`).join(' and ')}. Use one of those.`);
 }

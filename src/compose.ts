@@ -20,6 +20,7 @@ import { discoverWeightedRoutes } from './routers/alb/discover-rule.js'
 import type { AlbForwardRouter } from './routers/alb/alb-forward-router.js'
 import { ListenerRouter, readListenerActions } from './routers/alb/listener.js'
 import { LockstepRouter } from './routers/alb/lockstep-router.js'
+import { ListenerSwapRouter, SwapTestListener } from './routers/alb/listener-swap.js'
 import { describeRule, listenerArnOf, ListenerRuleRouter } from './routers/alb/listener-rule.js'
 import {
   albTestTraffic,
@@ -64,8 +65,8 @@ export interface EarlyRoute {
   rules?: Promise<Rule>[]
 }
 
-/** A weighted ALB route: one forward, or several that move in lockstep. */
-export type AlbRouter = AlbForwardRouter | LockstepRouter
+/** An ALB route: one weighted forward, several that move in lockstep, or a listener swap. */
+export type AlbRouter = AlbForwardRouter | LockstepRouter | ListenerSwapRouter
 
 /**
  * A given listener or rules, else every rule on the colours' load balancers that names both.
@@ -77,6 +78,7 @@ export async function chooseRouter(
   early?: EarlyRoute
 ): Promise<AlbRouter> {
   const { targetGroups } = where
+  if (where.swap) return new ListenerSwapRouter(clients.elb, where.swap, targetGroups)
   if (where.listenerArn) {
     const router = new ListenerRouter(clients.elb, where.listenerArn, targetGroups)
     return early?.listener ? router.withPreloaded(early.listener) : router
@@ -256,7 +258,8 @@ export function startTestRouteReads(
     route: Promise<{ router: AlbRouter }>
   }
 ): Promise<TestRouteRead | undefined> {
-  if (inputs.mode === 'status') return Promise.resolve(undefined)
+  // A listener swap's test listener is part of the shape (composeShape), not a test route.
+  if (inputs.mode === 'status' || inputs.swap) return Promise.resolve(undefined)
   const names = { ...tagNames(inputs.tagKey), ...testRouteTagNames(inputs.tagKey) }
   const { header, query, listenerArn } = inputs.testTraffic
   const asked = inputs.mode !== 'canary' || Boolean(header || query || listenerArn)
@@ -303,6 +306,12 @@ export function composeShape(
   }
 ): Shape {
   const { router, workload, tags, where, testRoute } = parts
+  if (router instanceof ListenerSwapRouter) {
+    // The test listener follows the colour that is not stable: open, promote and rollback move it.
+    const test = router.listeners.test
+    const testTraffic = new SwapTestListener(clients.elb, test, where.targetGroups)
+    return { router, workload, marker: tags, testTraffic }
+  }
   // A rollback never refuses: what it may not change it leaves, and says so.
   const build = (read: TestRouteRead) =>
     albTestTraffic(clients.elb, read, {

@@ -77,6 +77,13 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
     default: ''
   },
   {
+    name: 'production-listener-arn',
+    description:
+      'A listener swap instead of a weighted rule: this listener forwards to the stable colour and `test-listener-arn` (required with it) to the other one; promote swaps their target groups. A share between 0 and 100 needs a weighted forward on it. Default none.',
+    required: false,
+    default: ''
+  },
+  {
     name: 'canary-weight',
     description:
       'Percent of traffic for the canary colour, 0 to 100 with at most one decimal (0.5 is valid). Used by canary; other modes ignore it (a warning if malformed). Default 10.',
@@ -191,7 +198,7 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
   {
     name: 'test-listener-arn',
     description:
-      'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default none.',
+      'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). With `production-listener-arn`, the listener that swaps with it (every mode reads it): it forwards to the colour that is not stable. Default none.',
     required: false,
     default: ''
   },

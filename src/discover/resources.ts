@@ -12,6 +12,8 @@ export interface ColorResources {
   /** One weighted rule, or several that move in lockstep. */
   listenerRuleArns?: string[]
   listenerArn?: string
+  /** A listener swap's production and test listeners. */
+  swap?: { production: string; test: string }
 }
 
 /** True when the stack must be read: a colour value or the route is not given as an input. */
@@ -20,7 +22,7 @@ export function needsStack(inputs: ActionInputs): boolean {
   // A deploy through the stack reads its parameters and outputs anyway.
   if (inputs.deploy) return true
   const allExplicit = COLORS.every((c) => inputs.taskSets[c] && inputs.targetGroups[c])
-  return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn)
+  return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn && !inputs.swap)
 }
 
 /**
@@ -62,6 +64,7 @@ export function resolveResources(
       `Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`
     )
   }
+  if (inputs.swap) return { taskSets, targetGroups, swap: inputs.swap }
   if (inputs.listenerArn) return { taskSets, targetGroups, listenerArn: inputs.listenerArn }
   const rules = ruleArnList(inputs.listenerRuleArn ?? outputs?.[StackOutputKeys.ListenerRule] ?? '')
   return { taskSets, targetGroups, ...(rules.length > 0 ? { listenerRuleArns: rules } : {}) }
