@@ -282,6 +282,15 @@ export const variants = {
     evaluateComposites(w, WORLD_CREATED)
   },
 
+  /** The listener-swap shape: no weighted rule; the production listener (HTTP:80) forwards to
+   * blue-tg alone and the `test-listener` (HTTP:8443) to blue-tg too, as a new setup starts. */
+  'listener-swap': (w) => {
+    variants['test-listener'](w)
+    w.rules = []
+    w.listeners[0].defaultActions = structuredClone(w.listeners[1].defaultActions)
+    dropOutput(w, 'ListenerRule')
+  },
+
   /** A second (test) listener, HTTP:8443 on the same ALB, whose default action forwards to
    * blue-tg only (the stable colour), in the shape ELB reports a simple forward: TargetGroupArn
    * plus a one-group ForwardConfig. The stack gains a `TestListener` output. */

@@ -3,8 +3,9 @@ import type { Permille, Split } from '../shares.js'
 
 /**
  * Moves traffic between the two colours. The planner speaks shares and never asks which kind of
- * router it is talking to; each kind (a weighted listener rule, a listener's default action, and
- * later Route 53 records or a listener swap) is one module that encodes shares in its own units.
+ * router it is talking to; each kind (a weighted listener rule, a listener's default action,
+ * several of those in lockstep, a listener swap) is one module that encodes shares in its own
+ * units.
  */
 export interface TrafficRouter {
   /** Short kind name for logs and the summary, e.g. `listener-rule`. */
