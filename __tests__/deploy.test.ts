@@ -594,14 +594,18 @@ describe('bad state fails before any write', () => {
       RuleDiscoveryError
     ],
     [
-      'discovery finds two rules',
+      'discovery finds two rules that disagree',
       (a) => {
         delete a.world.stack!.ListenerRule
-        a.world.rules.push({ ...structuredClone(a.world.rules[0]), RuleArn: `${ARN.rule}2` })
+        a.world.rules.push({
+          ...structuredClone(a.world.rules[0]),
+          RuleArn: `${ARN.rule}2`,
+          Actions: [forward(50, 50)]
+        })
       },
       {},
-      /2 rules forward to both target groups: .*r1, .*r12/,
-      RuleDiscoveryError
+      /move together disagree: .*r1 holds Blue 100% \/ Green 0%; .*r12 holds Blue 50% \/ Green 50%/,
+      StateError
     ],
     [
       'target group not found',

@@ -38,7 +38,7 @@ describe('resolveResources', () => {
     expect(resolveResources(inputs(), OUTPUTS)).toEqual({
       taskSets: { Blue: 'ecs-svc/1000', Green: 'ecs-svc/2000' },
       targetGroups: { Blue: TG.blue, Green: TG.green },
-      listenerRuleArn: STACK_RULE
+      listenerRuleArns: [STACK_RULE]
     })
   })
 
@@ -47,7 +47,7 @@ describe('resolveResources', () => {
     expect(resolveResources(given, OUTPUTS)).toEqual({
       taskSets: { Blue: 'ecs-svc/1000', Green: 'ecs-svc/9999' },
       targetGroups: { Blue: TG.otherBlue, Green: TG.green },
-      listenerRuleArn: STACK_RULE
+      listenerRuleArns: [STACK_RULE]
     })
   })
 
@@ -61,21 +61,27 @@ describe('resolveResources', () => {
 
   it('the listener-rule-arn input beats the ListenerRule output', () => {
     expect(resolveResources(inputs({ 'listener-rule-arn': RULE }), OUTPUTS)).toEqual(
-      expect.objectContaining({ listenerRuleArn: RULE })
+      expect.objectContaining({ listenerRuleArns: [RULE] })
     )
+  })
+
+  it('several rules in listener-rule-arn, by commas or lines, each once and in order', () => {
+    const other = RULE.replace(/[0-9a-f]+$/, 'abc123')
+    const given = inputs({ 'listener-rule-arn': `${RULE},\n ${other}\n${RULE}` })
+    expect(resolveResources(given, OUTPUTS).listenerRuleArns).toEqual([RULE, other])
   })
 
   it('listener-arn wins: the ListenerRule output is not used', () => {
     const resolved = resolveResources(inputs({ 'listener-arn': LISTENER }), OUTPUTS)
     expect(resolved.listenerArn).toBe(LISTENER)
-    expect(resolved).not.toHaveProperty('listenerRuleArn')
+    expect(resolved).not.toHaveProperty('listenerRuleArns')
   })
 
   it('has no route when neither inputs nor outputs name one', () => {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const { ListenerRule, ...withoutRule } = OUTPUTS
     const resolved = resolveResources(inputs(), withoutRule)
-    expect(resolved).not.toHaveProperty('listenerRuleArn')
+    expect(resolved).not.toHaveProperty('listenerRuleArns')
     expect(resolved).not.toHaveProperty('listenerArn')
   })
 

@@ -82576,13 +82576,19 @@ const ACTION_INPUTS = [
     },
     {
         name: 'listener-rule-arn',
-        description: "The weighted listener rule. Default: the stack output `ListenerRule`; when that is absent too, the one rule on the target groups' load balancer whose forward action names both target groups.",
+        description: "The weighted listener rule, or several (comma- or line-separated) that move in lockstep. Default: the stack output `ListenerRule`; when that is absent too, every rule on the target groups' load balancer whose forward action names both target groups (several move in lockstep).",
         required: false,
         default: ''
     },
     {
         name: 'listener-arn',
         description: "Alternative to a rule: the weighted forward is this listener's default action. Default none.",
+        required: false,
+        default: ''
+    },
+    {
+        name: 'production-listener-arn',
+        description: 'A listener swap instead of a weighted rule: this listener forwards to the stable colour and `test-listener-arn` (required with it) to the other one; promote swaps their target groups. A share between 0 and 100 needs a weighted forward on it. Default none.',
         required: false,
         default: ''
     },
@@ -82684,7 +82690,7 @@ const ACTION_INPUTS = [
     },
     {
         name: 'test-listener-arn',
-        description: 'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default none.',
+        description: 'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). With `production-listener-arn`, the listener that swaps with it (every mode reads it): it forwards to the colour that is not stable. Default none.',
         required: false,
         default: ''
     },
@@ -82932,8 +82938,8 @@ var errors = __nccwpck_require__(3916);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/run-step.ts + 69 modules
-var run_step = __nccwpck_require__(7206);
+// EXTERNAL MODULE: ./src/run-step.ts + 73 modules
+var run_step = __nccwpck_require__(2019);
 // EXTERNAL MODULE: ./src/cli/args.ts
 var cli_args = __nccwpck_require__(7593);
 // EXTERNAL MODULE: ./src/input-modes.ts
@@ -83196,6 +83202,7 @@ const Inputs = {
     GreenTargetGroup: 'green-target-group',
     ListenerRuleArn: 'listener-rule-arn',
     ListenerArn: 'listener-arn',
+    ProductionListenerArn: 'production-listener-arn',
     CanaryWeight: 'canary-weight',
     TagKey: 'tag-key',
     WaitForHealthy: 'wait-for-healthy',
@@ -83327,6 +83334,7 @@ async function readStackOutputs(cfn, stackName) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dq: () => (/* binding */ LockstepWriteError),
 /* harmony export */   G_: () => (/* binding */ IncompletePromotionError),
 /* harmony export */   In: () => (/* binding */ GateFailure),
 /* harmony export */   Rc: () => (/* binding */ ConnectionError),
@@ -83433,6 +83441,16 @@ class ConcurrentRunError extends ActionError {
     byRollback) {
         super(message);
         this.byRollback = byRollback;
+    }
+}
+/**
+ * A write to routes that move in lockstep failed on some of them. The message says which, and
+ * whether the ones written were put back; `cause` is the first failure.
+ */
+class LockstepWriteError extends ActionError {
+    constructor(message, cause) {
+        super(message);
+        this.cause = cause;
     }
 }
 
@@ -83785,8 +83803,8 @@ var log_line = __nccwpck_require__(8975);
 var repeats = __nccwpck_require__(9314);
 // EXTERNAL MODULE: ./src/report/text.ts
 var report_text = __nccwpck_require__(5655);
-// EXTERNAL MODULE: ./src/run-step.ts + 69 modules
-var run_step = __nccwpck_require__(7206);
+// EXTERNAL MODULE: ./src/run-step.ts + 73 modules
+var run_step = __nccwpck_require__(2019);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/workflow-commands.ts
@@ -84103,7 +84121,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 7206:
+/***/ 2019:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -84507,6 +84525,10 @@ function expectArn(value, marker, name) {
         throw new errors/* InputError */.dz(`"${name}" is "${value}", which is not an ARN of the right kind (it should contain "${marker}").`);
     }
     return value;
+}
+/** ARNs separated by commas or whitespace (one a line), in order, each once. */
+function ruleArnList(text) {
+    return [...new Set(text.split(/[\s,]+/).filter((arn) => arn.length > 0))];
 }
 /** Names separated by newlines or commas, without repeats. */
 function alarmNames(text) {
@@ -85258,11 +85280,49 @@ function parseLocations(get) {
         throw new errors/* InputError */.dz('Set either "listener-rule-arn" (a weighted rule) or "listener-arn" (a listener whose ' +
             'default action is the weighted forward), not both.');
     }
-    if (listenerRuleArn)
-        expectArn(listenerRuleArn, ':listener-rule/', constants/* Inputs */.G0.ListenerRuleArn);
+    // Several rules (comma- or line-separated) move in lockstep.
+    for (const arn of ruleArnList(listenerRuleArn ?? '')) {
+        expectArn(arn, ':listener-rule/', constants/* Inputs */.G0.ListenerRuleArn);
+    }
     if (listenerArn)
         expectArn(listenerArn, ':listener/', constants/* Inputs */.G0.ListenerArn);
-    return { stackName, taskSets, targetGroups, listenerRuleArn, listenerArn };
+    const swap = parseSwap(get, Boolean(listenerRuleArn || listenerArn));
+    return {
+        stackName,
+        taskSets,
+        targetGroups,
+        listenerRuleArn,
+        listenerArn,
+        ...(swap ? { swap } : {})
+    };
+}
+/**
+ * A listener swap: `production-listener-arn` with `test-listener-arn`, which then names the
+ * listener that swaps with it (read by every mode: status shows it too). Test rules do not apply.
+ */
+function parseSwap(get, otherRoute) {
+    const production = get(constants/* Inputs */.G0.ProductionListenerArn);
+    if (!production)
+        return undefined;
+    expectArn(production, ':listener/', constants/* Inputs */.G0.ProductionListenerArn);
+    if (otherRoute) {
+        throw new errors/* InputError */.dz('Set "production-listener-arn" (a listener swap) or "listener-rule-arn"/"listener-arn" (a ' +
+            'weighted route), not both.');
+    }
+    const test = get(constants/* Inputs */.G0.TestListenerArn);
+    if (!test) {
+        throw new errors/* InputError */.dz('"production-listener-arn" needs "test-listener-arn": the listener that forwards to the ' +
+            'idle colour and swaps target groups with the production listener on promote.');
+    }
+    expectArn(test, ':listener/', constants/* Inputs */.G0.TestListenerArn);
+    if (test === production) {
+        throw new errors/* InputError */.dz('"production-listener-arn" and "test-listener-arn" name the same listener.');
+    }
+    if (get(constants/* Inputs */.G0.TestHeader) || get(constants/* Inputs */.G0.TestQuery)) {
+        throw new errors/* InputError */.dz('A listener swap reaches the canary through "test-listener-arn"; "test-header" and ' +
+            '"test-query" add test rules, which this shape does not use. Leave them out.');
+    }
+    return { production, test };
 }
 function required(value, name, what) {
     if (!value)
@@ -87731,10 +87791,11 @@ async function describeListenerActions(elb, listenerArn, notFound) {
 
 
 /**
- * Finds the one rule on the target groups' load balancers whose forward names both colours.
- * A default rule that matches means the weighted forward is the listener's default action.
+ * Finds every rule on the target groups' load balancers whose forward names both colours, in
+ * the order ELB lists them. A default rule that matches means the weighted forward is the
+ * listener's default action. More than one means routes that move in lockstep.
  */
-async function discoverWeightedRoute(elb, targetGroups) {
+async function discoverWeightedRoutes(elb, targetGroups) {
     const groups = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeTargetGroups', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({
         TargetGroupArns: [targetGroups.Blue, targetGroups.Green]
     })), (0,call/* whenNotFound */.II)('TargetGroup', () => new errors/* NotFoundError */.m_(`Target group ${targetGroups.Blue} or ${targetGroups.Green} was not found. Check the ` +
@@ -87749,21 +87810,19 @@ async function discoverWeightedRoute(elb, targetGroups) {
     const listeners = (await Promise.all(loadBalancers.map((lb) => listListeners(elb, lb)))).flat();
     const rules = (await Promise.all(listeners.map((l) => listRules(elb, l.ListenerArn ?? '')))).flat();
     const candidates = rules.filter((rule) => forwardsToBoth(rule, targetGroups));
-    if (candidates.length === 1) {
-        const [rule] = candidates;
+    if (candidates.length === 0) {
+        const searched = listeners.map((l) => l.ListenerArn).join(', ') || 'none';
+        throw new errors/* RuleDiscoveryError */.z4(`No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
+            `${searched}. Set "listener-rule-arn" (or "listener-arn"), or add the ListenerRule stack output.`);
+    }
+    // Several routes (HTTP and HTTPS listeners, `/api/*` and `/*` rules) move together.
+    return candidates.map((rule) => {
         if (rule.IsDefault) {
             const listener = listeners.find((l) => (rule.RuleArn ?? '').startsWith(listenerPrefix(l)));
             return { kind: 'listener', arn: listener?.ListenerArn ?? '' };
         }
         return { kind: 'listener-rule', arn: rule.RuleArn ?? '', rule };
-    }
-    const searched = listeners.map((l) => l.ListenerArn).join(', ') || 'none';
-    if (candidates.length === 0) {
-        throw new errors/* RuleDiscoveryError */.z4(`No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
-            `${searched}. Set "listener-rule-arn" (or "listener-arn"), or add the ListenerRule stack output.`);
-    }
-    throw new errors/* RuleDiscoveryError */.z4(`${candidates.length} rules forward to both target groups: ${candidates.map((r) => r.RuleArn).join(', ')}. ` +
-        'Set "listener-rule-arn" to the one the action should change.');
+    });
 }
 function forwardsToBoth(rule, targetGroups) {
     return (rule.Actions ?? []).some((action) => {
@@ -87962,6 +88021,14 @@ class AlbForwardRouter {
         await this.put(readForwardWeights(this.actions(), this.targetGroups, this.label));
         return `${this.kind} ${this.id}: added ${missing.join(', ')} at weight 0 so its targets are health-checked (traffic unchanged)`;
     }
+    /** The raw weights `read` (or the last write) saw, to write back exactly as they were. */
+    rawWeights() {
+        return readForwardWeights(this.actions(), this.targetGroups, this.label);
+    }
+    /** Writes raw weights (ones `rawWeights` returned): a lockstep set undoing a partial write. */
+    async writeWeights(weights) {
+        await this.put(weights);
+    }
     async verify() {
         return splitOfWeights(readForwardWeights(await this.fetchActions(), this.targetGroups, this.label));
     }
@@ -88016,6 +88083,286 @@ function readListenerActions(elb, arn) {
 }
 function listenerNotFound(arn) {
     return new errors/* NotFoundError */.m_(`Listener ${arn} was not found. Check "listener-arn" and "aws-region".`);
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/lockstep.ts
+
+/** Pure rules for several ALB routes moved in lockstep: what one split stands for the set. */
+/**
+ * The split that stands for every route: the common split when they agree, else each colour's
+ * least share. A set that disagrees then reads as a split no write produces (its shares add up
+ * to less than the whole), so a plan always writes it, a read-back never takes it for the
+ * target, and a walk resumes from the least advanced route.
+ */
+function lockstepSplit(splits) {
+    const [first] = splits;
+    if (splits.every((split) => (0,shares/* sameSplit */.xY)(split, first)))
+        return first;
+    const least = (color) => Math.min(...splits.map((s) => s[color]));
+    return { Blue: least('Blue'), Green: least('Green') };
+}
+/** True when every route holds the same split. */
+function routesAgree(routes) {
+    return routes.every((route) => sameSplit(route.split, routes[0].split));
+}
+/** `listener-rule …/a holds Blue 90% / Green 10%; listener …/b holds Blue 100% / Green 0%`. */
+function describeRoutes(routes) {
+    return routes.map((r) => `${r.kind} ${r.id} holds ${(0,shares/* formatSplit */.oe)(r.split)}`).join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/lockstep-router.ts
+
+
+
+/**
+ * Several ALB routes (rules, or listeners' default actions) that forward to the same two target
+ * groups and move together: read, written and read back in parallel. A write that fails on some
+ * routes puts the ones it changed back to the weights they had, so the set never stays split
+ * because of this run. The first route is the primary one: test traffic, the smoke check and
+ * analysis use its listener and load balancer.
+ */
+class LockstepRouter {
+    members;
+    kind = 'listener-rules';
+    id;
+    seen;
+    constructor(members) {
+        this.members = members;
+        if (members.length < 2)
+            throw new errors/* StateError */.qq('A lockstep set needs at least two routes.');
+        this.id = members[0].id;
+    }
+    /** The route test traffic and the checks that need one listener go through. */
+    get primary() {
+        return this.members[0];
+    }
+    async read() {
+        return this.remember(await Promise.all(this.members.map((m) => m.read())));
+    }
+    /** Every route has the same units (ALB weights), so the first one answers for all. */
+    reachable(share) {
+        return this.members[0].reachable(share);
+    }
+    async exposeForHealthChecks(color) {
+        const settled = await Promise.allSettled(this.members.map((m) => m.exposeForHealthChecks(color)));
+        const lines = settled.flatMap((s) => (s.status === 'fulfilled' && s.value ? [s.value] : []));
+        const failed = settled.find((s) => s.status === 'rejected');
+        if (failed) {
+            // A colour at weight 0 carries no traffic, so what was added stays; the message says it.
+            const done = lines.length > 0 ? ` Written before the failure: ${lines.join('; ')}.` : '';
+            throw new errors/* LockstepWriteError */.Dq(`${errorText(failed.reason)}${done}`, failed.reason);
+        }
+        return lines.length > 0 ? lines.join('; ') : undefined;
+    }
+    /**
+     * Writes every route at once. When some writes fail, the routes that were written get their
+     * previous raw weights back (in parallel too) and the error says what each route holds.
+     */
+    async shift(split) {
+        const before = this.members.map((m) => m.rawWeights());
+        const settled = await Promise.allSettled(this.members.map((m) => m.shift(split)));
+        const failedAt = settled.flatMap((s, i) => (s.status === 'rejected' ? [i] : []));
+        if (failedAt.length === 0) {
+            return this.remember(settled.map((s) => s.value));
+        }
+        const first = settled[failedAt[0]].reason;
+        const failedIds = failedAt.map((i) => this.members[i].id).join(', ');
+        const written = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [i] : []));
+        const head = `Writing ${(0,shares/* formatSplit */.oe)(split)} to the routes that move together failed on ${failedIds}: ` +
+            errorText(first);
+        if (written.length === 0) {
+            throw new errors/* LockstepWriteError */.Dq(`${head} No route was changed.`, first);
+        }
+        const undone = await Promise.allSettled(written.map((i) => this.members[i].writeWeights(before[i])));
+        const stuck = written.filter((_, k) => undone[k].status === 'rejected');
+        const writtenIds = written.map((i) => this.members[i].id).join(', ');
+        if (stuck.length === 0) {
+            throw new errors/* LockstepWriteError */.Dq(`${head} ${writtenIds} had been written and got its previous weights back, so every ` +
+                'route holds what it held before this write.', first);
+        }
+        const live = await Promise.allSettled(this.members.map((m) => m.verify()));
+        const now = live
+            .map((s, i) => s.status === 'fulfilled'
+            ? `${this.members[i].kind} ${this.members[i].id} holds ${(0,shares/* formatSplit */.oe)(s.value)}`
+            : undefined)
+            .filter((line) => line !== undefined)
+            .join('; ');
+        throw new errors/* LockstepWriteError */.Dq(`${head} Putting back ${stuck.map((i) => this.members[i].id).join(', ')} failed too, so the ` +
+            `routes disagree${now ? `: ${now}` : ''}. Run mode rollback: it puts every route back on ` +
+            'the stable colour.', first);
+    }
+    async verify() {
+        return this.remember(await Promise.all(this.members.map((m) => m.verify())));
+    }
+    placement() {
+        return this.primary.placement();
+    }
+    routes() {
+        const seen = this.seen;
+        if (!seen)
+            throw new errors/* StateError */.qq('The lockstep routes were listed before they were read.');
+        return this.members.map((m, i) => ({ kind: m.kind, id: m.id, split: seen[i] }));
+    }
+    /** `describeRoutes` of what was last seen, for messages. */
+    describe() {
+        return describeRoutes(this.routes());
+    }
+    remember(splits) {
+        this.seen = splits;
+        return lockstepSplit(splits);
+    }
+}
+function errorText(error) {
+    const text = error instanceof Error ? error.message : String(error);
+    return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+;// CONCATENATED MODULE: ./src/routers/alb/listener-swap.ts
+
+
+
+
+
+
+
+/** Reads one listener; `role` names it in messages. */
+async function describeListener(elb, arn, role) {
+    const notFound = () => new errors/* NotFoundError */.m_(`The ${role} listener ${arn} was not found. Check "${role}-listener-arn".`);
+    const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeListeners', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [arn] })), (0,call/* whenNotFound */.II)('Listener', notFound));
+    const listener = response.Listeners?.[0];
+    if (!listener)
+        throw notFound();
+    return listener;
+}
+async function putDefaultActions(elb, arn, actions) {
+    const response = await (0,call/* awsCall */.uF)('elasticloadbalancing:ModifyListener', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: arn, DefaultActions: keepExistingSecrets(actions) })));
+    return response.Listeners?.find((l) => l.ListenerArn === arn)?.DefaultActions;
+}
+/**
+ * The actions with the forward sending everything to one target group, in the shape ELB reports
+ * a simple forward (TargetGroupArn beside a one-group ForwardConfig), so it reads back as the
+ * single form; undefined when it forwards there already.
+ */
+function forwardTo(actions, arn, where) {
+    const single = actions.find((a) => a.Type === 'forward');
+    const named = single?.ForwardConfig?.TargetGroups ?? [];
+    if (single?.TargetGroupArn === arn && named.every((g) => g.TargetGroupArn === arn))
+        return undefined;
+    return (forwardOnlyTo(actions, arn, where) ?? actions).map((action) => action.Type === 'forward' ? { ...action, TargetGroupArn: arn } : action);
+}
+/** True when the forward names both colours (with any weights): the listener can split. */
+function isWeighted(weights, actions) {
+    const forward = actions.find((a) => a.Type === 'forward');
+    return (forward?.ForwardConfig?.TargetGroups?.length ?? 0) > 1 && weights.Blue + weights.Green > 0;
+}
+class ListenerSwapRouter {
+    elb;
+    listeners;
+    targetGroups;
+    kind = 'listener-swap';
+    id;
+    actions;
+    weighted = false;
+    constructor(elb, listeners, targetGroups) {
+        this.elb = elb;
+        this.listeners = listeners;
+        this.targetGroups = targetGroups;
+        this.id = listeners.production;
+    }
+    get label() {
+        return `Production listener ${this.id} (default action)`;
+    }
+    /**
+     * Reads both listeners at once: they must sit on one load balancer, and each default action
+     * must be a forward to the colours (a redirect or fixed response cannot be swapped).
+     */
+    async read() {
+        const [production, test] = await Promise.all([
+            describeListener(this.elb, this.listeners.production, 'production'),
+            describeListener(this.elb, this.listeners.test, 'test')
+        ]);
+        if (production.LoadBalancerArn !== test.LoadBalancerArn) {
+            throw new errors/* StateError */.qq(`The production listener ${this.listeners.production} is on load balancer ` +
+                `${production.LoadBalancerArn} and the test listener ${this.listeners.test} on ` +
+                `${test.LoadBalancerArn}. A listener swap moves target groups between two listeners of ` +
+                'one load balancer; give "production-listener-arn" and "test-listener-arn" of the same one.');
+        }
+        readForwardWeights(test.DefaultActions ?? [], this.targetGroups, `Test listener ${test.ListenerArn}`);
+        return this.take(production.DefaultActions ?? []);
+    }
+    /**
+     * A weighted production forward sets any whole permille; a forward to one colour all or nothing
+     * (the planner then refuses a share between, and lets a promote go from 0 %).
+     */
+    reachable(share) {
+        const exact = Number.isInteger(share) && share >= 0 && share <= shares/* FULL */.eW;
+        if (this.weighted)
+            return exact ? [share] : [Math.floor(share), Math.ceil(share)];
+        return exact && (share === 0 || share === shares/* FULL */.eW) ? [share] : [0, shares/* FULL */.eW];
+    }
+    /** Health checks run through the test listener, which points at the canary before any share. */
+    async exposeForHealthChecks() {
+        return undefined;
+    }
+    async shift(split) {
+        const actions = this.current();
+        const full = src_color/* COLORS */.lm.find((c) => split[c] === shares/* FULL */.eW);
+        const next = this.weighted || !full
+            ? rewriteForwardWeights(actions, this.targetGroups, albWeightsFor(split))
+            : (forwardTo(actions, this.targetGroups[full], this.label) ?? actions);
+        const stored = (await putDefaultActions(this.elb, this.id, next)) ?? next;
+        return this.take(stored);
+    }
+    async verify() {
+        const listener = await describeListener(this.elb, this.id, 'production');
+        return this.take(listener.DefaultActions ?? []);
+    }
+    take(actions) {
+        const weights = readForwardWeights(actions, this.targetGroups, this.label);
+        this.actions = actions;
+        this.weighted = isWeighted(weights, actions);
+        return splitOfWeights(weights);
+    }
+    current() {
+        if (!this.actions)
+            throw new errors/* StateError */.qq(`${this.label} was written before it was read.`);
+        return this.actions;
+    }
+}
+/**
+ * The test listener of a swap: it points at the colour that is not stable. A canary points it at
+ * the canary; a promote or rollback (close, given the colour stable after it) at the other one,
+ * which after a promote is the colour just replaced: that is the swap. Writes nothing when it
+ * points there already, so a rerun writes nothing.
+ */
+class SwapTestListener {
+    elb;
+    arn;
+    targetGroups;
+    constructor(elb, arn, targetGroups) {
+        this.elb = elb;
+        this.arn = arn;
+        this.targetGroups = targetGroups;
+    }
+    open(canary, wrote) {
+        return this.pointAt(canary, wrote);
+    }
+    close(stable, wrote) {
+        return this.pointAt((0,src_color/* otherColor */.IP)(stable), wrote);
+    }
+    async warnings() {
+        return [];
+    }
+    async pointAt(color, wrote) {
+        const listener = await describeListener(this.elb, this.arn, 'test');
+        const label = `Test listener ${this.arn}`;
+        readForwardWeights(listener.DefaultActions ?? [], this.targetGroups, label);
+        const next = forwardTo(listener.DefaultActions ?? [], this.targetGroups[color], label);
+        if (!next)
+            return;
+        await putDefaultActions(this.elb, this.arn, next);
+        wrote(`test listener ${this.arn}: forwards to ${color} (${this.targetGroups[color]})`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/listener-rule.ts
@@ -88749,6 +89096,9 @@ class ServiceLease {
 
 
 
+
+
+
 /**
  * The composition root: the only module that names concrete routers, workloads and gates. Each
  * function picks one kind from the inputs and what was read, once; everything downstream sees
@@ -88762,28 +89112,45 @@ function startRouteRead(inputs, clients) {
     const early = inputs.listenerArn
         ? { listener: readListenerActions(clients.elb, inputs.listenerArn) }
         : inputs.listenerRuleArn
-            ? { rule: describeRule(clients.elb, inputs.listenerRuleArn) }
+            ? { rules: ruleArnList(inputs.listenerRuleArn).map((arn) => describeRule(clients.elb, arn)) }
             : undefined;
     // Reported when the router reads it; a stack error that comes first must not leave it unhandled.
     early?.listener?.catch(() => undefined);
-    early?.rule?.catch(() => undefined);
+    for (const rule of early?.rules ?? [])
+        rule.catch(() => undefined);
     return early;
 }
-/** A given listener or rule, else the one rule on the colours' load balancers that names both. */
+/**
+ * A given listener or rules, else every rule on the colours' load balancers that names both.
+ * Several rules move in lockstep.
+ */
 async function chooseRouter(clients, where, early) {
     const { targetGroups } = where;
+    if (where.swap)
+        return new ListenerSwapRouter(clients.elb, where.swap, targetGroups);
     if (where.listenerArn) {
         const router = new ListenerRouter(clients.elb, where.listenerArn, targetGroups);
         return early?.listener ? router.withPreloaded(early.listener) : router;
     }
-    if (where.listenerRuleArn) {
-        const router = new ListenerRuleRouter(clients.elb, where.listenerRuleArn, targetGroups);
-        return early?.rule ? router.withPreloaded(early.rule) : router;
+    const rules = where.listenerRuleArns ?? [];
+    if (rules.length > 0) {
+        return lockstep(rules.map((arn, i) => {
+            const router = new ListenerRuleRouter(clients.elb, arn, targetGroups);
+            const preloaded = early?.rules?.[i];
+            return preloaded ? router.withPreloaded(preloaded) : router;
+        }));
     }
-    const found = await discoverWeightedRoute(clients.elb, targetGroups);
-    return found.kind === 'listener'
-        ? new ListenerRouter(clients.elb, found.arn, targetGroups)
-        : new ListenerRuleRouter(clients.elb, found.arn, targetGroups).withPreloaded(found.rule);
+    const found = await discoverWeightedRoutes(clients.elb, targetGroups);
+    return lockstep(found.map((route) => route.kind === 'listener'
+        ? new ListenerRouter(clients.elb, route.arn, targetGroups)
+        : new ListenerRuleRouter(clients.elb, route.arn, targetGroups).withPreloaded(route.rule)));
+}
+function lockstep(routers) {
+    return routers.length === 1 ? routers[0] : new LockstepRouter(routers);
+}
+/** The one route a listener-bound check (smoke, test traffic) goes through: a set's first. */
+function primaryRoute(router) {
+    return router instanceof LockstepRouter ? router.primary : router;
 }
 /**
  * Blue and Green as task sets of one EXTERNAL-controller service. A plain rollback does not read
@@ -88820,8 +89187,9 @@ function chooseCheckGates(inputs, clients, parts) {
     if (inputs.smoke) {
         const { router } = parts;
         // A path goes to the listener testers reach the canary on.
+        const primary = primaryRoute(router);
         const listener = inputs.testTraffic.listenerArn ??
-            (router.kind === 'listener-rule' ? listenerArnOf(router.id) : router.id);
+            (primary.kind === 'listener-rule' ? listenerArnOf(primary.id) : primary.id);
         gates.push(new SmokeGate(inputs.smoke, inputs.testTraffic, () => listenerAddress(clients.elb, listener), parts.fetch));
     }
     const { hooks } = inputs;
@@ -88885,7 +89253,8 @@ async function chooseAlarmGate(inputs, clients) {
  * run created but did not record; a canary looks when test traffic is asked for or recorded.
  */
 function startTestRouteReads(inputs, clients, reads) {
-    if (inputs.mode === 'status')
+    // A listener swap's test listener is part of the shape (composeShape), not a test route.
+    if (inputs.mode === 'status' || inputs.swap)
         return Promise.resolve(undefined);
     const names = { ...tagNames(inputs.tagKey), ...testRouteTagNames(inputs.tagKey) };
     const { header, query, listenerArn } = inputs.testTraffic;
@@ -88906,18 +89275,25 @@ function startTestRouteReads(inputs, clients, reads) {
 async function weightedListener(where, route) {
     if (where.listenerArn)
         return { listenerArn: where.listenerArn };
-    const rule = where.listenerRuleArn;
+    // Test traffic goes through the first of several rules moved in lockstep.
+    const rule = where.listenerRuleArns?.[0];
     if (rule)
         return { listenerArn: listenerArnOf(rule), ruleArn: rule };
     // Found by discovery: known once the route's read is done.
-    const { router } = await route;
-    return router.kind === 'listener-rule'
-        ? { listenerArn: listenerArnOf(router.id), ruleArn: router.id }
-        : { listenerArn: router.id };
+    const primary = primaryRoute((await route).router);
+    return primary.kind === 'listener-rule'
+        ? { listenerArn: listenerArnOf(primary.id), ruleArn: primary.id }
+        : { listenerArn: primary.id };
 }
 /** The shape the run works through: router, workload, the tags as the stable marker, test traffic. */
 function composeShape(inputs, clients, parts) {
     const { router, workload, tags, where, testRoute } = parts;
+    if (router instanceof ListenerSwapRouter) {
+        // The test listener follows the colour that is not stable: open, promote and rollback move it.
+        const test = router.listeners.test;
+        const testTraffic = new SwapTestListener(clients.elb, test, where.targetGroups);
+        return { router, workload, marker: tags, testTraffic };
+    }
     // A rollback never refuses: what it may not change it leaves, and says so.
     const build = (read) => albTestTraffic(clients.elb, read, {
         placement: () => router.placement(),
@@ -88943,6 +89319,7 @@ function chooseLease(tags, identity, serviceName) {
 
 
 
+
 /** True when the stack must be read: a colour value or the route is not given as an input. */
 function needsStack(inputs) {
     if (!inputs.stackName)
@@ -88951,7 +89328,7 @@ function needsStack(inputs) {
     if (inputs.deploy)
         return true;
     const allExplicit = src_color/* COLORS */.lm.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
-    return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn);
+    return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn && !inputs.swap);
 }
 /**
  * Merges explicit inputs over stack outputs. Pure: `outputs` is undefined when no stack was read.
@@ -88983,10 +89360,12 @@ function resolveResources(inputs, outputs) {
     if (targetGroups.Blue === targetGroups.Green) {
         throw new errors/* StateError */.qq(`Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`);
     }
+    if (inputs.swap)
+        return { taskSets, targetGroups, swap: inputs.swap };
     if (inputs.listenerArn)
         return { taskSets, targetGroups, listenerArn: inputs.listenerArn };
-    const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[constants/* StackOutputKeys */.yl.ListenerRule];
-    return { taskSets, targetGroups, ...(listenerRuleArn ? { listenerRuleArn } : {}) };
+    const rules = ruleArnList(inputs.listenerRuleArn ?? outputs?.[constants/* StackOutputKeys */.yl.ListenerRule] ?? '');
+    return { taskSets, targetGroups, ...(rules.length > 0 ? { listenerRuleArns: rules } : {}) };
 }
 /** The input that overrides each stack output, for messages. */
 const INPUT_FOR_OUTPUT = {
@@ -88996,7 +89375,40 @@ const INPUT_FOR_OUTPUT = {
     [constants/* StackOutputKeys */.yl.GreenTargetGroup]: constants/* Inputs */.G0.GreenTargetGroup
 };
 
+;// CONCATENATED MODULE: ./src/discover/route-agreement.ts
+
+
+
+/**
+ * Routes that move in lockstep must hold one split. When they do not, the run goes on only if
+ * it will realign them: a rollback (the emergency exit, which puts every route on the stable
+ * colour), a status (which writes nothing), or a rerun after a run that stopped between its
+ * writes (its lease is still on the service; the rerun writes every route together again). Any
+ * other disagreement was made by hand, and the action does not guess which route is right.
+ * Pure: returns a line for the log, or undefined when the routes agree.
+ */
+function checkRoutesAgree(routes, mode, leaseValue) {
+    if (!routes || routes.every((r) => (0,shares/* sameSplit */.xY)(r.split, routes[0].split)))
+        return undefined;
+    const each = routes.map((r) => `${r.kind} ${r.id} holds ${(0,shares/* formatSplit */.oe)(r.split)}`).join('; ');
+    if (mode === 'rollback') {
+        return `The routes that move together disagree (${each}); this rollback writes all of them.`;
+    }
+    if (mode === 'status')
+        return `The routes that move together disagree: ${each}.`;
+    const holder = parseLease(leaseValue);
+    // A finished rollback left them agreeing; its lease explains nothing that came after.
+    if (holder && !holder.left) {
+        return (`The routes that move together disagree (${each}): the ${describeHolder(holder)} stopped ` +
+            'between its writes. This run writes all of them together again.');
+    }
+    throw new errors/* StateError */.qq(`The routes that move together disagree: ${each}. Something other than this action changed ` +
+        'some of them, and the action will not guess which one is right. Run mode rollback: it ' +
+        'puts every route back on the stable colour. Or set the same weights on all of them by hand.');
+}
+
 ;// CONCATENATED MODULE: ./src/discover/discover.ts
+
 
 
 
@@ -89043,6 +89455,9 @@ async function discover(inputs, clients, options) {
     const tags = new ServiceTags(clients.ecs, serviceState, serviceState.tags, inputs.tagKey);
     const stable = tags.stable();
     const { router, split } = fulfilled(settled[3]);
+    const routes = router.routes?.();
+    // Before any write: a set whose routes disagree goes on only when this run realigns it.
+    const disagreement = checkRoutesAgree(routes, inputs.mode, tags.get(tags.names.lease));
     const alarmCheck = fulfilled(settled[4]);
     const shape = {
         ...composeShape(inputs, clients, {
@@ -89074,14 +89489,19 @@ async function discover(inputs, clients, options) {
         previousStable: tags.get(tags.names.previous),
         promotionRecord: tags.get(tags.names.promotion),
         ...(alarmCheck ? { alarms: alarmCheck } : {}),
-        route: { kind: router.kind, id: router.id }
+        route: { kind: router.kind, id: router.id, ...(routes ? { routes } : {}) }
     };
     logDiscovery(options.log, inputs, state);
+    if (disagreement)
+        options.log.warning(disagreement);
     return { state, shape, gates };
 }
 function logDiscovery(log, inputs, state) {
     log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`);
     log.info(`Route: ${state.route.kind} ${state.route.id}`);
+    state.route.routes?.forEach((route, i) => {
+        log.info(`  ${i + 1}. ${route.kind} ${route.id}: ${(0,shares/* formatSplit */.oe)(route.split)}`);
+    });
     log.info(`Weights: ${(0,shares/* formatSplit */.oe)(state.split)}`);
     if (state.alarms)
         log.info(`Alarms: ${(0,gates_alarms/* describeAlarms */.Gj)(state.alarms.alarms)}`);
@@ -89720,7 +90140,7 @@ function planRun(intent, state, reachable) {
             return finish([], `Deploy: the canary colour ${canary} runs ${state.versions[canary] ?? 'the new version'} ` +
                 `at ${(0,shares/* formatPercent */.l9)(split[canary])}%; no traffic is shifted.`);
         case 'promote': {
-            if (split[stable] === shares/* FULL */.eW && !deployedToCanary(state)) {
+            if (split[stable] === shares/* FULL */.eW && !deployedToCanary(state) && !swapsWhole(state, reachable)) {
                 return finish(finishPromote(intent, state), `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
                     `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`, { closeTestTraffic: true });
             }
@@ -89888,10 +90308,29 @@ function step(kind, canary, share, now, { bakeMs }) {
 function unchanged(step) {
     return step.write ? '' : ' The route already has the target weights.';
 }
+/** True when the route moves all traffic or none (a swap): it cannot give the canary a share. */
+function allOrNothing(reachable) {
+    const half = reachable(shares/* FULL */.eW / 2);
+    return half.length === 2 && half[0] === 0 && half[1] === shares/* FULL */.eW;
+}
+/**
+ * A route that moves all or nothing promotes from 0 %: testers had the canary on the test route.
+ * It stays version-aware: the canary colour must run a known version, and `refuseReplaced` turns
+ * a rerun after the swap (the canary colour now runs the replaced version) into "nothing to deploy".
+ */
+function swapsWhole(state, reachable) {
+    return allOrNothing(reachable) && state.versions[(0,src_color/* otherColor */.IP)(state.stable)] !== undefined;
+}
 function refuseUnreachable(share, reachable) {
     const nearest = reachable(share);
     if (nearest.length === 1 && nearest[0] === share)
         return;
+    if (allOrNothing(reachable)) {
+        throw new errors/* PlanError */.W6(`This route moves all traffic or none (it forwards to one colour), so it cannot give the ` +
+            `canary ${(0,shares/* formatPercent */.l9)(share)}%. Use canary-weight 0 to show the canary to testers ` +
+            'through the test route only, then mode promote to move all traffic; or make the route a ' +
+            'weighted forward that names both target groups.');
+    }
     throw new errors/* PlanError */.W6(`This route cannot give the canary exactly ${(0,shares/* formatPercent */.l9)(share)}%: the nearest shares it can ` +
         `set are ${nearest.map((s) => `${(0,shares/* formatPercent */.l9)(s)}%`).join(' and ')}. Use one of those.`);
 }
@@ -90272,7 +90711,7 @@ function runResult(outcome) {
         before: traffic(plan.stableBefore, plan.splitBefore),
         after: traffic(outcome.stableAfter, outcome.splitAfter),
         colors: colorFacts(state),
-        route: { ...state.route },
+        route: routeData(state),
         plan: {
             reason: plan.reason,
             steps: plan.steps.map(plannedStep),
@@ -90312,7 +90751,7 @@ function earlyResult(failure) {
                 before: traffic(state.stable, state.split),
                 after: traffic(state.stable, state.split),
                 colors: colorFacts(state),
-                route: { ...state.route }
+                route: routeData(state)
             }
             : {}),
         steps: [],
@@ -90339,6 +90778,16 @@ function result_outcomeOf(outcome) {
 }
 function traffic(stable, split) {
     return { stable, canary: (0,src_color/* otherColor */.IP)(stable), weights: weightsJson(split) };
+}
+function routeData(state) {
+    const { kind, id, routes } = state.route;
+    if (!routes)
+        return { kind, id };
+    return {
+        kind,
+        id,
+        routes: routes.map((r) => ({ kind: r.kind, id: r.id, weights: weightsJson(r.split) }))
+    };
 }
 function colorFacts(state) {
     const facts = (color) => ({
@@ -90465,6 +90914,7 @@ function renderSummary(result) {
         ...(result.failure ? [`**${md(result.failure)}**`] : []),
         `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${(0,shares/* formatSplit */.oe)(result.splitAfter)}** · ` +
             `route: ${state.route.kind} ${code(state.route.id)}`,
+        ...routesSection(state.route.routes),
         `> ${md(plan.reason)}`,
         ...deploySection(result),
         ...src_color/* COLORS */.lm.map((color) => colorTable(result, color)),
@@ -90481,6 +90931,13 @@ function renderSummary(result) {
         nextStep(inputs, result)
     ];
     return parts.join('\n\n') + '\n';
+}
+/** Each route of a set that moves in lockstep, with the weights discovery found on it. */
+function routesSection(routes) {
+    if (!routes)
+        return [];
+    const lines = routes.map((route, i) => `${i + 1}. ${route.kind} ${code(route.id)}: ${(0,shares/* formatSplit */.oe)(route.split)}`);
+    return [`Routes that move together (weights before this run):\n\n${lines.join('\n')}`];
 }
 /** The job summary for a failed step. */
 function renderFailure(mode, service, message) {

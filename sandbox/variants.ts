@@ -124,6 +124,19 @@ function addAlarms(w: World): void {
   )
 }
 
+function addApiRule(w: World): void {
+  const first = weightedRule(w)
+  w.rules.push({
+    arn: first.arn.replace(/[0-9a-f]{16}$/, '7a1c3e5f2b4d6e80'),
+    listenerArn: first.listenerArn,
+    priority: 5,
+    conditions: [
+      { Field: 'path-pattern', Values: ['/api/*'], PathPatternConfig: { Values: ['/api/*'] } }
+    ],
+    actions: [structuredClone(weightedForwardAction(w))]
+  })
+}
+
 export const variants = {
   default: () => undefined,
 
@@ -196,6 +209,21 @@ export const variants = {
     })
   },
 
+  /** A second weighted rule, `/api/*` at priority 5 (before `/*`), forwarding to both groups at
+   * the same weights: routes that move in lockstep, each reached by its own requests. */
+  'api-rule': addApiRule,
+
+  /** The `api-rule` variant with the `/api/*` rule set apart by hand: Blue 90, Green 10. */
+  'api-rule-apart': (w) => {
+    addApiRule(w)
+    w.rules.find((r) => r.priority === 5)!.actions = [
+      weightedForward([
+        { arn: blue(w), weight: 90 },
+        { arn: green(w), weight: 10 }
+      ])
+    ]
+  },
+
   /** No rule forwards to both groups: the only rule forwards to Blue alone. */
   'no-shared-rule': (w) => {
     weightedRule(w).actions = [weightedForward([{ arn: blue(w), weight: 1 }])]
@@ -252,6 +280,15 @@ export const variants = {
       alarmRule: 'ALARM("myservice-5xx") OR ALARM("myservice-latency")'
     })
     evaluateComposites(w, WORLD_CREATED)
+  },
+
+  /** The listener-swap shape: no weighted rule; the production listener (HTTP:80) forwards to
+   * blue-tg alone and the `test-listener` (HTTP:8443) to blue-tg too, as a new setup starts. */
+  'listener-swap': (w) => {
+    variants['test-listener'](w)
+    w.rules = []
+    w.listeners[0].defaultActions = structuredClone(w.listeners[1].defaultActions)
+    dropOutput(w, 'ListenerRule')
   },
 
   /** A second (test) listener, HTTP:8443 on the same ALB, whose default action forwards to

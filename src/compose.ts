@@ -15,9 +15,12 @@ import { SmokeGate, type Fetch } from './gates/smoke.js'
 import { listenerAddress } from './routers/alb/address.js'
 import { HealthGate } from './gates/health.js'
 import type { ActionInputs } from './inputs.js'
-import { discoverWeightedRoute } from './routers/alb/discover-rule.js'
+import { ruleArnList } from './input-values.js'
+import { discoverWeightedRoutes } from './routers/alb/discover-rule.js'
 import type { AlbForwardRouter } from './routers/alb/alb-forward-router.js'
 import { ListenerRouter, readListenerActions } from './routers/alb/listener.js'
+import { LockstepRouter } from './routers/alb/lockstep-router.js'
+import { ListenerSwapRouter, SwapTestListener } from './routers/alb/listener-swap.js'
 import { describeRule, listenerArnOf, ListenerRuleRouter } from './routers/alb/listener-rule.js'
 import {
   albTestTraffic,
@@ -48,38 +51,65 @@ export function startRouteRead(inputs: ActionInputs, clients: AwsClients): Early
   const early: EarlyRoute | undefined = inputs.listenerArn
     ? { listener: readListenerActions(clients.elb, inputs.listenerArn) }
     : inputs.listenerRuleArn
-      ? { rule: describeRule(clients.elb, inputs.listenerRuleArn) }
+      ? { rules: ruleArnList(inputs.listenerRuleArn).map((arn) => describeRule(clients.elb, arn)) }
       : undefined
   // Reported when the router reads it; a stack error that comes first must not leave it unhandled.
   early?.listener?.catch(() => undefined)
-  early?.rule?.catch(() => undefined)
+  for (const rule of early?.rules ?? []) rule.catch(() => undefined)
   return early
 }
 
 export interface EarlyRoute {
   listener?: Promise<Action[]>
-  rule?: Promise<Rule>
+  /** One read per rule `listener-rule-arn` lists, in its order. */
+  rules?: Promise<Rule>[]
 }
 
-/** A given listener or rule, else the one rule on the colours' load balancers that names both. */
+/** An ALB route: one weighted forward, several that move in lockstep, or a listener swap. */
+export type AlbRouter = AlbForwardRouter | LockstepRouter | ListenerSwapRouter
+
+/**
+ * A given listener or rules, else every rule on the colours' load balancers that names both.
+ * Several rules move in lockstep.
+ */
 export async function chooseRouter(
   clients: AwsClients,
   where: ColorResources,
   early?: EarlyRoute
-): Promise<AlbForwardRouter> {
+): Promise<AlbRouter> {
   const { targetGroups } = where
+  if (where.swap) return new ListenerSwapRouter(clients.elb, where.swap, targetGroups)
   if (where.listenerArn) {
     const router = new ListenerRouter(clients.elb, where.listenerArn, targetGroups)
     return early?.listener ? router.withPreloaded(early.listener) : router
   }
-  if (where.listenerRuleArn) {
-    const router = new ListenerRuleRouter(clients.elb, where.listenerRuleArn, targetGroups)
-    return early?.rule ? router.withPreloaded(early.rule) : router
+  const rules = where.listenerRuleArns ?? []
+  if (rules.length > 0) {
+    return lockstep(
+      rules.map((arn, i) => {
+        const router = new ListenerRuleRouter(clients.elb, arn, targetGroups)
+        const preloaded = early?.rules?.[i]
+        return preloaded ? router.withPreloaded(preloaded) : router
+      })
+    )
   }
-  const found = await discoverWeightedRoute(clients.elb, targetGroups)
-  return found.kind === 'listener'
-    ? new ListenerRouter(clients.elb, found.arn, targetGroups)
-    : new ListenerRuleRouter(clients.elb, found.arn, targetGroups).withPreloaded(found.rule)
+  const found = await discoverWeightedRoutes(clients.elb, targetGroups)
+  return lockstep(
+    found.map((route) =>
+      route.kind === 'listener'
+        ? new ListenerRouter(clients.elb, route.arn, targetGroups)
+        : new ListenerRuleRouter(clients.elb, route.arn, targetGroups).withPreloaded(route.rule)
+    )
+  )
+}
+
+function lockstep(routers: AlbForwardRouter[]): AlbRouter {
+  return routers.length === 1 ? routers[0] : new LockstepRouter(routers)
+}
+
+/** The one route a listener-bound check (smoke, test traffic) goes through: a set's first. */
+function primaryRoute(router: TrafficRouter): { kind: string; id: string } {
+  return router instanceof LockstepRouter ? router.primary : router
 }
 
 /**
@@ -142,9 +172,10 @@ export function chooseCheckGates(
   if (inputs.smoke) {
     const { router } = parts
     // A path goes to the listener testers reach the canary on.
+    const primary = primaryRoute(router)
     const listener =
       inputs.testTraffic.listenerArn ??
-      (router.kind === 'listener-rule' ? listenerArnOf(router.id) : router.id)
+      (primary.kind === 'listener-rule' ? listenerArnOf(primary.id) : primary.id)
     gates.push(
       new SmokeGate(
         inputs.smoke,
@@ -224,10 +255,11 @@ export function startTestRouteReads(
   reads: {
     service: Promise<ServiceState>
     where: Promise<ColorResources>
-    route: Promise<{ router: AlbForwardRouter }>
+    route: Promise<{ router: AlbRouter }>
   }
 ): Promise<TestRouteRead | undefined> {
-  if (inputs.mode === 'status') return Promise.resolve(undefined)
+  // A listener swap's test listener is part of the shape (composeShape), not a test route.
+  if (inputs.mode === 'status' || inputs.swap) return Promise.resolve(undefined)
   const names = { ...tagNames(inputs.tagKey), ...testRouteTagNames(inputs.tagKey) }
   const { header, query, listenerArn } = inputs.testTraffic
   const asked = inputs.mode !== 'canary' || Boolean(header || query || listenerArn)
@@ -247,16 +279,17 @@ export function startTestRouteReads(
 
 async function weightedListener(
   where: ColorResources,
-  route: Promise<{ router: AlbForwardRouter }>
+  route: Promise<{ router: AlbRouter }>
 ): Promise<WeightedListener> {
   if (where.listenerArn) return { listenerArn: where.listenerArn }
-  const rule = where.listenerRuleArn
+  // Test traffic goes through the first of several rules moved in lockstep.
+  const rule = where.listenerRuleArns?.[0]
   if (rule) return { listenerArn: listenerArnOf(rule), ruleArn: rule }
   // Found by discovery: known once the route's read is done.
-  const { router } = await route
-  return router.kind === 'listener-rule'
-    ? { listenerArn: listenerArnOf(router.id), ruleArn: router.id }
-    : { listenerArn: router.id }
+  const primary = primaryRoute((await route).router)
+  return primary.kind === 'listener-rule'
+    ? { listenerArn: listenerArnOf(primary.id), ruleArn: primary.id }
+    : { listenerArn: primary.id }
 }
 
 /** The shape the run works through: router, workload, the tags as the stable marker, test traffic. */
@@ -264,7 +297,7 @@ export function composeShape(
   inputs: ActionInputs,
   clients: AwsClients,
   parts: {
-    router: AlbForwardRouter
+    router: AlbRouter
     workload: Workload
     tags: ServiceTags
     where: ColorResources
@@ -273,6 +306,12 @@ export function composeShape(
   }
 ): Shape {
   const { router, workload, tags, where, testRoute } = parts
+  if (router instanceof ListenerSwapRouter) {
+    // The test listener follows the colour that is not stable: open, promote and rollback move it.
+    const test = router.listeners.test
+    const testTraffic = new SwapTestListener(clients.elb, test, where.targetGroups)
+    return { router, workload, marker: tags, testTraffic }
+  }
   // A rollback never refuses: what it may not change it leaves, and says so.
   const build = (read: TestRouteRead) =>
     albTestTraffic(clients.elb, read, {

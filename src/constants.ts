@@ -10,6 +10,7 @@ export const Inputs = {
   GreenTargetGroup: 'green-target-group',
   ListenerRuleArn: 'listener-rule-arn',
   ListenerArn: 'listener-arn',
+  ProductionListenerArn: 'production-listener-arn',
   CanaryWeight: 'canary-weight',
   TagKey: 'tag-key',
   WaitForHealthy: 'wait-for-healthy',

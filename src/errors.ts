@@ -97,3 +97,14 @@ export class ConcurrentRunError extends ActionError {
     super(message)
   }
 }
+
+/**
+ * A write to routes that move in lockstep failed on some of them. The message says which, and
+ * whether the ones written were put back; `cause` is the first failure.
+ */
+export class LockstepWriteError extends ActionError {
+  constructor(message: string, cause: unknown) {
+    super(message)
+    this.cause = cause
+  }
+}

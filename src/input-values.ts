@@ -45,6 +45,11 @@ export function expectArn(value: string, marker: string, name: string): string {
   return value
 }
 
+/** ARNs separated by commas or whitespace (one a line), in order, each once. */
+export function ruleArnList(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter((arn) => arn.length > 0))]
+}
+
 /** Names separated by newlines or commas, without repeats. */
 export function alarmNames(text: string): string[] {
   const names = [

@@ -12,6 +12,7 @@ import {
   canaryWeight,
   environmentUrl,
   expectArn,
+  ruleArnList,
   onCancel,
   testHeader,
   testListenerArn,
@@ -52,6 +53,8 @@ export interface ActionInputs {
   targetGroups: Partial<PerColor<string>>
   listenerRuleArn?: string
   listenerArn?: string
+  /** A listener swap: the production listener and the test listener that swap target groups. */
+  swap?: { production: string; test: string }
   tagKey: string
   waitForHealthy: boolean
   healthTimeoutSeconds: number
@@ -159,7 +162,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
 
 type Locations = Pick<
   ActionInputs,
-  'stackName' | 'taskSets' | 'targetGroups' | 'listenerRuleArn' | 'listenerArn'
+  'stackName' | 'taskSets' | 'targetGroups' | 'listenerRuleArn' | 'listenerArn' | 'swap'
 >
 
 /** Where Blue and Green are: a stack, or all four explicit values; and the route, if given. */
@@ -191,10 +194,60 @@ function parseLocations(get: (name: string) => string | undefined): Locations {
         'default action is the weighted forward), not both.'
     )
   }
-  if (listenerRuleArn) expectArn(listenerRuleArn, ':listener-rule/', Inputs.ListenerRuleArn)
+  // Several rules (comma- or line-separated) move in lockstep.
+  for (const arn of ruleArnList(listenerRuleArn ?? '')) {
+    expectArn(arn, ':listener-rule/', Inputs.ListenerRuleArn)
+  }
   if (listenerArn) expectArn(listenerArn, ':listener/', Inputs.ListenerArn)
 
-  return { stackName, taskSets, targetGroups, listenerRuleArn, listenerArn }
+  const swap = parseSwap(get, Boolean(listenerRuleArn || listenerArn))
+  return {
+    stackName,
+    taskSets,
+    targetGroups,
+    listenerRuleArn,
+    listenerArn,
+    ...(swap ? { swap } : {})
+  }
+}
+
+/**
+ * A listener swap: `production-listener-arn` with `test-listener-arn`, which then names the
+ * listener that swaps with it (read by every mode: status shows it too). Test rules do not apply.
+ */
+function parseSwap(
+  get: (name: string) => string | undefined,
+  otherRoute: boolean
+): ActionInputs['swap'] {
+  const production = get(Inputs.ProductionListenerArn)
+  if (!production) return undefined
+  expectArn(production, ':listener/', Inputs.ProductionListenerArn)
+  if (otherRoute) {
+    throw new InputError(
+      'Set "production-listener-arn" (a listener swap) or "listener-rule-arn"/"listener-arn" (a ' +
+        'weighted route), not both.'
+    )
+  }
+  const test = get(Inputs.TestListenerArn)
+  if (!test) {
+    throw new InputError(
+      '"production-listener-arn" needs "test-listener-arn": the listener that forwards to the ' +
+        'idle colour and swaps target groups with the production listener on promote.'
+    )
+  }
+  expectArn(test, ':listener/', Inputs.TestListenerArn)
+  if (test === production) {
+    throw new InputError(
+      '"production-listener-arn" and "test-listener-arn" name the same listener.'
+    )
+  }
+  if (get(Inputs.TestHeader) || get(Inputs.TestQuery)) {
+    throw new InputError(
+      'A listener swap reaches the canary through "test-listener-arn"; "test-header" and ' +
+        '"test-query" add test rules, which this shape does not use. Leave them out.'
+    )
+  }
+  return { production, test }
 }
 
 function required(value: string | undefined, name: string, what: string): string {

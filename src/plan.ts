@@ -144,7 +144,7 @@ export function planRun(intent: Intent, state: PlanState, reachable: Reachable):
           `at ${formatPercent(split[canary])}%; no traffic is shifted.`
       )
     case 'promote': {
-      if (split[stable] === FULL && !deployedToCanary(state)) {
+      if (split[stable] === FULL && !deployedToCanary(state) && !swapsWhole(state, reachable)) {
         return finish(
           finishPromote(intent, state),
           `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
@@ -358,9 +358,32 @@ function unchanged(step: StepPlan): string {
   return step.write ? '' : ' The route already has the target weights.'
 }
 
+/** True when the route moves all traffic or none (a swap): it cannot give the canary a share. */
+function allOrNothing(reachable: Reachable): boolean {
+  const half = reachable(FULL / 2)
+  return half.length === 2 && half[0] === 0 && half[1] === FULL
+}
+
+/**
+ * A route that moves all or nothing promotes from 0 %: testers had the canary on the test route.
+ * It stays version-aware: the canary colour must run a known version, and `refuseReplaced` turns
+ * a rerun after the swap (the canary colour now runs the replaced version) into "nothing to deploy".
+ */
+function swapsWhole(state: PlanState, reachable: Reachable): boolean {
+  return allOrNothing(reachable) && state.versions[otherColor(state.stable)] !== undefined
+}
+
 function refuseUnreachable(share: Permille, reachable: Reachable): void {
   const nearest = reachable(share)
   if (nearest.length === 1 && nearest[0] === share) return
+  if (allOrNothing(reachable)) {
+    throw new PlanError(
+      `This route moves all traffic or none (it forwards to one colour), so it cannot give the ` +
+        `canary ${formatPercent(share)}%. Use canary-weight 0 to show the canary to testers ` +
+        'through the test route only, then mode promote to move all traffic; or make the route a ' +
+        'weighted forward that names both target groups.'
+    )
+  }
   throw new PlanError(
     `This route cannot give the canary exactly ${formatPercent(share)}%: the nearest shares it can ` +
       `set are ${nearest.map((s) => `${formatPercent(s)}%`).join(' and ')}. Use one of those.`

@@ -42,13 +42,13 @@ describe('bad states (sandbox variants)', () => {
       ['No rule forwards to both', 'listener-rule-arn']
     ],
     [
-      'rule discovery finds two candidates',
-      'two-rules+no-listener-rule-output',
+      'rule discovery finds two candidates whose weights disagree',
+      'api-rule-apart+no-listener-rule-output',
       [
-        '2 rules forward to both target groups',
-        RULE_ARN,
-        RULE_ARN.replace(/[0-9a-f]{16}$/, '4b6d0f1e2a3c5d7e'),
-        'Set "listener-rule-arn"'
+        'The routes that move together disagree',
+        `${RULE_ARN} holds Blue 100% / Green 0%`,
+        `${RULE_ARN.replace(/[0-9a-f]{16}$/, '7a1c3e5f2b4d6e80')} holds Blue 90% / Green 10%`,
+        'Run mode rollback'
       ]
     ],
     [

@@ -65,7 +65,7 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
   {
     name: 'listener-rule-arn',
     description:
-      "The weighted listener rule. Default: the stack output `ListenerRule`; when that is absent too, the one rule on the target groups' load balancer whose forward action names both target groups.",
+      "The weighted listener rule, or several (comma- or line-separated) that move in lockstep. Default: the stack output `ListenerRule`; when that is absent too, every rule on the target groups' load balancer whose forward action names both target groups (several move in lockstep).",
     required: false,
     default: ''
   },
@@ -73,6 +73,13 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
     name: 'listener-arn',
     description:
       "Alternative to a rule: the weighted forward is this listener's default action. Default none.",
+    required: false,
+    default: ''
+  },
+  {
+    name: 'production-listener-arn',
+    description:
+      'A listener swap instead of a weighted rule: this listener forwards to the stable colour and `test-listener-arn` (required with it) to the other one; promote swaps their target groups. A share between 0 and 100 needs a weighted forward on it. Default none.',
     required: false,
     default: ''
   },
@@ -191,7 +198,7 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
   {
     name: 'test-listener-arn',
     description:
-      'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). Default none.',
+      'A second listener whose default forward goes to the canary group while a canary runs and to the stable group after promote or rollback. Used by canary, promote and rollback; other modes ignore it (a warning if malformed). With `production-listener-arn`, the listener that swaps with it (every mode reads it): it forwards to the colour that is not stable. Default none.',
     required: false,
     default: ''
   },

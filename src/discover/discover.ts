@@ -21,7 +21,9 @@ import { formatSplit, type Split } from '../shares.js'
 import type { Shape } from '../shape.js'
 import type { ColorHealth } from '../workloads/workload.js'
 import { needsStack, resolveResources, type ColorResources } from './resources.js'
+import { checkRoutesAgree } from './route-agreement.js'
 import { readService, type ServiceState } from './service.js'
+import type { RouteSplit, TrafficRouter } from '../routers/router.js'
 
 /** Everything read before planning, as plain data. */
 export interface Discovery {
@@ -36,7 +38,8 @@ export interface Discovery {
   promotionRecord?: string
   /** The alarm states read, when alarms are configured. */
   alarms?: AlarmCheck
-  route: { kind: string; id: string }
+  /** `routes`: each route of a set that moves in lockstep, as discovery read it. */
+  route: { kind: string; id: string; routes?: readonly RouteSplit[] }
 }
 
 export interface Discovered {
@@ -98,6 +101,9 @@ export async function discover(
   const tags = new ServiceTags(clients.ecs, serviceState, serviceState.tags, inputs.tagKey)
   const stable = tags.stable()
   const { router, split } = fulfilled(settled[3])
+  const routes = (router as TrafficRouter).routes?.()
+  // Before any write: a set whose routes disagree goes on only when this run realigns it.
+  const disagreement = checkRoutesAgree(routes, inputs.mode, tags.get(tags.names.lease))
   const alarmCheck = fulfilled(settled[4])
   const shape: Shape = {
     ...composeShape(inputs, clients, {
@@ -129,15 +135,19 @@ export async function discover(
     previousStable: tags.get(tags.names.previous),
     promotionRecord: tags.get(tags.names.promotion),
     ...(alarmCheck ? { alarms: alarmCheck } : {}),
-    route: { kind: router.kind, id: router.id }
+    route: { kind: router.kind, id: router.id, ...(routes ? { routes } : {}) }
   }
   logDiscovery(options.log, inputs, state)
+  if (disagreement) options.log.warning(disagreement)
   return { state, shape, gates }
 }
 
 function logDiscovery(log: Logger, inputs: ActionInputs, state: Discovery): void {
   log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`)
   log.info(`Route: ${state.route.kind} ${state.route.id}`)
+  state.route.routes?.forEach((route, i) => {
+    log.info(`  ${i + 1}. ${route.kind} ${route.id}: ${formatSplit(route.split)}`)
+  })
   log.info(`Weights: ${formatSplit(state.split)}`)
   if (state.alarms) log.info(`Alarms: ${describeAlarms(state.alarms.alarms)}`)
 }

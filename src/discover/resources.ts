@@ -2,14 +2,18 @@ import { COLORS, type PerColor } from '../color.js'
 import { Inputs, StackOutputKeys } from '../constants.js'
 import type { ActionInputs } from '../inputs.js'
 import { StateError } from '../errors.js'
+import { ruleArnList } from '../input-values.js'
 
 /** Where each colour lives, and the weighted route if the inputs or the stack name it. */
 export interface ColorResources {
   /** Absent for a colour found by its target group (no stack, no explicit task set). */
   taskSets: Partial<PerColor<string>>
   targetGroups: PerColor<string>
-  listenerRuleArn?: string
+  /** One weighted rule, or several that move in lockstep. */
+  listenerRuleArns?: string[]
   listenerArn?: string
+  /** A listener swap's production and test listeners. */
+  swap?: { production: string; test: string }
 }
 
 /** True when the stack must be read: a colour value or the route is not given as an input. */
@@ -18,7 +22,7 @@ export function needsStack(inputs: ActionInputs): boolean {
   // A deploy through the stack reads its parameters and outputs anyway.
   if (inputs.deploy) return true
   const allExplicit = COLORS.every((c) => inputs.taskSets[c] && inputs.targetGroups[c])
-  return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn)
+  return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn && !inputs.swap)
 }
 
 /**
@@ -60,9 +64,10 @@ export function resolveResources(
       `Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`
     )
   }
+  if (inputs.swap) return { taskSets, targetGroups, swap: inputs.swap }
   if (inputs.listenerArn) return { taskSets, targetGroups, listenerArn: inputs.listenerArn }
-  const listenerRuleArn = inputs.listenerRuleArn ?? outputs?.[StackOutputKeys.ListenerRule]
-  return { taskSets, targetGroups, ...(listenerRuleArn ? { listenerRuleArn } : {}) }
+  const rules = ruleArnList(inputs.listenerRuleArn ?? outputs?.[StackOutputKeys.ListenerRule] ?? '')
+  return { taskSets, targetGroups, ...(rules.length > 0 ? { listenerRuleArns: rules } : {}) }
 }
 
 /** The input that overrides each stack output, for messages. */

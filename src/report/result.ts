@@ -22,7 +22,12 @@ export interface RunResult {
   before?: TrafficState
   after?: TrafficState
   colors?: PerColor<ColorFacts>
-  route?: { kind: string; id: string }
+  /** `routes`: each route of a set that moves in lockstep, with its weights before the run. */
+  route?: {
+    kind: string
+    id: string
+    routes?: { kind: string; id: string; weights: PerColor<number> }[]
+  }
   plan?: PlanData
   steps: StepData[]
   alarms: { name: string; state: string; reason: string }[]
@@ -125,7 +130,7 @@ export function runResult(outcome: Outcome): RunResult {
     before: traffic(plan.stableBefore, plan.splitBefore),
     after: traffic(outcome.stableAfter, outcome.splitAfter),
     colors: colorFacts(state),
-    route: { ...state.route },
+    route: routeData(state),
     plan: {
       reason: plan.reason,
       steps: plan.steps.map(plannedStep),
@@ -166,7 +171,7 @@ export function earlyResult(failure: EarlyFailure): RunResult {
           before: traffic(state.stable, state.split),
           after: traffic(state.stable, state.split),
           colors: colorFacts(state),
-          route: { ...state.route }
+          route: routeData(state)
         }
       : {}),
     steps: [],
@@ -192,6 +197,16 @@ export function outcomeOf(outcome: Outcome): RunOutcome {
 
 function traffic(stable: Color, split: Split): TrafficState {
   return { stable, canary: otherColor(stable), weights: weightsJson(split) }
+}
+
+function routeData(state: Discovery): NonNullable<RunResult['route']> {
+  const { kind, id, routes } = state.route
+  if (!routes) return { kind, id }
+  return {
+    kind,
+    id,
+    routes: routes.map((r) => ({ kind: r.kind, id: r.id, weights: weightsJson(r.split) }))
+  }
 }
 
 function colorFacts(state: Discovery): PerColor<ColorFacts> {

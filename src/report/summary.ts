@@ -2,6 +2,7 @@ import { COLORS, otherColor, type Color } from '../color.js'
 import { DEFAULT_TAG_KEY, Inputs } from '../constants.js'
 import type { ActionInputs, Mode } from '../inputs.js'
 import type { Outcome } from '../pipeline.js'
+import type { RouteSplit } from '../routers/router.js'
 import { formatPercent, formatSplit, roundedSplit } from '../shares.js'
 import {
   describeWindow,
@@ -33,6 +34,7 @@ export function renderSummary(result: Outcome): string {
     ...(result.failure ? [`**${md(result.failure)}**`] : []),
     `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatSplit(result.splitAfter)}** · ` +
       `route: ${state.route.kind} ${code(state.route.id)}`,
+    ...routesSection(state.route.routes),
     `> ${md(plan.reason)}`,
     ...deploySection(result),
     ...COLORS.map((color) => colorTable(result, color)),
@@ -49,6 +51,15 @@ export function renderSummary(result: Outcome): string {
     nextStep(inputs, result)
   ]
   return parts.join('\n\n') + '\n'
+}
+
+/** Each route of a set that moves in lockstep, with the weights discovery found on it. */
+function routesSection(routes: readonly RouteSplit[] | undefined): string[] {
+  if (!routes) return []
+  const lines = routes.map(
+    (route, i) => `${i + 1}. ${route.kind} ${code(route.id)}: ${formatSplit(route.split)}`
+  )
+  return [`Routes that move together (weights before this run):\n\n${lines.join('\n')}`]
 }
 
 /** The job summary for a failed step. */

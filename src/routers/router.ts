@@ -3,8 +3,9 @@ import type { Permille, Split } from '../shares.js'
 
 /**
  * Moves traffic between the two colours. The planner speaks shares and never asks which kind of
- * router it is talking to; each kind (a weighted listener rule, a listener's default action, and
- * later Route 53 records or a listener swap) is one module that encodes shares in its own units.
+ * router it is talking to; each kind (a weighted listener rule, a listener's default action,
+ * several of those in lockstep, a listener swap) is one module that encodes shares in its own
+ * units.
  */
 export interface TrafficRouter {
   /** Short kind name for logs and the summary, e.g. `listener-rule`. */
@@ -30,6 +31,20 @@ export interface TrafficRouter {
   shift(split: Split): Promise<Split>
   /** Reads the split again, to catch another writer while a step holds (during a bake). */
   verify(): Promise<Split>
+  /**
+   * Each route the router moves together, with the split the last read or write saw on it, for
+   * the summary and for the check that they agree. Absent for a router with one route: `id`
+   * and the split it reads are the whole story. When the routes disagree, `read` returns each
+   * colour's least share (a split no write makes, so every comparison sees a route to rewrite).
+   */
+  routes?(): readonly RouteSplit[]
+}
+
+/** One route of a router that writes several in lockstep. */
+export interface RouteSplit {
+  kind: string
+  id: string
+  split: Split
 }
 
 /** Testers reach the canary before customers do: a route only test requests take. */

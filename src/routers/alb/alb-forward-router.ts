@@ -73,6 +73,16 @@ export abstract class AlbForwardRouter implements TrafficRouter {
     return `${this.kind} ${this.id}: added ${missing.join(', ')} at weight 0 so its targets are health-checked (traffic unchanged)`
   }
 
+  /** The raw weights `read` (or the last write) saw, to write back exactly as they were. */
+  rawWeights(): PerColor<number> {
+    return readForwardWeights(this.actions(), this.targetGroups, this.label)
+  }
+
+  /** Writes raw weights (ones `rawWeights` returned): a lockstep set undoing a partial write. */
+  async writeWeights(weights: PerColor<number>): Promise<void> {
+    await this.put(weights)
+  }
+
   async verify(): Promise<Split> {
     return splitOfWeights(
       readForwardWeights(await this.fetchActions(), this.targetGroups, this.label)

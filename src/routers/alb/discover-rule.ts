@@ -13,13 +13,14 @@ export type DiscoveredRoute =
   { kind: 'listener-rule'; arn: string; rule: Rule } | { kind: 'listener'; arn: string }
 
 /**
- * Finds the one rule on the target groups' load balancers whose forward names both colours.
- * A default rule that matches means the weighted forward is the listener's default action.
+ * Finds every rule on the target groups' load balancers whose forward names both colours, in
+ * the order ELB lists them. A default rule that matches means the weighted forward is the
+ * listener's default action. More than one means routes that move in lockstep.
  */
-export async function discoverWeightedRoute(
+export async function discoverWeightedRoutes(
   elb: ElasticLoadBalancingV2Client,
   targetGroups: PerColor<string>
-): Promise<DiscoveredRoute> {
+): Promise<DiscoveredRoute[]> {
   const groups = await awsCall(
     'elasticloadbalancing:DescribeTargetGroups',
     () =>
@@ -51,25 +52,21 @@ export async function discoverWeightedRoute(
     await Promise.all(listeners.map((l) => listRules(elb, l.ListenerArn ?? '')))
   ).flat()
   const candidates = rules.filter((rule) => forwardsToBoth(rule, targetGroups))
-  if (candidates.length === 1) {
-    const [rule] = candidates
-    if (rule.IsDefault) {
-      const listener = listeners.find((l) => (rule.RuleArn ?? '').startsWith(listenerPrefix(l)))
-      return { kind: 'listener', arn: listener?.ListenerArn ?? '' }
-    }
-    return { kind: 'listener-rule', arn: rule.RuleArn ?? '', rule }
-  }
-  const searched = listeners.map((l) => l.ListenerArn).join(', ') || 'none'
   if (candidates.length === 0) {
+    const searched = listeners.map((l) => l.ListenerArn).join(', ') || 'none'
     throw new RuleDiscoveryError(
       `No rule forwards to both ${targetGroups.Blue} and ${targetGroups.Green} on the listeners ` +
         `${searched}. Set "listener-rule-arn" (or "listener-arn"), or add the ListenerRule stack output.`
     )
   }
-  throw new RuleDiscoveryError(
-    `${candidates.length} rules forward to both target groups: ${candidates.map((r) => r.RuleArn).join(', ')}. ` +
-      'Set "listener-rule-arn" to the one the action should change.'
-  )
+  // Several routes (HTTP and HTTPS listeners, `/api/*` and `/*` rules) move together.
+  return candidates.map((rule): DiscoveredRoute => {
+    if (rule.IsDefault) {
+      const listener = listeners.find((l) => (rule.RuleArn ?? '').startsWith(listenerPrefix(l)))
+      return { kind: 'listener', arn: listener?.ListenerArn ?? '' }
+    }
+    return { kind: 'listener-rule', arn: rule.RuleArn ?? '', rule }
+  })
 }
 
 function forwardsToBoth(rule: Rule, targetGroups: PerColor<string>): boolean {
