@@ -34,6 +34,7 @@ export function renderSummary(result: Outcome): string {
     `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${formatSplit(result.splitAfter)}** · ` +
       `route: ${state.route.kind} ${code(state.route.id)}`,
     `> ${md(plan.reason)}`,
+    ...(state.route.notes ?? []).map((note) => `> ⚠️ ${md(note)}`),
     ...deploySection(result),
     ...COLORS.map((color) => colorTable(result, color)),
     pieChart(result),

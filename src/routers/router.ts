@@ -30,6 +30,8 @@ export interface TrafficRouter {
   shift(split: Split): Promise<Split>
   /** Reads the split again, to catch another writer while a step holds (during a bake). */
   verify(): Promise<Split>
+  /** What the summary should say about this route once it is read (e.g. DNS caching). */
+  notes?(): readonly string[]
 }
 
 /** Testers reach the canary before customers do: a route only test requests take. */

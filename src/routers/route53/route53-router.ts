@@ -150,6 +150,7 @@ export class Route53Router implements TrafficRouter {
   private async waitInSync(change: string): Promise<void> {
     const { clock, pollMs = 2000, syncTimeoutMs = 300_000 } = this.options
     const started = clock.now()
+    let attempt = 0
     for (;;) {
       const response = await awsCall(
         'route53:GetChange',
@@ -165,7 +166,9 @@ export class Route53Router implements TrafficRouter {
             'Run this step again to check and go on.'
         )
       }
-      await clock.sleep(pollMs)
+      // Soon after the write first (a change is often in sync within seconds), then every pollMs.
+      await clock.sleep(Math.min(pollMs, 250 * 2 ** attempt))
+      attempt += 1
     }
   }
 
