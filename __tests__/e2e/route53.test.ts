@@ -1,0 +1,163 @@
+/**
+ * Two ECS services behind Route 53 weighted records, run through the bundle against the sandbox:
+ * canary → promote (with scale-down) → undo, and canary → rollback. Each traffic change is one
+ * ChangeResourceRecordSets batch of both records, awaited until INSYNC and read back; reruns
+ * write nothing, and a rerun of a finished promote never moves traffic back. Bad input and bad
+ * state are refused with one message, exit 1 and no write.
+ */
+import { describe, expect, it } from '@jest/globals'
+import {
+  BLUE_HEALTH_CHECK,
+  BLUE_SERVICE,
+  GREEN_SERVICE,
+  recordWeights,
+  ROUTE53_ZONE_ID
+} from '../../sandbox/route53-world.js'
+import type { World } from '../../sandbox/world.js'
+import { operations, step, useSandbox, waitFor, type Step } from './harness.js'
+
+const sandbox = useSandbox({ resetEach: false })
+
+const SHAPE = {
+  cluster: 'mycluster',
+  service: BLUE_SERVICE,
+  'blue-service': BLUE_SERVICE,
+  'green-service': GREEN_SERVICE,
+  'hosted-zone-id': ROUTE53_ZONE_ID,
+  'record-name': 'shop.example.com'
+}
+
+const run = (inputs: Record<string, string>): Promise<Step> =>
+  step(sandbox, { ...SHAPE, ...inputs }, { bare: true })
+
+const serviceNamed = (w: World, name: string) => w.services.find((s) => s.name === name)!
+const tagsOf = (w: World, name: string) =>
+  Object.fromEntries(serviceNamed(w, name).tags.map((t) => [t.key, t.value]))
+const blueRecord = (w: World) => w.hostedZones![0].records.find((r) => r.SetIdentifier === 'Blue')!
+
+describe('Route 53 weighted records over two services', () => {
+  it('canary → rerun → promote with scale-down → rerun → undo, each change one batch of both records', async () => {
+    sandbox.reset('route53')
+
+    const canary = await run({ mode: 'canary', 'canary-weight': '10' })
+    expect(canary.errors).toEqual([])
+    expect(canary.code).toBe(0)
+    expect(operations(canary.writes)).toEqual(['ChangeResourceRecordSets'])
+    const batch = canary.writes[0].input as { body?: { children: unknown[] } }
+    expect(batch.body).toBeDefined()
+    expect(recordWeights(sandbox.world)).toEqual({ Blue: 90, Green: 10 })
+    // Everything but the weight stays as it was: the health check is still attached.
+    expect(blueRecord(sandbox.world)).toMatchObject({ HealthCheckId: BLUE_HEALTH_CHECK, TTL: 60 })
+    // The change was awaited until INSYNC, then both weights were read back.
+    const after = canary.requests.slice(
+      canary.requests.findIndex((r) => r.operation === 'ChangeResourceRecordSets')
+    )
+    expect(operations(after).filter((o) => o !== 'TagResource' && o !== 'UntagResource')).toEqual(
+      expect.arrayContaining(['GetChange', 'ListResourceRecordSets'])
+    )
+    expect(canary.stdout).toContain('wrote weights Blue=90, Green=10')
+    expect(canary.summary).toContain('⚠️ DNS resolvers cache a Route 53 answer for its TTL')
+    expect(canary.outputs['canary-weight']).toBe('10')
+
+    const again = await run({ mode: 'canary', 'canary-weight': '10' })
+    expect(again.code).toBe(0)
+    expect(again.writes).toEqual([])
+
+    const promote = await run({ mode: 'promote', 'scale-down-after-promote': 'true' })
+    expect(promote.errors).toEqual([])
+    expect(promote.code).toBe(0)
+    expect(operations(promote.writes)).toEqual([
+      'ChangeResourceRecordSets',
+      'TagResource',
+      'TagResource',
+      'TagResource',
+      'UpdateService'
+    ])
+    expect(recordWeights(sandbox.world)).toEqual({ Blue: 0, Green: 100 })
+    expect(tagsOf(sandbox.world, BLUE_SERVICE)).toMatchObject({
+      StableStack: 'Green',
+      StableStackPrevious: 'Blue',
+      StableStackScaledFrom: `2@${serviceNamed(sandbox.world, BLUE_SERVICE).arn}`
+    })
+    expect(tagsOf(sandbox.world, GREEN_SERVICE)).toMatchObject({ StableStack: 'Green' })
+    expect(serviceNamed(sandbox.world, BLUE_SERVICE).desiredCount).toBe(0)
+    await waitFor(
+      'Blue to run no tasks',
+      () => serviceNamed(sandbox.world, BLUE_SERVICE).runningCount === 0
+    )
+
+    // A rerun of the finished promote finds Blue running the version it replaced: nothing to do.
+    const rerun = await run({ mode: 'promote', 'scale-down-after-promote': 'true' })
+    expect(rerun.errors).toEqual([])
+    expect(rerun.code).toBe(0)
+    expect(rerun.writes).toEqual([])
+    expect(recordWeights(sandbox.world)).toEqual({ Blue: 0, Green: 100 })
+
+    // Undo: Blue back to the count its tag recorded, healthy, then all traffic and the tag.
+    const undo = await run({ mode: 'rollback', 'undo-promotion': 'true' })
+    expect(undo.errors).toEqual([])
+    expect(undo.code).toBe(0)
+    expect(operations(undo.writes).slice(0, 3)).toEqual([
+      'UpdateService',
+      'UntagResource',
+      'ChangeResourceRecordSets'
+    ])
+    expect(serviceNamed(sandbox.world, BLUE_SERVICE).desiredCount).toBe(2)
+    expect(recordWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
+    expect(tagsOf(sandbox.world, BLUE_SERVICE).StableStack).toBe('Blue')
+    expect(tagsOf(sandbox.world, BLUE_SERVICE).StableStackScaledFrom).toBeUndefined()
+    expect(tagsOf(sandbox.world, GREEN_SERVICE).StableStack).toBe('Blue')
+  }, 90_000)
+
+  it('canary → rollback gives all traffic back to the stable colour; a second rollback writes nothing', async () => {
+    sandbox.reset('route53')
+    const canary = await run({ mode: 'canary', 'canary-weight': '12.5' })
+    expect(canary.errors).toEqual([])
+    // 12.5 % as the smallest weights that give it exactly.
+    expect(recordWeights(sandbox.world)).toEqual({ Blue: 7, Green: 1 })
+    const rollback = await run({ mode: 'rollback' })
+    expect(rollback.errors).toEqual([])
+    expect(operations(rollback.writes)).toEqual(['ChangeResourceRecordSets'])
+    expect(recordWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
+    const again = await run({ mode: 'rollback' })
+    expect(again.code).toBe(0)
+    expect(again.writes).toEqual([])
+  }, 60_000)
+})
+
+describe('Route 53 refusals: one message, exit 1, nothing written', () => {
+  it.each([
+    [
+      'a hosted zone that does not exist',
+      { 'hosted-zone-id': 'Z0NOSUCHZONE' },
+      'Route 53 hosted zone Z0NOSUCHZONE was not found. Check "hosted-zone-id"'
+    ],
+    [
+      'a set identifier that is not there',
+      { 'green-set-identifier': 'Canary' },
+      'has no record with set identifier "Canary" for Green (its set identifiers: Blue, Green)'
+    ],
+    [
+      'weighted records of another type than record-type',
+      { 'record-type': 'A' },
+      'is of type CNAME, not A. Set "record-type"'
+    ],
+    [
+      'a share Route 53 weights cannot give exactly',
+      { 'canary-weight': '0.1' },
+      'cannot give the canary exactly 0.1%: the nearest shares it can set are 0% and 0.4%'
+    ]
+  ])(
+    'refuses %s',
+    async (_, inputs, message) => {
+      sandbox.reset('route53')
+      const refused = await run({ mode: 'canary', ...inputs })
+      expect(refused.code).toBe(1)
+      expect(refused.errors).toHaveLength(1)
+      expect(refused.errors[0]).toContain(message)
+      expect(refused.allWrites).toEqual([])
+      expect(recordWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
+    },
+    30_000
+  )
+})
