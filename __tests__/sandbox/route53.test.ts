@@ -183,12 +183,15 @@ describe('ChangeResourceRecordSets and GetChange', () => {
       InvalidChangeBatch,
       'invalid set of changes'
     ]
-  ] as const)('refuses %s', async (_, changes, type, message) => {
-    const error = await rejection(change([...changes]))
-    expect(error).toBeInstanceOf(type)
-    expect(error.message).toContain(message)
-    expect(recordWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
-  })
+  ] as [string, Change[], typeof InvalidInput | typeof InvalidChangeBatch, string][])(
+    'refuses %s',
+    async (_, changes, type, message) => {
+      const error = await rejection(change(changes))
+      expect(error).toBeInstanceOf(type)
+      expect(error.message).toContain(message)
+      expect(recordWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
+    }
+  )
 
   it('answers NoSuchHostedZone for a change to a missing zone and NoSuchChange for an unknown change', async () => {
     expect(await rejection(change([weighted('Blue', 1)], 'Z0NOPE'))).toBeInstanceOf(
