@@ -98030,7 +98030,7 @@ function renderFailure(mode, service, message) {
     return ([`## ❌ ${md(service || 'ECS service')}: ${md(mode || 'step')} failed`, md(message)].join('\n\n') + '\n');
 }
 function colorTable(result, color) {
-    const { state, plan, stableAfter } = result;
+    const { state, plan, stableAfter, inputs } = result;
     const { unit, targets } = state.health[color];
     const info = result.details[color];
     const role = color === stableAfter ? 'stable' : 'canary';
@@ -98040,7 +98040,7 @@ function colorTable(result, color) {
     return [
         `### ${color} (${role})`,
         table([
-            ['Task set', code(unit.label)],
+            [inputs.services ? 'Service' : 'Task set', code(unit.label)],
             ['Task definition', code(info?.familyRevision ?? unit.taskDefinitionArn ?? '—')],
             ['Images', info && info.images.length > 0 ? info.images.map(code).join('<br>') : '—'],
             ['Stability', `${md(unit.stability)} (${md(unit.status)})`],
@@ -98132,6 +98132,13 @@ function withBlock(inputs, mode, canaryWeight) {
         [constants/* Inputs */.G0.GreenTargetGroup, inputs.targetGroups.Green],
         [constants/* Inputs */.G0.ListenerRuleArn, inputs.listenerRuleArn],
         [constants/* Inputs */.G0.ListenerArn, inputs.listenerArn],
+        [constants/* Inputs */.G0.BlueService, inputs.services?.Blue],
+        [constants/* Inputs */.G0.GreenService, inputs.services?.Green],
+        [constants/* Inputs */.G0.HostedZoneId, inputs.route53?.hostedZoneId],
+        [constants/* Inputs */.G0.RecordName, inputs.route53?.recordName],
+        [constants/* Inputs */.G0.RecordType, inputs.route53?.recordType],
+        [constants/* Inputs */.G0.BlueSetIdentifier, setIdentifier(inputs, 'Blue')],
+        [constants/* Inputs */.G0.GreenSetIdentifier, setIdentifier(inputs, 'Green')],
         [constants/* Inputs */.G0.TagKey, inputs.tagKey === constants/* DEFAULT_TAG_KEY */.N6 ? undefined : inputs.tagKey],
         [constants/* Inputs */.G0.CanaryWeight, canaryWeight]
     ];
@@ -98139,6 +98146,11 @@ function withBlock(inputs, mode, canaryWeight) {
         .filter((entry) => entry[1] !== undefined)
         .map(([key, value]) => `  ${key}: ${yamlScalar(value)}`);
     return ['```yaml', 'with:', ...lines, '```'].join('\n');
+}
+/** A set identifier other than the colour's name, the input's default. */
+function setIdentifier(inputs, color) {
+    const id = inputs.route53?.setIdentifiers[color];
+    return id === color ? undefined : id;
 }
 /** For runs with steps or a bake: the canary share over time and one row per step. */
 function stepsSection(result) {

@@ -58,6 +58,11 @@ describe('Route 53 weighted records over two services', () => {
     expect(canary.stdout).toContain('wrote weights Blue=90, Green=10')
     expect(canary.summary).toContain('⚠️ DNS resolvers cache a Route 53 answer for its TTL')
     expect(canary.outputs['canary-weight']).toBe('10')
+    // The next step's snippet names the same shape, so pasting it reaches the same records.
+    expect(canary.summary).toContain(
+      `blue-service: ${BLUE_SERVICE}\n  green-service: ${GREEN_SERVICE}\n  hosted-zone-id: ${ROUTE53_ZONE_ID}\n  record-name: shop.example.com`
+    )
+    expect(canary.summary).toContain('| Service | `web-green` |')
 
     const again = await run({ mode: 'canary', 'canary-weight': '10' })
     expect(again.code).toBe(0)
