@@ -5,7 +5,7 @@
  * write nothing, and a rerun of a finished promote never moves traffic back. Bad input and bad
  * state are refused with one message, exit 1 and no write.
  */
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   BLUE_HEALTH_CHECK,
   BLUE_SERVICE,
@@ -13,10 +13,25 @@ import {
   recordWeights,
   ROUTE53_ZONE_ID
 } from '../../sandbox/route53-world.js'
+import { sample, seededRandom, startApp, startRouter, type Server } from '../../sandbox/traffic.js'
 import type { World } from '../../sandbox/world.js'
 import { operations, step, useSandbox, waitFor, type Step } from './harness.js'
 
 const sandbox = useSandbox({ resetEach: false })
+
+// Real HTTP: each request resolves shop.example.com by the records' weights, as a resolver
+// without a cache would, then goes through that colour's load balancer to its service's app.
+let servers: Server[] = []
+let router: Server
+beforeAll(async () => {
+  servers = await Promise.all(['1.0.0', '1.0.1'].map((version) => startApp(version)))
+  const apps = { '1.0.0': servers[0].url, '1.0.1': servers[1].url }
+  router = await startRouter(() => sandbox.world, apps, seededRandom(53), {
+    recordName: 'shop.example.com'
+  })
+})
+afterAll(() => Promise.all([...servers, router].map((server) => server.close())))
+const answers = () => sample(router.url, 400)
 
 const SHAPE = {
   cluster: 'mycluster',
@@ -67,6 +82,11 @@ describe('Route 53 weighted records over two services', () => {
     const again = await run({ mode: 'canary', 'canary-weight': '10' })
     expect(again.code).toBe(0)
     expect(again.writes).toEqual([])
+    // About one request in ten reaches Green's version (1.0.1), the rest Blue's (1.0.0).
+    const split = await answers()
+    expect(Object.keys(split).sort()).toEqual(['1.0.0', '1.0.1'])
+    expect(split['1.0.1']).toBeGreaterThan(20)
+    expect(split['1.0.1']).toBeLessThan(70)
 
     const promote = await run({ mode: 'promote', 'scale-down-after-promote': 'true' })
     expect(promote.errors).toEqual([])
@@ -90,6 +110,7 @@ describe('Route 53 weighted records over two services', () => {
       'Blue to run no tasks',
       () => serviceNamed(sandbox.world, BLUE_SERVICE).runningCount === 0
     )
+    expect(await answers()).toEqual({ '1.0.1': 400 })
 
     // A rerun of the finished promote finds Blue running the version it replaced: nothing to do.
     const rerun = await run({ mode: 'promote', 'scale-down-after-promote': 'true' })
@@ -112,6 +133,7 @@ describe('Route 53 weighted records over two services', () => {
     expect(tagsOf(sandbox.world, BLUE_SERVICE).StableStack).toBe('Blue')
     expect(tagsOf(sandbox.world, BLUE_SERVICE).StableStackScaledFrom).toBeUndefined()
     expect(tagsOf(sandbox.world, GREEN_SERVICE).StableStack).toBe('Blue')
+    expect(await answers()).toEqual({ '1.0.0': 400 })
   }, 90_000)
 
   it('canary → rollback gives all traffic back to the stable colour; a second rollback writes nothing', async () => {

@@ -211,14 +211,23 @@ describe('UpdateService on a service of the ECS controller', () => {
           new DescribeServicesCommand({ cluster: 'mycluster', services: [GREEN_SERVICE] })
         )
       ).services![0]
-    await ecs.send(
-      new UpdateServiceCommand({ cluster: 'mycluster', service: GREEN_SERVICE, desiredCount: 0 })
-    )
-    const changing = await describeGreen()
-    expect(changing.deployments?.[0].rolloutState).toBe('IN_PROGRESS')
-    expect(changing.desiredCount).toBe(0)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    const done = await describeGreen()
+    // Long enough that the first look comes before the deployment is done, even under load.
+    sandbox.sim.steadyDelayMs = 400
+    try {
+      await ecs.send(
+        new UpdateServiceCommand({ cluster: 'mycluster', service: GREEN_SERVICE, desiredCount: 0 })
+      )
+      const changing = await describeGreen()
+      expect(changing.deployments?.[0].rolloutState).toBe('IN_PROGRESS')
+      expect(changing.desiredCount).toBe(0)
+    } finally {
+      sandbox.sim.steadyDelayMs = 20
+    }
+    let done = await describeGreen()
+    for (let i = 0; i < 100 && done.deployments?.[0].rolloutState !== 'COMPLETED'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      done = await describeGreen()
+    }
     expect(done.deployments?.[0].rolloutState).toBe('COMPLETED')
     expect(done.runningCount).toBe(0)
     expect(sandbox.world.targetGroups.find((tg) => tg.name === 'web-green-tg')?.targets).toEqual([])
