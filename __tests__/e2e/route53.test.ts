@@ -5,6 +5,7 @@
  * write nothing, and a rerun of a finished promote never moves traffic back. Bad input and bad
  * state are refused with one message, exit 1 and no write.
  */
+import type { ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   BLUE_HEALTH_CHECK,
@@ -149,6 +150,77 @@ describe('Route 53 weighted records over two services', () => {
     const again = await run({ mode: 'rollback' })
     expect(again.code).toBe(0)
     expect(again.writes).toEqual([])
+  }, 60_000)
+})
+
+/** SIGKILLs the action right after the first `operation` write it makes (matching `when`). */
+function killAfter(
+  operation: string,
+  child: () => ChildProcess | undefined,
+  when: (input: Record<string, unknown>) => boolean = () => true
+): void {
+  sandbox.faults.afterWrite(
+    operation,
+    async ({ input }) => {
+      if (!when(input)) return
+      await new Promise<void>((resolve) => {
+        child()!.once('exit', () => resolve())
+        child()!.kill('SIGKILL')
+      })
+    },
+    5
+  )
+}
+
+describe('a crash part-way through a promote over Route 53', () => {
+  it('killed after the records changed: the rerun writes only the tags and the scale-down', async () => {
+    sandbox.reset('route53')
+    expect((await run({ mode: 'canary', 'canary-weight': '10' })).code).toBe(0)
+    let child: ChildProcess | undefined
+    killAfter('route53:ChangeResourceRecordSets', () => child)
+    const inputs = { ...SHAPE, mode: 'promote', 'scale-down-after-promote': 'true' }
+    const crashed = await step(sandbox, inputs, { bare: true, onSpawn: (c) => (child = c) })
+    expect(crashed.signal).toBe('SIGKILL')
+    expect(recordWeights(sandbox.world)).toEqual({ Blue: 0, Green: 100 })
+    expect(tagsOf(sandbox.world, BLUE_SERVICE).StableStack).toBe('Blue')
+    sandbox.faults.clear()
+
+    const rerun = await step(sandbox, inputs, { bare: true, env: { GITHUB_RUN_ATTEMPT: '2' } })
+    expect(rerun.errors).toEqual([])
+    expect(rerun.code).toBe(0)
+    expect(operations(rerun.writes)).toEqual([
+      'TagResource',
+      'TagResource',
+      'TagResource',
+      'UpdateService'
+    ])
+    expect(recordWeights(sandbox.world)).toEqual({ Blue: 0, Green: 100 })
+    expect(tagsOf(sandbox.world, BLUE_SERVICE).StableStack).toBe('Green')
+    expect(tagsOf(sandbox.world, GREEN_SERVICE).StableStack).toBe('Green')
+    expect(serviceNamed(sandbox.world, BLUE_SERVICE).desiredCount).toBe(0)
+  }, 60_000)
+
+  it('killed between the count tag and the scale-down: the rerun scales down and keeps the count', async () => {
+    sandbox.reset('route53')
+    expect((await run({ mode: 'canary', 'canary-weight': '50' })).code).toBe(0)
+    let child: ChildProcess | undefined
+    const scaleTag = (input: Record<string, unknown>) =>
+      ((input.tags ?? []) as { key: string }[]).some((t) => t.key === 'StableStackScaledFrom')
+    killAfter('ecs:TagResource', () => child, scaleTag)
+    const inputs = { ...SHAPE, mode: 'promote', 'scale-down-after-promote': 'true' }
+    const crashed = await step(sandbox, inputs, { bare: true, onSpawn: (c) => (child = c) })
+    expect(crashed.signal).toBe('SIGKILL')
+    expect(serviceNamed(sandbox.world, BLUE_SERVICE).desiredCount).toBe(2)
+    sandbox.faults.clear()
+
+    const rerun = await step(sandbox, inputs, { bare: true, env: { GITHUB_RUN_ATTEMPT: '2' } })
+    expect(rerun.code).toBe(0)
+    expect(operations(rerun.writes)).toEqual(['TagResource', 'UpdateService'])
+    expect(serviceNamed(sandbox.world, BLUE_SERVICE).desiredCount).toBe(0)
+    expect(tagsOf(sandbox.world, BLUE_SERVICE).StableStackScaledFrom).toBe(
+      `2@${serviceNamed(sandbox.world, BLUE_SERVICE).arn}`
+    )
+    expect(recordWeights(sandbox.world)).toEqual({ Blue: 0, Green: 100 })
   }, 60_000)
 })
 
