@@ -179,6 +179,30 @@ describe('Route53Router', () => {
     client.restore()
   })
 
+  it('reads on while a truncated page ends inside the name, and stops at the next name', async () => {
+    const client = mockClient(Route53Client)
+    client
+      .on(ListResourceRecordSetsCommand, { StartRecordIdentifier: undefined })
+      .resolves({
+        ResourceRecordSets: [record('Blue', 3)],
+        IsTruncated: true,
+        NextRecordName: 'shop.example.com.',
+        NextRecordType: 'CNAME',
+        NextRecordIdentifier: 'Green'
+      })
+      .on(ListResourceRecordSetsCommand, { StartRecordIdentifier: 'Green' })
+      .resolves({
+        ResourceRecordSets: [record('Green', 1), { ...record('x', 1), Name: 'www.example.com.' }],
+        IsTruncated: true,
+        NextRecordName: 'zz.example.com.',
+        NextRecordType: 'A'
+      })
+    const r = router(client as unknown as Route53Client)
+    expect(await r.read()).toEqual({ Blue: 750, Green: 250 })
+    expect(client.commandCalls(ListResourceRecordSetsCommand)).toHaveLength(2)
+    client.restore()
+  })
+
   it('warns that resolvers honour the TTL', async () => {
     const aws = zone([record('Blue', 1), record('Green', 0)])
     const r = router(aws.client)
