@@ -96327,9 +96327,8 @@ async function chooseRoute(inputs, clients, where, options) {
 }
 /**
  * Blue and Green as task sets of one EXTERNAL-controller service, or as two services when the
- * inputs name one per colour. A plain rollback does not read
- * target health: it never waits for it, and the emergency exit must not wait on a read it does
- * not need (nor fail on one).
+ * inputs name one per colour. A plain rollback does not read target health: it never waits for
+ * it, and the emergency exit must not wait on a read it does not need (nor fail on one).
  */
 function chooseWorkload(inputs, clients, service, where) {
     const readTargets = inputs.mode !== 'rollback' || inputs.undoPromotion;
