@@ -12,6 +12,10 @@ const ACTION_CALLS = [
   'ecs:TagResource',
   'ecs:UntagResource',
   'ecs:UpdateTaskSet',
+  'ecs:UpdateService',
+  'route53:ListResourceRecordSets',
+  'route53:GetChange',
+  'route53:ChangeResourceRecordSets',
   'cloudwatch:DescribeAlarms',
   'cloudwatch:GetMetricData',
   'lambda:InvokeFunction',
@@ -53,7 +57,7 @@ function callsInSource(): string[] {
       else if (entry.name.endsWith('.ts')) {
         const text = readFileSync(new URL(entry.name, dir), 'utf8')
         for (const match of text.matchAll(
-          /'((?:ecs|ecr|cloudformation|cloudwatch|elasticloadbalancing|lambda):[A-Za-z]+)'/g
+          /'((?:ecs|ecr|cloudformation|cloudwatch|elasticloadbalancing|lambda|route53):[A-Za-z]+)'/g
         )) {
           found.add(match[1])
         }
@@ -111,15 +115,20 @@ describe('docs/iam-policy.json', () => {
       if (reads) continue
       expect(resources).not.toContain('*')
       for (const arn of resources) {
-        expect(arn).toMatch(/^arn:aws:(ecs|elasticloadbalancing|ecr|cloudformation|iam|lambda):/)
+        expect(arn).toMatch(
+          /^arn:aws:(ecs|elasticloadbalancing|ecr|cloudformation|iam|lambda|route53):/
+        )
         expect(arn).not.toMatch(/function:\*/)
       }
     }
     const tagStatement = loadPolicy().Statement.find((statement) =>
       list(statement.Action).includes('ecs:TagResource')
     )
+    // The service that holds the stable tag, and the colours' services when each is its own.
     expect(list(tagStatement?.Resource ?? [])).toEqual([
-      'arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE'
+      'arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE',
+      'arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/BLUE_SERVICE',
+      'arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/GREEN_SERVICE'
     ])
   })
 

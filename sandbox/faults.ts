@@ -39,7 +39,7 @@ export type AfterWriteHook = (ctx: AfterWriteContext) => void | Promise<void>
 /** Writes change state. Set*, Put*, Register*, Deregister*, Add* and Remove* are writes too
  * (SetRulePriorities, SetAlarmState, ELB's AddTags and RemoveTags). */
 export function isWrite(operation: string): boolean {
-  return /^(Modify|Tag|Untag|Update|Create|Delete|Set|Put|Register|Deregister|Add|Remove)/.test(
+  return /^(Modify|Tag|Untag|Update|Create|Delete|Set|Put|Register|Deregister|Add|Remove|Change)/.test(
     operation
   )
 }

@@ -30,6 +30,13 @@ import { ecs } from './services/ecs.js'
 import { elbv2 } from './services/elbv2.js'
 import { GithubSandbox } from './services/github.js'
 import { INVOKE_PATH, lambda, lambdaSuccess, restJsonError } from './services/lambda.js'
+import {
+  route53,
+  route53Body,
+  route53Error,
+  route53Request,
+  route53Success
+} from './services/route53.js'
 import { AwsError, type ServiceModule } from './services/service.js'
 import type { RequestLogEntry, Sandbox } from './sandbox-types.js'
 import { Scheduler } from './schedule.js'
@@ -46,7 +53,8 @@ export const SERVICES: readonly ServiceModule[] = [
   cloudformation,
   ecr,
   cloudwatch,
-  lambda
+  lambda,
+  route53
 ]
 
 export interface SandboxOptions {
@@ -63,7 +71,7 @@ export interface SandboxOptions {
 /** A decoded request bound to its protocol's encoders. */
 interface Call {
   module?: ServiceModule
-  protocol: 'json' | 'query' | 'rest-json'
+  protocol: 'json' | 'query' | 'rest-json' | 'rest-xml'
   /** Errors use awsQuery codes (awsQuery, or awsJson with @awsQueryCompatible). */
   queryCodes: boolean
   operation: string
@@ -219,6 +227,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 /** Picks the protocol from the request's shape and the service from the target or credential scope. */
 function decode(req: IncomingMessage, path: string, body: string): Call {
+  // Route 53 speaks restXml: the operation is the method and path; its errors use query codes.
+  const r53 = route53Request(req.method ?? 'GET', req.url ?? '/')
+  if (r53) {
+    let decodeError: string | undefined
+    try {
+      if (r53.parseBody) r53.input.body = route53Body(body)
+    } catch (err) {
+      decodeError = err instanceof Error ? err.message : String(err)
+    }
+    return {
+      module: route53,
+      protocol: 'rest-xml',
+      queryCodes: true,
+      operation: r53.operation,
+      input: r53.input,
+      decodeError,
+      success: (output, id) => route53Success(r53.operation, output, id),
+      error: (code, message, status, id) => route53Error(code, message, status, id)
+    }
+  }
   // Lambda speaks restJson1: the operation is the path, the payload the raw body.
   const invocation = req.method === 'POST' ? INVOKE_PATH.exec(path) : null
   if (invocation) {

@@ -37,6 +37,19 @@ export class Simulation {
     this.schedule(taskSet)
   }
 
+  /**
+   * After UpdateService on a service of the ECS controller: its deployment is IN_PROGRESS until the
+   * steady delay has passed, then its running count is the desired count and its tasks are targets.
+   */
+  serviceChanged(service: ServiceState): void {
+    service.rolloutState = 'IN_PROGRESS'
+    this.after(this.steadyDelayMs, () => {
+      service.runningCount = service.desiredCount
+      service.rolloutState = 'COMPLETED'
+      syncTargets(this.getWorld())
+    })
+  }
+
   /** Runs `fn` after `ms` (a stack update finishing), unless the sandbox is reset first. */
   after(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
@@ -99,6 +112,19 @@ export function syncTargets(world: World): void {
         }
         targets.set(lb.targetGroupArn, list)
       }
+    }
+  }
+  // A service of the ECS controller registers its running tasks itself (no task sets).
+  for (const service of world.services) {
+    if (service.deploymentController !== 'ECS') continue
+    ordinal += 1
+    for (const lb of service.loadBalancers ?? []) {
+      const list = targets.get(lb.targetGroupArn) ?? []
+      for (let task = 1; task <= (service.runningCount ?? service.desiredCount); task++) {
+        const availabilityZone = `${world.region}${task % 2 === 1 ? 'a' : 'b'}`
+        list.push({ id: `10.0.${ordinal}.${task}`, port: lb.containerPort, availabilityZone })
+      }
+      targets.set(lb.targetGroupArn, list)
     }
   }
   for (const tg of world.targetGroups) tg.targets = targets.get(tg.arn) ?? []

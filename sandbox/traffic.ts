@@ -77,23 +77,61 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
-/** The image tag (the version) of the task set registered in a target group. */
+/**
+ * The image tag (the version) of the task set registered in a target group, or of the service
+ * of the ECS controller registered there (the two-service shape).
+ */
 export function versionOf(world: World, targetGroupArn: string): string | undefined {
+  const inGroup = (lbs: { targetGroupArn: string }[] | undefined) =>
+    (lbs ?? []).some((lb) => lb.targetGroupArn === targetGroupArn)
   for (const service of world.services) {
     for (const taskSet of service.taskSets) {
-      if (!taskSet.loadBalancers.some((lb) => lb.targetGroupArn === targetGroupArn)) continue
-      const definition = world.taskDefinitions.find((d) => d.arn === taskSet.taskDefinition)
-      const image = definition?.containers[0]?.image
-      // An image pinned to its digest (a deploy does that) answers with the version it was tagged.
-      const digest = image?.split('@')[1]
-      if (digest) {
-        return world.repositories?.flatMap((r) => r.images).find((i) => i.digest === digest)
-          ?.tags[0]
-      }
-      return image?.split(':').pop()
+      if (inGroup(taskSet.loadBalancers)) return imageVersion(world, taskSet.taskDefinition)
+    }
+    const running = (service.runningCount ?? service.desiredCount) > 0
+    if (service.deploymentController === 'ECS' && running && inGroup(service.loadBalancers)) {
+      return imageVersion(world, service.taskDefinition)
     }
   }
   return undefined
+}
+
+function imageVersion(world: World, taskDefinition: string | undefined): string | undefined {
+  const definition = world.taskDefinitions.find((d) => d.arn === taskDefinition)
+  const image = definition?.containers[0]?.image
+  // An image pinned to its digest (a deploy does that) answers with the version it was tagged.
+  const digest = image?.split('@')[1]
+  if (digest) {
+    return world.repositories?.flatMap((r) => r.images).find((i) => i.digest === digest)?.tags[0]
+  }
+  return image?.split(':').pop()
+}
+
+/**
+ * Resolves `recordName` as Route 53 answers a weighted name: one of its weighted records, drawn by
+ * weight (all weights 0: each alike), then the load balancer its value names. Returns that load
+ * balancer's first listener; undefined when the name has no weighted record. Every request is a
+ * fresh lookup: no resolver cache, so the demo sees a change at once (real clients wait the TTL).
+ */
+export function resolveWeightedName(
+  world: World,
+  recordName: string,
+  random: () => number
+): string | undefined {
+  const name = recordName.endsWith('.') ? recordName : `${recordName}.`
+  const records = (world.hostedZones ?? [])
+    .flatMap((z) => z.records)
+    .filter((r) => r.Name === name && r.Weight !== undefined)
+  if (records.length === 0) return undefined
+  const total = records.reduce((sum, r) => sum + (r.Weight ?? 0), 0)
+  let draw = random() * (total === 0 ? records.length : total)
+  const picked =
+    records.find((r) => (draw -= total === 0 ? 1 : (r.Weight ?? 0)) < 0) ?? records.at(-1)!
+  const target = picked.AliasTarget?.DNSName ?? picked.ResourceRecords?.[0]?.Value ?? ''
+  const balancer = world.loadBalancers.find(
+    (lb) => lb.dnsName === target.replace(/\.$/, '').replace(/^dualstack\./, '')
+  )
+  return world.listeners.find((l) => l.loadBalancerArn === balancer?.arn)?.arn
 }
 
 /**
@@ -104,15 +142,16 @@ export function pickTargetGroup(
   world: World,
   url: string,
   random: () => number,
-  headers: http.IncomingHttpHeaders = {}
-): string | undefined {
+  headers: http.IncomingHttpHeaders = {},
   // The production listener is the first; rules of a second (test) listener do not apply.
-  const listenerArn = world.listeners[0]?.arn
+  listenerArn = world.listeners[0]?.arn
+): string | undefined {
+  const listener = world.listeners.find((l) => l.arn === listenerArn)
   const rules = world.rules
     .filter((r) => r.listenerArn === listenerArn)
     .sort((a, b) => a.priority - b.priority)
   const rule = rules.find((r) => r.conditions.every((c) => conditionMatches(c, url, headers)))
-  const actions = rule?.actions ?? world.listeners[0]?.defaultActions ?? []
+  const actions = rule?.actions ?? listener?.defaultActions ?? []
   const forward = actions.find((a) => a.Type === 'forward')
   const groups =
     forward?.ForwardConfig?.TargetGroups ??
@@ -171,13 +210,20 @@ function globMatch(pattern: string, path: string, ignoreCase = false): boolean {
 export function startRouter(
   world: () => World,
   apps: Record<string, string>,
-  random: () => number
+  random: () => number,
+  /** A weighted Route 53 name: each request first resolves it to a colour's load balancer. */
+  options: { recordName?: string } = {}
 ): Promise<Server> {
   return listen(
     http.createServer((req, res) => {
       const current = world()
       const url = req.url ?? '/'
-      const group = pickTargetGroup(current, url, random, req.headers)
+      const listenerArn = options.recordName
+        ? resolveWeightedName(current, options.recordName, random)
+        : current.listeners[0]?.arn
+      const group = listenerArn
+        ? pickTargetGroup(current, url, random, req.headers, listenerArn)
+        : undefined
       if (!group) {
         res.writeHead(503)
         res.end('no target')
@@ -191,7 +237,8 @@ export function startRouter(
         // Recorded in the world of the moment: a reset between request and answer drops it.
         recordRequest(world(), {
           at,
-          loadBalancerArn: current.listeners[0]?.loadBalancerArn ?? '',
+          loadBalancerArn:
+            current.listeners.find((l) => l.arn === listenerArn)?.loadBalancerArn ?? '',
           targetGroupArn: group,
           status,
           source,

@@ -4,6 +4,7 @@
  */
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { evaluateComposites } from './alarms.js'
+import { addRoute53Shape } from './route53-world.js'
 import {
   alarmArn,
   defaultWorld,
@@ -139,6 +140,9 @@ function addApiRule(w: World): void {
 
 export const variants = {
   default: () => undefined,
+
+  /** Two services of the ECS controller, one per colour, behind Route 53 weighted records. */
+  route53: addRoute53Shape,
 
   /** An authenticate-oidc action runs before the weighted forward (Order 1, then 2). */
   oidc: (w) => {

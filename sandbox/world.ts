@@ -63,6 +63,15 @@ export interface ServiceState {
   tags: Tag[]
   taskSets: TaskSetState[]
   createdAt: number
+  /**
+   * ECS controller only: tasks running now (default: the desired count) and the rollout state of
+   * the primary deployment (default COMPLETED). UpdateService makes it IN_PROGRESS until the
+   * steady delay has passed, then the running count follows the desired count.
+   */
+  runningCount?: number
+  rolloutState?: 'COMPLETED' | 'IN_PROGRESS' | 'FAILED'
+  /** ECS controller only: the target groups its tasks register in (one IP per running task). */
+  loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[]
 }
 
 export interface ClusterState {
@@ -255,7 +264,43 @@ export interface LambdaFunctionState {
   denied?: boolean
 }
 
+/**
+ * A Route 53 resource record set, in the SDK's (and the wire's) member names; only the members the
+ * sandbox models. Weighted records have SetIdentifier and Weight.
+ */
+export interface RecordSetState {
+  Name: string
+  Type: string
+  SetIdentifier?: string
+  Weight?: number
+  TTL?: number
+  ResourceRecords?: { Value: string }[]
+  AliasTarget?: { HostedZoneId: string; DNSName: string; EvaluateTargetHealth: boolean }
+  HealthCheckId?: string
+}
+
+/** A Route 53 hosted zone: `id` without the `/hostedzone/` prefix, `name` with the final dot. */
+export interface HostedZoneState {
+  id: string
+  name: string
+  records: RecordSetState[]
+}
+
+/** A submitted change batch: PENDING until `insyncAt`, then INSYNC (as GetChange answers). */
+export interface Route53ChangeState {
+  id: string
+  submittedAt: number
+  insyncAt: number
+  comment?: string
+}
+
 export interface World {
+  /** Route 53 hosted zones; none in the default world (see the `route53` variant). */
+  hostedZones?: HostedZoneState[]
+  /** Change batches Route 53 accepted, for GetChange. */
+  route53Changes?: Route53ChangeState[]
+  /** How long a change stays PENDING (default 300 ms; Route 53 takes seconds to a minute). */
+  route53InsyncDelayMs?: number
   /** Request records and the publication delay; none until the demo router records one. */
   metrics?: MetricsState
   /** Lambda functions; none in the default world. */

@@ -17,7 +17,7 @@ import { HealthGate } from './gates/health.js'
 import type { ActionInputs } from './inputs.js'
 import { ruleArnList } from './input-values.js'
 import { discoverWeightedRoutes } from './routers/alb/discover-rule.js'
-import type { AlbForwardRouter } from './routers/alb/alb-forward-router.js'
+import { AlbForwardRouter } from './routers/alb/alb-forward-router.js'
 import { ListenerRouter, readListenerActions } from './routers/alb/listener.js'
 import { LockstepRouter } from './routers/alb/lockstep-router.js'
 import { ListenerSwapRouter, SwapTestListener } from './routers/alb/listener-swap.js'
@@ -34,7 +34,11 @@ import type { TrafficRouter } from './routers/router.js'
 import type { RunIdentity } from './lease.js'
 import { ServiceLease } from './service-lease.js'
 import type { RunLease, Shape } from './shape.js'
+import { MirroredStableMarker } from './stable-mirror.js'
+import { COLORS } from './color.js'
+import { realClock } from './clock.js'
 import { TaskSetWorkload } from './workloads/task-sets.js'
+import { TwoServiceWorkload } from './workloads/two-services.js'
 import type { Workload } from './workloads/workload.js'
 
 /**
@@ -113,9 +117,31 @@ function primaryRoute(router: TrafficRouter): { kind: string; id: string } {
 }
 
 /**
- * Blue and Green as task sets of one EXTERNAL-controller service. A plain rollback does not read
- * target health: it never waits for it, and the emergency exit must not wait on a read it does
- * not need (nor fail on one).
+ * Route 53 weighted records when the inputs name a hosted zone (its module and SDK are loaded
+ * only then), else a load balancer's route.
+ */
+export async function chooseRoute(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  where: ColorResources,
+  options: { early?: EarlyRoute; log: (line: string) => void; pollMs?: number }
+): Promise<TrafficRouter> {
+  const { route53 } = inputs
+  if (!route53) return chooseRouter(clients, where, options.early)
+  const { Route53Router, route53Client } = await import(
+    /* webpackMode: "eager" */ './routers/route53/route53-router.js'
+  )
+  return new Route53Router(route53Client(inputs.region), route53, {
+    clock: realClock,
+    log: options.log,
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {})
+  })
+}
+
+/**
+ * Blue and Green as task sets of one EXTERNAL-controller service, or as two services when the
+ * inputs name one per colour. A plain rollback does not read target health: it never waits for
+ * it, and the emergency exit must not wait on a read it does not need (nor fail on one).
  */
 export function chooseWorkload(
   inputs: ActionInputs,
@@ -123,11 +149,21 @@ export function chooseWorkload(
   service: Promise<ServiceState>,
   where: ColorResources
 ): Promise<Workload> {
+  const readTargets = inputs.mode !== 'rollback' || inputs.undoPromotion
+  if (inputs.services) {
+    return TwoServiceWorkload.discover(clients, {
+      cluster: inputs.cluster,
+      services: inputs.services,
+      targetGroups: inputs.targetGroups,
+      readTargets,
+      scaleTag: `${inputs.tagKey}ScaledFrom`
+    })
+  }
   return TaskSetWorkload.discover(clients, service, {
     cluster: inputs.cluster,
     taskSets: where.taskSets,
     targetGroups: where.targetGroups,
-    readTargets: inputs.mode !== 'rollback' || inputs.undoPromotion
+    readTargets
   })
 }
 
@@ -255,11 +291,12 @@ export function startTestRouteReads(
   reads: {
     service: Promise<ServiceState>
     where: Promise<ColorResources>
-    route: Promise<{ router: AlbRouter }>
+    route: Promise<{ router: TrafficRouter }>
   }
 ): Promise<TestRouteRead | undefined> {
-  // A listener swap's test listener is part of the shape (composeShape), not a test route.
-  if (inputs.mode === 'status' || inputs.swap) return Promise.resolve(undefined)
+  // A listener swap's test listener is part of the shape (composeShape), not a test route;
+  // Route 53 records have none.
+  if (inputs.mode === 'status' || inputs.swap || inputs.route53) return Promise.resolve(undefined)
   const names = { ...tagNames(inputs.tagKey), ...testRouteTagNames(inputs.tagKey) }
   const { header, query, listenerArn } = inputs.testTraffic
   const asked = inputs.mode !== 'canary' || Boolean(header || query || listenerArn)
@@ -279,7 +316,7 @@ export function startTestRouteReads(
 
 async function weightedListener(
   where: ColorResources,
-  route: Promise<{ router: AlbRouter }>
+  route: Promise<{ router: TrafficRouter }>
 ): Promise<WeightedListener> {
   if (where.listenerArn) return { listenerArn: where.listenerArn }
   // Test traffic goes through the first of several rules moved in lockstep.
@@ -297,7 +334,7 @@ export function composeShape(
   inputs: ActionInputs,
   clients: AwsClients,
   parts: {
-    router: AlbRouter
+    router: TrafficRouter
     workload: Workload
     tags: ServiceTags
     where: ColorResources
@@ -315,7 +352,10 @@ export function composeShape(
   // A rollback never refuses: what it may not change it leaves, and says so.
   const build = (read: TestRouteRead) =>
     albTestTraffic(clients.elb, read, {
-      placement: () => router.placement(),
+      placement: () =>
+        router instanceof AlbForwardRouter || router instanceof LockstepRouter
+          ? router.placement()
+          : undefined,
       traffic: inputs.testTraffic,
       targetGroups: where.targetGroups,
       tags,
@@ -325,7 +365,12 @@ export function composeShape(
     testRoute instanceof Promise
       ? deferredTestTraffic(testRoute, build)
       : testRoute && build(testRoute)
-  return { router, workload, marker: tags, ...(testTraffic ? { testTraffic } : {}) }
+  // With a service per colour, the colours' services carry a copy of the stable tag.
+  const mirrors = inputs.services
+    ? COLORS.map((c) => workload.discovered[c].unit.arn).filter((arn) => arn !== tags.arn)
+    : []
+  const marker = mirrors.length > 0 ? new MirroredStableMarker(tags, clients.ecs, mirrors) : tags
+  return { router, workload, marker, ...(testTraffic ? { testTraffic } : {}) }
 }
 
 /**

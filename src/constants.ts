@@ -48,7 +48,14 @@ export const Inputs = {
   HookAfterTestTraffic: 'hook-after-test-traffic',
   HookBeforeTraffic: 'hook-before-traffic',
   HookAfterTraffic: 'hook-after-traffic',
-  HookTimeout: 'hook-timeout'
+  HookTimeout: 'hook-timeout',
+  BlueService: 'blue-service',
+  GreenService: 'green-service',
+  HostedZoneId: 'hosted-zone-id',
+  RecordName: 'record-name',
+  RecordType: 'record-type',
+  BlueSetIdentifier: 'blue-set-identifier',
+  GreenSetIdentifier: 'green-set-identifier'
 } as const
 
 export const Outputs = {

@@ -16,7 +16,10 @@ const TRUE_OR_FALSE = 'true or false'
  * Which modes read each input that not every mode reads, as the code reads `ActionInputs`. A mode
  * ignores the others, so a typo in an input a workflow passes to every mode never blocks a mode
  * that does not need it, above all the emergency rollback. Every mode reads the inputs not listed
- * here: mode, cluster, service, the locations of Blue and Green, tag-key and aws-region.
+ * here: mode, cluster, service, the locations of Blue and Green (task sets, target groups, or
+ * `blue-service`/`green-service`) and of the route (a rule, a listener, or the Route 53 records:
+ * `hosted-zone-id`, `record-name`, `record-type`, `blue-set-identifier`, `green-set-identifier`),
+ * tag-key and aws-region.
  *
  * Rollback reads readiness and the test listener because an undo waits for the colour it brings
  * back and the test listener returns to the stable colour; status only reads and reports, so of

@@ -39,6 +39,7 @@ import {
   type SmokeInputs
 } from './check-inputs.js'
 import { parseDuration, parseStrategy, parseSteps, type Schedule } from './schedule.js'
+import { parseTwoServiceInputs, type TwoServiceInputs } from './two-service-inputs.js'
 
 export { MODES, type Mode } from './input-modes.js'
 
@@ -55,6 +56,10 @@ export interface ActionInputs {
   listenerArn?: string
   /** A listener swap: the production listener and the test listener that swap target groups. */
   swap?: { production: string; test: string }
+  /** One ECS service per colour (`blue-service`, `green-service`) instead of task sets. */
+  services?: TwoServiceInputs['services']
+  /** Route 53 weighted records as the route, instead of a load balancer's. */
+  route53?: TwoServiceInputs['route53']
   tagKey: string
   waitForHealthy: boolean
   healthTimeoutSeconds: number
@@ -124,7 +129,8 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
   const cluster = required(get(Inputs.Cluster), Inputs.Cluster, 'the ECS cluster name or ARN')
   const service = required(get(Inputs.Service), Inputs.Service, 'the ECS service name or ARN')
 
-  const locations = parseLocations(get)
+  const twoServices = parseTwoServiceInputs(get)
+  const locations = parseLocations(get, twoServices.route53 !== undefined)
 
   const region = get(Inputs.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim())
   if (!region) {
@@ -145,6 +151,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
     )
   }
   const imageTag = promoteImageTag(reader)
+  refuseWithTwoServices(twoServices, { ...locations, ...extras, deploy }, mode)
 
   return {
     ...extras,
@@ -152,6 +159,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
     cluster,
     service,
     ...locations,
+    ...twoServices,
     tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
     region,
     ...(deploy ? { deploy } : {}),
@@ -165,8 +173,11 @@ type Locations = Pick<
   'stackName' | 'taskSets' | 'targetGroups' | 'listenerRuleArn' | 'listenerArn' | 'swap'
 >
 
-/** Where Blue and Green are: a stack, or all four explicit values; and the route, if given. */
-function parseLocations(get: (name: string) => string | undefined): Locations {
+/**
+ * Where Blue and Green are: a stack, or all four explicit values; and the route, if given. With
+ * Route 53 records as the route, the colours are services and no target group is needed.
+ */
+function parseLocations(get: (name: string) => string | undefined, route53: boolean): Locations {
   const taskSets = perColor(get(Inputs.BlueTaskSet), get(Inputs.GreenTaskSet))
   const targetGroups = perColor(get(Inputs.BlueTargetGroup), get(Inputs.GreenTargetGroup))
   for (const color of COLORS) {
@@ -174,7 +185,7 @@ function parseLocations(get: (name: string) => string | undefined): Locations {
     if (arn !== undefined) expectArn(arn, ':targetgroup/', `${color.toLowerCase()}-target-group`)
   }
   const stackName = get(Inputs.StackName)
-  if (!stackName && Object.keys(targetGroups).length < 2) {
+  if (!stackName && !route53 && Object.keys(targetGroups).length < 2) {
     throw new InputError(
       'Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
         'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set ' +
@@ -248,6 +259,57 @@ function parseSwap(
     )
   }
   return { production, test }
+}
+
+/** What the two-service shape and Route 53 records do not do (yet), refused before any AWS call. */
+function refuseWithTwoServices(
+  shape: TwoServiceInputs,
+  asked: Locations & ModeDependent & { deploy?: DeployRequest },
+  mode: Mode
+): void {
+  if (shape.services && asked.deploy) {
+    throw new InputError(
+      'With "blue-service" and "green-service", deploy the new version to the canary colour\'s ' +
+        'service first (aws ecs update-service, or its stack), then run mode canary without ' +
+        '"image" or "task-definition".'
+    )
+  }
+  if (shape.services && Object.keys(asked.taskSets).length > 0) {
+    throw new InputError(
+      'Set either "blue-service" and "green-service" (a service per colour) or "blue-task-set" and "green-task-set", not both.'
+    )
+  }
+  if (!shape.route53) return
+  const other = asked.listenerArn
+    ? Inputs.ListenerArn
+    : asked.listenerRuleArn
+      ? Inputs.ListenerRuleArn
+      : undefined
+  if (other) {
+    throw new InputError(
+      `Set either "hosted-zone-id" (Route 53 weighted records) or "${other}" as the route, not both.`
+    )
+  }
+  // The emergency exit ignores what it cannot use rather than refuse.
+  if (mode === 'rollback') return
+  const { header, query, listenerArn } = asked.testTraffic
+  const testInput = header
+    ? Inputs.TestHeader
+    : query
+      ? Inputs.TestQuery
+      : listenerArn
+        ? Inputs.TestListenerArn
+        : asked.smoke
+          ? Inputs.SmokeUrl
+          : asked.analysis
+            ? Inputs.Analysis
+            : undefined
+  if (testInput) {
+    throw new InputError(
+      `"${testInput}" works through a load balancer's rules and metrics; with Route 53 weighted ` +
+        'records as the route there is none. Leave it out, or test the canary service under its own name.'
+    )
+  }
 }
 
 function required(value: string | undefined, name: string, what: string): string {

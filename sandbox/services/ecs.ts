@@ -100,11 +100,11 @@ function serviceOut(world: World, s: ServiceState, withTags: boolean) {
     serviceArn: s.arn,
     serviceName: s.name,
     clusterArn: ecsArn(world.region, world.accountId, `cluster/${s.clusterName}`),
-    loadBalancers: [],
+    loadBalancers: rolling ? (s.loadBalancers ?? []) : [],
     serviceRegistries: [],
     status: s.status,
     desiredCount: s.desiredCount,
-    runningCount: rolling ? s.desiredCount : sum('runningCount'),
+    runningCount: rolling ? (s.runningCount ?? s.desiredCount) : sum('runningCount'),
     pendingCount: rolling ? 0 : sum('pendingCount'),
     launchType: 'FARGATE',
     ...(s.taskDefinition ? { taskDefinition: s.taskDefinition } : {}),
@@ -117,9 +117,9 @@ function serviceOut(world: World, s: ServiceState, withTags: boolean) {
             status: 'PRIMARY',
             taskDefinition: s.taskDefinition,
             desiredCount: s.desiredCount,
-            runningCount: s.desiredCount,
-            pendingCount: 0,
-            rolloutState: 'COMPLETED',
+            runningCount: s.runningCount ?? s.desiredCount,
+            pendingCount: Math.max(0, s.desiredCount - (s.runningCount ?? s.desiredCount)),
+            rolloutState: s.rolloutState ?? 'COMPLETED',
             createdAt: epochSeconds(s.createdAt),
             updatedAt: epochSeconds(s.createdAt)
           }
@@ -219,6 +219,42 @@ export const ecs: ServiceModule = {
         }
       }
       return { services, failures }
+    },
+
+    /**
+     * Desired count and task definition of a service. Under the ECS controller the change starts a
+     * deployment (IN_PROGRESS until steady); task sets of other controllers follow the new count.
+     */
+    UpdateService: (input, { world, sim }) => {
+      const clusterName = cluster(world, optString(input, 'cluster')).name
+      const service = findService(world, clusterName, required(input, 'service'))
+      if (!service) throw new AwsError('ServiceNotFoundException', 'Service not found.')
+      if (service.status !== 'ACTIVE') {
+        throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.')
+      }
+      const desired = input.desiredCount
+      if (desired !== undefined) {
+        if (typeof desired !== 'number' || !Number.isInteger(desired) || desired < 0) {
+          throw invalid('desiredCount must be a whole number of 0 or more.')
+        }
+        service.desiredCount = desired
+      }
+      const taskDefinition = optString(input, 'taskDefinition')
+      if (taskDefinition) {
+        if (service.deploymentController !== 'ECS') {
+          throw invalid(
+            'Cannot update the task definition of a service that uses an external deployment controller.'
+          )
+        }
+        const found = world.taskDefinitions.find(
+          (td) => td.arn === taskDefinition || `${td.family}:${td.revision}` === taskDefinition
+        )
+        if (!found) throw new AwsError('ClientException', 'TaskDefinition not found.')
+        service.taskDefinition = found.arn
+      }
+      if (service.deploymentController === 'ECS') sim.serviceChanged(service)
+      else for (const ts of service.taskSets) sim.taskSetChanged(service, ts)
+      return { service: serviceOut(world, service, false) }
     },
 
     DescribeTaskSets: (input, { world }) => {

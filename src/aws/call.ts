@@ -60,7 +60,8 @@ const SERVICE_NAMES: Record<string, string> = {
   cloudformation: 'AWS CloudFormation',
   cloudwatch: 'Amazon CloudWatch',
   ecr: 'Amazon ECR',
-  lambda: 'AWS Lambda'
+  lambda: 'AWS Lambda',
+  route53: 'Amazon Route 53'
 }
 
 /** Maps an AWS error name to the error the action raises instead; return undefined to use the default. */

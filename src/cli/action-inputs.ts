@@ -348,5 +348,52 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
       'How long a hook may stay IN_PROGRESS before it counts as failed. Used by canary; other modes ignore it (a warning if malformed). Default `10m`.',
     required: false,
     default: '10m'
+  },
+  {
+    name: 'blue-service',
+    description:
+      'The ECS service that runs Blue, when each colour is a service of its own (ECS deployment controller) instead of a task set; set with `green-service`. Its target group or service-discovery name is its own. Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'green-service',
+    description:
+      'The ECS service that runs Green; set with `blue-service`. The stable colour stays in the `tag-key` tag of `service`, copied to both colour services. Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'hosted-zone-id',
+    description:
+      'Route 53 hosted zone of the weighted records that share traffic between `blue-service` and `green-service` (instead of a load balancer rule). Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'record-name',
+    description:
+      'Name of the weighted records in `hosted-zone-id`, e.g. `shop.example.com`. Required with `hosted-zone-id`. Default none.',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'record-type',
+    description:
+      'Type of the weighted records (A, AAAA, CNAME…). Default: the type the records have (refused when the set identifiers are weighted in more than one type).',
+    required: false,
+    default: ''
+  },
+  {
+    name: 'blue-set-identifier',
+    description: "Set identifier of Blue's weighted record. Default `Blue`.",
+    required: false,
+    default: 'Blue'
+  },
+  {
+    name: 'green-set-identifier',
+    description: "Set identifier of Green's weighted record. Default `Green`.",
+    required: false,
+    default: 'Green'
   }
 ]

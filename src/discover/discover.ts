@@ -5,7 +5,7 @@ import {
   chooseCheckGates,
   chooseGates,
   chooseLease,
-  chooseRouter,
+  chooseRoute,
   chooseWorkload,
   composeShape,
   startRouteRead,
@@ -38,8 +38,11 @@ export interface Discovery {
   promotionRecord?: string
   /** The alarm states read, when alarms are configured. */
   alarms?: AlarmCheck
-  /** `routes`: each route of a set that moves in lockstep, as discovery read it. */
-  route: { kind: string; id: string; routes?: readonly RouteSplit[] }
+  /**
+   * `routes`: each route of a set that moves in lockstep, as discovery read it; `notes`: what a
+   * reader should know about the route (resolvers cache Route 53 answers).
+   */
+  route: { kind: string; id: string; routes?: readonly RouteSplit[]; notes?: readonly string[] }
 }
 
 export interface Discovered {
@@ -74,7 +77,11 @@ export async function discover(
     : Promise.resolve(undefined)
   const where = outputs.then((found) => resolveResources(inputs, found))
   const route = where.then(async (w) => {
-    const router = await chooseRouter(clients, w, early)
+    const router = await chooseRoute(inputs, clients, w, {
+      early,
+      log: (line) => options.log.info(line),
+      pollMs: options.pollMs
+    })
     return { router, split: await router.read() }
   })
   const workload = where.then((w) => chooseWorkload(inputs, clients, service, w))
@@ -130,12 +137,17 @@ export async function discover(
     service: serviceState,
     stable,
     split,
-    where: located,
+    where: withTargetGroups(located, work.discovered),
     health: work.discovered,
     previousStable: tags.get(tags.names.previous),
     promotionRecord: tags.get(tags.names.promotion),
     ...(alarmCheck ? { alarms: alarmCheck } : {}),
-    route: { kind: router.kind, id: router.id, ...(routes ? { routes } : {}) }
+    route: {
+      kind: router.kind,
+      id: router.id,
+      ...(routes ? { routes } : {}),
+      ...(router.notes ? { notes: router.notes() } : {})
+    }
   }
   logDiscovery(options.log, inputs, state)
   if (disagreement) options.log.warning(disagreement)
@@ -162,6 +174,12 @@ async function readStack(clients: AwsClients, stackName: string): Promise<Record
     clients.cfn()
   ])
   return readStackOutputs(cfn, stackName)
+}
+
+/** A colour found by its service rather than its target group reports the group its service uses. */
+function withTargetGroups(where: ColorResources, health: PerColor<ColorHealth>): ColorResources {
+  const group = (color: Color) => where.targetGroups[color] || health[color].targets.targetGroupArn
+  return { ...where, targetGroups: { Blue: group('Blue'), Green: group('Green') } }
 }
 
 function fulfilled<T>(result: PromiseSettledResult<T>): T {

@@ -18,7 +18,7 @@ export interface ColorResources {
 
 /** True when the stack must be read: a colour value or the route is not given as an input. */
 export function needsStack(inputs: ActionInputs): boolean {
-  if (!inputs.stackName) return false
+  if (!inputs.stackName || inputs.route53) return false
   // A deploy through the stack reads its parameters and outputs anyway.
   if (inputs.deploy) return true
   const allExplicit = COLORS.every((c) => inputs.taskSets[c] && inputs.targetGroups[c])
@@ -32,6 +32,13 @@ export function resolveResources(
   inputs: ActionInputs,
   outputs: Record<string, string> | undefined
 ): ColorResources {
+  // Route 53 records route to the colours' services; each service names its own target group.
+  if (inputs.route53) {
+    return {
+      taskSets: {},
+      targetGroups: { Blue: inputs.targetGroups.Blue ?? '', Green: inputs.targetGroups.Green ?? '' }
+    }
+  }
   const missing: string[] = []
   const pick = (explicit: string | undefined, key: string): string => {
     const value = explicit ?? outputs?.[key]

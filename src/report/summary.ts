@@ -36,6 +36,7 @@ export function renderSummary(result: Outcome): string {
       `route: ${state.route.kind} ${code(state.route.id)}`,
     ...routesSection(state.route.routes),
     `> ${md(plan.reason)}`,
+    ...(state.route.notes ?? []).map((note) => `> ⚠️ ${md(note)}`),
     ...deploySection(result),
     ...COLORS.map((color) => colorTable(result, color)),
     pieChart(result),
@@ -72,7 +73,7 @@ export function renderFailure(mode: string, service: string, message: string): s
 }
 
 function colorTable(result: Outcome, color: Color): string {
-  const { state, plan, stableAfter } = result
+  const { state, plan, stableAfter, inputs } = result
   const { unit, targets } = state.health[color]
   const info = result.details[color]
   const role = color === stableAfter ? 'stable' : 'canary'
@@ -82,7 +83,7 @@ function colorTable(result: Outcome, color: Color): string {
   return [
     `### ${color} (${role})`,
     table([
-      ['Task set', code(unit.label)],
+      [inputs.services ? 'Service' : 'Task set', code(unit.label)],
       ['Task definition', code(info?.familyRevision ?? unit.taskDefinitionArn ?? '—')],
       ['Images', info && info.images.length > 0 ? info.images.map(code).join('<br>') : '—'],
       ['Stability', `${md(unit.stability)} (${md(unit.status)})`],
@@ -185,6 +186,13 @@ function withBlock(inputs: ActionInputs, mode: Mode, canaryWeight?: string): str
     [Inputs.GreenTargetGroup, inputs.targetGroups.Green],
     [Inputs.ListenerRuleArn, inputs.listenerRuleArn],
     [Inputs.ListenerArn, inputs.listenerArn],
+    [Inputs.BlueService, inputs.services?.Blue],
+    [Inputs.GreenService, inputs.services?.Green],
+    [Inputs.HostedZoneId, inputs.route53?.hostedZoneId],
+    [Inputs.RecordName, inputs.route53?.recordName],
+    [Inputs.RecordType, inputs.route53?.recordType],
+    [Inputs.BlueSetIdentifier, setIdentifier(inputs, 'Blue')],
+    [Inputs.GreenSetIdentifier, setIdentifier(inputs, 'Green')],
     [Inputs.TagKey, inputs.tagKey === DEFAULT_TAG_KEY ? undefined : inputs.tagKey],
     [Inputs.CanaryWeight, canaryWeight]
   ]
@@ -192,6 +200,12 @@ function withBlock(inputs: ActionInputs, mode: Mode, canaryWeight?: string): str
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([key, value]) => `  ${key}: ${yamlScalar(value)}`)
   return ['```yaml', 'with:', ...lines, '```'].join('\n')
+}
+
+/** A set identifier other than the colour's name, the input's default. */
+function setIdentifier(inputs: ActionInputs, color: Color): string | undefined {
+  const id = inputs.route53?.setIdentifiers[color]
+  return id === color ? undefined : id
 }
 
 /** For runs with steps or a bake: the canary share over time and one row per step. */

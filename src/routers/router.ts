@@ -38,6 +38,8 @@ export interface TrafficRouter {
    * colour's least share (a split no write makes, so every comparison sees a route to rewrite).
    */
   routes?(): readonly RouteSplit[]
+  /** What the summary should say about this route once it is read (e.g. DNS caching). */
+  notes?(): readonly string[]
 }
 
 /** One route of a router that writes several in lockstep. */

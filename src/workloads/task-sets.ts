@@ -216,7 +216,7 @@ function requireExternalController(service: ServiceState): void {
  */
 export function prefetchTaskDefinitions(
   ecs: ECSClient,
-  service: ServiceState
+  service: Pick<ServiceState, 'taskSets'>
 ): (arn: string) => Promise<TaskDefinitionInfo> {
   const reads = new Map<string, Promise<TaskDefinitionInfo>>()
   const read = (arn: string): Promise<TaskDefinitionInfo> => {
