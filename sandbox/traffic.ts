@@ -47,6 +47,13 @@ export const APP_BEHAVIOURS: Record<string, AppBehaviour> = {
 
 const GOOD: AppBehaviour = { errorRate: 0, delayMs: 0 }
 
+/**
+ * How long the app took by its own behaviour. The router records it as the target's response
+ * time: the time measured around the request would also count how long a busy test machine kept
+ * the answer waiting, which no real target would show, and would blur the canary's verdict.
+ */
+const PROCESSING_HEADER = 'x-sandbox-processing-ms'
+
 /** A web app that answers every request with its version (or a 500, as its behaviour says). */
 export function startApp(
   version: string,
@@ -58,7 +65,10 @@ export function startApp(
       const fails = random() < behaviour.errorRate
       const delay = behaviour.delayMs * (1 + random() / 5)
       setTimeout(() => {
-        res.writeHead(fails ? 500 : 200, { 'content-type': 'text/plain' })
+        res.writeHead(fails ? 500 : 200, {
+          'content-type': 'text/plain',
+          [PROCESSING_HEADER]: delay.toFixed(1)
+        })
         res.end(fails ? `${version} failed` : version)
       }, delay)
     })
@@ -233,7 +243,7 @@ export function startRouter(
       const app = version ? apps[version] : undefined
       const at = Date.now()
       const started = performance.now()
-      const record = (status: number, source: 'target' | 'connection') =>
+      const record = (status: number, source: 'target' | 'connection', processingMs?: number) =>
         // Recorded in the world of the moment: a reset between request and answer drops it.
         recordRequest(world(), {
           at,
@@ -242,7 +252,7 @@ export function startRouter(
           targetGroupArn: group,
           status,
           source,
-          ...(source === 'target' ? { ms: performance.now() - started } : {})
+          ...(source === 'target' ? { ms: processingMs ?? performance.now() - started } : {})
         })
       const badGateway = () => {
         record(502, 'connection')
@@ -253,7 +263,8 @@ export function startRouter(
       http
         .get(`${app}${url}`, (upstream) => {
           const status = upstream.statusCode ?? 502
-          record(status, 'target')
+          const processing = Number(upstream.headers[PROCESSING_HEADER])
+          record(status, 'target', Number.isFinite(processing) ? processing : undefined)
           res.writeHead(status, upstream.headers)
           upstream.pipe(res)
         })
