@@ -35,6 +35,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { mockClient } from 'aws-sdk-client-mock'
 import { findImage, tagImage } from '../src/aws/ecr.js'
+import { promotedImages, tagPromotedImages } from '../src/deploy/promote-tag.js'
 import type { AwsClients } from '../src/aws/clients.js'
 import type { Clock } from '../src/clock.js'
 import { parameterNames } from '../src/deploy/deploy-inputs.js'
@@ -221,6 +222,64 @@ const definition = (n: number, image: string) => ({
     cpu: '256'
   },
   tags: [{ key: 'team', value: 'pay' }]
+})
+
+describe('promote-image-tag', () => {
+  const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web'
+  /** Runs each write at once and returns its line, as the executor's journal does. */
+  const write = (run: () => Promise<string | undefined>) => run()
+
+  it('tags the promoted ECR image; images outside ECR or unreadable are notes, not writes', async () => {
+    ecr
+      .on(DescribeImagesCommand)
+      .resolves({ imageDetails: [{ imageDigest: DIGEST, imageTags: ['1.2'] }] })
+    ecr.on(BatchGetImageCommand).resolves({ images: [{ imageManifest: '{}' }] })
+    ecr.on(PutImageCommand).resolves({})
+    const result = await tagPromotedImages(
+      [`${REPO}@${DIGEST}`, 'docker.io/library/nginx:1.27', 'not an image!'],
+      'production',
+      write
+    )
+    expect(result.writes).toEqual([`ECR web: tag production → ${DIGEST}`])
+    expect(result.notes).toEqual([
+      'docker.io/library/nginx:1.27 is not in Amazon ECR; not tagged production.',
+      'not an image! is not an image reference this action reads; not tagged production.'
+    ])
+    expect(ecr.commandCalls(DescribeImagesCommand)[0].args[0].input.imageIds).toEqual([
+      { imageDigest: DIGEST }
+    ])
+    expect(ecr.commandCalls(PutImageCommand)[0].args[0].input).toMatchObject({
+      imageTag: 'production',
+      imageDigest: DIGEST
+    })
+  })
+
+  it('an image the tag names already is left alone: a rerun writes nothing', async () => {
+    ecr
+      .on(DescribeImagesCommand)
+      .resolves({ imageDetails: [{ imageDigest: DIGEST, imageTags: ['1.2', 'production'] }] })
+    const result = await tagPromotedImages([`${REPO}:1.2`], 'production', write)
+    expect(result).toEqual({ writes: [], notes: [] })
+    expect(ecr.commandCalls(PutImageCommand)).toHaveLength(0)
+  })
+
+  it.each([
+    [
+      'the image the deploy pinned',
+      [`${REPO}@${DIGEST}`, 'sidecar:1'],
+      DIGEST,
+      [`${REPO}@${DIGEST}`]
+    ],
+    [
+      'every image without a deploy record',
+      [`${REPO}:1.2`, 'sidecar:1'],
+      undefined,
+      [`${REPO}:1.2`, 'sidecar:1']
+    ],
+    ['every image when the pinned digest is not among them', ['sidecar:1'], DIGEST, ['sidecar:1']]
+  ])('promotedImages: %s', (_, images, digest, expected) => {
+    expect(promotedImages(images, digest)).toEqual(expected)
+  })
 })
 
 describe('task set replacement', () => {
