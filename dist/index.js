@@ -94795,11 +94795,16 @@ async function weightedListener(where, route) {
 /** The shape the run works through: router, workload, the tags as the stable marker, test traffic. */
 function composeShape(inputs, clients, parts) {
     const { router, workload, tags, where, testRoute } = parts;
+    // With a service per colour, the colours' services carry a copy of the stable tag.
+    const mirrors = inputs.services
+        ? src_color/* COLORS */.lm.map((c) => workload.discovered[c].unit.arn).filter((arn) => arn !== tags.arn)
+        : [];
+    const marker = mirrors.length > 0 ? new MirroredStableMarker(tags, clients.ecs, mirrors) : tags;
     if (router instanceof ListenerSwapRouter) {
         // The test listener follows the colour that is not stable: open, promote and rollback move it.
         const test = router.listeners.test;
         const testTraffic = new SwapTestListener(clients.elb, test, where.targetGroups);
-        return { router, workload, marker: tags, testTraffic };
+        return { router, workload, marker, testTraffic };
     }
     // A rollback never refuses: what it may not change it leaves, and says so.
     const build = (read) => albTestTraffic(clients.elb, read, {
@@ -94814,11 +94819,6 @@ function composeShape(inputs, clients, parts) {
     const testTraffic = testRoute instanceof Promise
         ? deferredTestTraffic(testRoute, build)
         : testRoute && build(testRoute);
-    // With a service per colour, the colours' services carry a copy of the stable tag.
-    const mirrors = inputs.services
-        ? src_color/* COLORS */.lm.map((c) => workload.discovered[c].unit.arn).filter((arn) => arn !== tags.arn)
-        : [];
-    const marker = mirrors.length > 0 ? new MirroredStableMarker(tags, clients.ecs, mirrors) : tags;
     return { router, workload, marker, ...(testTraffic ? { testTraffic } : {}) };
 }
 /**
