@@ -75,6 +75,12 @@ describe('listener swap between two services', () => {
     expect(await answers()).toEqual({ '1.0.0': 200 })
     expect(await testAnswers()).toEqual({ '1.0.0': 50 })
 
+    // status names the idle colour, whose service a workflow deploys to before the canary.
+    const status = await run({ mode: 'status' })
+    expect(status.code).toBe(0)
+    expect(status.writes).toEqual([])
+    expect(status.outputs).toMatchObject({ 'stable-color': 'Blue', 'canary-color': 'Green' })
+
     const canary = await run({ mode: 'canary', 'canary-weight': '0' })
     expect(canary.errors).toEqual([])
     expect(canary.code).toBe(0)
@@ -113,6 +119,8 @@ describe('listener swap between two services', () => {
     expect(rerun.writes).toEqual([])
     expect(pointing()).toEqual({ production: ['green-tg'], test: ['blue-tg'] })
     expect(await answers()).toEqual({ '1.0.1': 200 })
+    const after = await run({ mode: 'status' })
+    expect(after.outputs).toMatchObject({ 'stable-color': 'Green', 'canary-color': 'Blue' })
 
     const undo = await run({ mode: 'rollback', 'undo-promotion': 'true' })
     expect(undo.errors).toEqual([])
