@@ -96558,7 +96558,14 @@ function nextStep(inputs, result) {
     const canary = (0,src_color/* otherColor */.IP)(stable);
     const share = result.splitAfter[canary];
     const steps = [];
-    if (Math.round(share) === 0) {
+    // A swap moves all traffic or none: a canary opens the test listener, promote swaps.
+    if (inputs.swap && Math.round(share) === 0) {
+        const open = inputs.mode === 'canary' && !result.failure && !result.rolledBack;
+        steps.push(open
+            ? `${canary} takes no production traffic; testers reach it on the test listener. When it looks good, promote it (the listeners swap):`
+            : `All traffic is on ${stable}. Deploy the next version to ${canary}, then point the test listener at it:`, open ? withBlock(inputs, 'promote') : withBlock(inputs, 'canary', '0'));
+    }
+    else if (Math.round(share) === 0) {
         const deployed = result.deploy?.changed === true && !result.deploy.failure;
         steps.push(deployed
             ? `${canary} runs the new version with no traffic yet. Shift a share to it:`
@@ -96582,6 +96589,8 @@ function withBlock(inputs, mode, canaryWeight) {
         [constants/* Inputs */.G0.GreenTargetGroup, inputs.targetGroups.Green],
         [constants/* Inputs */.G0.ListenerRuleArn, inputs.listenerRuleArn],
         [constants/* Inputs */.G0.ListenerArn, inputs.listenerArn],
+        [constants/* Inputs */.G0.ProductionListenerArn, inputs.swap?.production],
+        [constants/* Inputs */.G0.TestListenerArn, inputs.swap?.test],
         [constants/* Inputs */.G0.BlueService, inputs.services?.Blue],
         [constants/* Inputs */.G0.GreenService, inputs.services?.Green],
         [constants/* Inputs */.G0.HostedZoneId, inputs.route53?.hostedZoneId],

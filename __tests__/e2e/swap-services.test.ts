@@ -85,6 +85,16 @@ describe('listener swap between two services', () => {
     expect(canary.errors).toEqual([])
     expect(canary.code).toBe(0)
     expect(operations(canary.writes)).toEqual(['ModifyListener'])
+    // The next step is the swap, naming the same listeners, services and target groups.
+    const w = sandbox.world
+    expect(canary.summary).toContain('testers reach it on the test listener')
+    expect(canary.summary).toContain(
+      `mode: promote\n  cluster: mycluster\n  service: ${BLUE_SERVICE}\n` +
+        `  blue-target-group: ${targetGroupArn(w, 'blue-tg')}\n` +
+        `  green-target-group: ${targetGroupArn(w, 'green-tg')}\n` +
+        `  production-listener-arn: ${w.listeners[0].arn}\n  test-listener-arn: ${w.listeners[1].arn}\n` +
+        `  blue-service: ${BLUE_SERVICE}\n  green-service: ${GREEN_SERVICE}\n`
+    )
     expect(pointing()).toEqual({ production: ['blue-tg'], test: ['green-tg'] })
     // Production still answers with Blue's version; testers reach Green on the test listener.
     expect(await answers()).toEqual({ '1.0.0': 200 })
@@ -121,6 +131,11 @@ describe('listener swap between two services', () => {
     expect(await answers()).toEqual({ '1.0.1': 200 })
     const after = await run({ mode: 'status' })
     expect(after.outputs).toMatchObject({ 'stable-color': 'Green', 'canary-color': 'Blue' })
+    // After a swap the next canary points the test listener at the other colour: weight 0.
+    expect(after.summary).toContain(
+      'Deploy the next version to Blue, then point the test listener at it'
+    )
+    expect(after.summary).toContain('canary-weight: "0"')
 
     const undo = await run({ mode: 'rollback', 'undo-promotion': 'true' })
     expect(undo.errors).toEqual([])
@@ -158,5 +173,19 @@ describe('listener swap between two services', () => {
     const refused = await run({ mode: 'canary', 'canary-weight': '10' })
     expect(expectCleanFailure(refused)).toMatch(/moves all traffic or none/)
     expect(refused.allWrites).toEqual([])
+  })
+
+  it('target groups given the other way round are refused before any write', async () => {
+    sandbox.reset('swap-services')
+    const w = sandbox.world
+    const refused = await run({
+      mode: 'canary',
+      'canary-weight': '0',
+      'blue-target-group': targetGroupArn(w, 'green-tg'),
+      'green-target-group': targetGroupArn(w, 'blue-tg')
+    })
+    expect(expectCleanFailure(refused)).toMatch(/would reach the wrong tasks/)
+    expect(refused.allWrites).toEqual([])
+    expect(pointing()).toEqual({ production: ['blue-tg'], test: ['blue-tg'] })
   })
 })
