@@ -25,7 +25,15 @@ const { runLint } = createRequire(import.meta.url)(linter.pathname) as {
 
 const ACTION = `${ACTION_REPOSITORY}@v1`
 const CONCURRENCY_GROUP = 'ecs-canary-myservice'
-const EXAMPLES = ['deploy-canary.yml', 'promote.yml', 'manual.yml', 'progressive.yml']
+const EXAMPLES = [
+  'deploy-canary.yml',
+  'promote.yml',
+  'manual.yml',
+  'progressive.yml',
+  'lockstep.yml',
+  'listener-swap.yml',
+  'route53.yml'
+]
 
 interface Step {
   id?: string
@@ -215,5 +223,50 @@ describe('examples/ and .github/workflows/', () => {
     const [step] = actionSteps(workflow)
     expect(step.with?.mode).toBe('${{ inputs.mode }}')
     expect(step.with?.['canary-weight']).toBe('${{ inputs.canary-weight }}')
+  })
+
+  it('lockstep.yml lists several rules, one per line, that move together', () => {
+    const [step] = actionSteps(workflows['lockstep.yml'])
+    const rules = String(step.with?.['listener-rule-arn']).trim().split('\n')
+    expect(rules.length).toBeGreaterThan(1)
+    for (const rule of rules)
+      expect(rule).toMatch(/^arn:aws:elasticloadbalancing:[^:]+:\d{12}:listener-rule\//)
+    expect(new Set(rules.map((rule) => rule.split('/').slice(0, 4).join('/'))).size).toBe(1)
+  })
+
+  it('listener-swap.yml deploys to the idle service, opens the test listener, and swaps after approval', () => {
+    const workflow = workflows['listener-swap.yml']
+    const { canary, promote } = workflow.jobs
+    const shape = {
+      service: '${{ env.BLUE_SERVICE }}',
+      'blue-service': '${{ env.BLUE_SERVICE }}',
+      'green-service': '${{ env.GREEN_SERVICE }}',
+      'production-listener-arn': '${{ env.PRODUCTION_LISTENER }}',
+      'test-listener-arn': '${{ env.TEST_LISTENER }}'
+    }
+    const modes = [canary, promote].flatMap((job) =>
+      job.steps.filter((step) => step.uses === ACTION).map((step) => step.with?.mode)
+    )
+    expect(modes).toEqual(['status', 'canary', 'promote'])
+    for (const step of actionSteps(workflow)) expect(step.with).toMatchObject(shape)
+    // The update goes to the colour status calls idle, before the canary waits for its health.
+    const deploy = canary.steps.findIndex((step) => step.run?.includes('aws ecs update-service'))
+    expect(canary.steps[deploy].env?.IDLE).toBe('${{ steps.status.outputs.canary-color }}')
+    expect(canary.steps[deploy + 1].with).toMatchObject({ mode: 'canary', 'canary-weight': '0' })
+    expect(promote.environment).toBe('production')
+    // A job's concurrency group: a workflow-level one would hold the promote job behind itself.
+    expect(workflow.concurrency).toBeUndefined()
+  })
+
+  it('route53.yml names the services and the weighted records, and undoes only in rollback', () => {
+    const [step] = actionSteps(workflows['route53.yml'])
+    expect(step.with).toMatchObject({
+      'blue-service': expect.any(String),
+      'green-service': expect.any(String),
+      'hosted-zone-id': expect.stringMatching(/^Z[0-9A-Z]+$/),
+      'record-name': expect.any(String)
+    })
+    expect(step.with?.service).toBe(step.with?.['blue-service'])
+    expect(step.with?.['undo-promotion']).toContain("inputs.mode == 'rollback'")
   })
 })

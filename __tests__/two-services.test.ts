@@ -19,6 +19,7 @@ import {
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { mockClient } from 'aws-sdk-client-mock'
 import fc from 'fast-check'
+import { ARN as AWS_ARN } from '../__fixtures__/aws.js'
 import { inputsFrom } from '../__fixtures__/inputs.js'
 import { InputError, StateError } from '../src/errors.js'
 import { ServiceTags } from '../src/service-tags.js'
@@ -259,6 +260,24 @@ describe('inputs of the two-service shape', () => {
     'hosted-zone-id': '/hostedzone/Z0EXAMPLE',
     'record-name': 'shop.example.com'
   }
+
+  it('reads a listener swap as the route, with the target groups it moves between', () => {
+    const swap = {
+      ...base,
+      'production-listener-arn': AWS_ARN.listener,
+      'test-listener-arn': AWS_ARN.testListener
+    }
+    const parsed = inputsFrom({
+      ...swap,
+      'blue-target-group': AWS_ARN.blueTg,
+      'green-target-group': AWS_ARN.greenTg
+    })
+    expect(parsed.services).toEqual({ Blue: 'web-blue', Green: 'web-green' })
+    expect(parsed.swap).toEqual({ production: AWS_ARN.listener, test: AWS_ARN.testListener })
+    expect(parsed.targetGroups).toEqual({ Blue: AWS_ARN.blueTg, Green: AWS_ARN.greenTg })
+    // The listeners forward to target groups: without them (or a stack) it is refused.
+    expect(() => inputsFrom(swap)).toThrow(/"blue-target-group" and "green-target-group"/)
+  })
 
   it('reads the Route 53 route with its defaults, and needs no stack or target group', () => {
     const parsed = inputsFrom(route53)

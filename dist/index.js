@@ -94795,11 +94795,16 @@ async function weightedListener(where, route) {
 /** The shape the run works through: router, workload, the tags as the stable marker, test traffic. */
 function composeShape(inputs, clients, parts) {
     const { router, workload, tags, where, testRoute } = parts;
+    // With a service per colour, the colours' services carry a copy of the stable tag.
+    const mirrors = inputs.services
+        ? src_color/* COLORS */.lm.map((c) => workload.discovered[c].unit.arn).filter((arn) => arn !== tags.arn)
+        : [];
+    const marker = mirrors.length > 0 ? new MirroredStableMarker(tags, clients.ecs, mirrors) : tags;
     if (router instanceof ListenerSwapRouter) {
         // The test listener follows the colour that is not stable: open, promote and rollback move it.
         const test = router.listeners.test;
         const testTraffic = new SwapTestListener(clients.elb, test, where.targetGroups);
-        return { router, workload, marker: tags, testTraffic };
+        return { router, workload, marker, testTraffic };
     }
     // A rollback never refuses: what it may not change it leaves, and says so.
     const build = (read) => albTestTraffic(clients.elb, read, {
@@ -94814,11 +94819,6 @@ function composeShape(inputs, clients, parts) {
     const testTraffic = testRoute instanceof Promise
         ? deferredTestTraffic(testRoute, build)
         : testRoute && build(testRoute);
-    // With a service per colour, the colours' services carry a copy of the stable tag.
-    const mirrors = inputs.services
-        ? src_color/* COLORS */.lm.map((c) => workload.discovered[c].unit.arn).filter((arn) => arn !== tags.arn)
-        : [];
-    const marker = mirrors.length > 0 ? new MirroredStableMarker(tags, clients.ecs, mirrors) : tags;
     return { router, workload, marker, ...(testTraffic ? { testTraffic } : {}) };
 }
 /**
@@ -96558,7 +96558,14 @@ function nextStep(inputs, result) {
     const canary = (0,src_color/* otherColor */.IP)(stable);
     const share = result.splitAfter[canary];
     const steps = [];
-    if (Math.round(share) === 0) {
+    // A swap moves all traffic or none: a canary opens the test listener, promote swaps.
+    if (inputs.swap && Math.round(share) === 0) {
+        const open = inputs.mode === 'canary' && !result.failure && !result.rolledBack;
+        steps.push(open
+            ? `${canary} takes no production traffic; testers reach it on the test listener. When it looks good, promote it (the listeners swap):`
+            : `All traffic is on ${stable}. Deploy the next version to ${canary}, then point the test listener at it:`, open ? withBlock(inputs, 'promote') : withBlock(inputs, 'canary', '0'));
+    }
+    else if (Math.round(share) === 0) {
         const deployed = result.deploy?.changed === true && !result.deploy.failure;
         steps.push(deployed
             ? `${canary} runs the new version with no traffic yet. Shift a share to it:`
@@ -96582,6 +96589,8 @@ function withBlock(inputs, mode, canaryWeight) {
         [constants/* Inputs */.G0.GreenTargetGroup, inputs.targetGroups.Green],
         [constants/* Inputs */.G0.ListenerRuleArn, inputs.listenerRuleArn],
         [constants/* Inputs */.G0.ListenerArn, inputs.listenerArn],
+        [constants/* Inputs */.G0.ProductionListenerArn, inputs.swap?.production],
+        [constants/* Inputs */.G0.TestListenerArn, inputs.swap?.test],
         [constants/* Inputs */.G0.BlueService, inputs.services?.Blue],
         [constants/* Inputs */.G0.GreenService, inputs.services?.Green],
         [constants/* Inputs */.G0.HostedZoneId, inputs.route53?.hostedZoneId],

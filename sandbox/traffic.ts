@@ -221,8 +221,12 @@ export function startRouter(
   world: () => World,
   apps: Record<string, string>,
   random: () => number,
-  /** A weighted Route 53 name: each request first resolves it to a colour's load balancer. */
-  options: { recordName?: string } = {}
+  options: {
+    /** A weighted Route 53 name: each request first resolves it to a colour's load balancer. */
+    recordName?: string
+    /** The listener this router plays (a listener swap's test listener); default the first. */
+    listenerArn?: string
+  } = {}
 ): Promise<Server> {
   return listen(
     http.createServer((req, res) => {
@@ -230,7 +234,7 @@ export function startRouter(
       const url = req.url ?? '/'
       const listenerArn = options.recordName
         ? resolveWeightedName(current, options.recordName, random)
-        : current.listeners[0]?.arn
+        : (options.listenerArn ?? current.listeners[0]?.arn)
       const group = listenerArn
         ? pickTargetGroup(current, url, random, req.headers, listenerArn)
         : undefined

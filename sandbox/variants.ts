@@ -5,6 +5,7 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { evaluateComposites } from './alarms.js'
 import { addRoute53Shape } from './route53-world.js'
+import { addSwapServicesShape } from './swap-world.js'
 import {
   alarmArn,
   defaultWorld,
@@ -293,6 +294,12 @@ export const variants = {
     w.rules = []
     w.listeners[0].defaultActions = structuredClone(w.listeners[1].defaultActions)
     dropOutput(w, 'ListenerRule')
+  },
+
+  /** The listener swap between two services of the ECS controller (`sandbox/swap-world.ts`). */
+  'swap-services': (w) => {
+    variants['listener-swap'](w)
+    addSwapServicesShape(w)
   },
 
   /** A second (test) listener, HTTP:8443 on the same ALB, whose default action forwards to

@@ -343,11 +343,16 @@ export function composeShape(
   }
 ): Shape {
   const { router, workload, tags, where, testRoute } = parts
+  // With a service per colour, the colours' services carry a copy of the stable tag.
+  const mirrors = inputs.services
+    ? COLORS.map((c) => workload.discovered[c].unit.arn).filter((arn) => arn !== tags.arn)
+    : []
+  const marker = mirrors.length > 0 ? new MirroredStableMarker(tags, clients.ecs, mirrors) : tags
   if (router instanceof ListenerSwapRouter) {
     // The test listener follows the colour that is not stable: open, promote and rollback move it.
     const test = router.listeners.test
     const testTraffic = new SwapTestListener(clients.elb, test, where.targetGroups)
-    return { router, workload, marker: tags, testTraffic }
+    return { router, workload, marker, testTraffic }
   }
   // A rollback never refuses: what it may not change it leaves, and says so.
   const build = (read: TestRouteRead) =>
@@ -365,11 +370,6 @@ export function composeShape(
     testRoute instanceof Promise
       ? deferredTestTraffic(testRoute, build)
       : testRoute && build(testRoute)
-  // With a service per colour, the colours' services carry a copy of the stable tag.
-  const mirrors = inputs.services
-    ? COLORS.map((c) => workload.discovered[c].unit.arn).filter((arn) => arn !== tags.arn)
-    : []
-  const marker = mirrors.length > 0 ? new MirroredStableMarker(tags, clients.ecs, mirrors) : tags
   return { router, workload, marker, ...(testTraffic ? { testTraffic } : {}) }
 }
 

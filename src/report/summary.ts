@@ -154,7 +154,16 @@ function nextStep(inputs: ActionInputs, result: Outcome): string {
   const canary = otherColor(stable)
   const share = result.splitAfter[canary]
   const steps: string[] = []
-  if (Math.round(share) === 0) {
+  // A swap moves all traffic or none: a canary opens the test listener, promote swaps.
+  if (inputs.swap && Math.round(share) === 0) {
+    const open = inputs.mode === 'canary' && !result.failure && !result.rolledBack
+    steps.push(
+      open
+        ? `${canary} takes no production traffic; testers reach it on the test listener. When it looks good, promote it (the listeners swap):`
+        : `All traffic is on ${stable}. Deploy the next version to ${canary}, then point the test listener at it:`,
+      open ? withBlock(inputs, 'promote') : withBlock(inputs, 'canary', '0')
+    )
+  } else if (Math.round(share) === 0) {
     const deployed = result.deploy?.changed === true && !result.deploy.failure
     steps.push(
       deployed
@@ -186,6 +195,8 @@ function withBlock(inputs: ActionInputs, mode: Mode, canaryWeight?: string): str
     [Inputs.GreenTargetGroup, inputs.targetGroups.Green],
     [Inputs.ListenerRuleArn, inputs.listenerRuleArn],
     [Inputs.ListenerArn, inputs.listenerArn],
+    [Inputs.ProductionListenerArn, inputs.swap?.production],
+    [Inputs.TestListenerArn, inputs.swap?.test],
     [Inputs.BlueService, inputs.services?.Blue],
     [Inputs.GreenService, inputs.services?.Green],
     [Inputs.HostedZoneId, inputs.route53?.hostedZoneId],
