@@ -3,6 +3,8 @@
  * points the test listener at the canary service, promote swaps the two listeners' target groups
  * while real requests through the production listener follow, a rerun writes nothing and never
  * swaps back, and an undo (or a canary's rollback) points production at the stable service again.
+ * A second demo router plays the test listener; target groups given the wrong way round are
+ * refused, and a promote killed right after its production write finishes on rerun.
  */
 import type { ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
