@@ -3,7 +3,10 @@
  * points the test listener at the canary service, promote swaps the two listeners' target groups
  * while real requests through the production listener follow, a rerun writes nothing and never
  * swaps back, and an undo (or a canary's rollback) points production at the stable service again.
+ * A second demo router plays the test listener; target groups given the wrong way round are
+ * refused, and a promote killed right after its production write finishes on rerun.
  */
+import type { ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { BLUE_SERVICE, GREEN_SERVICE } from '../../sandbox/swap-world.js'
 import { sample, seededRandom, startApp, startRouter, type Server } from '../../sandbox/traffic.js'
@@ -188,4 +191,49 @@ describe('listener swap between two services', () => {
     expect(refused.allWrites).toEqual([])
     expect(pointing()).toEqual({ production: ['blue-tg'], test: ['blue-tg'] })
   })
+})
+
+describe('a crash part-way through a swap between two services', () => {
+  it('killed right after the production listener moved: the rerun finishes the swap and never swaps back', async () => {
+    sandbox.reset('swap-services')
+    expect((await run({ mode: 'canary', 'canary-weight': '0' })).code).toBe(0)
+    const production = sandbox.world.listeners[0].arn
+    let child: ChildProcess | undefined
+    sandbox.faults.afterWrite(
+      'ModifyListener',
+      async ({ input }) => {
+        if (input.ListenerArn !== production) return
+        await new Promise<void>((resolve) => {
+          child!.once('exit', () => resolve())
+          child!.kill('SIGKILL')
+        })
+      },
+      5
+    )
+    const inputs = { ...shape(sandbox.world), mode: 'promote' }
+    const crashed = await step(sandbox, inputs, { bare: true, onSpawn: (c) => (child = c) })
+    expect(crashed.signal).toBe('SIGKILL')
+    // Production moved, the test listener and the tag did not: both listeners lead to Green.
+    expect(pointing()).toEqual({ production: ['green-tg'], test: ['green-tg'] })
+    expect(tagsOf(sandbox.world, BLUE_SERVICE).StableStack).toBe('Blue')
+    expect(await answers()).toEqual({ '1.0.1': 200 })
+    sandbox.faults.clear()
+
+    const rerun = await step(sandbox, inputs, { bare: true, env: { GITHUB_RUN_ATTEMPT: '2' } })
+    expect(rerun.errors).toEqual([])
+    expect(rerun.code).toBe(0)
+    // Only the test listener and the tags are left to write; production is not touched again.
+    expect(operations(rerun.writes).filter((op) => op === 'ModifyListener')).toHaveLength(1)
+    expect(rerun.writes.find((w) => w.operation === 'ModifyListener')?.input).toMatchObject({
+      ListenerArn: sandbox.world.listeners[1].arn
+    })
+    expect(pointing()).toEqual({ production: ['green-tg'], test: ['blue-tg'] })
+    expect(tagsOf(sandbox.world, BLUE_SERVICE)).toMatchObject({ StableStack: 'Green' })
+    expect(tagsOf(sandbox.world, GREEN_SERVICE)).toMatchObject({ StableStack: 'Green' })
+    expect(await answers()).toEqual({ '1.0.1': 200 })
+
+    const again = await step(sandbox, inputs, { bare: true, env: { GITHUB_RUN_ATTEMPT: '3' } })
+    expect(again.code).toBe(0)
+    expect(again.writes).toEqual([])
+  }, 60_000)
 })
