@@ -15,6 +15,7 @@ import {
   type TaskSetState,
   type World
 } from '../../sandbox/world.js'
+import { seededRandom, startApp, startRouter, type Server } from '../../sandbox/traffic.js'
 import { startE2eSandbox, type Step } from './step.js'
 
 export interface UseSandboxOptions {
@@ -49,6 +50,33 @@ export function useSandbox({ resetEach = true, steadyDelayMs }: UseSandboxOption
     get: (_, key) => Reflect.get(current(), key),
     set: (_, key, value) => Reflect.set(current(), key, value)
   })
+}
+
+/**
+ * Versions 1.0.0 and 1.0.1 served by demo apps behind a router that follows the sandbox's world
+ * (weights, listeners), for the calling test file: started in beforeAll, stopped in afterAll.
+ * `seed` makes the router's choices repeatable. Read `url` in a test.
+ */
+export function useDemoTraffic(sandbox: Sandbox, seed: number): { readonly url: string } {
+  let apps: Server[] = []
+  let router: Server | undefined
+  beforeAll(async () => {
+    apps = await Promise.all(['1.0.0', '1.0.1'].map((v) => startApp(v)))
+    router = await startRouter(
+      () => sandbox.world,
+      { '1.0.0': apps[0].url, '1.0.1': apps[1].url },
+      seededRandom(seed)
+    )
+  })
+  afterAll(async () => {
+    await Promise.all([router?.close(), ...apps.map((a) => a.close())])
+  })
+  return {
+    get url() {
+      if (!router) throw new Error('useDemoTraffic(): the router starts in beforeAll')
+      return router.url
+    }
+  }
 }
 
 // These live in step.ts, free of Jest, so scripts can run the action the same way.

@@ -3,9 +3,8 @@
  * promote swaps both listeners' target groups while real requests through the demo router (which
  * serves the production listener) follow the change, reruns write nothing, and an undo swaps back.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import http from 'node:http'
-import { seededRandom, startApp, startRouter, type Server } from '../../sandbox/traffic.js'
 import type { World } from '../../sandbox/world.js'
 import {
   expectCleanFailure,
@@ -13,26 +12,13 @@ import {
   operations,
   stableTag,
   step,
+  useDemoTraffic,
   useSandbox
 } from './harness.js'
 
 const sandbox = useSandbox()
 
-let apps: Server[] = []
-let router: Server
-
-beforeAll(async () => {
-  apps = await Promise.all(['1.0.0', '1.0.1'].map((v) => startApp(v)))
-  router = await startRouter(
-    () => sandbox.world,
-    { '1.0.0': apps[0].url, '1.0.1': apps[1].url },
-    seededRandom(5)
-  )
-})
-
-afterAll(async () => {
-  await Promise.all([router.close(), ...apps.map((a) => a.close())])
-})
+const router = useDemoTraffic(sandbox, 5)
 
 const listeners = (w: World) => ({ production: w.listeners[0].arn, test: w.listeners[1].arn })
 

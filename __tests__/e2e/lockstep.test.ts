@@ -6,36 +6,22 @@
  * converges.
  */
 import type { ChildProcess } from 'node:child_process'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import http from 'node:http'
-import { seededRandom, startApp, startRouter, type Server } from '../../sandbox/traffic.js'
 import {
   expectCleanFailure,
   operations,
   ruleWeights,
   stableTag,
   step,
+  useDemoTraffic,
   useSandbox
 } from './harness.js'
 import { newRunId, runEnv } from './reliability/run-env.js'
 
 const sandbox = useSandbox()
 
-let apps: Server[] = []
-let router: Server
-
-beforeAll(async () => {
-  apps = await Promise.all(['1.0.0', '1.0.1'].map((v) => startApp(v)))
-  router = await startRouter(
-    () => sandbox.world,
-    { '1.0.0': apps[0].url, '1.0.1': apps[1].url },
-    seededRandom(11)
-  )
-})
-
-afterAll(async () => {
-  await Promise.all([router.close(), ...apps.map((a) => a.close())])
-})
+const router = useDemoTraffic(sandbox, 11)
 
 /** Discovery finds the rules: neither the input nor the stack names one. */
 const DISCOVERED = 'api-rule+no-listener-rule-output'

@@ -4,27 +4,20 @@
  * test rule included), and only then shifts production traffic. A failing check removes the test
  * rule and stops before any production traffic moves.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { seededRandom, startApp, startRouter, type Server } from '../../sandbox/traffic.js'
-import { count, otherRules, ruleWeights, serviceTags, step, useSandbox } from './harness.js'
+import { describe, expect, it } from '@jest/globals'
+import {
+  count,
+  otherRules,
+  ruleWeights,
+  serviceTags,
+  step,
+  useDemoTraffic,
+  useSandbox
+} from './harness.js'
 
 const sandbox = useSandbox()
 
-let apps: Server[] = []
-let router: Server
-
-beforeAll(async () => {
-  apps = await Promise.all(['1.0.0', '1.0.1'].map((v) => startApp(v)))
-  router = await startRouter(
-    () => sandbox.world,
-    { '1.0.0': apps[0].url, '1.0.1': apps[1].url },
-    seededRandom(3)
-  )
-})
-
-afterAll(async () => {
-  await Promise.all([router.close(), ...apps.map((a) => a.close())])
-})
+const router = useDemoTraffic(sandbox, 3)
 
 function greenRuns(version: string): void {
   const definition = sandbox.world.taskDefinitions.find((d) => d.arn.endsWith('myapp:2'))
