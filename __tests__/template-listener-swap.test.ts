@@ -5,23 +5,11 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { parse, parseDocument } from 'yaml'
+import { parse } from 'yaml'
+import { loadTemplate, referencesIn, type JsonObject } from '../__fixtures__/template.js'
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
-type JsonObject = { [key: string]: Json }
-
-interface Template {
-  AWSTemplateFormatVersion: string
-  Description: string
-  Parameters: Record<string, JsonObject>
-  Conditions: Record<string, Json>
-  Resources: Record<string, { Type: string; DependsOn?: string[]; Properties: JsonObject }>
-  Outputs: Record<string, { Description: string; Value: Json }>
-}
-
-const text = readFileSync(new URL('../templates/ecs-listener-swap.yaml', import.meta.url), 'utf8')
-const doc = parseDocument(text)
-const template = doc.toJS() as Template
+const { text, doc, template } = loadTemplate('ecs-listener-swap.yaml')
+const conditionsOf = template.Conditions ?? {}
 const actionInputs = Object.keys(
   (
     parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
@@ -29,14 +17,6 @@ const actionInputs = Object.keys(
     }
   ).inputs
 )
-
-function walk(node: Json, visit: (object: JsonObject) => void): void {
-  if (Array.isArray(node)) node.forEach((item) => walk(item, visit))
-  else if (typeof node === 'object' && node !== null) {
-    visit(node)
-    Object.values(node).forEach((value) => walk(value, visit))
-  }
-}
 
 describe('templates/ecs-listener-swap.yaml', () => {
   it('parses as plain YAML with no short-form tags', () => {
@@ -53,25 +33,11 @@ describe('templates/ecs-listener-swap.yaml', () => {
       'AWS::Region',
       'AWS::Partition'
     ])
-    const used: string[] = []
-    const conditions: string[] = []
-    walk(template as unknown as Json, (object) => {
-      if (typeof object.Ref === 'string') used.push(object.Ref)
-      const getAtt = object['Fn::GetAtt']
-      if (Array.isArray(getAtt)) used.push(String(getAtt[0]))
-      const sub = object['Fn::Sub']
-      if (typeof sub === 'string') {
-        for (const match of sub.matchAll(/\$\{([^!}][^}.]*)/g)) used.push(match[1])
-      }
-      const when = object['Fn::If']
-      if (Array.isArray(when)) conditions.push(String(when[0]))
-    })
-    for (const resource of Object.values(template.Resources))
-      used.push(...(resource.DependsOn ?? []))
+    const { names: used, conditions } = referencesIn(template)
     expect(used.length).toBeGreaterThan(10)
     expect(used.filter((name) => !known.has(name))).toEqual([])
     expect(conditions.length).toBe(2)
-    expect(conditions.filter((name) => !(name in template.Conditions))).toEqual([])
+    expect(conditions.filter((name) => !(name in conditionsOf))).toEqual([])
   })
 
   it('has a service per colour of the ECS controller, each in its own target group', () => {
@@ -92,7 +58,7 @@ describe('templates/ecs-listener-swap.yaml', () => {
   })
 
   it('points production at the stable colour and test at the other, on one load balancer', () => {
-    expect(template.Conditions.BlueIsStable).toEqual({
+    expect(conditionsOf.BlueIsStable).toEqual({
       'Fn::Equals': [{ Ref: 'StableColor' }, 'Blue']
     })
     const forward = (name: string) => {
@@ -125,7 +91,7 @@ describe('templates/ecs-listener-swap.yaml', () => {
     for (const [output, inputs] of Object.entries(inputOf)) {
       for (const input of inputs) {
         expect(actionInputs).toContain(input)
-        expect(template.Outputs[output].Description).toContain(`\`${input}\``)
+        expect(template.Outputs[output].Description ?? '').toContain(`\`${input}\``)
         // The header maps each input to its output.
         expect(text).toMatch(new RegExp(`#\\s+${input}:\\s+<${output} output>`))
       }

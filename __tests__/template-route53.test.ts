@@ -3,32 +3,9 @@
  * every reference resolves and that its shape is the one the action's inputs describe.
  */
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
-import { parseDocument } from 'yaml'
+import { loadTemplate, referencesIn } from '../__fixtures__/template.js'
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
-type JsonObject = { [key: string]: Json }
-
-interface Template {
-  AWSTemplateFormatVersion: string
-  Description: string
-  Parameters: Record<string, JsonObject>
-  Resources: Record<string, { Type: string; Properties: JsonObject }>
-  Outputs: Record<string, { Value: Json }>
-}
-
-const doc = parseDocument(
-  readFileSync(new URL('../templates/ecs-route53.yaml', import.meta.url), 'utf8')
-)
-const template = doc.toJS() as Template
-
-function walk(node: Json, visit: (object: JsonObject) => void): void {
-  if (Array.isArray(node)) node.forEach((item) => walk(item, visit))
-  else if (typeof node === 'object' && node !== null) {
-    visit(node)
-    Object.values(node).forEach((value) => walk(value, visit))
-  }
-}
+const { doc, template } = loadTemplate('ecs-route53.yaml')
 
 describe('templates/ecs-route53.yaml', () => {
   it('parses as plain YAML with no short-form tags', () => {
@@ -45,16 +22,7 @@ describe('templates/ecs-route53.yaml', () => {
       'AWS::Region',
       'AWS::Partition'
     ])
-    const used: string[] = []
-    walk(template as unknown as Json, (object) => {
-      if (typeof object.Ref === 'string') used.push(object.Ref)
-      const getAtt = object['Fn::GetAtt']
-      if (Array.isArray(getAtt)) used.push(String(getAtt[0]))
-      const sub = object['Fn::Sub']
-      if (typeof sub === 'string') {
-        for (const match of sub.matchAll(/\$\{([^!}][^}.]*)/g)) used.push(match[1])
-      }
-    })
+    const { names: used } = referencesIn(template)
     expect(used.length).toBeGreaterThan(10)
     expect(used.filter((name) => !known.has(name))).toEqual([])
   })
