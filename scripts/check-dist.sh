@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 npx tsx scripts/cli-inputs.ts --check
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-npx ncc build src/index.ts -o "$out" --target es2022 --license licenses.txt >/dev/null
+npx tsx scripts/build-dist.ts "$out" >/dev/null
 if ! diff -rq dist "$out" >/dev/null; then
   echo "dist/ is stale: it differs from what 'npm run build' makes from the sources:" >&2
   diff -rq dist "$out" >&2 || true

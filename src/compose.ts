@@ -128,9 +128,7 @@ export async function chooseRoute(
 ): Promise<TrafficRouter> {
   const { route53 } = inputs
   if (!route53) return chooseRouter(clients, where, options.early)
-  const { Route53Router, route53Client } = await import(
-    /* webpackMode: "eager" */ './routers/route53/route53-router.js'
-  )
+  const { Route53Router, route53Client } = await import('./routers/route53/route53-router.js')
   return new Route53Router(route53Client(inputs.region), route53, {
     clock: realClock,
     log: options.log,

@@ -21,8 +21,9 @@ export interface AwsClients {
  * working (emulators, the project's sandbox). Five attempts ride out a short throttling storm;
  * the SDK's backoff only adds time when AWS actually pushes back.
  *
- * The dynamic imports say `webpackMode: "eager"`: the bundler keeps the module in the one
- * `dist/index.js` (no chunk file beside it) and evaluates it only when the import runs.
+ * The dynamic imports say `webpackMode: "eager"`: other modules of the bundle import these SDKs
+ * statically, so they are in `dist/index.js` anyway; the import only defers evaluating them. The
+ * SDKs no run needs at start (ECR, Lambda, Route 53) are chunk files of their own instead.
  */
 export function createClients(region: string): AwsClients {
   const config = { region, maxAttempts: 5 }

@@ -4,12 +4,11 @@ import type { EcrLocation } from '../deploy/image-ref.js'
 import { awsCall } from './call.js'
 
 /**
- * Amazon ECR, loaded only when an image is in ECR: most runs never deploy, so they never evaluate
- * the ECR client. The eager mode keeps it in the one bundle (dist/ must stay a single file with
- * every licence); it is evaluated on the first `import()` only.
+ * Amazon ECR, loaded only when an image is in ECR: most runs never deploy, so they never read or
+ * evaluate the ECR client (the bundler puts it in a chunk file of its own beside dist/index.js).
  */
 async function ecrModule() {
-  return import(/* webpackMode: "eager" */ '@aws-sdk/client-ecr')
+  return import('@aws-sdk/client-ecr')
 }
 
 const clients = new Map<string, ECRClient>()

@@ -20,9 +20,8 @@ const INVOKE = 'lambda:InvokeFunction'
 
 /**
  * Invokes Lambda functions with a client loaded on first use: a run without hooks never evaluates
- * the Lambda SDK. `webpackMode: "eager"` keeps it inside the one bundle (a split chunk would make
- * ncc overwrite the bundled licenses) while the import still runs only here. Endpoints are left to
- * the SDK (AWS_ENDPOINT_URL works), as in aws/clients.ts.
+ * the Lambda SDK (the bundler puts it in a chunk file of its own beside dist/index.js). Endpoints
+ * are left to the SDK (AWS_ENDPOINT_URL works), as in aws/clients.ts.
  */
 export function lambdaInvoker(region: string): InvokeFunction {
   let loaded: Promise<{
@@ -32,21 +31,19 @@ export function lambdaInvoker(region: string): InvokeFunction {
     ) => Promise<{ Payload?: Uint8Array; FunctionError?: string }>
   }>
   const load = () =>
-    (loaded ??= import(/* webpackMode: "eager" */ '@aws-sdk/client-lambda').then(
-      ({ LambdaClient, InvokeCommand }) => {
-        const client = new LambdaClient({ region, maxAttempts: 5 })
-        return {
-          send: (name: string, payload: Uint8Array) =>
-            client.send(
-              new InvokeCommand({
-                FunctionName: name,
-                InvocationType: 'RequestResponse',
-                Payload: payload
-              })
-            )
-        }
+    (loaded ??= import('@aws-sdk/client-lambda').then(({ LambdaClient, InvokeCommand }) => {
+      const client = new LambdaClient({ region, maxAttempts: 5 })
+      return {
+        send: (name: string, payload: Uint8Array) =>
+          client.send(
+            new InvokeCommand({
+              FunctionName: name,
+              InvocationType: 'RequestResponse',
+              Payload: payload
+            })
+          )
       }
-    ))
+    }))
   return async (name, payload) => {
     const lambda = await load()
     const answer = await awsCall(INVOKE, () => lambda.send(name, new TextEncoder().encode(payload)))

@@ -19,12 +19,13 @@ const TIMEOUT_MS = 10_000
 /**
  * The REST API at `baseUrl` (GITHUB_API_URL: api.github.com, or a GitHub Enterprise Server's
  * /api/v3), through `@actions/http-client`, which honours the runner's proxy settings. It is
- * loaded on the first call: a run without `environment` never evaluates it (start-up).
+ * loaded on the first call: a run without `environment` never reads or evaluates it (a chunk file
+ * of its own beside dist/index.js).
  */
 export function githubApi(baseUrl: string, token: string): GithubApi {
   let loading: Promise<HttpClient> | undefined
   const httpClient = () =>
-    (loading ??= import(/* webpackMode: "eager" */ '@actions/http-client').then(
+    (loading ??= import('@actions/http-client').then(
       ({ HttpClient }) => new HttpClient('ecs-canary-action', [], { socketTimeout: TIMEOUT_MS })
     ))
   const headers = {
