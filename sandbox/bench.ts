@@ -6,21 +6,22 @@
  * after an alarm and after SIGINT (bench/reaction.ts), and how fast canary analysis at its
  * defaults rolls back a canary that goes bad (bench/analysis.ts, BENCH_ANALYSIS_RUNS runs, default
  * 2: minutes each). BENCH_RUNS (default 7) runs of each other measurement;
- * BENCH_COMPARE_ACTION and BENCH_COMPARE_INPUTS add another action's start-up.
+ * BENCH_COMPARE_ACTION and BENCH_COMPARE_INPUTS add another action's start-up. BENCH_ONLY=startup
+ * or BENCH_ONLY=analysis measures that part alone and replaces its section of BENCHMARK.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { LATENCY_MS, measureModes, roundTrips } from './bench/modes.js'
 import { measureAnalysis } from './bench/analysis.js'
 import { measureReactions } from './bench/reaction.js'
-import { analysisReaction, renderReport } from './bench/report.js'
+import { analysisReaction, references, renderReport, startupGoal } from './bench/report.js'
 import { BenchError, clock } from './bench/runs.js'
 import { median } from './bench/stats.js'
 import {
-  buildMinifiedAction,
   buildSdkBundle,
   compareConfig,
   measureReferences,
+  minifyAction,
   REFERENCE_BUNDLES,
   type SdkBundle
 } from './bench/startup.js'
@@ -30,12 +31,29 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7)
 /** Analysis at its defaults takes minutes a run. */
 const ANALYSIS_RUNS = Number(process.env.BENCH_ANALYSIS_RUNS ?? 2)
 
-const SECTION = '## Canary analysis reaction'
+/** `text` with the section under `heading` replaced by `section` (added at the end if missing). */
+function spliceSection(text: string, heading: string, section: string): string {
+  const start = text.indexOf(heading)
+  const end = start < 0 ? -1 : text.indexOf('\n## ', start + heading.length)
+  const next =
+    start < 0
+      ? `${text.trimEnd()}\n\n${section}`
+      : `${text.slice(0, start)}${section}${end < 0 ? '' : text.slice(end)}`
+  return next.endsWith('\n') ? next : `${next}\n`
+}
+
+/** How a section measured on its own says when and under what load it was measured. */
+function measuredAlone(only: string, load: number): string {
+  return (
+    `Measured on ${new Date().toISOString().slice(0, 10)} by \`BENCH_ONLY=${only} npm run bench\` ` +
+    `on ${process.version}, one-minute load average ${load.toFixed(2)} at the start and ` +
+    `${loadavg()[0].toFixed(2)} at the end (the rest of this file comes from its own run).`
+  )
+}
 
 /**
  * `BENCH_ONLY=analysis`: measures canary analysis alone and replaces (or adds) its section of
- * BENCHMARK.md, leaving the other measurements as their run wrote them; the section says when
- * and under what load it was measured.
+ * BENCHMARK.md, leaving the other measurements as their run wrote them.
  */
 async function analysisOnly(): Promise<void> {
   const sandbox = await startSandbox({ steadyDelayMs: 0 })
@@ -44,21 +62,68 @@ async function analysisOnly(): Promise<void> {
     console.log(`Canary analysis at its defaults, ${ANALYSIS_RUNS} runs (minutes each)…`)
     const samples = await measureAnalysis(sandbox, ANALYSIS_RUNS)
     const [heading, ...rest] = analysisReaction({ runs: ANALYSIS_RUNS, samples })
-    const when =
-      `Measured on ${new Date().toISOString().slice(0, 10)} by \`BENCH_ONLY=analysis npm run bench\` ` +
-      `on ${process.version}, one-minute load average ${load.toFixed(2)} at the start and ` +
-      `${loadavg()[0].toFixed(2)} at the end (the rest of this file comes from its own run).`
-    const section = [heading, '', when, ...rest].join('\n')
-    const current = readFileSync('BENCHMARK.md', 'utf8')
-    const start = current.indexOf(SECTION)
-    const end = start < 0 ? -1 : current.indexOf('\n## ', start + SECTION.length)
-    const next =
-      start < 0
-        ? `${current.trimEnd()}\n\n${section}`
-        : `${current.slice(0, start)}${section}${end < 0 ? '' : current.slice(end)}`
-    writeFileSync('BENCHMARK.md', next.endsWith('\n') ? next : `${next}\n`)
+    const section = [heading, '', measuredAlone('analysis', load), ...rest].join('\n')
+    writeFileSync(
+      'BENCHMARK.md',
+      spliceSection(readFileSync('BENCHMARK.md', 'utf8'), heading, section)
+    )
     console.log('\nWrote the canary analysis section of BENCHMARK.md')
   } finally {
+    await sandbox.stop()
+  }
+}
+
+/** The reference bundles and the minified action, built at the start of a start-up measurement. */
+async function buildReferences(): Promise<{
+  bundles: { name: string; bundle: SdkBundle }[]
+  sdkBuildMs: number
+  minified: SdkBundle
+}> {
+  console.log('Building the reference bundles with ncc and minifying the action…')
+  const bundles: { name: string; bundle: SdkBundle }[] = []
+  const built = clock()
+  try {
+    for (const { name, source } of REFERENCE_BUNDLES) {
+      bundles.push({ name, bundle: await buildSdkBundle(source) })
+    }
+    const sdkBuildMs = clock() - built
+    return { bundles, sdkBuildMs, minified: await minifyAction() }
+  } catch (err) {
+    for (const { bundle } of bundles) bundle.dispose()
+    throw err
+  }
+}
+
+/**
+ * `BENCH_ONLY=startup`: the start-up reference points alone (about a minute), replacing their
+ * section of BENCHMARK.md and the start-up row of its goals.
+ */
+async function startupOnly(): Promise<void> {
+  const compare = compareConfig()
+  const sandbox = await startSandbox({ steadyDelayMs: 0 })
+  const load = loadavg()[0]
+  const { bundles, sdkBuildMs, minified } = await buildReferences()
+  try {
+    console.log(`Start-up reference points, ${RUNS} runs…`)
+    const refs = await measureReferences(sandbox, RUNS, bundles, compare, minified)
+    const [heading, ...rest] = references({
+      references: refs,
+      sdkBuildMs,
+      minifyBuildMs: minified.buildMs,
+      runs: RUNS
+    })
+    const section = [heading, '', measuredAlone('startup', load), ...rest].join('\n')
+    let text = spliceSection(readFileSync('BENCHMARK.md', 'utf8'), heading, section)
+    const goal = startupGoal(refs)
+    const GOAL_ROW = /^\| start-up ÷ another action \|.*$/m
+    if (goal && GOAL_ROW.test(text)) text = text.replace(GOAL_ROW, `| ${goal.join(' | ')} |`)
+    writeFileSync('BENCHMARK.md', text)
+    console.log(rest.filter((line) => line.startsWith('|')).join('\n'))
+    if (goal) console.log(`\nGoal: ${goal.join(' | ')}`)
+    console.log('\nWrote the start-up section of BENCHMARK.md')
+  } finally {
+    for (const { bundle } of bundles) bundle.dispose()
+    minified.dispose()
     await sandbox.stop()
   }
 }
@@ -66,21 +131,19 @@ async function analysisOnly(): Promise<void> {
 async function main(): Promise<void> {
   if (!Number.isInteger(RUNS) || RUNS < 1) throw new BenchError('BENCH_RUNS must be 1 or more')
   if (process.env.BENCH_ONLY === 'analysis') return analysisOnly()
+  if (process.env.BENCH_ONLY === 'startup') return startupOnly()
   const compare = compareConfig()
   const started = clock()
   const load = loadavg()[0]
   const fast = await startSandbox({ steadyDelayMs: 0 })
   const slow = await startSandbox({ steadyDelayMs: 0, latencyMs: LATENCY_MS })
-  const bundles: { name: string; bundle: SdkBundle }[] = []
+  let bundles: { name: string; bundle: SdkBundle }[] = []
   let minified: SdkBundle | undefined
   try {
-    console.log('Building the reference bundles and the minified action with ncc…')
-    const built = clock()
-    for (const { name, source } of REFERENCE_BUNDLES) {
-      bundles.push({ name, bundle: await buildSdkBundle(source) })
-    }
-    const sdkBuildMs = clock() - built
-    minified = await buildMinifiedAction()
+    const built = await buildReferences()
+    bundles = built.bundles
+    minified = built.minified
+    const { sdkBuildMs } = built
     console.log(`Start-up reference points, ${RUNS} runs…`)
     const references = await measureReferences(fast, RUNS, bundles, compare, minified)
     for (const ref of references) {

@@ -1,15 +1,17 @@
 /**
- * Start-up reference points, measured in the same run on the same machine as the action: bare
- * Node, a bundle that only makes the four SDK clients the action uses and sends one request, and
- * optionally another action's bundle (BENCH_COMPARE_ACTION). Each is spawned like the action
+ * Start-up reference points, measured in the same run on the same machine as the action and
+ * interleaved with it: bare Node, bundles that only make the SDK clients the action uses and send
+ * one request, the action minified, and optionally another action's bundle (BENCH_COMPARE_ACTION). Each is spawned like the action
  * (runs.ts) and timed from spawn to its first request in the sandbox log (bare Node: to exit).
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { lazyModuleWrappers } from '../../scripts/build-dist.js'
+import { ACTION_ENTRY } from '../run-action.js'
 import type { Sandbox } from '../server.js'
 import { BenchError, clock, spawnLikeRunner, type Spawned } from './runs.js'
 
@@ -94,7 +96,8 @@ export interface SdkBundle {
 
 /**
  * Bundles `source` (one of REFERENCE_BUNDLES) with ncc into a temp dir, ESM like the action
- * (package.json type module, as the project's `npm run build`). The dir links the project's
+ * (package.json type module), with the module wrappers made plain functions as
+ * `npm run build` makes them (scripts/build-dist.ts), so that it is built as the action is. The dir links the project's
  * node_modules so the same SDK versions are bundled.
  */
 export async function buildSdkBundle(source: string): Promise<SdkBundle> {
@@ -122,7 +125,9 @@ export async function buildSdkBundle(source: string): Promise<SdkBundle> {
     await promisify(execFile)('npx', args, { cwd: ROOT }).catch((err: { stderr?: string }) => {
       throw new BenchError(`ncc could not build the SDK reference bundle:\n${err.stderr ?? err}`)
     })
-    return { entry: join(out, 'index.js'), buildMs: clock() - started, dispose }
+    const entry = join(out, 'index.js')
+    writeFileSync(entry, lazyModuleWrappers(readFileSync(entry, 'utf8'), entry))
+    return { entry, buildMs: clock() - started, dispose }
   } catch (err) {
     dispose()
     throw err
@@ -130,22 +135,29 @@ export async function buildSdkBundle(source: string): Promise<SdkBundle> {
 }
 
 /**
- * The action itself built with ncc's minifier (`-m`) into a temp dir: measured beside the shipped
- * bundle to show what minifying would save. Not shipped: a minified bundle's stack traces (in the
- * debug log of an unexpected error) are unreadable, and readable ones need a source map file
- * beside it plus a Node flag the runner does not pass.
+ * The shipped dist/ minified: every file of it through esbuild's whitespace minifier with
+ * non-ASCII characters escaped (module wrappers stay plain functions), into a temp dir, to show
+ * what minifying would still save. Not shipped: its stack traces would point into one long line;
+ * readable ones need a source map, and Node reads a source map at load only when source maps
+ * are enabled, which costs more than the minifier saves (BENCHMARK.md, start-up).
  */
-export async function buildMinifiedAction(): Promise<SdkBundle> {
+export async function minifyAction(): Promise<SdkBundle> {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-canary-minified-'))
   const dispose = () => rmSync(dir, { recursive: true, force: true })
   try {
     const started = clock()
-    const out = join(dir, 'out')
-    const args = ['ncc', 'build', 'src/index.ts', '-o', out, '--target', 'es2022', '-m']
-    await promisify(execFile)('npx', args, { cwd: ROOT }).catch((err: { stderr?: string }) => {
-      throw new BenchError(`ncc could not build the minified action:\n${err.stderr ?? err}`)
-    })
-    return { entry: join(out, 'index.js'), buildMs: clock() - started, dispose }
+    const { transform } = await import('esbuild')
+    const dist = join(ROOT, 'dist')
+    for (const name of readdirSync(dist)) {
+      const text = readFileSync(join(dist, name), 'utf8')
+      if (!name.endsWith('.js')) {
+        writeFileSync(join(dir, name), text)
+        continue
+      }
+      const options = { format: 'esm', minifyWhitespace: true, charset: 'ascii' } as const
+      writeFileSync(join(dir, name), (await transform(text, options)).code)
+    }
+    return { entry: join(dir, 'index.js'), buildMs: clock() - started, dispose }
   } catch (err) {
     dispose()
     throw err
@@ -160,12 +172,12 @@ const STATUS_INPUTS = {
   'stack-name': 'myservice-canary'
 }
 
-/** Spawn → first request of the minified action in mode `status`. */
-async function minifiedAction(sandbox: Sandbox, entry: string): Promise<number> {
+/** Spawn → first request of the action (`entry`: dist/index.js or a copy) in mode `status`. */
+async function actionStatus(sandbox: Sandbox, entry: string): Promise<number> {
   sandbox.reset()
   const run = await spawnLikeRunner([entry], { endpoint: sandbox.url, inputs: STATUS_INPUTS })
   if (run.code !== 0 || sandbox.log.length === 0) {
-    throw new BenchError(`minified action: exit ${run.code}:\n${run.output.slice(-2000)}`)
+    throw new BenchError(`${entry}: exit ${run.code}:\n${run.output.slice(-2000)}`)
   }
   return firstRequest(sandbox, run)
 }
@@ -220,7 +232,10 @@ function firstRequest(sandbox: Sandbox, run: Spawned): number {
   return Math.min(...sandbox.log.map((e) => e.start)) - run.startedAt
 }
 
-/** Every reference, `runs` times each, interleaved run by run. */
+/** The shipped action's reference: its start-up in mode `status`, measured among the others. */
+export const ACTION_REFERENCE = 'this action, mode `status`'
+
+/** The action and every reference, `runs` times each, interleaved run by run. */
 export async function measureReferences(
   sandbox: Sandbox,
   runs: number,
@@ -239,16 +254,22 @@ export async function measureReferences(
     samples: [],
     ...(compare ? {} : { skipped: 'not measured: BENCH_COMPARE_ACTION is not set' })
   }
+  const action: Reference = {
+    name: ACTION_REFERENCE,
+    measures: 'spawn → first request',
+    samples: []
+  }
   const small: Reference = {
-    name: 'this action, minified (`ncc -m`, not shipped)',
+    name: 'this action, minified (not shipped)',
     measures: 'spawn → first request',
     samples: []
   }
   for (let i = 0; i < runs; i++) {
+    action.samples.push(await actionStatus(sandbox, ACTION_ENTRY))
     bare.samples.push(await bareNode(sandbox))
     for (const { bundle, ref } of sdks) ref.samples.push(await sdkBundle(sandbox, bundle.entry))
-    small.samples.push(await minifiedAction(sandbox, minified.entry))
+    small.samples.push(await actionStatus(sandbox, minified.entry))
     if (compare) other.samples.push(await otherAction(sandbox, compare))
   }
-  return [bare, ...sdks.map((s) => s.ref), small, other]
+  return [action, bare, ...sdks.map((s) => s.ref), small, other]
 }
