@@ -23,6 +23,7 @@ import {
   measureReferences,
   minifyAction,
   REFERENCE_BUNDLES,
+  type MinifiedAction,
   type SdkBundle
 } from './bench/startup.js'
 import { startSandbox } from './server.js'
@@ -46,7 +47,7 @@ function spliceSection(text: string, heading: string, section: string): string {
 function measuredAlone(only: string, load: number): string {
   return (
     `Measured on ${new Date().toISOString().slice(0, 10)} by \`BENCH_ONLY=${only} npm run bench\` ` +
-    `on ${process.version}, one-minute load average ${load.toFixed(2)} at the start and ` +
+    `on Node ${process.version}, one-minute load average ${load.toFixed(2)} at the start and ` +
     `${loadavg()[0].toFixed(2)} at the end (the rest of this file comes from its own run).`
   )
 }
@@ -77,7 +78,7 @@ async function analysisOnly(): Promise<void> {
 async function buildReferences(): Promise<{
   bundles: { name: string; bundle: SdkBundle }[]
   sdkBuildMs: number
-  minified: SdkBundle
+  minified: MinifiedAction
 }> {
   console.log('Building the reference bundles with ncc and minifying the action…')
   const bundles: { name: string; bundle: SdkBundle }[] = []
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
   const fast = await startSandbox({ steadyDelayMs: 0 })
   const slow = await startSandbox({ steadyDelayMs: 0, latencyMs: LATENCY_MS })
   let bundles: { name: string; bundle: SdkBundle }[] = []
-  let minified: SdkBundle | undefined
+  let minified: MinifiedAction | undefined
   try {
     const built = await buildReferences()
     bundles = built.bundles

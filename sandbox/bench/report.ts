@@ -246,7 +246,7 @@ export function startupGoal(references: Reference[]): string[] | undefined {
   const ratio = ratioOf(action)
   const floor = ratioOf(find('ECS client only'))
   const sdks = ratioOf(find('SDK clients only'))
-  const minified = ratioOf(find('this action, minified'))
+  const minified = ratioOf(find('this action, minified ('))
   const why =
     floor === undefined || sdks === undefined
       ? 'see the start-up section'
@@ -299,10 +299,12 @@ export function references({
       `builds the action, into a temp dir at the start of the bench (${seconds(sdkBuildMs)} s ` +
       'for the three); spawn to that request.',
     "- **this action, minified**: every file of `dist/` through esbuild's whitespace minifier " +
-      `with non-ASCII characters escaped, into a temp dir (${seconds(minifyBuildMs)} s), mode ` +
-      "`status` as above. Not shipped: an unexpected error's stack trace (in the debug log) " +
-      'would point into one long line, and a source map that Node applies costs more at load ' +
-      'than minifying saves (Node parses the map when the bundle loads).',
+      `with non-ASCII characters escaped and a source map beside it, into a temp dir ` +
+      `(${seconds(minifyBuildMs)} s), mode \`status\` as above. **Source maps on**: the same, ` +
+      'started by an `index.js` that calls `process.setSourceMapsEnabled(true)` and then imports ' +
+      "it, as a shipped minified bundle would need for an unexpected error's stack trace (in the " +
+      'debug log) to name source lines rather than a column of one long line; Node then reads ' +
+      'and parses the maps as the bundle loads. Neither is shipped.',
     '- **another action**: the bundle named by `BENCH_COMPARE_ACTION`, with the inputs in ' +
       '`BENCH_COMPARE_INPUTS` (JSON) and `AWS_ENDPOINT_URL` at the sandbox; spawn to its first ' +
       'AWS request (the sandbox logs even one it cannot answer), stopped 2 s after it.',

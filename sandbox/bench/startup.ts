@@ -5,7 +5,15 @@
  * (runs.ts) and timed from spawn to its first request in the sandbox log (bare Node: to exit).
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -134,30 +142,57 @@ export async function buildSdkBundle(source: string): Promise<SdkBundle> {
   }
 }
 
+export interface MinifiedAction extends SdkBundle {
+  /** An index.js that enables source maps, then imports the minified bundle. */
+  withSourceMaps: string
+}
+
 /**
  * The shipped dist/ minified: every file of it through esbuild's whitespace minifier with
- * non-ASCII characters escaped (module wrappers stay plain functions), into a temp dir, to show
- * what minifying would still save. Not shipped: its stack traces would point into one long line;
- * readable ones need a source map, and Node reads a source map at load only when source maps
- * are enabled, which costs more than the minifier saves (BENCHMARK.md, start-up).
+ * non-ASCII characters escaped (module wrappers stay plain functions) and a source map beside
+ * each, into a temp dir, to show what minifying would still save. Not shipped: its stack traces
+ * point into one long line, and Node applies a source map only when source maps are enabled,
+ * which makes it read and parse the maps as the bundle loads: `withSourceMaps` measures that.
  */
-export async function minifyAction(): Promise<SdkBundle> {
+export async function minifyAction(): Promise<MinifiedAction> {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-canary-minified-'))
   const dispose = () => rmSync(dir, { recursive: true, force: true })
   try {
     const started = clock()
     const { transform } = await import('esbuild')
     const dist = join(ROOT, 'dist')
+    const out = join(dir, 'out')
+    mkdirSync(out)
     for (const name of readdirSync(dist)) {
       const text = readFileSync(join(dist, name), 'utf8')
       if (!name.endsWith('.js')) {
-        writeFileSync(join(dir, name), text)
+        writeFileSync(join(out, name), text)
         continue
       }
-      const options = { format: 'esm', minifyWhitespace: true, charset: 'ascii' } as const
-      writeFileSync(join(dir, name), (await transform(text, options)).code)
+      const { code, map } = await transform(text, {
+        format: 'esm',
+        minifyWhitespace: true,
+        charset: 'ascii',
+        sourcemap: 'external',
+        sourcefile: join(dist, name)
+      })
+      writeFileSync(join(out, name), `${code}//# sourceMappingURL=${name}.map\n`)
+      writeFileSync(join(out, `${name}.map`), map)
     }
-    return { entry: join(dir, 'index.js'), buildMs: clock() - started, dispose }
+    // Named index.js, as a runner starts it (src/cli/args.ts tells the action from the CLI so).
+    const maps = join(dir, 'maps')
+    mkdirSync(maps)
+    writeFileSync(join(maps, 'package.json'), '{ "type": "module" }\n')
+    writeFileSync(
+      join(maps, 'index.js'),
+      "process.setSourceMapsEnabled(true)\nawait import('../out/index.js')\n"
+    )
+    return {
+      entry: join(out, 'index.js'),
+      withSourceMaps: join(maps, 'index.js'),
+      buildMs: clock() - started,
+      dispose
+    }
   } catch (err) {
     dispose()
     throw err
@@ -241,7 +276,7 @@ export async function measureReferences(
   runs: number,
   bundles: { name: string; bundle: SdkBundle }[],
   compare: CompareConfig | undefined,
-  minified: SdkBundle
+  minified: MinifiedAction
 ): Promise<Reference[]> {
   const bare: Reference = { name: '`node -e 0`', measures: 'spawn → exit', samples: [] }
   const sdks = bundles.map(({ name, bundle }) => ({
@@ -264,12 +299,18 @@ export async function measureReferences(
     measures: 'spawn → first request',
     samples: []
   }
+  const mapped: Reference = {
+    name: 'this action, minified, source maps on (not shipped)',
+    measures: 'spawn → first request',
+    samples: []
+  }
   for (let i = 0; i < runs; i++) {
     action.samples.push(await actionStatus(sandbox, ACTION_ENTRY))
     bare.samples.push(await bareNode(sandbox))
     for (const { bundle, ref } of sdks) ref.samples.push(await sdkBundle(sandbox, bundle.entry))
     small.samples.push(await actionStatus(sandbox, minified.entry))
+    mapped.samples.push(await actionStatus(sandbox, minified.withSourceMaps))
     if (compare) other.samples.push(await otherAction(sandbox, compare))
   }
-  return [action, bare, ...sdks.map((s) => s.ref), small, other]
+  return [action, bare, ...sdks.map((s) => s.ref), small, mapped, other]
 }
