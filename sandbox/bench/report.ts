@@ -242,7 +242,7 @@ export function startupGoal(references: Reference[]): string[] | undefined {
   const other = find('another action')
   if (!action || !other) return undefined
   const ratioOf = (ref: Reference | undefined) =>
-    ref && !ref.skipped ? median(ref.samples) / median(other.samples) : undefined
+    ref && !ref.skipped && !other.skipped ? median(ref.samples) / median(other.samples) : undefined
   const ratio = ratioOf(action)
   const floor = ratioOf(find('ECS client only'))
   const sdks = ratioOf(find('SDK clients only'))
