@@ -304,7 +304,9 @@ export function references({
       'started by an `index.js` that calls `process.setSourceMapsEnabled(true)` and then imports ' +
       "it, as a shipped minified bundle would need for an unexpected error's stack trace (in the " +
       'debug log) to name source lines rather than a column of one long line; Node then reads ' +
-      'and parses the maps as the bundle loads. Neither is shipped.',
+      'and parses the maps as the bundle loads. These maps lead back to the unminified bundle; ' +
+      "maps to `src/` through ncc's own would be larger, so this is the least it costs. Neither " +
+      'is shipped.',
     '- **another action**: the bundle named by `BENCH_COMPARE_ACTION`, with the inputs in ' +
       '`BENCH_COMPARE_INPUTS` (JSON) and `AWS_ENDPOINT_URL` at the sandbox; spawn to its first ' +
       'AWS request (the sandbox logs even one it cannot answer), stopped 2 s after it.',
