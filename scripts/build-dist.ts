@@ -6,9 +6,10 @@
  * 1. Module wrappers become plain functions. ncc (webpack) wraps each bundled module in a
  *    parenthesised arrow function, `/***\/ ((module, exports, require) => {`. V8 compiles such a
  *    function in full as soon as it parses the file, whether the module is ever required or
- *    not; a plain `function (…) {` in the module table is only pre-parsed until it runs. Measured
- *    on Node 24: compiling the bundle went from about 185 ms to 80 ms (BENCHMARK.md, start-up).
- *    The rewrite keeps every line where it was, so stack traces point at the same lines.
+ *    not; a plain `function (…) {` in the module table is only pre-parsed until it runs. On
+ *    Node 24, the time from importing the 3.6 MB bundle to its first statement went from about
+ *    185 ms to 80 ms. The rewrite keeps every line where it was, so stack traces point at the
+ *    same lines.
  * 2. The SDKs that only some runs need (Lambda, Route 53, ECR, the GitHub HTTP client) are
  *    dynamic imports that ncc emits as chunk files beside index.js, loaded on first use. ncc's
  *    licence writer keeps only the last chunk's licences, so licenses.txt is written here from
