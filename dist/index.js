@@ -87118,7 +87118,7 @@ function toActionError(iamAction, error, translate) {
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ)
         return error;
     const name = errorName(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(error);
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CredentialsError */ .lE(`No AWS credentials found. ${CONFIGURE_CREDENTIALS}`);
     }
@@ -88073,6 +88073,7 @@ async function readStackOutputs(cfn, stackName) {
 /* harmony export */   X1: () => (/* binding */ ConcurrentRunError),
 /* harmony export */   Xe: () => (/* binding */ ThrottledError),
 /* harmony export */   _i: () => (/* binding */ LeaseHeldError),
+/* harmony export */   bD: () => (/* binding */ messageOf),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   iQ: () => (/* binding */ AwsCallError),
@@ -88182,6 +88183,10 @@ class LockstepWriteError extends ActionError {
         super(message);
         this.cause = cause;
     }
+}
+/** What a caught value says: its message when it is an Error, else its text. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 
 
@@ -89850,7 +89855,7 @@ function parseRevisionFile(text, path) {
         parsed = JSON.parse(text);
     }
     catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
+        const why = (0,errors/* messageOf */.bD)(error);
         throw new errors/* InputError */.dz(`"task-definition" file ${path} is not JSON: ${why}.`);
     }
     const answer = parsed && typeof parsed === 'object' && 'taskDefinition' in parsed
@@ -90911,7 +90916,7 @@ class LeaseGuard {
                 this.written = true;
                 this.note(note);
             }, (error) => {
-                const why = error instanceof Error ? error.message : String(error);
+                const why = (0,errors/* messageOf */.bD)(error);
                 this.log.warning(`The rollback's lease tag was not written (${why}); rolling back anyway.`);
             });
             return;
@@ -90963,7 +90968,7 @@ class LeaseGuard {
             return true;
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = (0,errors/* messageOf */.bD)(error);
             this.log.warning(`The rollback's lease was not marked done (${why}).`);
             return false;
         }
@@ -90990,7 +90995,7 @@ class LeaseGuard {
             return undefined;
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = (0,errors/* messageOf */.bD)(error);
             this.log.warning(`The lease tag was not removed: ${why}`);
             return this.lease ? `Removing the lease failed. ${this.lease.leftBehind()}.` : undefined;
         }
@@ -91214,7 +91219,7 @@ class ServiceTags {
             await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) });
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = (0,errors/* messageOf */.bD)(error);
             throw new errors/* IncompletePromotionError */.G_(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
                 'Run promote again to finish; it will only write the tag.');
         }
@@ -92201,7 +92206,7 @@ async function deployVersion(inputs, request, found, deps) {
         const left = await guard.releaseOrExplain(clock.now());
         if (writes.length === 0)
             throw error;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = (0,errors/* messageOf */.bD)(error);
         const traffic = live > 0 || state.split[stable] > 0
             ? `The canary colour ${canary} carries no traffic; the stable colour ${stable} keeps all of it.`
             : `Traffic is ${(0,shares/* formatSplit */.oe)(state.split)}.`;
@@ -92750,10 +92755,11 @@ function invokeFailure(error, point) {
     if (error instanceof errors/* AwsCallError */.iQ && error.code === 'ResourceNotFoundException') {
         return `Lambda has no such function in this account and region. Check "hook-${point}".`;
     }
-    return error instanceof errors/* ActionError */.lZ || error instanceof Error ? error.message : String(error);
+    return (0,errors/* messageOf */.bD)(error);
 }
 
 ;// CONCATENATED MODULE: ./src/gates/smoke.ts
+
 
 
 const smoke_LABEL = 'smoke check';
@@ -92822,7 +92828,7 @@ class SmokeGate {
                     : this.config.url;
             }
             catch (error) {
-                const why = error instanceof Error ? error.message : String(error);
+                const why = (0,errors/* messageOf */.bD)(error);
                 return this.failed('no result', [], `could not find the load balancer's address: ${why}`);
             }
             const request = smokeRequest(address, this.traffic);
@@ -93412,7 +93418,7 @@ class LockstepRouter {
     }
 }
 function errorText(error) {
-    const text = error instanceof Error ? error.message : String(error);
+    const text = (0,errors/* messageOf */.bD)(error);
     return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
@@ -94161,7 +94167,7 @@ function startTestRouteRead(elb, sources) {
     if (!sources.tolerateFailure)
         return read;
     return read.catch((error) => ({
-        failed: error instanceof Error ? error.message : String(error)
+        failed: (0,errors/* messageOf */.bD)(error)
     }));
 }
 /**
@@ -94283,6 +94289,7 @@ class ServiceLease {
 ;// CONCATENATED MODULE: ./src/stable-mirror.ts
 
 
+
 /**
  * The stable tag on the service named by `service` (the one the action reads), copied to the
  * colours' other services so that a look at either service shows which colour is live. The copy
@@ -94318,7 +94325,7 @@ class MirroredStableMarker {
         if (value === undefined || this.mirrors.length === 0)
             return line;
         const results = await Promise.allSettled(this.mirrors.map((arn) => (0,call/* awsCall */.uF)('ecs:TagResource', () => this.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({ resourceArn: arn, tags: [{ key, value }] })))));
-        const failed = results.flatMap((r, i) => r.status === 'rejected' ? [`${this.mirrors[i]} (${reasonOf(r.reason)})`] : []);
+        const failed = results.flatMap((r, i) => r.status === 'rejected' ? [`${this.mirrors[i]} (${(0,errors/* messageOf */.bD)(r.reason)})`] : []);
         const copies = this.mirrors.length - failed.length;
         const said = copies > 0 ? `; copied to ${copies} colour service${copies > 1 ? 's' : ''}` : '';
         const missed = failed.length > 0
@@ -94326,9 +94333,6 @@ class MirroredStableMarker {
             : '';
         return `${line}${said}${missed}`;
     }
-}
-function reasonOf(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/workloads/two-services.ts
@@ -95061,6 +95065,7 @@ function fulfilled(result) {
 ;// CONCATENATED MODULE: ./src/execute/bake.ts
 
 
+
 /**
  * How often a bake looks through the gates: a fifth of the bake, between 0.5 and 3 s. The upper
  * bound keeps the time from an alarm firing to the rollback under 5 s in the worst case (one poll
@@ -95094,7 +95099,7 @@ async function bake(record, index, canary, gates, { clock, log, pollMs, checkRou
     }, (error) => {
         const times = (unread.get(gate.label) ?? 0) + 1;
         unread.set(gate.label, times);
-        const why = error instanceof Error ? error.message : String(error);
+        const why = (0,errors/* messageOf */.bD)(error);
         log.warning(`Could not look through the gate "${gate.label}": ${why}`);
         const last = clock.now() >= end;
         return {
@@ -95345,7 +95350,7 @@ async function yieldTo(run, error) {
         journal.rolledBack = true;
     }
     catch (rollbackError) {
-        const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
+        const why = (0,errors/* messageOf */.bD)(rollbackError);
         return journal.seal(`${(0,report_text/* sentence */.em)(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
     }
     return journal.seal(`${(0,report_text/* sentence */.em)(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
@@ -95579,7 +95584,7 @@ class Executor {
         if (!cancelled && !(error instanceof errors/* GateFailure */.In)) {
             // AWS refused or answered something unexpected: say so, and what is true now, but do not
             // write more into a system that is failing. Rollback stays one step away.
-            const message = error instanceof Error ? error.message : String(error);
+            const message = (0,errors/* messageOf */.bD)(error);
             return this.journal.seal(`${(0,report_text/* sentence */.em)(message)} ${this.journal.state()}`, error);
         }
         const reason = cancelled ? 'Cancelled' : error.message;
@@ -95588,7 +95593,7 @@ class Executor {
             rolledBack = await rollBack(this.shape, this.journal, this.options.log, this.plan.openTestTraffic);
         }
         catch (rollbackError) {
-            const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
+            const why = (0,errors/* messageOf */.bD)(rollbackError);
             return this.journal.seal(`${(0,report_text/* sentence */.em)(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
         }
         // A cancelled step stays `cancelled` in the summary; the message says it was rolled back.
@@ -95927,6 +95932,7 @@ function describeChecks(inputs) {
 
 
 
+
 /**
  * The action's pipeline: discover → plan → execute (gate → shift → verify → bake per step) →
  * outcome. Throws only before the first write (bad state, a share the route cannot set); from the
@@ -96048,7 +96054,7 @@ async function tagAfterPromote(inputs, found, execution, details, { log, clock }
     }
     catch (error) {
         await guard.releaseOrExplain(clock.now());
-        const why = error instanceof Error ? error.message : String(error);
+        const why = (0,errors/* messageOf */.bD)(error);
         return {
             writes: [],
             notes: [],
@@ -96774,7 +96780,7 @@ async function runStep(read, deps) {
         };
     }
     catch (error) {
-        const thrown = error instanceof Error ? error.message : String(error);
+        const thrown = (0,errors/* messageOf */.bD)(error);
         // runPipeline throws only before its first write.
         const failure = `${(0,report_text/* sentence */.em)(thrown)} ${NOTHING_WRITTEN}`;
         await deployments?.failedEarly(failure);

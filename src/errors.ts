@@ -108,3 +108,8 @@ export class LockstepWriteError extends ActionError {
     this.cause = cause
   }
 }
+
+/** What a caught value says: its message when it is an Error, else its text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,3 +1,4 @@
+import { messageOf } from './errors.js'
 import type { AwsClients } from './aws/clients.js'
 import { realClock, type Clock } from './clock.js'
 import type { Color, PerColor } from './color.js'
@@ -189,7 +190,7 @@ async function tagAfterPromote(
     return result
   } catch (error) {
     await guard.releaseOrExplain(clock.now())
-    const why = error instanceof Error ? error.message : String(error)
+    const why = messageOf(error)
     return {
       writes: [],
       notes: [],

@@ -1,5 +1,11 @@
 import { cancellable, type Clock } from '../clock.js'
-import { CancelledError, ConcurrentRunError, GateFailure, VerificationError } from '../errors.js'
+import {
+  CancelledError,
+  ConcurrentRunError,
+  GateFailure,
+  VerificationError,
+  messageOf
+} from '../errors.js'
 import type { Gate, GateContext } from '../gates/gate.js'
 import type { Logger } from '../logger.js'
 import type { RunPlan, StepPlan } from '../plan.js'
@@ -239,7 +245,7 @@ class Executor {
     if (!cancelled && !(error instanceof GateFailure)) {
       // AWS refused or answered something unexpected: say so, and what is true now, but do not
       // write more into a system that is failing. Rollback stays one step away.
-      const message = error instanceof Error ? error.message : String(error)
+      const message = messageOf(error)
       return this.journal.seal(`${sentence(message)} ${this.journal.state()}`, error)
     }
     const reason = cancelled ? 'Cancelled' : (error as GateFailure).message
@@ -252,7 +258,7 @@ class Executor {
         this.plan.openTestTraffic
       )
     } catch (rollbackError) {
-      const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError)
+      const why = messageOf(rollbackError)
       return this.journal.seal(
         `${sentence(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`,
         rollbackError

@@ -1,5 +1,5 @@
 import type { Color } from '../../color.js'
-import { LockstepWriteError, StateError } from '../../errors.js'
+import { LockstepWriteError, StateError, messageOf } from '../../errors.js'
 import { formatSplit, type Permille, type Split } from '../../shares.js'
 import type { RouteSplit, TrafficRouter } from '../router.js'
 import type { AlbForwardRouter } from './alb-forward-router.js'
@@ -126,6 +126,6 @@ export class LockstepRouter implements TrafficRouter {
 }
 
 function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error)
+  const text = messageOf(error)
   return /[.!?]$/.test(text) ? text : `${text}.`
 }
