@@ -87661,8 +87661,8 @@ var errors = __nccwpck_require__(3916);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/run-step.ts + 76 modules
-var run_step = __nccwpck_require__(805);
+// EXTERNAL MODULE: ./src/run-step.ts + 77 modules
+var run_step = __nccwpck_require__(1659);
 // EXTERNAL MODULE: ./src/cli/args.ts
 var cli_args = __nccwpck_require__(7593);
 // EXTERNAL MODULE: ./src/input-modes.ts
@@ -88076,6 +88076,7 @@ async function readStackOutputs(cfn, stackName) {
 /* harmony export */   bD: () => (/* binding */ messageOf),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   em: () => (/* binding */ sentence),
 /* harmony export */   iQ: () => (/* binding */ AwsCallError),
 /* harmony export */   lE: () => (/* binding */ CredentialsError),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
@@ -88187,6 +88188,11 @@ class LockstepWriteError extends ActionError {
 /** What a caught value says: its message when it is an Error, else its text. */
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
+}
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 
@@ -88525,6 +88531,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -88539,10 +88547,8 @@ var constants = __nccwpck_require__(7242);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __nccwpck_require__(5655);
-// EXTERNAL MODULE: ./src/run-step.ts + 76 modules
-var run_step = __nccwpck_require__(805);
+// EXTERNAL MODULE: ./src/run-step.ts + 77 modules
+var run_step = __nccwpck_require__(1659);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/workflow-commands.ts
@@ -88710,7 +88716,7 @@ async function run() {
     }
     catch (error) {
         // runStep never throws; this is the last guard, so the step fails with a message.
-        runnerLog.fail((0,report_text/* sentence */.em)(reason(error)));
+        runnerLog.fail((0,errors/* sentence */.em)(reason(error)));
     }
     finally {
         process.off('SIGINT', onInt);
@@ -88822,38 +88828,6 @@ class RepeatFolder {
 }
 function repeatedLine(repeats) {
     return `(the line above came ${repeats} more time${repeats === 1 ? '' : 's'})`;
-}
-
-
-/***/ }),
-
-/***/ 5655:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   em: () => (/* binding */ sentence),
-/* harmony export */   pR: () => (/* binding */ percentOf)
-/* harmony export */ });
-/* harmony import */ var _shares_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8855);
-
-/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
-function percentOf(color, split) {
-    return (0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .formatPercent */ .l9)((0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .roundedSplit */ .mt)(split)[color]);
-}
-/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-/** `90 s`, `5 min`, `1 min 30 s`: a duration as a reader says it. */
-function formatDuration(ms) {
-    const seconds = Math.round(ms / 1000);
-    if (seconds < 60)
-        return `${seconds} s`;
-    const minutes = Math.floor(seconds / 60);
-    const rest = seconds % 60;
-    return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
 }
 
 
@@ -89185,7 +89159,7 @@ function weightsOf(records) {
 
 /***/ }),
 
-/***/ 805:
+/***/ 1659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -91122,8 +91096,6 @@ function splitVersion(version) {
     return [version.slice(0, at), Number(version.slice(at + 1))];
 }
 
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __nccwpck_require__(5655);
 ;// CONCATENATED MODULE: ./src/service-tags.ts
 
 
@@ -92102,7 +92074,6 @@ async function register(ecs, revision) {
 
 
 
-
 /**
  * Puts the requested version into the canary colour, before any traffic moves: the image checked
  * in ECR and pinned to its digest, the revision built from the stable colour's, the colour
@@ -92214,7 +92185,7 @@ async function deployVersion(inputs, request, found, deps) {
             ...base,
             changed: true,
             writes,
-            failure: `${(0,report_text/* sentence */.em)(message)} Written: ${writes.join('; ')}. ${traffic}${left ? ` ${left}` : ''}`
+            failure: `${(0,errors/* sentence */.em)(message)} Written: ${writes.join('; ')}. ${traffic}${left ? ` ${left}` : ''}`
         };
     }
 }
@@ -93355,7 +93326,7 @@ class LockstepRouter {
         if (failed) {
             // A colour at weight 0 carries no traffic, so what was added stays; the message says it.
             const done = lines.length > 0 ? ` Written before the failure: ${lines.join('; ')}.` : '';
-            throw new errors/* LockstepWriteError */.Dq(`${errorText(failed.reason)}${done}`, failed.reason);
+            throw new errors/* LockstepWriteError */.Dq(`${(0,errors/* sentence */.em)((0,errors/* messageOf */.bD)(failed.reason))}${done}`, failed.reason);
         }
         return lines.length > 0 ? lines.join('; ') : undefined;
     }
@@ -93374,7 +93345,7 @@ class LockstepRouter {
         const failedIds = failedAt.map((i) => this.members[i].id).join(', ');
         const written = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [i] : []));
         const head = `Writing ${(0,shares/* formatSplit */.oe)(split)} to the routes that move together failed on ${failedIds}: ` +
-            errorText(first);
+            (0,errors/* sentence */.em)((0,errors/* messageOf */.bD)(first));
         if (written.length === 0) {
             throw new errors/* LockstepWriteError */.Dq(`${head} No route was changed.`, first);
         }
@@ -93416,10 +93387,6 @@ class LockstepRouter {
         this.seen = splits;
         return lockstepSplit(splits);
     }
-}
-function errorText(error) {
-    const text = (0,errors/* messageOf */.bD)(error);
-    return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/listener-swap.ts
@@ -95065,7 +95032,6 @@ function fulfilled(result) {
 ;// CONCATENATED MODULE: ./src/execute/bake.ts
 
 
-
 /**
  * How often a bake looks through the gates: a fifth of the bake, between 0.5 and 3 s. The upper
  * bound keeps the time from an alarm firing to the rollback under 5 s in the worst case (one poll
@@ -95109,7 +95075,7 @@ async function bake(record, index, canary, gates, { clock, log, pollMs, checkRou
                 ? {
                     failure: `Could not look through the gate "${gate.label}" during the bake of step ${index + 1} ` +
                         `(${canary} at ${share}%)${times > 1 ? ` at ${times} polls in a row` : ', at its last poll'}: ` +
-                        `${(0,report_text/* sentence */.em)(why)} A canary that cannot be judged does not keep its traffic.`
+                        `${(0,errors/* sentence */.em)(why)} A canary that cannot be judged does not keep its traffic.`
                 }
                 : {})
         };
@@ -95170,7 +95136,6 @@ async function rollBack(shape, journal, log, openedTestTraffic) {
 }
 
 ;// CONCATENATED MODULE: ./src/execute/contention.ts
-
 
 
 
@@ -95337,7 +95302,7 @@ async function yieldTo(run, error) {
             ? ` This run had already made ${journal.stable} stable; the rollback sent traffic to it. ` +
                 `To make ${plan.stableBefore} stable again, run rollback with undo-promotion.`
             : '';
-        return journal.seal(`${(0,report_text/* sentence */.em)(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
+        return journal.seal(`${(0,errors/* sentence */.em)(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
     }
     try {
         // The rollback left traffic on the colour this promote replaced: the tags go back too, so
@@ -95351,16 +95316,15 @@ async function yieldTo(run, error) {
     }
     catch (rollbackError) {
         const why = (0,errors/* messageOf */.bD)(rollbackError);
-        return journal.seal(`${(0,report_text/* sentence */.em)(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
+        return journal.seal(`${(0,errors/* sentence */.em)(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
     }
-    return journal.seal(`${(0,report_text/* sentence */.em)(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
+    return journal.seal(`${(0,errors/* sentence */.em)(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
 }
 function shift(run, from, to) {
     return shiftAndVerify(run.shape.router, from, to, (line) => run.journal.wrote(line));
 }
 
 ;// CONCATENATED MODULE: ./src/execute/executor.ts
-
 
 
 
@@ -95577,7 +95541,7 @@ class Executor {
         }
         // A rollback that found another run's tag at its end has already followed it; say so.
         if (error instanceof errors/* ConcurrentRunError */.X1 && this.plan.mode === 'rollback') {
-            return this.journal.seal(`${(0,report_text/* sentence */.em)(error.message)} ${this.journal.state()}`, error);
+            return this.journal.seal(`${(0,errors/* sentence */.em)(error.message)} ${this.journal.state()}`, error);
         }
         if (error instanceof errors/* ConcurrentRunError */.X1)
             return yieldTo(this.context(), error);
@@ -95585,7 +95549,7 @@ class Executor {
             // AWS refused or answered something unexpected: say so, and what is true now, but do not
             // write more into a system that is failing. Rollback stays one step away.
             const message = (0,errors/* messageOf */.bD)(error);
-            return this.journal.seal(`${(0,report_text/* sentence */.em)(message)} ${this.journal.state()}`, error);
+            return this.journal.seal(`${(0,errors/* sentence */.em)(message)} ${this.journal.state()}`, error);
         }
         const reason = cancelled ? 'Cancelled' : error.message;
         let rolledBack;
@@ -95594,7 +95558,7 @@ class Executor {
         }
         catch (rollbackError) {
             const why = (0,errors/* messageOf */.bD)(rollbackError);
-            return this.journal.seal(`${(0,report_text/* sentence */.em)(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
+            return this.journal.seal(`${(0,errors/* sentence */.em)(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
         }
         // A cancelled step stays `cancelled` in the summary; the message says it was rolled back.
         if (rolledBack && last && !cancelled)
@@ -95602,7 +95566,7 @@ class Executor {
         if (cancelled && rolledBack) {
             return this.journal.seal(`Cancelled: rolled back, all traffic is on ${this.journal.stable}.`);
         }
-        return this.journal.seal(`${(0,report_text/* sentence */.em)(reason)} ${this.journal.state()}`);
+        return this.journal.seal(`${(0,errors/* sentence */.em)(reason)} ${this.journal.state()}`);
     }
     context() {
         const { plan, shape, journal, guard, wroteRoute } = this;
@@ -95875,6 +95839,22 @@ function refuseUnreachable(share, reachable) {
         `set are ${nearest.map((s) => `${(0,shares/* formatPercent */.l9)(s)}%`).join(' and ')}. Use one of those.`);
 }
 
+;// CONCATENATED MODULE: ./src/report/text.ts
+
+/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
+function percentOf(color, split) {
+    return (0,shares/* formatPercent */.l9)((0,shares/* roundedSplit */.mt)(split)[color]);
+}
+/** `90 s`, `5 min`, `1 min 30 s`: a duration as a reader says it. */
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 60)
+        return `${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/checks.ts
 
 /**
@@ -95894,9 +95874,9 @@ function describeChecks(inputs) {
                 : 'the test listener';
         const body = smoke.expectBody === undefined ? '' : `, containing ${JSON.stringify(smoke.expectBody)}`;
         lines.push(`Smoke check before the first shift: ${smoke.count} request(s) to ${smoke.url} through ${route}, ` +
-            `each answering ${smoke.expectStatus.join(' or ')}${body} within ${(0,report_text/* formatDuration */.a3)(smoke.timeoutMs)}.`);
+            `each answering ${smoke.expectStatus.join(' or ')}${body} within ${formatDuration(smoke.timeoutMs)}.`);
     }
-    const timeout = hooks ? ` (up to ${(0,report_text/* formatDuration */.a3)(hooks.timeoutMs)} while IN_PROGRESS)` : '';
+    const timeout = hooks ? ` (up to ${formatDuration(hooks.timeoutMs)} while IN_PROGRESS)` : '';
     if (hooks?.afterTestTraffic) {
         lines.push(`Hook after-test-traffic: Lambda ${hooks.afterTestTraffic}, before the first shift${timeout}.`);
     }
@@ -95906,9 +95886,9 @@ function describeChecks(inputs) {
     if (analysis) {
         lines.push(`Canary analysis at every bake poll and at each step's end: fail when the canary's 5xx rate is more than ` +
             `${analysis.errorRatePoints} point(s) and ${analysis.errorRateRatio}× above stable's, or its p99 more than ` +
-            `${analysis.p99Ratio}× and ${analysis.p99MinIncreaseMs} ms above it; ${(0,report_text/* formatDuration */.a3)(analysis.windowMs)} windows ending ` +
-            `${(0,report_text/* formatDuration */.a3)(analysis.delayMs)} ago; fewer than ${analysis.minRequests} canary requests is inconclusive, ` +
-            `held up to ${(0,report_text/* formatDuration */.a3)(analysis.maxWaitMs)}, then ${analysis.onInconclusive}.`);
+            `${analysis.p99Ratio}× and ${analysis.p99MinIncreaseMs} ms above it; ${formatDuration(analysis.windowMs)} windows ending ` +
+            `${formatDuration(analysis.delayMs)} ago; fewer than ${analysis.minRequests} canary requests is inconclusive, ` +
+            `held up to ${formatDuration(analysis.maxWaitMs)}, then ${analysis.onInconclusive}.`);
     }
     if (hooks?.afterTraffic) {
         lines.push(`Hook after-traffic: Lambda ${hooks.afterTraffic}, at the end of each step${timeout}.`);
@@ -95917,7 +95897,6 @@ function describeChecks(inputs) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
-
 
 
 
@@ -96058,7 +96037,7 @@ async function tagAfterPromote(inputs, found, execution, details, { log, clock }
         return {
             writes: [],
             notes: [],
-            failure: `${(0,report_text/* sentence */.em)(why)} The promote stands: all traffic is on ${stable}, the stable colour. ` +
+            failure: `${(0,errors/* sentence */.em)(why)} The promote stands: all traffic is on ${stable}, the stable colour. ` +
                 `The image was not tagged ${tag}; run promote again to add the tag (it writes nothing else).`
         };
     }
@@ -96156,10 +96135,10 @@ function stepOutputs(outcome) {
         [constants/* Outputs */.tY.StableColor]: stableAfter,
         [constants/* Outputs */.tY.CanaryColor]: canaryAfter,
         [constants/* Outputs */.tY.PreviousStableColor]: plan.stableBefore,
-        [constants/* Outputs */.tY.CanaryWeight]: (0,report_text/* percentOf */.pR)(canaryAfter, splitAfter),
-        [constants/* Outputs */.tY.PreviousCanaryWeight]: (0,report_text/* percentOf */.pR)(plan.canaryBefore, plan.splitBefore),
-        [constants/* Outputs */.tY.BlueWeight]: (0,report_text/* percentOf */.pR)('Blue', splitAfter),
-        [constants/* Outputs */.tY.GreenWeight]: (0,report_text/* percentOf */.pR)('Green', splitAfter),
+        [constants/* Outputs */.tY.CanaryWeight]: percentOf(canaryAfter, splitAfter),
+        [constants/* Outputs */.tY.PreviousCanaryWeight]: percentOf(plan.canaryBefore, plan.splitBefore),
+        [constants/* Outputs */.tY.BlueWeight]: percentOf('Blue', splitAfter),
+        [constants/* Outputs */.tY.GreenWeight]: percentOf('Green', splitAfter),
         [constants/* Outputs */.tY.Weights]: JSON.stringify(weightsJson(splitAfter)),
         [constants/* Outputs */.tY.StableTaskSet]: units[stableAfter].arn,
         [constants/* Outputs */.tY.CanaryTaskSet]: units[canaryAfter].arn,
@@ -96197,10 +96176,10 @@ function knownOutputs(state) {
         [constants/* Outputs */.tY.StableColor]: stable,
         [constants/* Outputs */.tY.CanaryColor]: canary,
         [constants/* Outputs */.tY.PreviousStableColor]: stable,
-        [constants/* Outputs */.tY.CanaryWeight]: (0,report_text/* percentOf */.pR)(canary, split),
-        [constants/* Outputs */.tY.PreviousCanaryWeight]: (0,report_text/* percentOf */.pR)(canary, split),
-        [constants/* Outputs */.tY.BlueWeight]: (0,report_text/* percentOf */.pR)('Blue', split),
-        [constants/* Outputs */.tY.GreenWeight]: (0,report_text/* percentOf */.pR)('Green', split),
+        [constants/* Outputs */.tY.CanaryWeight]: percentOf(canary, split),
+        [constants/* Outputs */.tY.PreviousCanaryWeight]: percentOf(canary, split),
+        [constants/* Outputs */.tY.BlueWeight]: percentOf('Blue', split),
+        [constants/* Outputs */.tY.GreenWeight]: percentOf('Green', split),
         [constants/* Outputs */.tY.Weights]: JSON.stringify(weightsJson(split)),
         [constants/* Outputs */.tY.StableTaskSet]: units[stable].arn,
         [constants/* Outputs */.tY.CanaryTaskSet]: units[canary].arn,
@@ -96490,8 +96469,8 @@ function colorTable(result, color) {
     const { unit, targets } = state.health[color];
     const info = result.details[color];
     const role = color === stableAfter ? 'stable' : 'canary';
-    const before = (0,report_text/* percentOf */.pR)(color, plan.splitBefore);
-    const after = (0,report_text/* percentOf */.pR)(color, result.splitAfter);
+    const before = percentOf(color, plan.splitBefore);
+    const after = percentOf(color, result.splitAfter);
     const unhealthy = targets.notHealthy.map((t) => `${t.id} ${t.state}`).join(', ');
     return [
         `### ${color} (${role})`,
@@ -96738,7 +96717,6 @@ function dryRunChecks(result) {
 
 
 
-
 /**
  * One step: inputs → pipeline → what to report. Never throws: a failure before the pipeline
  * returns (bad input, a refusal, an AWS error while reading) is a report with
@@ -96782,7 +96760,7 @@ async function runStep(read, deps) {
     catch (error) {
         const thrown = (0,errors/* messageOf */.bD)(error);
         // runPipeline throws only before its first write.
-        const failure = `${(0,report_text/* sentence */.em)(thrown)} ${NOTHING_WRITTEN}`;
+        const failure = `${(0,errors/* sentence */.em)(thrown)} ${NOTHING_WRITTEN}`;
         await deployments?.failedEarly(failure);
         const mode = read(constants/* Inputs */.G0.Mode).trim();
         const service = read(constants/* Inputs */.G0.Service).trim();

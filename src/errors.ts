@@ -113,3 +113,9 @@ export class LockstepWriteError extends ActionError {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+export function sentence(text: string): string {
+  const trimmed = text.trim()
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}

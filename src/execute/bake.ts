@@ -1,9 +1,8 @@
-import { messageOf } from '../errors.js'
+import { messageOf, sentence } from '../errors.js'
 import type { Clock } from '../clock.js'
 import type { Color } from '../color.js'
 import type { Gate, GateContext, GateReading } from '../gates/gate.js'
 import type { Logger } from '../logger.js'
-import { sentence } from '../report/text.js'
 import { formatPercent } from '../shares.js'
 import type { StepRecord } from './journal.js'
 

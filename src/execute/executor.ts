@@ -4,14 +4,14 @@ import {
   ConcurrentRunError,
   GateFailure,
   VerificationError,
-  messageOf
+  messageOf,
+  sentence
 } from '../errors.js'
 import type { Gate, GateContext } from '../gates/gate.js'
 import type { Logger } from '../logger.js'
 import type { RunPlan, StepPlan } from '../plan.js'
 import { recordTime } from '../promotion-record.js'
 import { formatSplit } from '../shares.js'
-import { sentence } from '../report/text.js'
 import type { Shape } from '../shape.js'
 import { bake, mergeReadings } from './bake.js'
 import { checkAtEnd, lookAfterRelease, settledOn, yieldTo, type RunContext } from './contention.js'
