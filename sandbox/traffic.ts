@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { recordRequest } from './metrics.js'
-import type { World } from './world.js'
+import { taskDefinitionVersion, type World } from './world.js'
 
 /**
  * The data plane of the demo: tiny web apps that answer their version, and a router that plays
@@ -96,25 +96,15 @@ export function versionOf(world: World, targetGroupArn: string): string | undefi
     (lbs ?? []).some((lb) => lb.targetGroupArn === targetGroupArn)
   for (const service of world.services) {
     for (const taskSet of service.taskSets) {
-      if (inGroup(taskSet.loadBalancers)) return imageVersion(world, taskSet.taskDefinition)
+      if (inGroup(taskSet.loadBalancers))
+        return taskDefinitionVersion(world, taskSet.taskDefinition)
     }
     const running = (service.runningCount ?? service.desiredCount) > 0
     if (service.deploymentController === 'ECS' && running && inGroup(service.loadBalancers)) {
-      return imageVersion(world, service.taskDefinition)
+      return taskDefinitionVersion(world, service.taskDefinition)
     }
   }
   return undefined
-}
-
-function imageVersion(world: World, taskDefinition: string | undefined): string | undefined {
-  const definition = world.taskDefinitions.find((d) => d.arn === taskDefinition)
-  const image = definition?.containers[0]?.image
-  // An image pinned to its digest (a deploy does that) answers with the version it was tagged.
-  const digest = image?.split('@')[1]
-  if (digest) {
-    return world.repositories?.flatMap((r) => r.images).find((i) => i.digest === digest)?.tags[0]
-  }
-  return image?.split(':').pop()
 }
 
 /**
