@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { recordRequest } from './metrics.js'
+import { targetHealth } from './targets.js'
+import { taskAt } from './tasks.js'
 import { taskDefinitionVersion, type World } from './world.js'
 
 /**
@@ -105,6 +107,37 @@ export function versionOf(world: World, targetGroupArn: string): string | undefi
     }
   }
   return undefined
+}
+
+/**
+ * The version that answers a request sent to a target group: a target drawn uniformly from its
+ * healthy targets (not initial, not draining; none healthy: every target not draining, as an ALB
+ * fails open), and the version of the task behind that IP (a standalone task's own task
+ * definition, a service task's deployment's). Targets with no task behind them (a task set's)
+ * answer the group's version, as does a group without targets. No draw is made when every
+ * candidate runs the same version, so worlds without task IPs route as before.
+ */
+export function versionServing(
+  world: World,
+  targetGroupArn: string,
+  random: () => number
+): string | undefined {
+  const group = world.targetGroups.find((tg) => tg.arn === targetGroupArn)
+  const groupVersion = () => versionOf(world, targetGroupArn)
+  if (!group || group.targets.length === 0) return groupVersion()
+  const scenario = group.health === 'flapping' ? 'healthy' : group.health
+  const healthy = group.targets.filter(
+    (t) => targetHealth(world, group, t, scenario).State === 'healthy'
+  )
+  const candidates =
+    healthy.length > 0 ? healthy : group.targets.filter((t) => t.phase !== 'draining')
+  if (candidates.length === 0) return groupVersion()
+  const versions = candidates.map((t) => {
+    const task = taskAt(world, t.id)
+    return task ? taskDefinitionVersion(world, task.taskDefinition) : groupVersion()
+  })
+  if (versions.every((v) => v === versions[0])) return versions[0]
+  return versions[Math.min(versions.length - 1, Math.floor(random() * versions.length))]
 }
 
 /**
@@ -233,7 +266,7 @@ export function startRouter(
         res.end('no target')
         return
       }
-      const version = versionOf(current, group)
+      const version = versionServing(current, group, random)
       const app = version ? apps[version] : undefined
       const at = Date.now()
       const started = performance.now()
