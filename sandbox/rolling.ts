@@ -7,7 +7,7 @@
  * service rolls back to the last COMPLETED deployment's task definition (a new PRIMARY deployment
  * that completes after the delay), as ECS does.
  */
-import type { Simulation } from './simulation.js'
+import type { SimulationTimers } from './timers.js'
 import { syncTargets } from './targets.js'
 import { syncServiceTasks } from './tasks.js'
 import {
@@ -97,7 +97,7 @@ export function seedService(world: World, service: ServiceState, now: number): v
  */
 export function updateDeployment(
   world: World,
-  sim: Simulation,
+  sim: SimulationTimers,
   service: ServiceState,
   change: { taskDefinition?: string; force?: boolean },
   now: number
@@ -141,7 +141,7 @@ function startDeployment(service: ServiceState, taskDefinition: string, now: num
 }
 
 /** The steady delay has passed for deployment `id`: it completes, or the circuit breaker trips. */
-function settle(sim: Simulation, service: ServiceState, id: string): void {
+function settle(sim: SimulationTimers, service: ServiceState, id: string): void {
   const world = sim.world()
   const now = Date.now()
   const deployment = deploymentsOf(service).find((d) => d.id === id)

@@ -6,11 +6,12 @@
  */
 import { seedService, updateDeployment } from './rolling.js'
 import { syncTargets } from './targets.js'
+import type { SimulationTimers } from './timers.js'
 import type { ServiceState, TaskSetState, World } from './world.js'
 
 export { syncTargets }
 
-export class Simulation {
+export class Simulation implements SimulationTimers {
   private readonly timers = new Map<TaskSetState, ReturnType<typeof setTimeout>>()
   private readonly others = new Set<ReturnType<typeof setTimeout>>()
 

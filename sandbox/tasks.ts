@@ -6,7 +6,7 @@
  * by itself (the `stop-task` mutation); a stopped task stays in the world (listable as STOPPED).
  */
 import { randomBytes } from 'node:crypto'
-import type { Simulation } from './simulation.js'
+import type { SimulationTimers } from './timers.js'
 import { ecsArn, type ServiceState, type TaskState, type World } from './world.js'
 
 /** The subnets tasks land in when no network configuration names any. */
@@ -88,7 +88,12 @@ export function toRunning(world: World, task: TaskState, now: number): void {
 }
 
 /** RunTask's task: PROVISIONING now, PENDING and RUNNING later, unless stopped first. */
-export function launch(world: World, sim: Simulation, fields: NewTask, now: number): TaskState {
+export function launch(
+  world: World,
+  sim: SimulationTimers,
+  fields: NewTask,
+  now: number
+): TaskState {
   const task = newTask(world, fields, now)
   const step = Math.max(1, Math.round(sim.steadyDelayMs / 2))
   sim.after(step, () => {
