@@ -71,6 +71,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
     discover(asked, clients, {
       log,
       now: () => clock.now(),
+      clock,
       pollMs: deps.pollMs,
       identity: deps.identity
     })
@@ -103,7 +104,11 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   }
   const { state, shape, gates } = found
   deps.onVersionKnown?.(state, () => shape.workload.details())
-  const plan = planRun(inputs, planState(state, inputs.tagKey), (share) =>
+  // A rollback with no canary left to take back undoes the last promote, when the workload
+  // knows what it replaced (a rolling service's recorded revision).
+  const undoPromotion =
+    inputs.undoPromotion || (inputs.mode === 'rollback' && shape.workload.undoOnRollback)
+  const plan = planRun({ ...inputs, undoPromotion }, planState(state, inputs.tagKey), (share) =>
     shape.router.reachable(share)
   )
   await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey))
