@@ -13,7 +13,7 @@ import type { AlarmState } from './gates/alarms.js'
 import type { ActionInputs } from './inputs.js'
 import type { RunIdentity } from './lease.js'
 import type { Logger } from './logger.js'
-import { planRun, type PlanState, type RunPlan } from './plan.js'
+import { planRun, refuseUnreachableShares, type PlanState, type RunPlan } from './plan.js'
 import { parseDeployRecord } from './deploy/deploy-record.js'
 import { describeChecks } from './report/checks.js'
 import { parseRecord, versionOf } from './promotion-record.js'
@@ -81,6 +81,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   if (inputs.deploy) {
     const request = inputs.deploy
     const first = found
+    refuseUnreachableShares(inputs, (share) => first.shape.router.reachable(share))
     deployed = await log.group('Deploy', () =>
       deployVersion(inputs, request, first, {
         clients,
