@@ -87118,7 +87118,7 @@ function toActionError(iamAction, error, translate) {
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ)
         return error;
     const name = errorName(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(error);
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CredentialsError */ .lE(`No AWS credentials found. ${CONFIGURE_CREDENTIALS}`);
     }
@@ -87661,8 +87661,8 @@ var errors = __nccwpck_require__(3916);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/run-step.ts + 76 modules
-var run_step = __nccwpck_require__(805);
+// EXTERNAL MODULE: ./src/run-step.ts + 77 modules
+var run_step = __nccwpck_require__(1659);
 // EXTERNAL MODULE: ./src/cli/args.ts
 var cli_args = __nccwpck_require__(7593);
 // EXTERNAL MODULE: ./src/input-modes.ts
@@ -88073,8 +88073,10 @@ async function readStackOutputs(cfn, stackName) {
 /* harmony export */   X1: () => (/* binding */ ConcurrentRunError),
 /* harmony export */   Xe: () => (/* binding */ ThrottledError),
 /* harmony export */   _i: () => (/* binding */ LeaseHeldError),
+/* harmony export */   bD: () => (/* binding */ messageOf),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   em: () => (/* binding */ sentence),
 /* harmony export */   iQ: () => (/* binding */ AwsCallError),
 /* harmony export */   lE: () => (/* binding */ CredentialsError),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
@@ -88182,6 +88184,15 @@ class LockstepWriteError extends ActionError {
         super(message);
         this.cause = cause;
     }
+}
+/** What a caught value says: its message when it is an Error, else its text. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 
@@ -88520,6 +88531,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -88534,10 +88547,8 @@ var constants = __nccwpck_require__(7242);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __nccwpck_require__(5655);
-// EXTERNAL MODULE: ./src/run-step.ts + 76 modules
-var run_step = __nccwpck_require__(805);
+// EXTERNAL MODULE: ./src/run-step.ts + 77 modules
+var run_step = __nccwpck_require__(1659);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/workflow-commands.ts
@@ -88705,7 +88716,7 @@ async function run() {
     }
     catch (error) {
         // runStep never throws; this is the last guard, so the step fails with a message.
-        runnerLog.fail((0,report_text/* sentence */.em)(reason(error)));
+        runnerLog.fail((0,errors/* sentence */.em)(reason(error)));
     }
     finally {
         process.off('SIGINT', onInt);
@@ -88817,38 +88828,6 @@ class RepeatFolder {
 }
 function repeatedLine(repeats) {
     return `(the line above came ${repeats} more time${repeats === 1 ? '' : 's'})`;
-}
-
-
-/***/ }),
-
-/***/ 5655:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   em: () => (/* binding */ sentence),
-/* harmony export */   pR: () => (/* binding */ percentOf)
-/* harmony export */ });
-/* harmony import */ var _shares_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8855);
-
-/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
-function percentOf(color, split) {
-    return (0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .formatPercent */ .l9)((0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .roundedSplit */ .mt)(split)[color]);
-}
-/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-/** `90 s`, `5 min`, `1 min 30 s`: a duration as a reader says it. */
-function formatDuration(ms) {
-    const seconds = Math.round(ms / 1000);
-    if (seconds < 60)
-        return `${seconds} s`;
-    const minutes = Math.floor(seconds / 60);
-    const rest = seconds % 60;
-    return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
 }
 
 
@@ -89049,8 +89028,9 @@ function route53Client(region) {
 /**
  * Two weighted records of one name, one per colour (set identifiers `Blue` and `Green` by
  * default). Each shift is one ChangeResourceRecordSets batch that UPSERTs both records, so no
- * moment has one record changed and not the other; it waits for the change to be INSYNC and
- * reads both weights back. Everything on a record but its weight (health check, alias target,
+ * moment has one record changed and not the other; it waits for the change to be INSYNC (but for
+ * a rollback) and reads both weights back. ListResourceRecordSets is strongly consistent with an
+ * accepted change, so the read-back checks the write whether or not it is in sync yet. Everything on a record but its weight (health check, alias target,
  * TTL, values) is written back as it was read.
  */
 class Route53Router {
@@ -89089,9 +89069,11 @@ class Route53Router {
         })), this.translate());
         const change = response.ChangeInfo?.Id ?? '';
         const [type, name] = [records.Blue.Type, (0,route53_records/* normalizeName */.Pc)(this.route.recordName)];
+        const awaitSync = this.options.awaitSync ?? true;
         this.options.log(`Route 53 ${name} ${type}: wrote weights ${this.route.setIdentifiers.Blue}=${weights.Blue}, ` +
-            `${this.route.setIdentifiers.Green}=${weights.Green} (change ${change})`);
-        if (change)
+            `${this.route.setIdentifiers.Green}=${weights.Green} (change ${change}` +
+            `${awaitSync ? '' : ', not waited for: name servers apply it within about a minute'})`);
+        if (change && awaitSync)
             await this.waitInSync(change);
         this.snapshot = await this.fetch();
         return splitOfRoute53Weights(weightsOf(this.snapshot));
@@ -89180,7 +89162,7 @@ function weightsOf(records) {
 
 /***/ }),
 
-/***/ 805:
+/***/ 1659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -89850,7 +89832,7 @@ function parseRevisionFile(text, path) {
         parsed = JSON.parse(text);
     }
     catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
+        const why = (0,errors/* messageOf */.bD)(error);
         throw new errors/* InputError */.dz(`"task-definition" file ${path} is not JSON: ${why}.`);
     }
     const answer = parsed && typeof parsed === 'object' && 'taskDefinition' in parsed
@@ -90911,7 +90893,7 @@ class LeaseGuard {
                 this.written = true;
                 this.note(note);
             }, (error) => {
-                const why = error instanceof Error ? error.message : String(error);
+                const why = (0,errors/* messageOf */.bD)(error);
                 this.log.warning(`The rollback's lease tag was not written (${why}); rolling back anyway.`);
             });
             return;
@@ -90963,7 +90945,7 @@ class LeaseGuard {
             return true;
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = (0,errors/* messageOf */.bD)(error);
             this.log.warning(`The rollback's lease was not marked done (${why}).`);
             return false;
         }
@@ -90990,7 +90972,7 @@ class LeaseGuard {
             return undefined;
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = (0,errors/* messageOf */.bD)(error);
             this.log.warning(`The lease tag was not removed: ${why}`);
             return this.lease ? `Removing the lease failed. ${this.lease.leftBehind()}.` : undefined;
         }
@@ -91117,8 +91099,6 @@ function splitVersion(version) {
     return [version.slice(0, at), Number(version.slice(at + 1))];
 }
 
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __nccwpck_require__(5655);
 ;// CONCATENATED MODULE: ./src/service-tags.ts
 
 
@@ -91214,7 +91194,7 @@ class ServiceTags {
             await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) });
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = (0,errors/* messageOf */.bD)(error);
             throw new errors/* IncompletePromotionError */.G_(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
                 'Run promote again to finish; it will only write the tag.');
         }
@@ -92097,7 +92077,6 @@ async function register(ecs, revision) {
 
 
 
-
 /**
  * Puts the requested version into the canary colour, before any traffic moves: the image checked
  * in ECR and pinned to its digest, the revision built from the stable colour's, the colour
@@ -92201,7 +92180,7 @@ async function deployVersion(inputs, request, found, deps) {
         const left = await guard.releaseOrExplain(clock.now());
         if (writes.length === 0)
             throw error;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = (0,errors/* messageOf */.bD)(error);
         const traffic = live > 0 || state.split[stable] > 0
             ? `The canary colour ${canary} carries no traffic; the stable colour ${stable} keeps all of it.`
             : `Traffic is ${(0,shares/* formatSplit */.oe)(state.split)}.`;
@@ -92209,7 +92188,7 @@ async function deployVersion(inputs, request, found, deps) {
             ...base,
             changed: true,
             writes,
-            failure: `${(0,report_text/* sentence */.em)(message)} Written: ${writes.join('; ')}. ${traffic}${left ? ` ${left}` : ''}`
+            failure: `${(0,errors/* sentence */.em)(message)} Written: ${writes.join('; ')}. ${traffic}${left ? ` ${left}` : ''}`
         };
     }
 }
@@ -92750,10 +92729,11 @@ function invokeFailure(error, point) {
     if (error instanceof errors/* AwsCallError */.iQ && error.code === 'ResourceNotFoundException') {
         return `Lambda has no such function in this account and region. Check "hook-${point}".`;
     }
-    return error instanceof errors/* ActionError */.lZ || error instanceof Error ? error.message : String(error);
+    return (0,errors/* messageOf */.bD)(error);
 }
 
 ;// CONCATENATED MODULE: ./src/gates/smoke.ts
+
 
 
 const smoke_LABEL = 'smoke check';
@@ -92822,7 +92802,7 @@ class SmokeGate {
                     : this.config.url;
             }
             catch (error) {
-                const why = error instanceof Error ? error.message : String(error);
+                const why = (0,errors/* messageOf */.bD)(error);
                 return this.failed('no result', [], `could not find the load balancer's address: ${why}`);
             }
             const request = smokeRequest(address, this.traffic);
@@ -93349,7 +93329,7 @@ class LockstepRouter {
         if (failed) {
             // A colour at weight 0 carries no traffic, so what was added stays; the message says it.
             const done = lines.length > 0 ? ` Written before the failure: ${lines.join('; ')}.` : '';
-            throw new errors/* LockstepWriteError */.Dq(`${errorText(failed.reason)}${done}`, failed.reason);
+            throw new errors/* LockstepWriteError */.Dq(`${(0,errors/* sentence */.em)((0,errors/* messageOf */.bD)(failed.reason))}${done}`, failed.reason);
         }
         return lines.length > 0 ? lines.join('; ') : undefined;
     }
@@ -93368,7 +93348,7 @@ class LockstepRouter {
         const failedIds = failedAt.map((i) => this.members[i].id).join(', ');
         const written = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [i] : []));
         const head = `Writing ${(0,shares/* formatSplit */.oe)(split)} to the routes that move together failed on ${failedIds}: ` +
-            errorText(first);
+            (0,errors/* sentence */.em)((0,errors/* messageOf */.bD)(first));
         if (written.length === 0) {
             throw new errors/* LockstepWriteError */.Dq(`${head} No route was changed.`, first);
         }
@@ -93410,10 +93390,6 @@ class LockstepRouter {
         this.seen = splits;
         return lockstepSplit(splits);
     }
-}
-function errorText(error) {
-    const text = error instanceof Error ? error.message : String(error);
-    return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/listener-swap.ts
@@ -94161,7 +94137,7 @@ function startTestRouteRead(elb, sources) {
     if (!sources.tolerateFailure)
         return read;
     return read.catch((error) => ({
-        failed: error instanceof Error ? error.message : String(error)
+        failed: (0,errors/* messageOf */.bD)(error)
     }));
 }
 /**
@@ -94283,6 +94259,7 @@ class ServiceLease {
 ;// CONCATENATED MODULE: ./src/stable-mirror.ts
 
 
+
 /**
  * The stable tag on the service named by `service` (the one the action reads), copied to the
  * colours' other services so that a look at either service shows which colour is live. The copy
@@ -94318,7 +94295,7 @@ class MirroredStableMarker {
         if (value === undefined || this.mirrors.length === 0)
             return line;
         const results = await Promise.allSettled(this.mirrors.map((arn) => (0,call/* awsCall */.uF)('ecs:TagResource', () => this.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({ resourceArn: arn, tags: [{ key, value }] })))));
-        const failed = results.flatMap((r, i) => r.status === 'rejected' ? [`${this.mirrors[i]} (${reasonOf(r.reason)})`] : []);
+        const failed = results.flatMap((r, i) => r.status === 'rejected' ? [`${this.mirrors[i]} (${(0,errors/* messageOf */.bD)(r.reason)})`] : []);
         const copies = this.mirrors.length - failed.length;
         const said = copies > 0 ? `; copied to ${copies} colour service${copies > 1 ? 's' : ''}` : '';
         const missed = failed.length > 0
@@ -94326,9 +94303,6 @@ class MirroredStableMarker {
             : '';
         return `${line}${said}${missed}`;
     }
-}
-function reasonOf(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/workloads/two-services.ts
@@ -94645,6 +94619,7 @@ async function chooseRoute(inputs, clients, where, options) {
     return new Route53Router(route53Client(inputs.region), route53, {
         clock: realClock,
         log: options.log,
+        awaitSync: inputs.mode !== 'rollback',
         ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {})
     });
 }
@@ -95094,7 +95069,7 @@ async function bake(record, index, canary, gates, { clock, log, pollMs, checkRou
     }, (error) => {
         const times = (unread.get(gate.label) ?? 0) + 1;
         unread.set(gate.label, times);
-        const why = error instanceof Error ? error.message : String(error);
+        const why = (0,errors/* messageOf */.bD)(error);
         log.warning(`Could not look through the gate "${gate.label}": ${why}`);
         const last = clock.now() >= end;
         return {
@@ -95104,7 +95079,7 @@ async function bake(record, index, canary, gates, { clock, log, pollMs, checkRou
                 ? {
                     failure: `Could not look through the gate "${gate.label}" during the bake of step ${index + 1} ` +
                         `(${canary} at ${share}%)${times > 1 ? ` at ${times} polls in a row` : ', at its last poll'}: ` +
-                        `${(0,report_text/* sentence */.em)(why)} A canary that cannot be judged does not keep its traffic.`
+                        `${(0,errors/* sentence */.em)(why)} A canary that cannot be judged does not keep its traffic.`
                 }
                 : {})
         };
@@ -95165,7 +95140,6 @@ async function rollBack(shape, journal, log, openedTestTraffic) {
 }
 
 ;// CONCATENATED MODULE: ./src/execute/contention.ts
-
 
 
 
@@ -95332,7 +95306,7 @@ async function yieldTo(run, error) {
             ? ` This run had already made ${journal.stable} stable; the rollback sent traffic to it. ` +
                 `To make ${plan.stableBefore} stable again, run rollback with undo-promotion.`
             : '';
-        return journal.seal(`${(0,report_text/* sentence */.em)(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
+        return journal.seal(`${(0,errors/* sentence */.em)(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
     }
     try {
         // The rollback left traffic on the colour this promote replaced: the tags go back too, so
@@ -95345,17 +95319,16 @@ async function yieldTo(run, error) {
         journal.rolledBack = true;
     }
     catch (rollbackError) {
-        const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
-        return journal.seal(`${(0,report_text/* sentence */.em)(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
+        const why = (0,errors/* messageOf */.bD)(rollbackError);
+        return journal.seal(`${(0,errors/* sentence */.em)(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
     }
-    return journal.seal(`${(0,report_text/* sentence */.em)(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
+    return journal.seal(`${(0,errors/* sentence */.em)(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
 }
 function shift(run, from, to) {
     return shiftAndVerify(run.shape.router, from, to, (line) => run.journal.wrote(line));
 }
 
 ;// CONCATENATED MODULE: ./src/execute/executor.ts
-
 
 
 
@@ -95572,15 +95545,15 @@ class Executor {
         }
         // A rollback that found another run's tag at its end has already followed it; say so.
         if (error instanceof errors/* ConcurrentRunError */.X1 && this.plan.mode === 'rollback') {
-            return this.journal.seal(`${(0,report_text/* sentence */.em)(error.message)} ${this.journal.state()}`, error);
+            return this.journal.seal(`${(0,errors/* sentence */.em)(error.message)} ${this.journal.state()}`, error);
         }
         if (error instanceof errors/* ConcurrentRunError */.X1)
             return yieldTo(this.context(), error);
         if (!cancelled && !(error instanceof errors/* GateFailure */.In)) {
             // AWS refused or answered something unexpected: say so, and what is true now, but do not
             // write more into a system that is failing. Rollback stays one step away.
-            const message = error instanceof Error ? error.message : String(error);
-            return this.journal.seal(`${(0,report_text/* sentence */.em)(message)} ${this.journal.state()}`, error);
+            const message = (0,errors/* messageOf */.bD)(error);
+            return this.journal.seal(`${(0,errors/* sentence */.em)(message)} ${this.journal.state()}`, error);
         }
         const reason = cancelled ? 'Cancelled' : error.message;
         let rolledBack;
@@ -95588,8 +95561,8 @@ class Executor {
             rolledBack = await rollBack(this.shape, this.journal, this.options.log, this.plan.openTestTraffic);
         }
         catch (rollbackError) {
-            const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
-            return this.journal.seal(`${(0,report_text/* sentence */.em)(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
+            const why = (0,errors/* messageOf */.bD)(rollbackError);
+            return this.journal.seal(`${(0,errors/* sentence */.em)(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
         }
         // A cancelled step stays `cancelled` in the summary; the message says it was rolled back.
         if (rolledBack && last && !cancelled)
@@ -95597,7 +95570,7 @@ class Executor {
         if (cancelled && rolledBack) {
             return this.journal.seal(`Cancelled: rolled back, all traffic is on ${this.journal.stable}.`);
         }
-        return this.journal.seal(`${(0,report_text/* sentence */.em)(reason)} ${this.journal.state()}`);
+        return this.journal.seal(`${(0,errors/* sentence */.em)(reason)} ${this.journal.state()}`);
     }
     context() {
         const { plan, shape, journal, guard, wroteRoute } = this;
@@ -95870,6 +95843,22 @@ function refuseUnreachable(share, reachable) {
         `set are ${nearest.map((s) => `${(0,shares/* formatPercent */.l9)(s)}%`).join(' and ')}. Use one of those.`);
 }
 
+;// CONCATENATED MODULE: ./src/report/text.ts
+
+/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
+function percentOf(color, split) {
+    return (0,shares/* formatPercent */.l9)((0,shares/* roundedSplit */.mt)(split)[color]);
+}
+/** `90 s`, `5 min`, `1 min 30 s`: a duration as a reader says it. */
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 60)
+        return `${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/checks.ts
 
 /**
@@ -95889,9 +95878,9 @@ function describeChecks(inputs) {
                 : 'the test listener';
         const body = smoke.expectBody === undefined ? '' : `, containing ${JSON.stringify(smoke.expectBody)}`;
         lines.push(`Smoke check before the first shift: ${smoke.count} request(s) to ${smoke.url} through ${route}, ` +
-            `each answering ${smoke.expectStatus.join(' or ')}${body} within ${(0,report_text/* formatDuration */.a3)(smoke.timeoutMs)}.`);
+            `each answering ${smoke.expectStatus.join(' or ')}${body} within ${formatDuration(smoke.timeoutMs)}.`);
     }
-    const timeout = hooks ? ` (up to ${(0,report_text/* formatDuration */.a3)(hooks.timeoutMs)} while IN_PROGRESS)` : '';
+    const timeout = hooks ? ` (up to ${formatDuration(hooks.timeoutMs)} while IN_PROGRESS)` : '';
     if (hooks?.afterTestTraffic) {
         lines.push(`Hook after-test-traffic: Lambda ${hooks.afterTestTraffic}, before the first shift${timeout}.`);
     }
@@ -95901,9 +95890,9 @@ function describeChecks(inputs) {
     if (analysis) {
         lines.push(`Canary analysis at every bake poll and at each step's end: fail when the canary's 5xx rate is more than ` +
             `${analysis.errorRatePoints} point(s) and ${analysis.errorRateRatio}× above stable's, or its p99 more than ` +
-            `${analysis.p99Ratio}× and ${analysis.p99MinIncreaseMs} ms above it; ${(0,report_text/* formatDuration */.a3)(analysis.windowMs)} windows ending ` +
-            `${(0,report_text/* formatDuration */.a3)(analysis.delayMs)} ago; fewer than ${analysis.minRequests} canary requests is inconclusive, ` +
-            `held up to ${(0,report_text/* formatDuration */.a3)(analysis.maxWaitMs)}, then ${analysis.onInconclusive}.`);
+            `${analysis.p99Ratio}× and ${analysis.p99MinIncreaseMs} ms above it; ${formatDuration(analysis.windowMs)} windows ending ` +
+            `${formatDuration(analysis.delayMs)} ago; fewer than ${analysis.minRequests} canary requests is inconclusive, ` +
+            `held up to ${formatDuration(analysis.maxWaitMs)}, then ${analysis.onInconclusive}.`);
     }
     if (hooks?.afterTraffic) {
         lines.push(`Hook after-traffic: Lambda ${hooks.afterTraffic}, at the end of each step${timeout}.`);
@@ -96048,11 +96037,11 @@ async function tagAfterPromote(inputs, found, execution, details, { log, clock }
     }
     catch (error) {
         await guard.releaseOrExplain(clock.now());
-        const why = error instanceof Error ? error.message : String(error);
+        const why = (0,errors/* messageOf */.bD)(error);
         return {
             writes: [],
             notes: [],
-            failure: `${(0,report_text/* sentence */.em)(why)} The promote stands: all traffic is on ${stable}, the stable colour. ` +
+            failure: `${(0,errors/* sentence */.em)(why)} The promote stands: all traffic is on ${stable}, the stable colour. ` +
                 `The image was not tagged ${tag}; run promote again to add the tag (it writes nothing else).`
         };
     }
@@ -96150,10 +96139,10 @@ function stepOutputs(outcome) {
         [constants/* Outputs */.tY.StableColor]: stableAfter,
         [constants/* Outputs */.tY.CanaryColor]: canaryAfter,
         [constants/* Outputs */.tY.PreviousStableColor]: plan.stableBefore,
-        [constants/* Outputs */.tY.CanaryWeight]: (0,report_text/* percentOf */.pR)(canaryAfter, splitAfter),
-        [constants/* Outputs */.tY.PreviousCanaryWeight]: (0,report_text/* percentOf */.pR)(plan.canaryBefore, plan.splitBefore),
-        [constants/* Outputs */.tY.BlueWeight]: (0,report_text/* percentOf */.pR)('Blue', splitAfter),
-        [constants/* Outputs */.tY.GreenWeight]: (0,report_text/* percentOf */.pR)('Green', splitAfter),
+        [constants/* Outputs */.tY.CanaryWeight]: percentOf(canaryAfter, splitAfter),
+        [constants/* Outputs */.tY.PreviousCanaryWeight]: percentOf(plan.canaryBefore, plan.splitBefore),
+        [constants/* Outputs */.tY.BlueWeight]: percentOf('Blue', splitAfter),
+        [constants/* Outputs */.tY.GreenWeight]: percentOf('Green', splitAfter),
         [constants/* Outputs */.tY.Weights]: JSON.stringify(weightsJson(splitAfter)),
         [constants/* Outputs */.tY.StableTaskSet]: units[stableAfter].arn,
         [constants/* Outputs */.tY.CanaryTaskSet]: units[canaryAfter].arn,
@@ -96191,10 +96180,10 @@ function knownOutputs(state) {
         [constants/* Outputs */.tY.StableColor]: stable,
         [constants/* Outputs */.tY.CanaryColor]: canary,
         [constants/* Outputs */.tY.PreviousStableColor]: stable,
-        [constants/* Outputs */.tY.CanaryWeight]: (0,report_text/* percentOf */.pR)(canary, split),
-        [constants/* Outputs */.tY.PreviousCanaryWeight]: (0,report_text/* percentOf */.pR)(canary, split),
-        [constants/* Outputs */.tY.BlueWeight]: (0,report_text/* percentOf */.pR)('Blue', split),
-        [constants/* Outputs */.tY.GreenWeight]: (0,report_text/* percentOf */.pR)('Green', split),
+        [constants/* Outputs */.tY.CanaryWeight]: percentOf(canary, split),
+        [constants/* Outputs */.tY.PreviousCanaryWeight]: percentOf(canary, split),
+        [constants/* Outputs */.tY.BlueWeight]: percentOf('Blue', split),
+        [constants/* Outputs */.tY.GreenWeight]: percentOf('Green', split),
         [constants/* Outputs */.tY.Weights]: JSON.stringify(weightsJson(split)),
         [constants/* Outputs */.tY.StableTaskSet]: units[stable].arn,
         [constants/* Outputs */.tY.CanaryTaskSet]: units[canary].arn,
@@ -96484,8 +96473,8 @@ function colorTable(result, color) {
     const { unit, targets } = state.health[color];
     const info = result.details[color];
     const role = color === stableAfter ? 'stable' : 'canary';
-    const before = (0,report_text/* percentOf */.pR)(color, plan.splitBefore);
-    const after = (0,report_text/* percentOf */.pR)(color, result.splitAfter);
+    const before = percentOf(color, plan.splitBefore);
+    const after = percentOf(color, result.splitAfter);
     const unhealthy = targets.notHealthy.map((t) => `${t.id} ${t.state}`).join(', ');
     return [
         `### ${color} (${role})`,
@@ -96732,7 +96721,6 @@ function dryRunChecks(result) {
 
 
 
-
 /**
  * One step: inputs → pipeline → what to report. Never throws: a failure before the pipeline
  * returns (bad input, a refusal, an AWS error while reading) is a report with
@@ -96774,9 +96762,9 @@ async function runStep(read, deps) {
         };
     }
     catch (error) {
-        const thrown = error instanceof Error ? error.message : String(error);
+        const thrown = (0,errors/* messageOf */.bD)(error);
         // runPipeline throws only before its first write.
-        const failure = `${(0,report_text/* sentence */.em)(thrown)} ${NOTHING_WRITTEN}`;
+        const failure = `${(0,errors/* sentence */.em)(thrown)} ${NOTHING_WRITTEN}`;
         await deployments?.failedEarly(failure);
         const mode = read(constants/* Inputs */.G0.Mode).trim();
         const service = read(constants/* Inputs */.G0.Service).trim();

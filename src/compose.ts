@@ -326,6 +326,7 @@ export async function chooseRoute(
   return new Route53Router(route53Client(inputs.region), route53, {
     clock: realClock,
     log: options.log,
+    awaitSync: inputs.mode !== 'rollback',
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {})
   })
 }

@@ -1,10 +1,10 @@
+import { messageOf, sentence } from './errors.js'
 import type { AwsClients } from './aws/clients.js'
 import { realClock, type Clock } from './clock.js'
 import type { Color, PerColor } from './color.js'
 import { deployVersion, type DeployOutcome } from './deploy/deploy.js'
 import { promotedImages, tagPromotedImages } from './deploy/promote-tag.js'
 import { LeaseGuard } from './execute/lease-guard.js'
-import { sentence } from './report/text.js'
 import { FULL } from './shares.js'
 import { discover, type Discovered, type Discovery } from './discover/discover.js'
 import { execute } from './execute/executor.js'
@@ -195,7 +195,7 @@ async function tagAfterPromote(
     return result
   } catch (error) {
     await guard.releaseOrExplain(clock.now())
-    const why = error instanceof Error ? error.message : String(error)
+    const why = messageOf(error)
     return {
       writes: [],
       notes: [],

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { awsCall } from './aws/call.js'
 import { isColor, type Color } from './color.js'
-import { IncompletePromotionError, StateError } from './errors.js'
+import { IncompletePromotionError, StateError, messageOf } from './errors.js'
 import { formatRecord, type PromotionRecord } from './promotion-record.js'
 import type { StableMarker } from './shape.js'
 
@@ -155,7 +155,7 @@ export class ServiceTags implements StableMarker {
     try {
       await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) })
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error)
+      const why = messageOf(error)
       throw new IncompletePromotionError(
         `All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
           'Run promote again to finish; it will only write the tag.'

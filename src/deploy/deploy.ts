@@ -3,13 +3,12 @@ import { ecrClient, findImage } from '../aws/ecr.js'
 import { cancellable, type Clock } from '../clock.js'
 import { otherColor } from '../color.js'
 import type { Discovered } from '../discover/discover.js'
-import { StateError } from '../errors.js'
+import { StateError, messageOf, sentence } from '../errors.js'
 import { LeaseGuard } from '../execute/lease-guard.js'
 import { shiftAndVerify } from '../execute/shift.js'
 import type { ActionInputs } from '../inputs.js'
 import type { Logger } from '../logger.js'
 import { recordTime, versionOf } from '../promotion-record.js'
-import { sentence } from '../report/text.js'
 import { ServiceTags } from '../service-tags.js'
 import { formatPercent, formatSplit, splitFor } from '../shares.js'
 import type { DeployRequest } from './deploy-inputs.js'
@@ -158,7 +157,7 @@ export async function deployVersion(
   } catch (error) {
     const left = await guard.releaseOrExplain(clock.now())
     if (writes.length === 0) throw error
-    const message = error instanceof Error ? error.message : String(error)
+    const message = messageOf(error)
     const traffic =
       live > 0 || state.split[stable] > 0
         ? `The canary colour ${canary} carries no traffic; the stable colour ${stable} keeps all of it.`

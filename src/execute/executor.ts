@@ -1,11 +1,17 @@
 import { cancellable, type Clock } from '../clock.js'
-import { CancelledError, ConcurrentRunError, GateFailure, VerificationError } from '../errors.js'
+import {
+  CancelledError,
+  ConcurrentRunError,
+  GateFailure,
+  VerificationError,
+  messageOf,
+  sentence
+} from '../errors.js'
 import type { Gate, GateContext } from '../gates/gate.js'
 import type { Logger } from '../logger.js'
 import type { RunPlan, StepPlan } from '../plan.js'
 import { recordTime } from '../promotion-record.js'
 import { formatSplit } from '../shares.js'
-import { sentence } from '../report/text.js'
 import type { Shape } from '../shape.js'
 import { bake, mergeReadings } from './bake.js'
 import { checkAtEnd, lookAfterRelease, settledOn, yieldTo, type RunContext } from './contention.js'
@@ -243,7 +249,7 @@ class Executor {
     if (!cancelled && !(error instanceof GateFailure)) {
       // AWS refused or answered something unexpected: say so, and what is true now, but do not
       // write more into a system that is failing. Rollback stays one step away.
-      const message = error instanceof Error ? error.message : String(error)
+      const message = messageOf(error)
       return this.journal.seal(`${sentence(message)} ${this.journal.state()}`, error)
     }
     const reason = cancelled ? 'Cancelled' : (error as GateFailure).message
@@ -256,7 +262,7 @@ class Executor {
         this.plan.openTestTraffic
       )
     } catch (rollbackError) {
-      const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError)
+      const why = messageOf(rollbackError)
       return this.journal.seal(
         `${sentence(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`,
         rollbackError
