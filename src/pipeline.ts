@@ -13,7 +13,7 @@ import type { AlarmState } from './gates/alarms.js'
 import type { ActionInputs } from './inputs.js'
 import type { RunIdentity } from './lease.js'
 import type { Logger } from './logger.js'
-import { planRun, type PlanState, type RunPlan } from './plan.js'
+import { planRun, refuseUnreachableShares, type PlanState, type RunPlan } from './plan.js'
 import { parseDeployRecord } from './deploy/deploy-record.js'
 import { describeChecks } from './report/checks.js'
 import { parseRecord, versionOf } from './promotion-record.js'
@@ -71,6 +71,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
     discover(asked, clients, {
       log,
       now: () => clock.now(),
+      clock,
       pollMs: deps.pollMs,
       identity: deps.identity
     })
@@ -80,6 +81,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   if (inputs.deploy) {
     const request = inputs.deploy
     const first = found
+    refuseUnreachableShares(inputs, (share) => first.shape.router.reachable(share))
     deployed = await log.group('Deploy', () =>
       deployVersion(inputs, request, first, {
         clients,
@@ -103,7 +105,11 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   }
   const { state, shape, gates } = found
   deps.onVersionKnown?.(state, () => shape.workload.details())
-  const plan = planRun(inputs, planState(state, inputs.tagKey), (share) =>
+  // A rollback with no canary left to take back undoes the last promote, when the workload
+  // knows what it replaced (a rolling service's recorded revision).
+  const undoPromotion =
+    inputs.undoPromotion || (inputs.mode === 'rollback' && shape.workload.undoOnRollback)
+  const plan = planRun({ ...inputs, undoPromotion }, planState(state, inputs.tagKey), (share) =>
     shape.router.reachable(share)
   )
   await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey))

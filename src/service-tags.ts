@@ -75,13 +75,17 @@ export class ServiceTags implements StableMarker {
     return this.values.get(key)
   }
 
-  /** The stable colour named by the tag; refuses a missing tag or any other value. */
-  stable(): Color {
+  /**
+   * The stable colour named by the tag; refuses any other value, and a missing tag unless the
+   * shape has a colour it starts from (`absent`).
+   */
+  stable(absent?: Color): Color {
     const key = this.names.stable
     const value = this.get(key)
     const command =
       `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
       ' (or value=Green: the colour that serves production now)'
+    if (value === undefined && absent) return absent
     if (value === undefined) {
       throw new StateError(
         `Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`

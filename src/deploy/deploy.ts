@@ -16,6 +16,7 @@ import { formatDeployRecord } from './deploy-record.js'
 import { pinned, type ImageRef } from './image-ref.js'
 import type { Write } from './replacement.js'
 import { stackReplacement } from './stack-path.js'
+import { standaloneReplacement } from './standalone-path.js'
 import { taskSetReplacement } from './task-set-path.js'
 
 /** What the deploy did (or, in a dry run, would do), for the report. */
@@ -73,6 +74,7 @@ export async function deployVersion(
     ...(inputs.stackName ? { stackName: inputs.stackName } : {}),
     request,
     state,
+    workload: shape.workload,
     stable,
     canary,
     split: live > 0 && request.replaceLiveCanary ? splitFor(canary, 0) : state.split,
@@ -84,7 +86,9 @@ export async function deployVersion(
   }
   const replacement = inputs.stackName
     ? await stackReplacement(context)
-    : await taskSetReplacement(context)
+    : state.shapeKind === 'standalone-task'
+      ? await standaloneReplacement(context, inputs.canaryTasks)
+      : await taskSetReplacement(context)
   const base = {
     diff: replacement.diff,
     ...(image?.digest ? { digest: image.digest } : {}),

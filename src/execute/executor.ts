@@ -204,6 +204,10 @@ class Executor {
     if (last && this.plan.closeTestTraffic && testTraffic) {
       await testTraffic.close(step.tag ?? this.journal.stable, this.wrote)
     }
+    // Before the tag: a promote's tag stays its last word, so a rerun finds what is left.
+    if (releases(step) && workload.releasable(step.canary)) {
+      this.journal.wrote(...(await workload.release(step.canary)))
+    }
     if (step.tag && step.tag !== this.journal.stable) {
       const from = this.journal.stable
       const record = step.record && { ...step.record, at: recordTime(this.options.clock.now()) }
@@ -300,8 +304,23 @@ function mayWrite(plan: RunPlan, shape: Shape): boolean {
   return (
     testRoute ||
     plan.forgetPrevious ||
-    plan.steps.some((s) => s.write || s.tag !== undefined || s.retire !== undefined || s.restore)
+    plan.steps.some(
+      (s) =>
+        s.write ||
+        s.tag !== undefined ||
+        s.retire !== undefined ||
+        s.restore ||
+        (releases(s) && shape.workload.releasable(s.canary))
+    )
   )
+}
+
+/**
+ * A step after which the canary colour's leftover units are released: it has all traffic through
+ * the colour's main unit (promote, undo) or none (rollback).
+ */
+function releases(step: StepPlan): boolean {
+  return step.kind === 'promote' || step.kind === 'undo' || step.kind === 'rollback'
 }
 
 function isLine(line: string | undefined): line is string {
