@@ -51,7 +51,7 @@ function fakeShape(world: World): Shape {
       },
       verify: async () => ({ ...world.route })
     },
-    workload: {} as Shape['workload'],
+    workload: { releasable: () => false } as unknown as Shape['workload'],
     marker: {
       promote: async (_from, to) => {
         world.tag = to

@@ -44,6 +44,7 @@ import { stackReplacement } from '../src/deploy/stack-path.js'
 import { taskSetReplacement } from '../src/deploy/task-set-path.js'
 import type { Discovery } from '../src/discover/discover.js'
 import { NotFoundError, StateError } from '../src/errors.js'
+import type { Workload } from '../src/workloads/workload.js'
 import { MemoryLogger } from '../src/logger.js'
 
 const ecr = mockClient(ECRClient)
@@ -200,6 +201,7 @@ function context(taskSets: TaskSet[], extra: Partial<ReplaceContext> = {}): Repl
     cluster: 'c',
     request: { replaceLiveCanary: false, stackParameters: parameterNames('') },
     state,
+    workload: {} as Workload,
     stable: 'Blue',
     canary: 'Green',
     split: { Blue: 1000, Green: 0 },

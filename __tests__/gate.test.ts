@@ -347,7 +347,10 @@ function fakeWorkload(discovered: PerColor<ColorHealth>, answers: ColorHealth[] 
     },
     retire: async () => undefined,
     restore: async () => undefined,
-    details: async () => ({ Blue: undefined, Green: undefined })
+    details: async () => ({ Blue: undefined, Green: undefined }),
+    releasable: () => false,
+    release: async () => [],
+    undoOnRollback: false
   }
   return { workload, probed }
 }

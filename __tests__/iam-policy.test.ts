@@ -13,6 +13,13 @@ const ACTION_CALLS = [
   'ecs:UntagResource',
   'ecs:UpdateTaskSet',
   'ecs:UpdateService',
+  'ecs:RunTask',
+  'ecs:StopTask',
+  'ecs:DescribeTasks',
+  'ecs:ListTasks',
+  'elasticloadbalancing:RegisterTargets',
+  'elasticloadbalancing:DeregisterTargets',
+  'elasticloadbalancing:DescribeTargetGroupAttributes',
   'route53:ListResourceRecordSets',
   'route53:GetChange',
   'route53:ChangeResourceRecordSets',
@@ -124,11 +131,13 @@ describe('docs/iam-policy.json', () => {
     const tagStatement = loadPolicy().Statement.find((statement) =>
       list(statement.Action).includes('ecs:TagResource')
     )
-    // The service that holds the stable tag, and the colours' services when each is its own.
+    // The service that holds the stable tag, the colours' services when each is its own, and
+    // canary tasks (RunTask with tags needs ecs:TagResource on the task it starts).
     expect(list(tagStatement?.Resource ?? [])).toEqual([
       'arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE',
       'arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/BLUE_SERVICE',
-      'arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/GREEN_SERVICE'
+      'arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/GREEN_SERVICE',
+      'arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/*'
     ])
   })
 

@@ -104,9 +104,18 @@ describe('bad inputs', () => {
     '"green-target-group"'
   ]
 
-  it('no stack and no explicit inputs', () => {
-    const error = failure(() => inputsFrom({ mode: 'status', cluster: 'c', service: 's' }))
+  it('no stack and no explicit inputs, with workload task-sets', () => {
+    const error = failure(() =>
+      inputsFrom({ mode: 'status', cluster: 'c', service: 's', workload: 'task-sets' })
+    )
     for (const fragment of stackHelp) expect(error.message).toContain(fragment)
+  })
+
+  it('no stack and no explicit inputs leave the shape to the service (workload auto)', () => {
+    const parsed = inputsFrom({ mode: 'status', cluster: 'c', service: 's' })
+    expect(parsed.workload).toBe('auto')
+    expect(parsed.stackName).toBeUndefined()
+    expect(parsed.targetGroups).toEqual({})
   })
 
   it.each(['blue-target-group', 'green-target-group'])('no stack and no %s', (left) => {
@@ -171,6 +180,9 @@ describe('good inputs', () => {
       testTraffic: {},
       scaleDownAfterPromote: false,
       undoPromotion: false,
+      workload: 'auto',
+      canaryTasks: 1,
+      deregistrationTimeoutSeconds: 300,
       region: 'us-east-1',
       warnings: []
     })
@@ -209,6 +221,9 @@ describe('good inputs', () => {
       testTraffic: {},
       scaleDownAfterPromote: false,
       undoPromotion: false,
+      workload: 'auto',
+      canaryTasks: 1,
+      deregistrationTimeoutSeconds: 300,
       region: 'eu-west-1',
       warnings: []
     })
@@ -304,7 +319,9 @@ const USED_BY: Record<string, readonly Mode[]> = {
   'hook-after-test-traffic': ['canary'],
   'hook-before-traffic': ['canary'],
   'hook-after-traffic': ['canary'],
-  'hook-timeout': ['canary']
+  'hook-timeout': ['canary'],
+  'canary-tasks': ['canary', 'deploy'],
+  'deregistration-timeout-seconds': ['canary', 'deploy', 'promote', 'rollback']
 }
 
 /** What rollback leaves alone: a typo in any of these must never block the emergency exit. */
@@ -337,7 +354,8 @@ const ROLLBACK_IGNORES = [
   'hook-after-test-traffic',
   'hook-before-traffic',
   'hook-after-traffic',
-  'hook-timeout'
+  'hook-timeout',
+  'canary-tasks'
 ]
 
 // [input, malformed value, fragments of the error a mode that uses it throws, of the warning

@@ -138,6 +138,21 @@ describe('Route53Router', () => {
     aws.restore()
   })
 
+  it('for a rollback, reads the weights back without waiting for INSYNC', async () => {
+    const aws = zone([record('Blue', 100), record('Green', 0)], 1000)
+    const lines: string[] = []
+    const r = new Route53Router(aws.client, route, {
+      clock: instantClock(),
+      log: (line) => lines.push(line),
+      awaitSync: false
+    })
+    await r.read()
+    expect(await r.shift({ Blue: 0, Green: 1000 })).toEqual({ Blue: 0, Green: 1000 })
+    expect(aws.calls).toEqual(['list', 'change UPSERT Blue=0, UPSERT Green=100', 'list'])
+    expect(lines[0]).toMatch(/\(change \/change\/C1, not waited for: name servers apply it/)
+    aws.restore()
+  })
+
   it('returns what the read-back found, so another writer shows as a mismatch', async () => {
     const records = [record('Blue', 100), record('Green', 0)]
     const aws = zone(records, 1, () => {

@@ -103,8 +103,9 @@ function route53Client(region) {
 /**
  * Two weighted records of one name, one per colour (set identifiers `Blue` and `Green` by
  * default). Each shift is one ChangeResourceRecordSets batch that UPSERTs both records, so no
- * moment has one record changed and not the other; it waits for the change to be INSYNC and
- * reads both weights back. Everything on a record but its weight (health check, alias target,
+ * moment has one record changed and not the other; it waits for the change to be INSYNC (but for
+ * a rollback) and reads both weights back. ListResourceRecordSets is strongly consistent with an
+ * accepted change, so the read-back checks the write whether or not it is in sync yet. Everything on a record but its weight (health check, alias target,
  * TTL, values) is written back as it was read.
  */
 class Route53Router {
@@ -143,9 +144,11 @@ class Route53Router {
         })), this.translate());
         const change = response.ChangeInfo?.Id ?? '';
         const [type, name] = [records.Blue.Type, (0,route53_records/* normalizeName */.Pc)(this.route.recordName)];
+        const awaitSync = this.options.awaitSync ?? true;
         this.options.log(`Route 53 ${name} ${type}: wrote weights ${this.route.setIdentifiers.Blue}=${weights.Blue}, ` +
-            `${this.route.setIdentifiers.Green}=${weights.Green} (change ${change})`);
-        if (change)
+            `${this.route.setIdentifiers.Green}=${weights.Green} (change ${change}` +
+            `${awaitSync ? '' : ', not waited for: name servers apply it within about a minute'})`);
+        if (change && awaitSync)
             await this.waitInSync(change);
         this.snapshot = await this.fetch();
         return splitOfRoute53Weights(weightsOf(this.snapshot));

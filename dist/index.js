@@ -15731,7 +15731,7 @@ __webpack_unused_export__ = DescribeTaskSetsCommand;
 __webpack_unused_export__ = DescribeTaskSetsRequest$;
 __webpack_unused_export__ = DescribeTaskSetsResponse$;
 __webpack_unused_export__ = DescribeTasks$;
-__webpack_unused_export__ = DescribeTasksCommand;
+exports.z8X = DescribeTasksCommand;
 __webpack_unused_export__ = DescribeTasksRequest$;
 __webpack_unused_export__ = DescribeTasksResponse$;
 __webpack_unused_export__ = DesiredStatus;
@@ -15918,7 +15918,7 @@ __webpack_unused_export__ = ListTaskDefinitionsCommand;
 __webpack_unused_export__ = ListTaskDefinitionsRequest$;
 __webpack_unused_export__ = ListTaskDefinitionsResponse$;
 __webpack_unused_export__ = ListTasks$;
-__webpack_unused_export__ = ListTasksCommand;
+exports.MYg = ListTasksCommand;
 __webpack_unused_export__ = ListTasksRequest$;
 __webpack_unused_export__ = ListTasksResponse$;
 __webpack_unused_export__ = LoadBalancer$;
@@ -16030,7 +16030,7 @@ __webpack_unused_export__ = ResourceRequirement$;
 __webpack_unused_export__ = ResourceType;
 __webpack_unused_export__ = Rollback$;
 __webpack_unused_export__ = RunTask$;
-__webpack_unused_export__ = RunTaskCommand;
+exports._eD = RunTaskCommand;
 __webpack_unused_export__ = RunTaskRequest$;
 __webpack_unused_export__ = RunTaskResponse$;
 __webpack_unused_export__ = RuntimePlatform$;
@@ -16100,7 +16100,7 @@ __webpack_unused_export__ = StopServiceDeploymentRequest$;
 __webpack_unused_export__ = StopServiceDeploymentResponse$;
 __webpack_unused_export__ = StopServiceDeploymentStopType;
 __webpack_unused_export__ = StopTask$;
-__webpack_unused_export__ = StopTaskCommand;
+exports.PP1 = StopTaskCommand;
 __webpack_unused_export__ = StopTaskRequest$;
 __webpack_unused_export__ = StopTaskResponse$;
 __webpack_unused_export__ = SubmitAttachmentStateChanges$;
@@ -19885,7 +19885,7 @@ __webpack_unused_export__ = DeleteTrustStoreCommand;
 __webpack_unused_export__ = DeleteTrustStoreInput$;
 __webpack_unused_export__ = DeleteTrustStoreOutput$;
 __webpack_unused_export__ = DeregisterTargets$;
-__webpack_unused_export__ = DeregisterTargetsCommand;
+exports.Atx = DeregisterTargetsCommand;
 __webpack_unused_export__ = DeregisterTargetsInput$;
 __webpack_unused_export__ = DeregisterTargetsOutput$;
 __webpack_unused_export__ = DescribeAccountLimits$;
@@ -19929,7 +19929,7 @@ exports.yRM = DescribeTagsCommand;
 __webpack_unused_export__ = DescribeTagsInput$;
 __webpack_unused_export__ = DescribeTagsOutput$;
 __webpack_unused_export__ = DescribeTargetGroupAttributes$;
-__webpack_unused_export__ = DescribeTargetGroupAttributesCommand;
+exports.cKh = DescribeTargetGroupAttributesCommand;
 __webpack_unused_export__ = DescribeTargetGroupAttributesInput$;
 __webpack_unused_export__ = DescribeTargetGroupAttributesOutput$;
 __webpack_unused_export__ = DescribeTargetGroups$;
@@ -20082,7 +20082,7 @@ __webpack_unused_export__ = QueryStringKeyValuePair$;
 __webpack_unused_export__ = RedirectActionConfig$;
 __webpack_unused_export__ = RedirectActionStatusCodeEnum;
 __webpack_unused_export__ = RegisterTargets$;
-__webpack_unused_export__ = RegisterTargetsCommand;
+exports.PE6 = RegisterTargetsCommand;
 __webpack_unused_export__ = RegisterTargetsInput$;
 __webpack_unused_export__ = RegisterTargetsOutput$;
 __webpack_unused_export__ = RemoveIpamPoolEnum;
@@ -44300,7 +44300,7 @@ function toActionError(iamAction, error, translate) {
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ)
         return error;
     const name = errorName(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(error);
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CredentialsError */ .lE(`No AWS credentials found. ${CONFIGURE_CREDENTIALS}`);
     }
@@ -44724,6 +44724,24 @@ const ACTION_INPUTS = [
         description: "Set identifier of Green's weighted record. Default `Green`.",
         required: false,
         default: 'Green'
+    },
+    {
+        name: 'workload',
+        description: 'What runs the colours. `auto` (default): task sets when the inputs name a stack, target groups, task sets or a route; otherwise the service decides: an ECS (rolling) controller service with a load balancer gets standalone canary tasks in its own target group, an EXTERNAL one needs the inputs above. `task-sets` or `standalone-task` names it. Read by every mode. Default `auto`.',
+        required: false,
+        default: 'auto'
+    },
+    {
+        name: 'canary-tasks',
+        description: "Standalone canary tasks a canary starts beside a rolling service (RunTask, with the service's network configuration). At most the service's desired count; shares are whole tasks, k / (k + service tasks), e.g. 33.3 for 1 beside 2. Used by canary and deploy; other modes ignore it (a warning if malformed). Default `1`.",
+        required: false,
+        default: '1'
+    },
+    {
+        name: 'deregistration-timeout-seconds',
+        description: "The longest wait for deregistered canary targets to drain before their tasks are stopped (the target group's deregistration delay, capped by this). Used by canary, deploy, promote and rollback; status ignores it. Default `300`.",
+        required: false,
+        default: '300'
     }
 ];
 
@@ -44843,8 +44861,8 @@ var errors = __nccwpck_require__(3916);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/run-step.ts + 76 modules
-var run_step = __nccwpck_require__(805);
+// EXTERNAL MODULE: ./src/run-step.ts + 86 modules
+var run_step = __nccwpck_require__(7304);
 // EXTERNAL MODULE: ./src/cli/args.ts
 var cli_args = __nccwpck_require__(7593);
 // EXTERNAL MODULE: ./src/input-modes.ts
@@ -45086,11 +45104,13 @@ function otherColor(color) {
 /***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $U: () => (/* binding */ DEFAULT_DEREGISTRATION_TIMEOUT_SECONDS),
 /* harmony export */   AR: () => (/* binding */ STACK_PARAMETERS),
 /* harmony export */   G0: () => (/* binding */ Inputs),
 /* harmony export */   LG: () => (/* binding */ DEFAULT_HEALTH_TIMEOUT_SECONDS),
 /* harmony export */   N6: () => (/* binding */ DEFAULT_TAG_KEY),
 /* harmony export */   tY: () => (/* binding */ Outputs),
+/* harmony export */   vZ: () => (/* binding */ WORKLOADS),
 /* harmony export */   yA: () => (/* binding */ DEFAULT_CANARY_WEIGHT),
 /* harmony export */   yl: () => (/* binding */ StackOutputKeys)
 /* harmony export */ });
@@ -45152,7 +45172,10 @@ const Inputs = {
     RecordName: 'record-name',
     RecordType: 'record-type',
     BlueSetIdentifier: 'blue-set-identifier',
-    GreenSetIdentifier: 'green-set-identifier'
+    GreenSetIdentifier: 'green-set-identifier',
+    Workload: 'workload',
+    CanaryTasks: 'canary-tasks',
+    DeregistrationTimeoutSeconds: 'deregistration-timeout-seconds'
 };
 const Outputs = {
     StableColor: 'stable-color',
@@ -45203,6 +45226,10 @@ const STACK_PARAMETERS = [
 const DEFAULT_TAG_KEY = 'StableStack';
 const DEFAULT_CANARY_WEIGHT = '10';
 const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
+/** ELB's own default deregistration delay: the longest a rollback waits for canary targets to drain. */
+const DEFAULT_DEREGISTRATION_TIMEOUT_SECONDS = 300;
+/** What runs the colours: decided from the service (`auto`), or named. */
+const WORKLOADS = ['auto', 'task-sets', 'standalone-task'];
 /** Where the action is published: `uses: <this>@v1`, releases, and the CLI's `npx github:<this>`. */
 const ACTION_REPOSITORY = 'ecs-canary-action/ecs-canary-action';
 
@@ -45255,8 +45282,10 @@ async function readStackOutputs(cfn, stackName) {
 /* harmony export */   X1: () => (/* binding */ ConcurrentRunError),
 /* harmony export */   Xe: () => (/* binding */ ThrottledError),
 /* harmony export */   _i: () => (/* binding */ LeaseHeldError),
+/* harmony export */   bD: () => (/* binding */ messageOf),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   em: () => (/* binding */ sentence),
 /* harmony export */   iQ: () => (/* binding */ AwsCallError),
 /* harmony export */   lE: () => (/* binding */ CredentialsError),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
@@ -45364,6 +45393,15 @@ class LockstepWriteError extends ActionError {
         super(message);
         this.cause = cause;
     }
+}
+/** What a caught value says: its message when it is an Error, else its text. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 
@@ -45593,7 +45631,7 @@ const TRUE_OR_FALSE = 'true or false';
  * here: mode, cluster, service, the locations of Blue and Green (task sets, target groups, or
  * `blue-service`/`green-service`) and of the route (a rule, a listener, or the Route 53 records:
  * `hosted-zone-id`, `record-name`, `record-type`, `blue-set-identifier`, `green-set-identifier`),
- * tag-key and aws-region.
+ * `workload`, tag-key and aws-region.
  *
  * Rollback reads readiness and the test listener because an undo waits for the colour it brings
  * back and the test listener returns to the stable colour; status only reads and reports, so of
@@ -45687,7 +45725,12 @@ const MODE_INPUTS = {
     [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.HookAfterTestTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
     [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.HookBeforeTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
     [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.HookAfterTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
-    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.HookTimeout]: { modes: ['canary'], valid: 'a duration from 1s to 1h, e.g. 10m' }
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.HookTimeout]: { modes: ['canary'], valid: 'a duration from 1s to 1h, e.g. 10m' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.CanaryTasks]: { modes: ['canary', 'deploy'], valid: 'a whole number from 1, e.g. 1' },
+    [_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.DeregistrationTimeoutSeconds]: {
+        modes: ['canary', 'deploy', 'promote', 'rollback'],
+        valid: 'a whole number of seconds, e.g. 300'
+    }
 };
 
 
@@ -45702,6 +45745,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -45716,10 +45761,8 @@ var constants = __nccwpck_require__(7242);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __nccwpck_require__(5655);
-// EXTERNAL MODULE: ./src/run-step.ts + 76 modules
-var run_step = __nccwpck_require__(805);
+// EXTERNAL MODULE: ./src/run-step.ts + 86 modules
+var run_step = __nccwpck_require__(7304);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/workflow-commands.ts
@@ -45887,7 +45930,7 @@ async function run() {
     }
     catch (error) {
         // runStep never throws; this is the last guard, so the step fails with a message.
-        runnerLog.fail((0,report_text/* sentence */.em)(reason(error)));
+        runnerLog.fail((0,errors/* sentence */.em)(reason(error)));
     }
     finally {
         process.off('SIGINT', onInt);
@@ -46004,38 +46047,6 @@ function repeatedLine(repeats) {
 
 /***/ },
 
-/***/ 5655:
-/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   em: () => (/* binding */ sentence),
-/* harmony export */   pR: () => (/* binding */ percentOf)
-/* harmony export */ });
-/* harmony import */ var _shares_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8855);
-
-/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
-function percentOf(color, split) {
-    return (0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .formatPercent */ .l9)((0,_shares_js__WEBPACK_IMPORTED_MODULE_0__/* .roundedSplit */ .mt)(split)[color]);
-}
-/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-/** `90 s`, `5 min`, `1 min 30 s`: a duration as a reader says it. */
-function formatDuration(ms) {
-    const seconds = Math.round(ms / 1000);
-    if (seconds < 60)
-        return `${seconds} s`;
-    const minutes = Math.floor(seconds / 60);
-    const rest = seconds % 60;
-    return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
-}
-
-
-/***/ },
-
 /***/ 4858:
 /***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
@@ -46130,7 +46141,7 @@ function upsertsFor(records, weights) {
 
 /***/ },
 
-/***/ 805:
+/***/ 7304:
 /***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 
@@ -46183,7 +46194,7 @@ var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/color.ts
 var src_color = __nccwpck_require__(8988);
 // EXTERNAL MODULE: ./src/shares.ts
-var shares = __nccwpck_require__(8855);
+var src_shares = __nccwpck_require__(8855);
 ;// CONCATENATED MODULE: ./src/execute/journal.ts
 
 
@@ -46224,7 +46235,7 @@ class Journal {
                 ? `${lease}No traffic was moved; the stable colour is ${this.stable}, and only the lease tag was written.`
                 : NOTHING_WRITTEN;
         }
-        return `${lease}Traffic is now ${(0,shares/* formatSplit */.oe)(this.split)}; the stable colour is ${this.stable}.`;
+        return `${lease}Traffic is now ${(0,src_shares/* formatSplit */.oe)(this.split)}; the stable colour is ${this.stable}.`;
     }
     seal(failure, error) {
         return Object.freeze({
@@ -46358,7 +46369,7 @@ class DeploymentTracker {
                     return;
                 }
                 const canary = (0,src_color/* otherColor */.IP)(plan.stableBefore);
-                const share = (0,shares/* formatPercent */.l9)(outcome.splitAfter[canary]);
+                const share = (0,src_shares/* formatPercent */.l9)(outcome.splitAfter[canary]);
                 await this.status(opened, 'success', promoted
                     ? `Promoted: ${name} serves all traffic`
                     : inputs.mode === 'deploy'
@@ -46490,7 +46501,7 @@ function startLine(mode, share) {
         return 'Promoting';
     if (mode === 'deploy')
         return 'Deploying the new version';
-    return `Canary: shifting to ${(0,shares/* formatPercent */.l9)(share * 10)}%`;
+    return `Canary: shifting to ${(0,src_shares/* formatPercent */.l9)(share * 10)}%`;
 }
 function shorten(text) {
     const line = text.replace(/\s+/g, ' ').trim();
@@ -46508,7 +46519,7 @@ var input_modes = __nccwpck_require__(7310);
  * its value, or throws the InputError that names the input and says what a valid value is.
  */
 function canaryWeight(text) {
-    const share = (0,shares/* parsePercent */.lo)(text);
+    const share = (0,src_shares/* parsePercent */.lo)(text);
     if (share === undefined) {
         throw new errors/* InputError */.dz(`"canary-weight" is "${text}": it must be a percent from 0 to 100 with at most one ` +
             'decimal, e.g. 10 or 0.5.');
@@ -46802,7 +46813,7 @@ function parseRevisionFile(text, path) {
         parsed = JSON.parse(text);
     }
     catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
+        const why = (0,errors/* messageOf */.bD)(error);
         throw new errors/* InputError */.dz(`"task-definition" file ${path} is not JSON: ${why}.`);
     }
     const answer = parsed && typeof parsed === 'object' && 'taskDefinition' in parsed
@@ -46952,7 +46963,7 @@ function parseDuration(text, name) {
 function parseSteps(text) {
     const parts = text.split(/[\s,]+/).filter(Boolean);
     const steps = parts.map((part) => {
-        const share = (0,shares/* parsePercent */.lo)(part);
+        const share = (0,src_shares/* parsePercent */.lo)(part);
         if (share === undefined || share === 0) {
             throw new errors/* InputError */.dz(`"steps" has "${part}": each step is a percent above 0 and up to 100 with at most one decimal.`);
         }
@@ -46970,21 +46981,21 @@ function parseSteps(text) {
 /** Steps and bake time of a preset name; throws an InputError naming the valid forms. */
 function parseStrategy(name) {
     if (name === 'AllAtOnce')
-        return { steps: [shares/* FULL */.eW], bakeMs: 0 };
+        return { steps: [src_shares/* FULL */.eW], bakeMs: 0 };
     const canary = /^Canary(\d{1,2})Percent(\d{1,3})Minutes?$/.exec(name);
     if (canary) {
         const share = Number(canary[1]) * 10;
         if (share > 0)
-            return { steps: [share, shares/* FULL */.eW], bakeMs: Number(canary[2]) * MINUTE };
+            return { steps: [share, src_shares/* FULL */.eW], bakeMs: Number(canary[2]) * MINUTE };
     }
     const linear = /^Linear(\d{1,3})PercentEvery(\d{1,3})Minutes?$/.exec(name);
     if (linear) {
         const step = Number(linear[1]) * 10;
-        if (step > 0 && step <= shares/* FULL */.eW) {
+        if (step > 0 && step <= src_shares/* FULL */.eW) {
             const steps = [];
-            for (let share = step; share < shares/* FULL */.eW; share += step)
+            for (let share = step; share < src_shares/* FULL */.eW; share += step)
                 steps.push(share);
-            return { steps: [...steps, shares/* FULL */.eW], bakeMs: Number(linear[2]) * MINUTE };
+            return { steps: [...steps, src_shares/* FULL */.eW], bakeMs: Number(linear[2]) * MINUTE };
         }
     }
     throw new errors/* InputError */.dz(`Unknown strategy "${name}". Use one of ${PRESETS.join(', ')}, or ` +
@@ -47333,7 +47344,10 @@ function parseInputs(read, env) {
     const cluster = required(get(constants/* Inputs */.G0.Cluster), constants/* Inputs */.G0.Cluster, 'the ECS cluster name or ARN');
     const service = required(get(constants/* Inputs */.G0.Service), constants/* Inputs */.G0.Service, 'the ECS service name or ARN');
     const twoServices = parseTwoServiceInputs(get);
-    const locations = parseLocations(get, twoServices.route53 !== undefined);
+    const workload = parseWorkload(get(constants/* Inputs */.G0.Workload));
+    const locations = parseLocations(get, twoServices.route53 !== undefined, workload);
+    if (workload === 'standalone-task')
+        refuseLocationsWithStandalone(locations, twoServices);
     const region = get(constants/* Inputs */.G0.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
     if (!region) {
         throw new errors/* InputError */.dz('No AWS region: set the "aws-region" input, or AWS_REGION (aws-actions/configure-aws-credentials ' +
@@ -47357,6 +47371,7 @@ function parseInputs(read, env) {
         ...locations,
         ...twoServices,
         tagKey: get(constants/* Inputs */.G0.TagKey) ?? constants/* DEFAULT_TAG_KEY */.N6,
+        workload,
         region,
         ...(deploy ? { deploy } : {}),
         ...(imageTag ? { promoteImageTag: imageTag } : {}),
@@ -47367,7 +47382,7 @@ function parseInputs(read, env) {
  * Where Blue and Green are: a stack, or all four explicit values; and the route, if given. With
  * Route 53 records as the route, the colours are services and no target group is needed.
  */
-function parseLocations(get, route53) {
+function parseLocations(get, route53, workload) {
     const taskSets = perColor(get(constants/* Inputs */.G0.BlueTaskSet), get(constants/* Inputs */.G0.GreenTaskSet));
     const targetGroups = perColor(get(constants/* Inputs */.G0.BlueTargetGroup), get(constants/* Inputs */.G0.GreenTargetGroup));
     for (const color of src_color/* COLORS */.lm) {
@@ -47376,7 +47391,12 @@ function parseLocations(get, route53) {
             expectArn(arn, ':targetgroup/', `${color.toLowerCase()}-target-group`);
     }
     const stackName = get(constants/* Inputs */.G0.StackName);
-    if (!stackName && !route53 && Object.keys(targetGroups).length < 2) {
+    // With nothing named, `workload: auto` lets the service decide (a rolling service needs nothing).
+    const open = workload !== 'task-sets' &&
+        Object.keys(targetGroups).length === 0 &&
+        Object.keys(taskSets).length === 0 &&
+        [constants/* Inputs */.G0.ListenerRuleArn, constants/* Inputs */.G0.ListenerArn, constants/* Inputs */.G0.ProductionListenerArn].every((name) => get(name) === undefined);
+    if (!stackName && !route53 && Object.keys(targetGroups).length < 2 && !open) {
         throw new errors/* InputError */.dz('Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
             'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set ' +
             '"blue-target-group" and "green-target-group" (each colour is then the task set that ' +
@@ -47475,6 +47495,34 @@ function refuseWithTwoServices(shape, asked, mode) {
             'records as the route there is none. Leave it out, or test the canary service under its own name.');
     }
 }
+function parseWorkload(text) {
+    const value = (text ?? 'auto').toLowerCase();
+    const found = constants/* WORKLOADS */.vZ.find((w) => w === value);
+    if (!found) {
+        throw new errors/* InputError */.dz(`"workload" is "${text}": it must be one of ${constants/* WORKLOADS */.vZ.join(', ')}.`);
+    }
+    return found;
+}
+/** Standalone canary tasks join the service's own target group: no other location applies. */
+function refuseLocationsWithStandalone(locations, shape) {
+    const named = [
+        [locations.stackName, constants/* Inputs */.G0.StackName],
+        [
+            locations.targetGroups.Blue ?? locations.targetGroups.Green,
+            'blue-target-group/green-target-group'
+        ],
+        [locations.taskSets.Blue ?? locations.taskSets.Green, 'blue-task-set/green-task-set'],
+        [locations.listenerRuleArn, constants/* Inputs */.G0.ListenerRuleArn],
+        [locations.listenerArn, constants/* Inputs */.G0.ListenerArn],
+        [locations.swap, constants/* Inputs */.G0.ProductionListenerArn],
+        [shape.services, 'blue-service/green-service'],
+        [shape.route53, constants/* Inputs */.G0.HostedZoneId]
+    ].find(([value]) => value !== undefined);
+    if (named) {
+        throw new errors/* InputError */.dz(`"workload: standalone-task" runs canary tasks in the service's own target group; "${String(named[1])}" ` +
+            'names task sets or a route of their own. Leave it out, or set "workload" to task-sets or auto.');
+    }
+}
 function required(value, name, what) {
     if (!value)
         throw new errors/* InputError */.dz(`Input "${name}" is required: ${what}.`);
@@ -47504,6 +47552,8 @@ function parseModeInputs(reader, get) {
         testTraffic: parseTestTraffic(reader),
         scaleDownAfterPromote: flag(constants/* Inputs */.G0.ScaleDownAfterPromote, false),
         undoPromotion: flag(constants/* Inputs */.G0.UndoPromotion, false),
+        canaryTasks: reader.read(constants/* Inputs */.G0.CanaryTasks, canaryTasks, 1),
+        deregistrationTimeoutSeconds: reader.read(constants/* Inputs */.G0.DeregistrationTimeoutSeconds, drainSeconds, constants/* DEFAULT_DEREGISTRATION_TIMEOUT_SECONDS */.$U),
         ...parseDeployments(reader),
         ...parseChecks(reader)
     };
@@ -47546,6 +47596,19 @@ function parseChecks(reader) {
         ...(smoke ? { smoke } : {}),
         ...(hooks ? { hooks } : {})
     };
+}
+function drainSeconds(text) {
+    if (!/^\d{1,5}$/.test(text.trim())) {
+        throw new errors/* InputError */.dz(`"deregistration-timeout-seconds" is "${text}": it must be a whole number of seconds, e.g. 300.`);
+    }
+    return Number(text);
+}
+/** `canary-tasks`: a positive whole number (the service's desired count bounds it once read). */
+function canaryTasks(text) {
+    if (!/^\d{1,4}$/.test(text.trim()) || Number(text) < 1) {
+        throw new errors/* InputError */.dz(`"canary-tasks" is "${text}": it must be a whole number of at least 1 (and at most the service's desired count).`);
+    }
+    return Number(text);
 }
 function optional(key, value) {
     return value === undefined ? {} : { [key]: value };
@@ -47862,7 +47925,7 @@ class LeaseGuard {
                 this.written = true;
                 this.note(note);
             }, (error) => {
-                const why = error instanceof Error ? error.message : String(error);
+                const why = (0,errors/* messageOf */.bD)(error);
                 this.log.warning(`The rollback's lease tag was not written (${why}); rolling back anyway.`);
             });
             return;
@@ -47914,7 +47977,7 @@ class LeaseGuard {
             return true;
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = (0,errors/* messageOf */.bD)(error);
             this.log.warning(`The rollback's lease was not marked done (${why}).`);
             return false;
         }
@@ -47941,7 +48004,7 @@ class LeaseGuard {
             return undefined;
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = (0,errors/* messageOf */.bD)(error);
             this.log.warning(`The lease tag was not removed: ${why}`);
             return this.lease ? `Removing the lease failed. ${this.lease.leftBehind()}.` : undefined;
         }
@@ -47991,10 +48054,10 @@ class LeaseGuard {
  */
 async function shiftAndVerify(router, before, target, wrote) {
     const stored = await router.shift(target);
-    wrote(`${router.kind} ${router.id}: ${(0,shares/* formatSplit */.oe)(before)} → ${(0,shares/* formatSplit */.oe)(target)}`);
-    if (!(0,shares/* sameSplit */.xY)(stored, target)) {
-        throw new errors/* VerificationError */.mk(`Wrote ${(0,shares/* formatSplit */.oe)(target)} to ${router.kind} ${router.id}, but it holds ` +
-            `${(0,shares/* formatSplit */.oe)(stored)}: the load balancer did not store what was sent. Nothing more was ` +
+    wrote(`${router.kind} ${router.id}: ${(0,src_shares/* formatSplit */.oe)(before)} → ${(0,src_shares/* formatSplit */.oe)(target)}`);
+    if (!(0,src_shares/* sameSplit */.xY)(stored, target)) {
+        throw new errors/* VerificationError */.mk(`Wrote ${(0,src_shares/* formatSplit */.oe)(target)} to ${router.kind} ${router.id}, but it holds ` +
+            `${(0,src_shares/* formatSplit */.oe)(stored)}: the load balancer did not store what was sent. Nothing more was ` +
             'written; check the route, then run this step again.', stored);
     }
     return stored;
@@ -48005,9 +48068,9 @@ async function shiftAndVerify(router, before, target, wrote) {
  */
 async function routeUnchanged(router, expected) {
     const live = await router.verify();
-    if ((0,shares/* sameSplit */.xY)(live, expected))
+    if ((0,src_shares/* sameSplit */.xY)(live, expected))
         return;
-    throw new errors/* VerificationError */.mk(`${router.kind} ${router.id} holds ${(0,shares/* formatSplit */.oe)(live)}, not the ${(0,shares/* formatSplit */.oe)(expected)} ` +
+    throw new errors/* VerificationError */.mk(`${router.kind} ${router.id} holds ${(0,src_shares/* formatSplit */.oe)(live)}, not the ${(0,src_shares/* formatSplit */.oe)(expected)} ` +
         'this run wrote: another writer changed it. Make sure only one workflow moves this service ' +
         'at a time (a concurrency group), then run this step again.', live);
 }
@@ -48068,8 +48131,6 @@ function splitVersion(version) {
     return [version.slice(0, at), Number(version.slice(at + 1))];
 }
 
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __nccwpck_require__(5655);
 ;// CONCATENATED MODULE: ./src/service-tags.ts
 
 
@@ -48111,12 +48172,17 @@ class ServiceTags {
     get(key) {
         return this.values.get(key);
     }
-    /** The stable colour named by the tag; refuses a missing tag or any other value. */
-    stable() {
+    /**
+     * The stable colour named by the tag; refuses any other value, and a missing tag unless the
+     * shape has a colour it starts from (`absent`).
+     */
+    stable(absent) {
         const key = this.names.stable;
         const value = this.get(key);
         const command = `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
             ' (or value=Green: the colour that serves production now)';
+        if (value === undefined && absent)
+            return absent;
         if (value === undefined) {
             throw new errors/* StateError */.qq(`Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`);
         }
@@ -48165,7 +48231,7 @@ class ServiceTags {
             await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) });
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
+            const why = (0,errors/* messageOf */.bD)(error);
             throw new errors/* IncompletePromotionError */.G_(`All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
                 'Run promote again to finish; it will only write the tag.');
         }
@@ -48251,7 +48317,8 @@ async function readService(ecs, cluster, service) {
         clusterArn: found.clusterArn ?? cluster,
         deploymentController: found.deploymentController?.type ?? 'ECS',
         tags,
-        taskSets: found.taskSets ?? []
+        taskSets: found.taskSets ?? [],
+        described: found
     };
 }
 
@@ -48337,7 +48404,7 @@ class HealthGate {
         return {
             label: LABEL,
             text: 'unhealthy',
-            failure: `Unhealthy ${context.color} target(s) during the bake of step ${context.step + 1} (${context.color} at ${(0,shares/* formatPercent */.l9)(context.share)}%): ${targets}`
+            failure: `Unhealthy ${context.color} target(s) during the bake of step ${context.step + 1} (${context.color} at ${(0,src_shares/* formatPercent */.l9)(context.share)}%): ${targets}`
         };
     }
 }
@@ -48534,6 +48601,14 @@ class TaskSetWorkload {
         })));
     }
     /** Task definition images for the summary, from the reads started when the service was read. */
+    /** Every unit of a colour is behind its route: nothing is left over to release. */
+    releasable() {
+        return false;
+    }
+    async release() {
+        return [];
+    }
+    undoOnRollback = false;
     async details() {
         const read = (color) => {
             const arn = this.discovered[color].unit.taskDefinitionArn;
@@ -48820,6 +48895,989 @@ async function stackReplacement(ctx) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/workloads/canary-marker.ts
+
+
+/**
+ * How the action knows its own standalone canary tasks and what a promote replaced, all derived
+ * from `tag-key` and the service. Pure.
+ */
+/** ECS allows up to 128 letters, digits, `-`, `/` and `_` in a task's `startedBy`. */
+const STARTED_BY_MAX = 128;
+/**
+ * The `startedBy` of the canary tasks of one service: `StableStack-canary/web`. ListTasks finds
+ * them by it on every run, so a rerun adopts what a crashed run started. A name too long for ECS
+ * keeps its start and ends in a hash of the whole, so two services never share a marker.
+ */
+function canaryMarker(tagKey, serviceName) {
+    const full = `${tagKey}-canary/${serviceName}`.replace(/[^A-Za-z0-9/_-]/g, '_');
+    if (full.length <= STARTED_BY_MAX)
+        return full;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(full).digest('hex').slice(0, 16);
+    return `${full.slice(0, STARTED_BY_MAX - hash.length - 1)}-${hash}`;
+}
+/** Tag on each canary task; its value is the service's ARN, checked before a task is trusted. */
+function canaryTaskTag(tagKey) {
+    return `${tagKey}CanaryOf`;
+}
+/** Service tag: the task definition the service ran before a promote rolled it to the canary's. */
+function previousRevisionTag(tagKey) {
+    return `${tagKey}PreviousRevision`;
+}
+/** True when a task carries the action's tag naming this very service. */
+function isOwnTask(tags, tagKey, serviceArn) {
+    const key = canaryTaskTag(tagKey);
+    return (tags ?? []).some((t) => t.key === key && t.value === serviceArn);
+}
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]+:\d+$/;
+/**
+ * The previous revision recorded on the service, trusted only when it is a task definition ARN
+ * of the service's own family: a tag someone else wrote must not point an undo elsewhere.
+ */
+function trustedPreviousRevision(value, serviceTaskDefinition) {
+    if (!value || !serviceTaskDefinition || !TASK_DEFINITION_ARN.test(value))
+        return undefined;
+    return familyOfReference(value) === familyOfReference(serviceTaskDefinition) ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/workloads/canary-tasks.ts
+
+
+
+
+/** RunTask takes at most 10 tasks a call. */
+const RUN_BATCH = 10;
+/**
+ * The canary tasks of the service: those ListTasks finds by the marker (running or on their way)
+ * that carry the action's tag naming this service. A task with the marker but not the tag is
+ * someone else's and is left alone.
+ */
+async function findCanaryTasks(ecs, scope) {
+    // Stopped ones too: a canary task that died may still have a target in the group.
+    const listed = await Promise.all(['RUNNING', 'STOPPED'].map((desiredStatus) => listTasks(ecs, scope, desiredStatus)));
+    const tasks = await describeTasks(ecs, scope.cluster, listed.flat());
+    return tasks.filter((t) => isOwnTask(t.tags, scope.tagKey, scope.serviceArn));
+}
+async function listTasks(ecs, scope, desiredStatus) {
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await (0,call/* awsCall */.uF)('ecs:ListTasks', () => ecs.send(new dist_cjs/* ListTasksCommand */.MYg({
+            cluster: scope.cluster,
+            startedBy: scope.marker,
+            desiredStatus,
+            ...(nextToken ? { nextToken } : {})
+        })));
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+}
+/** DescribeTasks with tags, 100 ARNs a call (its limit). */
+async function describeTasks(ecs, cluster, arns) {
+    if (arns.length === 0)
+        return [];
+    const batches = [];
+    for (let i = 0; i < arns.length; i += 100)
+        batches.push(arns.slice(i, i + 100));
+    const answers = await Promise.all(batches.map((tasks) => (0,call/* awsCall */.uF)('ecs:DescribeTasks', () => ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks, include: ['TAGS'] })))));
+    return answers.flatMap((a) => a.tasks ?? []);
+}
+/**
+ * RunTask as the service would start a task, pure: its network configuration, launch type or
+ * capacity providers and platform version, with the marker and the action's tag.
+ */
+function runTaskInput(service, scope, taskDefinition, count) {
+    const providers = service.capacityProviderStrategy ?? [];
+    return {
+        cluster: scope.cluster,
+        taskDefinition,
+        count,
+        startedBy: scope.marker,
+        ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
+        ...(providers.length > 0
+            ? { capacityProviderStrategy: providers }
+            : service.launchType
+                ? { launchType: service.launchType }
+                : {}),
+        ...(service.platformVersion ? { platformVersion: service.platformVersion } : {}),
+        ...(service.enableECSManagedTags ? { enableECSManagedTags: true } : {}),
+        tags: [{ key: canaryTaskTag(scope.tagKey), value: scope.serviceArn }]
+    };
+}
+/** What RunTask could not start, in AWS's words. */
+class RunTaskFailure extends errors/* StateError */.qq {
+    started;
+    constructor(message, 
+    /** The tasks it did start, which the caller stops. */
+    started) {
+        super(message);
+        this.started = started;
+    }
+}
+/** Starts `count` canary tasks; a task ECS could not place fails the call with its reason. */
+async function runCanaryTasks(ecs, input) {
+    const started = [];
+    for (let left = input.count ?? 1; left > 0; left -= RUN_BATCH) {
+        const count = Math.min(left, RUN_BATCH);
+        const answer = await (0,call/* awsCall */.uF)('ecs:RunTask', () => ecs.send(new dist_cjs/* RunTaskCommand */._eD({ ...input, count }))).catch((error) => {
+            throw new RunTaskFailure(error instanceof Error ? error.message : String(error), started);
+        });
+        started.push(...(answer.tasks ?? []));
+        const failures = answer.failures ?? [];
+        if (failures.length > 0 || (answer.tasks ?? []).length < count) {
+            const reasons = failures.map((f) => `${f.reason ?? 'unknown'}${f.detail ? ` (${f.detail})` : ''}`);
+            throw new RunTaskFailure(`RunTask started ${started.length} of ${input.count} canary task(s): ${reasons.join('; ') || 'no reason given'}.`, started);
+        }
+    }
+    return started;
+}
+/** The private IPv4 address of an awsvpc task, once its network interface is attached. */
+function privateIp(task) {
+    for (const attachment of task.attachments ?? []) {
+        const ip = attachment.details?.find((d) => d.name === 'privateIPv4Address')?.value;
+        if (ip)
+            return ip;
+    }
+    for (const container of task.containers ?? []) {
+        const ip = container.networkInterfaces?.find((n) => n.privateIpv4Address)?.privateIpv4Address;
+        if (ip)
+            return ip;
+    }
+    return undefined;
+}
+/**
+ * Waits until every task is RUNNING with a private IP. A task that stops, or the timeout, fails
+ * with AWS's reason; the caller stops what was started.
+ */
+async function waitForRunning(ecs, cluster, arns, wait) {
+    const start = wait.clock.now();
+    for (;;) {
+        const tasks = await describeTasks(ecs, cluster, arns);
+        const stopped = tasks.find((t) => t.lastStatus === 'STOPPED' || t.desiredStatus === 'STOPPED');
+        if (stopped) {
+            throw new errors/* StateError */.qq(`Canary task ${taskId(stopped)} stopped before it ran: ${stopReason(stopped)}.`);
+        }
+        const waiting = tasks.filter((t) => t.lastStatus !== 'RUNNING' || !privateIp(t));
+        if (waiting.length === 0 && tasks.length === arns.length)
+            return tasks;
+        const left = start + wait.timeoutMs - wait.clock.now();
+        if (left <= 0) {
+            const states = waiting.map((t) => `${taskId(t)} ${t.lastStatus ?? 'unknown'}`).join(', ');
+            throw new errors/* StateError */.qq(`The canary task(s) were not RUNNING with a private IP within ` +
+                `${Math.round(wait.timeoutMs / 1000)} s (${states || 'not found'}).`);
+        }
+        wait.log(`Waiting for the canary task(s) to run: ${waiting.map(taskId).join(', ')}`);
+        await wait.clock.sleep(Math.min(wait.pollMs, left));
+    }
+}
+/** Stops the tasks (StopTask on a task that has stopped already answers as usual). */
+async function stopTasks(ecs, cluster, arns, reason) {
+    await Promise.all(arns.map((task) => (0,call/* awsCall */.uF)('ecs:StopTask', () => ecs.send(new dist_cjs/* StopTaskCommand */.PP1({ cluster, task, reason })))));
+}
+/** Why ECS stopped a task, in its words. */
+function stopReason(task) {
+    const container = task.containers?.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
+    const exit = container ? `; container ${container.name} exited ${container.exitCode}` : '';
+    return `${task.stoppedReason ?? task.stopCode ?? 'no reason given'}${exit}${container?.reason ? ` (${container.reason})` : ''}`;
+}
+function taskId(task) {
+    return (task.taskArn ?? '').split('/').pop() ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/workloads/standalone-colors.ts
+
+
+/**
+ * Which colour the service's own tasks are, pure. The canary colour's revision is what its tasks
+ * run, else what the last deploy put there, else what the service ran before the last promote
+ * (what an undo goes back to). The service is the canary colour once it runs that revision: a
+ * promote that rolled the service and stopped before its tag is then seen as all traffic on the
+ * canary, which its rerun finishes by writing the tag.
+ */
+function assignColors(facts) {
+    const canary = (0,src_color/* otherColor */.IP)(facts.stable);
+    const recorded = (color) => facts.deployed?.color === color ? facts.deployed.version : undefined;
+    const service = facts.serviceTaskDefinition;
+    const canaryRevision = facts.canaryTaskDefinition ?? recorded(canary) ?? facts.previousRevision;
+    if (canaryRevision !== undefined && sameVersion(canaryRevision, service)) {
+        const before = facts.previousRevision && !sameVersion(facts.previousRevision, service)
+            ? facts.previousRevision
+            : undefined;
+        const stableRevision = recorded(facts.stable) ?? before;
+        return {
+            serviceColor: canary,
+            revisions: { [canary]: service, [facts.stable]: stableRevision }
+        };
+    }
+    return {
+        serviceColor: facts.stable,
+        revisions: { [facts.stable]: service, [canary]: canaryRevision }
+    };
+}
+/** Two references to the same revision: ARNs and `family:revision` compare by the latter. */
+function sameVersion(a, b) {
+    return versionOf(a) === versionOf(b);
+}
+
+;// CONCATENATED MODULE: ./src/workloads/canary-targets.ts
+
+
+/** `10.0.1.7:8080`, as target health reports name a target. */
+function targetId(target) {
+    return `${target.Id}:${target.Port}`;
+}
+async function registerTargets(elb, targetGroup, targets) {
+    if (targets.length === 0)
+        return;
+    await (0,call/* awsCall */.uF)('elasticloadbalancing:RegisterTargets', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* RegisterTargetsCommand */.PE6({ TargetGroupArn: targetGroup, Targets: targets })));
+}
+/**
+ * Deregisters the targets, then waits while the load balancer drains them (finishes the requests
+ * they have), up to the target group's deregistration delay and at most `capMs`: traffic never
+ * goes to a task stopped after this. Returns how long it waited.
+ */
+async function deregisterAndDrain(elb, targetGroup, targets, wait) {
+    if (targets.length === 0)
+        return 0;
+    const [, delayMs] = await Promise.all([
+        (0,call/* awsCall */.uF)('elasticloadbalancing:DeregisterTargets', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DeregisterTargetsCommand */.Atx({ TargetGroupArn: targetGroup, Targets: targets }))),
+        deregistrationDelayMs(elb, targetGroup)
+    ]);
+    const limit = Math.min(delayMs, wait.capMs);
+    const start = wait.clock.now();
+    const ids = new Set(targets.map(targetId));
+    for (;;) {
+        const read = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroup })));
+        const draining = (read.TargetHealthDescriptions ?? []).filter((d) => d.Target && ids.has(targetId(d.Target)) && d.TargetHealth?.State === 'draining');
+        const waited = wait.clock.now() - start;
+        if (draining.length === 0)
+            return waited;
+        const left = limit - waited;
+        if (left <= 0) {
+            wait.log(`Stopped waiting for ${draining.length} target(s) to drain after ${Math.round(waited / 1000)} s (deregistration-timeout-seconds).`);
+            return waited;
+        }
+        wait.log(`Draining ${draining.map((d) => targetId(d.Target)).join(', ')}`);
+        await wait.clock.sleep(Math.min(wait.pollMs, left));
+    }
+}
+/** The group's `deregistration_delay.timeout_seconds` (ELB's default, 300 s, when unread). */
+async function deregistrationDelayMs(elb, targetGroup) {
+    const read = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeTargetGroupAttributes', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupAttributesCommand */.cKh({ TargetGroupArn: targetGroup })));
+    const value = read.Attributes?.find((a) => a.Key === 'deregistration_delay.timeout_seconds');
+    const seconds = Number(value?.Value ?? 300);
+    return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 300_000;
+}
+
+;// CONCATENATED MODULE: ./src/workloads/service-rollout.ts
+
+
+
+
+
+/** The primary deployment's state, or why the rollout failed, pure. */
+function rolloutVerdict(service, taskDefinition) {
+    const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+    const state = primary?.rolloutState ?? 'UNKNOWN';
+    const reason = primary?.rolloutStateReason ? ` (${primary.rolloutStateReason})` : '';
+    if (!primary?.taskDefinition || !sameVersion(primary.taskDefinition, taskDefinition)) {
+        return {
+            done: false,
+            state,
+            failure: `The deployment circuit breaker rolled service ${service.serviceName} back to ` +
+                `${versionOf(primary?.taskDefinition ?? 'another revision')}: ${versionOf(taskDefinition)} did not become healthy${reason}.`
+        };
+    }
+    if (state === 'FAILED') {
+        return {
+            done: false,
+            state,
+            failure: `The rollout of ${versionOf(taskDefinition)} on service ${service.serviceName} FAILED${reason}.`
+        };
+    }
+    return state === 'COMPLETED' ? { done: true } : { done: false, state };
+}
+/**
+ * Rolls the service to `taskDefinition` with UpdateService (unless it runs it already) and waits
+ * until its PRIMARY deployment is COMPLETED. A FAILED rollout, a circuit-breaker rollback or the
+ * timeout fails, saying which. Returns what was written, or undefined when nothing was.
+ */
+async function rollService(ecs, where, taskDefinition, wait) {
+    const { cluster, service } = where;
+    const arn = service.serviceArn ?? '';
+    const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+    const current = primary?.taskDefinition ?? service.taskDefinition ?? '';
+    let wrote;
+    if (!sameVersion(current, taskDefinition)) {
+        await (0,call/* awsCall */.uF)('ecs:UpdateService', () => ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster, service: arn, taskDefinition })));
+        wrote = `service ${service.serviceName}: task definition ${versionOf(current)} → ${versionOf(taskDefinition)}`;
+        wait.log(wrote);
+    }
+    const start = wait.clock.now();
+    for (;;) {
+        const read = await (0,call/* awsCall */.uF)('ecs:DescribeServices', () => ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [arn] })));
+        const now = read.services?.[0];
+        if (!now)
+            throw new errors/* StateError */.qq(`Service ${service.serviceName} is gone.`);
+        const verdict = rolloutVerdict(now, taskDefinition);
+        if (verdict.done)
+            return wrote;
+        if (verdict.failure)
+            throw new errors/* StateError */.qq(verdict.failure);
+        const left = start + wait.timeoutMs - wait.clock.now();
+        if (left <= 0) {
+            throw new errors/* StateError */.qq(`The rollout of ${versionOf(taskDefinition)} on service ${service.serviceName} was not ` +
+                `COMPLETED within ${Math.round(wait.timeoutMs / 1000)} s (it is ${verdict.state}).`);
+        }
+        wait.log(`Waiting for service ${service.serviceName} to roll out ${versionOf(taskDefinition)}: ${verdict.state}`);
+        await wait.clock.sleep(Math.min(wait.pollMs, left));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/workloads/two-services.ts
+
+
+
+
+
+
+/** The largest desired count the action restores from its own tag (ECS's tasks-per-service quota). */
+const MAX_RESTORED_COUNT = 5000;
+/** `3@arn:aws:ecs:…:service/c/web-blue`: the count the service had, and which service wrote it. */
+function formatScaleTag(desired, serviceArn) {
+    return `${desired}@${serviceArn}`;
+}
+/**
+ * The count a retired service had, from the tag the action wrote when it scaled it down. Pure.
+ * Undefined unless the tag is the action's own for this very service (a tag copied with the
+ * service's definition names another ARN) and the count is one the action would have written.
+ */
+function parseScaleTag(value, serviceArn) {
+    const match = /^(\d{1,4})@(.+)$/.exec(value ?? '');
+    if (!match || match[2] !== serviceArn)
+        return undefined;
+    const count = Number(match[1]);
+    return count >= 1 && count <= MAX_RESTORED_COUNT ? count : undefined;
+}
+/** The service as a unit; its stability is its primary deployment's rollout state. Pure. */
+function serviceUnit(color, service) {
+    const deployments = service.deployments ?? [];
+    const primary = deployments.find((d) => d.status === 'PRIMARY');
+    const rollout = primary?.rolloutState ?? 'UNKNOWN';
+    return {
+        color,
+        arn: service.serviceArn ?? '',
+        label: service.serviceName ?? service.serviceArn ?? '',
+        status: service.status ?? 'UNKNOWN',
+        stability: deployments.length > 1 && rollout === 'COMPLETED' ? 'IN_PROGRESS' : rollout,
+        running: service.runningCount ?? 0,
+        desired: service.desiredCount ?? 0,
+        taskDefinitionArn: primary?.taskDefinition ?? service.taskDefinition
+    };
+}
+/**
+ * What keeps a colour's service from taking traffic; empty when it is ready. Pure. Its deployment
+ * must be COMPLETED, it must want tasks and run them all, and its targets (when it registers in
+ * a target group) must be healthy.
+ */
+function serviceBlockers(unit, targets) {
+    const reasons = [];
+    if (unit.status !== 'ACTIVE')
+        reasons.push(`service ${unit.label} is ${unit.status}`);
+    if (unit.stability !== 'COMPLETED')
+        reasons.push(`its deployment is ${unit.stability}`);
+    if (unit.desired <= 0)
+        reasons.push('service wants 0 tasks (scale it up first)');
+    else if (unit.running < unit.desired)
+        reasons.push(`${unit.running}/${unit.desired} tasks running`);
+    return targets ? [...reasons, ...targetBlockers(targets)] : reasons;
+}
+/** The colour's target group: the input's, which the service must register in, else its own. */
+function targetGroupOf(color, service, given) {
+    const groups = (service.loadBalancers ?? [])
+        .map((lb) => lb.targetGroupArn)
+        .filter(Boolean);
+    if (given === undefined)
+        return groups[0];
+    if (groups.length > 0 && !groups.includes(given)) {
+        throw new errors/* StateError */.qq(`The ${color} service ${service.serviceName} registers its tasks in ${groups.join(', ')}, not in ` +
+            `the ${color} target group ${given}: traffic for ${color} would reach the wrong tasks.`);
+    }
+    return given;
+}
+/**
+ * Blue and Green as two ECS services of the ECS deployment controller, one per colour, each in
+ * its own target group or service-discovery name. Retiring a colour sets its desired count to 0
+ * and records the count it had in a tag on that service, which restoring reads back. (Over 60
+ * lines: one class per workload kind; each method is short.)
+ */
+class TwoServiceWorkload {
+    ecs;
+    elb;
+    where;
+    colors;
+    discovered;
+    taskDefinitions;
+    kind = 'ecs-services';
+    constructor(ecs, elb, where, colors, discovered, taskDefinitions) {
+        this.ecs = ecs;
+        this.elb = elb;
+        this.where = where;
+        this.colors = colors;
+        this.discovered = discovered;
+        this.taskDefinitions = taskDefinitions;
+    }
+    static async discover(clients, where) {
+        const services = await describeColors(clients.ecs, where);
+        const colors = {
+            Blue: {
+                service: services.Blue,
+                targetGroup: targetGroupOf('Blue', services.Blue, where.targetGroups.Blue)
+            },
+            Green: {
+                service: services.Green,
+                targetGroup: targetGroupOf('Green', services.Green, where.targetGroups.Green)
+            }
+        };
+        if (colors.Blue.targetGroup && colors.Blue.targetGroup === colors.Green.targetGroup) {
+            throw new errors/* StateError */.qq(`Both services register in target group ${colors.Blue.targetGroup}; each colour needs its own.`);
+        }
+        const targets = await Promise.all(src_color/* COLORS */.lm.map((c) => readTargets(clients.elb, colors[c].targetGroup, where.readTargets)));
+        const discovered = {
+            Blue: two_services_colorHealth('Blue', services.Blue, targets[0]),
+            Green: two_services_colorHealth('Green', services.Green, targets[1])
+        };
+        const taskDefinitions = prefetchTaskDefinitions(clients.ecs, {
+            taskSets: src_color/* COLORS */.lm.map((c) => ({ taskDefinition: discovered[c].unit.taskDefinitionArn }))
+        });
+        return new TwoServiceWorkload(clients.ecs, clients.elb, where, colors, discovered, taskDefinitions);
+    }
+    /** The colours' services as discovery read them (ARNs and tags). */
+    service(color) {
+        return this.colors[color].service;
+    }
+    async probe(color) {
+        const [services, targets] = await Promise.all([
+            describeColors(this.ecs, this.where),
+            readTargets(this.elb, this.colors[color].targetGroup, true)
+        ]);
+        return two_services_colorHealth(color, services[color], targets);
+    }
+    /** The count is recorded first: a run that stops between the two writes leaves a full service. */
+    async retire(color) {
+        const unit = this.discovered[color].unit;
+        if (unit.desired <= 0)
+            return undefined;
+        await this.tag(unit.arn, formatScaleTag(unit.desired, unit.arn));
+        await this.scale(unit.arn, 0);
+        return `service ${unit.label} (${color}): desired count ${unit.desired} → 0 after promote (tag ${this.where.scaleTag} keeps ${unit.desired})`;
+    }
+    /** The count from the action's own tag; a tag that is not refuses, before any write. */
+    async restore(color) {
+        if (!this.discovered[color].retired)
+            return undefined;
+        const { service } = this.colors[color];
+        const arn = service.serviceArn ?? '';
+        const tag = this.where.scaleTag;
+        const value = (service.tags ?? []).find((t) => t.key === tag)?.value;
+        const count = parseScaleTag(value, arn);
+        if (count === undefined) {
+            throw new errors/* StateError */.qq(`Service ${service.serviceName} (${color}) wants 0 tasks and ` +
+                (value === undefined
+                    ? `has no ${tag} tag`
+                    : `its ${tag} tag "${value}" is not one this action wrote for it`) +
+                `, so the count to restore is unknown. Scale it with: aws ecs update-service --cluster ${this.where.cluster} ` +
+                `--service ${arn} --desired-count N, then run this step again. Nothing was written.`);
+        }
+        await this.scale(arn, count);
+        await (0,call/* awsCall */.uF)('ecs:UntagResource', () => this.ecs.send(new dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: arn, tagKeys: [tag] })));
+        return `service ${service.serviceName} (${color}): desired count 0 → ${count} (restored)`;
+    }
+    /** Every unit of a colour is behind its route: nothing is left over to release. */
+    releasable() {
+        return false;
+    }
+    async release() {
+        return [];
+    }
+    undoOnRollback = false;
+    async details() {
+        const read = (color) => {
+            const arn = this.discovered[color].unit.taskDefinitionArn;
+            return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined);
+        };
+        const [Blue, Green] = await Promise.all(src_color/* COLORS */.lm.map(read));
+        return { Blue, Green };
+    }
+    async tag(arn, value) {
+        await (0,call/* awsCall */.uF)('ecs:TagResource', () => this.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({ resourceArn: arn, tags: [{ key: this.where.scaleTag, value }] })));
+    }
+    async scale(arn, desiredCount) {
+        await (0,call/* awsCall */.uF)('ecs:UpdateService', () => this.ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: this.where.cluster, service: arn, desiredCount })));
+    }
+}
+function two_services_colorHealth(color, service, targets) {
+    const unit = serviceUnit(color, service);
+    const summary = targets ?? {
+        targetGroupArn: '',
+        total: 0,
+        healthy: 0,
+        notHealthy: [],
+        unread: true
+    };
+    return {
+        unit,
+        targets: summary,
+        blockers: serviceBlockers(unit, targets),
+        retired: unit.desired === 0
+    };
+}
+async function readTargets(elb, targetGroup, read) {
+    if (!targetGroup)
+        return undefined;
+    return read ? readTargetHealth(elb, targetGroup) : unreadTargets(targetGroup);
+}
+/** Both colours' services in one DescribeServices call, with their tags. */
+async function describeColors(ecs, where) {
+    const { cluster, services } = where;
+    const response = await (0,call/* awsCall */.uF)('ecs:DescribeServices', () => ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({
+        cluster,
+        services: [services.Blue, services.Green],
+        include: ['TAGS']
+    })), (name) => name === 'ClusterNotFoundException'
+        ? new errors/* NotFoundError */.m_(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
+        : undefined);
+    const found = (response.services ?? []).filter((s) => s.status !== 'INACTIVE');
+    const pick = (color) => {
+        const wanted = services[color];
+        const service = found.find((s) => s.serviceName === wanted || s.serviceArn === wanted);
+        if (!service) {
+            throw new errors/* NotFoundError */.m_(`The ${color} service "${wanted}" was not found in cluster "${cluster}". Check "${color.toLowerCase()}-service".`);
+        }
+        const controller = service.deploymentController?.type ?? 'ECS';
+        if (controller !== 'ECS') {
+            throw new errors/* StateError */.qq(`The ${color} service ${service.serviceName} uses the ${controller} deployment controller; ` +
+                'with "blue-service" and "green-service" each colour is a service of the ECS (rolling) controller.');
+        }
+        return service;
+    };
+    const picked = { Blue: pick('Blue'), Green: pick('Green') };
+    if (picked.Blue.serviceArn === picked.Green.serviceArn) {
+        throw new errors/* StateError */.qq('"blue-service" and "green-service" name the same service; each colour needs its own.');
+    }
+    return picked;
+}
+
+;// CONCATENATED MODULE: ./src/workloads/standalone-task.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * A service of the ECS (rolling) controller and canary tasks started beside it with RunTask: the
+ * service's own tasks are one colour, the canary tasks the other, and their IPs join the
+ * service's target group. A promote rolls the service to the canary's revision; the router
+ * (src/routers/task-count/) moves traffic by registering canary targets. (Over 60 lines: one class
+ * per workload kind; each method is short.)
+ */
+class StandaloneTaskWorkload {
+    ecs;
+    elb;
+    service;
+    entry;
+    tasks;
+    targets;
+    stable;
+    tags;
+    options;
+    kind = 'standalone-task';
+    canary;
+    scope;
+    discovered;
+    assignment;
+    /** The service's desired count when discovered: the router's unit of share. */
+    serviceCount;
+    taskDefinitions;
+    /** Canary tasks that ran when discovered: one of them stopping since is a canary that died. */
+    liveAtStart;
+    constructor(ecs, elb, service, entry, tasks, targets, stable, tags, options) {
+        this.ecs = ecs;
+        this.elb = elb;
+        this.service = service;
+        this.entry = entry;
+        this.tasks = tasks;
+        this.targets = targets;
+        this.stable = stable;
+        this.tags = tags;
+        this.options = options;
+        this.canary = (0,src_color/* otherColor */.IP)(stable);
+        this.serviceCount = service.desiredCount ?? 0;
+        this.scope = {
+            cluster: options.cluster,
+            serviceArn: service.serviceArn ?? '',
+            marker: canaryMarker(options.tagKey, service.serviceName ?? ''),
+            tagKey: options.tagKey
+        };
+        this.liveAtStart = new Set(this.liveTasks().map((t) => t.taskArn ?? ''));
+        this.assignment = this.assign();
+        this.discovered = this.health();
+        this.taskDefinitions = prefetchTaskDefinitions(ecs, {
+            taskSets: src_color/* COLORS */.lm.map((c) => ({ taskDefinition: this.assignment.revisions[c] }))
+        });
+    }
+    /**
+     * Reads the canary tasks (by their marker and tag) and the target group beside each other, once
+     * the service is known, and refuses a service this shape cannot serve before any write.
+     */
+    static async discover(clients, state, stable, options) {
+        const service = state.described ?? {};
+        const entry = loadBalancerEntry(state.name, service);
+        const scope = {
+            cluster: options.cluster,
+            serviceArn: state.arn,
+            marker: canaryMarker(options.tagKey, state.name),
+            tagKey: options.tagKey
+        };
+        if (options.starts)
+            refuseCanaryCount(state.name, service, options.canaryTasks);
+        const [tasks, targets] = await Promise.all([
+            findCanaryTasks(clients.ecs, scope),
+            standalone_task_readTargets(clients.elb, entry.targetGroup),
+            options.starts ? checkTargetType(clients.elb, entry.targetGroup) : undefined,
+            options.starts ? checkNetwork(clients.ecs, state.name, service) : undefined
+        ]);
+        return new StandaloneTaskWorkload(clients.ecs, clients.elb, service, entry, tasks, targets, stable, state.tags, options);
+    }
+    /** The colour whose revision the service runs now. */
+    get serviceColor() {
+        return this.assignment.serviceColor;
+    }
+    /** The service as last read (network, launch type: what RunTask copies). */
+    get serviceDescription() {
+        return this.service;
+    }
+    /** Canary tasks that have not been told to stop. */
+    liveTasks() {
+        return this.tasks.filter((t) => t.desiredStatus !== 'STOPPED' && t.lastStatus !== 'STOPPED');
+    }
+    /** The target a running canary task takes traffic at: its private IP and the container port. */
+    targetOf(task) {
+        const ip = privateIp(task);
+        return ip ? { Id: ip, Port: this.entry.containerPort } : undefined;
+    }
+    /** Targets in the group (not draining) that belong to canary tasks, live or stopped. */
+    registeredCanary() {
+        const own = new Set(this.tasks.flatMap((t) => {
+            const target = this.targetOf(t);
+            return target ? [targetId(target)] : [];
+        }));
+        return this.targets
+            .filter((d) => d.TargetHealth?.State !== 'draining' && d.Target && own.has(targetId(d.Target)))
+            .map((d) => ({ Id: d.Target.Id, Port: d.Target.Port }));
+    }
+    /** Healthy targets: canary ones and all, for the honest share the summary shows. */
+    healthyCounts() {
+        const canary = new Set(this.registeredCanary().map(targetId));
+        const healthy = this.targets.filter((d) => d.TargetHealth?.State === 'healthy' && d.Target);
+        return {
+            canary: healthy.filter((d) => canary.has(targetId(d.Target))).length,
+            all: healthy.length
+        };
+    }
+    async refreshTargets() {
+        this.targets = await standalone_task_readTargets(this.elb, this.entry.targetGroup);
+    }
+    async probe(color) {
+        const [state, tasks, targets] = await Promise.all([
+            readService(this.ecs, this.options.cluster, this.scope.serviceArn),
+            describeTasks(this.ecs, this.options.cluster, this.tasks.map((t) => t.taskArn ?? '')),
+            standalone_task_readTargets(this.elb, this.entry.targetGroup)
+        ]);
+        this.service = state.described ?? this.service;
+        this.tasks = tasks;
+        this.targets = targets;
+        this.assignment = this.assign();
+        return this.health()[color];
+    }
+    /** Nothing to free after a promote: the service is the only capacity, and it serves. */
+    async retire() {
+        return undefined;
+    }
+    /**
+     * An undo: the service rolls back to the colour's revision (recorded when the promote rolled it
+     * forward) and the rollout is awaited. Nothing when the service runs it already.
+     */
+    async restore(color) {
+        if (color === this.serviceColor || this.liveTasks().length > 0)
+            return undefined;
+        return this.rollTo(color, false);
+    }
+    /**
+     * Rolls the service to `color`'s revision and waits for the rollout. A promote first records
+     * the revision it leaves on the service (`<tag-key>PreviousRevision`), which an undo returns to.
+     */
+    async rollTo(color, record) {
+        const revision = this.assignment.revisions[color];
+        if (!revision) {
+            throw new errors/* StateError */.qq(`The revision ${color} runs is unknown, so service ${this.service.serviceName} cannot be rolled to it.`);
+        }
+        const current = this.assignment.revisions[this.serviceColor];
+        const lines = [];
+        if (record && current && color !== this.serviceColor) {
+            const key = previousRevisionTag(this.options.tagKey);
+            await (0,call/* awsCall */.uF)('ecs:TagResource', () => this.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({
+                resourceArn: this.scope.serviceArn,
+                tags: [{ key, value: this.serviceTaskDefinition() }]
+            })));
+            this.tags[key] = this.serviceTaskDefinition();
+            lines.push(`service tag ${key}: ${this.serviceTaskDefinition()}`);
+        }
+        const rolled = await rollService(this.ecs, { cluster: this.options.cluster, service: this.service }, revision, {
+            clock: this.options.clock,
+            timeoutMs: this.options.timeoutMs,
+            pollMs: this.options.pollMs,
+            log: this.options.log
+        });
+        if (rolled)
+            lines.push(`${rolled} (rollout COMPLETED)`);
+        const state = await readService(this.ecs, this.options.cluster, this.scope.serviceArn);
+        this.service = state.described ?? this.service;
+        this.assignment = this.assign();
+        return lines.length > 0 ? lines.join('; ') : undefined;
+    }
+    releasable(color) {
+        return (color === this.canary && (this.liveTasks().length > 0 || this.registeredCanary().length > 0));
+    }
+    /**
+     * The canary tasks once no route needs them (the canary at 0 %, or the service now running
+     * their revision): their targets deregistered and drained first, then the tasks stopped, so no
+     * request goes to a stopped task.
+     */
+    async release(color) {
+        if (!this.releasable(color))
+            return [];
+        const lines = [];
+        const registered = this.registeredCanary();
+        if (registered.length > 0)
+            lines.push(await this.deregister(registered));
+        const live = this.liveTasks();
+        if (live.length > 0) {
+            await stopTasks(this.ecs, this.options.cluster, live.map((t) => t.taskArn ?? ''), 'canary released by ecs-canary-action');
+            for (const task of live)
+                task.desiredStatus = 'STOPPED';
+            lines.push(`canary task(s) stopped: ${live.map(taskId).join(', ')}`);
+        }
+        return lines;
+    }
+    async register(targets) {
+        await registerTargets(this.elb, this.entry.targetGroup, targets);
+        await this.refreshTargets();
+        return `target group ${this.entry.targetGroup}: registered ${targets.map(targetId).join(', ')}`;
+    }
+    async deregister(targets) {
+        const waited = await deregisterAndDrain(this.elb, this.entry.targetGroup, targets, {
+            clock: this.options.clock,
+            capMs: this.options.drainCapMs,
+            pollMs: this.options.pollMs,
+            log: this.options.log
+        });
+        await this.refreshTargets();
+        return (`target group ${this.entry.targetGroup}: deregistered ${targets.map(targetId).join(', ')}` +
+            ` (drained in ${Math.round(waited / 1000)} s)`);
+    }
+    /** A plain rollback with no canary task left has only the last promote to take back. */
+    get undoOnRollback() {
+        return (!this.releasable(this.canary) &&
+            this.serviceColor === this.stable &&
+            this.assignment.revisions[this.canary] !== undefined &&
+            this.trustedPrevious() !== undefined);
+    }
+    async details() {
+        const read = (color) => {
+            const arn = this.assignment.revisions[color];
+            return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined);
+        };
+        const [Blue, Green] = await Promise.all(src_color/* COLORS */.lm.map(read));
+        return { Blue, Green };
+    }
+    serviceTaskDefinition() {
+        const primary = this.service.deployments?.find((d) => d.status === 'PRIMARY');
+        return primary?.taskDefinition ?? this.service.taskDefinition ?? '';
+    }
+    trustedPrevious() {
+        return trustedPreviousRevision(this.tags[previousRevisionTag(this.options.tagKey)], this.serviceTaskDefinition());
+    }
+    assign() {
+        const running = this.liveTasks()[0]?.taskDefinitionArn;
+        const deployed = parseDeployRecord(this.tags[tagNames(this.options.tagKey).deploy]);
+        const previous = this.trustedPrevious();
+        return assignColors({
+            stable: this.stable,
+            serviceTaskDefinition: this.serviceTaskDefinition(),
+            ...(running ? { canaryTaskDefinition: running } : {}),
+            ...(deployed ? { deployed: { color: deployed.color, version: deployed.version } } : {}),
+            ...(previous ? { previousRevision: previous } : {})
+        });
+    }
+    health() {
+        const own = new Set(this.registeredCanary().map(targetId));
+        const serviceTargets = summarize(this.entry.targetGroup, this.targets.filter((d) => !d.Target || !own.has(targetId(d.Target))));
+        const canaryTargets = summarize(this.entry.targetGroup, this.targets.filter((d) => d.Target && own.has(targetId(d.Target))));
+        const serviceColor = this.serviceColor;
+        const unit = {
+            ...serviceUnit(serviceColor, this.service),
+            noun: 'Service tasks',
+            taskDefinitionArn: this.serviceTaskDefinition()
+        };
+        const served = {
+            unit,
+            targets: serviceTargets,
+            blockers: serviceBlockers(unit, serviceTargets),
+            retired: false
+        };
+        const other = (0,src_color/* otherColor */.IP)(serviceColor);
+        const tasks = other === this.canary ? this.tasks : [];
+        const canary = this.canaryHealth(other, tasks, canaryTargets);
+        return { [serviceColor]: served, [other]: canary };
+    }
+    canaryHealth(color, tasks, targets) {
+        const live = tasks.filter((t) => t.desiredStatus !== 'STOPPED');
+        const registered = new Set(targets.total > 0 ? this.registeredCanary().map(targetId) : []);
+        const died = tasks.filter((t) => {
+            if (t.lastStatus !== 'STOPPED' || this.releasedHere(t))
+                return false;
+            const target = this.targetOf(t);
+            return this.liveAtStart.has(t.taskArn ?? '') || (target && registered.has(targetId(target)));
+        });
+        const blockers = [];
+        if (live.length === 0) {
+            blockers.push('no canary task runs: give "image" or "task-definition" to start one');
+        }
+        for (const task of live.filter((t) => t.lastStatus !== 'RUNNING')) {
+            blockers.push(`canary task ${taskId(task)} is ${task.lastStatus ?? 'unknown'}`);
+        }
+        const stopped = died.map((t) => ({
+            id: `task ${taskId(t)}`,
+            state: 'unhealthy',
+            reason: `stopped: ${stopReason(t)}`
+        }));
+        for (const s of stopped)
+            blockers.push(`canary ${s.id} ${s.reason}`);
+        if (live.length > 0 && targets.total === 0) {
+            blockers.push('no canary task is registered in the target group yet');
+        }
+        for (const t of targets.notHealthy) {
+            blockers.push(`target ${t.id} is ${t.state}${t.reason ? ` (${t.reason})` : ''}`);
+        }
+        return {
+            unit: {
+                color,
+                arn: live[0]?.taskArn ?? '',
+                label: live.length > 0 ? live.map(taskId).join(', ') : 'none',
+                noun: 'Canary tasks',
+                status: live[0]?.lastStatus ?? 'NONE',
+                stability: live.every((t) => t.lastStatus === 'RUNNING') ? 'RUNNING' : 'STARTING',
+                running: live.filter((t) => t.lastStatus === 'RUNNING').length,
+                desired: live.length,
+                taskDefinitionArn: this.assignment.revisions[color]
+            },
+            targets: { ...targets, notHealthy: [...targets.notHealthy, ...stopped] },
+            blockers,
+            retired: live.length === 0
+        };
+    }
+    /** A task the action stopped itself is not a canary that died. */
+    releasedHere(task) {
+        return task.stoppedReason === 'canary released by ecs-canary-action';
+    }
+}
+function summarize(targetGroupArn, found) {
+    const summary = { targetGroupArn, total: 0, healthy: 0, notHealthy: [] };
+    for (const d of found) {
+        const state = d.TargetHealth?.State ?? 'unknown';
+        if (state === 'draining')
+            continue;
+        summary.total += 1;
+        if (state === 'healthy')
+            summary.healthy += 1;
+        else {
+            summary.notHealthy.push({
+                id: `${d.Target?.Id ?? '?'}${d.Target?.Port ? `:${d.Target.Port}` : ''}`,
+                state,
+                reason: d.TargetHealth?.Reason
+            });
+        }
+    }
+    return summary;
+}
+async function standalone_task_readTargets(elb, targetGroup) {
+    const read = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeTargetHealth', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: targetGroup })));
+    return read.TargetHealthDescriptions ?? [];
+}
+/** The service's one target group entry; refuses a service without one (or with several). */
+function loadBalancerEntry(name, service) {
+    const entries = (service.loadBalancers ?? []).filter((lb) => lb.targetGroupArn);
+    if (entries.length === 0) {
+        throw new errors/* StateError */.qq(`Service ${name} has no load balancer target group, so a canary task has nowhere to take ` +
+            "traffic. A standalone canary joins the target group of the service's load balancer entry; " +
+            'add one to the service, or use "blue-service"/"green-service" or task sets. Nothing was written.');
+    }
+    if (entries.length > 1) {
+        throw new errors/* StateError */.qq(`Service ${name} registers in ${entries.length} target groups (${entries.map((e) => e.targetGroupArn).join(', ')}); ` +
+            'a standalone canary joins exactly one. Nothing was written.');
+    }
+    const [lb] = entries;
+    return {
+        targetGroup: lb.targetGroupArn ?? '',
+        containerName: lb.containerName ?? '',
+        containerPort: lb.containerPort ?? 0
+    };
+}
+function refuseCanaryCount(name, service, canaryTasks) {
+    const desired = service.desiredCount ?? 0;
+    if (canaryTasks <= desired)
+        return;
+    throw new errors/* StateError */.qq(`"canary-tasks" is ${canaryTasks}, more than service ${name}'s desired count of ${desired}: ` +
+        'the canary must stay the smaller part. Lower "canary-tasks" or scale the service up. Nothing was written.');
+}
+/** Canary targets are IPs: a Lambda group, or instance targets (bridge/host), are refused. */
+async function checkTargetType(elb, targetGroup) {
+    const read = await (0,call/* awsCall */.uF)('elasticloadbalancing:DescribeTargetGroups', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({ TargetGroupArns: [targetGroup] })));
+    const type = read.TargetGroups?.[0]?.TargetType ?? 'instance';
+    if (type === 'ip')
+        return;
+    throw new errors/* StateError */.qq(`Target group ${targetGroup} has target type ${type}; a standalone canary task joins it by its ` +
+        `private IP, which needs target type ip (awsvpc tasks).` +
+        (type === 'lambda' ? ' A Lambda target group has no tasks at all.' : '') +
+        ' Nothing was written.');
+}
+/** awsvpc tasks need the service's network configuration; bridge and host networking are refused. */
+async function checkNetwork(ecs, name, service) {
+    const read = await (0,call/* awsCall */.uF)('ecs:DescribeTaskDefinition', () => ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: service.taskDefinition ?? '' })));
+    const mode = read.taskDefinition?.networkMode ?? 'bridge';
+    if (mode !== 'awsvpc') {
+        throw new errors/* StateError */.qq(`Service ${name} runs task definition ${service.taskDefinition} with network mode ${mode}; ` +
+            'a standalone canary task is registered by its private IP, which needs network mode awsvpc. ' +
+            'Nothing was written.');
+    }
+    if (!service.networkConfiguration?.awsvpcConfiguration) {
+        throw new errors/* StateError */.qq(`Service ${name} uses network mode awsvpc but has no network configuration to start a canary ` +
+            'task with (subnets, security groups). Nothing was written.');
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/choose-revision.ts
 
 
@@ -49034,6 +50092,138 @@ async function register(ecs, revision) {
     return arn;
 }
 
+;// CONCATENATED MODULE: ./src/deploy/standalone-path.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * A rolling service's canary: the revision built from the service's own (only the container's
+ * image replaced), then `canaryTasks` standalone tasks started with RunTask as the service would
+ * start them, and awaited until RUNNING with a private IP. They take no traffic yet: the router
+ * registers them. Canary tasks that run the revision already are adopted, never started twice.
+ */
+async function standaloneReplacement(ctx, canaryTasks) {
+    const { workload, request, canary } = ctx;
+    if (!(workload instanceof StandaloneTaskWorkload)) {
+        throw new errors/* StateError */.qq('Standalone canary tasks need the standalone-task workload.');
+    }
+    const ecs = ctx.clients.ecs;
+    const service = workload.serviceDescription;
+    if (workload.serviceColor !== workload.stable) {
+        throw new errors/* StateError */.qq(`Service ${service.serviceName} runs the canary's revision already: a promote has not ` +
+            'finished. Run mode promote to finish it (or rollback), then deploy. Nothing was written.');
+    }
+    const serviceRevision = ctx.state.health[workload.stable].unit.taskDefinitionArn ?? '';
+    const live = workload.liveTasks();
+    const reference = request.taskDefinition && 'reference' in request.taskDefinition
+        ? request.taskDefinition.reference
+        : undefined;
+    const liveRevision = live[0]?.taskDefinitionArn;
+    const [stableRead, canaryRead, referenced] = await Promise.all([
+        describe(ecs, serviceRevision),
+        liveRevision ? describe(ecs, liveRevision) : Promise.resolve(undefined),
+        reference ? describe(ecs, reference) : Promise.resolve(undefined)
+    ]);
+    const file = request.taskDefinition && 'file' in request.taskDefinition
+        ? request.taskDefinition.revision
+        : undefined;
+    const container = request.containerName ?? workload.entry.containerName;
+    const choice = chooseRevision({
+        base: file ?? referenced?.revision ?? stableRead.revision,
+        ...(referenced ? { baseArn: referenced.arn } : {}),
+        stableFamily: familyOfReference(serviceRevision),
+        ...(ctx.image ? { image: ctx.image } : {}),
+        ...(container ? { container } : {}),
+        ...(canaryRead ? { canary: canaryRead } : {})
+    });
+    const inService = (choice.use !== undefined && sameVersion(choice.use, serviceRevision)) ||
+        (choice.register !== undefined && sameRevision(choice.register, stableRead.revision));
+    if (inService) {
+        throw new errors/* StateError */.qq(`Service ${service.serviceName} runs this version already (${versionOf(serviceRevision)}): there ` +
+            'is nothing to canary. Deploy a new image or revision. Nothing was written.');
+    }
+    const images = {
+        ...(choice.container ? { container: choice.container } : {}),
+        ...(choice.oldImage ? { oldImage: choice.oldImage } : {}),
+        ...(choice.newImage ? { newImage: choice.newImage } : {})
+    };
+    const imageLine = choice.newImage
+        ? ` (${choice.container}: ${choice.oldImage ?? '?'} → ${choice.newImage})`
+        : '';
+    const missing = choice.inPlace ? Math.max(0, canaryTasks - live.length) : canaryTasks;
+    if (choice.inPlace && missing === 0)
+        return { diff: [], ...images };
+    const what = choice.use ? versionOf(choice.use) : `a new revision of ${choice.register?.family}`;
+    const diff = [
+        ...(!choice.inPlace && live.length > 0
+            ? [`${canary}: stop ${live.length} canary task(s) of ${versionOf(liveRevision ?? '')}`]
+            : []),
+        `${canary}: start ${missing} canary task(s) with ${what}${imageLine} beside service ${service.serviceName}`
+    ];
+    const wait = {
+        clock: ctx.clock,
+        timeoutMs: ctx.timeoutMs,
+        pollMs: ctx.pollMs,
+        log: (line) => ctx.log.info(line)
+    };
+    return {
+        diff,
+        ...images,
+        apply: async (write) => {
+            let arn = choice.use ?? '';
+            if (choice.register) {
+                const revision = choice.register;
+                await write(async () => {
+                    arn = await register(ecs, revision);
+                    return `task definition ${versionOf(arn)} registered${imageLine}`;
+                });
+            }
+            // A new canary supersedes the last promote: a rollback must not undo it any more.
+            await write(() => forgetUndo(ctx, workload.options.tagKey));
+            if (!choice.inPlace)
+                await write(async () => (await workload.release(canary)).join('; ') || undefined);
+            await write(async () => {
+                const input = runTaskInput(service, workload.scope, arn, missing);
+                const started = await runCanaryTasks(ecs, input).catch(async (error) => {
+                    if (error instanceof RunTaskFailure && error.started.length > 0) {
+                        await stopStarted(ctx, error.started.map((t) => t.taskArn ?? ''));
+                        throw new errors/* StateError */.qq(`${error.message} The ${error.started.length} started were stopped.`);
+                    }
+                    throw error;
+                });
+                const arns = started.map((t) => t.taskArn ?? '');
+                await waitForRunning(ecs, ctx.cluster, arns, wait).catch(async (error) => {
+                    await stopStarted(ctx, arns);
+                    const why = error instanceof Error ? error.message : String(error);
+                    throw new errors/* StateError */.qq(`${why} The canary task(s) started were stopped.`);
+                });
+                return `canary task(s) started with ${versionOf(arn)}: ${started.map(taskId).join(', ')} (startedBy ${workload.scope.marker})`;
+            });
+            return { taskDefinitionArn: arn };
+        }
+    };
+}
+async function stopStarted(ctx, arns) {
+    await stopTasks(ctx.clients.ecs, ctx.cluster, arns, 'canary start failed (ecs-canary-action)');
+}
+/** Removes the record an undo would read (the colour and revision before the last promote). */
+async function forgetUndo(ctx, tagKey) {
+    const keys = [tagNames(tagKey).previous, previousRevisionTag(tagKey)].filter((key) => ctx.state.service.tags[key] !== undefined);
+    if (keys.length === 0)
+        return undefined;
+    await (0,call/* awsCall */.uF)('ecs:UntagResource', () => ctx.clients.ecs.send(new dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: ctx.state.service.arn, tagKeys: keys })));
+    return `service tags removed: ${keys.join(', ')} (a new canary replaces the undo of the last promote)`;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/deploy.ts
 
 
@@ -49071,9 +50261,10 @@ async function deployVersion(inputs, request, found, deps) {
         ...(inputs.stackName ? { stackName: inputs.stackName } : {}),
         request,
         state,
+        workload: shape.workload,
         stable,
         canary,
-        split: live > 0 && request.replaceLiveCanary ? (0,shares/* splitFor */.o_)(canary, 0) : state.split,
+        split: live > 0 && request.replaceLiveCanary ? (0,src_shares/* splitFor */.o_)(canary, 0) : state.split,
         ...(image ? { image: image.text } : {}),
         clock,
         log,
@@ -49082,7 +50273,9 @@ async function deployVersion(inputs, request, found, deps) {
     };
     const replacement = inputs.stackName
         ? await stackReplacement(context)
-        : await taskSetReplacement(context);
+        : state.shapeKind === 'standalone-task'
+            ? await standaloneReplacement(context, inputs.canaryTasks)
+            : await taskSetReplacement(context);
     const base = {
         diff: replacement.diff,
         ...(image?.digest ? { digest: image.digest } : {}),
@@ -49099,7 +50292,7 @@ async function deployVersion(inputs, request, found, deps) {
     if (inputs.dryRun)
         return { ...base, changed: false, writes: [] };
     if (live > 0 && !request.replaceLiveCanary) {
-        throw new errors/* StateError */.qq(`The canary colour ${canary} carries ${(0,shares/* formatPercent */.l9)(live)}% of traffic, and its version is ` +
+        throw new errors/* StateError */.qq(`The canary colour ${canary} carries ${(0,src_shares/* formatPercent */.l9)(live)}% of traffic, and its version is ` +
             'replaced only while it carries none. Run mode rollback first, or set ' +
             '"replace-live-canary: true" to take its share to 0 before the deploy.');
     }
@@ -49118,7 +50311,7 @@ async function deployVersion(inputs, request, found, deps) {
         if (live > 0) {
             await write(async () => {
                 const lines = [];
-                await shiftAndVerify(shape.router, state.split, (0,shares/* splitFor */.o_)(canary, 0), (l) => lines.push(l));
+                await shiftAndVerify(shape.router, state.split, (0,src_shares/* splitFor */.o_)(canary, 0), (l) => lines.push(l));
                 return lines.join('; ');
             });
         }
@@ -49152,15 +50345,15 @@ async function deployVersion(inputs, request, found, deps) {
         const left = await guard.releaseOrExplain(clock.now());
         if (writes.length === 0)
             throw error;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = (0,errors/* messageOf */.bD)(error);
         const traffic = live > 0 || state.split[stable] > 0
             ? `The canary colour ${canary} carries no traffic; the stable colour ${stable} keeps all of it.`
-            : `Traffic is ${(0,shares/* formatSplit */.oe)(state.split)}.`;
+            : `Traffic is ${(0,src_shares/* formatSplit */.oe)(state.split)}.`;
         return {
             ...base,
             changed: true,
             writes,
-            failure: `${(0,report_text/* sentence */.em)(message)} Written: ${writes.join('; ')}. ${traffic}${left ? ` ${left}` : ''}`
+            failure: `${(0,errors/* sentence */.em)(message)} Written: ${writes.join('; ')}. ${traffic}${left ? ` ${left}` : ''}`
         };
     }
 }
@@ -49226,6 +50419,73 @@ function promotedImages(images, deployedDigest) {
     const pinned = deployedDigest ? images.filter((i) => i.endsWith(`@${deployedDigest}`)) : [];
     return pinned.length > 0 ? pinned : [...images];
 }
+
+;// CONCATENATED MODULE: ./src/discover/resources.ts
+
+
+
+
+/** True when the stack must be read: a colour value or the route is not given as an input. */
+function needsStack(inputs) {
+    if (!inputs.stackName || inputs.route53)
+        return false;
+    // A deploy through the stack reads its parameters and outputs anyway.
+    if (inputs.deploy)
+        return true;
+    const allExplicit = src_color/* COLORS */.lm.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
+    return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn && !inputs.swap);
+}
+/**
+ * Merges explicit inputs over stack outputs. Pure: `outputs` is undefined when no stack was read.
+ */
+function resolveResources(inputs, outputs) {
+    // Route 53 records route to the colours' services; each service names its own target group.
+    if (inputs.route53) {
+        return {
+            taskSets: {},
+            targetGroups: { Blue: inputs.targetGroups.Blue ?? '', Green: inputs.targetGroups.Green ?? '' }
+        };
+    }
+    const missing = [];
+    const pick = (explicit, key) => {
+        const value = explicit ?? outputs?.[key];
+        if (!value)
+            missing.push(key);
+        return value ?? '';
+    };
+    // Without a stack, a colour's task set is the one registering in its target group.
+    const taskSet = (explicit, key) => outputs || explicit ? { value: pick(explicit, key) } : undefined;
+    const blueSet = taskSet(inputs.taskSets.Blue, constants/* StackOutputKeys */.yl.BlueTaskSet);
+    const greenSet = taskSet(inputs.taskSets.Green, constants/* StackOutputKeys */.yl.GreenTaskSet);
+    const taskSets = {
+        ...(blueSet ? { Blue: blueSet.value } : {}),
+        ...(greenSet ? { Green: greenSet.value } : {})
+    };
+    const targetGroups = {
+        Blue: pick(inputs.targetGroups.Blue, constants/* StackOutputKeys */.yl.BlueTargetGroup),
+        Green: pick(inputs.targetGroups.Green, constants/* StackOutputKeys */.yl.GreenTargetGroup)
+    };
+    if (missing.length > 0) {
+        const inputNames = missing.map((key) => INPUT_FOR_OUTPUT[key]).join('", "');
+        throw new errors/* StateError */.qq(`Stack "${inputs.stackName}" has no output ${missing.join(', ')}. Add ${missing.length > 1 ? 'these outputs' : 'this output'} to the stack (templates/ecs-canary.yaml shows them) or set the input${missing.length > 1 ? 's' : ''} "${inputNames}".`);
+    }
+    if (targetGroups.Blue === targetGroups.Green) {
+        throw new errors/* StateError */.qq(`Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`);
+    }
+    if (inputs.swap)
+        return { taskSets, targetGroups, swap: inputs.swap };
+    if (inputs.listenerArn)
+        return { taskSets, targetGroups, listenerArn: inputs.listenerArn };
+    const rules = ruleArnList(inputs.listenerRuleArn ?? outputs?.[constants/* StackOutputKeys */.yl.ListenerRule] ?? '');
+    return { taskSets, targetGroups, ...(rules.length > 0 ? { listenerRuleArns: rules } : {}) };
+}
+/** The input that overrides each stack output, for messages. */
+const INPUT_FOR_OUTPUT = {
+    [constants/* StackOutputKeys */.yl.BlueTaskSet]: constants/* Inputs */.G0.BlueTaskSet,
+    [constants/* StackOutputKeys */.yl.GreenTaskSet]: constants/* Inputs */.G0.GreenTaskSet,
+    [constants/* StackOutputKeys */.yl.BlueTargetGroup]: constants/* Inputs */.G0.BlueTargetGroup,
+    [constants/* StackOutputKeys */.yl.GreenTargetGroup]: constants/* Inputs */.G0.GreenTargetGroup
+};
 
 // EXTERNAL MODULE: ./src/gates/alarms.ts
 var gates_alarms = __nccwpck_require__(8972);
@@ -49403,7 +50663,7 @@ class AnalysisGate {
             return { label: analysis_LABEL, text, verdict };
         const where = when === 'before'
             ? `before step ${step + 1}`
-            : `${when === 'during' ? 'during the bake' : 'at the end'} of step ${step + 1} (${color} at ${(0,shares/* formatPercent */.l9)(share)}%)`;
+            : `${when === 'during' ? 'during the bake' : 'at the end'} of step ${step + 1} (${color} at ${(0,src_shares/* formatPercent */.l9)(share)}%)`;
         const why = verdict.result === 'fail'
             ? `the canary is worse than stable: ${verdict.reason}`
             : `no verdict after holding the step ${Math.round(this.config.maxWaitMs / 1000)} s (${verdict.reason}), and on-inconclusive is fail`;
@@ -49638,7 +50898,7 @@ class HookGate {
                     canaryColor: context.color,
                     stableColor: (0,src_color/* otherColor */.IP)(context.color),
                     taskDefinitions: { ...this.run.taskDefinitions },
-                    canaryShare: (0,shares/* percentNumber */.JB)(context.share),
+                    canaryShare: (0,src_shares/* percentNumber */.JB)(context.share),
                     step: context.step + 1,
                     invocation,
                     ...(details !== undefined ? { hookDetails: details } : {})
@@ -49700,10 +50960,11 @@ function invokeFailure(error, point) {
     if (error instanceof errors/* AwsCallError */.iQ && error.code === 'ResourceNotFoundException') {
         return `Lambda has no such function in this account and region. Check "hook-${point}".`;
     }
-    return error instanceof errors/* ActionError */.lZ || error instanceof Error ? error.message : String(error);
+    return (0,errors/* messageOf */.bD)(error);
 }
 
 ;// CONCATENATED MODULE: ./src/gates/smoke.ts
+
 
 
 const smoke_LABEL = 'smoke check';
@@ -49772,7 +51033,7 @@ class SmokeGate {
                     : this.config.url;
             }
             catch (error) {
-                const why = error instanceof Error ? error.message : String(error);
+                const why = (0,errors/* messageOf */.bD)(error);
                 return this.failed('no result', [], `could not find the load balancer's address: ${why}`);
             }
             const request = smokeRequest(address, this.traffic);
@@ -50116,7 +51377,7 @@ function splitOfWeights(weights) {
     const total = weights.Blue + weights.Green;
     if (total === 0)
         return { Blue: 0, Green: 0 };
-    return { Blue: (weights.Blue * shares/* FULL */.eW) / total, Green: (weights.Green * shares/* FULL */.eW) / total };
+    return { Blue: (weights.Blue * src_shares/* FULL */.eW) / total, Green: (weights.Green * src_shares/* FULL */.eW) / total };
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/alb-forward-router.ts
@@ -50245,7 +51506,7 @@ function listenerNotFound(arn) {
  */
 function lockstepSplit(splits) {
     const [first] = splits;
-    if (splits.every((split) => (0,shares/* sameSplit */.xY)(split, first)))
+    if (splits.every((split) => (0,src_shares/* sameSplit */.xY)(split, first)))
         return first;
     const least = (color) => Math.min(...splits.map((s) => s[color]));
     return { Blue: least('Blue'), Green: least('Green') };
@@ -50256,7 +51517,7 @@ function routesAgree(routes) {
 }
 /** `listener-rule …/a holds Blue 90% / Green 10%; listener …/b holds Blue 100% / Green 0%`. */
 function describeRoutes(routes) {
-    return routes.map((r) => `${r.kind} ${r.id} holds ${(0,shares/* formatSplit */.oe)(r.split)}`).join('; ');
+    return routes.map((r) => `${r.kind} ${r.id} holds ${(0,src_shares/* formatSplit */.oe)(r.split)}`).join('; ');
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/lockstep-router.ts
@@ -50299,7 +51560,7 @@ class LockstepRouter {
         if (failed) {
             // A colour at weight 0 carries no traffic, so what was added stays; the message says it.
             const done = lines.length > 0 ? ` Written before the failure: ${lines.join('; ')}.` : '';
-            throw new errors/* LockstepWriteError */.Dq(`${errorText(failed.reason)}${done}`, failed.reason);
+            throw new errors/* LockstepWriteError */.Dq(`${(0,errors/* sentence */.em)((0,errors/* messageOf */.bD)(failed.reason))}${done}`, failed.reason);
         }
         return lines.length > 0 ? lines.join('; ') : undefined;
     }
@@ -50317,8 +51578,8 @@ class LockstepRouter {
         const first = settled[failedAt[0]].reason;
         const failedIds = failedAt.map((i) => this.members[i].id).join(', ');
         const written = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [i] : []));
-        const head = `Writing ${(0,shares/* formatSplit */.oe)(split)} to the routes that move together failed on ${failedIds}: ` +
-            errorText(first);
+        const head = `Writing ${(0,src_shares/* formatSplit */.oe)(split)} to the routes that move together failed on ${failedIds}: ` +
+            (0,errors/* sentence */.em)((0,errors/* messageOf */.bD)(first));
         if (written.length === 0) {
             throw new errors/* LockstepWriteError */.Dq(`${head} No route was changed.`, first);
         }
@@ -50332,7 +51593,7 @@ class LockstepRouter {
         const live = await Promise.allSettled(this.members.map((m) => m.verify()));
         const now = live
             .map((s, i) => s.status === 'fulfilled'
-            ? `${this.members[i].kind} ${this.members[i].id} holds ${(0,shares/* formatSplit */.oe)(s.value)}`
+            ? `${this.members[i].kind} ${this.members[i].id} holds ${(0,src_shares/* formatSplit */.oe)(s.value)}`
             : undefined)
             .filter((line) => line !== undefined)
             .join('; ');
@@ -50360,10 +51621,6 @@ class LockstepRouter {
         this.seen = splits;
         return lockstepSplit(splits);
     }
-}
-function errorText(error) {
-    const text = error instanceof Error ? error.message : String(error);
-    return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/routers/alb/listener-swap.ts
@@ -50444,10 +51701,10 @@ class ListenerSwapRouter {
      * (the planner then refuses a share between, and lets a promote go from 0 %).
      */
     reachable(share) {
-        const exact = Number.isInteger(share) && share >= 0 && share <= shares/* FULL */.eW;
+        const exact = Number.isInteger(share) && share >= 0 && share <= src_shares/* FULL */.eW;
         if (this.weighted)
             return exact ? [share] : [Math.floor(share), Math.ceil(share)];
-        return exact && (share === 0 || share === shares/* FULL */.eW) ? [share] : [0, shares/* FULL */.eW];
+        return exact && (share === 0 || share === src_shares/* FULL */.eW) ? [share] : [0, src_shares/* FULL */.eW];
     }
     /** Health checks run through the test listener, which points at the canary before any share. */
     async exposeForHealthChecks() {
@@ -50455,7 +51712,7 @@ class ListenerSwapRouter {
     }
     async shift(split) {
         const actions = this.current();
-        const full = src_color/* COLORS */.lm.find((c) => split[c] === shares/* FULL */.eW);
+        const full = src_color/* COLORS */.lm.find((c) => split[c] === src_shares/* FULL */.eW);
         const next = this.weighted || !full
             ? rewriteForwardWeights(actions, this.targetGroups, albWeightsFor(split))
             : (forwardTo(actions, this.targetGroups[full], this.label) ?? actions);
@@ -51111,7 +52368,7 @@ function startTestRouteRead(elb, sources) {
     if (!sources.tolerateFailure)
         return read;
     return read.catch((error) => ({
-        failed: error instanceof Error ? error.message : String(error)
+        failed: (0,errors/* messageOf */.bD)(error)
     }));
 }
 /**
@@ -51233,6 +52490,7 @@ class ServiceLease {
 ;// CONCATENATED MODULE: ./src/stable-mirror.ts
 
 
+
 /**
  * The stable tag on the service named by `service` (the one the action reads), copied to the
  * colours' other services so that a look at either service shows which colour is live. The copy
@@ -51268,7 +52526,7 @@ class MirroredStableMarker {
         if (value === undefined || this.mirrors.length === 0)
             return line;
         const results = await Promise.allSettled(this.mirrors.map((arn) => (0,call/* awsCall */.uF)('ecs:TagResource', () => this.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({ resourceArn: arn, tags: [{ key, value }] })))));
-        const failed = results.flatMap((r, i) => r.status === 'rejected' ? [`${this.mirrors[i]} (${reasonOf(r.reason)})`] : []);
+        const failed = results.flatMap((r, i) => r.status === 'rejected' ? [`${this.mirrors[i]} (${(0,errors/* messageOf */.bD)(r.reason)})`] : []);
         const copies = this.mirrors.length - failed.length;
         const said = copies > 0 ? `; copied to ${copies} colour service${copies > 1 ? 's' : ''}` : '';
         const missed = failed.length > 0
@@ -51277,237 +52535,165 @@ class MirroredStableMarker {
         return `${line}${said}${missed}`;
     }
 }
-function reasonOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
 
-;// CONCATENATED MODULE: ./src/workloads/two-services.ts
+;// CONCATENATED MODULE: ./src/routers/task-count/task-shares.ts
 
-
-
-
-
-
-/** The largest desired count the action restores from its own tag (ECS's tasks-per-service quota). */
-const MAX_RESTORED_COUNT = 5000;
-/** `3@arn:aws:ecs:…:service/c/web-blue`: the count the service had, and which service wrote it. */
-function formatScaleTag(desired, serviceArn) {
-    return `${desired}@${serviceArn}`;
+/**
+ * Shares in units of whole tasks, pure: `canary` canary tasks beside `service` service tasks get
+ * canary / (canary + service) of the requests, rounded to a permille (1 of 3 is 333, 33.3 %).
+ */
+function shareOf(canary, service) {
+    const all = canary + service;
+    return all === 0 ? 0 : Math.round((src_shares/* FULL */.eW * canary) / all);
 }
 /**
- * The count a retired service had, from the tag the action wrote when it scaled it down. Pure.
- * Undefined unless the tag is the action's own for this very service (a tag copied with the
- * service's definition names another ARN) and the count is one the action would have written.
+ * Every share the canary can have: 0 to `maxCanary` tasks beside the service's tasks, and all of
+ * it (the service itself rolled to the canary's revision). Ascending, without repeats.
  */
-function parseScaleTag(value, serviceArn) {
-    const match = /^(\d{1,4})@(.+)$/.exec(value ?? '');
-    if (!match || match[2] !== serviceArn)
-        return undefined;
-    const count = Number(match[1]);
-    return count >= 1 && count <= MAX_RESTORED_COUNT ? count : undefined;
+function reachableShares(service, maxCanary) {
+    const shares = new Set([src_shares/* FULL */.eW]);
+    for (let k = 0; k <= maxCanary; k += 1)
+        shares.add(shareOf(k, service));
+    return [...shares].sort((a, b) => a - b);
 }
-/** The service as a unit; its stability is its primary deployment's rollout state. Pure. */
-function serviceUnit(color, service) {
-    const deployments = service.deployments ?? [];
-    const primary = deployments.find((d) => d.status === 'PRIMARY');
-    const rollout = primary?.rolloutState ?? 'UNKNOWN';
-    return {
-        color,
-        arn: service.serviceArn ?? '',
-        label: service.serviceName ?? service.serviceArn ?? '',
-        status: service.status ?? 'UNKNOWN',
-        stability: deployments.length > 1 && rollout === 'COMPLETED' ? 'IN_PROGRESS' : rollout,
-        running: service.runningCount ?? 0,
-        desired: service.desiredCount ?? 0,
-        taskDefinitionArn: primary?.taskDefinition ?? service.taskDefinition
-    };
+/** `[share]` when a task count gives it exactly, else the nearest reachable below and above. */
+function nearestShares(share, service, maxCanary) {
+    const shares = reachableShares(service, maxCanary);
+    if (shares.includes(share))
+        return [share];
+    const below = shares.filter((s) => s < share).at(-1);
+    const above = shares.find((s) => s > share);
+    return [below, above].filter((s) => s !== undefined);
 }
+/** How many canary tasks give `share` (below all of it); undefined when none does. */
+function canaryCountFor(share, service, maxCanary) {
+    for (let k = 0; k <= maxCanary; k += 1)
+        if (shareOf(k, service) === share)
+            return k;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/routers/task-count/task-count-router.ts
+
+
+
+
 /**
- * What keeps a colour's service from taking traffic; empty when it is ready. Pure. Its deployment
- * must be COMPLETED, it must want tasks and run them all, and its targets (when it registers in
- * a target group) must be healthy.
+ * Traffic in units of whole tasks: the canary's share is the canary targets registered in the
+ * service's target group over those and the service's tasks (1 canary beside 2 is 33.3 %). All of
+ * it is the service itself rolled to the canary's revision. Counting registrations and the
+ * service's desired count, not momentary health, keeps the split one only a writer changes: a
+ * service task replaced during a bake is not another writer. The healthy share is in `notes`.
  */
-function serviceBlockers(unit, targets) {
-    const reasons = [];
-    if (unit.status !== 'ACTIVE')
-        reasons.push(`service ${unit.label} is ${unit.status}`);
-    if (unit.stability !== 'COMPLETED')
-        reasons.push(`its deployment is ${unit.stability}`);
-    if (unit.desired <= 0)
-        reasons.push('service wants 0 tasks (scale it up first)');
-    else if (unit.running < unit.desired)
-        reasons.push(`${unit.running}/${unit.desired} tasks running`);
-    return targets ? [...reasons, ...targetBlockers(targets)] : reasons;
-}
-/** The colour's target group: the input's, which the service must register in, else its own. */
-function targetGroupOf(color, service, given) {
-    const groups = (service.loadBalancers ?? [])
-        .map((lb) => lb.targetGroupArn)
-        .filter(Boolean);
-    if (given === undefined)
-        return groups[0];
-    if (groups.length > 0 && !groups.includes(given)) {
-        throw new errors/* StateError */.qq(`The ${color} service ${service.serviceName} registers its tasks in ${groups.join(', ')}, not in ` +
-            `the ${color} target group ${given}: traffic for ${color} would reach the wrong tasks.`);
+class TaskCountRouter {
+    fleet;
+    maxCanary;
+    kind = 'task-count';
+    constructor(fleet, 
+    /** The most canary tasks a share may take (`canary-tasks`). */
+    maxCanary) {
+        this.fleet = fleet;
+        this.maxCanary = maxCanary;
     }
-    return given;
-}
-/**
- * Blue and Green as two ECS services of the ECS deployment controller, one per colour, each in
- * its own target group or service-discovery name. Retiring a colour sets its desired count to 0
- * and records the count it had in a tag on that service, which restoring reads back. (Over 60
- * lines: one class per workload kind; each method is short.)
- */
-class TwoServiceWorkload {
-    ecs;
-    elb;
-    where;
-    colors;
-    discovered;
-    taskDefinitions;
-    kind = 'ecs-services';
-    constructor(ecs, elb, where, colors, discovered, taskDefinitions) {
-        this.ecs = ecs;
-        this.elb = elb;
-        this.where = where;
-        this.colors = colors;
-        this.discovered = discovered;
-        this.taskDefinitions = taskDefinitions;
+    get id() {
+        return this.fleet.entry.targetGroup;
     }
-    static async discover(clients, where) {
-        const services = await describeColors(clients.ecs, where);
-        const colors = {
-            Blue: {
-                service: services.Blue,
-                targetGroup: targetGroupOf('Blue', services.Blue, where.targetGroups.Blue)
-            },
-            Green: {
-                service: services.Green,
-                targetGroup: targetGroupOf('Green', services.Green, where.targetGroups.Green)
-            }
-        };
-        if (colors.Blue.targetGroup && colors.Blue.targetGroup === colors.Green.targetGroup) {
-            throw new errors/* StateError */.qq(`Both services register in target group ${colors.Blue.targetGroup}; each colour needs its own.`);
+    async read() {
+        return this.current();
+    }
+    reachable(share) {
+        return nearestShares(share, this.fleet.serviceCount, this.maxCanary);
+    }
+    /** Registers one canary task: ALB health-checks a target before it sends it any request. */
+    async exposeForHealthChecks(color) {
+        const { fleet } = this;
+        if (color !== fleet.canary || fleet.serviceColor === color)
+            return undefined;
+        if (fleet.registeredCanary().length > 0)
+            return undefined;
+        const target = this.unregistered()[0];
+        if (!target)
+            return undefined;
+        return `${await fleet.register([target])} to be health-checked`;
+    }
+    async shift(split) {
+        const { fleet } = this;
+        const share = split[fleet.canary];
+        if (share === src_shares/* FULL */.eW) {
+            await this.log(await fleet.rollTo(fleet.canary, true));
+            return this.current();
         }
-        const targets = await Promise.all(src_color/* COLORS */.lm.map((c) => readTargets(clients.elb, colors[c].targetGroup, where.readTargets)));
-        const discovered = {
-            Blue: two_services_colorHealth('Blue', services.Blue, targets[0]),
-            Green: two_services_colorHealth('Green', services.Green, targets[1])
-        };
-        const taskDefinitions = prefetchTaskDefinitions(clients.ecs, {
-            taskSets: src_color/* COLORS */.lm.map((c) => ({ taskDefinition: discovered[c].unit.taskDefinitionArn }))
-        });
-        return new TwoServiceWorkload(clients.ecs, clients.elb, where, colors, discovered, taskDefinitions);
-    }
-    /** The colours' services as discovery read them (ARNs and tags). */
-    service(color) {
-        return this.colors[color].service;
-    }
-    async probe(color) {
-        const [services, targets] = await Promise.all([
-            describeColors(this.ecs, this.where),
-            readTargets(this.elb, this.colors[color].targetGroup, true)
-        ]);
-        return two_services_colorHealth(color, services[color], targets);
-    }
-    /** The count is recorded first: a run that stops between the two writes leaves a full service. */
-    async retire(color) {
-        const unit = this.discovered[color].unit;
-        if (unit.desired <= 0)
-            return undefined;
-        await this.tag(unit.arn, formatScaleTag(unit.desired, unit.arn));
-        await this.scale(unit.arn, 0);
-        return `service ${unit.label} (${color}): desired count ${unit.desired} → 0 after promote (tag ${this.where.scaleTag} keeps ${unit.desired})`;
-    }
-    /** The count from the action's own tag; a tag that is not refuses, before any write. */
-    async restore(color) {
-        if (!this.discovered[color].retired)
-            return undefined;
-        const { service } = this.colors[color];
-        const arn = service.serviceArn ?? '';
-        const tag = this.where.scaleTag;
-        const value = (service.tags ?? []).find((t) => t.key === tag)?.value;
-        const count = parseScaleTag(value, arn);
+        // The service goes back to the stable revision first (a canary moved to all of it).
+        if (fleet.serviceColor === fleet.canary)
+            await this.log(await fleet.rollTo(fleet.stable, false));
+        const count = canaryCountFor(share, fleet.serviceCount, this.maxCanary);
         if (count === undefined) {
-            throw new errors/* StateError */.qq(`Service ${service.serviceName} (${color}) wants 0 tasks and ` +
-                (value === undefined
-                    ? `has no ${tag} tag`
-                    : `its ${tag} tag "${value}" is not one this action wrote for it`) +
-                `, so the count to restore is unknown. Scale it with: aws ecs update-service --cluster ${this.where.cluster} ` +
-                `--service ${arn} --desired-count N, then run this step again. Nothing was written.`);
+            throw new errors/* StateError */.qq(`No number of canary tasks gives ${(0,src_shares/* formatPercent */.l9)(share)}% beside ${fleet.serviceCount} service task(s).`);
         }
-        await this.scale(arn, count);
-        await (0,call/* awsCall */.uF)('ecs:UntagResource', () => this.ecs.send(new dist_cjs/* UntagResourceCommand */.RP$({ resourceArn: arn, tagKeys: [tag] })));
-        return `service ${service.serviceName} (${color}): desired count 0 → ${count} (restored)`;
-    }
-    async details() {
-        const read = (color) => {
-            const arn = this.discovered[color].unit.taskDefinitionArn;
-            return arn ? this.taskDefinitions(arn) : Promise.resolve(undefined);
-        };
-        const [Blue, Green] = await Promise.all(src_color/* COLORS */.lm.map(read));
-        return { Blue, Green };
-    }
-    async tag(arn, value) {
-        await (0,call/* awsCall */.uF)('ecs:TagResource', () => this.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({ resourceArn: arn, tags: [{ key: this.where.scaleTag, value }] })));
-    }
-    async scale(arn, desiredCount) {
-        await (0,call/* awsCall */.uF)('ecs:UpdateService', () => this.ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: this.where.cluster, service: arn, desiredCount })));
-    }
-}
-function two_services_colorHealth(color, service, targets) {
-    const unit = serviceUnit(color, service);
-    const summary = targets ?? {
-        targetGroupArn: '',
-        total: 0,
-        healthy: 0,
-        notHealthy: [],
-        unread: true
-    };
-    return {
-        unit,
-        targets: summary,
-        blockers: serviceBlockers(unit, targets),
-        retired: unit.desired === 0
-    };
-}
-async function readTargets(elb, targetGroup, read) {
-    if (!targetGroup)
-        return undefined;
-    return read ? readTargetHealth(elb, targetGroup) : unreadTargets(targetGroup);
-}
-/** Both colours' services in one DescribeServices call, with their tags. */
-async function describeColors(ecs, where) {
-    const { cluster, services } = where;
-    const response = await (0,call/* awsCall */.uF)('ecs:DescribeServices', () => ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({
-        cluster,
-        services: [services.Blue, services.Green],
-        include: ['TAGS']
-    })), (name) => name === 'ClusterNotFoundException'
-        ? new errors/* NotFoundError */.m_(`ECS cluster "${cluster}" was not found. Check "cluster" and "aws-region".`)
-        : undefined);
-    const found = (response.services ?? []).filter((s) => s.status !== 'INACTIVE');
-    const pick = (color) => {
-        const wanted = services[color];
-        const service = found.find((s) => s.serviceName === wanted || s.serviceArn === wanted);
-        if (!service) {
-            throw new errors/* NotFoundError */.m_(`The ${color} service "${wanted}" was not found in cluster "${cluster}". Check "${color.toLowerCase()}-service".`);
+        const registered = fleet.registeredCanary();
+        if (count > registered.length) {
+            const more = this.unregistered().slice(0, count - registered.length);
+            if (more.length < count - registered.length) {
+                throw new errors/* StateError */.qq(`${(0,src_shares/* formatPercent */.l9)(share)}% needs ${count} canary task(s) in the target group, but only ` +
+                    `${registered.length + more.length} run with an IP. Start them with "image" or "task-definition" (and "canary-tasks").`);
+            }
+            await this.log(await fleet.register(more));
         }
-        const controller = service.deploymentController?.type ?? 'ECS';
-        if (controller !== 'ECS') {
-            throw new errors/* StateError */.qq(`The ${color} service ${service.serviceName} uses the ${controller} deployment controller; ` +
-                'with "blue-service" and "green-service" each colour is a service of the ECS (rolling) controller.');
+        else if (count < registered.length) {
+            // Targets of tasks that stopped go first.
+            const live = new Set(fleet.liveTasks().flatMap((t) => {
+                const target = fleet.targetOf(t);
+                return target ? [targetId(target)] : [];
+            }));
+            const order = [...registered].sort((a, b) => Number(live.has(targetId(a))) - Number(live.has(targetId(b))));
+            await this.log(await fleet.deregister(order.slice(0, registered.length - count)));
         }
-        return service;
-    };
-    const picked = { Blue: pick('Blue'), Green: pick('Green') };
-    if (picked.Blue.serviceArn === picked.Green.serviceArn) {
-        throw new errors/* StateError */.qq('"blue-service" and "green-service" name the same service; each colour needs its own.');
+        return this.current();
     }
-    return picked;
+    async verify() {
+        await this.fleet.refreshTargets();
+        return this.current();
+    }
+    notes() {
+        const { canary, all } = this.fleet.healthyCounts();
+        if (all === 0)
+            return [];
+        return [
+            `${canary} of ${all} healthy target(s) in the target group are canary tasks ` +
+                `(${(0,src_shares/* formatPercent */.l9)(shareOf(canary, all - canary))}% of requests).`
+        ];
+    }
+    current() {
+        const { fleet } = this;
+        if (fleet.serviceColor === fleet.canary)
+            return (0,src_shares/* splitFor */.o_)(fleet.canary, src_shares/* FULL */.eW);
+        return (0,src_shares/* splitFor */.o_)(fleet.canary, shareOf(fleet.registeredCanary().length, fleet.serviceCount));
+    }
+    /** Targets of running canary tasks that are not in the group yet. */
+    unregistered() {
+        const { fleet } = this;
+        const registered = new Set(fleet.registeredCanary().map(targetId));
+        return fleet
+            .liveTasks()
+            .filter((t) => t.lastStatus === 'RUNNING')
+            .flatMap((t) => {
+            const target = fleet.targetOf(t);
+            return target && !registered.has(targetId(target)) ? [target] : [];
+        });
+    }
+    async log(line) {
+        if (line)
+            this.fleet.options.log(line);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/compose.ts
+
+
+
+
+
+
 
 
 
@@ -51550,6 +52736,141 @@ function startRouteRead(inputs, clients) {
     for (const rule of early?.rules ?? [])
         rule.catch(() => undefined);
     return early;
+}
+/**
+ * The shape the inputs decide on their own, pure: `workload`, or any input that names task sets
+ * or a route (a stack, target groups, rules, listeners, two services, a hosted zone) means task
+ * sets at once, so those runs never wait for the service to pick. Undefined when only the
+ * service's deployment controller can tell.
+ */
+function kindFromInputs(inputs) {
+    if (inputs.services)
+        return 'two-services';
+    if (inputs.workload !== 'auto')
+        return inputs.workload;
+    const named = inputs.stackName ??
+        inputs.targetGroups.Blue ??
+        inputs.targetGroups.Green ??
+        inputs.taskSets.Blue ??
+        inputs.taskSets.Green ??
+        inputs.listenerRuleArn ??
+        inputs.listenerArn ??
+        inputs.swap ??
+        inputs.route53;
+    return named ? 'task-sets' : undefined;
+}
+/** `workload: auto` once the service is read: a rolling (ECS) service gets standalone canary tasks. */
+function kindOfService(service) {
+    if (service.deploymentController === 'ECS')
+        return 'standalone-task';
+    if (service.deploymentController === 'EXTERNAL') {
+        throw new errors/* StateError */.qq(`Service ${service.name} uses the EXTERNAL deployment controller: tell the action where ` +
+            'Blue and Green are with "stack-name", or "blue-target-group" and "green-target-group". Nothing was written.');
+    }
+    throw new errors/* StateError */.qq(`Service ${service.name} uses the ${service.deploymentController} deployment controller, which ` +
+        'this action does not drive: it serves EXTERNAL services (task sets) and ECS (rolling) ' +
+        'services (a standalone canary task). Nothing was written.');
+}
+/**
+ * Starts the shape's reads. When the inputs decide the shape they start at once, beside the
+ * service's read; only when they leave it open does the choice wait for the service.
+ */
+function startShapeReads(inputs, clients, service, options) {
+    const decided = kindFromInputs(inputs);
+    if (decided && decided !== 'standalone-task') {
+        return { kind: Promise.resolve(decided), ...colorReads(inputs, clients, service, options) };
+    }
+    const kind = decided ? Promise.resolve(decided) : service.then(kindOfService);
+    const reads = kind.then((k) => k === 'standalone-task'
+        ? standaloneReads(inputs, clients, service, options)
+        : colorReads(inputs, clients, service, options));
+    // Each is reported where discovery awaits it; none may go unhandled meanwhile.
+    const settled = (pick) => {
+        const promise = reads.then(pick);
+        promise.catch(() => undefined);
+        return promise;
+    };
+    return {
+        kind,
+        where: settled((r) => r.where),
+        route: settled((r) => r.route),
+        workload: settled((r) => r.workload)
+    };
+}
+/** Task sets or two services: the locations from inputs and stack, the route, the workload. */
+function colorReads(inputs, clients, service, options) {
+    const where = options.outputs().then((found) => resolveResources(inputs, found));
+    const route = where.then(async (w) => {
+        const router = await chooseRoute(inputs, clients, w, {
+            early: options.early,
+            log: options.log,
+            pollMs: options.pollMs
+        });
+        return { router, split: await router.read() };
+    });
+    const workload = where.then((w) => chooseWorkload(inputs, clients, service, w));
+    return { where, route, workload };
+}
+/**
+ * A rolling service with standalone canary tasks: the service's target group is both colours'
+ * (the router tells them apart by task), found once the service is read.
+ */
+function standaloneReads(inputs, clients, service, options) {
+    const fleet = service.then((state) => {
+        refuseForStandalone(inputs, state);
+        const stable = new ServiceTags(clients.ecs, state, state.tags, inputs.tagKey).stable(STANDALONE_FIRST_STABLE);
+        return StandaloneTaskWorkload.discover(clients, state, stable, {
+            cluster: inputs.cluster,
+            tagKey: inputs.tagKey,
+            canaryTasks: inputs.canaryTasks,
+            starts: inputs.mode === 'canary' || inputs.mode === 'deploy',
+            drainCapMs: inputs.deregistrationTimeoutSeconds * 1000,
+            timeoutMs: inputs.healthTimeoutSeconds * 1000,
+            pollMs: options.pollMs ?? 5000,
+            clock: options.clock,
+            log: options.log
+        });
+    });
+    const where = fleet.then((f) => ({
+        taskSets: {},
+        targetGroups: { Blue: f.entry.targetGroup, Green: f.entry.targetGroup }
+    }));
+    const route = fleet.then(async (f) => {
+        const router = new TaskCountRouter(f, inputs.canaryTasks);
+        return { router, split: await router.read() };
+    });
+    return { where, route, workload: fleet };
+}
+/** Without a tag, a rolling service's own tasks are Blue: the first canary is Green. */
+const STANDALONE_FIRST_STABLE = 'Blue';
+/**
+ * What standalone canary tasks cannot do, refused before any write: an EXTERNAL service, and
+ * checks that need a target group per colour (test routes, the smoke check, canary analysis).
+ */
+function refuseForStandalone(inputs, service) {
+    if (service.deploymentController !== 'ECS') {
+        throw new errors/* StateError */.qq(`"workload: standalone-task" runs canary tasks beside a service of the ECS (rolling) ` +
+            `deployment controller; service ${service.name} uses ${service.deploymentController}. ` +
+            'Use "workload: task-sets" (or leave it auto). Nothing was written.');
+    }
+    if (inputs.mode !== 'canary')
+        return;
+    const { header, query, listenerArn } = inputs.testTraffic;
+    const input = header
+        ? constants/* Inputs */.G0.TestHeader
+        : query
+            ? constants/* Inputs */.G0.TestQuery
+            : listenerArn
+                ? constants/* Inputs */.G0.TestListenerArn
+                : inputs.smoke
+                    ? constants/* Inputs */.G0.SmokeUrl
+                    : inputs.analysis
+                        ? constants/* Inputs */.G0.Analysis
+                        : undefined;
+    if (input) {
+        throw new errors/* StateError */.qq(`"${input}" needs a target group per colour; standalone canary tasks share the service's ` +
+            'one. Leave it out for this service. Nothing was written.');
+    }
 }
 /**
  * A given listener or rules, else every rule on the colours' load balancers that names both.
@@ -51595,6 +52916,7 @@ async function chooseRoute(inputs, clients, where, options) {
     return new Route53Router(route53Client(inputs.region), route53, {
         clock: realClock,
         log: options.log,
+        awaitSync: inputs.mode !== 'rollback',
         ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {})
     });
 }
@@ -51710,9 +53032,15 @@ async function chooseAlarmGate(inputs, clients) {
  */
 function startTestRouteReads(inputs, clients, reads) {
     // A listener swap's test listener is part of the shape (composeShape), not a test route;
-    // Route 53 records have none.
+    // Route 53 records and standalone canary tasks have none.
     if (inputs.mode === 'status' || inputs.swap || inputs.route53)
         return Promise.resolve(undefined);
+    if (kindFromInputs(inputs) === undefined || inputs.workload === 'standalone-task') {
+        return reads.kind.then((kind) => kind === 'standalone-task' ? undefined : readTestRoute(inputs, clients, reads));
+    }
+    return readTestRoute(inputs, clients, reads);
+}
+function readTestRoute(inputs, clients, reads) {
     const names = { ...tagNames(inputs.tagKey), ...testRouteTagNames(inputs.tagKey) };
     const { header, query, listenerArn } = inputs.testTraffic;
     const asked = inputs.mode !== 'canary' || Boolean(header || query || listenerArn);
@@ -51779,73 +53107,6 @@ function chooseLease(tags, identity, serviceName) {
     return identity ? new ServiceLease(tags, identity, serviceName) : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/discover/resources.ts
-
-
-
-
-/** True when the stack must be read: a colour value or the route is not given as an input. */
-function needsStack(inputs) {
-    if (!inputs.stackName || inputs.route53)
-        return false;
-    // A deploy through the stack reads its parameters and outputs anyway.
-    if (inputs.deploy)
-        return true;
-    const allExplicit = src_color/* COLORS */.lm.every((c) => inputs.taskSets[c] && inputs.targetGroups[c]);
-    return !allExplicit || (!inputs.listenerRuleArn && !inputs.listenerArn && !inputs.swap);
-}
-/**
- * Merges explicit inputs over stack outputs. Pure: `outputs` is undefined when no stack was read.
- */
-function resolveResources(inputs, outputs) {
-    // Route 53 records route to the colours' services; each service names its own target group.
-    if (inputs.route53) {
-        return {
-            taskSets: {},
-            targetGroups: { Blue: inputs.targetGroups.Blue ?? '', Green: inputs.targetGroups.Green ?? '' }
-        };
-    }
-    const missing = [];
-    const pick = (explicit, key) => {
-        const value = explicit ?? outputs?.[key];
-        if (!value)
-            missing.push(key);
-        return value ?? '';
-    };
-    // Without a stack, a colour's task set is the one registering in its target group.
-    const taskSet = (explicit, key) => outputs || explicit ? { value: pick(explicit, key) } : undefined;
-    const blueSet = taskSet(inputs.taskSets.Blue, constants/* StackOutputKeys */.yl.BlueTaskSet);
-    const greenSet = taskSet(inputs.taskSets.Green, constants/* StackOutputKeys */.yl.GreenTaskSet);
-    const taskSets = {
-        ...(blueSet ? { Blue: blueSet.value } : {}),
-        ...(greenSet ? { Green: greenSet.value } : {})
-    };
-    const targetGroups = {
-        Blue: pick(inputs.targetGroups.Blue, constants/* StackOutputKeys */.yl.BlueTargetGroup),
-        Green: pick(inputs.targetGroups.Green, constants/* StackOutputKeys */.yl.GreenTargetGroup)
-    };
-    if (missing.length > 0) {
-        const inputNames = missing.map((key) => INPUT_FOR_OUTPUT[key]).join('", "');
-        throw new errors/* StateError */.qq(`Stack "${inputs.stackName}" has no output ${missing.join(', ')}. Add ${missing.length > 1 ? 'these outputs' : 'this output'} to the stack (templates/ecs-canary.yaml shows them) or set the input${missing.length > 1 ? 's' : ''} "${inputNames}".`);
-    }
-    if (targetGroups.Blue === targetGroups.Green) {
-        throw new errors/* StateError */.qq(`Blue and Green resolve to the same target group ${targetGroups.Blue}; each colour needs its own.`);
-    }
-    if (inputs.swap)
-        return { taskSets, targetGroups, swap: inputs.swap };
-    if (inputs.listenerArn)
-        return { taskSets, targetGroups, listenerArn: inputs.listenerArn };
-    const rules = ruleArnList(inputs.listenerRuleArn ?? outputs?.[constants/* StackOutputKeys */.yl.ListenerRule] ?? '');
-    return { taskSets, targetGroups, ...(rules.length > 0 ? { listenerRuleArns: rules } : {}) };
-}
-/** The input that overrides each stack output, for messages. */
-const INPUT_FOR_OUTPUT = {
-    [constants/* StackOutputKeys */.yl.BlueTaskSet]: constants/* Inputs */.G0.BlueTaskSet,
-    [constants/* StackOutputKeys */.yl.GreenTaskSet]: constants/* Inputs */.G0.GreenTaskSet,
-    [constants/* StackOutputKeys */.yl.BlueTargetGroup]: constants/* Inputs */.G0.BlueTargetGroup,
-    [constants/* StackOutputKeys */.yl.GreenTargetGroup]: constants/* Inputs */.G0.GreenTargetGroup
-};
-
 ;// CONCATENATED MODULE: ./src/discover/route-agreement.ts
 
 
@@ -51859,9 +53120,9 @@ const INPUT_FOR_OUTPUT = {
  * Pure: returns a line for the log, or undefined when the routes agree.
  */
 function checkRoutesAgree(routes, mode, leaseValue) {
-    if (!routes || routes.every((r) => (0,shares/* sameSplit */.xY)(r.split, routes[0].split)))
+    if (!routes || routes.every((r) => (0,src_shares/* sameSplit */.xY)(r.split, routes[0].split)))
         return undefined;
-    const each = routes.map((r) => `${r.kind} ${r.id} holds ${(0,shares/* formatSplit */.oe)(r.split)}`).join('; ');
+    const each = routes.map((r) => `${r.kind} ${r.id} holds ${(0,src_shares/* formatSplit */.oe)(r.split)}`).join('; ');
     if (mode === 'rollback') {
         return `The routes that move together disagree (${each}); this rollback writes all of them.`;
     }
@@ -51886,6 +53147,7 @@ function checkRoutesAgree(routes, mode, leaseValue) {
 
 
 
+
 /**
  * Reads all state with as few sequential round trips as the data allows: the service (tags, task
  * sets, controller) in parallel with the stack, the alarms and a route named by input; a route
@@ -51898,19 +53160,18 @@ async function discover(inputs, clients, options) {
     const outputs = needsStack(inputs)
         ? discover_readStack(clients, inputs.stackName ?? '')
         : Promise.resolve(undefined);
-    const where = outputs.then((found) => resolveResources(inputs, found));
-    const route = where.then(async (w) => {
-        const router = await chooseRoute(inputs, clients, w, {
-            early,
-            log: (line) => options.log.info(line),
-            pollMs: options.pollMs
-        });
-        return { router, split: await router.read() };
+    outputs.catch(() => undefined);
+    const shapeReads = startShapeReads(inputs, clients, service, {
+        early,
+        outputs: () => outputs,
+        log: (line) => options.log.info(line),
+        clock: options.clock ?? realClock,
+        pollMs: options.pollMs
     });
-    const workload = where.then((w) => chooseWorkload(inputs, clients, service, w));
+    const { kind, where, route, workload } = shapeReads;
     const alarmGate = chooseAlarmGate(inputs, clients);
     const alarms = alarmGate.then((gate) => gate?.prime(options.now()));
-    const testRoute = startTestRouteReads(inputs, clients, { service, where, route });
+    const testRoute = startTestRouteReads(inputs, clients, { service, where, route, kind });
     // A rollback never refuses over test traffic, so its reads go on beside the route write and
     // are awaited only when it takes test traffic away: the emergency exit does not wait on them.
     const deferTestRoute = inputs.mode === 'rollback';
@@ -51922,13 +53183,15 @@ async function discover(inputs, clients, options) {
         route,
         alarms,
         testRouteNow,
-        alarmGate
+        alarmGate,
+        kind
     ]);
     const serviceState = fulfilled(settled[0]);
+    const shapeKind = fulfilled(settled[7]);
     const located = fulfilled(settled[1]);
     const work = fulfilled(settled[2]);
     const tags = new ServiceTags(clients.ecs, serviceState, serviceState.tags, inputs.tagKey);
-    const stable = tags.stable();
+    const stable = tags.stable(shapeKind === 'standalone-task' ? STANDALONE_FIRST_STABLE : undefined);
     const { router, split } = fulfilled(settled[3]);
     const routes = router.routes?.();
     // Before any write: a set whose routes disagree goes on only when this run realigns it.
@@ -51956,6 +53219,7 @@ async function discover(inputs, clients, options) {
     // A gate that cannot read (GetMetricData denied) is refused here, before the first write.
     await Promise.all(gates.map((gate) => gate.probe?.(options.now())));
     const state = {
+        shapeKind,
         service: serviceState,
         stable,
         split,
@@ -51980,9 +53244,9 @@ function logDiscovery(log, inputs, state) {
     log.info(`Service ${state.service.arn}: stable colour ${state.stable} (tag ${inputs.tagKey})`);
     log.info(`Route: ${state.route.kind} ${state.route.id}`);
     state.route.routes?.forEach((route, i) => {
-        log.info(`  ${i + 1}. ${route.kind} ${route.id}: ${(0,shares/* formatSplit */.oe)(route.split)}`);
+        log.info(`  ${i + 1}. ${route.kind} ${route.id}: ${(0,src_shares/* formatSplit */.oe)(route.split)}`);
     });
-    log.info(`Weights: ${(0,shares/* formatSplit */.oe)(state.split)}`);
+    log.info(`Weights: ${(0,src_shares/* formatSplit */.oe)(state.split)}`);
     if (state.alarms)
         log.info(`Alarms: ${(0,gates_alarms/* describeAlarms */.Gj)(state.alarms.alarms)}`);
 }
@@ -52035,7 +53299,7 @@ async function bake(record, index, canary, gates, { clock, log, pollMs, checkRou
     const poll = pollMs ?? bakePollMs(record.bakeMs);
     const start = clock.now();
     const end = start + record.bakeMs;
-    const share = (0,shares/* formatPercent */.l9)(record.share);
+    const share = (0,src_shares/* formatPercent */.l9)(record.share);
     const title = `Bake step ${index + 1}: ${canary} at ${share}% for ${Math.round(record.bakeMs / 1000)} s`;
     const unread = new Map();
     const look = (gate, context) => gate.during(context).then((reading) => {
@@ -52044,7 +53308,7 @@ async function bake(record, index, canary, gates, { clock, log, pollMs, checkRou
     }, (error) => {
         const times = (unread.get(gate.label) ?? 0) + 1;
         unread.set(gate.label, times);
-        const why = error instanceof Error ? error.message : String(error);
+        const why = (0,errors/* messageOf */.bD)(error);
         log.warning(`Could not look through the gate "${gate.label}": ${why}`);
         const last = clock.now() >= end;
         return {
@@ -52054,7 +53318,7 @@ async function bake(record, index, canary, gates, { clock, log, pollMs, checkRou
                 ? {
                     failure: `Could not look through the gate "${gate.label}" during the bake of step ${index + 1} ` +
                         `(${canary} at ${share}%)${times > 1 ? ` at ${times} polls in a row` : ', at its last poll'}: ` +
-                        `${(0,report_text/* sentence */.em)(why)} A canary that cannot be judged does not keep its traffic.`
+                        `${(0,errors/* sentence */.em)(why)} A canary that cannot be judged does not keep its traffic.`
                 }
                 : {})
         };
@@ -52090,17 +53354,21 @@ function mergeReadings(kept, latest) {
 ;// CONCATENATED MODULE: ./src/execute/rollback.ts
 
 
+
 /**
  * The emergency exit inside a run: all traffic to the stable colour at once (no gate, no bake),
- * then test traffic taken away. Writes nothing when the canary has no traffic and the run opened
- * no test route. Returns true when it moved traffic.
+ * then test traffic taken away and the canary's leftover units released. Writes nothing when the
+ * canary has no traffic, the run opened no test route and left nothing to release. Returns true
+ * when it moved traffic.
  */
 async function rollBack(shape, journal, log, openedTestTraffic) {
-    const { router, testTraffic } = shape;
+    const { router, testTraffic, workload } = shape;
     const stable = journal.stable;
-    const target = (0,shares/* splitFor */.o_)(stable, 1000);
-    const moves = !(0,shares/* sameSplit */.xY)(journal.split, target);
-    if (!moves && !(openedTestTraffic && testTraffic))
+    const canary = (0,src_color/* otherColor */.IP)(stable);
+    const target = (0,src_shares/* splitFor */.o_)(stable, 1000);
+    const moves = !(0,src_shares/* sameSplit */.xY)(journal.split, target);
+    const release = workload.releasable(canary);
+    if (!moves && !(openedTestTraffic && testTraffic) && !release)
         return false;
     await log.group('Roll back', async () => {
         if (moves) {
@@ -52109,13 +53377,15 @@ async function rollBack(shape, journal, log, openedTestTraffic) {
         }
         if (testTraffic)
             await testTraffic.close(stable, (line) => journal.wrote(line));
+        // Canary units no route needs now (a standalone task a health check exposed) are stopped.
+        if (release)
+            journal.wrote(...(await workload.release(canary)));
     });
     journal.rolledBack = moves;
     return moves;
 }
 
 ;// CONCATENATED MODULE: ./src/execute/contention.ts
-
 
 
 
@@ -52132,7 +53402,7 @@ const ROLLBACK_WAIT_MS = 30_000;
 const STAND_LOOKS = 25;
 /** The colour all traffic is on, if it is all on the stable colour: a rollback's last word. */
 function settledOn(journal) {
-    return journal.split[journal.stable] === shares/* FULL */.eW ? journal.stable : undefined;
+    return journal.split[journal.stable] === src_shares/* FULL */.eW ? journal.stable : undefined;
 }
 /**
  * The last look, before the report: the lease is still this run's, and the route and the tag are
@@ -52156,12 +53426,12 @@ async function checkAtEnd(run) {
     const { journal } = run;
     const [look, live] = await Promise.all([run.guard.confirm(), run.shape.router.read()]);
     const sameStable = (look?.stable ?? journal.stable) === journal.stable;
-    if ((0,shares/* sameSplit */.xY)(live, journal.split) && sameStable)
+    if ((0,src_shares/* sameSplit */.xY)(live, journal.split) && sameStable)
         return;
     if (sameStable && run.wroteRoute) {
         // The lease is still this run's, so whoever wrote the route after it had lost theirs (a run
         // that started at the same moment and stops at its next look): this run's weights stand.
-        run.log.info(`Another run wrote ${(0,shares/* formatSplit */.oe)(live)} after this run's write; writing ${(0,shares/* formatSplit */.oe)(journal.split)} again.`);
+        run.log.info(`Another run wrote ${(0,src_shares/* formatSplit */.oe)(live)} after this run's write; writing ${(0,src_shares/* formatSplit */.oe)(journal.split)} again.`);
         journal.split = await shift(run, live, journal.split);
         return;
     }
@@ -52184,12 +53454,12 @@ async function lookAfterRelease(run) {
             await run.clock.sleep(SETTLE_PAUSE_MS);
         const [tags, live] = await Promise.all([run.guard.look(), run.shape.router.read()]);
         const stable = tags?.stable ?? run.journal.stable;
-        if ((0,shares/* sameSplit */.xY)(live, run.journal.split) && stable === run.journal.stable)
+        if ((0,src_shares/* sameSplit */.xY)(live, run.journal.split) && stable === run.journal.stable)
             return;
         if (tags?.byRollback && !tags.ours) {
             throw new errors/* ConcurrentRunError */.X1(`A rollback took over this service after this run's last write: ${tags.holder}.`, true);
         }
-        const seen = `${(0,shares/* formatSplit */.oe)(live)} ${stable} ${tags?.holder ?? ''}`;
+        const seen = `${(0,src_shares/* formatSplit */.oe)(live)} ${stable} ${tags?.holder ?? ''}`;
         if (seen === previous || look >= STAND_LOOKS) {
             overtaken(run, live, stable, tags?.holder, 'this run released the service');
         }
@@ -52205,7 +53475,7 @@ async function waitUntilStands(run, left) {
     for (let look = 0;; look++) {
         const [tags, live] = await Promise.all([run.guard.look(), run.shape.router.read()]);
         const stable = tags?.stable ?? run.journal.stable;
-        if (stable === left && (0,shares/* sameSplit */.xY)(live, (0,shares/* splitFor */.o_)(left, shares/* FULL */.eW)))
+        if (stable === left && (0,src_shares/* sameSplit */.xY)(live, (0,src_shares/* splitFor */.o_)(left, src_shares/* FULL */.eW)))
             return;
         if (look >= STAND_LOOKS) {
             overtaken(run, live, stable, tags?.holder, `this rollback put all traffic on ${left}`);
@@ -52233,8 +53503,8 @@ async function settleRollback(run) {
             await run.clock.sleep(SETTLE_PAUSE_MS);
         const [tags, live] = await Promise.all([run.guard.settle(), run.shape.router.read()]);
         journal.stable = tags?.stable ?? journal.stable;
-        const target = (0,shares/* splitFor */.o_)(journal.stable, shares/* FULL */.eW);
-        if ((0,shares/* sameSplit */.xY)(live, target)) {
+        const target = (0,src_shares/* splitFor */.o_)(journal.stable, src_shares/* FULL */.eW);
+        if ((0,src_shares/* sameSplit */.xY)(live, target)) {
             journal.split = live;
             break;
         }
@@ -52276,13 +53546,13 @@ async function yieldTo(run, error) {
     const keepPromote = promoted &&
         (left !== undefined
             ? left === journal.stable
-            : live !== undefined && live[journal.stable] === shares/* FULL */.eW);
+            : live !== undefined && live[journal.stable] === src_shares/* FULL */.eW);
     if (!error.byRollback || keepPromote) {
         const why = keepPromote
             ? ` This run had already made ${journal.stable} stable; the rollback sent traffic to it. ` +
                 `To make ${plan.stableBefore} stable again, run rollback with undo-promotion.`
             : '';
-        return journal.seal(`${(0,report_text/* sentence */.em)(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
+        return journal.seal(`${(0,errors/* sentence */.em)(error.message)}${why} This run stopped and wrote nothing more. ${journal.state()}`, error);
     }
     try {
         // The rollback left traffic on the colour this promote replaced: the tags go back too, so
@@ -52295,17 +53565,16 @@ async function yieldTo(run, error) {
         journal.rolledBack = true;
     }
     catch (rollbackError) {
-        const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
-        return journal.seal(`${(0,report_text/* sentence */.em)(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
+        const why = (0,errors/* messageOf */.bD)(rollbackError);
+        return journal.seal(`${(0,errors/* sentence */.em)(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`, rollbackError);
     }
-    return journal.seal(`${(0,report_text/* sentence */.em)(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
+    return journal.seal(`${(0,errors/* sentence */.em)(error.message)} It is a rollback, so this run rolled back too. ${journal.state()}`);
 }
 function shift(run, from, to) {
     return shiftAndVerify(run.shape.router, from, to, (line) => run.journal.wrote(line));
 }
 
 ;// CONCATENATED MODULE: ./src/execute/executor.ts
-
 
 
 
@@ -52483,11 +53752,15 @@ class Executor {
             this.wroteRoute = true;
             const wrote = (line) => this.journal.wrote(line);
             this.journal.split = await shiftAndVerify(router, this.journal.split, step.split, wrote);
-            this.options.log.info(`Verified: ${(0,shares/* formatSplit */.oe)(this.journal.split)}`);
+            this.options.log.info(`Verified: ${(0,src_shares/* formatSplit */.oe)(this.journal.split)}`);
         }
         const last = index === this.plan.steps.length - 1;
         if (last && this.plan.closeTestTraffic && testTraffic) {
             await testTraffic.close(step.tag ?? this.journal.stable, this.wrote);
+        }
+        // Before the tag: a promote's tag stays its last word, so a rerun finds what is left.
+        if (releases(step) && workload.releasable(step.canary)) {
+            this.journal.wrote(...(await workload.release(step.canary)));
         }
         if (step.tag && step.tag !== this.journal.stable) {
             const from = this.journal.stable;
@@ -52508,7 +53781,7 @@ class Executor {
         if (last)
             last.outcome = cancelled ? 'cancelled' : 'failed';
         if (cancelled && this.options.onCancel === 'hold') {
-            const split = (0,shares/* formatSplit */.oe)(this.journal.split);
+            const split = (0,src_shares/* formatSplit */.oe)(this.journal.split);
             return this.journal.seal(`Cancelled: traffic left at ${split} (on-cancel: hold).`);
         }
         // A read-back that disagrees has told us what is live; report that, not what we meant.
@@ -52522,15 +53795,15 @@ class Executor {
         }
         // A rollback that found another run's tag at its end has already followed it; say so.
         if (error instanceof errors/* ConcurrentRunError */.X1 && this.plan.mode === 'rollback') {
-            return this.journal.seal(`${(0,report_text/* sentence */.em)(error.message)} ${this.journal.state()}`, error);
+            return this.journal.seal(`${(0,errors/* sentence */.em)(error.message)} ${this.journal.state()}`, error);
         }
         if (error instanceof errors/* ConcurrentRunError */.X1)
             return yieldTo(this.context(), error);
         if (!cancelled && !(error instanceof errors/* GateFailure */.In)) {
             // AWS refused or answered something unexpected: say so, and what is true now, but do not
             // write more into a system that is failing. Rollback stays one step away.
-            const message = error instanceof Error ? error.message : String(error);
-            return this.journal.seal(`${(0,report_text/* sentence */.em)(message)} ${this.journal.state()}`, error);
+            const message = (0,errors/* messageOf */.bD)(error);
+            return this.journal.seal(`${(0,errors/* sentence */.em)(message)} ${this.journal.state()}`, error);
         }
         const reason = cancelled ? 'Cancelled' : error.message;
         let rolledBack;
@@ -52538,8 +53811,8 @@ class Executor {
             rolledBack = await rollBack(this.shape, this.journal, this.options.log, this.plan.openTestTraffic);
         }
         catch (rollbackError) {
-            const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
-            return this.journal.seal(`${(0,report_text/* sentence */.em)(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
+            const why = (0,errors/* messageOf */.bD)(rollbackError);
+            return this.journal.seal(`${(0,errors/* sentence */.em)(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
         }
         // A cancelled step stays `cancelled` in the summary; the message says it was rolled back.
         if (rolledBack && last && !cancelled)
@@ -52547,7 +53820,7 @@ class Executor {
         if (cancelled && rolledBack) {
             return this.journal.seal(`Cancelled: rolled back, all traffic is on ${this.journal.stable}.`);
         }
-        return this.journal.seal(`${(0,report_text/* sentence */.em)(reason)} ${this.journal.state()}`);
+        return this.journal.seal(`${(0,errors/* sentence */.em)(reason)} ${this.journal.state()}`);
     }
     context() {
         const { plan, shape, journal, guard, wroteRoute } = this;
@@ -52573,7 +53846,18 @@ function mayWrite(plan, shape) {
     const testRoute = shape.testTraffic !== undefined && (plan.openTestTraffic || plan.closeTestTraffic);
     return (testRoute ||
         plan.forgetPrevious ||
-        plan.steps.some((s) => s.write || s.tag !== undefined || s.retire !== undefined || s.restore));
+        plan.steps.some((s) => s.write ||
+            s.tag !== undefined ||
+            s.retire !== undefined ||
+            s.restore ||
+            (releases(s) && shape.workload.releasable(s.canary))));
+}
+/**
+ * A step after which the canary colour's leftover units are released: it has all traffic through
+ * the colour's main unit (promote, undo) or none (rollback).
+ */
+function releases(step) {
+    return step.kind === 'promote' || step.kind === 'undo' || step.kind === 'rollback';
 }
 function isLine(line) {
     return line !== undefined;
@@ -52623,9 +53907,9 @@ function planRun(intent, state, reachable) {
             return finish([base.rollback], `Rollback: all traffic back to the stable colour ${stable}.${unchanged(base.rollback)}`, { closeTestTraffic: true });
         case 'deploy':
             return finish([], `Deploy: the canary colour ${canary} runs ${state.versions[canary] ?? 'the new version'} ` +
-                `at ${(0,shares/* formatPercent */.l9)(split[canary])}%; no traffic is shifted.`);
+                `at ${(0,src_shares/* formatPercent */.l9)(split[canary])}%; no traffic is shifted.`);
         case 'promote': {
-            if (split[stable] === shares/* FULL */.eW && !deployedToCanary(state) && !swapsWhole(state, reachable)) {
+            if (split[stable] === src_shares/* FULL */.eW && !deployedToCanary(state) && !swapsWhole(state, reachable)) {
                 return finish(finishPromote(intent, state), `Nothing to promote: ${stable} is stable and already serves all traffic. ` +
                     `Shift traffic to ${canary} with mode canary first (canary-weight 100 for all at once).`, { closeTestTraffic: true });
             }
@@ -52681,7 +53965,7 @@ function finishPromote(intent, state) {
         state.record.replaced === state.versions[old];
     if (!intent.scaleDownAfterPromote || !promotedHere || state.retired[old])
         return [];
-    return [{ ...step('promote', state.stable, shares/* FULL */.eW, state.split, { bakeMs: 0 }), retire: old }];
+    return [{ ...step('promote', state.stable, src_shares/* FULL */.eW, state.split, { bakeMs: 0 }), retire: old }];
 }
 function recordWarnings(state) {
     const stableVersion = state.versions[state.stable];
@@ -52707,12 +53991,12 @@ function planCanary(intent, state, reachable, finish) {
         refuseUnreachable(share, reachable);
     const current = state.split[canary];
     const remaining = schedule.walk
-        ? schedule.steps.filter((share) => share > current || share === shares/* FULL */.eW)
+        ? schedule.steps.filter((share) => share > current || share === src_shares/* FULL */.eW)
         : schedule.steps;
     const steps = [];
     let now = state.split;
     for (const share of remaining) {
-        const next = share === shares/* FULL */.eW && schedule.walk
+        const next = share === src_shares/* FULL */.eW && schedule.walk
             ? promoteStep(canary, now, intent, state)
             : step('shift', canary, share, now, { bakeMs: schedule.bakeMs });
         steps.push(next);
@@ -52749,7 +54033,7 @@ function planUndo(state, finish) {
     }
     // Only readiness gates: the alarms that fired on the new version are why an undo runs.
     const undo = {
-        ...step('undo', target, shares/* FULL */.eW, state.split, { bakeMs: 0 }),
+        ...step('undo', target, src_shares/* FULL */.eW, state.split, { bakeMs: 0 }),
         tag: target,
         restore: true,
         gates: 'readiness',
@@ -52759,7 +54043,7 @@ function planUndo(state, finish) {
 }
 function promoteStep(canary, now, intent, state) {
     return {
-        ...step('promote', canary, shares/* FULL */.eW, now, { bakeMs: 0 }),
+        ...step('promote', canary, src_shares/* FULL */.eW, now, { bakeMs: 0 }),
         tag: canary,
         ...(intent.scaleDownAfterPromote ? { retire: (0,src_color/* otherColor */.IP)(canary) } : {}),
         ...recordOf(canary, state)
@@ -52774,16 +54058,16 @@ function recordOf(to, state) {
     return { record: { promoted, ...(replaced && replaced !== promoted ? { replaced } : {}) } };
 }
 function step(kind, canary, share, now, { bakeMs }) {
-    const split = (0,shares/* splitFor */.o_)(canary, share);
+    const split = (0,src_shares/* splitFor */.o_)(canary, share);
     // Only a positive share can raise the canary; a rollback (share 0) therefore never waits,
     // even from a route that sends nothing anywhere.
-    const raises = share > 0 && ((0,shares/* isEmpty */.Im)(now) || share > now[canary]);
+    const raises = share > 0 && ((0,src_shares/* isEmpty */.Im)(now) || share > now[canary]);
     return {
         kind,
         canary,
         share,
         split,
-        write: !(0,shares/* sameSplit */.xY)(split, now),
+        write: !(0,src_shares/* sameSplit */.xY)(split, now),
         gate: raises,
         gates: 'all',
         bakeMs,
@@ -52795,8 +54079,8 @@ function unchanged(step) {
 }
 /** True when the route moves all traffic or none (a swap): it cannot give the canary a share. */
 function allOrNothing(reachable) {
-    const half = reachable(shares/* FULL */.eW / 2);
-    return half.length === 2 && half[0] === 0 && half[1] === shares/* FULL */.eW;
+    const half = reachable(src_shares/* FULL */.eW / 2);
+    return half.length === 2 && half[0] === 0 && half[1] === src_shares/* FULL */.eW;
 }
 /**
  * A route that moves all or nothing promotes from 0 %: testers had the canary on the test route.
@@ -52806,18 +54090,43 @@ function allOrNothing(reachable) {
 function swapsWhole(state, reachable) {
     return allOrNothing(reachable) && state.versions[(0,src_color/* otherColor */.IP)(state.stable)] !== undefined;
 }
+/**
+ * Refuses, before anything is written (a deploy comes before the plan), a canary share the
+ * route cannot set.
+ */
+function refuseUnreachableShares(intent, reachable) {
+    if (intent.mode === 'canary')
+        for (const share of intent.schedule.steps)
+            refuseUnreachable(share, reachable);
+}
 function refuseUnreachable(share, reachable) {
     const nearest = reachable(share);
     if (nearest.length === 1 && nearest[0] === share)
         return;
     if (allOrNothing(reachable)) {
         throw new errors/* PlanError */.W6(`This route moves all traffic or none (it forwards to one colour), so it cannot give the ` +
-            `canary ${(0,shares/* formatPercent */.l9)(share)}%. Use canary-weight 0 to show the canary to testers ` +
+            `canary ${(0,src_shares/* formatPercent */.l9)(share)}%. Use canary-weight 0 to show the canary to testers ` +
             'through the test route only, then mode promote to move all traffic; or make the route a ' +
             'weighted forward that names both target groups.');
     }
-    throw new errors/* PlanError */.W6(`This route cannot give the canary exactly ${(0,shares/* formatPercent */.l9)(share)}%: the nearest shares it can ` +
-        `set are ${nearest.map((s) => `${(0,shares/* formatPercent */.l9)(s)}%`).join(' and ')}. Use one of those.`);
+    throw new errors/* PlanError */.W6(`This route cannot give the canary exactly ${(0,src_shares/* formatPercent */.l9)(share)}%: the nearest shares it can ` +
+        `set are ${nearest.map((s) => `${(0,src_shares/* formatPercent */.l9)(s)}%`).join(' and ')}. Use one of those.`);
+}
+
+;// CONCATENATED MODULE: ./src/report/text.ts
+
+/** A colour's share of the traffic as a percent string, or `0` when nothing is routed. */
+function percentOf(color, split) {
+    return (0,src_shares/* formatPercent */.l9)((0,src_shares/* roundedSplit */.mt)(split)[color]);
+}
+/** `90 s`, `5 min`, `1 min 30 s`: a duration as a reader says it. */
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 60)
+        return `${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/checks.ts
@@ -52839,9 +54148,9 @@ function describeChecks(inputs) {
                 : 'the test listener';
         const body = smoke.expectBody === undefined ? '' : `, containing ${JSON.stringify(smoke.expectBody)}`;
         lines.push(`Smoke check before the first shift: ${smoke.count} request(s) to ${smoke.url} through ${route}, ` +
-            `each answering ${smoke.expectStatus.join(' or ')}${body} within ${(0,report_text/* formatDuration */.a3)(smoke.timeoutMs)}.`);
+            `each answering ${smoke.expectStatus.join(' or ')}${body} within ${formatDuration(smoke.timeoutMs)}.`);
     }
-    const timeout = hooks ? ` (up to ${(0,report_text/* formatDuration */.a3)(hooks.timeoutMs)} while IN_PROGRESS)` : '';
+    const timeout = hooks ? ` (up to ${formatDuration(hooks.timeoutMs)} while IN_PROGRESS)` : '';
     if (hooks?.afterTestTraffic) {
         lines.push(`Hook after-test-traffic: Lambda ${hooks.afterTestTraffic}, before the first shift${timeout}.`);
     }
@@ -52851,9 +54160,9 @@ function describeChecks(inputs) {
     if (analysis) {
         lines.push(`Canary analysis at every bake poll and at each step's end: fail when the canary's 5xx rate is more than ` +
             `${analysis.errorRatePoints} point(s) and ${analysis.errorRateRatio}× above stable's, or its p99 more than ` +
-            `${analysis.p99Ratio}× and ${analysis.p99MinIncreaseMs} ms above it; ${(0,report_text/* formatDuration */.a3)(analysis.windowMs)} windows ending ` +
-            `${(0,report_text/* formatDuration */.a3)(analysis.delayMs)} ago; fewer than ${analysis.minRequests} canary requests is inconclusive, ` +
-            `held up to ${(0,report_text/* formatDuration */.a3)(analysis.maxWaitMs)}, then ${analysis.onInconclusive}.`);
+            `${analysis.p99Ratio}× and ${analysis.p99MinIncreaseMs} ms above it; ${formatDuration(analysis.windowMs)} windows ending ` +
+            `${formatDuration(analysis.delayMs)} ago; fewer than ${analysis.minRequests} canary requests is inconclusive, ` +
+            `held up to ${formatDuration(analysis.maxWaitMs)}, then ${analysis.onInconclusive}.`);
     }
     if (hooks?.afterTraffic) {
         lines.push(`Hook after-traffic: Lambda ${hooks.afterTraffic}, at the end of each step${timeout}.`);
@@ -52888,6 +54197,7 @@ async function runPipeline(inputs, deps) {
     const look = (asked) => discover(asked, clients, {
         log,
         now: () => clock.now(),
+        clock,
         pollMs: deps.pollMs,
         identity: deps.identity
     });
@@ -52897,6 +54207,7 @@ async function runPipeline(inputs, deps) {
     if (inputs.deploy) {
         const request = inputs.deploy;
         const first = found;
+        refuseUnreachableShares(inputs, (share) => first.shape.router.reachable(share));
         deployed = await log.group('Deploy', () => deployVersion(inputs, request, first, {
             clients,
             log,
@@ -52917,7 +54228,10 @@ async function runPipeline(inputs, deps) {
     }
     const { state, shape, gates } = found;
     deps.onVersionKnown?.(state, () => shape.workload.details());
-    const plan = planRun(inputs, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
+    // A rollback with no canary left to take back undoes the last promote, when the workload
+    // knows what it replaced (a rolling service's recorded revision).
+    const undoPromotion = inputs.undoPromotion || (inputs.mode === 'rollback' && shape.workload.undoOnRollback);
+    const plan = planRun({ ...inputs, undoPromotion }, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
     await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
     const mayWrite = inputs.mode !== 'status' && !inputs.dryRun;
     if (inputs.dryRun) {
@@ -52972,7 +54286,7 @@ async function tagAfterPromote(inputs, found, execution, details, { log, clock }
     const stable = execution.stableAfter;
     if (!tag || !promotes || inputs.dryRun || execution.failure)
         return { writes: [], notes: [] };
-    if (execution.splitAfter[stable] !== shares/* FULL */.eW)
+    if (execution.splitAfter[stable] !== src_shares/* FULL */.eW)
         return { writes: [], notes: [] };
     const record = parseDeployRecord(found.state.service.tags[tagNames(inputs.tagKey).deploy]);
     const digest = record?.color === stable ? record.digest : undefined;
@@ -52998,11 +54312,11 @@ async function tagAfterPromote(inputs, found, execution, details, { log, clock }
     }
     catch (error) {
         await guard.releaseOrExplain(clock.now());
-        const why = error instanceof Error ? error.message : String(error);
+        const why = (0,errors/* messageOf */.bD)(error);
         return {
             writes: [],
             notes: [],
-            failure: `${(0,report_text/* sentence */.em)(why)} The promote stands: all traffic is on ${stable}, the stable colour. ` +
+            failure: `${(0,errors/* sentence */.em)(why)} The promote stands: all traffic is on ${stable}, the stable colour. ` +
                 `The image was not tagged ${tag}; run promote again to add the tag (it writes nothing else).`
         };
     }
@@ -53076,7 +54390,7 @@ function logPlan(log, plan, tagKey) {
     let stable = plan.stableBefore;
     for (const [i, step] of plan.steps.entries()) {
         const what = step.write
-            ? `${(0,shares/* formatSplit */.oe)(before)} → ${(0,shares/* formatSplit */.oe)(step.split)}`
+            ? `${(0,src_shares/* formatSplit */.oe)(before)} → ${(0,src_shares/* formatSplit */.oe)(step.split)}`
             : 'no weight change';
         const tag = step.tag && step.tag !== stable ? `, then tag ${tagKey}=${step.tag}` : '';
         log.info(`Step ${i + 1}: ${what}${tag}`);
@@ -53100,10 +54414,10 @@ function stepOutputs(outcome) {
         [constants/* Outputs */.tY.StableColor]: stableAfter,
         [constants/* Outputs */.tY.CanaryColor]: canaryAfter,
         [constants/* Outputs */.tY.PreviousStableColor]: plan.stableBefore,
-        [constants/* Outputs */.tY.CanaryWeight]: (0,report_text/* percentOf */.pR)(canaryAfter, splitAfter),
-        [constants/* Outputs */.tY.PreviousCanaryWeight]: (0,report_text/* percentOf */.pR)(plan.canaryBefore, plan.splitBefore),
-        [constants/* Outputs */.tY.BlueWeight]: (0,report_text/* percentOf */.pR)('Blue', splitAfter),
-        [constants/* Outputs */.tY.GreenWeight]: (0,report_text/* percentOf */.pR)('Green', splitAfter),
+        [constants/* Outputs */.tY.CanaryWeight]: percentOf(canaryAfter, splitAfter),
+        [constants/* Outputs */.tY.PreviousCanaryWeight]: percentOf(plan.canaryBefore, plan.splitBefore),
+        [constants/* Outputs */.tY.BlueWeight]: percentOf('Blue', splitAfter),
+        [constants/* Outputs */.tY.GreenWeight]: percentOf('Green', splitAfter),
         [constants/* Outputs */.tY.Weights]: JSON.stringify(weightsJson(splitAfter)),
         [constants/* Outputs */.tY.StableTaskSet]: units[stableAfter].arn,
         [constants/* Outputs */.tY.CanaryTaskSet]: units[canaryAfter].arn,
@@ -53141,10 +54455,10 @@ function knownOutputs(state) {
         [constants/* Outputs */.tY.StableColor]: stable,
         [constants/* Outputs */.tY.CanaryColor]: canary,
         [constants/* Outputs */.tY.PreviousStableColor]: stable,
-        [constants/* Outputs */.tY.CanaryWeight]: (0,report_text/* percentOf */.pR)(canary, split),
-        [constants/* Outputs */.tY.PreviousCanaryWeight]: (0,report_text/* percentOf */.pR)(canary, split),
-        [constants/* Outputs */.tY.BlueWeight]: (0,report_text/* percentOf */.pR)('Blue', split),
-        [constants/* Outputs */.tY.GreenWeight]: (0,report_text/* percentOf */.pR)('Green', split),
+        [constants/* Outputs */.tY.CanaryWeight]: percentOf(canary, split),
+        [constants/* Outputs */.tY.PreviousCanaryWeight]: percentOf(canary, split),
+        [constants/* Outputs */.tY.BlueWeight]: percentOf('Blue', split),
+        [constants/* Outputs */.tY.GreenWeight]: percentOf('Green', split),
         [constants/* Outputs */.tY.Weights]: JSON.stringify(weightsJson(split)),
         [constants/* Outputs */.tY.StableTaskSet]: units[stable].arn,
         [constants/* Outputs */.tY.CanaryTaskSet]: units[canary].arn,
@@ -53165,8 +54479,8 @@ function lastVerdict(outcome) {
 }
 /** `{"Blue":90,"Green":10}` in percent; a route that sends nothing gives zeros. */
 function weightsJson(split) {
-    const shown = (0,shares/* roundedSplit */.mt)(split);
-    return { Blue: (0,shares/* percentNumber */.JB)(shown.Blue), Green: (0,shares/* percentNumber */.JB)(shown.Green) };
+    const shown = (0,src_shares/* roundedSplit */.mt)(split);
+    return { Blue: (0,src_shares/* percentNumber */.JB)(shown.Blue), Green: (0,src_shares/* percentNumber */.JB)(shown.Green) };
 }
 
 ;// CONCATENATED MODULE: ./src/report/result.ts
@@ -53204,7 +54518,7 @@ function runResult(outcome) {
         },
         steps: outcome.steps.map((step) => ({
             kind: step.kind,
-            share: (0,shares/* percentNumber */.JB)(step.share),
+            share: (0,src_shares/* percentNumber */.JB)(step.share),
             startedAt: new Date(step.startedAt).toISOString(),
             bakeSeconds: seconds(step.bakeMs),
             bakedSeconds: seconds(step.bakedMs),
@@ -53286,7 +54600,7 @@ function plannedStep(step) {
     return {
         kind: step.kind,
         canary: step.canary,
-        share: (0,shares/* percentNumber */.JB)(step.share),
+        share: (0,src_shares/* percentNumber */.JB)(step.share),
         weights: weightsJson(step.split),
         write: step.write,
         gated: step.gate,
@@ -53397,7 +54711,7 @@ function renderSummary(result) {
     const parts = [
         `## ${icon} ${md(state.service.name)}: ${inputs.mode} — ${outcome}`,
         ...(result.failure ? [`**${md(result.failure)}**`] : []),
-        `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${(0,shares/* formatSplit */.oe)(result.splitAfter)}** · ` +
+        `Stable: **${stableAfter}** · canary: **${canaryAfter}** · traffic: **${(0,src_shares/* formatSplit */.oe)(result.splitAfter)}** · ` +
             `route: ${state.route.kind} ${code(state.route.id)}`,
         ...routesSection(state.route.routes),
         `> ${md(plan.reason)}`,
@@ -53422,7 +54736,7 @@ function renderSummary(result) {
 function routesSection(routes) {
     if (!routes)
         return [];
-    const lines = routes.map((route, i) => `${i + 1}. ${route.kind} ${code(route.id)}: ${(0,shares/* formatSplit */.oe)(route.split)}`);
+    const lines = routes.map((route, i) => `${i + 1}. ${route.kind} ${code(route.id)}: ${(0,src_shares/* formatSplit */.oe)(route.split)}`);
     return [`Routes that move together (weights before this run):\n\n${lines.join('\n')}`];
 }
 /** The job summary for a failed step. */
@@ -53434,13 +54748,13 @@ function colorTable(result, color) {
     const { unit, targets } = state.health[color];
     const info = result.details[color];
     const role = color === stableAfter ? 'stable' : 'canary';
-    const before = (0,report_text/* percentOf */.pR)(color, plan.splitBefore);
-    const after = (0,report_text/* percentOf */.pR)(color, result.splitAfter);
+    const before = percentOf(color, plan.splitBefore);
+    const after = percentOf(color, result.splitAfter);
     const unhealthy = targets.notHealthy.map((t) => `${t.id} ${t.state}`).join(', ');
     return [
         `### ${color} (${role})`,
         table([
-            [inputs.services ? 'Service' : 'Task set', code(unit.label)],
+            [unit.noun ?? (inputs.services ? 'Service' : 'Task set'), code(unit.label)],
             ['Task definition', code(info?.familyRevision ?? unit.taskDefinitionArn ?? '—')],
             ['Images', info && info.images.length > 0 ? info.images.map(code).join('<br>') : '—'],
             ['Stability', `${md(unit.stability)} (${md(unit.status)})`],
@@ -53482,17 +54796,17 @@ function deploySection(result) {
     ];
 }
 function pieChart(result) {
-    const shown = (0,shares/* roundedSplit */.mt)(result.splitAfter);
+    const shown = (0,src_shares/* roundedSplit */.mt)(result.splitAfter);
     const slices = src_color/* COLORS */.lm.map((color) => [color, shown[color]])
         .filter(([, share]) => share > 0)
-        .map(([color, share]) => `    "${color}" : ${(0,shares/* formatPercent */.l9)(share)}`);
+        .map(([color, share]) => `    "${color}" : ${(0,src_shares/* formatPercent */.l9)(share)}`);
     return ['```mermaid', 'pie showData title Traffic after this step', ...slices, '```'].join('\n');
 }
 function writtenSection(result) {
     const { plan, inputs } = result;
     if (inputs.dryRun) {
         const would = plan.steps.flatMap((step) => [
-            ...(step.write ? [`traffic ${(0,shares/* formatSplit */.oe)(step.split)}`] : []),
+            ...(step.write ? [`traffic ${(0,src_shares/* formatSplit */.oe)(step.split)}`] : []),
             ...(step.tag && step.tag !== plan.stableBefore ? [`tag ${inputs.tagKey}=${step.tag}`] : [])
         ]);
         const gated = plan.steps.find((step) => step.gate);
@@ -53522,7 +54836,7 @@ function nextStep(inputs, result) {
             : `All traffic is on ${stable}. Deploy the next version to ${canary}, then shift a share to it:`, withBlock(inputs, 'canary', '10'));
     }
     else {
-        steps.push(`${canary} serves ${(0,shares/* formatPercent */.l9)(share)}% of traffic. When it looks good, promote it:`, withBlock(inputs, 'promote'), `To send all traffic back to ${stable}:`, withBlock(inputs, 'rollback'));
+        steps.push(`${canary} serves ${(0,src_shares/* formatPercent */.l9)(share)}% of traffic. When it looks good, promote it:`, withBlock(inputs, 'promote'), `To send all traffic back to ${stable}:`, withBlock(inputs, 'rollback'));
     }
     return steps.join('\n\n');
 }
@@ -53580,13 +54894,13 @@ function stepsSection(result) {
         `    title "Canary share (%) by step"`,
         `    x-axis [${labels.map((l) => `"${l}"`).join(', ')}]`,
         '    y-axis "percent" 0 --> 100',
-        `    line [${points.map(shares/* formatPercent */.l9).join(', ')}]`,
+        `    line [${points.map(src_shares/* formatPercent */.l9).join(', ')}]`,
         '```'
     ].join('\n');
     const gates = [...new Set(steps.flatMap((s) => s.readings.map((r) => r.label)))];
     const rows = steps.map((s, i) => tableRow([
         String(i + 1),
-        `${(0,shares/* formatPercent */.l9)(s.share)}%`,
+        `${(0,src_shares/* formatPercent */.l9)(s.share)}%`,
         time(s.startedAt),
         `${Math.round(s.bakedMs / 1000)} / ${Math.round(s.bakeMs / 1000)} s`,
         ...gates.map((label) => md(s.readings.find((r) => r.label === label)?.text)),
@@ -53682,7 +54996,6 @@ function dryRunChecks(result) {
 
 
 
-
 /**
  * One step: inputs → pipeline → what to report. Never throws: a failure before the pipeline
  * returns (bad input, a refusal, an AWS error while reading) is a report with
@@ -53724,9 +55037,9 @@ async function runStep(read, deps) {
         };
     }
     catch (error) {
-        const thrown = error instanceof Error ? error.message : String(error);
+        const thrown = (0,errors/* messageOf */.bD)(error);
         // runPipeline throws only before its first write.
-        const failure = `${(0,report_text/* sentence */.em)(thrown)} ${NOTHING_WRITTEN}`;
+        const failure = `${(0,errors/* sentence */.em)(thrown)} ${NOTHING_WRITTEN}`;
         await deployments?.failedEarly(failure);
         const mode = read(constants/* Inputs */.G0.Mode).trim();
         const service = read(constants/* Inputs */.G0.Service).trim();
@@ -53765,9 +55078,9 @@ function noticeLine(result) {
     const name = result.state.service.name;
     if (inputs.dryRun) {
         const tag = plan.stableAfter !== plan.stableBefore ? ` and stable ${plan.stableAfter}` : '';
-        return `${inputs.mode} (dry run): ${name} would go from ${(0,shares/* formatSplit */.oe)(plan.splitBefore)} to ${(0,shares/* formatSplit */.oe)(plan.splitAfter)}${tag}; nothing written.`;
+        return `${inputs.mode} (dry run): ${name} would go from ${(0,src_shares/* formatSplit */.oe)(plan.splitBefore)} to ${(0,src_shares/* formatSplit */.oe)(plan.splitAfter)}${tag}; nothing written.`;
     }
-    const state = `${(0,shares/* formatSplit */.oe)(result.splitAfter)}, stable ${result.stableAfter}`;
+    const state = `${(0,src_shares/* formatSplit */.oe)(result.splitAfter)}, stable ${result.stableAfter}`;
     return result.changed
         ? `${inputs.mode}: ${name} now ${state}.`
         : `${inputs.mode}: ${name} unchanged at ${state}.`;

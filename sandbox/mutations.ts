@@ -5,6 +5,7 @@
  */
 import { isAlarmState, setAlarmState, ALARM_STATES } from './alarms.js'
 import { syncTargets } from './simulation.js'
+import { SELF_STOPS, stopNow, tasksOf, type SelfStop } from './tasks.js'
 import {
   findAlarm,
   findService,
@@ -31,6 +32,16 @@ export type Mutation =
     }
   /** Sets a CloudWatch alarm's state, as SetAlarmState does (composites are re-evaluated). */
   | { type: 'set-alarm'; name: string; state: AlarmStateValue; reason?: string }
+  /**
+   * Tasks stop by themselves (`cause`: `oom` by default, `exit`, `failed-to-start`). `task` (ARN or
+   * id) must name a task; otherwise every running task started with `startedBy` (a prefix), or
+   * with neither, every running task no service started: none may match yet, so it can be
+   * scheduled before the task exists.
+   */
+  | { type: 'stop-task'; task?: string; startedBy?: string; cause?: SelfStop }
+  /** RunTask answers `failures: [{reason}]` (e.g. RESOURCE:MEMORY) for the next `count` calls
+   * (absent: until set again without a reason). */
+  | { type: 'set-run-task-failure'; reason?: string; detail?: string; count?: number }
 
 export type MutationType = Mutation['type']
 
@@ -40,7 +51,9 @@ export const MUTATION_TYPES: readonly MutationType[] = [
   'set-rule-weights',
   'set-health',
   'set-task-set',
-  'set-alarm'
+  'set-alarm',
+  'stop-task',
+  'set-run-task-failure'
 ]
 
 const HEALTH: readonly string[] = [
@@ -97,6 +110,23 @@ export function applyMutation(world: World, m: Mutation): void {
       setAlarmState(world, alarm, m.state, m.reason ?? `Set to ${m.state} by the sandbox`)
       return
     }
+    case 'stop-task':
+      return stopTasks(world, m)
+    case 'set-run-task-failure': {
+      if (m.reason === undefined || m.reason === '') {
+        delete world.runTaskFailure
+        return
+      }
+      if (m.count !== undefined && !(Number.isInteger(m.count) && m.count > 0)) {
+        throw new Error('count must be a positive integer')
+      }
+      world.runTaskFailure = {
+        reason: m.reason,
+        ...(m.detail ? { detail: m.detail } : {}),
+        ...(m.count !== undefined ? { remaining: m.count } : {})
+      }
+      return
+    }
     default:
       throw new Error(`unknown mutation type ${(m as { type?: unknown }).type}`)
   }
@@ -128,4 +158,22 @@ function setRuleWeights(world: World, weights: Record<string, number>, ruleArn?:
     if (!group) throw new Error(`the rule does not forward to ${ref}`)
     group.Weight = weights[ref]
   }
+}
+
+function stopTasks(world: World, m: Extract<Mutation, { type: 'stop-task' }>): void {
+  const cause = SELF_STOPS[m.cause ?? 'oom']
+  if (!cause) throw new Error(`cause must be one of ${Object.keys(SELF_STOPS).join(', ')}`)
+  const running = tasksOf(world).filter((t) => t.desiredStatus === 'RUNNING')
+  let chosen
+  if (m.task) {
+    const task = tasksOf(world).find((t) => t.arn === m.task || t.id === m.task)
+    if (!task) throw new Error(`no task ${m.task}`)
+    chosen = task.desiredStatus === 'RUNNING' ? [task] : []
+  } else if (m.startedBy !== undefined) {
+    chosen = running.filter((t) => t.startedBy?.startsWith(m.startedBy!))
+  } else {
+    chosen = running.filter((t) => !t.serviceName)
+  }
+  for (const task of chosen) stopNow(task, cause, Date.now())
+  if (chosen.some((t) => t.serviceName)) syncTargets(world)
 }

@@ -4,9 +4,14 @@
  * task) in its target groups. Real timers, so a test sees the change happen without polling the
  * sandbox in a special way; they are unref'd and cleared on stop/reset so Jest exits cleanly.
  */
+import { seedService, updateDeployment } from './rolling.js'
+import { syncTargets } from './targets.js'
+import type { SimulationTimers } from './timers.js'
 import type { ServiceState, TaskSetState, World } from './world.js'
 
-export class Simulation {
+export { syncTargets }
+
+export class Simulation implements SimulationTimers {
   private readonly timers = new Map<TaskSetState, ReturnType<typeof setTimeout>>()
   private readonly others = new Set<ReturnType<typeof setTimeout>>()
 
@@ -16,9 +21,20 @@ export class Simulation {
     public steadyDelayMs: number
   ) {}
 
-  /** Registers the targets of the initial world and schedules task sets seeded as STABILIZING. */
+  /** The live world (a reset replaces it). */
+  world(): World {
+    return this.getWorld()
+  }
+
+  /**
+   * Gives services of the ECS controller their deployments and running tasks, registers the
+   * targets of the initial world and schedules task sets seeded as STABILIZING.
+   */
   start(): void {
     const world = this.getWorld()
+    for (const service of world.services) {
+      if (service.deploymentController === 'ECS') seedService(world, service, Date.now())
+    }
     syncTargets(world)
     for (const service of world.services) {
       for (const taskSet of service.taskSets) {
@@ -38,16 +54,16 @@ export class Simulation {
   }
 
   /**
-   * After UpdateService on a service of the ECS controller: its deployment is IN_PROGRESS until the
-   * steady delay has passed, then its running count is the desired count and its tasks are targets.
+   * After UpdateService on a service of the ECS controller: a new task definition starts a new
+   * deployment, a count change moves the current one (sandbox/rolling.ts); either is IN_PROGRESS
+   * until the steady delay has passed.
    */
-  serviceChanged(service: ServiceState): void {
-    service.rolloutState = 'IN_PROGRESS'
-    this.after(this.steadyDelayMs, () => {
-      service.runningCount = service.desiredCount
-      service.rolloutState = 'COMPLETED'
-      syncTargets(this.getWorld())
-    })
+  serviceChanged(
+    service: ServiceState,
+    change: { taskDefinition?: string; force?: boolean } = {},
+    now = Date.now()
+  ): void {
+    updateDeployment(this.getWorld(), this, service, change, now)
   }
 
   /** Runs `fn` after `ms` (a stack update finishing), unless the sandbox is reset first. */
@@ -92,40 +108,4 @@ export class Simulation {
 export function computedDesiredCount(desiredCount: number, scalePercent: number): number {
   const exact = (desiredCount * scalePercent) / 100
   return Math.ceil(Math.round(exact * 1e9) / 1e9)
-}
-
-/**
- * Makes each target group's targets the running tasks of the task sets that point at it. Task IPs
- * are 10.0.<task set number>.<task number>: plain strings, nothing listens on them.
- */
-export function syncTargets(world: World): void {
-  const targets = new Map<string, { id: string; port: number; availabilityZone: string }[]>()
-  let ordinal = 0
-  for (const service of world.services) {
-    for (const taskSet of service.taskSets) {
-      ordinal += 1
-      for (const lb of taskSet.loadBalancers) {
-        const list = targets.get(lb.targetGroupArn) ?? []
-        for (let task = 1; task <= taskSet.runningCount; task++) {
-          const availabilityZone = `${world.region}${task % 2 === 1 ? 'a' : 'b'}`
-          list.push({ id: `10.0.${ordinal}.${task}`, port: lb.containerPort, availabilityZone })
-        }
-        targets.set(lb.targetGroupArn, list)
-      }
-    }
-  }
-  // A service of the ECS controller registers its running tasks itself (no task sets).
-  for (const service of world.services) {
-    if (service.deploymentController !== 'ECS') continue
-    ordinal += 1
-    for (const lb of service.loadBalancers ?? []) {
-      const list = targets.get(lb.targetGroupArn) ?? []
-      for (let task = 1; task <= (service.runningCount ?? service.desiredCount); task++) {
-        const availabilityZone = `${world.region}${task % 2 === 1 ? 'a' : 'b'}`
-        list.push({ id: `10.0.${ordinal}.${task}`, port: lb.containerPort, availabilityZone })
-      }
-      targets.set(lb.targetGroupArn, list)
-    }
-  }
-  for (const tg of world.targetGroups) tg.targets = targets.get(tg.arn) ?? []
 }

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { recordRequest } from './metrics.js'
-import type { World } from './world.js'
+import { targetHealth } from './targets.js'
+import { taskAt } from './tasks.js'
+import { taskDefinitionVersion, type World } from './world.js'
 
 /**
  * The data plane of the demo: tiny web apps that answer their version, and a router that plays
@@ -96,25 +98,46 @@ export function versionOf(world: World, targetGroupArn: string): string | undefi
     (lbs ?? []).some((lb) => lb.targetGroupArn === targetGroupArn)
   for (const service of world.services) {
     for (const taskSet of service.taskSets) {
-      if (inGroup(taskSet.loadBalancers)) return imageVersion(world, taskSet.taskDefinition)
+      if (inGroup(taskSet.loadBalancers))
+        return taskDefinitionVersion(world, taskSet.taskDefinition)
     }
     const running = (service.runningCount ?? service.desiredCount) > 0
     if (service.deploymentController === 'ECS' && running && inGroup(service.loadBalancers)) {
-      return imageVersion(world, service.taskDefinition)
+      return taskDefinitionVersion(world, service.taskDefinition)
     }
   }
   return undefined
 }
 
-function imageVersion(world: World, taskDefinition: string | undefined): string | undefined {
-  const definition = world.taskDefinitions.find((d) => d.arn === taskDefinition)
-  const image = definition?.containers[0]?.image
-  // An image pinned to its digest (a deploy does that) answers with the version it was tagged.
-  const digest = image?.split('@')[1]
-  if (digest) {
-    return world.repositories?.flatMap((r) => r.images).find((i) => i.digest === digest)?.tags[0]
-  }
-  return image?.split(':').pop()
+/**
+ * The version that answers a request sent to a target group: a target drawn uniformly from its
+ * healthy targets (not initial, not draining; none healthy: every target not draining, as an ALB
+ * fails open), and the version of the task behind that IP (a standalone task's own task
+ * definition, a service task's deployment's). Targets with no task behind them (a task set's)
+ * answer the group's version, as does a group without targets. No draw is made when every
+ * candidate runs the same version, so worlds without task IPs route as before.
+ */
+export function versionServing(
+  world: World,
+  targetGroupArn: string,
+  random: () => number
+): string | undefined {
+  const group = world.targetGroups.find((tg) => tg.arn === targetGroupArn)
+  const groupVersion = () => versionOf(world, targetGroupArn)
+  if (!group || group.targets.length === 0) return groupVersion()
+  const scenario = group.health === 'flapping' ? 'healthy' : group.health
+  const healthy = group.targets.filter(
+    (t) => targetHealth(world, group, t, scenario).State === 'healthy'
+  )
+  const candidates =
+    healthy.length > 0 ? healthy : group.targets.filter((t) => t.phase !== 'draining')
+  if (candidates.length === 0) return groupVersion()
+  const versions = candidates.map((t) => {
+    const task = taskAt(world, t.id)
+    return task ? taskDefinitionVersion(world, task.taskDefinition) : groupVersion()
+  })
+  if (versions.every((v) => v === versions[0])) return versions[0]
+  return versions[Math.min(versions.length - 1, Math.floor(random() * versions.length))]
 }
 
 /**
@@ -243,7 +266,7 @@ export function startRouter(
         res.end('no target')
         return
       }
-      const version = versionOf(current, group)
+      const version = versionServing(current, group, random)
       const app = version ? apps[version] : undefined
       const at = Date.now()
       const started = performance.now()

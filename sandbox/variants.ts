@@ -4,6 +4,7 @@
  */
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { evaluateComposites } from './alarms.js'
+import { addRollingShape } from './rolling-world.js'
 import { addRoute53Shape } from './route53-world.js'
 import { addSwapServicesShape } from './swap-world.js'
 import {
@@ -141,6 +142,9 @@ function addApiRule(w: World): void {
 
 export const variants = {
   default: () => undefined,
+
+  /** A plain rolling (ECS controller) service `web` behind one ip target group (rolling-world.ts). */
+  rolling: addRollingShape,
 
   /** Two services of the ECS controller, one per colour, behind Route 53 weighted records. */
   route53: addRoute53Shape,

@@ -72,6 +72,70 @@ export interface ServiceState {
   rolloutState?: 'COMPLETED' | 'IN_PROGRESS' | 'FAILED'
   /** ECS controller only: the target groups its tasks register in (one IP per running task). */
   loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[]
+  /**
+   * ECS controller only: its deployments, newest first (sandbox/rolling.ts). A world may leave
+   * them out: the simulation derives one COMPLETED PRIMARY deployment from the fields above.
+   */
+  deployments?: DeploymentState[]
+  /** As DescribeServices reports them (ECS controller); defaults: FARGATE, LATEST, the default
+   * world's subnets and security group. */
+  launchType?: string
+  capacityProviderStrategy?: unknown[]
+  platformVersion?: string
+  networkConfiguration?: unknown
+  /** Service events, newest first (DescribeServices `events`), e.g. a circuit breaker's. */
+  events?: { id: string; createdAt: number; message: string }[]
+}
+
+/** A deployment of a service of the ECS (rolling update) controller. */
+export interface DeploymentState {
+  /** `ecs-svc/` and 19 digits; also the `startedBy` of the deployment's tasks. */
+  id: string
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE'
+  taskDefinition: string
+  desiredCount: number
+  runningCount: number
+  failedTasks: number
+  rolloutState: 'COMPLETED' | 'IN_PROGRESS' | 'FAILED'
+  rolloutStateReason: string
+  createdAt: number
+  updatedAt: number
+}
+
+/** An ECS task: one a service's deployment runs, or one started by RunTask (sandbox/tasks.ts). */
+export interface TaskState {
+  arn: string
+  /** The 32 hex digits at the end of the ARN. */
+  id: string
+  clusterName: string
+  taskDefinition: string
+  /** `service:NAME` for a service's task, `family:FAMILY` for RunTask's. */
+  group: string
+  startedBy?: string
+  /** The service whose deployment runs it (absent for RunTask's tasks). */
+  serviceName?: string
+  lastStatus: 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED'
+  desiredStatus: 'RUNNING' | 'STOPPED'
+  launchType?: string
+  capacityProviderName?: string
+  platformVersion?: string
+  /** awsvpc tasks have an ENI: its subnet and id at once, its private IP once PENDING. */
+  eni?: { attachmentId: string; id: string; subnetId: string; mac: string }
+  privateIp?: string
+  availabilityZone: string
+  createdAt: number
+  startedAt?: number
+  stoppingAt?: number
+  stoppedAt?: number
+  stopCode?:
+    'UserInitiated' | 'EssentialContainerExited' | 'TaskFailedToStart' | 'ServiceSchedulerInitiated'
+  stoppedReason?: string
+  /** The essential container's exit, once stopped. */
+  exitCode?: number
+  containerReason?: string
+  tags: Tag[]
+  /** RunTask's clientToken: the same token returns the same tasks. */
+  clientToken?: string
 }
 
 export interface ClusterState {
@@ -158,6 +222,11 @@ export interface TargetState {
   id: string
   port: number
   availabilityZone: string
+  /** Registered by RegisterTargets (kept when the simulation rebuilds a group's targets). */
+  registered?: boolean
+  /** `initial` until the first health checks pass, `draining` after DeregisterTargets; absent:
+   * in service. */
+  phase?: 'initial' | 'draining'
 }
 
 export interface TargetGroupState {
@@ -171,6 +240,13 @@ export interface TargetGroupState {
   /** DescribeTargetHealth calls so far; drives the `flapping` scenario. */
   healthChecks: number
   tags?: Tag[]
+  /** Default `ip`. RegisterTargets checks targets against it. */
+  targetType?: 'ip' | 'instance' | 'lambda'
+  /** `deregistration_delay.timeout_seconds` (default 300, as ELB). */
+  deregistrationDelaySeconds?: number
+  /** How long a deregistered target really drains in the sandbox, in ms (default: the
+   * deregistration delay); a world sets it short so tests do not wait minutes. */
+  drainMs?: number
 }
 
 export interface StackState {
@@ -319,6 +395,15 @@ export interface World {
   alarms: AlarmState[]
   /** ECR repositories; absent in worlds written before ECR was modelled. */
   repositories?: RepositoryState[]
+  /** ECS tasks (services' and RunTask's), stopped ones included; absent means none yet. */
+  tasks?: TaskState[]
+  /** Tasks started so far: numbers their private IPs (10.1.x.y). */
+  taskCounter?: number
+  /**
+   * RunTask places nothing and answers this `failures` reason (e.g. `RESOURCE:MEMORY`), for the
+   * next `remaining` calls (absent: until cleared). Set with the `set-run-task-failure` mutation.
+   */
+  runTaskFailure?: { reason: string; detail?: string; remaining?: number }
 }
 
 export const DEFAULT_REGION = 'us-east-1'
@@ -611,3 +696,24 @@ export function forwardedTargetGroups(actions: Action[]): string[] {
   }
   return [...arns]
 }
+
+/**
+ * The version (image tag) a task definition runs: its first container's tag, or for an image
+ * pinned to its digest (a deploy does that) the tag that digest carries in the world's ECR.
+ */
+export function taskDefinitionVersion(
+  world: World,
+  taskDefinition: string | undefined
+): string | undefined {
+  const definition = world.taskDefinitions.find((d) => d.arn === taskDefinition)
+  const image = definition?.containers[0]?.image
+  const digest = image?.split('@')[1]
+  if (digest) {
+    return world.repositories?.flatMap((r) => r.images).find((i) => i.digest === digest)?.tags[0]
+  }
+  return image?.split(':').pop()
+}
+
+/** A task definition whose image is tagged `bad`: its tasks run but fail their health checks,
+ * so a deployment of it trips the circuit breaker. */
+export const BAD_VERSION = 'bad'

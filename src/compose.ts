@@ -1,7 +1,8 @@
 import type { Action, Rule } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { AwsClients } from './aws/clients.js'
 import type { ServiceState } from './discover/service.js'
-import type { ColorResources } from './discover/resources.js'
+import { resolveResources, type ColorResources } from './discover/resources.js'
+import { StateError } from './errors.js'
 import { AlarmGate } from './gates/alarms.js'
 import { AnalysisGate } from './gates/analysis.js'
 import {
@@ -29,14 +30,19 @@ import {
   type TestRouteRead,
   type WeightedListener
 } from './routers/alb/test-route.js'
-import { tagNames, testRouteTagNames, type ServiceTags } from './service-tags.js'
+import { tagNames, testRouteTagNames } from './service-tags.js'
 import type { TrafficRouter } from './routers/router.js'
+import type { Split } from './shares.js'
 import type { RunIdentity } from './lease.js'
 import { ServiceLease } from './service-lease.js'
 import type { RunLease, Shape } from './shape.js'
 import { MirroredStableMarker } from './stable-mirror.js'
-import { COLORS } from './color.js'
-import { realClock } from './clock.js'
+import { COLORS, type Color } from './color.js'
+import { realClock, type Clock } from './clock.js'
+import { Inputs } from './constants.js'
+import { ServiceTags } from './service-tags.js'
+import { TaskCountRouter } from './routers/task-count/task-count-router.js'
+import { StandaloneTaskWorkload } from './workloads/standalone-task.js'
 import { TaskSetWorkload } from './workloads/task-sets.js'
 import { TwoServiceWorkload } from './workloads/two-services.js'
 import type { Workload } from './workloads/workload.js'
@@ -67,6 +73,192 @@ export interface EarlyRoute {
   listener?: Promise<Action[]>
   /** One read per rule `listener-rule-arn` lists, in its order. */
   rules?: Promise<Rule>[]
+}
+
+/** The three shapes of colours: task sets, a service per colour, standalone canary tasks. */
+export type ShapeKind = 'task-sets' | 'two-services' | 'standalone-task'
+
+/**
+ * The shape the inputs decide on their own, pure: `workload`, or any input that names task sets
+ * or a route (a stack, target groups, rules, listeners, two services, a hosted zone) means task
+ * sets at once, so those runs never wait for the service to pick. Undefined when only the
+ * service's deployment controller can tell.
+ */
+export function kindFromInputs(inputs: ActionInputs): ShapeKind | undefined {
+  if (inputs.services) return 'two-services'
+  if (inputs.workload !== 'auto') return inputs.workload
+  const named =
+    inputs.stackName ??
+    inputs.targetGroups.Blue ??
+    inputs.targetGroups.Green ??
+    inputs.taskSets.Blue ??
+    inputs.taskSets.Green ??
+    inputs.listenerRuleArn ??
+    inputs.listenerArn ??
+    inputs.swap ??
+    inputs.route53
+  return named ? 'task-sets' : undefined
+}
+
+/** `workload: auto` once the service is read: a rolling (ECS) service gets standalone canary tasks. */
+export function kindOfService(service: ServiceState): ShapeKind {
+  if (service.deploymentController === 'ECS') return 'standalone-task'
+  if (service.deploymentController === 'EXTERNAL') {
+    throw new StateError(
+      `Service ${service.name} uses the EXTERNAL deployment controller: tell the action where ` +
+        'Blue and Green are with "stack-name", or "blue-target-group" and "green-target-group". Nothing was written.'
+    )
+  }
+  throw new StateError(
+    `Service ${service.name} uses the ${service.deploymentController} deployment controller, which ` +
+      'this action does not drive: it serves EXTERNAL services (task sets) and ECS (rolling) ' +
+      'services (a standalone canary task). Nothing was written.'
+  )
+}
+
+/** What discovery reads of the shape, each started as soon as what it needs is known. */
+export interface ShapeReads {
+  kind: Promise<ShapeKind>
+  where: Promise<ColorResources>
+  route: Promise<{ router: TrafficRouter; split: Split }>
+  workload: Promise<Workload>
+}
+
+export interface ShapeReadOptions {
+  early?: EarlyRoute
+  /** The stack's outputs when the inputs name a stack (loaded lazily by discovery). */
+  outputs: () => Promise<Record<string, string> | undefined>
+  log: (line: string) => void
+  clock: Clock
+  pollMs?: number
+}
+
+/**
+ * Starts the shape's reads. When the inputs decide the shape they start at once, beside the
+ * service's read; only when they leave it open does the choice wait for the service.
+ */
+export function startShapeReads(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  service: Promise<ServiceState>,
+  options: ShapeReadOptions
+): ShapeReads {
+  const decided = kindFromInputs(inputs)
+  if (decided && decided !== 'standalone-task') {
+    return { kind: Promise.resolve(decided), ...colorReads(inputs, clients, service, options) }
+  }
+  const kind = decided ? Promise.resolve(decided) : service.then(kindOfService)
+  const reads = kind.then((k) =>
+    k === 'standalone-task'
+      ? standaloneReads(inputs, clients, service, options)
+      : colorReads(inputs, clients, service, options)
+  )
+  // Each is reported where discovery awaits it; none may go unhandled meanwhile.
+  const settled = <T>(pick: (r: Omit<ShapeReads, 'kind'>) => Promise<T>): Promise<T> => {
+    const promise = reads.then(pick)
+    promise.catch(() => undefined)
+    return promise
+  }
+  return {
+    kind,
+    where: settled((r) => r.where),
+    route: settled((r) => r.route),
+    workload: settled((r) => r.workload)
+  }
+}
+
+/** Task sets or two services: the locations from inputs and stack, the route, the workload. */
+function colorReads(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  service: Promise<ServiceState>,
+  options: ShapeReadOptions
+): Omit<ShapeReads, 'kind'> {
+  const where = options.outputs().then((found) => resolveResources(inputs, found))
+  const route = where.then(async (w) => {
+    const router = await chooseRoute(inputs, clients, w, {
+      early: options.early,
+      log: options.log,
+      pollMs: options.pollMs
+    })
+    return { router, split: await router.read() }
+  })
+  const workload = where.then((w) => chooseWorkload(inputs, clients, service, w))
+  return { where, route, workload }
+}
+
+/**
+ * A rolling service with standalone canary tasks: the service's target group is both colours'
+ * (the router tells them apart by task), found once the service is read.
+ */
+function standaloneReads(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  service: Promise<ServiceState>,
+  options: ShapeReadOptions
+): Omit<ShapeReads, 'kind'> {
+  const fleet = service.then((state) => {
+    refuseForStandalone(inputs, state)
+    const stable = new ServiceTags(clients.ecs, state, state.tags, inputs.tagKey).stable(
+      STANDALONE_FIRST_STABLE
+    )
+    return StandaloneTaskWorkload.discover(clients, state, stable, {
+      cluster: inputs.cluster,
+      tagKey: inputs.tagKey,
+      canaryTasks: inputs.canaryTasks,
+      starts: inputs.mode === 'canary' || inputs.mode === 'deploy',
+      drainCapMs: inputs.deregistrationTimeoutSeconds * 1000,
+      timeoutMs: inputs.healthTimeoutSeconds * 1000,
+      pollMs: options.pollMs ?? 5000,
+      clock: options.clock,
+      log: options.log
+    })
+  })
+  const where = fleet.then((f) => ({
+    taskSets: {},
+    targetGroups: { Blue: f.entry.targetGroup, Green: f.entry.targetGroup }
+  }))
+  const route = fleet.then(async (f) => {
+    const router = new TaskCountRouter(f, inputs.canaryTasks)
+    return { router, split: await router.read() }
+  })
+  return { where, route, workload: fleet }
+}
+
+/** Without a tag, a rolling service's own tasks are Blue: the first canary is Green. */
+export const STANDALONE_FIRST_STABLE: Color = 'Blue'
+
+/**
+ * What standalone canary tasks cannot do, refused before any write: an EXTERNAL service, and
+ * checks that need a target group per colour (test routes, the smoke check, canary analysis).
+ */
+function refuseForStandalone(inputs: ActionInputs, service: ServiceState): void {
+  if (service.deploymentController !== 'ECS') {
+    throw new StateError(
+      `"workload: standalone-task" runs canary tasks beside a service of the ECS (rolling) ` +
+        `deployment controller; service ${service.name} uses ${service.deploymentController}. ` +
+        'Use "workload: task-sets" (or leave it auto). Nothing was written.'
+    )
+  }
+  if (inputs.mode !== 'canary') return
+  const { header, query, listenerArn } = inputs.testTraffic
+  const input = header
+    ? Inputs.TestHeader
+    : query
+      ? Inputs.TestQuery
+      : listenerArn
+        ? Inputs.TestListenerArn
+        : inputs.smoke
+          ? Inputs.SmokeUrl
+          : inputs.analysis
+            ? Inputs.Analysis
+            : undefined
+  if (input) {
+    throw new StateError(
+      `"${input}" needs a target group per colour; standalone canary tasks share the service's ` +
+        'one. Leave it out for this service. Nothing was written.'
+    )
+  }
 }
 
 /** An ALB route: one weighted forward, several that move in lockstep, or a listener swap. */
@@ -132,6 +324,7 @@ export async function chooseRoute(
   return new Route53Router(route53Client(inputs.region), route53, {
     clock: realClock,
     log: options.log,
+    awaitSync: inputs.mode !== 'rollback',
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {})
   })
 }
@@ -290,11 +483,29 @@ export function startTestRouteReads(
     service: Promise<ServiceState>
     where: Promise<ColorResources>
     route: Promise<{ router: TrafficRouter }>
+    kind: Promise<ShapeKind>
   }
 ): Promise<TestRouteRead | undefined> {
   // A listener swap's test listener is part of the shape (composeShape), not a test route;
-  // Route 53 records have none.
+  // Route 53 records and standalone canary tasks have none.
   if (inputs.mode === 'status' || inputs.swap || inputs.route53) return Promise.resolve(undefined)
+  if (kindFromInputs(inputs) === undefined || inputs.workload === 'standalone-task') {
+    return reads.kind.then((kind) =>
+      kind === 'standalone-task' ? undefined : readTestRoute(inputs, clients, reads)
+    )
+  }
+  return readTestRoute(inputs, clients, reads)
+}
+
+function readTestRoute(
+  inputs: ActionInputs,
+  clients: AwsClients,
+  reads: {
+    service: Promise<ServiceState>
+    where: Promise<ColorResources>
+    route: Promise<{ router: TrafficRouter }>
+  }
+): Promise<TestRouteRead | undefined> {
   const names = { ...tagNames(inputs.tagKey), ...testRouteTagNames(inputs.tagKey) }
   const { header, query, listenerArn } = inputs.testTraffic
   const asked = inputs.mode !== 'canary' || Boolean(header || query || listenerArn)

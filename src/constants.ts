@@ -55,7 +55,10 @@ export const Inputs = {
   RecordName: 'record-name',
   RecordType: 'record-type',
   BlueSetIdentifier: 'blue-set-identifier',
-  GreenSetIdentifier: 'green-set-identifier'
+  GreenSetIdentifier: 'green-set-identifier',
+  Workload: 'workload',
+  CanaryTasks: 'canary-tasks',
+  DeregistrationTimeoutSeconds: 'deregistration-timeout-seconds'
 } as const
 
 export const Outputs = {
@@ -112,6 +115,11 @@ export const STACK_PARAMETERS = [
 export const DEFAULT_TAG_KEY = 'StableStack'
 export const DEFAULT_CANARY_WEIGHT = '10'
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600
+/** ELB's own default deregistration delay: the longest a rollback waits for canary targets to drain. */
+export const DEFAULT_DEREGISTRATION_TIMEOUT_SECONDS = 300
+
+/** What runs the colours: decided from the service (`auto`), or named. */
+export const WORKLOADS = ['auto', 'task-sets', 'standalone-task'] as const
 
 /** Where the action is published: `uses: <this>@v1`, releases, and the CLI's `npx github:<this>`. */
 export const ACTION_REPOSITORY = 'ecs-canary-action/ecs-canary-action'

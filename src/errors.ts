@@ -108,3 +108,14 @@ export class LockstepWriteError extends ActionError {
     this.cause = cause
   }
 }
+
+/** What a caught value says: its message when it is an Error, else its text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
+export function sentence(text: string): string {
+  const trimmed = text.trim()
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}

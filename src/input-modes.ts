@@ -19,7 +19,7 @@ const TRUE_OR_FALSE = 'true or false'
  * here: mode, cluster, service, the locations of Blue and Green (task sets, target groups, or
  * `blue-service`/`green-service`) and of the route (a rule, a listener, or the Route 53 records:
  * `hosted-zone-id`, `record-name`, `record-type`, `blue-set-identifier`, `green-set-identifier`),
- * tag-key and aws-region.
+ * `workload`, tag-key and aws-region.
  *
  * Rollback reads readiness and the test listener because an undo waits for the colour it brings
  * back and the test listener returns to the stable colour; status only reads and reports, so of
@@ -113,7 +113,12 @@ export const MODE_INPUTS = {
   [Inputs.HookAfterTestTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
   [Inputs.HookBeforeTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
   [Inputs.HookAfterTraffic]: { modes: ['canary'], valid: 'a Lambda function name or ARN' },
-  [Inputs.HookTimeout]: { modes: ['canary'], valid: 'a duration from 1s to 1h, e.g. 10m' }
+  [Inputs.HookTimeout]: { modes: ['canary'], valid: 'a duration from 1s to 1h, e.g. 10m' },
+  [Inputs.CanaryTasks]: { modes: ['canary', 'deploy'], valid: 'a whole number from 1, e.g. 1' },
+  [Inputs.DeregistrationTimeoutSeconds]: {
+    modes: ['canary', 'deploy', 'promote', 'rollback'],
+    valid: 'a whole number of seconds, e.g. 300'
+  }
 } as const satisfies Record<string, ModeInput>
 
 export type ModeInputName = keyof typeof MODE_INPUTS

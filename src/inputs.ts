@@ -1,9 +1,11 @@
 import { COLORS, type PerColor } from './color.js'
 import {
   DEFAULT_CANARY_WEIGHT,
+  DEFAULT_DEREGISTRATION_TIMEOUT_SECONDS,
   DEFAULT_HEALTH_TIMEOUT_SECONDS,
   DEFAULT_TAG_KEY,
-  Inputs
+  Inputs,
+  WORKLOADS
 } from './constants.js'
 import { InputError } from './errors.js'
 import { MODES, type Mode, type ModeInputName } from './input-modes.js'
@@ -60,6 +62,12 @@ export interface ActionInputs {
   services?: TwoServiceInputs['services']
   /** Route 53 weighted records as the route, instead of a load balancer's. */
   route53?: TwoServiceInputs['route53']
+  /** What runs the colours: `auto` decides from the inputs, else from the service's controller. */
+  workload: (typeof WORKLOADS)[number]
+  /** Standalone canary tasks a canary starts beside a rolling service (`canary-tasks`). */
+  canaryTasks: number
+  /** The longest wait for a canary target to drain after deregistration. */
+  deregistrationTimeoutSeconds: number
   tagKey: string
   waitForHealthy: boolean
   healthTimeoutSeconds: number
@@ -130,7 +138,9 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
   const service = required(get(Inputs.Service), Inputs.Service, 'the ECS service name or ARN')
 
   const twoServices = parseTwoServiceInputs(get)
-  const locations = parseLocations(get, twoServices.route53 !== undefined)
+  const workload = parseWorkload(get(Inputs.Workload))
+  const locations = parseLocations(get, twoServices.route53 !== undefined, workload)
+  if (workload === 'standalone-task') refuseLocationsWithStandalone(locations, twoServices)
 
   const region = get(Inputs.AwsRegion) ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim())
   if (!region) {
@@ -161,6 +171,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionIn
     ...locations,
     ...twoServices,
     tagKey: get(Inputs.TagKey) ?? DEFAULT_TAG_KEY,
+    workload,
     region,
     ...(deploy ? { deploy } : {}),
     ...(imageTag ? { promoteImageTag: imageTag } : {}),
@@ -177,7 +188,11 @@ type Locations = Pick<
  * Where Blue and Green are: a stack, or all four explicit values; and the route, if given. With
  * Route 53 records as the route, the colours are services and no target group is needed.
  */
-function parseLocations(get: (name: string) => string | undefined, route53: boolean): Locations {
+function parseLocations(
+  get: (name: string) => string | undefined,
+  route53: boolean,
+  workload: ActionInputs['workload']
+): Locations {
   const taskSets = perColor(get(Inputs.BlueTaskSet), get(Inputs.GreenTaskSet))
   const targetGroups = perColor(get(Inputs.BlueTargetGroup), get(Inputs.GreenTargetGroup))
   for (const color of COLORS) {
@@ -185,7 +200,15 @@ function parseLocations(get: (name: string) => string | undefined, route53: bool
     if (arn !== undefined) expectArn(arn, ':targetgroup/', `${color.toLowerCase()}-target-group`)
   }
   const stackName = get(Inputs.StackName)
-  if (!stackName && !route53 && Object.keys(targetGroups).length < 2) {
+  // With nothing named, `workload: auto` lets the service decide (a rolling service needs nothing).
+  const open =
+    workload !== 'task-sets' &&
+    Object.keys(targetGroups).length === 0 &&
+    Object.keys(taskSets).length === 0 &&
+    [Inputs.ListenerRuleArn, Inputs.ListenerArn, Inputs.ProductionListenerArn].every(
+      (name) => get(name) === undefined
+    )
+  if (!stackName && !route53 && Object.keys(targetGroups).length < 2 && !open) {
     throw new InputError(
       'Tell the action where Blue and Green are: set "stack-name" to the CloudFormation stack ' +
         'with outputs BlueTaskSet, GreenTaskSet, BlueTargetGroup and GreenTargetGroup, or set ' +
@@ -312,6 +335,38 @@ function refuseWithTwoServices(
   }
 }
 
+function parseWorkload(text: string | undefined): ActionInputs['workload'] {
+  const value = (text ?? 'auto').toLowerCase()
+  const found = WORKLOADS.find((w) => w === value)
+  if (!found) {
+    throw new InputError(`"workload" is "${text}": it must be one of ${WORKLOADS.join(', ')}.`)
+  }
+  return found
+}
+
+/** Standalone canary tasks join the service's own target group: no other location applies. */
+function refuseLocationsWithStandalone(locations: Locations, shape: TwoServiceInputs): void {
+  const named = [
+    [locations.stackName, Inputs.StackName],
+    [
+      locations.targetGroups.Blue ?? locations.targetGroups.Green,
+      'blue-target-group/green-target-group'
+    ],
+    [locations.taskSets.Blue ?? locations.taskSets.Green, 'blue-task-set/green-task-set'],
+    [locations.listenerRuleArn, Inputs.ListenerRuleArn],
+    [locations.listenerArn, Inputs.ListenerArn],
+    [locations.swap, Inputs.ProductionListenerArn],
+    [shape.services, 'blue-service/green-service'],
+    [shape.route53, Inputs.HostedZoneId]
+  ].find(([value]) => value !== undefined)
+  if (named) {
+    throw new InputError(
+      `"workload: standalone-task" runs canary tasks in the service's own target group; "${String(named[1])}" ` +
+        'names task sets or a route of their own. Leave it out, or set "workload" to task-sets or auto.'
+    )
+  }
+}
+
 function required(value: string | undefined, name: string, what: string): string {
   if (!value) throw new InputError(`Input "${name}" is required: ${what}.`)
   return value
@@ -331,6 +386,7 @@ type ModeDependent = Omit<
   | 'warnings'
   | 'deploy'
   | 'promoteImageTag'
+  | 'workload'
   | keyof Locations
 >
 
@@ -363,6 +419,12 @@ function parseModeInputs(
     testTraffic: parseTestTraffic(reader),
     scaleDownAfterPromote: flag(Inputs.ScaleDownAfterPromote, false),
     undoPromotion: flag(Inputs.UndoPromotion, false),
+    canaryTasks: reader.read(Inputs.CanaryTasks, canaryTasks, 1),
+    deregistrationTimeoutSeconds: reader.read(
+      Inputs.DeregistrationTimeoutSeconds,
+      drainSeconds,
+      DEFAULT_DEREGISTRATION_TIMEOUT_SECONDS
+    ),
     ...parseDeployments(reader),
     ...parseChecks(reader)
   }
@@ -416,6 +478,25 @@ function parseChecks(reader: ModeReader): Pick<ActionInputs, 'analysis' | 'smoke
     ...(smoke ? { smoke } : {}),
     ...(hooks ? { hooks } : {})
   }
+}
+
+function drainSeconds(text: string): number {
+  if (!/^\d{1,5}$/.test(text.trim())) {
+    throw new InputError(
+      `"deregistration-timeout-seconds" is "${text}": it must be a whole number of seconds, e.g. 300.`
+    )
+  }
+  return Number(text)
+}
+
+/** `canary-tasks`: a positive whole number (the service's desired count bounds it once read). */
+function canaryTasks(text: string): number {
+  if (!/^\d{1,4}$/.test(text.trim()) || Number(text) < 1) {
+    throw new InputError(
+      `"canary-tasks" is "${text}": it must be a whole number of at least 1 (and at most the service's desired count).`
+    )
+  }
+  return Number(text)
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

@@ -1,3 +1,4 @@
+import { sentence } from './errors.js'
 import { randomUUID } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -5,7 +6,6 @@ import { join } from 'node:path'
 import { Outputs } from './constants.js'
 import { logLine } from './report/log-line.js'
 import { RepeatFolder } from './report/repeats.js'
-import { sentence } from './report/text.js'
 import { rollsBackOnCancel, runStep } from './run-step.js'
 import * as workflow from './workflow-commands.js'
 

@@ -1,10 +1,10 @@
+import { messageOf, sentence } from './errors.js'
 import type { AwsClients } from './aws/clients.js'
 import { realClock, type Clock } from './clock.js'
 import type { Color, PerColor } from './color.js'
 import { deployVersion, type DeployOutcome } from './deploy/deploy.js'
 import { promotedImages, tagPromotedImages } from './deploy/promote-tag.js'
 import { LeaseGuard } from './execute/lease-guard.js'
-import { sentence } from './report/text.js'
 import { FULL } from './shares.js'
 import { discover, type Discovered, type Discovery } from './discover/discover.js'
 import { execute } from './execute/executor.js'
@@ -13,7 +13,7 @@ import type { AlarmState } from './gates/alarms.js'
 import type { ActionInputs } from './inputs.js'
 import type { RunIdentity } from './lease.js'
 import type { Logger } from './logger.js'
-import { planRun, type PlanState, type RunPlan } from './plan.js'
+import { planRun, refuseUnreachableShares, type PlanState, type RunPlan } from './plan.js'
 import { parseDeployRecord } from './deploy/deploy-record.js'
 import { describeChecks } from './report/checks.js'
 import { parseRecord, versionOf } from './promotion-record.js'
@@ -71,6 +71,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
     discover(asked, clients, {
       log,
       now: () => clock.now(),
+      clock,
       pollMs: deps.pollMs,
       identity: deps.identity
     })
@@ -80,6 +81,7 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   if (inputs.deploy) {
     const request = inputs.deploy
     const first = found
+    refuseUnreachableShares(inputs, (share) => first.shape.router.reachable(share))
     deployed = await log.group('Deploy', () =>
       deployVersion(inputs, request, first, {
         clients,
@@ -103,7 +105,11 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   }
   const { state, shape, gates } = found
   deps.onVersionKnown?.(state, () => shape.workload.details())
-  const plan = planRun(inputs, planState(state, inputs.tagKey), (share) =>
+  // A rollback with no canary left to take back undoes the last promote, when the workload
+  // knows what it replaced (a rolling service's recorded revision).
+  const undoPromotion =
+    inputs.undoPromotion || (inputs.mode === 'rollback' && shape.workload.undoOnRollback)
+  const plan = planRun({ ...inputs, undoPromotion }, planState(state, inputs.tagKey), (share) =>
     shape.router.reachable(share)
   )
   await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey))
@@ -189,7 +195,7 @@ async function tagAfterPromote(
     return result
   } catch (error) {
     await guard.releaseOrExplain(clock.now())
-    const why = error instanceof Error ? error.message : String(error)
+    const why = messageOf(error)
     return {
       writes: [],
       notes: [],

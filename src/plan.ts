@@ -373,6 +373,15 @@ function swapsWhole(state: PlanState, reachable: Reachable): boolean {
   return allOrNothing(reachable) && state.versions[otherColor(state.stable)] !== undefined
 }
 
+/**
+ * Refuses, before anything is written (a deploy comes before the plan), a canary share the
+ * route cannot set.
+ */
+export function refuseUnreachableShares(intent: Intent, reachable: Reachable): void {
+  if (intent.mode === 'canary')
+    for (const share of intent.schedule.steps) refuseUnreachable(share, reachable)
+}
+
 function refuseUnreachable(share: Permille, reachable: Reachable): void {
   const nearest = reachable(share)
   if (nearest.length === 1 && nearest[0] === share) return

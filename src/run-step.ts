@@ -1,7 +1,7 @@
 import { createClients } from './aws/clients.js'
 import { Inputs, Outputs, type OutputName } from './constants.js'
 import type { Discovery } from './discover/discover.js'
-import { ActionError } from './errors.js'
+import { ActionError, messageOf, sentence } from './errors.js'
 import { NOTHING_WRITTEN } from './execute/journal.js'
 import { DeploymentTracker, deploymentSettings } from './github/deployments.js'
 import { parseInputs, type ActionInputs, type InputReader } from './inputs.js'
@@ -11,7 +11,6 @@ import { runPipeline, type Outcome } from './pipeline.js'
 import { knownOutputs, stepOutputs } from './report/outputs.js'
 import { earlyResult, runResult, type RunResult } from './report/result.js'
 import { renderFailure, renderSummary } from './report/summary.js'
-import { sentence } from './report/text.js'
 import { formatSplit } from './shares.js'
 
 /** What a step reports, for the action (outputs, summary) and the command line alike. */
@@ -78,7 +77,7 @@ export async function runStep(read: InputReader, deps: StepDeps): Promise<StepRe
       ...(outcome.failure ? { failure: outcome.failure } : { notice: noticeLine(outcome) })
     }
   } catch (error) {
-    const thrown = error instanceof Error ? error.message : String(error)
+    const thrown = messageOf(error)
     // runPipeline throws only before its first write.
     const failure = `${sentence(thrown)} ${NOTHING_WRITTEN}`
     await deployments?.failedEarly(failure)

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { awsCall } from './aws/call.js'
 import { isColor, type Color } from './color.js'
-import { IncompletePromotionError, StateError } from './errors.js'
+import { IncompletePromotionError, StateError, messageOf } from './errors.js'
 import { formatRecord, type PromotionRecord } from './promotion-record.js'
 import type { StableMarker } from './shape.js'
 
@@ -75,13 +75,17 @@ export class ServiceTags implements StableMarker {
     return this.values.get(key)
   }
 
-  /** The stable colour named by the tag; refuses a missing tag or any other value. */
-  stable(): Color {
+  /**
+   * The stable colour named by the tag; refuses any other value, and a missing tag unless the
+   * shape has a colour it starts from (`absent`).
+   */
+  stable(absent?: Color): Color {
     const key = this.names.stable
     const value = this.get(key)
     const command =
       `aws ecs tag-resource --resource-arn ${this.service.arn} --tags key=${key},value=Blue` +
       ' (or value=Green: the colour that serves production now)'
+    if (value === undefined && absent) return absent
     if (value === undefined) {
       throw new StateError(
         `Service ${this.service.name} has no "${key}" tag, so the stable colour is unknown. Set it with: ${command}`
@@ -151,7 +155,7 @@ export class ServiceTags implements StableMarker {
     try {
       await this.set({ [key]: to, [this.names.previous]: from, ...this.recordTag(record) })
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error)
+      const why = messageOf(error)
       throw new IncompletePromotionError(
         `All traffic now goes to ${to}, but setting the tag ${key}=${to} failed: ${why} ` +
           'Run promote again to finish; it will only write the tag.'

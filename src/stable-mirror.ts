@@ -1,3 +1,4 @@
+import { messageOf } from './errors.js'
 import { TagResourceCommand, type ECSClient } from '@aws-sdk/client-ecs'
 import { awsCall } from './aws/call.js'
 import type { Color } from './color.js'
@@ -47,7 +48,7 @@ export class MirroredStableMarker implements StableMarker {
       )
     )
     const failed = results.flatMap((r, i) =>
-      r.status === 'rejected' ? [`${this.mirrors[i]} (${reasonOf(r.reason)})`] : []
+      r.status === 'rejected' ? [`${this.mirrors[i]} (${messageOf(r.reason)})`] : []
     )
     const copies = this.mirrors.length - failed.length
     const said = copies > 0 ? `; copied to ${copies} colour service${copies > 1 ? 's' : ''}` : ''
@@ -57,8 +58,4 @@ export class MirroredStableMarker implements StableMarker {
         : ''
     return `${line}${said}${missed}`
   }
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

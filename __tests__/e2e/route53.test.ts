@@ -137,15 +137,19 @@ describe('Route 53 weighted records over two services', () => {
     expect(await answers()).toEqual({ '1.0.0': 400 })
   }, 90_000)
 
-  it('canary → rollback gives all traffic back to the stable colour; a second rollback writes nothing', async () => {
+  it('canary → rollback gives all traffic back to the stable colour without waiting for INSYNC; a second rollback writes nothing', async () => {
     sandbox.reset('route53')
     const canary = await run({ mode: 'canary', 'canary-weight': '12.5' })
     expect(canary.errors).toEqual([])
     // 12.5 % as the smallest weights that give it exactly.
     expect(recordWeights(sandbox.world)).toEqual({ Blue: 7, Green: 1 })
+    // A change that would stay PENDING for a minute does not hold the emergency exit.
+    sandbox.world.route53InsyncDelayMs = 60_000
     const rollback = await run({ mode: 'rollback' })
     expect(rollback.errors).toEqual([])
     expect(operations(rollback.writes)).toEqual(['ChangeResourceRecordSets'])
+    expect(operations(rollback.requests)).not.toContain('GetChange')
+    expect(rollback.stdout).toContain('not waited for: name servers apply it within about a minute')
     expect(recordWeights(sandbox.world)).toEqual({ Blue: 100, Green: 0 })
     const again = await run({ mode: 'rollback' })
     expect(again.code).toBe(0)

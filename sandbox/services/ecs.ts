@@ -4,8 +4,11 @@
  * a missing cluster is an exception, missing services and task sets are `failures` entries.
  */
 import { epochSeconds } from '../protocols/json.js'
+import { deploymentsOf } from '../rolling.js'
 import { syncTargets } from '../simulation.js'
 import type { Simulation } from '../simulation.js'
+import { DEFAULT_SECURITY_GROUP, DEFAULT_SUBNETS } from '../tasks.js'
+import { taskOperations } from './ecs-tasks.js'
 import {
   ecsArn,
   type ServiceState,
@@ -14,23 +17,20 @@ import {
   type TaskSetState,
   type World
 } from '../world.js'
-import { AwsError, optString, reqString, stringList, type ServiceModule } from './service.js'
+import {
+  cluster,
+  findRevision,
+  includesTags,
+  invalid,
+  nameOf,
+  required,
+  tagList,
+  tagsOut,
+  type Input
+} from './ecs-common.js'
+import { AwsError, optString, stringList, type ServiceModule } from './service.js'
 
-type Input = Record<string, unknown>
-
-const invalid = (message: string) => new AwsError('InvalidParameterException', message)
-const required = (input: Input, key: string) => reqString(input, key, 'InvalidParameterException')
-const includesTags = (input: Input) => (stringList(input, 'include') ?? []).includes('TAGS')
-
-/** The last path segment of an ARN, or the name itself. */
-const nameOf = (ref: string) => (ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf('/') + 1) : ref)
-
-function cluster(world: World, ref: string | undefined) {
-  const name = nameOf(ref ?? 'default')
-  const found = world.clusters.find((c) => c.name === name && c.status === 'ACTIVE')
-  if (!found) throw new AwsError('ClusterNotFoundException', 'Cluster not found.')
-  return found
-}
+export { findRevision }
 
 /** Accepts a name, the long ARN (service/CLUSTER/NAME) or the old short ARN (service/NAME). */
 function findService(world: World, clusterName: string, ref: string): ServiceState | undefined {
@@ -54,8 +54,6 @@ function activeService(world: World, input: Input): ServiceState {
   }
   return service
 }
-
-const tagsOut = (tags: Tag[]) => tags.map((t) => ({ key: t.key, value: t.value }))
 
 function taskSetOut(world: World, service: ServiceState, ts: TaskSetState, withTags: boolean) {
   return {
@@ -96,6 +94,7 @@ function serviceOut(world: World, s: ServiceState, withTags: boolean) {
   const taskSets = s.taskSets.map((ts) => taskSetOut(world, s, ts, false))
   const sum = (key: 'runningCount' | 'pendingCount') => s.taskSets.reduce((n, ts) => n + ts[key], 0)
   const rolling = s.deploymentController === 'ECS'
+  const placement = rolling ? rollingPlacement(s) : { launchType: 'FARGATE' }
   return {
     serviceArn: s.arn,
     serviceName: s.name,
@@ -106,26 +105,40 @@ function serviceOut(world: World, s: ServiceState, withTags: boolean) {
     desiredCount: s.desiredCount,
     runningCount: rolling ? (s.runningCount ?? s.desiredCount) : sum('runningCount'),
     pendingCount: rolling ? 0 : sum('pendingCount'),
-    launchType: 'FARGATE',
+    ...placement,
     ...(s.taskDefinition ? { taskDefinition: s.taskDefinition } : {}),
     // Task sets exist only under the EXTERNAL (and CODE_DEPLOY) controllers; ECS has deployments.
     ...(rolling ? {} : { taskSets }),
     deployments: rolling
-      ? [
-          {
-            id: 'ecs-svc/9876543210987654321',
-            status: 'PRIMARY',
-            taskDefinition: s.taskDefinition,
-            desiredCount: s.desiredCount,
-            runningCount: s.runningCount ?? s.desiredCount,
-            pendingCount: Math.max(0, s.desiredCount - (s.runningCount ?? s.desiredCount)),
-            rolloutState: s.rolloutState ?? 'COMPLETED',
-            createdAt: epochSeconds(s.createdAt),
-            updatedAt: epochSeconds(s.createdAt)
-          }
-        ]
+      ? deploymentsOf(s).map((d) => ({
+          id: d.id,
+          status: d.status,
+          taskDefinition: d.taskDefinition,
+          desiredCount: d.desiredCount,
+          pendingCount: 0,
+          runningCount: d.runningCount,
+          failedTasks: d.failedTasks,
+          createdAt: epochSeconds(d.createdAt),
+          updatedAt: epochSeconds(d.updatedAt),
+          ...placement,
+          rolloutState: d.rolloutState,
+          rolloutStateReason: d.rolloutStateReason
+        }))
       : [],
-    events: [],
+    ...(rolling
+      ? {
+          deploymentConfiguration: {
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            maximumPercent: 200,
+            minimumHealthyPercent: 100
+          }
+        }
+      : {}),
+    events: (s.events ?? []).map((e) => ({
+      id: e.id,
+      createdAt: epochSeconds(e.createdAt),
+      message: e.message
+    })),
     createdAt: epochSeconds(s.createdAt),
     placementConstraints: [],
     placementStrategy: [],
@@ -135,6 +148,24 @@ function serviceOut(world: World, s: ServiceState, withTags: boolean) {
     propagateTags: 'NONE',
     enableExecuteCommand: false,
     ...(withTags ? { tags: tagsOut(s.tags) } : {})
+  }
+}
+
+/** Where a service of the ECS controller runs its tasks, as DescribeServices reports it. */
+function rollingPlacement(s: ServiceState) {
+  return {
+    ...(s.capacityProviderStrategy
+      ? { capacityProviderStrategy: s.capacityProviderStrategy }
+      : { launchType: s.launchType ?? 'FARGATE' }),
+    platformVersion: s.platformVersion ?? 'LATEST',
+    platformFamily: 'Linux',
+    networkConfiguration: s.networkConfiguration ?? {
+      awsvpcConfiguration: {
+        subnets: DEFAULT_SUBNETS,
+        securityGroups: [DEFAULT_SECURITY_GROUP],
+        assignPublicIp: 'DISABLED'
+      }
+    }
   }
 }
 
@@ -148,17 +179,6 @@ function taggable(world: World, arn: string): { tags: Tag[] } {
     world.taskDefinitions.find((td) => td.arn === arn)
   if (!resource) throw invalid('The specified resource is not valid.')
   return resource
-}
-
-function tagList(input: Input): Tag[] {
-  const raw = input.tags
-  if (!Array.isArray(raw)) throw invalid('tags must be a list')
-  return raw.map((t: { key?: unknown; value?: unknown }) => {
-    if (typeof t?.key !== 'string' || t.key === '') throw invalid('Tag key must not be empty')
-    if (t.key.toLowerCase().startsWith('aws:'))
-      throw invalid('Tag keys with the aws: prefix are reserved')
-    return { key: t.key, value: typeof t.value === 'string' ? t.value : '' }
-  })
 }
 
 export const ecs: ServiceModule = {
@@ -186,10 +206,14 @@ export const ecs: ServiceModule = {
           clusterName: c.name,
           status: c.status,
           registeredContainerInstancesCount: 0,
-          runningTasksCount: services
-            .flatMap((s) => s.taskSets)
-            .reduce((n, ts) => n + ts.runningCount, 0),
-          pendingTasksCount: 0,
+          runningTasksCount:
+            services.flatMap((s) => s.taskSets).reduce((n, ts) => n + ts.runningCount, 0) +
+            (world.tasks ?? []).filter(
+              (t) => t.clusterName === c.name && t.lastStatus === 'RUNNING'
+            ).length,
+          pendingTasksCount: (world.tasks ?? []).filter(
+            (t) => t.clusterName === c.name && ['PROVISIONING', 'PENDING'].includes(t.lastStatus)
+          ).length,
           activeServicesCount: services.length,
           statistics: [],
           settings: [{ name: 'containerInsights', value: 'disabled' }],
@@ -225,7 +249,7 @@ export const ecs: ServiceModule = {
      * Desired count and task definition of a service. Under the ECS controller the change starts a
      * deployment (IN_PROGRESS until steady); task sets of other controllers follow the new count.
      */
-    UpdateService: (input, { world, sim }) => {
+    UpdateService: (input, { world, sim, now }) => {
       const clusterName = cluster(world, optString(input, 'cluster')).name
       const service = findService(world, clusterName, required(input, 'service'))
       if (!service) throw new AwsError('ServiceNotFoundException', 'Service not found.')
@@ -240,6 +264,7 @@ export const ecs: ServiceModule = {
         service.desiredCount = desired
       }
       const taskDefinition = optString(input, 'taskDefinition')
+      let changed: string | undefined
       if (taskDefinition) {
         if (service.deploymentController !== 'ECS') {
           throw invalid(
@@ -250,10 +275,12 @@ export const ecs: ServiceModule = {
           (td) => td.arn === taskDefinition || `${td.family}:${td.revision}` === taskDefinition
         )
         if (!found) throw new AwsError('ClientException', 'TaskDefinition not found.')
-        service.taskDefinition = found.arn
+        changed = found.arn
       }
-      if (service.deploymentController === 'ECS') sim.serviceChanged(service)
-      else for (const ts of service.taskSets) sim.taskSetChanged(service, ts)
+      const force = input.forceNewDeployment === true
+      if (service.deploymentController === 'ECS') {
+        sim.serviceChanged(service, { taskDefinition: changed, force }, now)
+      } else for (const ts of service.taskSets) sim.taskSetChanged(service, ts)
       return { service: serviceOut(world, service, false) }
     },
 
@@ -399,6 +426,8 @@ export const ecs: ServiceModule = {
       return { taskSet: out }
     },
 
+    ...taskOperations,
+
     ListTagsForResource: (input, { world }) => {
       return { tags: tagsOut(taggable(world, required(input, 'resourceArn')).tags) }
     },
@@ -421,18 +450,6 @@ export const ecs: ServiceModule = {
       return {}
     }
   }
-}
-
-/** A task definition by ARN or `family:revision` (a bare family: its latest ACTIVE revision). */
-export function findRevision(world: World, ref: string): TaskDefinitionState | undefined {
-  const [family, revision] = nameOf(ref).split(':')
-  return world.taskDefinitions
-    .filter(
-      (td) =>
-        td.family === family &&
-        (revision ? td.revision === Number(revision) : td.status === 'ACTIVE')
-    )
-    .sort((a, b) => b.revision - a.revision)[0]
 }
 
 /** RegisterTaskDefinition: the family's next revision, keeping the input as it was given. */

@@ -23,6 +23,7 @@ import {
   validateActions,
   wireActions
 } from './elbv2-actions.js'
+import { targetOperations } from './elbv2-targets.js'
 import { AwsError, optString, reqString, stringList, type ServiceModule } from './service.js'
 
 type Input = Record<string, unknown>
@@ -112,39 +113,10 @@ function targetGroupOut(world: World, tg: TargetGroupState) {
     HealthCheckPath: '/',
     Matcher: { HttpCode: '200' },
     LoadBalancerArns: loadBalancersOf(world, tg.arn),
-    TargetType: 'ip',
+    TargetType: tg.targetType ?? 'ip',
     ProtocolVersion: 'HTTP1',
     IpAddressType: 'ipv4'
   }
-}
-
-/** Reason codes and descriptions as ELB reports them for each state. */
-const HEALTH_DETAIL: Record<string, { Reason: string; Description: string } | undefined> = {
-  initial: {
-    Reason: 'Elb.InitialHealthChecking',
-    Description: 'Initial health checks in progress'
-  },
-  unhealthy: {
-    Reason: 'Target.ResponseCodeMismatch',
-    Description: 'Health checks failed with these codes: [503]'
-  },
-  draining: {
-    Reason: 'Target.DeregistrationInProgress',
-    Description: 'Target deregistration is in progress'
-  },
-  unused: {
-    Reason: 'Target.NotInUse',
-    Description: 'Target group is not configured to receive traffic from the load balancer'
-  }
-}
-
-/** The state every target of the group reports on this call; `flapping` alternates per call. */
-function currentHealth(world: World, tg: TargetGroupState): string {
-  tg.healthChecks += 1
-  // ELB only health-checks groups that a load balancer forwards to.
-  if (loadBalancersOf(world, tg.arn).length === 0) return 'unused'
-  if (tg.health === 'flapping') return tg.healthChecks % 2 === 1 ? 'healthy' : 'unhealthy'
-  return tg.health
 }
 
 const MAX_TAGS = 50
@@ -471,44 +443,6 @@ export const elbv2: ServiceModule = {
       return { TargetGroups: groups.map((tg) => targetGroupOut(world, tg)) }
     },
 
-    DescribeTargetHealth: (input, { world }) => {
-      const arn = required(input, 'TargetGroupArn')
-      const tg = world.targetGroups.find((g) => g.arn === arn)
-      if (!tg) throw notFound('TargetGroupNotFound', 'target groups')
-      const state = currentHealth(world, tg)
-      const asked = asList<{ Id?: string; Port?: number }>(input.Targets)
-      const describe = (id: string, port: number, registered: boolean) => {
-        const s = registered ? state : 'unused'
-        const detail = registered
-          ? HEALTH_DETAIL[s]
-          : {
-              Reason: 'Target.NotRegistered',
-              Description: 'Target is not registered to the target group'
-            }
-        return {
-          Target: {
-            Id: id,
-            Port: port,
-            ...(registered
-              ? { AvailabilityZone: tg.targets.find((t) => t.id === id)?.availabilityZone }
-              : {})
-          },
-          HealthCheckPort: String(port),
-          TargetHealth: { State: s, ...detail }
-        }
-      }
-      const descriptions =
-        asked && asked.length > 0
-          ? asked.map((t) => {
-              const port = t.Port ?? tg.port
-              return describe(
-                t.Id ?? '',
-                port,
-                tg.targets.some((x) => x.id === t.Id && x.port === port)
-              )
-            })
-          : tg.targets.map((t) => describe(t.id, t.port, true))
-      return { TargetHealthDescriptions: descriptions }
-    }
+    ...targetOperations((w, arn) => loadBalancersOf(w, arn).length > 0)
   }
 }

@@ -4,7 +4,8 @@ import {
   AwsCallError,
   ConnectionError,
   CredentialsError,
-  ThrottledError
+  ThrottledError,
+  messageOf
 } from '../errors.js'
 
 const ACCESS_DENIED = new Set([
@@ -93,7 +94,7 @@ export function toActionError(
 ): ActionError {
   if (error instanceof ActionError) return error
   const name = errorName(error)
-  const message = error instanceof Error ? error.message : String(error)
+  const message = messageOf(error)
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
     return new CredentialsError(`No AWS credentials found. ${CONFIGURE_CREDENTIALS}`)
   }

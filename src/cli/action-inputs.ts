@@ -395,5 +395,26 @@ export const ACTION_INPUTS: readonly ActionInputDoc[] = [
     description: "Set identifier of Green's weighted record. Default `Green`.",
     required: false,
     default: 'Green'
+  },
+  {
+    name: 'workload',
+    description:
+      'What runs the colours. `auto` (default): task sets when the inputs name a stack, target groups, task sets or a route; otherwise the service decides: an ECS (rolling) controller service with a load balancer gets standalone canary tasks in its own target group, an EXTERNAL one needs the inputs above. `task-sets` or `standalone-task` names it. Read by every mode. Default `auto`.',
+    required: false,
+    default: 'auto'
+  },
+  {
+    name: 'canary-tasks',
+    description:
+      "Standalone canary tasks a canary starts beside a rolling service (RunTask, with the service's network configuration). At most the service's desired count; shares are whole tasks, k / (k + service tasks), e.g. 33.3 for 1 beside 2. Used by canary and deploy; other modes ignore it (a warning if malformed). Default `1`.",
+    required: false,
+    default: '1'
+  },
+  {
+    name: 'deregistration-timeout-seconds',
+    description:
+      "The longest wait for deregistered canary targets to drain before their tasks are stopped (the target group's deregistration delay, capped by this). Used by canary, deploy, promote and rollback; status ignores it. Default `300`.",
+    required: false,
+    default: '300'
   }
 ]

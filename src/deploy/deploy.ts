@@ -3,13 +3,12 @@ import { ecrClient, findImage } from '../aws/ecr.js'
 import { cancellable, type Clock } from '../clock.js'
 import { otherColor } from '../color.js'
 import type { Discovered } from '../discover/discover.js'
-import { StateError } from '../errors.js'
+import { StateError, messageOf, sentence } from '../errors.js'
 import { LeaseGuard } from '../execute/lease-guard.js'
 import { shiftAndVerify } from '../execute/shift.js'
 import type { ActionInputs } from '../inputs.js'
 import type { Logger } from '../logger.js'
 import { recordTime, versionOf } from '../promotion-record.js'
-import { sentence } from '../report/text.js'
 import { ServiceTags } from '../service-tags.js'
 import { formatPercent, formatSplit, splitFor } from '../shares.js'
 import type { DeployRequest } from './deploy-inputs.js'
@@ -17,6 +16,7 @@ import { formatDeployRecord } from './deploy-record.js'
 import { pinned, type ImageRef } from './image-ref.js'
 import type { Write } from './replacement.js'
 import { stackReplacement } from './stack-path.js'
+import { standaloneReplacement } from './standalone-path.js'
 import { taskSetReplacement } from './task-set-path.js'
 
 /** What the deploy did (or, in a dry run, would do), for the report. */
@@ -74,6 +74,7 @@ export async function deployVersion(
     ...(inputs.stackName ? { stackName: inputs.stackName } : {}),
     request,
     state,
+    workload: shape.workload,
     stable,
     canary,
     split: live > 0 && request.replaceLiveCanary ? splitFor(canary, 0) : state.split,
@@ -85,7 +86,9 @@ export async function deployVersion(
   }
   const replacement = inputs.stackName
     ? await stackReplacement(context)
-    : await taskSetReplacement(context)
+    : state.shapeKind === 'standalone-task'
+      ? await standaloneReplacement(context, inputs.canaryTasks)
+      : await taskSetReplacement(context)
   const base = {
     diff: replacement.diff,
     ...(image?.digest ? { digest: image.digest } : {}),
@@ -154,7 +157,7 @@ export async function deployVersion(
   } catch (error) {
     const left = await guard.releaseOrExplain(clock.now())
     if (writes.length === 0) throw error
-    const message = error instanceof Error ? error.message : String(error)
+    const message = messageOf(error)
     const traffic =
       live > 0 || state.split[stable] > 0
         ? `The canary colour ${canary} carries no traffic; the stable colour ${stable} keeps all of it.`

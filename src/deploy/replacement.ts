@@ -4,6 +4,7 @@ import type { Color } from '../color.js'
 import type { Discovery } from '../discover/discover.js'
 import type { Logger } from '../logger.js'
 import type { Split } from '../shares.js'
+import type { Workload } from '../workloads/workload.js'
 import type { DeployRequest } from './deploy-inputs.js'
 
 /**
@@ -30,6 +31,8 @@ export interface ReplaceContext {
   stackName?: string
   request: DeployRequest
   state: Discovery
+  /** The workload discovery composed (a standalone deploy starts its canary tasks through it). */
+  workload: Workload
   stable: Color
   canary: Color
   /** The split while the version is replaced: the canary at 0 % once a live canary is taken there. */

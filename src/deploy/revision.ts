@@ -1,5 +1,5 @@
 import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from '@aws-sdk/client-ecs'
-import { InputError, StateError } from '../errors.js'
+import { InputError, StateError, messageOf } from '../errors.js'
 
 /**
  * A task definition revision as RegisterTaskDefinition takes it. Pure: building the canary's
@@ -98,7 +98,7 @@ export function parseRevisionFile(text: string, path: string): Revision {
   try {
     parsed = JSON.parse(text)
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error)
+    const why = messageOf(error)
     throw new InputError(`"task-definition" file ${path} is not JSON: ${why}.`)
   }
   const answer =

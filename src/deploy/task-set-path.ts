@@ -131,7 +131,7 @@ export async function taskSetReplacement(ctx: ReplaceContext): Promise<Replaceme
   }
 }
 
-async function describe(
+export async function describe(
   ecs: ECSClient,
   reference: string
 ): Promise<{ arn: string; revision: Revision }> {
@@ -153,7 +153,7 @@ async function describe(
   return { arn: definition.taskDefinitionArn, revision: revisionOf(definition, response.tags) }
 }
 
-async function register(ecs: ECSClient, revision: Revision): Promise<string> {
+export async function register(ecs: ECSClient, revision: Revision): Promise<string> {
   const response = await awsCall('ecs:RegisterTaskDefinition', () =>
     ecs.send(new RegisterTaskDefinitionCommand(revision))
   )

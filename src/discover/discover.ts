@@ -5,12 +5,14 @@ import {
   chooseCheckGates,
   chooseGates,
   chooseLease,
-  chooseRoute,
-  chooseWorkload,
   composeShape,
   startRouteRead,
-  startTestRouteReads
+  startShapeReads,
+  startTestRouteReads,
+  STANDALONE_FIRST_STABLE,
+  type ShapeKind
 } from '../compose.js'
+import { realClock, type Clock } from '../clock.js'
 import { describeAlarms, type AlarmCheck } from '../gates/alarms.js'
 import type { Gate } from '../gates/gate.js'
 import type { ActionInputs } from '../inputs.js'
@@ -20,13 +22,15 @@ import { ServiceTags } from '../service-tags.js'
 import { formatSplit, type Split } from '../shares.js'
 import type { Shape } from '../shape.js'
 import type { ColorHealth } from '../workloads/workload.js'
-import { needsStack, resolveResources, type ColorResources } from './resources.js'
+import { needsStack, type ColorResources } from './resources.js'
 import { checkRoutesAgree } from './route-agreement.js'
 import { readService, type ServiceState } from './service.js'
 import type { RouteSplit, TrafficRouter } from '../routers/router.js'
 
 /** Everything read before planning, as plain data. */
 export interface Discovery {
+  /** Which shape of colours the run works on (a deploy puts the version in its own way). */
+  shapeKind: ShapeKind
   service: ServiceState
   stable: Color
   split: Split
@@ -54,6 +58,8 @@ export interface Discovered {
 export interface DiscoverOptions {
   log: Logger
   now: () => number
+  /** Waits inside the shape's writes (a rollout, draining); the real clock when absent. */
+  clock?: Clock
   pollMs?: number
   /** Who this run is, for the lease; without it the run takes no lease. */
   identity?: RunIdentity
@@ -75,19 +81,18 @@ export async function discover(
   const outputs = needsStack(inputs)
     ? readStack(clients, inputs.stackName ?? '')
     : Promise.resolve(undefined)
-  const where = outputs.then((found) => resolveResources(inputs, found))
-  const route = where.then(async (w) => {
-    const router = await chooseRoute(inputs, clients, w, {
-      early,
-      log: (line) => options.log.info(line),
-      pollMs: options.pollMs
-    })
-    return { router, split: await router.read() }
+  outputs.catch(() => undefined)
+  const shapeReads = startShapeReads(inputs, clients, service, {
+    early,
+    outputs: () => outputs,
+    log: (line) => options.log.info(line),
+    clock: options.clock ?? realClock,
+    pollMs: options.pollMs
   })
-  const workload = where.then((w) => chooseWorkload(inputs, clients, service, w))
+  const { kind, where, route, workload } = shapeReads
   const alarmGate = chooseAlarmGate(inputs, clients)
   const alarms = alarmGate.then((gate) => gate?.prime(options.now()))
-  const testRoute = startTestRouteReads(inputs, clients, { service, where, route })
+  const testRoute = startTestRouteReads(inputs, clients, { service, where, route, kind })
   // A rollback never refuses over test traffic, so its reads go on beside the route write and
   // are awaited only when it takes test traffic away: the emergency exit does not wait on them.
   const deferTestRoute = inputs.mode === 'rollback'
@@ -100,13 +105,15 @@ export async function discover(
     route,
     alarms,
     testRouteNow,
-    alarmGate
+    alarmGate,
+    kind
   ])
   const serviceState = fulfilled(settled[0])
+  const shapeKind = fulfilled(settled[7])
   const located = fulfilled(settled[1])
   const work = fulfilled(settled[2])
   const tags = new ServiceTags(clients.ecs, serviceState, serviceState.tags, inputs.tagKey)
-  const stable = tags.stable()
+  const stable = tags.stable(shapeKind === 'standalone-task' ? STANDALONE_FIRST_STABLE : undefined)
   const { router, split } = fulfilled(settled[3])
   const routes = (router as TrafficRouter).routes?.()
   // Before any write: a set whose routes disagree goes on only when this run realigns it.
@@ -134,6 +141,7 @@ export async function discover(
   // A gate that cannot read (GetMetricData denied) is refused here, before the first write.
   await Promise.all(gates.map((gate) => gate.probe?.(options.now())))
   const state: Discovery = {
+    shapeKind,
     service: serviceState,
     stable,
     split,

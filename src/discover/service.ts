@@ -1,4 +1,9 @@
-import { DescribeServicesCommand, type ECSClient, type TaskSet } from '@aws-sdk/client-ecs'
+import {
+  DescribeServicesCommand,
+  type ECSClient,
+  type Service,
+  type TaskSet
+} from '@aws-sdk/client-ecs'
 import { awsCall } from '../aws/call.js'
 import { NotFoundError } from '../errors.js'
 
@@ -10,6 +15,8 @@ export interface ServiceState {
   deploymentController: string
   tags: Record<string, string>
   taskSets: TaskSet[]
+  /** The whole description: a rolling service's network, load balancers and deployments. */
+  described?: Service
 }
 
 /**
@@ -46,6 +53,7 @@ export async function readService(
     clusterArn: found.clusterArn ?? cluster,
     deploymentController: found.deploymentController?.type ?? 'ECS',
     tags,
-    taskSets: found.taskSets ?? []
+    taskSets: found.taskSets ?? [],
+    described: found
   }
 }

@@ -1,8 +1,8 @@
+import { messageOf, sentence } from '../errors.js'
 import type { Clock } from '../clock.js'
 import type { Color } from '../color.js'
 import type { Gate, GateContext, GateReading } from '../gates/gate.js'
 import type { Logger } from '../logger.js'
-import { sentence } from '../report/text.js'
 import { formatPercent } from '../shares.js'
 import type { StepRecord } from './journal.js'
 
@@ -55,7 +55,7 @@ export async function bake(
       (error: unknown) => {
         const times = (unread.get(gate.label) ?? 0) + 1
         unread.set(gate.label, times)
-        const why = error instanceof Error ? error.message : String(error)
+        const why = messageOf(error)
         log.warning(`Could not look through the gate "${gate.label}": ${why}`)
         const last = clock.now() >= end
         return {

@@ -1,10 +1,9 @@
 import type { Clock } from '../clock.js'
 import type { Color } from '../color.js'
-import { ConcurrentRunError } from '../errors.js'
+import { ConcurrentRunError, messageOf, sentence } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { RunPlan } from '../plan.js'
 import { formatSplit, FULL, sameSplit, splitFor, type Split } from '../shares.js'
-import { sentence } from '../report/text.js'
 import type { Shape } from '../shape.js'
 import type { Execution, Journal } from './journal.js'
 import type { LeaseGuard } from './lease-guard.js'
@@ -222,7 +221,7 @@ export async function yieldTo(run: RunContext, error: ConcurrentRunError): Promi
     await rollBack(run.shape, journal, run.log, plan.openTestTraffic)
     journal.rolledBack = true
   } catch (rollbackError) {
-    const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError)
+    const why = messageOf(rollbackError)
     return journal.seal(
       `${sentence(error.message)} Rolling back failed: ${why} ${journal.state()} Run mode rollback to finish.`,
       rollbackError

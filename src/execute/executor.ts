@@ -1,11 +1,17 @@
 import { cancellable, type Clock } from '../clock.js'
-import { CancelledError, ConcurrentRunError, GateFailure, VerificationError } from '../errors.js'
+import {
+  CancelledError,
+  ConcurrentRunError,
+  GateFailure,
+  VerificationError,
+  messageOf,
+  sentence
+} from '../errors.js'
 import type { Gate, GateContext } from '../gates/gate.js'
 import type { Logger } from '../logger.js'
 import type { RunPlan, StepPlan } from '../plan.js'
 import { recordTime } from '../promotion-record.js'
 import { formatSplit } from '../shares.js'
-import { sentence } from '../report/text.js'
 import type { Shape } from '../shape.js'
 import { bake, mergeReadings } from './bake.js'
 import { checkAtEnd, lookAfterRelease, settledOn, yieldTo, type RunContext } from './contention.js'
@@ -198,6 +204,10 @@ class Executor {
     if (last && this.plan.closeTestTraffic && testTraffic) {
       await testTraffic.close(step.tag ?? this.journal.stable, this.wrote)
     }
+    // Before the tag: a promote's tag stays its last word, so a rerun finds what is left.
+    if (releases(step) && workload.releasable(step.canary)) {
+      this.journal.wrote(...(await workload.release(step.canary)))
+    }
     if (step.tag && step.tag !== this.journal.stable) {
       const from = this.journal.stable
       const record = step.record && { ...step.record, at: recordTime(this.options.clock.now()) }
@@ -239,7 +249,7 @@ class Executor {
     if (!cancelled && !(error instanceof GateFailure)) {
       // AWS refused or answered something unexpected: say so, and what is true now, but do not
       // write more into a system that is failing. Rollback stays one step away.
-      const message = error instanceof Error ? error.message : String(error)
+      const message = messageOf(error)
       return this.journal.seal(`${sentence(message)} ${this.journal.state()}`, error)
     }
     const reason = cancelled ? 'Cancelled' : (error as GateFailure).message
@@ -252,7 +262,7 @@ class Executor {
         this.plan.openTestTraffic
       )
     } catch (rollbackError) {
-      const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError)
+      const why = messageOf(rollbackError)
       return this.journal.seal(
         `${sentence(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`,
         rollbackError
@@ -294,8 +304,23 @@ function mayWrite(plan: RunPlan, shape: Shape): boolean {
   return (
     testRoute ||
     plan.forgetPrevious ||
-    plan.steps.some((s) => s.write || s.tag !== undefined || s.retire !== undefined || s.restore)
+    plan.steps.some(
+      (s) =>
+        s.write ||
+        s.tag !== undefined ||
+        s.retire !== undefined ||
+        s.restore ||
+        (releases(s) && shape.workload.releasable(s.canary))
+    )
   )
+}
+
+/**
+ * A step after which the canary colour's leftover units are released: it has all traffic through
+ * the colour's main unit (promote, undo) or none (rollback).
+ */
+function releases(step: StepPlan): boolean {
+  return step.kind === 'promote' || step.kind === 'undo' || step.kind === 'rollback'
 }
 
 function isLine(line: string | undefined): line is string {

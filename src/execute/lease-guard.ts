@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import type { Color } from '../color.js'
-import { ConcurrentRunError } from '../errors.js'
+import { ConcurrentRunError, messageOf } from '../errors.js'
 import type { Mode } from '../inputs.js'
 import type { Logger } from '../logger.js'
 import type { LeaseLook, RunLease } from '../shape.js'
@@ -39,7 +39,7 @@ export class LeaseGuard {
           this.note(note)
         },
         (error: unknown) => {
-          const why = error instanceof Error ? error.message : String(error)
+          const why = messageOf(error)
           this.log.warning(
             `The rollback's lease tag was not written (${why}); rolling back anyway.`
           )
@@ -96,7 +96,7 @@ export class LeaseGuard {
       this.taking = undefined
       return true
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error)
+      const why = messageOf(error)
       this.log.warning(`The rollback's lease was not marked done (${why}).`)
       return false
     }
@@ -123,7 +123,7 @@ export class LeaseGuard {
       await this.release()
       return undefined
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error)
+      const why = messageOf(error)
       this.log.warning(`The lease tag was not removed: ${why}`)
       return this.lease ? `Removing the lease failed. ${this.lease.leftBehind()}.` : undefined
     }

@@ -1,6 +1,6 @@
 import { awsCall } from '../aws/call.js'
 import { otherColor, type PerColor } from '../color.js'
-import { ActionError, AwsCallError } from '../errors.js'
+import { AwsCallError, messageOf } from '../errors.js'
 import { percentNumber } from '../shares.js'
 import {
   DEFAULT_CALLBACK_DELAY_MS,
@@ -194,5 +194,5 @@ function invokeFailure(error: unknown, point: HookPoint): string {
   if (error instanceof AwsCallError && error.code === 'ResourceNotFoundException') {
     return `Lambda has no such function in this account and region. Check "hook-${point}".`
   }
-  return error instanceof ActionError || error instanceof Error ? error.message : String(error)
+  return messageOf(error)
 }

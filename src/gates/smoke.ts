@@ -1,3 +1,4 @@
+import { messageOf } from '../errors.js'
 import { statusAccepted, type SmokeInputs } from '../check-inputs.js'
 import type { TestTrafficInputs } from '../inputs.js'
 import { ms } from './analysis-judge.js'
@@ -88,7 +89,7 @@ export class SmokeGate implements Gate {
           ? `${await this.resolveBase()}${this.config.url}`
           : this.config.url
       } catch (error) {
-        const why = error instanceof Error ? error.message : String(error)
+        const why = messageOf(error)
         return this.failed('no result', [], `could not find the load balancer's address: ${why}`)
       }
       const request = smokeRequest(address, this.traffic)

@@ -83,7 +83,7 @@ function colorTable(result: Outcome, color: Color): string {
   return [
     `### ${color} (${role})`,
     table([
-      [inputs.services ? 'Service' : 'Task set', code(unit.label)],
+      [unit.noun ?? (inputs.services ? 'Service' : 'Task set'), code(unit.label)],
       ['Task definition', code(info?.familyRevision ?? unit.taskDefinitionArn ?? '—')],
       ['Images', info && info.images.length > 0 ? info.images.map(code).join('<br>') : '—'],
       ['Stability', `${md(unit.stability)} (${md(unit.status)})`],

@@ -6,12 +6,6 @@ export function percentOf(color: Color, split: Split): string {
   return formatPercent(roundedSplit(split)[color])
 }
 
-/** A message as a sentence: trimmed, with a full stop added unless it ends in one. */
-export function sentence(text: string): string {
-  const trimmed = text.trim()
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
-}
-
 /** `90 s`, `5 min`, `1 min 30 s`: a duration as a reader says it. */
 export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000)

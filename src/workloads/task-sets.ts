@@ -190,6 +190,17 @@ export class TaskSetWorkload implements Workload {
   }
 
   /** Task definition images for the summary, from the reads started when the service was read. */
+  /** Every unit of a colour is behind its route: nothing is left over to release. */
+  releasable(): boolean {
+    return false
+  }
+
+  async release(): Promise<string[]> {
+    return []
+  }
+
+  readonly undoOnRollback = false
+
   async details(): Promise<PerColor<TaskDefinitionInfo | undefined>> {
     const read = (color: Color) => {
       const arn = this.discovered[color].unit.taskDefinitionArn

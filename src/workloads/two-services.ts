@@ -217,6 +217,17 @@ export class TwoServiceWorkload implements Workload {
     return `service ${service.serviceName} (${color}): desired count 0 → ${count} (restored)`
   }
 
+  /** Every unit of a colour is behind its route: nothing is left over to release. */
+  releasable(): boolean {
+    return false
+  }
+
+  async release(): Promise<string[]> {
+    return []
+  }
+
+  readonly undoOnRollback = false
+
   async details(): Promise<PerColor<TaskDefinitionInfo | undefined>> {
     const read = (color: Color) => {
       const arn = this.discovered[color].unit.taskDefinitionArn

@@ -7,6 +7,8 @@ export interface WorkloadUnit {
   arn: string
   /** Short name shown in the summary. */
   label: string
+  /** What the unit is, for the summary's row ("Service tasks"); the shape's default when absent. */
+  noun?: string
   status: string
   stability: string
   running: number
@@ -44,7 +46,7 @@ export interface TaskDefinitionInfo {
 /**
  * What the pipeline needs from a workload: both colours as discovered, a fresh look at one colour
  * while waiting for it, and a way to free or bring back a colour's capacity. Each kind (ECS task
- * sets; later a standalone canary task) is one module implementing this.
+ * sets, two services, standalone canary tasks) is one module implementing this.
  */
 export interface Workload {
   readonly kind: string
@@ -56,4 +58,16 @@ export interface Workload {
   /** Brings a retired colour back to full size; returns what was written, or undefined. */
   restore(color: Color): Promise<string | undefined>
   details(): Promise<PerColor<TaskDefinitionInfo | undefined>>
+  /**
+   * True when the colour keeps units that no route needs once it has all traffic through another
+   * unit or none (standalone canary tasks); `release` is then called, under the lease.
+   */
+  releasable(color: Color): boolean
+  /** Frees those units (deregistered and drained first, then stopped); returns what was written. */
+  release(color: Color): Promise<string[]>
+  /**
+   * True when a plain rollback has nothing to take back but the last promote (no canary unit runs
+   * and the workload knows the revision to return to): the rollback then undoes it.
+   */
+  readonly undoOnRollback: boolean
 }

@@ -1,5 +1,5 @@
 import type { Color } from '../../color.js'
-import { LockstepWriteError, StateError } from '../../errors.js'
+import { LockstepWriteError, StateError, messageOf, sentence } from '../../errors.js'
 import { formatSplit, type Permille, type Split } from '../../shares.js'
 import type { RouteSplit, TrafficRouter } from '../router.js'
 import type { AlbForwardRouter } from './alb-forward-router.js'
@@ -46,7 +46,7 @@ export class LockstepRouter implements TrafficRouter {
     if (failed) {
       // A colour at weight 0 carries no traffic, so what was added stays; the message says it.
       const done = lines.length > 0 ? ` Written before the failure: ${lines.join('; ')}.` : ''
-      throw new LockstepWriteError(`${errorText(failed.reason)}${done}`, failed.reason)
+      throw new LockstepWriteError(`${sentence(messageOf(failed.reason))}${done}`, failed.reason)
     }
     return lines.length > 0 ? lines.join('; ') : undefined
   }
@@ -67,7 +67,7 @@ export class LockstepRouter implements TrafficRouter {
     const written = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [i] : []))
     const head =
       `Writing ${formatSplit(split)} to the routes that move together failed on ${failedIds}: ` +
-      errorText(first)
+      sentence(messageOf(first))
     if (written.length === 0) {
       throw new LockstepWriteError(`${head} No route was changed.`, first)
     }
@@ -123,9 +123,4 @@ export class LockstepRouter implements TrafficRouter {
     this.seen = splits
     return lockstepSplit(splits)
   }
-}
-
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error)
-  return /[.!?]$/.test(text) ? text : `${text}.`
 }

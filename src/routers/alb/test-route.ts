@@ -1,6 +1,6 @@
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { PerColor } from '../../color.js'
-import { TestRouteError } from '../../errors.js'
+import { TestRouteError, messageOf } from '../../errors.js'
 import type { TestTrafficInputs } from '../../inputs.js'
 import type { ServiceTags } from '../../service-tags.js'
 import type { TestTraffic } from '../router.js'
@@ -78,7 +78,7 @@ export function startTestRouteRead(
   )
   if (!sources.tolerateFailure) return read
   return read.catch((error: unknown) => ({
-    failed: error instanceof Error ? error.message : String(error)
+    failed: messageOf(error)
   }))
 }
 

@@ -31,13 +31,19 @@ export interface Route53RouterOptions {
   pollMs?: number
   /** How long a change may stay PENDING before the shift fails. Default 5 min. */
   syncTimeoutMs?: number
+  /**
+   * False for a rollback: the emergency exit reports once Route 53 has accepted the batch and the
+   * read-back shows it, without waiting minutes for every name server (INSYNC). Default true.
+   */
+  awaitSync?: boolean
 }
 
 /**
  * Two weighted records of one name, one per colour (set identifiers `Blue` and `Green` by
  * default). Each shift is one ChangeResourceRecordSets batch that UPSERTs both records, so no
- * moment has one record changed and not the other; it waits for the change to be INSYNC and
- * reads both weights back. Everything on a record but its weight (health check, alias target,
+ * moment has one record changed and not the other; it waits for the change to be INSYNC (but for
+ * a rollback) and reads both weights back. ListResourceRecordSets is strongly consistent with an
+ * accepted change, so the read-back checks the write whether or not it is in sync yet. Everything on a record but its weight (health check, alias target,
  * TTL, values) is written back as it was read.
  */
 export class Route53Router implements TrafficRouter {
@@ -86,11 +92,13 @@ export class Route53Router implements TrafficRouter {
     )
     const change = response.ChangeInfo?.Id ?? ''
     const [type, name] = [records.Blue.Type, normalizeName(this.route.recordName)]
+    const awaitSync = this.options.awaitSync ?? true
     this.options.log(
       `Route 53 ${name} ${type}: wrote weights ${this.route.setIdentifiers.Blue}=${weights.Blue}, ` +
-        `${this.route.setIdentifiers.Green}=${weights.Green} (change ${change})`
+        `${this.route.setIdentifiers.Green}=${weights.Green} (change ${change}` +
+        `${awaitSync ? '' : ', not waited for: name servers apply it within about a minute'})`
     )
-    if (change) await this.waitInSync(change)
+    if (change && awaitSync) await this.waitInSync(change)
     this.snapshot = await this.fetch()
     return splitOfRoute53Weights(weightsOf(this.snapshot))
   }

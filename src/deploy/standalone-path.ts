@@ -1,0 +1,160 @@
+import { UntagResourceCommand } from '@aws-sdk/client-ecs'
+import { awsCall } from '../aws/call.js'
+import { StateError } from '../errors.js'
+import { versionOf } from '../promotion-record.js'
+import { tagNames } from '../service-tags.js'
+import { previousRevisionTag } from '../workloads/canary-marker.js'
+import {
+  runCanaryTasks,
+  runTaskInput,
+  RunTaskFailure,
+  stopTasks,
+  taskId,
+  waitForRunning
+} from '../workloads/canary-tasks.js'
+import { sameVersion } from '../workloads/standalone-colors.js'
+import { StandaloneTaskWorkload } from '../workloads/standalone-task.js'
+import { chooseRevision } from './choose-revision.js'
+import type { ReplaceContext, Replacement } from './replacement.js'
+import { familyOfReference, sameRevision } from './revision.js'
+import { describe, register } from './task-set-path.js'
+
+/**
+ * A rolling service's canary: the revision built from the service's own (only the container's
+ * image replaced), then `canaryTasks` standalone tasks started with RunTask as the service would
+ * start them, and awaited until RUNNING with a private IP. They take no traffic yet: the router
+ * registers them. Canary tasks that run the revision already are adopted, never started twice.
+ */
+export async function standaloneReplacement(
+  ctx: ReplaceContext,
+  canaryTasks: number
+): Promise<Replacement> {
+  const { workload, request, canary } = ctx
+  if (!(workload instanceof StandaloneTaskWorkload)) {
+    throw new StateError('Standalone canary tasks need the standalone-task workload.')
+  }
+  const ecs = ctx.clients.ecs
+  const service = workload.serviceDescription
+  if (workload.serviceColor !== workload.stable) {
+    throw new StateError(
+      `Service ${service.serviceName} runs the canary's revision already: a promote has not ` +
+        'finished. Run mode promote to finish it (or rollback), then deploy. Nothing was written.'
+    )
+  }
+  const serviceRevision = ctx.state.health[workload.stable].unit.taskDefinitionArn ?? ''
+  const live = workload.liveTasks()
+  const reference =
+    request.taskDefinition && 'reference' in request.taskDefinition
+      ? request.taskDefinition.reference
+      : undefined
+  const liveRevision = live[0]?.taskDefinitionArn
+  const [stableRead, canaryRead, referenced] = await Promise.all([
+    describe(ecs, serviceRevision),
+    liveRevision ? describe(ecs, liveRevision) : Promise.resolve(undefined),
+    reference ? describe(ecs, reference) : Promise.resolve(undefined)
+  ])
+  const file =
+    request.taskDefinition && 'file' in request.taskDefinition
+      ? request.taskDefinition.revision
+      : undefined
+  const container = request.containerName ?? workload.entry.containerName
+  const choice = chooseRevision({
+    base: file ?? referenced?.revision ?? stableRead.revision,
+    ...(referenced ? { baseArn: referenced.arn } : {}),
+    stableFamily: familyOfReference(serviceRevision),
+    ...(ctx.image ? { image: ctx.image } : {}),
+    ...(container ? { container } : {}),
+    ...(canaryRead ? { canary: canaryRead } : {})
+  })
+  const inService =
+    (choice.use !== undefined && sameVersion(choice.use, serviceRevision)) ||
+    (choice.register !== undefined && sameRevision(choice.register, stableRead.revision))
+  if (inService) {
+    throw new StateError(
+      `Service ${service.serviceName} runs this version already (${versionOf(serviceRevision)}): there ` +
+        'is nothing to canary. Deploy a new image or revision. Nothing was written.'
+    )
+  }
+  const images = {
+    ...(choice.container ? { container: choice.container } : {}),
+    ...(choice.oldImage ? { oldImage: choice.oldImage } : {}),
+    ...(choice.newImage ? { newImage: choice.newImage } : {})
+  }
+  const imageLine = choice.newImage
+    ? ` (${choice.container}: ${choice.oldImage ?? '?'} → ${choice.newImage})`
+    : ''
+  const missing = choice.inPlace ? Math.max(0, canaryTasks - live.length) : canaryTasks
+  if (choice.inPlace && missing === 0) return { diff: [], ...images }
+  const what = choice.use ? versionOf(choice.use) : `a new revision of ${choice.register?.family}`
+  const diff = [
+    ...(!choice.inPlace && live.length > 0
+      ? [`${canary}: stop ${live.length} canary task(s) of ${versionOf(liveRevision ?? '')}`]
+      : []),
+    `${canary}: start ${missing} canary task(s) with ${what}${imageLine} beside service ${service.serviceName}`
+  ]
+  const wait = {
+    clock: ctx.clock,
+    timeoutMs: ctx.timeoutMs,
+    pollMs: ctx.pollMs,
+    log: (line: string) => ctx.log.info(line)
+  }
+  return {
+    diff,
+    ...images,
+    apply: async (write) => {
+      let arn = choice.use ?? ''
+      if (choice.register) {
+        const revision = choice.register
+        await write(async () => {
+          arn = await register(ecs, revision)
+          return `task definition ${versionOf(arn)} registered${imageLine}`
+        })
+      }
+      // A new canary supersedes the last promote: a rollback must not undo it any more.
+      await write(() => forgetUndo(ctx, workload.options.tagKey))
+      if (!choice.inPlace)
+        await write(async () => (await workload.release(canary)).join('; ') || undefined)
+      await write(async () => {
+        const input = runTaskInput(service, workload.scope, arn, missing)
+        const started = await runCanaryTasks(ecs, input).catch(async (error: unknown) => {
+          if (error instanceof RunTaskFailure && error.started.length > 0) {
+            await stopStarted(
+              ctx,
+              error.started.map((t) => t.taskArn ?? '')
+            )
+            throw new StateError(
+              `${error.message} The ${error.started.length} started were stopped.`
+            )
+          }
+          throw error
+        })
+        const arns = started.map((t) => t.taskArn ?? '')
+        await waitForRunning(ecs, ctx.cluster, arns, wait).catch(async (error: unknown) => {
+          await stopStarted(ctx, arns)
+          const why = error instanceof Error ? error.message : String(error)
+          throw new StateError(`${why} The canary task(s) started were stopped.`)
+        })
+        return `canary task(s) started with ${versionOf(arn)}: ${started.map(taskId).join(', ')} (startedBy ${workload.scope.marker})`
+      })
+      return { taskDefinitionArn: arn }
+    }
+  }
+}
+
+async function stopStarted(ctx: ReplaceContext, arns: string[]): Promise<void> {
+  await stopTasks(ctx.clients.ecs, ctx.cluster, arns, 'canary start failed (ecs-canary-action)')
+}
+
+/** Removes the record an undo would read (the colour and revision before the last promote). */
+async function forgetUndo(ctx: ReplaceContext, tagKey: string): Promise<string | undefined> {
+  const keys = [tagNames(tagKey).previous, previousRevisionTag(tagKey)].filter(
+    (key) => ctx.state.service.tags[key] !== undefined
+  )
+  if (keys.length === 0) return undefined
+  await awsCall('ecs:UntagResource', () =>
+    ctx.clients.ecs.send(
+      new UntagResourceCommand({ resourceArn: ctx.state.service.arn, tagKeys: keys })
+    )
+  )
+  return `service tags removed: ${keys.join(', ')} (a new canary replaces the undo of the last promote)`
+}
