@@ -204,13 +204,30 @@ function fakeClock(onFirstSleep?: () => void): Clock {
   }
 }
 
-function run(extra: Record<string, string>, log = new MemoryLogger(), clock = fakeClock()) {
+function run(
+  extra: Record<string, string>,
+  log = new MemoryLogger(),
+  clock = fakeClock(),
+  signal?: AbortSignal
+) {
   return runPipeline(inputsFrom({ cluster: 'c', service: 'web', ...extra }), {
     clients: aws.clients,
     log,
     clock,
-    pollMs: 10
+    pollMs: 10,
+    ...(signal ? { signal } : {})
   })
+}
+
+/** A run the runner cancels at its first wait, as SIGINT does through main.ts. */
+function cancelledRun(extra: Record<string, string>) {
+  const cancel = new AbortController()
+  return run(
+    extra,
+    new MemoryLogger(),
+    fakeClock(() => cancel.abort()),
+    cancel.signal
+  )
 }
 
 const canary = { mode: 'canary', image: 'registry.example.com/web:2.0', 'canary-weight': '33.3' }
@@ -406,6 +423,66 @@ describe('promote and undo', () => {
     await run({ mode: 'rollback' })
     expect(aws.writes().slice(after)).toEqual([])
     expect(aws.world.service.taskDefinition).toBe(RARN.td(2))
+  })
+})
+
+describe('a cancel during a wait', () => {
+  it('while the canary task starts: the task is left without traffic, and the rerun adopts it', async () => {
+    aws = mockRolling(rollingWorld({ noIp: true }))
+    const result = await cancelledRun(canary)
+    expect(result.failure).toMatch(/^Cancelled while the canary task\(s\) started/)
+    expect(result.failure).toMatch(/adopts them/)
+    expect(result.failure).toMatch(/carries no traffic/)
+    expect(aws.writes()).not.toContain('StopTask')
+    expect(live()).toHaveLength(1)
+    expect(canaryTargets()).toEqual([])
+    // The task comes up; the next canary registers it and starts none.
+    Object.assign(live()[0], {
+      lastStatus: 'RUNNING',
+      attachments: [{ details: [{ name: 'privateIPv4Address', value: '10.0.1.99' }] }]
+    })
+    const before = aws.writes().length
+    const again = await run(canary)
+    expect(again.failure).toBeUndefined()
+    expect(aws.writes().slice(before)).toEqual(['RegisterTargets'])
+    expect(again.splitAfter.Green).toBe(333)
+  })
+
+  it('while canary targets drain: deregistered, tasks left running, rollback stops them', async () => {
+    aws = mockRolling()
+    await run(canary)
+    // The first wait is the bake's: the cancel rolls back, and the drain's wait ends at once.
+    const result = await cancelledRun({ ...canary, 'bake-time': '30s' })
+    expect(result.failure).toMatch(/^Cancelled\. The cancel ended the wait while canary target/)
+    expect(result.failure).toMatch(/still run/)
+    expect(result.failure).toMatch(/Run mode rollback to stop/)
+    expect(aws.writes()).toContain('DeregisterTargets')
+    expect(aws.writes()).not.toContain('StopTask')
+    expect(live()).toHaveLength(1)
+    const before = aws.writes().length
+    const rollback = await run({ mode: 'rollback' })
+    expect(rollback.failure).toBeUndefined()
+    expect(aws.writes().slice(before)).toEqual(['StopTask'])
+    expect(live()).toEqual([])
+  })
+
+  it('while a promote rolls the service out: ECS carries on, nothing is undone, a rerun finishes', async () => {
+    aws = mockRolling(rollingWorld({ rolloutReads: 3 }))
+    await run(canary)
+    const before = aws.writes().length
+    const result = await cancelledRun({ mode: 'promote' })
+    expect(result.failure).toMatch(/rollout to web:2 \(IN_PROGRESS\); ECS carries it on/)
+    expect(result.failure).toMatch(/canary task\(s\) t1 still run/)
+    expect(result.failure).toMatch(/Run mode promote again to finish/)
+    expect(result.failure).toMatch(/mode rollback to roll the service back to web:1\.$/)
+    // The previous revision recorded, the service updated once, never rolled back over it.
+    expect(aws.writes().slice(before)).toEqual(['TagResource', 'UpdateService'])
+    expect(aws.world.tags.StableStack).toBeUndefined()
+    expect(live()).toHaveLength(1)
+    const again = await run({ mode: 'promote' })
+    expect(again.failure).toBeUndefined()
+    expect(aws.world.tags.StableStack).toBe('Green')
+    expect(live()).toEqual([])
   })
 })
 

@@ -73,7 +73,8 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
       now: () => clock.now(),
       clock,
       pollMs: deps.pollMs,
-      identity: deps.identity
+      identity: deps.identity,
+      ...(deps.signal ? { signal: deps.signal } : {})
     })
   let found = await log.group('Discover', () => look(inputs))
   deps.onDiscovered?.(found.state)

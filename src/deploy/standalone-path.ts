@@ -1,6 +1,6 @@
 import { UntagResourceCommand } from '@aws-sdk/client-ecs'
 import { awsCall } from '../aws/call.js'
-import { StateError } from '../errors.js'
+import { CancelledError, StateError, messageOf } from '../errors.js'
 import { versionOf } from '../promotion-record.js'
 import { tagNames } from '../service-tags.js'
 import { previousRevisionTag } from '../workloads/canary-marker.js'
@@ -114,6 +114,7 @@ export async function standaloneReplacement(
       await write(() => forgetUndo(ctx, workload.options.tagKey))
       if (!choice.inPlace)
         await write(async () => (await workload.release(canary)).join('; ') || undefined)
+      let arns: string[] = []
       await write(async () => {
         const input = runTaskInput(service, workload.scope, arn, missing)
         const started = await runCanaryTasks(ecs, input).catch(async (error: unknown) => {
@@ -128,13 +129,20 @@ export async function standaloneReplacement(
           }
           throw error
         })
-        const arns = started.map((t) => t.taskArn ?? '')
-        await waitForRunning(ecs, ctx.cluster, arns, wait).catch(async (error: unknown) => {
-          await stopStarted(ctx, arns)
-          const why = error instanceof Error ? error.message : String(error)
-          throw new StateError(`${why} The canary task(s) started were stopped.`)
-        })
+        arns = started.map((t) => t.taskArn ?? '')
         return `canary task(s) started with ${versionOf(arn)}: ${started.map(taskId).join(', ')} (startedBy ${workload.scope.marker})`
+      })
+      await waitForRunning(ecs, ctx.cluster, arns, wait).catch(async (error: unknown) => {
+        // Cancelled, the tasks are left as the task-set path leaves its new task set: marked,
+        // tagged and without traffic, so the next canary adopts them and a rollback stops them.
+        if (error instanceof CancelledError) {
+          throw new CancelledError(
+            `Cancelled while the canary task(s) started: they keep running without traffic ` +
+              `(startedBy ${workload.scope.marker}); the next canary run adopts them and mode rollback stops them.`
+          )
+        }
+        await stopStarted(ctx, arns)
+        throw new StateError(`${messageOf(error)} The canary task(s) started were stopped.`)
       })
       return { taskDefinitionArn: arn }
     }
