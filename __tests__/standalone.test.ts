@@ -380,6 +380,38 @@ describe('promote and undo', () => {
     expect(aws.writes().slice(after)).toEqual([])
   })
 
+  it('a canary rerun after the promote (the service runs that image) writes nothing, exit 0', async () => {
+    aws = mockRolling()
+    await run(canary)
+    await run({ mode: 'promote' })
+    const before = aws.writes().length
+    const log = new MemoryLogger()
+    const again = await run(canary, log)
+    expect(again.failure).toBeUndefined()
+    expect(again.plan.reason).toBe(
+      'Nothing to canary: service web runs this version already (web:2). Deploy a new image or revision for a canary.'
+    )
+    expect(log.lines).toContain(
+      'Deploy: service web runs this version already (web:2); nothing to deploy.'
+    )
+    expect(aws.writes().slice(before)).toEqual([])
+    expect(again.changed).toBe(false)
+    expect(aws.world.service.taskDefinition).toBe(RARN.td(2))
+    expect(aws.world.tags.StableStack).toBe('Green')
+    expect(live()).toEqual([])
+  })
+
+  it('a canary of the image the service runs, without a promote record, is a no-op too', async () => {
+    aws = mockRolling()
+    const result = await run({ ...canary, image: 'web:1.0' })
+    expect(result.failure).toBeUndefined()
+    expect(result.plan.steps).toEqual([])
+    expect(result.plan.reason).toMatch(
+      /^Nothing to canary: service web runs this version already \(web:1\)/
+    )
+    expect(aws.writes()).toEqual([])
+  })
+
   it('a promote whose rollout fails says so and leaves the tag', async () => {
     aws = mockRolling()
     await run(canary)

@@ -93267,15 +93267,18 @@ async function standaloneReplacement(ctx, canaryTasks) {
     });
     const inService = (choice.use !== undefined && sameVersion(choice.use, serviceRevision)) ||
         (choice.register !== undefined && sameRevision(choice.register, stableRead.revision));
-    if (inService) {
-        throw new errors/* StateError */.qq(`Service ${service.serviceName} runs this version already (${versionOf(serviceRevision)}): there ` +
-            'is nothing to canary. Deploy a new image or revision. Nothing was written.');
-    }
     const images = {
         ...(choice.container ? { container: choice.container } : {}),
         ...(choice.oldImage ? { oldImage: choice.oldImage } : {}),
         ...(choice.newImage ? { newImage: choice.newImage } : {})
     };
+    if (inService) {
+        return {
+            diff: [],
+            ...images,
+            current: `service ${service.serviceName} runs this version already (${versionOf(serviceRevision)})`
+        };
+    }
     const imageLine = choice.newImage
         ? ` (${choice.container}: ${choice.oldImage ?? '?'} → ${choice.newImage})`
         : '';
@@ -93409,6 +93412,10 @@ async function deployVersion(inputs, request, found, deps) {
         ...(replacement.oldImage ? { oldImage: replacement.oldImage } : {}),
         ...(replacement.newImage ? { newImage: replacement.newImage } : {})
     };
+    if (replacement.current) {
+        log.info(`Deploy: ${replacement.current}; nothing to deploy.`);
+        return { ...base, changed: false, writes: [], current: replacement.current };
+    }
     if (!replacement.apply) {
         log.info(`Deploy: ${canary} runs this version already; nothing to deploy.`);
         return { ...base, changed: false, writes: [] };
@@ -97060,6 +97067,10 @@ function planRun(intent, state, reachable) {
             }), intent, state, finish);
         }
         case 'canary':
+            // A canary of what production runs has nothing to show, and a rerun never moves it back.
+            if (intent.servedAlready) {
+                return finish([], `Nothing to canary: ${intent.servedAlready}. Deploy a new image or revision for a canary.`);
+            }
             return refuseReplaced(planCanary(intent, state, reachable, finish), intent, state, finish);
     }
 }
@@ -97369,7 +97380,8 @@ async function runPipeline(inputs, deps) {
     // A rollback with no canary left to take back undoes the last promote, when the workload
     // knows what it replaced (a rolling service's recorded revision).
     const undoPromotion = inputs.undoPromotion || (inputs.mode === 'rollback' && shape.workload.undoOnRollback);
-    const plan = planRun({ ...inputs, undoPromotion }, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
+    const servedAlready = deployed?.current;
+    const plan = planRun({ ...inputs, undoPromotion, ...(servedAlready ? { servedAlready } : {}) }, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
     await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
     const mayWrite = inputs.mode !== 'status' && !inputs.dryRun;
     if (inputs.dryRun) {

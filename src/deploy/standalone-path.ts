@@ -69,16 +69,17 @@ export async function standaloneReplacement(
   const inService =
     (choice.use !== undefined && sameVersion(choice.use, serviceRevision)) ||
     (choice.register !== undefined && sameRevision(choice.register, stableRead.revision))
-  if (inService) {
-    throw new StateError(
-      `Service ${service.serviceName} runs this version already (${versionOf(serviceRevision)}): there ` +
-        'is nothing to canary. Deploy a new image or revision. Nothing was written.'
-    )
-  }
   const images = {
     ...(choice.container ? { container: choice.container } : {}),
     ...(choice.oldImage ? { oldImage: choice.oldImage } : {}),
     ...(choice.newImage ? { newImage: choice.newImage } : {})
+  }
+  if (inService) {
+    return {
+      diff: [],
+      ...images,
+      current: `service ${service.serviceName} runs this version already (${versionOf(serviceRevision)})`
+    }
   }
   const imageLine = choice.newImage
     ? ` (${choice.container}: ${choice.oldImage ?? '?'} → ${choice.newImage})`
