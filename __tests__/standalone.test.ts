@@ -336,6 +336,37 @@ describe('canary', () => {
   })
 })
 
+describe('the canary revision', () => {
+  it('a second canary after a rollback runs the revision the first registered, not a copy', async () => {
+    aws = mockRolling()
+    await run(canary)
+    await run({ mode: 'rollback' })
+    const before = aws.writes().length
+    const again = await run(canary)
+    expect(again.failure).toBeUndefined()
+    expect(aws.writes().slice(before)).not.toContain('RegisterTaskDefinition')
+    expect(aws.world.definitions.size).toBe(2)
+    expect(live().map((t) => t.taskDefinitionArn)).toEqual([RARN.td(2)])
+  })
+
+  it('registers when the recorded revision differs or is inactive', async () => {
+    // Another image: the recorded web:2 is not what is asked for.
+    aws = mockRolling()
+    await run(canary)
+    await run({ mode: 'rollback' })
+    await run({ ...canary, image: 'registry.example.com/web:3.0' })
+    expect(aws.world.definitions.size).toBe(3)
+    aws.restore()
+    // An inactive revision cannot run new tasks.
+    aws = mockRolling()
+    await run(canary)
+    await run({ mode: 'rollback' })
+    aws.world.definitions.get(RARN.td(2))!.status = 'INACTIVE'
+    await run(canary)
+    expect(live().map((t) => t.taskDefinitionArn)).toEqual([RARN.td(3)])
+  })
+})
+
 describe('rollback', () => {
   it('deregisters, waits for draining, then stops the task; a rerun writes nothing', async () => {
     aws = mockRolling()

@@ -93196,13 +93196,17 @@ async function taskSetReplacement(ctx) {
 }
 async function describe(ecs, reference) {
     const response = await (0,call/* awsCall */.uF)('ecs:DescribeTaskDefinition', () => ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] })), (name) => name === 'ClientException'
-        ? new errors/* StateError */.qq(`Task definition ${reference} was not found. Check "task-definition" (family:revision or ARN).`)
+        ? new errors/* NotFoundError */.m_(`Task definition ${reference} was not found. Check "task-definition" (family:revision or ARN).`)
         : undefined);
     const definition = response.taskDefinition;
     if (!definition?.taskDefinitionArn) {
-        throw new errors/* StateError */.qq(`Task definition ${reference} was not found.`);
+        throw new errors/* NotFoundError */.m_(`Task definition ${reference} was not found.`);
     }
-    return { arn: definition.taskDefinitionArn, revision: revisionOf(definition, response.tags) };
+    return {
+        arn: definition.taskDefinitionArn,
+        revision: revisionOf(definition, response.tags),
+        active: definition.status !== 'INACTIVE' && definition.status !== 'DELETE_IN_PROGRESS'
+    };
 }
 async function register(ecs, revision) {
     const response = await (0,call/* awsCall */.uF)('ecs:RegisterTaskDefinition', () => ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(revision)));
@@ -93213,6 +93217,7 @@ async function register(ecs, revision) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/standalone-path.ts
+
 
 
 
@@ -93247,10 +93252,12 @@ async function standaloneReplacement(ctx, canaryTasks) {
     const reference = request.taskDefinition && 'reference' in request.taskDefinition
         ? request.taskDefinition.reference
         : undefined;
-    const liveRevision = live[0]?.taskDefinitionArn;
+    // Without canary tasks, the revision the last deploy registered for the canary colour is the
+    // colour's own: run it again when it is what is asked for, rather than register a copy.
+    const liveRevision = live[0]?.taskDefinitionArn ?? recordedRevision(ctx, workload.options.tagKey, serviceRevision);
     const [stableRead, canaryRead, referenced] = await Promise.all([
         describe(ecs, serviceRevision),
-        liveRevision ? describe(ecs, liveRevision) : Promise.resolve(undefined),
+        liveRevision ? describeActive(ecs, liveRevision) : Promise.resolve(undefined),
         reference ? describe(ecs, reference) : Promise.resolve(undefined)
     ]);
     const file = request.taskDefinition && 'file' in request.taskDefinition
@@ -93267,9 +93274,11 @@ async function standaloneReplacement(ctx, canaryTasks) {
     });
     const inService = (choice.use !== undefined && sameVersion(choice.use, serviceRevision)) ||
         (choice.register !== undefined && sameRevision(choice.register, stableRead.revision));
+    // Without canary tasks, the image replaced is the one the service runs.
+    const oldImage = live.length > 0 ? choice.oldImage : container && imageOf(stableRead.revision, container);
     const images = {
         ...(choice.container ? { container: choice.container } : {}),
-        ...(choice.oldImage ? { oldImage: choice.oldImage } : {}),
+        ...(oldImage ? { oldImage } : {}),
         ...(choice.newImage ? { newImage: choice.newImage } : {})
     };
     if (inService) {
@@ -93280,7 +93289,7 @@ async function standaloneReplacement(ctx, canaryTasks) {
         };
     }
     const imageLine = choice.newImage
-        ? ` (${choice.container}: ${choice.oldImage ?? '?'} → ${choice.newImage})`
+        ? ` (${choice.container}: ${oldImage ?? '?'} → ${choice.newImage})`
         : '';
     const missing = choice.inPlace ? Math.max(0, canaryTasks - live.length) : canaryTasks;
     if (choice.inPlace && missing === 0)
@@ -93340,6 +93349,25 @@ async function standaloneReplacement(ctx, canaryTasks) {
             return { taskDefinitionArn: arn };
         }
     };
+}
+/**
+ * The canary colour's revision as the action's deploy record names it, unless the service runs
+ * it. It is run only when identical to what is asked for (family included: `sameRevision`).
+ */
+function recordedRevision(ctx, tagKey, serviceRevision) {
+    const record = parseDeployRecord(ctx.state.service.tags[tagNames(tagKey).deploy]);
+    if (!record || record.color !== ctx.canary)
+        return undefined;
+    return sameVersion(record.version, serviceRevision) ? undefined : record.version;
+}
+/** A revision new tasks can run (ACTIVE); a deregistered or deleted one is none. */
+async function describeActive(ecs, reference) {
+    const read = await describe(ecs, reference).catch((error) => {
+        if (error instanceof errors/* NotFoundError */.m_)
+            return undefined;
+        throw error;
+    });
+    return read?.active ? read : undefined;
 }
 async function stopStarted(ctx, arns) {
     await stopTasks(ctx.clients.ecs, ctx.cluster, arns, 'canary start failed (ecs-canary-action)');
