@@ -549,6 +549,35 @@ describe('a cancel during a wait', () => {
   })
 })
 
+describe('what a tag may point at, and what a rollback waits for', () => {
+  it('a deploy record naming another family is not a revision the service is rolled to', async () => {
+    aws = mockRolling()
+    const otherArn = RARN.td(1).replace('/web:1', '/other:5')
+    aws.world.definitions.set(otherArn, {
+      ...aws.world.definitions.get(RARN.td(1))!,
+      taskDefinitionArn: otherArn,
+      family: 'other',
+      revision: 5
+    })
+    aws.world.tags.StableStackDeploy = 'Green other:5 at 2026-01-01T00:00:00Z'
+    const result = await run({ mode: 'promote' })
+    expect(result.failure).toBeUndefined()
+    expect(aws.writes()).not.toContain('UpdateService')
+    expect(aws.world.service.taskDefinition).toBe(RARN.td(1))
+  })
+
+  it('a plain rollback after a promote does not wait on target health', async () => {
+    aws = mockRolling()
+    await run(canary)
+    await run({ mode: 'promote' })
+    aws.world.targets[0].State = 'unhealthy'
+    const result = await run({ mode: 'rollback', 'health-timeout-seconds': '1' })
+    expect(result.failure).toBeUndefined()
+    expect(aws.world.service.taskDefinition).toBe(RARN.td(1))
+    expect(aws.world.tags.StableStack).toBe('Blue')
+  })
+})
+
 describe('refusals before any write', () => {
   const refused = async (
     world: Parameters<typeof rollingWorld>[0],

@@ -92561,6 +92561,7 @@ async function describeColors(ecs, where) {
 
 
 
+
 /**
  * A service of the ECS (rolling) controller and canary tasks started beside it with RunTask: the
  * service's own tasks are one colour, the canary tasks the other, and their IPs join the
@@ -92839,15 +92840,24 @@ class StandaloneTaskWorkload {
     trustedPrevious() {
         return trustedPreviousRevision(this.tags[previousRevisionTag(this.options.tagKey)], this.serviceTaskDefinition());
     }
+    /**
+     * The last deploy's record, trusted only for a revision of the service's own family: a promote
+     * rolls the service to it, and a tag someone else wrote must not point it elsewhere.
+     */
+    trustedDeploy() {
+        const record = parseDeployRecord(this.tags[tagNames(this.options.tagKey).deploy]);
+        const family = familyOfReference(this.serviceTaskDefinition());
+        return record && familyOfReference(record.version) === family ? record : undefined;
+    }
     assign() {
         const running = this.liveTasks()[0]?.taskDefinitionArn;
-        const deployed = parseDeployRecord(this.tags[tagNames(this.options.tagKey).deploy]);
+        const deployed = this.trustedDeploy();
         const previous = this.trustedPrevious();
         return assignColors({
             stable: this.stable,
             serviceTaskDefinition: this.serviceTaskDefinition(),
             ...(running ? { canaryTaskDefinition: running } : {}),
-            ...(deployed ? { deployed: { color: deployed.color, version: deployed.version } } : {}),
+            ...(deployed ? { deployed } : {}),
             ...(previous ? { previousRevision: previous } : {})
         });
     }
@@ -96107,6 +96117,11 @@ function chooseWorkload(inputs, clients, service, where) {
 }
 /** The health gate always (it may be switched off); the alarm gate when alarms are named. */
 function chooseGates(inputs, router, workload, alarms, pollMs) {
+    // A rolling service's rollback is its rollout, awaited until COMPLETED (ECS health-checks the
+    // tasks first): a health gate after it would only hold the emergency exit.
+    if (inputs.mode === 'rollback' && workload instanceof StandaloneTaskWorkload) {
+        return alarms ? [alarms] : [];
+    }
     const health = new HealthGate(workload, {
         enabled: inputs.waitForHealthy,
         timeoutMs: inputs.healthTimeoutSeconds * 1000,

@@ -370,6 +370,11 @@ export function chooseGates(
   alarms: AlarmGate | undefined,
   pollMs?: number
 ): Gate[] {
+  // A rolling service's rollback is its rollout, awaited until COMPLETED (ECS health-checks the
+  // tasks first): a health gate after it would only hold the emergency exit.
+  if (inputs.mode === 'rollback' && workload instanceof StandaloneTaskWorkload) {
+    return alarms ? [alarms] : []
+  }
   const health = new HealthGate(workload, {
     enabled: inputs.waitForHealthy,
     timeoutMs: inputs.healthTimeoutSeconds * 1000,

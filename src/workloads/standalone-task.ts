@@ -16,6 +16,7 @@ import { awsCall } from '../aws/call.js'
 import type { Clock } from '../clock.js'
 import { COLORS, otherColor, type Color, type PerColor } from '../color.js'
 import { parseDeployRecord } from '../deploy/deploy-record.js'
+import { familyOfReference } from '../deploy/revision.js'
 import { readService, type ServiceState } from '../discover/service.js'
 import { InterruptedWaitError, StateError } from '../errors.js'
 import { versionOf } from '../promotion-record.js'
@@ -404,15 +405,25 @@ export class StandaloneTaskWorkload implements Workload {
     )
   }
 
+  /**
+   * The last deploy's record, trusted only for a revision of the service's own family: a promote
+   * rolls the service to it, and a tag someone else wrote must not point it elsewhere.
+   */
+  private trustedDeploy(): { color: Color; version: string } | undefined {
+    const record = parseDeployRecord(this.tags[tagNames(this.options.tagKey).deploy])
+    const family = familyOfReference(this.serviceTaskDefinition())
+    return record && familyOfReference(record.version) === family ? record : undefined
+  }
+
   private assign(): ColorAssignment {
     const running = this.liveTasks()[0]?.taskDefinitionArn
-    const deployed = parseDeployRecord(this.tags[tagNames(this.options.tagKey).deploy])
+    const deployed = this.trustedDeploy()
     const previous = this.trustedPrevious()
     return assignColors({
       stable: this.stable,
       serviceTaskDefinition: this.serviceTaskDefinition(),
       ...(running ? { canaryTaskDefinition: running } : {}),
-      ...(deployed ? { deployed: { color: deployed.color, version: deployed.version } } : {}),
+      ...(deployed ? { deployed } : {}),
       ...(previous ? { previousRevision: previous } : {})
     })
   }
