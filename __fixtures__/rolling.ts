@@ -54,6 +54,8 @@ export interface RollingWorld {
   runFailure?: string
   /** Tasks RunTask starts do not get an IP (never leave PROVISIONING). */
   noIp?: boolean
+  /** How many DescribeServices reads a rollout stays IN_PROGRESS before it ends (0: at once). */
+  rolloutReads?: number
 }
 
 export function rollingWorld(over: Partial<RollingWorld> = {}): RollingWorld {
@@ -118,8 +120,14 @@ export function mockRolling(world: RollingWorld = rollingWorld()): MockRolling {
   const record = (name: string) => log.push(name)
   let ip = 10
 
+  let rolloutLeft = 0
   ecs.on(DescribeServicesCommand).callsFake(() => {
     record('DescribeServices')
+    const primary = world.service.deployments?.[0]
+    if (primary?.rolloutState === 'IN_PROGRESS' && world.rollout !== 'CIRCUIT_BREAKER') {
+      if (rolloutLeft > 0) rolloutLeft -= 1
+      else primary.rolloutState = world.rollout
+    }
     return {
       services: [
         {
@@ -211,7 +219,14 @@ export function mockRolling(world: RollingWorld = rollingWorld()): MockRolling {
     world.service.deployments =
       world.rollout === 'CIRCUIT_BREAKER'
         ? [{ status: 'PRIMARY', rolloutState: 'IN_PROGRESS', taskDefinition: previous }]
-        : [{ status: 'PRIMARY', rolloutState: world.rollout, taskDefinition: arn }]
+        : [
+            {
+              status: 'PRIMARY',
+              rolloutState: world.rolloutReads ? 'IN_PROGRESS' : world.rollout,
+              taskDefinition: arn
+            }
+          ]
+    rolloutLeft = world.rolloutReads ?? 0
     return { service: world.service }
   })
   ecs.on(TagResourceCommand).callsFake((input) => {

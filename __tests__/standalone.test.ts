@@ -204,13 +204,30 @@ function fakeClock(onFirstSleep?: () => void): Clock {
   }
 }
 
-function run(extra: Record<string, string>, log = new MemoryLogger(), clock = fakeClock()) {
+function run(
+  extra: Record<string, string>,
+  log = new MemoryLogger(),
+  clock = fakeClock(),
+  signal?: AbortSignal
+) {
   return runPipeline(inputsFrom({ cluster: 'c', service: 'web', ...extra }), {
     clients: aws.clients,
     log,
     clock,
-    pollMs: 10
+    pollMs: 10,
+    ...(signal ? { signal } : {})
   })
+}
+
+/** A run the runner cancels at its first wait, as SIGINT does through main.ts. */
+function cancelledRun(extra: Record<string, string>) {
+  const cancel = new AbortController()
+  return run(
+    extra,
+    new MemoryLogger(),
+    fakeClock(() => cancel.abort()),
+    cancel.signal
+  )
 }
 
 const canary = { mode: 'canary', image: 'registry.example.com/web:2.0', 'canary-weight': '33.3' }
@@ -319,6 +336,37 @@ describe('canary', () => {
   })
 })
 
+describe('the canary revision', () => {
+  it('a second canary after a rollback runs the revision the first registered, not a copy', async () => {
+    aws = mockRolling()
+    await run(canary)
+    await run({ mode: 'rollback' })
+    const before = aws.writes().length
+    const again = await run(canary)
+    expect(again.failure).toBeUndefined()
+    expect(aws.writes().slice(before)).not.toContain('RegisterTaskDefinition')
+    expect(aws.world.definitions.size).toBe(2)
+    expect(live().map((t) => t.taskDefinitionArn)).toEqual([RARN.td(2)])
+  })
+
+  it('registers when the recorded revision differs or is inactive', async () => {
+    // Another image: the recorded web:2 is not what is asked for.
+    aws = mockRolling()
+    await run(canary)
+    await run({ mode: 'rollback' })
+    await run({ ...canary, image: 'registry.example.com/web:3.0' })
+    expect(aws.world.definitions.size).toBe(3)
+    aws.restore()
+    // An inactive revision cannot run new tasks.
+    aws = mockRolling()
+    await run(canary)
+    await run({ mode: 'rollback' })
+    aws.world.definitions.get(RARN.td(2))!.status = 'INACTIVE'
+    await run(canary)
+    expect(live().map((t) => t.taskDefinitionArn)).toEqual([RARN.td(3)])
+  })
+})
+
 describe('rollback', () => {
   it('deregisters, waits for draining, then stops the task; a rerun writes nothing', async () => {
     aws = mockRolling()
@@ -361,6 +409,38 @@ describe('promote and undo', () => {
     const after = aws.writes().length
     await run({ mode: 'promote' })
     expect(aws.writes().slice(after)).toEqual([])
+  })
+
+  it('a canary rerun after the promote (the service runs that image) writes nothing, exit 0', async () => {
+    aws = mockRolling()
+    await run(canary)
+    await run({ mode: 'promote' })
+    const before = aws.writes().length
+    const log = new MemoryLogger()
+    const again = await run(canary, log)
+    expect(again.failure).toBeUndefined()
+    expect(again.plan.reason).toBe(
+      'Nothing to canary: service web runs this version already (web:2). Deploy a new image or revision for a canary.'
+    )
+    expect(log.lines).toContain(
+      'Deploy: service web runs this version already (web:2); nothing to deploy.'
+    )
+    expect(aws.writes().slice(before)).toEqual([])
+    expect(again.changed).toBe(false)
+    expect(aws.world.service.taskDefinition).toBe(RARN.td(2))
+    expect(aws.world.tags.StableStack).toBe('Green')
+    expect(live()).toEqual([])
+  })
+
+  it('a canary of the image the service runs, without a promote record, is a no-op too', async () => {
+    aws = mockRolling()
+    const result = await run({ ...canary, image: 'web:1.0' })
+    expect(result.failure).toBeUndefined()
+    expect(result.plan.steps).toEqual([])
+    expect(result.plan.reason).toMatch(
+      /^Nothing to canary: service web runs this version already \(web:1\)/
+    )
+    expect(aws.writes()).toEqual([])
   })
 
   it('a promote whose rollout fails says so and leaves the tag', async () => {
@@ -406,6 +486,95 @@ describe('promote and undo', () => {
     await run({ mode: 'rollback' })
     expect(aws.writes().slice(after)).toEqual([])
     expect(aws.world.service.taskDefinition).toBe(RARN.td(2))
+  })
+})
+
+describe('a cancel during a wait', () => {
+  it('while the canary task starts: the task is left without traffic, and the rerun adopts it', async () => {
+    aws = mockRolling(rollingWorld({ noIp: true }))
+    const result = await cancelledRun(canary)
+    expect(result.failure).toMatch(/^Cancelled while the canary task\(s\) started/)
+    expect(result.failure).toMatch(/adopts them/)
+    expect(result.failure).toMatch(/carries no traffic/)
+    expect(aws.writes()).not.toContain('StopTask')
+    expect(live()).toHaveLength(1)
+    expect(canaryTargets()).toEqual([])
+    // The task comes up; the next canary registers it and starts none.
+    Object.assign(live()[0], {
+      lastStatus: 'RUNNING',
+      attachments: [{ details: [{ name: 'privateIPv4Address', value: '10.0.1.99' }] }]
+    })
+    const before = aws.writes().length
+    const again = await run(canary)
+    expect(again.failure).toBeUndefined()
+    expect(aws.writes().slice(before)).toEqual(['RegisterTargets'])
+    expect(again.splitAfter.Green).toBe(333)
+  })
+
+  it('while canary targets drain: deregistered, tasks left running, rollback stops them', async () => {
+    aws = mockRolling()
+    await run(canary)
+    // The first wait is the bake's: the cancel rolls back, and the drain's wait ends at once.
+    const result = await cancelledRun({ ...canary, 'bake-time': '30s' })
+    expect(result.failure).toMatch(/^Cancelled\. The cancel ended the wait while canary target/)
+    expect(result.failure).toMatch(/still run/)
+    expect(result.failure).toMatch(/Run mode rollback to stop/)
+    expect(aws.writes()).toContain('DeregisterTargets')
+    expect(aws.writes()).not.toContain('StopTask')
+    expect(live()).toHaveLength(1)
+    const before = aws.writes().length
+    const rollback = await run({ mode: 'rollback' })
+    expect(rollback.failure).toBeUndefined()
+    expect(aws.writes().slice(before)).toEqual(['StopTask'])
+    expect(live()).toEqual([])
+  })
+
+  it('while a promote rolls the service out: ECS carries on, nothing is undone, a rerun finishes', async () => {
+    aws = mockRolling(rollingWorld({ rolloutReads: 3 }))
+    await run(canary)
+    const before = aws.writes().length
+    const result = await cancelledRun({ mode: 'promote' })
+    expect(result.failure).toMatch(/rollout to web:2 \(IN_PROGRESS\); ECS carries it on/)
+    expect(result.failure).toMatch(/canary task\(s\) t1 still run/)
+    expect(result.failure).toMatch(/Run mode promote again to finish/)
+    expect(result.failure).toMatch(/mode rollback to roll the service back to web:1\.$/)
+    // The previous revision recorded, the service updated once, never rolled back over it.
+    expect(aws.writes().slice(before)).toEqual(['TagResource', 'UpdateService'])
+    expect(aws.world.tags.StableStack).toBeUndefined()
+    expect(live()).toHaveLength(1)
+    const again = await run({ mode: 'promote' })
+    expect(again.failure).toBeUndefined()
+    expect(aws.world.tags.StableStack).toBe('Green')
+    expect(live()).toEqual([])
+  })
+})
+
+describe('what a tag may point at, and what a rollback waits for', () => {
+  it('a deploy record naming another family is not a revision the service is rolled to', async () => {
+    aws = mockRolling()
+    const otherArn = RARN.td(1).replace('/web:1', '/other:5')
+    aws.world.definitions.set(otherArn, {
+      ...aws.world.definitions.get(RARN.td(1))!,
+      taskDefinitionArn: otherArn,
+      family: 'other',
+      revision: 5
+    })
+    aws.world.tags.StableStackDeploy = 'Green other:5 at 2026-01-01T00:00:00Z'
+    const result = await run({ mode: 'promote' })
+    expect(result.failure).toBeUndefined()
+    expect(aws.writes()).not.toContain('UpdateService')
+    expect(aws.world.service.taskDefinition).toBe(RARN.td(1))
+  })
+
+  it('a plain rollback after a promote does not wait on target health', async () => {
+    aws = mockRolling()
+    await run(canary)
+    await run({ mode: 'promote' })
+    aws.world.targets[0].State = 'unhealthy'
+    const result = await run({ mode: 'rollback', 'health-timeout-seconds': '1' })
+    expect(result.failure).toBeUndefined()
+    expect(aws.world.service.taskDefinition).toBe(RARN.td(1))
+    expect(aws.world.tags.StableStack).toBe('Blue')
   })
 })
 

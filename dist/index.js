@@ -45286,6 +45286,7 @@ async function readStackOutputs(cfn, stackName) {
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   em: () => (/* binding */ sentence),
+/* harmony export */   ep: () => (/* binding */ InterruptedWaitError),
 /* harmony export */   iQ: () => (/* binding */ AwsCallError),
 /* harmony export */   lE: () => (/* binding */ CredentialsError),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
@@ -45364,6 +45365,13 @@ class IncompletePromotionError extends ActionError {
 }
 /** The run was cancelled (SIGINT/SIGTERM from the runner). */
 class CancelledError extends ActionError {
+}
+/**
+ * A cancel ended a wait after a write that AWS carries on by itself (a service's rollout, targets
+ * draining). Nothing is rolled back over it: its message says what goes on, what is true now and
+ * what to run.
+ */
+class InterruptedWaitError extends ActionError {
 }
 /** The plan asks for something the deployment shape cannot do (a share its router cannot set). */
 class PlanError extends ActionError {
@@ -49123,6 +49131,7 @@ function sameVersion(a, b) {
 ;// CONCATENATED MODULE: ./src/workloads/canary-targets.ts
 
 
+
 /** `10.0.1.7:8080`, as target health reports name a target. */
 function targetId(target) {
     return `${target.Id}:${target.Port}`;
@@ -49135,11 +49144,12 @@ async function registerTargets(elb, targetGroup, targets) {
 /**
  * Deregisters the targets, then waits while the load balancer drains them (finishes the requests
  * they have), up to the target group's deregistration delay and at most `capMs`: traffic never
- * goes to a task stopped after this. Returns how long it waited.
+ * goes to a task stopped after this. A cancel ends the wait (the targets take no new request
+ * already); the caller then must not stop their tasks.
  */
 async function deregisterAndDrain(elb, targetGroup, targets, wait) {
     if (targets.length === 0)
-        return 0;
+        return { waitedMs: 0, cancelled: false };
     const [, delayMs] = await Promise.all([
         (0,call/* awsCall */.uF)('elasticloadbalancing:DeregisterTargets', () => elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DeregisterTargetsCommand */.Atx({ TargetGroupArn: targetGroup, Targets: targets }))),
         deregistrationDelayMs(elb, targetGroup)
@@ -49152,14 +49162,20 @@ async function deregisterAndDrain(elb, targetGroup, targets, wait) {
         const draining = (read.TargetHealthDescriptions ?? []).filter((d) => d.Target && ids.has(targetId(d.Target)) && d.TargetHealth?.State === 'draining');
         const waited = wait.clock.now() - start;
         if (draining.length === 0)
-            return waited;
+            return { waitedMs: waited, cancelled: false };
         const left = limit - waited;
         if (left <= 0) {
             wait.log(`Stopped waiting for ${draining.length} target(s) to drain after ${Math.round(waited / 1000)} s (deregistration-timeout-seconds).`);
-            return waited;
+            return { waitedMs: waited, cancelled: false };
         }
         wait.log(`Draining ${draining.map((d) => targetId(d.Target)).join(', ')}`);
-        await wait.clock.sleep(Math.min(wait.pollMs, left));
+        const cancelled = await wait.clock.sleep(Math.min(wait.pollMs, left)).then(() => false, (error) => {
+            if (error instanceof errors/* CancelledError */.cc)
+                return true;
+            throw error;
+        });
+        if (cancelled)
+            return { waitedMs: wait.clock.now() - start, cancelled };
     }
 }
 /** The group's `deregistration_delay.timeout_seconds` (ELB's default, 300 s, when unread). */
@@ -49201,7 +49217,8 @@ function rolloutVerdict(service, taskDefinition) {
 /**
  * Rolls the service to `taskDefinition` with UpdateService (unless it runs it already) and waits
  * until its PRIMARY deployment is COMPLETED. A FAILED rollout, a circuit-breaker rollback or the
- * timeout fails, saying which. Returns what was written, or undefined when nothing was.
+ * timeout fails, saying which; a cancel ends the wait (InterruptedWaitError), never the rollout.
+ * Returns what was written, or undefined when nothing was.
  */
 async function rollService(ecs, where, taskDefinition, wait) {
     const { cluster, service } = where;
@@ -49231,7 +49248,13 @@ async function rollService(ecs, where, taskDefinition, wait) {
                 `COMPLETED within ${Math.round(wait.timeoutMs / 1000)} s (it is ${verdict.state}).`);
         }
         wait.log(`Waiting for service ${service.serviceName} to roll out ${versionOf(taskDefinition)}: ${verdict.state}`);
-        await wait.clock.sleep(Math.min(wait.pollMs, left));
+        await wait.clock.sleep(Math.min(wait.pollMs, left)).catch((error) => {
+            if (!(error instanceof errors/* CancelledError */.cc))
+                throw error;
+            // ECS owns the rollout: it goes on without this run.
+            throw new errors/* InterruptedWaitError */.ep(`The cancel ended the wait for service ${service.serviceName}'s rollout to ` +
+                `${versionOf(taskDefinition)} (${verdict.state}); ECS carries it on.`);
+        });
     }
 }
 
@@ -49485,6 +49508,8 @@ async function describeColors(ecs, where) {
 
 
 
+
+
 /**
  * A service of the ECS (rolling) controller and canary tasks started beside it with RunTask: the
  * service's own tasks are one colour, the canary tasks the other, and their IPs join the
@@ -49512,6 +49537,8 @@ class StandaloneTaskWorkload {
     taskDefinitions;
     /** Canary tasks that ran when discovered: one of them stopping since is a canary that died. */
     liveAtStart;
+    /** Set when a cancel ended a drain: the targets' tasks may still serve requests. */
+    drainCancelled = false;
     constructor(ecs, elb, service, entry, tasks, targets, stable, tags, options) {
         this.ecs = ecs;
         this.elb = elb;
@@ -49649,6 +49676,10 @@ class StandaloneTaskWorkload {
             timeoutMs: this.options.timeoutMs,
             pollMs: this.options.pollMs,
             log: this.options.log
+        }).catch((error) => {
+            if (!(error instanceof errors/* InterruptedWaitError */.ep))
+                throw error;
+            throw new errors/* InterruptedWaitError */.ep(`${error.message} ${this.rolloutLeft(revision, current, record)}`);
         });
         if (rolled)
             lines.push(`${rolled} (rollout COMPLETED)`);
@@ -49656,6 +49687,20 @@ class StandaloneTaskWorkload {
         this.service = state.described ?? this.service;
         this.assignment = this.assign();
         return lines.length > 0 ? lines.join('; ') : undefined;
+    }
+    /** What a cancelled rollout leaves and what finishes it, the end of its failure message. */
+    rolloutLeft(revision, before, promote) {
+        const name = this.service.serviceName;
+        if (!promote) {
+            return (`Service ${name}'s tasks move back to ${versionOf(revision)}; nothing else was changed. ` +
+                'Run mode rollback again to see it finished.');
+        }
+        const live = this.liveTasks();
+        const tasks = live.length > 0 ? `the canary task(s) ${live.map(taskId).join(', ')} still run, and ` : '';
+        const back = before ? `, or mode rollback to roll the service back to ${versionOf(before)}` : '';
+        return (`Service ${name}'s tasks move to ${versionOf(revision)} and take all of its traffic; ${tasks}` +
+            `the stable tag still names ${this.stable}. Run mode promote again to finish the promote ` +
+            `(it waits for the rollout, releases the canary and writes the tag)${back}.`);
     }
     releasable(color) {
         return (color === this.canary && (this.liveTasks().length > 0 || this.registeredCanary().length > 0));
@@ -49673,6 +49718,13 @@ class StandaloneTaskWorkload {
         if (registered.length > 0)
             lines.push(await this.deregister(registered));
         const live = this.liveTasks();
+        if (this.drainCancelled && live.length > 0) {
+            // Stopping them now would cut the requests they still serve.
+            throw new errors/* InterruptedWaitError */.ep(`The cancel ended the wait while canary target(s) drained in ${this.entry.targetGroup}: ` +
+                `they take no new request, and canary task(s) ${live.map(taskId).join(', ')} still run ` +
+                `(stopped only once drained). ${lines.length > 0 ? `Written: ${lines.join('; ')}. ` : ''}` +
+                this.releaseLeft());
+        }
         if (live.length > 0) {
             await stopTasks(this.ecs, this.options.cluster, live.map((t) => t.taskArn ?? ''), 'canary released by ecs-canary-action');
             for (const task of live)
@@ -49686,16 +49738,33 @@ class StandaloneTaskWorkload {
         await this.refreshTargets();
         return `target group ${this.entry.targetGroup}: registered ${targets.map(targetId).join(', ')}`;
     }
+    /**
+     * Deregisters the targets and waits while they drain. A cancel ends the wait: the targets take
+     * no new request, and `release` then leaves their tasks running.
+     */
     async deregister(targets) {
-        const waited = await deregisterAndDrain(this.elb, this.entry.targetGroup, targets, {
+        const drained = await deregisterAndDrain(this.elb, this.entry.targetGroup, targets, {
             clock: this.options.clock,
             capMs: this.options.drainCapMs,
             pollMs: this.options.pollMs,
             log: this.options.log
         });
+        if (drained.cancelled)
+            this.drainCancelled = true;
         await this.refreshTargets();
+        const seconds = Math.round(drained.waitedMs / 1000);
         return (`target group ${this.entry.targetGroup}: deregistered ${targets.map(targetId).join(', ')}` +
-            ` (drained in ${Math.round(waited / 1000)} s)`);
+            (drained.cancelled
+                ? ` (draining; the cancel ended the wait after ${seconds} s)`
+                : ` (drained in ${seconds} s)`));
+    }
+    /** What finishes a release the cancel cut short: the service's colour says which mode. */
+    releaseLeft() {
+        const version = versionOf(this.serviceTaskDefinition());
+        return this.serviceColor === this.canary
+            ? `Service ${this.service.serviceName} runs the canary's ${version} and takes all traffic; ` +
+                `the stable tag still names ${this.stable}. Run mode promote again to finish the promote.`
+            : `Service ${this.service.serviceName} (${version}) takes all traffic. Run mode rollback to stop the canary task(s).`;
     }
     /** A plain rollback with no canary task left has only the last promote to take back. */
     get undoOnRollback() {
@@ -49719,15 +49788,24 @@ class StandaloneTaskWorkload {
     trustedPrevious() {
         return trustedPreviousRevision(this.tags[previousRevisionTag(this.options.tagKey)], this.serviceTaskDefinition());
     }
+    /**
+     * The last deploy's record, trusted only for a revision of the service's own family: a promote
+     * rolls the service to it, and a tag someone else wrote must not point it elsewhere.
+     */
+    trustedDeploy() {
+        const record = parseDeployRecord(this.tags[tagNames(this.options.tagKey).deploy]);
+        const family = familyOfReference(this.serviceTaskDefinition());
+        return record && familyOfReference(record.version) === family ? record : undefined;
+    }
     assign() {
         const running = this.liveTasks()[0]?.taskDefinitionArn;
-        const deployed = parseDeployRecord(this.tags[tagNames(this.options.tagKey).deploy]);
+        const deployed = this.trustedDeploy();
         const previous = this.trustedPrevious();
         return assignColors({
             stable: this.stable,
             serviceTaskDefinition: this.serviceTaskDefinition(),
             ...(running ? { canaryTaskDefinition: running } : {}),
-            ...(deployed ? { deployed: { color: deployed.color, version: deployed.version } } : {}),
+            ...(deployed ? { deployed } : {}),
             ...(previous ? { previousRevision: previous } : {})
         });
     }
@@ -50076,13 +50154,17 @@ async function taskSetReplacement(ctx) {
 }
 async function describe(ecs, reference) {
     const response = await (0,call/* awsCall */.uF)('ecs:DescribeTaskDefinition', () => ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] })), (name) => name === 'ClientException'
-        ? new errors/* StateError */.qq(`Task definition ${reference} was not found. Check "task-definition" (family:revision or ARN).`)
+        ? new errors/* NotFoundError */.m_(`Task definition ${reference} was not found. Check "task-definition" (family:revision or ARN).`)
         : undefined);
     const definition = response.taskDefinition;
     if (!definition?.taskDefinitionArn) {
-        throw new errors/* StateError */.qq(`Task definition ${reference} was not found.`);
+        throw new errors/* NotFoundError */.m_(`Task definition ${reference} was not found.`);
     }
-    return { arn: definition.taskDefinitionArn, revision: revisionOf(definition, response.tags) };
+    return {
+        arn: definition.taskDefinitionArn,
+        revision: revisionOf(definition, response.tags),
+        active: definition.status !== 'INACTIVE' && definition.status !== 'DELETE_IN_PROGRESS'
+    };
 }
 async function register(ecs, revision) {
     const response = await (0,call/* awsCall */.uF)('ecs:RegisterTaskDefinition', () => ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(revision)));
@@ -50093,6 +50175,7 @@ async function register(ecs, revision) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/standalone-path.ts
+
 
 
 
@@ -50127,10 +50210,12 @@ async function standaloneReplacement(ctx, canaryTasks) {
     const reference = request.taskDefinition && 'reference' in request.taskDefinition
         ? request.taskDefinition.reference
         : undefined;
-    const liveRevision = live[0]?.taskDefinitionArn;
+    // Without canary tasks, the revision the last deploy registered for the canary colour is the
+    // colour's own: run it again when it is what is asked for, rather than register a copy.
+    const liveRevision = live[0]?.taskDefinitionArn ?? recordedRevision(ctx, workload.options.tagKey, serviceRevision);
     const [stableRead, canaryRead, referenced] = await Promise.all([
         describe(ecs, serviceRevision),
-        liveRevision ? describe(ecs, liveRevision) : Promise.resolve(undefined),
+        liveRevision ? describeActive(ecs, liveRevision) : Promise.resolve(undefined),
         reference ? describe(ecs, reference) : Promise.resolve(undefined)
     ]);
     const file = request.taskDefinition && 'file' in request.taskDefinition
@@ -50147,17 +50232,22 @@ async function standaloneReplacement(ctx, canaryTasks) {
     });
     const inService = (choice.use !== undefined && sameVersion(choice.use, serviceRevision)) ||
         (choice.register !== undefined && sameRevision(choice.register, stableRead.revision));
-    if (inService) {
-        throw new errors/* StateError */.qq(`Service ${service.serviceName} runs this version already (${versionOf(serviceRevision)}): there ` +
-            'is nothing to canary. Deploy a new image or revision. Nothing was written.');
-    }
+    // Without canary tasks, the image replaced is the one the service runs.
+    const oldImage = live.length > 0 ? choice.oldImage : container && imageOf(stableRead.revision, container);
     const images = {
         ...(choice.container ? { container: choice.container } : {}),
-        ...(choice.oldImage ? { oldImage: choice.oldImage } : {}),
+        ...(oldImage ? { oldImage } : {}),
         ...(choice.newImage ? { newImage: choice.newImage } : {})
     };
+    if (inService) {
+        return {
+            diff: [],
+            ...images,
+            current: `service ${service.serviceName} runs this version already (${versionOf(serviceRevision)})`
+        };
+    }
     const imageLine = choice.newImage
-        ? ` (${choice.container}: ${choice.oldImage ?? '?'} → ${choice.newImage})`
+        ? ` (${choice.container}: ${oldImage ?? '?'} → ${choice.newImage})`
         : '';
     const missing = choice.inPlace ? Math.max(0, canaryTasks - live.length) : canaryTasks;
     if (choice.inPlace && missing === 0)
@@ -50191,6 +50281,7 @@ async function standaloneReplacement(ctx, canaryTasks) {
             await write(() => forgetUndo(ctx, workload.options.tagKey));
             if (!choice.inPlace)
                 await write(async () => (await workload.release(canary)).join('; ') || undefined);
+            let arns = [];
             await write(async () => {
                 const input = runTaskInput(service, workload.scope, arn, missing);
                 const started = await runCanaryTasks(ecs, input).catch(async (error) => {
@@ -50200,17 +50291,41 @@ async function standaloneReplacement(ctx, canaryTasks) {
                     }
                     throw error;
                 });
-                const arns = started.map((t) => t.taskArn ?? '');
-                await waitForRunning(ecs, ctx.cluster, arns, wait).catch(async (error) => {
-                    await stopStarted(ctx, arns);
-                    const why = error instanceof Error ? error.message : String(error);
-                    throw new errors/* StateError */.qq(`${why} The canary task(s) started were stopped.`);
-                });
+                arns = started.map((t) => t.taskArn ?? '');
                 return `canary task(s) started with ${versionOf(arn)}: ${started.map(taskId).join(', ')} (startedBy ${workload.scope.marker})`;
+            });
+            await waitForRunning(ecs, ctx.cluster, arns, wait).catch(async (error) => {
+                // Cancelled, the tasks are left as the task-set path leaves its new task set: marked,
+                // tagged and without traffic, so the next canary adopts them and a rollback stops them.
+                if (error instanceof errors/* CancelledError */.cc) {
+                    throw new errors/* CancelledError */.cc(`Cancelled while the canary task(s) started: they keep running without traffic ` +
+                        `(startedBy ${workload.scope.marker}); the next canary run adopts them and mode rollback stops them.`);
+                }
+                await stopStarted(ctx, arns);
+                throw new errors/* StateError */.qq(`${(0,errors/* messageOf */.bD)(error)} The canary task(s) started were stopped.`);
             });
             return { taskDefinitionArn: arn };
         }
     };
+}
+/**
+ * The canary colour's revision as the action's deploy record names it, unless the service runs
+ * it. It is run only when identical to what is asked for (family included: `sameRevision`).
+ */
+function recordedRevision(ctx, tagKey, serviceRevision) {
+    const record = parseDeployRecord(ctx.state.service.tags[tagNames(tagKey).deploy]);
+    if (!record || record.color !== ctx.canary)
+        return undefined;
+    return sameVersion(record.version, serviceRevision) ? undefined : record.version;
+}
+/** A revision new tasks can run (ACTIVE); a deregistered or deleted one is none. */
+async function describeActive(ecs, reference) {
+    const read = await describe(ecs, reference).catch((error) => {
+        if (error instanceof errors/* NotFoundError */.m_)
+            return undefined;
+        throw error;
+    });
+    return read?.active ? read : undefined;
 }
 async function stopStarted(ctx, arns) {
     await stopTasks(ctx.clients.ecs, ctx.cluster, arns, 'canary start failed (ecs-canary-action)');
@@ -50283,6 +50398,10 @@ async function deployVersion(inputs, request, found, deps) {
         ...(replacement.oldImage ? { oldImage: replacement.oldImage } : {}),
         ...(replacement.newImage ? { newImage: replacement.newImage } : {})
     };
+    if (replacement.current) {
+        log.info(`Deploy: ${replacement.current}; nothing to deploy.`);
+        return { ...base, changed: false, writes: [], current: replacement.current };
+    }
     if (!replacement.apply) {
         log.info(`Deploy: ${canary} runs this version already; nothing to deploy.`);
         return { ...base, changed: false, writes: [] };
@@ -52827,7 +52946,7 @@ function standaloneReads(inputs, clients, service, options) {
             drainCapMs: inputs.deregistrationTimeoutSeconds * 1000,
             timeoutMs: inputs.healthTimeoutSeconds * 1000,
             pollMs: options.pollMs ?? 5000,
-            clock: options.clock,
+            clock: cancellable(options.clock, options.signal),
             log: options.log
         });
     });
@@ -52945,6 +53064,11 @@ function chooseWorkload(inputs, clients, service, where) {
 }
 /** The health gate always (it may be switched off); the alarm gate when alarms are named. */
 function chooseGates(inputs, router, workload, alarms, pollMs) {
+    // A rolling service's rollback is its rollout, awaited until COMPLETED (ECS health-checks the
+    // tasks first): a health gate after it would only hold the emergency exit.
+    if (inputs.mode === 'rollback' && workload instanceof StandaloneTaskWorkload) {
+        return alarms ? [alarms] : [];
+    }
     const health = new HealthGate(workload, {
         enabled: inputs.waitForHealthy,
         timeoutMs: inputs.healthTimeoutSeconds * 1000,
@@ -53166,6 +53290,7 @@ async function discover(inputs, clients, options) {
         outputs: () => outputs,
         log: (line) => options.log.info(line),
         clock: options.clock ?? realClock,
+        ...(options.signal ? { signal: options.signal } : {}),
         pollMs: options.pollMs
     });
     const { kind, where, route, workload } = shapeReads;
@@ -53778,8 +53903,13 @@ class Executor {
     async fail(error) {
         const cancelled = error instanceof errors/* CancelledError */.cc;
         const last = this.journal.steps.at(-1);
+        const interrupted = error instanceof errors/* InterruptedWaitError */.ep;
         if (last)
-            last.outcome = cancelled ? 'cancelled' : 'failed';
+            last.outcome = cancelled || interrupted ? 'cancelled' : 'failed';
+        // A cancel during a wait AWS carries on by itself (a promote's rollout): rolling back over it
+        // would undo a promote that has started; the message says what goes on and what to run.
+        if (interrupted)
+            return this.journal.seal(error.message, error);
         if (cancelled && this.options.onCancel === 'hold') {
             const split = (0,src_shares/* formatSplit */.oe)(this.journal.split);
             return this.journal.seal(`Cancelled: traffic left at ${split} (on-cancel: hold).`);
@@ -53812,6 +53942,10 @@ class Executor {
         }
         catch (rollbackError) {
             const why = (0,errors/* messageOf */.bD)(rollbackError);
+            // The rollback's writes are made; AWS carries on what the cancel stopped waiting for.
+            if (rollbackError instanceof errors/* InterruptedWaitError */.ep) {
+                return this.journal.seal(`${(0,errors/* sentence */.em)(reason)} ${why}`, rollbackError);
+            }
             return this.journal.seal(`${(0,errors/* sentence */.em)(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`, rollbackError);
         }
         // A cancelled step stays `cancelled` in the summary; the message says it was rolled back.
@@ -53923,6 +54057,10 @@ function planRun(intent, state, reachable) {
             }), intent, state, finish);
         }
         case 'canary':
+            // A canary of what production runs has nothing to show, and a rerun never moves it back.
+            if (intent.servedAlready) {
+                return finish([], `Nothing to canary: ${intent.servedAlready}. Deploy a new image or revision for a canary.`);
+            }
             return refuseReplaced(planCanary(intent, state, reachable, finish), intent, state, finish);
     }
 }
@@ -54199,7 +54337,8 @@ async function runPipeline(inputs, deps) {
         now: () => clock.now(),
         clock,
         pollMs: deps.pollMs,
-        identity: deps.identity
+        identity: deps.identity,
+        ...(deps.signal ? { signal: deps.signal } : {})
     });
     let found = await log.group('Discover', () => look(inputs));
     deps.onDiscovered?.(found.state);
@@ -54231,7 +54370,8 @@ async function runPipeline(inputs, deps) {
     // A rollback with no canary left to take back undoes the last promote, when the workload
     // knows what it replaced (a rolling service's recorded revision).
     const undoPromotion = inputs.undoPromotion || (inputs.mode === 'rollback' && shape.workload.undoOnRollback);
-    const plan = planRun({ ...inputs, undoPromotion }, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
+    const servedAlready = deployed?.current;
+    const plan = planRun({ ...inputs, undoPromotion, ...(servedAlready ? { servedAlready } : {}) }, planState(state, inputs.tagKey), (share) => shape.router.reachable(share));
     await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey));
     const mayWrite = inputs.mode !== 'status' && !inputs.dryRun;
     if (inputs.dryRun) {

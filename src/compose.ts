@@ -38,7 +38,7 @@ import { ServiceLease } from './service-lease.js'
 import type { RunLease, Shape } from './shape.js'
 import { MirroredStableMarker } from './stable-mirror.js'
 import { COLORS, type Color } from './color.js'
-import { realClock, type Clock } from './clock.js'
+import { cancellable, realClock, type Clock } from './clock.js'
 import { Inputs } from './constants.js'
 import { ServiceTags } from './service-tags.js'
 import { TaskCountRouter } from './routers/task-count/task-count-router.js'
@@ -130,6 +130,8 @@ export interface ShapeReadOptions {
   outputs: () => Promise<Record<string, string> | undefined>
   log: (line: string) => void
   clock: Clock
+  /** Aborted when the runner cancels the job: a rollout or a drain stops being awaited. */
+  signal?: AbortSignal
   pollMs?: number
 }
 
@@ -210,7 +212,7 @@ function standaloneReads(
       drainCapMs: inputs.deregistrationTimeoutSeconds * 1000,
       timeoutMs: inputs.healthTimeoutSeconds * 1000,
       pollMs: options.pollMs ?? 5000,
-      clock: options.clock,
+      clock: cancellable(options.clock, options.signal),
       log: options.log
     })
   })
@@ -366,6 +368,11 @@ export function chooseGates(
   alarms: AlarmGate | undefined,
   pollMs?: number
 ): Gate[] {
+  // A rolling service's rollback is its rollout, awaited until COMPLETED (ECS health-checks the
+  // tasks first): a health gate after it would only hold the emergency exit.
+  if (inputs.mode === 'rollback' && workload instanceof StandaloneTaskWorkload) {
+    return alarms ? [alarms] : []
+  }
   const health = new HealthGate(workload, {
     enabled: inputs.waitForHealthy,
     timeoutMs: inputs.healthTimeoutSeconds * 1000,

@@ -78,6 +78,13 @@ export class IncompletePromotionError extends ActionError {}
 /** The run was cancelled (SIGINT/SIGTERM from the runner). */
 export class CancelledError extends ActionError {}
 
+/**
+ * A cancel ended a wait after a write that AWS carries on by itself (a service's rollout, targets
+ * draining). Nothing is rolled back over it: its message says what goes on, what is true now and
+ * what to run.
+ */
+export class InterruptedWaitError extends ActionError {}
+
 /** The plan asks for something the deployment shape cannot do (a share its router cannot set). */
 export class PlanError extends ActionError {}
 

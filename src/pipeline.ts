@@ -73,7 +73,8 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
       now: () => clock.now(),
       clock,
       pollMs: deps.pollMs,
-      identity: deps.identity
+      identity: deps.identity,
+      ...(deps.signal ? { signal: deps.signal } : {})
     })
   let found = await log.group('Discover', () => look(inputs))
   deps.onDiscovered?.(found.state)
@@ -109,8 +110,11 @@ export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Pro
   // knows what it replaced (a rolling service's recorded revision).
   const undoPromotion =
     inputs.undoPromotion || (inputs.mode === 'rollback' && shape.workload.undoOnRollback)
-  const plan = planRun({ ...inputs, undoPromotion }, planState(state, inputs.tagKey), (share) =>
-    shape.router.reachable(share)
+  const servedAlready = deployed?.current
+  const plan = planRun(
+    { ...inputs, undoPromotion, ...(servedAlready ? { servedAlready } : {}) },
+    planState(state, inputs.tagKey),
+    (share) => shape.router.reachable(share)
   )
   await log.group('Plan', async () => logPlan(log, plan, inputs.tagKey))
 

@@ -20,6 +20,11 @@ export interface Intent {
   schedule: Schedule
   undoPromotion: boolean
   scaleDownAfterPromote: boolean
+  /**
+   * Set when the deploy before a canary found the stable colour running the version asked for (a
+   * rerun after its promote): why the canary gets nothing, one clause.
+   */
+  servedAlready?: string
 }
 
 /** What was read, as the planner needs it. */
@@ -168,6 +173,13 @@ export function planRun(intent: Intent, state: PlanState, reachable: Reachable):
       )
     }
     case 'canary':
+      // A canary of what production runs has nothing to show, and a rerun never moves it back.
+      if (intent.servedAlready) {
+        return finish(
+          [],
+          `Nothing to canary: ${intent.servedAlready}. Deploy a new image or revision for a canary.`
+        )
+      }
       return refuseReplaced(planCanary(intent, state, reachable, finish), intent, state, finish)
   }
 }

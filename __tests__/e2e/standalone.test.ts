@@ -43,15 +43,24 @@ describe('standalone canary task on the rolling service', () => {
     expect(ops.indexOf('DeregisterTargets')).toBeGreaterThan(-1)
     expect(ops.indexOf('DeregisterTargets')).toBeLessThan(ops.indexOf('StopTask'))
 
+    // The second canary runs the revision the first registered: no identical copy.
     const second = await run({ mode: 'canary', image: IMAGE, 'canary-weight': '33.3' })
     const revision = second.outputs['task-definition-arn']
     expect(revision).toMatch(/webapp:\d+$/)
+    expect(revision).toBe(canary.outputs['task-definition-arn'])
+    expect(writesOf(second)).toEqual(['RegisterTargets', 'RunTask', 'TagResource'].sort())
     const promote = await run({ mode: 'promote' })
     expect(promote.errors).toEqual([])
     expect(promote.code).toBe(0)
     expect(service().taskDefinition).toBe(revision)
     const rerun = await run({ mode: 'promote' })
     expect(writesOf(rerun)).toEqual([])
+    // A canary of the image the service now runs is a quiet no-op.
+    const canaryAgain = await run({ mode: 'canary', image: IMAGE, 'canary-weight': '33.3' })
+    expect(canaryAgain.code).toBe(0)
+    expect(canaryAgain.errors).toEqual([])
+    expect(writesOf(canaryAgain)).toEqual([])
+    expect(canaryAgain.stdout).toContain('Nothing to canary: service web runs this version already')
 
     const undo = await run({ mode: 'rollback' })
     expect(undo.errors).toEqual([])

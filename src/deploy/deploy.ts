@@ -32,6 +32,8 @@ export interface DeployOutcome {
   newImage?: string
   /** The canary's task definition after the deploy, when it put one there. */
   taskDefinitionArn?: string
+  /** Set when the stable colour runs the version already: why nothing was deployed. */
+  current?: string
   /** Set when a write was made and a later one failed; ends with what is true now. */
   failure?: string
 }
@@ -95,6 +97,10 @@ export async function deployVersion(
     ...(replacement.container ? { container: replacement.container } : {}),
     ...(replacement.oldImage ? { oldImage: replacement.oldImage } : {}),
     ...(replacement.newImage ? { newImage: replacement.newImage } : {})
+  }
+  if (replacement.current) {
+    log.info(`Deploy: ${replacement.current}; nothing to deploy.`)
+    return { ...base, changed: false, writes: [], current: replacement.current }
   }
   if (!replacement.apply) {
     log.info(`Deploy: ${canary} runs this version already; nothing to deploy.`)

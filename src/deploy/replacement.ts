@@ -20,6 +20,11 @@ export interface Replacement {
   container?: string
   oldImage?: string
   newImage?: string
+  /**
+   * Set when the stable colour runs the version already (a rerun after its promote): nothing to
+   * deploy, and the canary must not start; says so, one clause.
+   */
+  current?: string
   /** Undefined when the canary colour runs the version already (and nothing is left to tidy). */
   apply?: (write: Write) => Promise<{ taskDefinitionArn?: string }>
 }

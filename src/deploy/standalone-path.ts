@@ -1,6 +1,6 @@
-import { UntagResourceCommand } from '@aws-sdk/client-ecs'
+import { UntagResourceCommand, type ECSClient } from '@aws-sdk/client-ecs'
 import { awsCall } from '../aws/call.js'
-import { StateError } from '../errors.js'
+import { CancelledError, NotFoundError, StateError, messageOf } from '../errors.js'
 import { versionOf } from '../promotion-record.js'
 import { tagNames } from '../service-tags.js'
 import { previousRevisionTag } from '../workloads/canary-marker.js'
@@ -16,7 +16,8 @@ import { sameVersion } from '../workloads/standalone-colors.js'
 import { StandaloneTaskWorkload } from '../workloads/standalone-task.js'
 import { chooseRevision } from './choose-revision.js'
 import type { ReplaceContext, Replacement } from './replacement.js'
-import { familyOfReference, sameRevision } from './revision.js'
+import { parseDeployRecord } from './deploy-record.js'
+import { familyOfReference, imageOf, sameRevision, type Revision } from './revision.js'
 import { describe, register } from './task-set-path.js'
 
 /**
@@ -47,10 +48,13 @@ export async function standaloneReplacement(
     request.taskDefinition && 'reference' in request.taskDefinition
       ? request.taskDefinition.reference
       : undefined
-  const liveRevision = live[0]?.taskDefinitionArn
+  // Without canary tasks, the revision the last deploy registered for the canary colour is the
+  // colour's own: run it again when it is what is asked for, rather than register a copy.
+  const liveRevision =
+    live[0]?.taskDefinitionArn ?? recordedRevision(ctx, workload.options.tagKey, serviceRevision)
   const [stableRead, canaryRead, referenced] = await Promise.all([
     describe(ecs, serviceRevision),
-    liveRevision ? describe(ecs, liveRevision) : Promise.resolve(undefined),
+    liveRevision ? describeActive(ecs, liveRevision) : Promise.resolve(undefined),
     reference ? describe(ecs, reference) : Promise.resolve(undefined)
   ])
   const file =
@@ -69,19 +73,23 @@ export async function standaloneReplacement(
   const inService =
     (choice.use !== undefined && sameVersion(choice.use, serviceRevision)) ||
     (choice.register !== undefined && sameRevision(choice.register, stableRead.revision))
-  if (inService) {
-    throw new StateError(
-      `Service ${service.serviceName} runs this version already (${versionOf(serviceRevision)}): there ` +
-        'is nothing to canary. Deploy a new image or revision. Nothing was written.'
-    )
-  }
+  // Without canary tasks, the image replaced is the one the service runs.
+  const oldImage =
+    live.length > 0 ? choice.oldImage : container && imageOf(stableRead.revision, container)
   const images = {
     ...(choice.container ? { container: choice.container } : {}),
-    ...(choice.oldImage ? { oldImage: choice.oldImage } : {}),
+    ...(oldImage ? { oldImage } : {}),
     ...(choice.newImage ? { newImage: choice.newImage } : {})
   }
+  if (inService) {
+    return {
+      diff: [],
+      ...images,
+      current: `service ${service.serviceName} runs this version already (${versionOf(serviceRevision)})`
+    }
+  }
   const imageLine = choice.newImage
-    ? ` (${choice.container}: ${choice.oldImage ?? '?'} → ${choice.newImage})`
+    ? ` (${choice.container}: ${oldImage ?? '?'} → ${choice.newImage})`
     : ''
   const missing = choice.inPlace ? Math.max(0, canaryTasks - live.length) : canaryTasks
   if (choice.inPlace && missing === 0) return { diff: [], ...images }
@@ -114,6 +122,7 @@ export async function standaloneReplacement(
       await write(() => forgetUndo(ctx, workload.options.tagKey))
       if (!choice.inPlace)
         await write(async () => (await workload.release(canary)).join('; ') || undefined)
+      let arns: string[] = []
       await write(async () => {
         const input = runTaskInput(service, workload.scope, arn, missing)
         const started = await runCanaryTasks(ecs, input).catch(async (error: unknown) => {
@@ -128,17 +137,50 @@ export async function standaloneReplacement(
           }
           throw error
         })
-        const arns = started.map((t) => t.taskArn ?? '')
-        await waitForRunning(ecs, ctx.cluster, arns, wait).catch(async (error: unknown) => {
-          await stopStarted(ctx, arns)
-          const why = error instanceof Error ? error.message : String(error)
-          throw new StateError(`${why} The canary task(s) started were stopped.`)
-        })
+        arns = started.map((t) => t.taskArn ?? '')
         return `canary task(s) started with ${versionOf(arn)}: ${started.map(taskId).join(', ')} (startedBy ${workload.scope.marker})`
+      })
+      await waitForRunning(ecs, ctx.cluster, arns, wait).catch(async (error: unknown) => {
+        // Cancelled, the tasks are left as the task-set path leaves its new task set: marked,
+        // tagged and without traffic, so the next canary adopts them and a rollback stops them.
+        if (error instanceof CancelledError) {
+          throw new CancelledError(
+            `Cancelled while the canary task(s) started: they keep running without traffic ` +
+              `(startedBy ${workload.scope.marker}); the next canary run adopts them and mode rollback stops them.`
+          )
+        }
+        await stopStarted(ctx, arns)
+        throw new StateError(`${messageOf(error)} The canary task(s) started were stopped.`)
       })
       return { taskDefinitionArn: arn }
     }
   }
+}
+
+/**
+ * The canary colour's revision as the action's deploy record names it, unless the service runs
+ * it. It is run only when identical to what is asked for (family included: `sameRevision`).
+ */
+function recordedRevision(
+  ctx: ReplaceContext,
+  tagKey: string,
+  serviceRevision: string
+): string | undefined {
+  const record = parseDeployRecord(ctx.state.service.tags[tagNames(tagKey).deploy])
+  if (!record || record.color !== ctx.canary) return undefined
+  return sameVersion(record.version, serviceRevision) ? undefined : record.version
+}
+
+/** A revision new tasks can run (ACTIVE); a deregistered or deleted one is none. */
+async function describeActive(
+  ecs: ECSClient,
+  reference: string
+): Promise<{ arn: string; revision: Revision } | undefined> {
+  const read = await describe(ecs, reference).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined
+    throw error
+  })
+  return read?.active ? read : undefined
 }
 
 async function stopStarted(ctx: ReplaceContext, arns: string[]): Promise<void> {

@@ -5,7 +5,7 @@ import {
   type TaskSet
 } from '@aws-sdk/client-ecs'
 import { awsCall } from '../aws/call.js'
-import { StateError } from '../errors.js'
+import { NotFoundError, StateError } from '../errors.js'
 import { versionOf } from '../promotion-record.js'
 import { taskSetInGroup } from '../workloads/task-sets.js'
 import { waitForNewCanary } from './canary-health.js'
@@ -134,23 +134,27 @@ export async function taskSetReplacement(ctx: ReplaceContext): Promise<Replaceme
 export async function describe(
   ecs: ECSClient,
   reference: string
-): Promise<{ arn: string; revision: Revision }> {
+): Promise<{ arn: string; revision: Revision; active: boolean }> {
   const response = await awsCall(
     'ecs:DescribeTaskDefinition',
     () =>
       ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] })),
     (name) =>
       name === 'ClientException'
-        ? new StateError(
+        ? new NotFoundError(
             `Task definition ${reference} was not found. Check "task-definition" (family:revision or ARN).`
           )
         : undefined
   )
   const definition = response.taskDefinition
   if (!definition?.taskDefinitionArn) {
-    throw new StateError(`Task definition ${reference} was not found.`)
+    throw new NotFoundError(`Task definition ${reference} was not found.`)
   }
-  return { arn: definition.taskDefinitionArn, revision: revisionOf(definition, response.tags) }
+  return {
+    arn: definition.taskDefinitionArn,
+    revision: revisionOf(definition, response.tags),
+    active: definition.status !== 'INACTIVE' && definition.status !== 'DELETE_IN_PROGRESS'
+  }
 }
 
 export async function register(ecs: ECSClient, revision: Revision): Promise<string> {

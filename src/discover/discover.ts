@@ -60,6 +60,8 @@ export interface DiscoverOptions {
   now: () => number
   /** Waits inside the shape's writes (a rollout, draining); the real clock when absent. */
   clock?: Clock
+  /** Aborted when the runner cancels the job: the waits inside the shape's writes end there. */
+  signal?: AbortSignal
   pollMs?: number
   /** Who this run is, for the lease; without it the run takes no lease. */
   identity?: RunIdentity
@@ -87,6 +89,7 @@ export async function discover(
     outputs: () => outputs,
     log: (line) => options.log.info(line),
     clock: options.clock ?? realClock,
+    ...(options.signal ? { signal: options.signal } : {}),
     pollMs: options.pollMs
   })
   const { kind, where, route, workload } = shapeReads

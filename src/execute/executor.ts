@@ -3,6 +3,7 @@ import {
   CancelledError,
   ConcurrentRunError,
   GateFailure,
+  InterruptedWaitError,
   VerificationError,
   messageOf,
   sentence
@@ -225,7 +226,11 @@ class Executor {
   private async fail(error: unknown): Promise<Execution> {
     const cancelled = error instanceof CancelledError
     const last = this.journal.steps.at(-1)
-    if (last) last.outcome = cancelled ? 'cancelled' : 'failed'
+    const interrupted = error instanceof InterruptedWaitError
+    if (last) last.outcome = cancelled || interrupted ? 'cancelled' : 'failed'
+    // A cancel during a wait AWS carries on by itself (a promote's rollout): rolling back over it
+    // would undo a promote that has started; the message says what goes on and what to run.
+    if (interrupted) return this.journal.seal(error.message, error)
     if (cancelled && this.options.onCancel === 'hold') {
       const split = formatSplit(this.journal.split)
       return this.journal.seal(`Cancelled: traffic left at ${split} (on-cancel: hold).`)
@@ -263,6 +268,10 @@ class Executor {
       )
     } catch (rollbackError) {
       const why = messageOf(rollbackError)
+      // The rollback's writes are made; AWS carries on what the cancel stopped waiting for.
+      if (rollbackError instanceof InterruptedWaitError) {
+        return this.journal.seal(`${sentence(reason)} ${why}`, rollbackError)
+      }
       return this.journal.seal(
         `${sentence(reason)} Rolling back failed: ${why} ${this.journal.state()} Run mode rollback to finish.`,
         rollbackError

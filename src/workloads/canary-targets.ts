@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { awsCall } from '../aws/call.js'
 import type { Clock } from '../clock.js'
+import { CancelledError } from '../errors.js'
 
 /** `10.0.1.7:8080`, as target health reports name a target. */
 export function targetId(target: TargetDescription): string {
@@ -25,18 +26,25 @@ export async function registerTargets(
   )
 }
 
+/** How a drain ended: after how long, and whether a cancel ended the wait with targets draining. */
+export interface Drained {
+  waitedMs: number
+  cancelled: boolean
+}
+
 /**
  * Deregisters the targets, then waits while the load balancer drains them (finishes the requests
  * they have), up to the target group's deregistration delay and at most `capMs`: traffic never
- * goes to a task stopped after this. Returns how long it waited.
+ * goes to a task stopped after this. A cancel ends the wait (the targets take no new request
+ * already); the caller then must not stop their tasks.
  */
 export async function deregisterAndDrain(
   elb: ElasticLoadBalancingV2Client,
   targetGroup: string,
   targets: TargetDescription[],
   wait: { clock: Clock; capMs: number; pollMs: number; log: (line: string) => void }
-): Promise<number> {
-  if (targets.length === 0) return 0
+): Promise<Drained> {
+  if (targets.length === 0) return { waitedMs: 0, cancelled: false }
   const [, delayMs] = await Promise.all([
     awsCall('elasticloadbalancing:DeregisterTargets', () =>
       elb.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroup, Targets: targets }))
@@ -54,16 +62,23 @@ export async function deregisterAndDrain(
       (d) => d.Target && ids.has(targetId(d.Target)) && d.TargetHealth?.State === 'draining'
     )
     const waited = wait.clock.now() - start
-    if (draining.length === 0) return waited
+    if (draining.length === 0) return { waitedMs: waited, cancelled: false }
     const left = limit - waited
     if (left <= 0) {
       wait.log(
         `Stopped waiting for ${draining.length} target(s) to drain after ${Math.round(waited / 1000)} s (deregistration-timeout-seconds).`
       )
-      return waited
+      return { waitedMs: waited, cancelled: false }
     }
     wait.log(`Draining ${draining.map((d) => targetId(d.Target!)).join(', ')}`)
-    await wait.clock.sleep(Math.min(wait.pollMs, left))
+    const cancelled = await wait.clock.sleep(Math.min(wait.pollMs, left)).then(
+      () => false,
+      (error: unknown) => {
+        if (error instanceof CancelledError) return true
+        throw error
+      }
+    )
+    if (cancelled) return { waitedMs: wait.clock.now() - start, cancelled }
   }
 }
 

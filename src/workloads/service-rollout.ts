@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { awsCall } from '../aws/call.js'
 import type { Clock } from '../clock.js'
-import { StateError } from '../errors.js'
+import { CancelledError, InterruptedWaitError, StateError } from '../errors.js'
 import { versionOf } from '../promotion-record.js'
 import { sameVersion } from './standalone-colors.js'
 
@@ -47,7 +47,8 @@ export function rolloutVerdict(
 /**
  * Rolls the service to `taskDefinition` with UpdateService (unless it runs it already) and waits
  * until its PRIMARY deployment is COMPLETED. A FAILED rollout, a circuit-breaker rollback or the
- * timeout fails, saying which. Returns what was written, or undefined when nothing was.
+ * timeout fails, saying which; a cancel ends the wait (InterruptedWaitError), never the rollout.
+ * Returns what was written, or undefined when nothing was.
  */
 export async function rollService(
   ecs: ECSClient,
@@ -87,6 +88,13 @@ export async function rollService(
     wait.log(
       `Waiting for service ${service.serviceName} to roll out ${versionOf(taskDefinition)}: ${verdict.state}`
     )
-    await wait.clock.sleep(Math.min(wait.pollMs, left))
+    await wait.clock.sleep(Math.min(wait.pollMs, left)).catch((error: unknown) => {
+      if (!(error instanceof CancelledError)) throw error
+      // ECS owns the rollout: it goes on without this run.
+      throw new InterruptedWaitError(
+        `The cancel ended the wait for service ${service.serviceName}'s rollout to ` +
+          `${versionOf(taskDefinition)} (${verdict.state}); ECS carries it on.`
+      )
+    })
   }
 }

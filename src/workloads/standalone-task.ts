@@ -16,8 +16,10 @@ import { awsCall } from '../aws/call.js'
 import type { Clock } from '../clock.js'
 import { COLORS, otherColor, type Color, type PerColor } from '../color.js'
 import { parseDeployRecord } from '../deploy/deploy-record.js'
+import { familyOfReference } from '../deploy/revision.js'
 import { readService, type ServiceState } from '../discover/service.js'
-import { StateError } from '../errors.js'
+import { InterruptedWaitError, StateError } from '../errors.js'
+import { versionOf } from '../promotion-record.js'
 import { tagNames } from '../service-tags.js'
 import { canaryMarker, previousRevisionTag, trustedPreviousRevision } from './canary-marker.js'
 import { deregisterAndDrain, registerTargets, targetId } from './canary-targets.js'
@@ -48,6 +50,7 @@ export interface StandaloneOptions {
   /** How long a rollout or a task start may take (`health-timeout-seconds`). */
   timeoutMs: number
   pollMs: number
+  /** Cancellable: a cancel ends a rollout's or a drain's wait, never what AWS carries on. */
   clock: Clock
   log: (line: string) => void
 }
@@ -77,6 +80,8 @@ export class StandaloneTaskWorkload implements Workload {
   private readonly taskDefinitions: (arn: string) => Promise<TaskDefinitionInfo>
   /** Canary tasks that ran when discovered: one of them stopping since is a canary that died. */
   private readonly liveAtStart: Set<string>
+  /** Set when a cancel ended a drain: the targets' tasks may still serve requests. */
+  private drainCancelled = false
 
   private constructor(
     private readonly ecs: ECSClient,
@@ -260,12 +265,37 @@ export class StandaloneTaskWorkload implements Workload {
         pollMs: this.options.pollMs,
         log: this.options.log
       }
-    )
+    ).catch((error: unknown) => {
+      if (!(error instanceof InterruptedWaitError)) throw error
+      throw new InterruptedWaitError(
+        `${error.message} ${this.rolloutLeft(revision, current, record)}`
+      )
+    })
     if (rolled) lines.push(`${rolled} (rollout COMPLETED)`)
     const state = await readService(this.ecs, this.options.cluster, this.scope.serviceArn)
     this.service = state.described ?? this.service
     this.assignment = this.assign()
     return lines.length > 0 ? lines.join('; ') : undefined
+  }
+
+  /** What a cancelled rollout leaves and what finishes it, the end of its failure message. */
+  private rolloutLeft(revision: string, before: string | undefined, promote: boolean): string {
+    const name = this.service.serviceName
+    if (!promote) {
+      return (
+        `Service ${name}'s tasks move back to ${versionOf(revision)}; nothing else was changed. ` +
+        'Run mode rollback again to see it finished.'
+      )
+    }
+    const live = this.liveTasks()
+    const tasks =
+      live.length > 0 ? `the canary task(s) ${live.map(taskId).join(', ')} still run, and ` : ''
+    const back = before ? `, or mode rollback to roll the service back to ${versionOf(before)}` : ''
+    return (
+      `Service ${name}'s tasks move to ${versionOf(revision)} and take all of its traffic; ${tasks}` +
+      `the stable tag still names ${this.stable}. Run mode promote again to finish the promote ` +
+      `(it waits for the rollout, releases the canary and writes the tag)${back}.`
+    )
   }
 
   releasable(color: Color): boolean {
@@ -285,6 +315,15 @@ export class StandaloneTaskWorkload implements Workload {
     const registered = this.registeredCanary()
     if (registered.length > 0) lines.push(await this.deregister(registered))
     const live = this.liveTasks()
+    if (this.drainCancelled && live.length > 0) {
+      // Stopping them now would cut the requests they still serve.
+      throw new InterruptedWaitError(
+        `The cancel ended the wait while canary target(s) drained in ${this.entry.targetGroup}: ` +
+          `they take no new request, and canary task(s) ${live.map(taskId).join(', ')} still run ` +
+          `(stopped only once drained). ${lines.length > 0 ? `Written: ${lines.join('; ')}. ` : ''}` +
+          this.releaseLeft()
+      )
+    }
     if (live.length > 0) {
       await stopTasks(
         this.ecs,
@@ -304,18 +343,35 @@ export class StandaloneTaskWorkload implements Workload {
     return `target group ${this.entry.targetGroup}: registered ${targets.map(targetId).join(', ')}`
   }
 
+  /**
+   * Deregisters the targets and waits while they drain. A cancel ends the wait: the targets take
+   * no new request, and `release` then leaves their tasks running.
+   */
   async deregister(targets: TargetDescription[]): Promise<string> {
-    const waited = await deregisterAndDrain(this.elb, this.entry.targetGroup, targets, {
+    const drained = await deregisterAndDrain(this.elb, this.entry.targetGroup, targets, {
       clock: this.options.clock,
       capMs: this.options.drainCapMs,
       pollMs: this.options.pollMs,
       log: this.options.log
     })
+    if (drained.cancelled) this.drainCancelled = true
     await this.refreshTargets()
+    const seconds = Math.round(drained.waitedMs / 1000)
     return (
       `target group ${this.entry.targetGroup}: deregistered ${targets.map(targetId).join(', ')}` +
-      ` (drained in ${Math.round(waited / 1000)} s)`
+      (drained.cancelled
+        ? ` (draining; the cancel ended the wait after ${seconds} s)`
+        : ` (drained in ${seconds} s)`)
     )
+  }
+
+  /** What finishes a release the cancel cut short: the service's colour says which mode. */
+  private releaseLeft(): string {
+    const version = versionOf(this.serviceTaskDefinition())
+    return this.serviceColor === this.canary
+      ? `Service ${this.service.serviceName} runs the canary's ${version} and takes all traffic; ` +
+          `the stable tag still names ${this.stable}. Run mode promote again to finish the promote.`
+      : `Service ${this.service.serviceName} (${version}) takes all traffic. Run mode rollback to stop the canary task(s).`
   }
 
   /** A plain rollback with no canary task left has only the last promote to take back. */
@@ -349,15 +405,25 @@ export class StandaloneTaskWorkload implements Workload {
     )
   }
 
+  /**
+   * The last deploy's record, trusted only for a revision of the service's own family: a promote
+   * rolls the service to it, and a tag someone else wrote must not point it elsewhere.
+   */
+  private trustedDeploy(): { color: Color; version: string } | undefined {
+    const record = parseDeployRecord(this.tags[tagNames(this.options.tagKey).deploy])
+    const family = familyOfReference(this.serviceTaskDefinition())
+    return record && familyOfReference(record.version) === family ? record : undefined
+  }
+
   private assign(): ColorAssignment {
     const running = this.liveTasks()[0]?.taskDefinitionArn
-    const deployed = parseDeployRecord(this.tags[tagNames(this.options.tagKey).deploy])
+    const deployed = this.trustedDeploy()
     const previous = this.trustedPrevious()
     return assignColors({
       stable: this.stable,
       serviceTaskDefinition: this.serviceTaskDefinition(),
       ...(running ? { canaryTaskDefinition: running } : {}),
-      ...(deployed ? { deployed: { color: deployed.color, version: deployed.version } } : {}),
+      ...(deployed ? { deployed } : {}),
       ...(previous ? { previousRevision: previous } : {})
     })
   }
