@@ -7,6 +7,7 @@ import { promotedImages, tagPromotedImages } from './deploy/promote-tag.js'
 import { LeaseGuard } from './execute/lease-guard.js'
 import { FULL } from './shares.js'
 import { discover, type Discovered, type Discovery } from './discover/discover.js'
+import type { ServiceState } from './discover/service.js'
 import { execute } from './execute/executor.js'
 import { Journal, type Execution } from './execute/journal.js'
 import type { AlarmState } from './gates/alarms.js'
@@ -48,6 +49,11 @@ export interface PipelineDeps {
   signal?: AbortSignal
   /** Who this run is, for the service's lease; without it no lease is taken. */
   identity?: RunIdentity
+  /**
+   * The service's read, when it was sent before the pipeline was loaded (run-step.ts): the first
+   * discovery takes it rather than reading the service again.
+   */
+  service?: Promise<ServiceState>
   /** Told what each discovery read, so a failure before the first write can still report it. */
   onDiscovered?: (state: Discovery) => void
   /**
@@ -67,16 +73,17 @@ export interface PipelineDeps {
 export async function runPipeline(inputs: ActionInputs, deps: PipelineDeps): Promise<Outcome> {
   const { clients, log } = deps
   const clock = deps.clock ?? realClock
-  const look = (asked: ActionInputs) =>
+  const look = (asked: ActionInputs, service?: Promise<ServiceState>) =>
     discover(asked, clients, {
       log,
       now: () => clock.now(),
       clock,
       pollMs: deps.pollMs,
       identity: deps.identity,
-      ...(deps.signal ? { signal: deps.signal } : {})
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(service ? { service } : {})
     })
-  let found = await log.group('Discover', () => look(inputs))
+  let found = await log.group('Discover', () => look(inputs, deps.service))
   deps.onDiscovered?.(found.state)
   let deployed: DeployOutcome | undefined
   if (inputs.deploy) {

@@ -1,7 +1,8 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
-import { ECSClient } from '@aws-sdk/client-ecs'
+import type { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { clientConfig, createEcsClient } from './ecs-client.js'
 
 /**
  * The AWS clients the action uses, made by one factory per run and passed to whatever needs them.
@@ -17,23 +18,21 @@ export interface AwsClients {
 }
 
 /**
- * Endpoints are left to the SDK so that AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep
- * working (emulators, the project's sandbox). Five attempts ride out a short throttling storm;
- * the SDK's backoff only adds time when AWS actually pushes back.
+ * `ecs`: the client the run's first request was sent with, when it was made before the rest
+ * (ecs-client.ts says why); otherwise one is made on first use.
  *
  * The dynamic imports say `webpackMode: "eager"`: other modules of the bundle import these SDKs
  * statically, so they are in `dist/index.js` anyway; the import only defers evaluating them. The
  * SDKs no run needs at start (ECR, Lambda, Route 53) are chunk files of their own instead.
  */
-export function createClients(region: string): AwsClients {
-  const config = { region, maxAttempts: 5 }
-  let ecs: ECSClient | undefined
+export function createClients(region: string, ecs?: ECSClient): AwsClients {
+  const config = clientConfig(region)
   let elb: ElasticLoadBalancingV2Client | undefined
   let cfn: Promise<CloudFormationClient> | undefined
   let cloudwatch: Promise<CloudWatchClient> | undefined
   return {
     get ecs() {
-      return (ecs ??= new ECSClient(config))
+      return (ecs ??= createEcsClient(region))
     },
     get elb() {
       return (elb ??= new ElasticLoadBalancingV2Client(config))

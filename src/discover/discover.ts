@@ -65,6 +65,8 @@ export interface DiscoverOptions {
   pollMs?: number
   /** Who this run is, for the lease; without it the run takes no lease. */
   identity?: RunIdentity
+  /** The service's read, when it was started before discovery (the run's first request). */
+  service?: Promise<ServiceState>
 }
 
 /**
@@ -78,7 +80,7 @@ export async function discover(
   clients: AwsClients,
   options: DiscoverOptions
 ): Promise<Discovered> {
-  const service = readService(clients.ecs, inputs.cluster, inputs.service)
+  const service = options.service ?? readService(clients.ecs, inputs.cluster, inputs.service)
   const early = startRouteRead(inputs, clients)
   const outputs = needsStack(inputs)
     ? readStack(clients, inputs.stackName ?? '')
