@@ -82,7 +82,8 @@ export type ShapeKind = 'task-sets' | 'two-services' | 'standalone-task'
  * The shape the inputs decide on their own, pure: `workload`, or any input that names task sets
  * or a route (a stack, target groups, rules, listeners, two services, a hosted zone) means task
  * sets at once, so those runs never wait for the service to pick. Undefined when only the
- * service's deployment controller can tell.
+ * service's deployment controller can tell. An input added here that starts a read at once
+ * belongs in `readsBesideService` (run-step.ts) too.
  */
 export function kindFromInputs(inputs: ActionInputs): ShapeKind | undefined {
   if (inputs.services) return 'two-services'

@@ -28,7 +28,7 @@ export async function finishStep(
     const { inputs, identity, ecs, service } = start.begun
     const outcome = await runPipeline(inputs, {
       clients: createClients(inputs.region, ecs),
-      service,
+      ...(service ? { service } : {}),
       log,
       signal: deps.signal,
       identity,

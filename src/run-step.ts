@@ -15,7 +15,9 @@ export type { StepDeps, StepReport } from './step.js'
  * Every run's first request is the service's DescribeServices, and all it needs is the inputs
  * and the ECS client; so that request is sent first, and the rest of the action (the other SDKs,
  * routers, workloads, gates, the report) is a chunk file of its own, read and compiled while the
- * request is in flight. Discovery takes the read already under way.
+ * request is in flight. Discovery takes the read already under way. When the inputs name a route
+ * or target groups, their reads belong beside the service's, not a load later: the service is
+ * then read with them, once the rest is loaded.
  */
 export async function runStep(read: InputReader, deps: StepDeps): Promise<StepReport> {
   const start = startStep(read, deps)
@@ -35,14 +37,37 @@ function startStep(read: InputReader, deps: StepDeps): StepStart {
     if (settings) start.deployments = new DeploymentTracker(settings, inputs, log)
     const identity = newRunIdentity(env)
     const ecs = createEcsClient(inputs.region)
-    const service = readService(ecs, inputs.cluster, inputs.service)
-    // Reported where discovery awaits it; it must not go unhandled while the rest loads.
-    service.catch(() => undefined)
-    start.begun = { inputs, identity, ecs, service }
+    start.begun = { inputs, identity, ecs }
+    if (!readsBesideService(inputs)) {
+      const service = readService(ecs, inputs.cluster, inputs.service)
+      // Reported where discovery awaits it; it must not go unhandled while the rest loads.
+      service.catch(() => undefined)
+      start.begun.service = service
+    }
   } catch (error) {
     start.error = error
   }
   return start
+}
+
+/**
+ * Whether the inputs name something discovery reads at once beside the service, from the inputs
+ * alone (compose.ts, `kindFromInputs` and `startRouteRead`): target groups, task sets, a rule, a
+ * listener, a Route 53 record set, two services. A stack is not one of them: its read needs the
+ * CloudFormation SDK, which the rest of the action loads anyway.
+ */
+export function readsBesideService(inputs: ActionInputs): boolean {
+  return Boolean(
+    inputs.targetGroups.Blue ??
+    inputs.targetGroups.Green ??
+    inputs.taskSets.Blue ??
+    inputs.taskSets.Green ??
+    inputs.listenerRuleArn ??
+    inputs.listenerArn ??
+    inputs.swap ??
+    inputs.route53 ??
+    inputs.services
+  )
 }
 
 /**

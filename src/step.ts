@@ -45,7 +45,8 @@ export interface StepStart {
     identity: RunIdentity
     /** The client the service read went out on, for the rest of the run. */
     ecs: ECSClient
-    service: Promise<ServiceState>
+    /** The service's read, when it was sent before the rest was loaded. */
+    service?: Promise<ServiceState>
   }
   /** Why the step stopped before its first request (bad input). */
   error?: unknown
