@@ -202,6 +202,35 @@ describe('run()', () => {
     expect(aws.calls()).toEqual([])
   })
 
+  it.each([
+    ['from a stack', {}],
+    [
+      'with the rule and target groups named',
+      {
+        'stack-name': '',
+        'listener-rule-arn': ARN.rule,
+        'blue-target-group': ARN.blueTg,
+        'green-target-group': ARN.greenTg
+      }
+    ]
+  ])('reads the service once, first, %s', async (_, named) => {
+    Object.assign(inputs, { mode: 'status' }, named)
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(aws.calls()[0]).toBe('DescribeServices')
+    expect(aws.calls().filter((name) => name === 'DescribeServices')).toHaveLength(1)
+  })
+
+  it('a service read sent before the rest was loaded fails the step with its own message', async () => {
+    aws.world.service = undefined
+    await run()
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(core.setFailed.mock.calls[0][0]).toMatch(
+      /^ECS service "myservice" was not found in cluster "mycluster"\..* nothing was written\.$/
+    )
+    expect(aws.writes()).toEqual([])
+  })
+
   it('escapes AWS values in the summary', async () => {
     aws.world.images[ARN.greenTd] = 'evil|image<script>'
     await run()
