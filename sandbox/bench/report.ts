@@ -274,11 +274,14 @@ export function references({
     '## Start-up reference points',
     '',
     `Measured in the same run, on the same machine, ${runs} runs each, interleaved, each process ` +
-      'spawned with the environment `run-action.ts` gives the action. The action evaluates the ' +
-      'CloudFormation and CloudWatch SDKs only in a run that reads a stack or alarms ' +
-      '(`src/aws/clients.ts`): mode `status` from a stack loads ECS, ELB and CloudFormation, ' +
-      'not CloudWatch. The SDKs no run needs at start (ECR, Lambda, Route 53, the GitHub HTTP ' +
-      'client) are chunk files beside `dist/index.js`, read only when a run uses them, and ' +
+      'spawned with the environment `run-action.ts` gives the action. `dist/index.js` holds what ' +
+      "the first request needs: reading and checking the inputs, the ECS client and the service's " +
+      'read. A run whose inputs name no route or target group sends that DescribeServices first ' +
+      'and loads the rest of the action (a chunk file with the ELB SDK, the pipeline and the ' +
+      'report) while it is in flight (`src/run-step.ts`). The CloudFormation and CloudWatch SDKs ' +
+      'are evaluated only in a run that reads a stack or alarms (`src/aws/clients.ts`). The SDKs ' +
+      'no run needs at start (ECR, Lambda, Route 53, the GitHub HTTP client) are chunk files of ' +
+      'their own, read only when a run uses them, and ' +
       "`npm run build` makes each bundled module's wrapper a plain function so that V8 compiles " +
       'a module only when it runs (`scripts/build-dist.ts`). To compare with the official ECS ' +
       'deploy action, point `BENCH_COMPARE_ACTION` at the `dist/index.js` of a checkout of ' +

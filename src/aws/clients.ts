@@ -21,9 +21,10 @@ export interface AwsClients {
  * `ecs`: the client the run's first request was sent with, when it was made before the rest
  * (ecs-client.ts says why); otherwise one is made on first use.
  *
- * The dynamic imports say `webpackMode: "eager"`: other modules of the bundle import these SDKs
- * statically, so they are in `dist/index.js` anyway; the import only defers evaluating them. The
- * SDKs no run needs at start (ECR, Lambda, Route 53) are chunk files of their own instead.
+ * The dynamic imports say `webpackMode: "eager"`: other modules of the rest of the action (the
+ * chunk file run-step.ts loads) import these SDKs statically, so they are in that file anyway;
+ * the import only defers evaluating them. The SDKs no run needs at start (ECR, Lambda, Route 53)
+ * are chunk files of their own instead.
  */
 export function createClients(region: string, ecs?: ECSClient): AwsClients {
   const config = clientConfig(region)
