@@ -37,9 +37,10 @@ export interface AfterWriteContext extends RequestInfo {
 export type AfterWriteHook = (ctx: AfterWriteContext) => void | Promise<void>
 
 /** Writes change state. Set*, Put*, Register*, Deregister*, Add* and Remove* are writes too
- * (SetRulePriorities, SetAlarmState, ELB's AddTags and RemoveTags). */
+ * (SetRulePriorities, SetAlarmState, ELB's AddTags, RemoveTags, RegisterTargets and
+ * DeregisterTargets), and so are ECS's RunTask and StopTask, which start and stop tasks. */
 export function isWrite(operation: string): boolean {
-  return /^(Modify|Tag|Untag|Update|Create|Delete|Set|Put|Register|Deregister|Add|Remove|Change)/.test(
+  return /^(Modify|Tag|Untag|Update|Create|Delete|Set|Put|Register|Deregister|Add|Remove|Change|RunTask$|StopTask$)/.test(
     operation
   )
 }
