@@ -45,6 +45,22 @@ export function isWrite(operation: string): boolean {
   )
 }
 
+/** A TagResource or UntagResource of the lease tag (`…Lease`) alone: each writing run takes the
+ * lease first and gives it back last, so a run that changed nothing else still writes it. */
+export function isLeaseWrite(entry: {
+  operation: string
+  input?: Record<string, unknown>
+}): boolean {
+  const input = entry.input ?? {}
+  const keys =
+    entry.operation === 'TagResource'
+      ? ((input.tags ?? []) as { key?: string }[]).map((t) => t.key)
+      : entry.operation === 'UntagResource'
+        ? ((input.tagKeys ?? []) as string[])
+        : []
+  return keys.length > 0 && keys.every((key) => key?.endsWith('Lease'))
+}
+
 export function matches(pattern: string, { service, operation }: RequestInfo): boolean {
   return (
     pattern === '*' ||

@@ -31,8 +31,10 @@ export function canaryTargets(w: World): string[] {
     .map((t) => `${t.id}:${t.port}${t.phase ? ` (${t.phase})` : ''}`)
 }
 
-export const serviceRevision = (w: World): string =>
-  w.services
-    .find((s) => s.name === ROLLING_SERVICE)!
-    .taskDefinition.split('/')
-    .pop()!
+/** The revision the service is set to run (`webapp:1`). */
+export function serviceRevision(w: World): string | undefined {
+  return w.services
+    .find((s) => s.name === ROLLING_SERVICE)
+    ?.taskDefinition?.split('/')
+    .pop()
+}
