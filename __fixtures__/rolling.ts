@@ -218,7 +218,15 @@ export function mockRolling(world: RollingWorld = rollingWorld()): MockRolling {
     world.service.taskDefinition = arn
     world.service.deployments =
       world.rollout === 'CIRCUIT_BREAKER'
-        ? [{ status: 'PRIMARY', rolloutState: 'IN_PROGRESS', taskDefinition: previous }]
+        ? [
+            { status: 'PRIMARY', rolloutState: 'IN_PROGRESS', taskDefinition: previous },
+            {
+              status: 'ACTIVE',
+              rolloutState: 'FAILED',
+              rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+              taskDefinition: arn
+            }
+          ]
         : [
             {
               status: 'PRIMARY',

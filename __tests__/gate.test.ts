@@ -210,6 +210,17 @@ describe('waitUntilReady', () => {
     expect(calls()).toBe(0)
   })
 
+  it('ends at once on a blocker no wait clears, without sleeping out the timeout', async () => {
+    const { clock, sleeps } = fakeClock()
+    const stopped = 'canary task abc stopped: Essential container in task exited'
+    const dead = { ...health({ color: 'Green' }), blockers: [stopped], fatal: [stopped] }
+    const { probe, calls } = probeReadyAfter(3)
+    const outcome = await waitUntilReady(dead, probe, 600_000, clock)
+    expect(outcome).toEqual({ ready: false, blockers: [stopped], fatal: true })
+    expect(sleeps).toEqual([])
+    expect(calls()).toBe(0)
+  })
+
   it('names the colour of the health it was given', async () => {
     const { clock } = fakeClock()
     const blue = health({ color: 'Blue' })

@@ -457,7 +457,18 @@ describe('promote and undo', () => {
     await run(canary)
     aws.world.rollout = 'CIRCUIT_BREAKER'
     const result = await run({ mode: 'promote' })
-    expect(result.failure).toMatch(/circuit breaker/)
+    // The failed deployment's own reason, not the rollback deployment's.
+    expect(result.failure).toMatch(
+      /^The deployment circuit breaker rolled service web back to web:1: web:2 did not become healthy \(ECS deployment circuit breaker: tasks failed to start\.\)\./
+    )
+    // The tag and UpdateService were written before the rollout failed: the run reports them.
+    expect(result.changed).toBe(true)
+    expect(result.writes).toEqual([
+      expect.stringMatching(/^service tag StableStackPreviousRevision: /),
+      'service web: task definition web:1 → web:2'
+    ])
+    expect(result.failure).not.toMatch(/nothing was written/i)
+    expect(result.failure).toMatch(/the stable colour is Blue\.$/)
   })
 
   it('a plain rollback after a promote rolls the service back to the recorded revision', async () => {

@@ -44,7 +44,7 @@ __webpack_require__.d(__webpack_exports__, {
   finishStep: () => (/* binding */ finishStep)
 });
 
-// UNUSED EXPORTS: noticeLine
+// UNUSED EXPORTS: endsNothingWritten, noticeLine
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
 var dist_cjs = __webpack_require__(586);
@@ -57,9 +57,10 @@ var ecs_client = __webpack_require__(1242);
  * `ecs`: the client the run's first request was sent with, when it was made before the rest
  * (ecs-client.ts says why); otherwise one is made on first use.
  *
- * The dynamic imports say `webpackMode: "eager"`: other modules of the bundle import these SDKs
- * statically, so they are in `dist/index.js` anyway; the import only defers evaluating them. The
- * SDKs no run needs at start (ECR, Lambda, Route 53) are chunk files of their own instead.
+ * The dynamic imports say `webpackMode: "eager"`: other modules of the rest of the action (the
+ * chunk file run-step.ts loads) import these SDKs statically, so they are in that file anyway;
+ * the import only defers evaluating them. The SDKs no run needs at start (ECR, Lambda, Route 53)
+ * are chunk files of their own instead.
  */
 function createClients(region, ecs) {
     const config = (0,ecs_client/* clientConfig */.y)(region);
@@ -722,6 +723,9 @@ async function waitUntilReady(initial, probe, timeoutMs, clock, onWait = () => u
             const result = { color: health.unit.color, waitedMs: clock.now() - start, checks, health };
             return { ready: true, result };
         }
+        if (health.fatal && health.fatal.length > 0) {
+            return { ready: false, blockers: health.fatal, fatal: true };
+        }
         const left = start + timeoutMs - clock.now();
         if (left <= 0)
             return { ready: false, blockers: health.blockers };
@@ -760,6 +764,14 @@ class HealthGate {
                 ? await this.workload.probe(color)
                 : this.workload.discovered[color];
             const outcome = await waitUntilReady(initial, () => this.workload.probe(color), this.options.timeoutMs, context.clock, (reasons) => log.info(`Waiting: ${reasons.join('; ')}`), this.options.pollMs);
+            if (!outcome.ready && outcome.fatal) {
+                return {
+                    label: LABEL,
+                    text: 'failed',
+                    wrote,
+                    failure: `The canary colour ${color} cannot become healthy: ${outcome.blockers.join('; ')}.`
+                };
+            }
             if (!outcome.ready) {
                 const seconds = Math.round(this.options.timeoutMs / 1000);
                 return {
@@ -1576,11 +1588,14 @@ function rolloutVerdict(service, taskDefinition) {
     const state = primary?.rolloutState ?? 'UNKNOWN';
     const reason = primary?.rolloutStateReason ? ` (${primary.rolloutStateReason})` : '';
     if (!primary?.taskDefinition || !sameVersion(primary.taskDefinition, taskDefinition)) {
+        // The primary deployment is the rollback's now; why the rollout failed is on its own.
+        const failed = service.deployments?.find((d) => d.taskDefinition && sameVersion(d.taskDefinition, taskDefinition));
+        const why = failed?.rolloutStateReason ? ` (${failed.rolloutStateReason})` : '';
         return {
             done: false,
             state,
             failure: `The deployment circuit breaker rolled service ${service.serviceName} back to ` +
-                `${versionOf(primary?.taskDefinition ?? 'another revision')}: ${versionOf(taskDefinition)} did not become healthy${reason}.`
+                `${versionOf(primary?.taskDefinition ?? 'another revision')}: ${versionOf(taskDefinition)} did not become healthy${why}.`
         };
     }
     if (state === 'FAILED') {
@@ -1609,6 +1624,23 @@ async function rollService(ecs, where, taskDefinition, wait) {
         wrote = `service ${service.serviceName}: task definition ${versionOf(current)} → ${versionOf(taskDefinition)}`;
         wait.log(wrote);
     }
+    try {
+        await awaitRollout(ecs, where, taskDefinition, wait);
+    }
+    catch (error) {
+        // After UpdateService the run has written: a failure says so, so it is reported, not lost.
+        if (!wrote)
+            throw error;
+        if (error instanceof errors/* InterruptedWaitError */.ep)
+            throw new errors/* InterruptedWaitError */.ep(error.message, [wrote]);
+        throw new errors/* PartialWriteError */.vT((0,errors/* messageOf */.bD)(error), [wrote]);
+    }
+    return wrote;
+}
+/** Polls until the PRIMARY deployment runs `taskDefinition` COMPLETED, or fails saying why. */
+async function awaitRollout(ecs, where, taskDefinition, wait) {
+    const { cluster, service } = where;
+    const arn = service.serviceArn ?? '';
     const start = wait.clock.now();
     for (;;) {
         const read = await (0,call/* awsCall */.uF)('ecs:DescribeServices', () => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [arn] })));
@@ -1617,7 +1649,7 @@ async function rollService(ecs, where, taskDefinition, wait) {
             throw new errors/* StateError */.qq(`Service ${service.serviceName} is gone.`);
         const verdict = rolloutVerdict(now, taskDefinition);
         if (verdict.done)
-            return wrote;
+            return;
         if (verdict.failure)
             throw new errors/* StateError */.qq(verdict.failure);
         const left = start + wait.timeoutMs - wait.clock.now();
@@ -2055,9 +2087,12 @@ class StandaloneTaskWorkload {
             pollMs: this.options.pollMs,
             log: this.options.log
         }).catch((error) => {
-            if (!(error instanceof errors/* InterruptedWaitError */.ep))
-                throw error;
-            throw new errors/* InterruptedWaitError */.ep(`${error.message} ${this.rolloutLeft(revision, current, record)}`);
+            // What was written before the failure travels with it: the tag, then UpdateService.
+            const written = [...lines, ...(0,errors/* writtenBefore */.T2)(error)];
+            if (error instanceof errors/* InterruptedWaitError */.ep) {
+                throw new errors/* InterruptedWaitError */.ep(`${error.message} ${this.rolloutLeft(revision, current, record)}`, written);
+            }
+            throw written.length > 0 ? new errors/* PartialWriteError */.vT((0,errors/* messageOf */.bD)(error), written) : error;
         });
         if (rolled)
             lines.push(`${rolled} (rollout COMPLETED)`);
@@ -2251,6 +2286,7 @@ class StandaloneTaskWorkload {
             },
             targets: { ...targets, notHealthy: [...targets.notHealthy, ...stopped] },
             blockers,
+            ...(stopped.length > 0 ? { fatal: stopped.map((s) => `canary ${s.id} ${s.reason}`) } : {}),
             retired: live.length === 0
         };
     }
@@ -6286,6 +6322,8 @@ class Executor {
     }
     /** The one failure channel: a gate's verdict, a cancel, or any other error. */
     async fail(error) {
+        // Writes a failed change made before it failed are the run's writes too (logged already).
+        this.journal.writes.push(...(0,errors/* writtenBefore */.T2)(error));
         const cancelled = error instanceof errors/* CancelledError */.cc;
         const last = this.journal.steps.at(-1);
         const interrupted = error instanceof errors/* InterruptedWaitError */.ep;
@@ -7559,7 +7597,7 @@ async function finishStep(read, deps, start) {
     catch (error) {
         const thrown = (0,errors/* messageOf */.bD)(error);
         // runPipeline throws only before its first write.
-        const failure = `${(0,errors/* sentence */.em)(thrown)} ${NOTHING_WRITTEN}`;
+        const failure = endsNothingWritten(thrown);
         await deployments?.failedEarly(failure);
         const mode = read(constants/* Inputs */.G0.Mode).trim();
         const service = read(constants/* Inputs */.G0.Service).trim();
@@ -7596,6 +7634,19 @@ function noticeLine(result) {
     return result.changed
         ? `${inputs.mode}: ${name} now ${state}.`
         : `${inputs.mode}: ${name} unchanged at ${state}.`;
+}
+/**
+ * An early failure's message, ending with the one sentence that says nothing was written. A
+ * refusal that already says so in its own words has that ending replaced, not repeated.
+ */
+function endsNothingWritten(message) {
+    const text = (0,errors/* sentence */.em)(message);
+    for (const ending of [NOTHING_WRITTEN, 'Nothing was written.']) {
+        if (text.toLowerCase().endsWith(ending.toLowerCase())) {
+            return `${text.slice(0, -ending.length).trimEnd()} ${NOTHING_WRITTEN}`.trimStart();
+        }
+    }
+    return `${text} ${NOTHING_WRITTEN}`;
 }
 
 

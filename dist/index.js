@@ -32426,6 +32426,7 @@ async function readService(ecs, cluster, service) {
 /* harmony export */   G_: () => (/* binding */ IncompletePromotionError),
 /* harmony export */   In: () => (/* binding */ GateFailure),
 /* harmony export */   Rc: () => (/* binding */ ConnectionError),
+/* harmony export */   T2: () => (/* binding */ writtenBefore),
 /* harmony export */   Uk: () => (/* binding */ AccessDeniedError),
 /* harmony export */   W6: () => (/* binding */ PlanError),
 /* harmony export */   X1: () => (/* binding */ ConcurrentRunError),
@@ -32443,6 +32444,7 @@ async function readService(ecs, cluster, service) {
 /* harmony export */   mk: () => (/* binding */ VerificationError),
 /* harmony export */   qq: () => (/* binding */ StateError),
 /* harmony export */   u_: () => (/* binding */ TestRouteError),
+/* harmony export */   vT: () => (/* binding */ PartialWriteError),
 /* harmony export */   z4: () => (/* binding */ RuleDiscoveryError)
 /* harmony export */ });
 /**
@@ -32521,6 +32523,31 @@ class CancelledError extends ActionError {
  * what to run.
  */
 class InterruptedWaitError extends ActionError {
+    written;
+    constructor(message, 
+    /** The writes made before the wait, one line each, for the run's account of its writes. */
+    written = []) {
+        super(message);
+        this.written = written;
+    }
+}
+/**
+ * A change of several writes failed after some of them were made (a promote's tag, then its
+ * UpdateService, then a rollout the circuit breaker rolled back): `written` says which, so the
+ * run reports them instead of claiming it wrote nothing.
+ */
+class PartialWriteError extends StateError {
+    written;
+    constructor(message, written) {
+        super(message);
+        this.written = written;
+    }
+}
+/** The writes an error says were made before it, when it is one that knows. */
+function writtenBefore(error) {
+    return error instanceof PartialWriteError || error instanceof InterruptedWaitError
+        ? error.written
+        : [];
 }
 /** The plan asks for something the deployment shape cannot do (a share its router cannot set). */
 class PlanError extends ActionError {

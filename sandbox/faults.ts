@@ -37,11 +37,28 @@ export interface AfterWriteContext extends RequestInfo {
 export type AfterWriteHook = (ctx: AfterWriteContext) => void | Promise<void>
 
 /** Writes change state. Set*, Put*, Register*, Deregister*, Add* and Remove* are writes too
- * (SetRulePriorities, SetAlarmState, ELB's AddTags and RemoveTags). */
+ * (SetRulePriorities, SetAlarmState, ELB's AddTags, RemoveTags, RegisterTargets and
+ * DeregisterTargets), and so are ECS's RunTask and StopTask, which start and stop tasks. */
 export function isWrite(operation: string): boolean {
-  return /^(Modify|Tag|Untag|Update|Create|Delete|Set|Put|Register|Deregister|Add|Remove|Change)/.test(
+  return /^(Modify|Tag|Untag|Update|Create|Delete|Set|Put|Register|Deregister|Add|Remove|Change|RunTask$|StopTask$)/.test(
     operation
   )
+}
+
+/** A TagResource or UntagResource of the lease tag (`…Lease`) alone: each writing run takes the
+ * lease first and gives it back last, so a run that changed nothing else still writes it. */
+export function isLeaseWrite(entry: {
+  operation: string
+  input?: Record<string, unknown>
+}): boolean {
+  const input = entry.input ?? {}
+  const keys =
+    entry.operation === 'TagResource'
+      ? ((input.tags ?? []) as { key?: string }[]).map((t) => t.key)
+      : entry.operation === 'UntagResource'
+        ? ((input.tagKeys ?? []) as string[])
+        : []
+  return keys.length > 0 && keys.every((key) => key?.endsWith('Lease'))
 }
 
 export function matches(pattern: string, { service, operation }: RequestInfo): boolean {

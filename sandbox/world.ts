@@ -707,9 +707,11 @@ export function taskDefinitionVersion(
 ): string | undefined {
   const definition = world.taskDefinitions.find((d) => d.arn === taskDefinition)
   const image = definition?.containers[0]?.image
-  const digest = image?.split('@')[1]
+  const [name, digest] = image?.split('@') ?? []
   if (digest) {
-    return world.repositories?.flatMap((r) => r.images).find((i) => i.digest === digest)?.tags[0]
+    // Two repositories may hold the same digest under different tags: the image's own one decides.
+    const repository = world.repositories?.find((r) => r.uri === name || r.name === name)
+    return repository?.images.find((i) => i.digest === digest)?.tags[0]
   }
   return image?.split(':').pop()
 }

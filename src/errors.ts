@@ -83,7 +83,36 @@ export class CancelledError extends ActionError {}
  * draining). Nothing is rolled back over it: its message says what goes on, what is true now and
  * what to run.
  */
-export class InterruptedWaitError extends ActionError {}
+export class InterruptedWaitError extends ActionError {
+  constructor(
+    message: string,
+    /** The writes made before the wait, one line each, for the run's account of its writes. */
+    readonly written: readonly string[] = []
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * A change of several writes failed after some of them were made (a promote's tag, then its
+ * UpdateService, then a rollout the circuit breaker rolled back): `written` says which, so the
+ * run reports them instead of claiming it wrote nothing.
+ */
+export class PartialWriteError extends StateError {
+  constructor(
+    message: string,
+    readonly written: readonly string[]
+  ) {
+    super(message)
+  }
+}
+
+/** The writes an error says were made before it, when it is one that knows. */
+export function writtenBefore(error: unknown): readonly string[] {
+  return error instanceof PartialWriteError || error instanceof InterruptedWaitError
+    ? error.written
+    : []
+}
 
 /** The plan asks for something the deployment shape cannot do (a share its router cannot set). */
 export class PlanError extends ActionError {}

@@ -53,7 +53,7 @@ export async function finishStep(
   } catch (error) {
     const thrown = messageOf(error)
     // runPipeline throws only before its first write.
-    const failure = `${sentence(thrown)} ${NOTHING_WRITTEN}`
+    const failure = endsNothingWritten(thrown)
     await deployments?.failedEarly(failure)
     const mode = read(Inputs.Mode).trim()
     const service = read(Inputs.Service).trim()
@@ -91,4 +91,18 @@ export function noticeLine(result: Outcome): string {
   return result.changed
     ? `${inputs.mode}: ${name} now ${state}.`
     : `${inputs.mode}: ${name} unchanged at ${state}.`
+}
+
+/**
+ * An early failure's message, ending with the one sentence that says nothing was written. A
+ * refusal that already says so in its own words has that ending replaced, not repeated.
+ */
+export function endsNothingWritten(message: string): string {
+  const text = sentence(message)
+  for (const ending of [NOTHING_WRITTEN, 'Nothing was written.']) {
+    if (text.toLowerCase().endsWith(ending.toLowerCase())) {
+      return `${text.slice(0, -ending.length).trimEnd()} ${NOTHING_WRITTEN}`.trimStart()
+    }
+  }
+  return `${text} ${NOTHING_WRITTEN}`
 }

@@ -4,10 +4,12 @@
  * scripts/reliability.ts, run actions exactly as the e2e tests do.
  */
 import type { ChildProcess } from 'node:child_process'
-import { isWrite } from '../../sandbox/faults.js'
+import { isLeaseWrite, isWrite } from '../../sandbox/faults.js'
 import { errorLines, runAction, type ActionRun } from '../../sandbox/run-action.js'
 import { startSandbox, type RequestLogEntry, type Sandbox } from '../../sandbox/server.js'
 import { resultErrors } from './result-schema.js'
+
+export { isLeaseWrite }
 
 /** Task sets settle quickly; the default world needs no settling at all. */
 export const STEADY_DELAY_MS = 20
@@ -88,18 +90,6 @@ function checkResult(run: ActionRun): void {
   if (run.resultFile !== undefined && JSON.stringify(JSON.parse(run.resultFile)) !== text) {
     throw new Error('The result file differs from the result output.')
   }
-}
-
-/** A TagResource or UntagResource of the lease tag (`…Lease`) and nothing else. */
-export function isLeaseWrite(entry: RequestLogEntry): boolean {
-  const input = entry.input ?? {}
-  const keys =
-    entry.operation === 'TagResource'
-      ? ((input.tags ?? []) as { key?: string }[]).map((t) => t.key)
-      : entry.operation === 'UntagResource'
-        ? ((input.tagKeys ?? []) as string[])
-        : []
-  return keys.length > 0 && keys.every((key) => key?.endsWith('Lease'))
 }
 
 /** Undoes the escaping of workflow command data (`%`, CR, LF). */

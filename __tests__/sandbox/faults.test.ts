@@ -3,6 +3,7 @@ import {
   AccessDeniedException,
   DescribeServicesCommand,
   ECSServiceException,
+  RunTaskCommand,
   UpdateTaskSetCommand
 } from '@aws-sdk/client-ecs'
 import {
@@ -11,7 +12,9 @@ import {
   ModifyRuleCommand,
   type Action
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { isWrite } from '../../sandbox/faults.js'
 import { applyMutation } from '../../sandbox/mutations.js'
+import { ROLLING_SECURITY_GROUP, ROLLING_SUBNETS } from '../../sandbox/rolling-world.js'
 import { startSandbox, type Sandbox } from '../../sandbox/server.js'
 import { GREEN_TASK_SET_ID } from '../../sandbox/world.js'
 import { clients, rejection } from './clients.js'
@@ -175,6 +178,52 @@ describe('writes', () => {
     // It ran once: the next write is not disturbed.
     await modifyRule(once, 80, 20)
     expect(sandbox.world.rules[0].actions[0].ForwardConfig!.TargetGroups![1].Weight).toBe(20)
+  })
+})
+
+describe('what a write is', () => {
+  it.each([
+    ['ModifyRule', true],
+    ['UpdateService', true],
+    ['RegisterTargets', true],
+    ['DeregisterTargets', true],
+    ['RunTask', true],
+    ['StopTask', true],
+    ['TagResource', true],
+    ['DescribeTasks', false],
+    ['ListTasks', false],
+    ['DescribeTargetHealth', false],
+    ['DescribeServices', false]
+  ])('%s: %s', (operation, write) => {
+    expect(isWrite(operation)).toBe(write)
+  })
+
+  it('a write fault and an after-write hook reach RunTask', async () => {
+    sandbox.reset('rolling')
+    const runTask = () =>
+      once.ecs.send(
+        new RunTaskCommand({
+          cluster: 'mycluster',
+          taskDefinition: 'webapp:1',
+          launchType: 'FARGATE',
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: ROLLING_SUBNETS,
+              securityGroups: [ROLLING_SECURITY_GROUP]
+            }
+          }
+        })
+      )
+    const hooked: string[] = []
+    sandbox.faults.failNthWrite(1, 'http500')
+    sandbox.faults.afterWrite('RunTask', ({ operation }) => {
+      hooked.push(operation)
+    })
+    expect((await rejection(runTask())).$metadata?.httpStatusCode).toBe(500)
+    expect(hooked).toEqual([])
+    const started = await runTask()
+    expect(started.tasks).toHaveLength(1)
+    expect(hooked).toEqual(['RunTask'])
   })
 })
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs'
 import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { buildWorld, variantNames } from '../../sandbox/variants.js'
-import { forwardedTargetGroups } from '../../sandbox/world.js'
+import { forwardedTargetGroups, taskDefinitionVersion } from '../../sandbox/world.js'
 import { startSandbox, type Sandbox } from '../../sandbox/server.js'
 import { clients } from './clients.js'
 
@@ -33,6 +33,34 @@ describe('world variants', () => {
     expect(both).toHaveLength(2)
     expect(forwardedTargetGroups(buildWorld('third-target-group').rules[0].actions)).toHaveLength(3)
     expect(forwardedTargetGroups(buildWorld('no-shared-rule').rules[0].actions)).toEqual([blue])
+  })
+
+  it('a digest-pinned image takes its version from its own repository', () => {
+    // The rolling world has `myapp` and `webapp` with the same digests for the same tags.
+    const world = buildWorld('rolling')
+    const [myapp, webapp] = ['myapp', 'webapp'].map((name) =>
+      world.repositories!.find((r) => r.name === name)!
+    )
+    const digest = webapp.images.find((i) => i.tags.includes('1.0.1'))!.digest
+    expect(myapp.images.some((i) => i.digest === digest)).toBe(true)
+    webapp.images.find((i) => i.digest === digest)!.tags.unshift('bad')
+    const pinned = (image: string) => {
+      const arn = `arn:aws:ecs:us-east-1:123456789012:task-definition/pinned:${world.taskDefinitions.length}`
+      world.taskDefinitions.push({
+        family: 'pinned',
+        revision: 1,
+        arn,
+        status: 'ACTIVE',
+        containers: [{ name: 'web', image, port: 80 }],
+        tags: [],
+        registeredAt: 0
+      })
+      return taskDefinitionVersion(world, arn)
+    }
+    expect(pinned(`${webapp.uri}@${digest}`)).toBe('bad')
+    expect(pinned(`${myapp.uri}@${digest}`)).toBe('1.0.1')
+    expect(pinned(`webapp@${digest}`)).toBe('bad')
+    expect(pinned(`${webapp.uri}:1.0.2`)).toBe('1.0.2')
   })
 
   it('a world object passed to startSandbox is copied, not shared', async () => {

@@ -6,7 +6,8 @@ import {
   InterruptedWaitError,
   VerificationError,
   messageOf,
-  sentence
+  sentence,
+  writtenBefore
 } from '../errors.js'
 import type { Gate, GateContext } from '../gates/gate.js'
 import type { Logger } from '../logger.js'
@@ -224,6 +225,8 @@ class Executor {
 
   /** The one failure channel: a gate's verdict, a cancel, or any other error. */
   private async fail(error: unknown): Promise<Execution> {
+    // Writes a failed change made before it failed are the run's writes too (logged already).
+    this.journal.writes.push(...writtenBefore(error))
     const cancelled = error instanceof CancelledError
     const last = this.journal.steps.at(-1)
     const interrupted = error instanceof InterruptedWaitError

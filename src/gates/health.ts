@@ -27,7 +27,9 @@ export async function waitUntilReady(
   clock: Clock,
   onWait: (reasons: string[]) => void = () => undefined,
   pollMs = POLL_INTERVAL_MS
-): Promise<{ ready: true; result: WaitResult } | { ready: false; blockers: string[] }> {
+): Promise<
+  { ready: true; result: WaitResult } | { ready: false; blockers: string[]; fatal?: boolean }
+> {
   const start = clock.now()
   let health = initial
   let checks = 1
@@ -35,6 +37,9 @@ export async function waitUntilReady(
     if (health.blockers.length === 0) {
       const result = { color: health.unit.color, waitedMs: clock.now() - start, checks, health }
       return { ready: true, result }
+    }
+    if (health.fatal && health.fatal.length > 0) {
+      return { ready: false, blockers: health.fatal, fatal: true }
     }
     const left = start + timeoutMs - clock.now()
     if (left <= 0) return { ready: false, blockers: health.blockers }
@@ -93,6 +98,14 @@ export class HealthGate implements Gate {
         (reasons) => log.info(`Waiting: ${reasons.join('; ')}`),
         this.options.pollMs
       )
+      if (!outcome.ready && outcome.fatal) {
+        return {
+          label: LABEL,
+          text: 'failed',
+          wrote,
+          failure: `The canary colour ${color} cannot become healthy: ${outcome.blockers.join('; ')}.`
+        }
+      }
       if (!outcome.ready) {
         const seconds = Math.round(this.options.timeoutMs / 1000)
         return {

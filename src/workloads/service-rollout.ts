@@ -6,7 +6,13 @@ import {
 } from '@aws-sdk/client-ecs'
 import { awsCall } from '../aws/call.js'
 import type { Clock } from '../clock.js'
-import { CancelledError, InterruptedWaitError, StateError } from '../errors.js'
+import {
+  CancelledError,
+  InterruptedWaitError,
+  messageOf,
+  PartialWriteError,
+  StateError
+} from '../errors.js'
 import { versionOf } from '../promotion-record.js'
 import { sameVersion } from './standalone-colors.js'
 
@@ -26,12 +32,17 @@ export function rolloutVerdict(
   const state = primary?.rolloutState ?? 'UNKNOWN'
   const reason = primary?.rolloutStateReason ? ` (${primary.rolloutStateReason})` : ''
   if (!primary?.taskDefinition || !sameVersion(primary.taskDefinition, taskDefinition)) {
+    // The primary deployment is the rollback's now; why the rollout failed is on its own.
+    const failed = service.deployments?.find(
+      (d) => d.taskDefinition && sameVersion(d.taskDefinition, taskDefinition)
+    )
+    const why = failed?.rolloutStateReason ? ` (${failed.rolloutStateReason})` : ''
     return {
       done: false,
       state,
       failure:
         `The deployment circuit breaker rolled service ${service.serviceName} back to ` +
-        `${versionOf(primary?.taskDefinition ?? 'another revision')}: ${versionOf(taskDefinition)} did not become healthy${reason}.`
+        `${versionOf(primary?.taskDefinition ?? 'another revision')}: ${versionOf(taskDefinition)} did not become healthy${why}.`
     }
   }
   if (state === 'FAILED') {
@@ -68,6 +79,27 @@ export async function rollService(
     wrote = `service ${service.serviceName}: task definition ${versionOf(current)} → ${versionOf(taskDefinition)}`
     wait.log(wrote)
   }
+  try {
+    await awaitRollout(ecs, where, taskDefinition, wait)
+  } catch (error) {
+    // After UpdateService the run has written: a failure says so, so it is reported, not lost.
+    if (!wrote) throw error
+    if (error instanceof InterruptedWaitError)
+      throw new InterruptedWaitError(error.message, [wrote])
+    throw new PartialWriteError(messageOf(error), [wrote])
+  }
+  return wrote
+}
+
+/** Polls until the PRIMARY deployment runs `taskDefinition` COMPLETED, or fails saying why. */
+async function awaitRollout(
+  ecs: ECSClient,
+  where: { cluster: string; service: Service },
+  taskDefinition: string,
+  wait: RolloutWait
+): Promise<void> {
+  const { cluster, service } = where
+  const arn = service.serviceArn ?? ''
   const start = wait.clock.now()
   for (;;) {
     const read = await awsCall('ecs:DescribeServices', () =>
@@ -76,7 +108,7 @@ export async function rollService(
     const now = read.services?.[0]
     if (!now) throw new StateError(`Service ${service.serviceName} is gone.`)
     const verdict = rolloutVerdict(now, taskDefinition)
-    if (verdict.done) return wrote
+    if (verdict.done) return
     if (verdict.failure) throw new StateError(verdict.failure)
     const left = start + wait.timeoutMs - wait.clock.now()
     if (left <= 0) {

@@ -18,7 +18,13 @@ import { COLORS, otherColor, type Color, type PerColor } from '../color.js'
 import { parseDeployRecord } from '../deploy/deploy-record.js'
 import { familyOfReference } from '../deploy/revision.js'
 import { readService, type ServiceState } from '../discover/service.js'
-import { InterruptedWaitError, StateError } from '../errors.js'
+import {
+  InterruptedWaitError,
+  messageOf,
+  PartialWriteError,
+  StateError,
+  writtenBefore
+} from '../errors.js'
 import { versionOf } from '../promotion-record.js'
 import { tagNames } from '../service-tags.js'
 import { canaryMarker, previousRevisionTag, trustedPreviousRevision } from './canary-marker.js'
@@ -266,10 +272,15 @@ export class StandaloneTaskWorkload implements Workload {
         log: this.options.log
       }
     ).catch((error: unknown) => {
-      if (!(error instanceof InterruptedWaitError)) throw error
-      throw new InterruptedWaitError(
-        `${error.message} ${this.rolloutLeft(revision, current, record)}`
-      )
+      // What was written before the failure travels with it: the tag, then UpdateService.
+      const written = [...lines, ...writtenBefore(error)]
+      if (error instanceof InterruptedWaitError) {
+        throw new InterruptedWaitError(
+          `${error.message} ${this.rolloutLeft(revision, current, record)}`,
+          written
+        )
+      }
+      throw written.length > 0 ? new PartialWriteError(messageOf(error), written) : error
     })
     if (rolled) lines.push(`${rolled} (rollout COMPLETED)`)
     const state = await readService(this.ecs, this.options.cluster, this.scope.serviceArn)
@@ -497,6 +508,7 @@ export class StandaloneTaskWorkload implements Workload {
       },
       targets: { ...targets, notHealthy: [...targets.notHealthy, ...stopped] },
       blockers,
+      ...(stopped.length > 0 ? { fatal: stopped.map((s) => `canary ${s.id} ${s.reason}`) } : {}),
       retired: live.length === 0
     }
   }

@@ -32,6 +32,11 @@ export interface ColorHealth {
   targets: TargetHealthSummary
   /** What keeps the colour from taking more traffic, in words; empty when it is ready. */
   blockers: string[]
+  /**
+   * The blockers no wait clears (a canary task that stopped by itself): a health wait ends at
+   * once on them instead of running out its timeout. Absent when there are none.
+   */
+  fatal?: string[]
   /** True when the colour has been scaled to nothing (after a promote with scale-down). */
   retired: boolean
 }
