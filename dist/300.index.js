@@ -3696,6 +3696,8 @@ async function listenerAddress(elb, listenerArn) {
     return `${scheme}://${dns}${port}`;
 }
 
+// EXTERNAL MODULE: ./src/inputs.ts + 4 modules
+var src_inputs = __webpack_require__(5961);
 ;// CONCATENATED MODULE: ./src/routers/alb/elb-reads.ts
 
 
@@ -5255,6 +5257,7 @@ class TaskCountRouter {
 
 
 
+
 /**
  * The composition root: the only module that names concrete routers, workloads and gates. Each
  * function picks one kind from the inputs and what was read, once; everything downstream sees
@@ -5280,24 +5283,14 @@ function startRouteRead(inputs, clients) {
  * The shape the inputs decide on their own, pure: `workload`, or any input that names task sets
  * or a route (a stack, target groups, rules, listeners, two services, a hosted zone) means task
  * sets at once, so those runs never wait for the service to pick. Undefined when only the
- * service's deployment controller can tell. An input added here that starts a read at once
- * belongs in `readsBesideService` (run-step.ts) too.
+ * service's deployment controller can tell.
  */
 function kindFromInputs(inputs) {
     if (inputs.services)
         return 'two-services';
     if (inputs.workload !== 'auto')
         return inputs.workload;
-    const named = inputs.stackName ??
-        inputs.targetGroups.Blue ??
-        inputs.targetGroups.Green ??
-        inputs.taskSets.Blue ??
-        inputs.taskSets.Green ??
-        inputs.listenerRuleArn ??
-        inputs.listenerArn ??
-        inputs.swap ??
-        inputs.route53;
-    return named ? 'task-sets' : undefined;
+    return inputs.stackName || (0,src_inputs/* namesRouteOrTaskSets */.Fw)(inputs) ? 'task-sets' : undefined;
 }
 /** `workload: auto` once the service is read: a rolling (ECS) service gets standalone canary tasks. */
 function kindOfService(service) {

@@ -31799,8 +31799,8 @@ var errors = __nccwpck_require__(3916);
 var log_line = __nccwpck_require__(8975);
 // EXTERNAL MODULE: ./src/report/repeats.ts
 var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/run-step.ts + 7 modules
-var run_step = __nccwpck_require__(8928);
+// EXTERNAL MODULE: ./src/run-step.ts + 2 modules
+var run_step = __nccwpck_require__(1959);
 // EXTERNAL MODULE: ./src/cli/args.ts
 var cli_args = __nccwpck_require__(7593);
 // EXTERNAL MODULE: ./src/input-modes.ts
@@ -32895,780 +32895,20 @@ function environmentUrl(text) {
 
 /***/ },
 
-/***/ 7121:
-/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   QM: () => (/* binding */ parseLease),
-/* harmony export */   Qs: () => (/* binding */ judgeLease),
-/* harmony export */   W_: () => (/* binding */ newRunIdentity),
-/* harmony export */   gx: () => (/* binding */ formatLease),
-/* harmony export */   jG: () => (/* binding */ isOwnLease),
-/* harmony export */   sG: () => (/* binding */ describeHolder)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-
-const MAX_TAG_VALUE = 256;
-function newRunIdentity(env) {
-    const runId = /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? String(env.GITHUB_RUN_ID) : 'local';
-    const attempt = Number(/^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? env.GITHUB_RUN_ATTEMPT : 1);
-    const job = (env.GITHUB_JOB ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 40) || '-';
-    const server = env.GITHUB_SERVER_URL ?? '';
-    const repo = env.GITHUB_REPOSITORY ?? '';
-    const url = runId !== 'local' &&
-        /^https:\/\/[A-Za-z0-9.-]+$/.test(server) &&
-        /^[\w.-]+\/[\w.-]+$/.test(repo)
-        ? `${server}/${repo}/actions/runs/${runId}`
-        : undefined;
-    return { runId, attempt, job, id: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex'), ...(url ? { url } : {}) };
-}
-function formatLease(holder) {
-    const until = new Date(holder.until).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const value = `run ${holder.runId} attempt ${holder.attempt} job ${holder.job} ${holder.mode} ` +
-        `until ${until}${holder.left ? ` left ${holder.left}` : ''} id ${holder.id}`;
-    const withUrl = holder.url ? `${value} ${holder.url}` : value;
-    return withUrl.length <= MAX_TAG_VALUE ? withUrl : value;
-}
-const PATTERN = /^run (\S+) attempt (\d+) job (\S+) (canary|deploy|promote|rollback|status) until (\S+)(?: left (Blue|Green))? id ([0-9a-f]+)(?: (https:\/\/\S+))?$/;
-/** The holder a tag value names, or undefined for a value this action did not write. */
-function parseLease(value) {
-    const match = value === undefined ? null : PATTERN.exec(value.trim());
-    if (!match)
-        return undefined;
-    const until = Date.parse(match[5]);
-    if (Number.isNaN(until))
-        return undefined;
-    return {
-        runId: match[1],
-        attempt: Number(match[2]),
-        job: match[3],
-        mode: match[4],
-        until,
-        id: match[7],
-        ...(match[6] ? { left: match[6] } : {}),
-        ...(match[8] ? { url: match[8] } : {})
-    };
-}
-/** May `me` take the service, given the lease tag read from it? */
-function judgeLease(value, me, now) {
-    if (value === undefined)
-        return { free: true };
-    const holder = parseLease(value);
-    if (!holder)
-        return { free: true, note: `replacing a lease value this action cannot read: "${value}"` };
-    if (holder.id === me.id)
-        return { free: true };
-    // A rollback's lease blocks while the rollback runs and is left, expired, when it is done:
-    // a run that started before it still sees it and rolls back too.
-    if (holder.mode === 'rollback' && holder.until <= now)
-        return { free: true };
-    if (holder.runId === me.runId && holder.job === me.job && holder.attempt < me.attempt) {
-        return {
-            free: true,
-            note: `taking over from attempt ${holder.attempt} of this job, which did not finish`
-        };
-    }
-    if (holder.until <= now) {
-        return { free: true, note: `taking over a stale lease from ${describeHolder(holder)}` };
-    }
-    return { free: false, holder };
-}
-function describeHolder(holder) {
-    const where = holder.url ?? `run ${holder.runId}`;
-    return `${holder.mode} run ${where} (attempt ${holder.attempt}, job ${holder.job})`;
-}
-/** True when the tag value is this run's own lease. */
-function isOwnLease(value, me) {
-    return parseLease(value)?.id === me.id;
-}
-
-
-/***/ },
-
-/***/ 8874:
+/***/ 5961:
 /***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  Fw: () => (/* binding */ namesRouteOrTaskSets),
+  TL: () => (/* binding */ parseInputs)
 });
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/constants.ts
-var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: ./src/report/log-line.ts
-var log_line = __nccwpck_require__(8975);
-// EXTERNAL MODULE: ./src/report/repeats.ts
-var repeats = __nccwpck_require__(9314);
-// EXTERNAL MODULE: ./src/run-step.ts + 7 modules
-var run_step = __nccwpck_require__(8928);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/workflow-commands.ts
+// UNUSED EXPORTS: MODES
 
-
-
-
-/**
- * What the action says to the runner: inputs from `INPUT_*`, outputs and the job summary through
- * the files the runner names, and workflow commands (`::warning::…`) on stdout. These are the
- * few parts of the runner's protocol the action uses, written here rather than loaded from a
- * toolkit: the toolkit brings an HTTP client whose evaluation was a quarter of the action's
- * start-up, on every run, the emergency rollback included (BENCHMARK.md measures it).
- *
- * The encodings follow the runner's: command data escapes `%`, CR and LF; outputs go to
- * GITHUB_OUTPUT as `name<<delimiter` blocks with a random delimiter the value cannot contain.
- */
-/** An input as the runner passes it (`with: canary-weight` → `INPUT_CANARY-WEIGHT`), trimmed. */
-function getInput(name) {
-    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-function setOutput(name, value) {
-    const file = process.env.GITHUB_OUTPUT;
-    if (file) {
-        (0,external_node_fs_.appendFileSync)(file, outputBlock(name, value), { encoding: 'utf8' });
-        return;
-    }
-    // Outside a runner that names the file (an old runner): the command the runner used to read.
-    process.stdout.write(external_node_os_.EOL);
-    command('set-output', value, { name });
-}
-/** A `name<<delimiter` block for GITHUB_OUTPUT; throws if the name or value holds the delimiter. */
-function outputBlock(name, value, delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`) {
-    if (name.includes(delimiter) || value.includes(delimiter)) {
-        throw new Error(`The output ${name} contains its own delimiter ${delimiter}.`);
-    }
-    return `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`;
-}
-function info(message) {
-    process.stdout.write(message + external_node_os_.EOL);
-}
-function debug(message) {
-    command('debug', message);
-}
-function warning(message) {
-    command('warning', message);
-}
-function notice(message) {
-    command('notice', message);
-}
-/** An error annotation, and the step's exit code 1. */
-function setFailed(message) {
-    process.exitCode = 1;
-    command('error', message);
-}
-/** Folds what `fn` prints under `name` in the log. */
-async function group(name, fn) {
-    command('group', name);
-    try {
-        return await fn();
-    }
-    finally {
-        command('endgroup', '');
-    }
-}
-/** Appends markdown to the job summary, when the runner names its file. */
-async function appendSummary(markdown) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (!file)
-        return;
-    await (0,promises_.appendFile)(file, markdown, { encoding: 'utf8' });
-}
-/** `::name key=value,…::data`, escaped as the runner unescapes it. */
-function formatCommand(name, data, properties = {}) {
-    const props = Object.entries(properties)
-        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
-        .join(',');
-    return `::${name}${props ? ` ${props}` : ''}::${escapeData(data)}`;
-}
-function command(name, data, properties) {
-    process.stdout.write(formatCommand(name, data, properties) + external_node_os_.EOL);
-}
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * The runner's log. Every text, whatever its source, goes through logLine before it reaches
- * the runner (`workflow-commands.ts`) (report/log-line.ts says why), here and in the few calls run() makes itself.
- * Identical lines in a row (a bake's polls) are printed once with a count.
- */
-const folder = new repeats/* RepeatFolder */.e((line) => info((0,log_line/* logLine */.B)(line)));
-const runnerLog = {
-    info: (message) => folder.line(message),
-    warning: (message) => {
-        folder.flush();
-        warning((0,log_line/* logLine */.B)(message));
-    },
-    debug: (message) => debug((0,log_line/* logLine */.B)(message)),
-    group: (name, fn) => group((0,log_line/* logLine */.B)(name), async () => {
-        try {
-            return await fn();
-        }
-        finally {
-            folder.flush();
-        }
-    }),
-    notice: (message) => notice((0,log_line/* logLine */.B)(message)),
-    fail: (message) => setFailed((0,log_line/* logLine */.B)(message))
-};
-/** The action: inputs → pipeline → outputs, result file, summary and one notice. Never throws. */
-async function run() {
-    const cancel = new AbortController();
-    const onSignal = (signal) => {
-        runnerLog.info(`${signal} received: rolling back the canary before exiting.`);
-        cancel.abort();
-    };
-    const onInt = () => onSignal('SIGINT');
-    const onTerm = () => onSignal('SIGTERM');
-    try {
-        const report = await (0,run_step/* runStep */.eg)((name) => getInput(name), {
-            log: runnerLog,
-            env: process.env,
-            signal: cancel.signal,
-            // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back
-            // first. With on-cancel hold, the signals end the process as usual and the weights stay.
-            onInputs: (inputs) => {
-                if ((0,run_step/* rollsBackOnCancel */.H_)(inputs)) {
-                    process.on('SIGINT', onInt);
-                    process.on('SIGTERM', onTerm);
-                }
-            }
-        });
-        folder.flush();
-        if (report.stack)
-            runnerLog.debug(report.stack);
-        for (const [name, value] of Object.entries(report.outputs))
-            setOutput(name, value);
-        // Reporting comes after the traffic change: when it fails, the step still says what it did.
-        const file = await writeResultFile(report.outputs[constants/* Outputs */.tY.Result] ?? '{}').catch((error) => {
-            runnerLog.warning(`The result file was not written: ${reason(error)}`);
-            return '';
-        });
-        setOutput(constants/* Outputs */.tY.ResultFile, file);
-        await appendSummary(report.summary)
-            .catch((error) => runnerLog.warning(`The job summary was not written: ${reason(error)}`));
-        if (report.failure)
-            runnerLog.fail(report.failure);
-        else if (report.notice)
-            runnerLog.notice(report.notice);
-    }
-    catch (error) {
-        // runStep never throws; this is the last guard, so the step fails with a message.
-        runnerLog.fail((0,errors/* sentence */.em)(reason(error)));
-    }
-    finally {
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
-    }
-}
-/** The result as a file in the runner's temporary folder, which the runner empties after the job. */
-async function writeResultFile(json) {
-    const dir = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    const path = (0,external_node_path_.join)(dir, `ecs-canary-result-${(0,external_node_crypto_.randomUUID)()}.json`);
-    await (0,promises_.writeFile)(path, json + '\n', { mode: 0o600 });
-    return path;
-}
-function reason(error) {
-    const message = error?.message;
-    return typeof message === 'string' ? message : String(error);
-}
-
-
-/***/ },
-
-/***/ 8975:
-/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ logLine)
-/* harmony export */ });
-/**
- * The one function every text goes through before it reaches the runner (`workflow-commands.ts`): a log line, a group
- * name, an annotation (warning, error, notice, `setFailed`) or a debug line.
- *
- * Why it is needed. The runner reads each line a step prints, stdout and stderr alike, and splits
- * lines at CR, LF and CRLF. After leading white space is trimmed, a line that starts with `::` is a
- * workflow command (`::add-mask::x` hides x for the rest of the job, `::stop-commands::<token>`
- * turns command processing off, `::error::` forges an annotation, `::set-output …` sets an output).
- * A line that holds `##[` anywhere is read as the legacy form (`##[add-mask]x`) when it is not a
- * `::` command. Text from AWS (an alarm's state reason or name, a tag value, an image) and from
- * inputs can hold all of these.
- *
- * What `workflow-commands.ts` does itself (as the toolkit does): `warning`, `error`, `notice`,
- * `debug`, `group` and `setFailed` print `::name::data` with `%`, CR and LF in the data written as
- * `%25`, `%0D`, `%0A`, so the data stays on the command's own line, and that line is read as the
- * command (the runner tries the `::` form first, so a `##[` inside the data is not read). `info`
- * writes its text as it is, and a line break in it starts a new line the runner reads afresh.
- *
- * What this adds, the same for every kind of output, so that no printed line can start a command
- * however a caller prints it:
- * - every line break (CR, LF, CRLF, and VT, FF, NEL, U+2028, U+2029 that some viewers break at)
- *   becomes ` ⏎ `, so the text is one line;
- * - a `::` at the start, after any white space, becomes `: :`;
- * - `##[` anywhere becomes `## [`;
- * - any other control character (the ESC of a colour code, NUL) is shown as `\xHH`.
- *
- * Step outputs do not go through here: `setOutput` appends them to the GITHUB_OUTPUT file
- * under a random delimiter (or, without that file, as an escaped `::set-output` command), and
- * they must keep their exact value.
- */
-function logLine(text) {
-    return text
-        .replace(LINE_BREAK, ' ⏎ ')
-        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        .replace(/^(\s*):(?=:)/, '$1: ')
-        .replace(/##\[/g, '## [');
-}
-const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
-/** C0 and C1 control characters other than tab (line breaks are gone by then), and DEL. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
-
-
-/***/ },
-
-/***/ 9314:
-/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ RepeatFolder)
-/* harmony export */ });
-/* unused harmony export repeatedLine */
-/**
- * Folds identical lines in a row into one: a bake that polls every few seconds logs the same
- * "Waiting: …" or "Treated as OK: …" line each time, and a count says as much as the copies.
- * The first line prints at once, so the log never lags behind the run; the count follows when a
- * different line comes or the caller flushes (at the end of a group and of the run).
- */
-class RepeatFolder {
-    print;
-    last;
-    repeats = 0;
-    constructor(print) {
-        this.print = print;
-    }
-    line(text) {
-        if (text === this.last) {
-            this.repeats++;
-            return;
-        }
-        this.flush();
-        this.print(text);
-        this.last = text;
-    }
-    /** Prints the count of the line held back, if any, and forgets it. */
-    flush() {
-        if (this.repeats > 0)
-            this.print(repeatedLine(this.repeats));
-        this.last = undefined;
-        this.repeats = 0;
-    }
-}
-function repeatedLine(repeats) {
-    return `(the line above came ${repeats} more time${repeats === 1 ? '' : 's'})`;
-}
-
-
-/***/ },
-
-/***/ 4858:
-/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Iq: () => (/* binding */ upsertsFor),
-/* harmony export */   JW: () => (/* binding */ pickWeightedRecords),
-/* harmony export */   PS: () => (/* binding */ zoneIdOf),
-/* harmony export */   Pc: () => (/* binding */ normalizeName)
-/* harmony export */ });
-/* harmony import */ var _color_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8988);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-
-
-/**
- * A record name as Route 53 lists it: lower case, with the final dot, and `*` as Route 53 escapes
- * it (`\052`), so that an input written either way matches what the zone returns.
- */
-function normalizeName(name) {
-    const lower = name.trim().toLowerCase().replace(/\\052/g, '*');
-    return lower.endsWith('.') ? lower : `${lower}.`;
-}
-/** `Z123` and `/hostedzone/Z123` both name the zone `Z123`. */
-function zoneIdOf(text) {
-    return text.trim().replace(/^\/?hostedzone\//, '');
-}
-/**
- * Picks each colour's weighted record among the records at the name (any type), pure. Refuses,
- * saying what is there, a set identifier that is not at the name, one that is weighted in more
- * than one type when no type is given, one of another type than `record-type`, and a record that
- * routes by something other than weight.
- */
-function pickWeightedRecords(route, atName) {
-    const name = normalizeName(route.recordName);
-    const where = `${name} in hosted zone ${route.hostedZoneId}`;
-    const pick = (color) => {
-        const id = route.setIdentifiers[color];
-        const input = `${color.toLowerCase()}-set-identifier`;
-        const named = atName.filter((r) => r.SetIdentifier === id);
-        if (named.length === 0) {
-            const known = [...new Set(atName.map((r) => r.SetIdentifier).filter(Boolean))];
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StateError */ .qq(`Record ${where} has no record with set identifier "${id}" for ${color} (` +
-                (known.length > 0 ? `its set identifiers: ${known.join(', ')}` : 'it has none') +
-                `). Set "${input}" to the ${color} record's set identifier.`);
-        }
-        const typed = route.recordType ? named.filter((r) => r.Type === route.recordType) : named;
-        if (typed.length === 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StateError */ .qq(`The "${id}" record at ${where} is of type ${named.map((r) => r.Type).join(', ')}, not ` +
-                `${route.recordType}. Set "record-type" to the type of the weighted records.`);
-        }
-        if (typed.length > 1) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StateError */ .qq(`Set identifier "${id}" at ${where} names records of types ${typed.map((r) => r.Type).join(', ')}. ` +
-                'Set "record-type" to the one the action moves (run it once per type for the others).');
-        }
-        const record = typed[0];
-        if (record.Weight === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StateError */ .qq(`The "${id}" record at ${where} is not a weighted record (${routingOf(record)}). ` +
-                'The route53 router moves traffic between two weighted records.');
-        }
-        return record;
-    };
-    const records = { Blue: pick('Blue'), Green: pick('Green') };
-    if (records.Blue.Type !== records.Green.Type) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StateError */ .qq(`At ${where}, the Blue record is of type ${records.Blue.Type} and the Green one of type ` +
-            `${records.Green.Type}: weights only share traffic between records of one type. ` +
-            'Set "record-type" and give both colours a record of that type.');
-    }
-    return records;
-}
-function routingOf(record) {
-    if (record.Region)
-        return 'latency routing';
-    if (record.Failover)
-        return 'failover routing';
-    if (record.GeoLocation)
-        return 'geolocation routing';
-    if (record.GeoProximityLocation)
-        return 'geoproximity routing';
-    if (record.MultiValueAnswer)
-        return 'multivalue answer routing';
-    if (record.CidrRoutingConfig)
-        return 'IP-based routing';
-    return 'simple routing';
-}
-/** The records as UPSERTs with new weights; every other field is sent back as it was read. */
-function upsertsFor(records, weights) {
-    return _color_js__WEBPACK_IMPORTED_MODULE_1__/* .COLORS */ .lm.map((color) => ({
-        Action: 'UPSERT',
-        ResourceRecordSet: { ...records[color], Weight: weights[color] }
-    }));
-}
-
-
-/***/ },
-
-/***/ 8928:
-/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  H_: () => (/* binding */ rollsBackOnCancel),
-  eg: () => (/* binding */ runStep)
-});
-
-// UNUSED EXPORTS: readsBesideService
-
-// EXTERNAL MODULE: ./src/aws/ecs-client.ts
-var ecs_client = __nccwpck_require__(1242);
-// EXTERNAL MODULE: ./src/discover/service.ts
-var discover_service = __nccwpck_require__(6636);
 // EXTERNAL MODULE: ./src/color.ts
 var src_color = __nccwpck_require__(8988);
-// EXTERNAL MODULE: ./src/shares.ts
-var shares = __nccwpck_require__(8855);
-;// CONCATENATED MODULE: ./src/github/api.ts
-/** A request that gets no answer in this long is given up; the traffic change never waits on it. */
-const TIMEOUT_MS = 10_000;
-/**
- * The REST API at `baseUrl` (GITHUB_API_URL: api.github.com, or a GitHub Enterprise Server's
- * /api/v3), through `@actions/http-client`, which honours the runner's proxy settings. It is
- * loaded on the first call: a run without `environment` never reads or evaluates it (a chunk file
- * of its own beside dist/index.js).
- */
-function githubApi(baseUrl, token) {
-    let loading;
-    const httpClient = () => (loading ??= __nccwpck_require__.e(/* import() */ 942).then(__nccwpck_require__.bind(__nccwpck_require__, 4942)).then(({ HttpClient }) => new HttpClient('ecs-canary-action', [], { socketTimeout: TIMEOUT_MS })));
-    const headers = {
-        accept: 'application/vnd.github+json',
-        authorization: `Bearer ${token}`,
-        'x-github-api-version': '2022-11-28',
-        'content-type': 'application/json'
-    };
-    const base = baseUrl.replace(/\/+$/, '');
-    return async (method, path, body) => {
-        const client = await httpClient();
-        const response = await client.request(method, `${base}${path}`, body ? JSON.stringify(body) : null, headers);
-        const text = await response.readBody();
-        let parsed = text;
-        try {
-            parsed = text ? JSON.parse(text) : undefined;
-        }
-        catch {
-            // Not JSON (a proxy's error page): kept as text for the message.
-        }
-        return { status: response.message.statusCode ?? 0, body: parsed };
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/deployments.ts
-
-
-
-const TOOL = 'ecs-canary-action';
-/** GitHub refuses a longer status description. */
-const MAX_DESCRIPTION = 140;
-/** The settings for this run, or undefined when no environment is set or the run writes nothing. */
-function deploymentSettings(inputs, env, log) {
-    const wanted = inputs.deployments;
-    if (!wanted || inputs.mode === 'status' || inputs.dryRun)
-        return undefined;
-    const repo = env.GITHUB_REPOSITORY ?? '';
-    const ref = env.GITHUB_SHA ?? '';
-    // The command line has no token input by default: it reads GITHUB_TOKEN.
-    const token = wanted.token || env.GITHUB_TOKEN || '';
-    if (!/^[\w.-]+\/[\w.-]+$/.test(repo) || !ref || !token) {
-        const missing = !token
-            ? 'there is no GitHub token'
-            : 'GITHUB_REPOSITORY and GITHUB_SHA do not name a commit';
-        log.warning(`"environment" is ${wanted.environment}, but ${missing}: no GitHub deployment is recorded.`);
-        return undefined;
-    }
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const runId = env.GITHUB_RUN_ID;
-    return {
-        api: githubApi(env.GITHUB_API_URL || 'https://api.github.com', token),
-        repo,
-        ref,
-        environment: wanted.environment,
-        ...(wanted.url ? { environmentUrl: wanted.url } : {}),
-        ...(runId ? { logUrl: `${server}/${repo}/actions/runs/${runId}` } : {})
-    };
-}
-/** One run's deployment statuses: `started` once discovery is done, `finished` at the end. */
-class DeploymentTracker {
-    settings;
-    inputs;
-    log;
-    opening = Promise.resolve(undefined);
-    /** Set after the first error: one warning, then no more calls. */
-    broken = false;
-    constructor(settings, inputs, log) {
-        this.settings = settings;
-        this.inputs = inputs;
-        this.log = log;
-    }
-    /**
-     * Starts the deployment of the colour that gets traffic (or, for a deploy, the new version);
-     * does not wait for GitHub.
-     */
-    started(state, details) {
-        const { mode } = this.inputs;
-        if (mode !== 'canary' && mode !== 'promote' && mode !== 'deploy')
-            return;
-        const canary = (0,src_color/* otherColor */.IP)(state.stable);
-        // A deploy moves no traffic: its deployment records the share the canary colour has.
-        const share = mode === 'promote'
-            ? 100
-            : mode === 'deploy'
-                ? state.split[canary] / 10
-                : (this.inputs.schedule.steps.at(-1) ?? 0) / 10;
-        this.opening = this.guard(async () => {
-            const images = (await details())[canary]?.images ?? [];
-            const deployment = await this.findOrCreate(state, canary, share, images);
-            await this.status(deployment, 'in_progress', `${startLine(mode, share)} (${state.service.name})`);
-            return deployment;
-        });
-    }
-    /** The final statuses for a run that returned an outcome. */
-    async finished(outcome) {
-        const opened = await this.opening;
-        await this.guard(async () => {
-            const { inputs, plan, state } = outcome;
-            const name = state.service.name;
-            const failure = outcome.failure;
-            const promoted = outcome.stableAfter !== plan.stableBefore;
-            if (inputs.mode === 'canary' || inputs.mode === 'promote' || inputs.mode === 'deploy') {
-                if (!opened)
-                    return;
-                if (failure) {
-                    await this.status(opened, 'failure', failure);
-                    return;
-                }
-                const canary = (0,src_color/* otherColor */.IP)(plan.stableBefore);
-                const share = (0,shares/* formatPercent */.l9)(outcome.splitAfter[canary]);
-                await this.status(opened, 'success', promoted
-                    ? `Promoted: ${name} serves all traffic`
-                    : inputs.mode === 'deploy'
-                        ? `Deployed to ${canary} with ${share}% of traffic (${name})`
-                        : `Canary: ${share}% of traffic (${name})`);
-                if (promoted) {
-                    const replaced = await this.find(state, plan.stableBefore);
-                    if (replaced)
-                        await this.status(replaced, 'inactive', `Replaced by a promote of ${name}`);
-                }
-                return;
-            }
-            // A rollback: the colour that lost its traffic failed, and after an undo the colour that
-            // serves again is the live deployment once more.
-            if (!outcome.changed)
-                return;
-            const lost = promoted ? plan.stableBefore : plan.canaryBefore;
-            const dropped = await this.find(state, lost);
-            const why = failure ?? `Rolled back: all traffic is on ${outcome.stableAfter} (${name})`;
-            if (dropped)
-                await this.status(dropped, 'failure', why);
-            if (promoted) {
-                const back = await this.find(state, outcome.stableAfter);
-                if (back)
-                    await this.status(back, 'success', `Serves all traffic again (${name})`);
-            }
-        });
-    }
-    /** A run that failed before the pipeline returned: its deployment, if any, failed. */
-    async failedEarly(message) {
-        const opened = await this.opening;
-        if (opened)
-            await this.guard(() => this.status(opened, 'failure', message));
-    }
-    async findOrCreate(state, color, share, images) {
-        const found = await this.find(state, color);
-        if (found)
-            return found;
-        const payload = {
-            tool: TOOL,
-            service: state.service.arn,
-            color,
-            taskDefinition: state.health[color].unit.taskDefinitionArn ?? null,
-            images,
-            share
-        };
-        const { repo, ref, environment } = this.settings;
-        return (await this.call('POST', `/repos/${repo}/deployments`, {
-            ref,
-            environment,
-            payload,
-            description: `${state.service.name}: ${color} ${payload.taskDefinition?.split('/').pop() ?? ''}`.trim(),
-            // Deploy this exact commit: no merge of the default branch, no wait for commit checks.
-            auto_merge: false,
-            required_contexts: [],
-            transient_environment: false
-        }));
-    }
-    /** The newest deployment of this environment whose payload names this service, colour and version. */
-    async find(state, color) {
-        const { repo, environment } = this.settings;
-        const query = `environment=${encodeURIComponent(environment)}&per_page=100`;
-        const list = (await this.call('GET', `/repos/${repo}/deployments?${query}`));
-        const version = state.health[color].unit.taskDefinitionArn ?? null;
-        return list.find((deployment) => {
-            const payload = deployment.payload;
-            return (payload?.tool === TOOL &&
-                payload.service === state.service.arn &&
-                payload.color === color &&
-                payload.taskDefinition === version);
-        });
-    }
-    async status(deployment, state, description) {
-        const { repo, environmentUrl, logUrl } = this.settings;
-        await this.call('POST', `/repos/${repo}/deployments/${deployment.id}/statuses`, {
-            state,
-            description: shorten(description),
-            ...(environmentUrl && state !== 'inactive' ? { environment_url: environmentUrl } : {}),
-            ...(logUrl ? { log_url: logUrl } : {}),
-            // A canary's success must not mark the stable version's deployment inactive: it still
-            // serves most of the traffic. The promote marks it inactive itself.
-            auto_inactive: false
-        });
-    }
-    async call(method, path, body) {
-        const response = await this.settings.api(method, path, body);
-        if (response.status >= 200 && response.status < 300)
-            return response.body;
-        throw new GithubCallError(method, path, response);
-    }
-    /** Runs `fn` unless an earlier call failed; turns its error into the one warning. */
-    async guard(fn) {
-        if (this.broken)
-            return undefined;
-        try {
-            return await fn();
-        }
-        catch (error) {
-            this.broken = true;
-            this.log.warning(warningFor(error, this.settings.environment));
-            return undefined;
-        }
-    }
-}
-class GithubCallError extends Error {
-    method;
-    path;
-    response;
-    constructor(method, path, response) {
-        const body = response.body;
-        const detail = typeof body?.message === 'string' ? `: ${body.message}` : '';
-        super(`${method} ${path.split('?')[0]} answered HTTP ${response.status}${detail}`);
-        this.method = method;
-        this.path = path;
-        this.response = response;
-    }
-}
-function warningFor(error, environment) {
-    const tail = 'The traffic change is not affected.';
-    if (error instanceof GithubCallError && [401, 403, 404].includes(error.response.status)) {
-        return (`No GitHub deployment recorded for environment "${environment}" (${error.message}): give the ` +
-            `job "permissions: deployments: write" and pass a token that has it. ${tail}`);
-    }
-    const message = error?.message;
-    return `GitHub deployment for environment "${environment}" not updated: ${typeof message === 'string' ? message : String(error)}. ${tail}`;
-}
-function startLine(mode, share) {
-    if (mode === 'promote')
-        return 'Promoting';
-    if (mode === 'deploy')
-        return 'Deploying the new version';
-    return `Canary: shifting to ${(0,shares/* formatPercent */.l9)(share * 10)}%`;
-}
-function shorten(text) {
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length <= MAX_DESCRIPTION ? line : `${line.slice(0, MAX_DESCRIPTION - 1)}…`;
-}
-
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -34419,7 +33659,801 @@ function parseTestTraffic(reader) {
         ...(listenerArn ? { listenerArn } : {})
     };
 }
+/**
+ * Whether the inputs name task sets or a route themselves (target groups, task sets, a rule, a
+ * listener, a listener swap, a Route 53 record set): such a run is on task sets or two services
+ * whatever the service says, and discovery reads what they name at once, beside the service.
+ */
+function namesRouteOrTaskSets(inputs) {
+    return Boolean(inputs.targetGroups.Blue ??
+        inputs.targetGroups.Green ??
+        inputs.taskSets.Blue ??
+        inputs.taskSets.Green ??
+        inputs.listenerRuleArn ??
+        inputs.listenerArn ??
+        inputs.swap ??
+        inputs.route53);
+}
 
+
+/***/ },
+
+/***/ 7121:
+/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QM: () => (/* binding */ parseLease),
+/* harmony export */   Qs: () => (/* binding */ judgeLease),
+/* harmony export */   W_: () => (/* binding */ newRunIdentity),
+/* harmony export */   gx: () => (/* binding */ formatLease),
+/* harmony export */   jG: () => (/* binding */ isOwnLease),
+/* harmony export */   sG: () => (/* binding */ describeHolder)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+const MAX_TAG_VALUE = 256;
+function newRunIdentity(env) {
+    const runId = /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? String(env.GITHUB_RUN_ID) : 'local';
+    const attempt = Number(/^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? env.GITHUB_RUN_ATTEMPT : 1);
+    const job = (env.GITHUB_JOB ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 40) || '-';
+    const server = env.GITHUB_SERVER_URL ?? '';
+    const repo = env.GITHUB_REPOSITORY ?? '';
+    const url = runId !== 'local' &&
+        /^https:\/\/[A-Za-z0-9.-]+$/.test(server) &&
+        /^[\w.-]+\/[\w.-]+$/.test(repo)
+        ? `${server}/${repo}/actions/runs/${runId}`
+        : undefined;
+    return { runId, attempt, job, id: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex'), ...(url ? { url } : {}) };
+}
+function formatLease(holder) {
+    const until = new Date(holder.until).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const value = `run ${holder.runId} attempt ${holder.attempt} job ${holder.job} ${holder.mode} ` +
+        `until ${until}${holder.left ? ` left ${holder.left}` : ''} id ${holder.id}`;
+    const withUrl = holder.url ? `${value} ${holder.url}` : value;
+    return withUrl.length <= MAX_TAG_VALUE ? withUrl : value;
+}
+const PATTERN = /^run (\S+) attempt (\d+) job (\S+) (canary|deploy|promote|rollback|status) until (\S+)(?: left (Blue|Green))? id ([0-9a-f]+)(?: (https:\/\/\S+))?$/;
+/** The holder a tag value names, or undefined for a value this action did not write. */
+function parseLease(value) {
+    const match = value === undefined ? null : PATTERN.exec(value.trim());
+    if (!match)
+        return undefined;
+    const until = Date.parse(match[5]);
+    if (Number.isNaN(until))
+        return undefined;
+    return {
+        runId: match[1],
+        attempt: Number(match[2]),
+        job: match[3],
+        mode: match[4],
+        until,
+        id: match[7],
+        ...(match[6] ? { left: match[6] } : {}),
+        ...(match[8] ? { url: match[8] } : {})
+    };
+}
+/** May `me` take the service, given the lease tag read from it? */
+function judgeLease(value, me, now) {
+    if (value === undefined)
+        return { free: true };
+    const holder = parseLease(value);
+    if (!holder)
+        return { free: true, note: `replacing a lease value this action cannot read: "${value}"` };
+    if (holder.id === me.id)
+        return { free: true };
+    // A rollback's lease blocks while the rollback runs and is left, expired, when it is done:
+    // a run that started before it still sees it and rolls back too.
+    if (holder.mode === 'rollback' && holder.until <= now)
+        return { free: true };
+    if (holder.runId === me.runId && holder.job === me.job && holder.attempt < me.attempt) {
+        return {
+            free: true,
+            note: `taking over from attempt ${holder.attempt} of this job, which did not finish`
+        };
+    }
+    if (holder.until <= now) {
+        return { free: true, note: `taking over a stale lease from ${describeHolder(holder)}` };
+    }
+    return { free: false, holder };
+}
+function describeHolder(holder) {
+    const where = holder.url ?? `run ${holder.runId}`;
+    return `${holder.mode} run ${where} (attempt ${holder.attempt}, job ${holder.job})`;
+}
+/** True when the tag value is this run's own lease. */
+function isOwnLease(value, me) {
+    return parseLease(value)?.id === me.id;
+}
+
+
+/***/ },
+
+/***/ 8874:
+/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: ./src/report/log-line.ts
+var log_line = __nccwpck_require__(8975);
+// EXTERNAL MODULE: ./src/report/repeats.ts
+var repeats = __nccwpck_require__(9314);
+// EXTERNAL MODULE: ./src/run-step.ts + 2 modules
+var run_step = __nccwpck_require__(1959);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/workflow-commands.ts
+
+
+
+
+/**
+ * What the action says to the runner: inputs from `INPUT_*`, outputs and the job summary through
+ * the files the runner names, and workflow commands (`::warning::…`) on stdout. These are the
+ * few parts of the runner's protocol the action uses, written here rather than loaded from a
+ * toolkit: the toolkit brings an HTTP client whose evaluation was a quarter of the action's
+ * start-up, on every run, the emergency rollback included (BENCHMARK.md measures it).
+ *
+ * The encodings follow the runner's: command data escapes `%`, CR and LF; outputs go to
+ * GITHUB_OUTPUT as `name<<delimiter` blocks with a random delimiter the value cannot contain.
+ */
+/** An input as the runner passes it (`with: canary-weight` → `INPUT_CANARY-WEIGHT`), trimmed. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+function setOutput(name, value) {
+    const file = process.env.GITHUB_OUTPUT;
+    if (file) {
+        (0,external_node_fs_.appendFileSync)(file, outputBlock(name, value), { encoding: 'utf8' });
+        return;
+    }
+    // Outside a runner that names the file (an old runner): the command the runner used to read.
+    process.stdout.write(external_node_os_.EOL);
+    command('set-output', value, { name });
+}
+/** A `name<<delimiter` block for GITHUB_OUTPUT; throws if the name or value holds the delimiter. */
+function outputBlock(name, value, delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`) {
+    if (name.includes(delimiter) || value.includes(delimiter)) {
+        throw new Error(`The output ${name} contains its own delimiter ${delimiter}.`);
+    }
+    return `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`;
+}
+function info(message) {
+    process.stdout.write(message + external_node_os_.EOL);
+}
+function debug(message) {
+    command('debug', message);
+}
+function warning(message) {
+    command('warning', message);
+}
+function notice(message) {
+    command('notice', message);
+}
+/** An error annotation, and the step's exit code 1. */
+function setFailed(message) {
+    process.exitCode = 1;
+    command('error', message);
+}
+/** Folds what `fn` prints under `name` in the log. */
+async function group(name, fn) {
+    command('group', name);
+    try {
+        return await fn();
+    }
+    finally {
+        command('endgroup', '');
+    }
+}
+/** Appends markdown to the job summary, when the runner names its file. */
+async function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        return;
+    await (0,promises_.appendFile)(file, markdown, { encoding: 'utf8' });
+}
+/** `::name key=value,…::data`, escaped as the runner unescapes it. */
+function formatCommand(name, data, properties = {}) {
+    const props = Object.entries(properties)
+        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+        .join(',');
+    return `::${name}${props ? ` ${props}` : ''}::${escapeData(data)}`;
+}
+function command(name, data, properties) {
+    process.stdout.write(formatCommand(name, data, properties) + external_node_os_.EOL);
+}
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * The runner's log. Every text, whatever its source, goes through logLine before it reaches
+ * the runner (`workflow-commands.ts`) (report/log-line.ts says why), here and in the few calls run() makes itself.
+ * Identical lines in a row (a bake's polls) are printed once with a count.
+ */
+const folder = new repeats/* RepeatFolder */.e((line) => info((0,log_line/* logLine */.B)(line)));
+const runnerLog = {
+    info: (message) => folder.line(message),
+    warning: (message) => {
+        folder.flush();
+        warning((0,log_line/* logLine */.B)(message));
+    },
+    debug: (message) => debug((0,log_line/* logLine */.B)(message)),
+    group: (name, fn) => group((0,log_line/* logLine */.B)(name), async () => {
+        try {
+            return await fn();
+        }
+        finally {
+            folder.flush();
+        }
+    }),
+    notice: (message) => notice((0,log_line/* logLine */.B)(message)),
+    fail: (message) => setFailed((0,log_line/* logLine */.B)(message))
+};
+/** The action: inputs → pipeline → outputs, result file, summary and one notice. Never throws. */
+async function run() {
+    const cancel = new AbortController();
+    const onSignal = (signal) => {
+        runnerLog.info(`${signal} received: rolling back the canary before exiting.`);
+        cancel.abort();
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
+    try {
+        const report = await (0,run_step/* runStep */.eg)((name) => getInput(name), {
+            log: runnerLog,
+            env: process.env,
+            signal: cancel.signal,
+            // The runner cancels with SIGINT, then SIGTERM: a canary run catches both to roll back
+            // first. With on-cancel hold, the signals end the process as usual and the weights stay.
+            onInputs: (inputs) => {
+                if ((0,run_step/* rollsBackOnCancel */.H_)(inputs)) {
+                    process.on('SIGINT', onInt);
+                    process.on('SIGTERM', onTerm);
+                }
+            }
+        });
+        folder.flush();
+        if (report.stack)
+            runnerLog.debug(report.stack);
+        for (const [name, value] of Object.entries(report.outputs))
+            setOutput(name, value);
+        // Reporting comes after the traffic change: when it fails, the step still says what it did.
+        const file = await writeResultFile(report.outputs[constants/* Outputs */.tY.Result] ?? '{}').catch((error) => {
+            runnerLog.warning(`The result file was not written: ${reason(error)}`);
+            return '';
+        });
+        setOutput(constants/* Outputs */.tY.ResultFile, file);
+        await appendSummary(report.summary)
+            .catch((error) => runnerLog.warning(`The job summary was not written: ${reason(error)}`));
+        if (report.failure)
+            runnerLog.fail(report.failure);
+        else if (report.notice)
+            runnerLog.notice(report.notice);
+    }
+    catch (error) {
+        // runStep never throws; this is the last guard, so the step fails with a message.
+        runnerLog.fail((0,errors/* sentence */.em)(reason(error)));
+    }
+    finally {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+    }
+}
+/** The result as a file in the runner's temporary folder, which the runner empties after the job. */
+async function writeResultFile(json) {
+    const dir = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    const path = (0,external_node_path_.join)(dir, `ecs-canary-result-${(0,external_node_crypto_.randomUUID)()}.json`);
+    await (0,promises_.writeFile)(path, json + '\n', { mode: 0o600 });
+    return path;
+}
+function reason(error) {
+    const message = error?.message;
+    return typeof message === 'string' ? message : String(error);
+}
+
+
+/***/ },
+
+/***/ 8975:
+/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ logLine)
+/* harmony export */ });
+/**
+ * The one function every text goes through before it reaches the runner (`workflow-commands.ts`): a log line, a group
+ * name, an annotation (warning, error, notice, `setFailed`) or a debug line.
+ *
+ * Why it is needed. The runner reads each line a step prints, stdout and stderr alike, and splits
+ * lines at CR, LF and CRLF. After leading white space is trimmed, a line that starts with `::` is a
+ * workflow command (`::add-mask::x` hides x for the rest of the job, `::stop-commands::<token>`
+ * turns command processing off, `::error::` forges an annotation, `::set-output …` sets an output).
+ * A line that holds `##[` anywhere is read as the legacy form (`##[add-mask]x`) when it is not a
+ * `::` command. Text from AWS (an alarm's state reason or name, a tag value, an image) and from
+ * inputs can hold all of these.
+ *
+ * What `workflow-commands.ts` does itself (as the toolkit does): `warning`, `error`, `notice`,
+ * `debug`, `group` and `setFailed` print `::name::data` with `%`, CR and LF in the data written as
+ * `%25`, `%0D`, `%0A`, so the data stays on the command's own line, and that line is read as the
+ * command (the runner tries the `::` form first, so a `##[` inside the data is not read). `info`
+ * writes its text as it is, and a line break in it starts a new line the runner reads afresh.
+ *
+ * What this adds, the same for every kind of output, so that no printed line can start a command
+ * however a caller prints it:
+ * - every line break (CR, LF, CRLF, and VT, FF, NEL, U+2028, U+2029 that some viewers break at)
+ *   becomes ` ⏎ `, so the text is one line;
+ * - a `::` at the start, after any white space, becomes `: :`;
+ * - `##[` anywhere becomes `## [`;
+ * - any other control character (the ESC of a colour code, NUL) is shown as `\xHH`.
+ *
+ * Step outputs do not go through here: `setOutput` appends them to the GITHUB_OUTPUT file
+ * under a random delimiter (or, without that file, as an escaped `::set-output` command), and
+ * they must keep their exact value.
+ */
+function logLine(text) {
+    return text
+        .replace(LINE_BREAK, ' ⏎ ')
+        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/^(\s*):(?=:)/, '$1: ')
+        .replace(/##\[/g, '## [');
+}
+const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
+/** C0 and C1 control characters other than tab (line breaks are gone by then), and DEL. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
+
+
+/***/ },
+
+/***/ 9314:
+/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ RepeatFolder)
+/* harmony export */ });
+/* unused harmony export repeatedLine */
+/**
+ * Folds identical lines in a row into one: a bake that polls every few seconds logs the same
+ * "Waiting: …" or "Treated as OK: …" line each time, and a count says as much as the copies.
+ * The first line prints at once, so the log never lags behind the run; the count follows when a
+ * different line comes or the caller flushes (at the end of a group and of the run).
+ */
+class RepeatFolder {
+    print;
+    last;
+    repeats = 0;
+    constructor(print) {
+        this.print = print;
+    }
+    line(text) {
+        if (text === this.last) {
+            this.repeats++;
+            return;
+        }
+        this.flush();
+        this.print(text);
+        this.last = text;
+    }
+    /** Prints the count of the line held back, if any, and forgets it. */
+    flush() {
+        if (this.repeats > 0)
+            this.print(repeatedLine(this.repeats));
+        this.last = undefined;
+        this.repeats = 0;
+    }
+}
+function repeatedLine(repeats) {
+    return `(the line above came ${repeats} more time${repeats === 1 ? '' : 's'})`;
+}
+
+
+/***/ },
+
+/***/ 4858:
+/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Iq: () => (/* binding */ upsertsFor),
+/* harmony export */   JW: () => (/* binding */ pickWeightedRecords),
+/* harmony export */   PS: () => (/* binding */ zoneIdOf),
+/* harmony export */   Pc: () => (/* binding */ normalizeName)
+/* harmony export */ });
+/* harmony import */ var _color_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8988);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+
+/**
+ * A record name as Route 53 lists it: lower case, with the final dot, and `*` as Route 53 escapes
+ * it (`\052`), so that an input written either way matches what the zone returns.
+ */
+function normalizeName(name) {
+    const lower = name.trim().toLowerCase().replace(/\\052/g, '*');
+    return lower.endsWith('.') ? lower : `${lower}.`;
+}
+/** `Z123` and `/hostedzone/Z123` both name the zone `Z123`. */
+function zoneIdOf(text) {
+    return text.trim().replace(/^\/?hostedzone\//, '');
+}
+/**
+ * Picks each colour's weighted record among the records at the name (any type), pure. Refuses,
+ * saying what is there, a set identifier that is not at the name, one that is weighted in more
+ * than one type when no type is given, one of another type than `record-type`, and a record that
+ * routes by something other than weight.
+ */
+function pickWeightedRecords(route, atName) {
+    const name = normalizeName(route.recordName);
+    const where = `${name} in hosted zone ${route.hostedZoneId}`;
+    const pick = (color) => {
+        const id = route.setIdentifiers[color];
+        const input = `${color.toLowerCase()}-set-identifier`;
+        const named = atName.filter((r) => r.SetIdentifier === id);
+        if (named.length === 0) {
+            const known = [...new Set(atName.map((r) => r.SetIdentifier).filter(Boolean))];
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StateError */ .qq(`Record ${where} has no record with set identifier "${id}" for ${color} (` +
+                (known.length > 0 ? `its set identifiers: ${known.join(', ')}` : 'it has none') +
+                `). Set "${input}" to the ${color} record's set identifier.`);
+        }
+        const typed = route.recordType ? named.filter((r) => r.Type === route.recordType) : named;
+        if (typed.length === 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StateError */ .qq(`The "${id}" record at ${where} is of type ${named.map((r) => r.Type).join(', ')}, not ` +
+                `${route.recordType}. Set "record-type" to the type of the weighted records.`);
+        }
+        if (typed.length > 1) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StateError */ .qq(`Set identifier "${id}" at ${where} names records of types ${typed.map((r) => r.Type).join(', ')}. ` +
+                'Set "record-type" to the one the action moves (run it once per type for the others).');
+        }
+        const record = typed[0];
+        if (record.Weight === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StateError */ .qq(`The "${id}" record at ${where} is not a weighted record (${routingOf(record)}). ` +
+                'The route53 router moves traffic between two weighted records.');
+        }
+        return record;
+    };
+    const records = { Blue: pick('Blue'), Green: pick('Green') };
+    if (records.Blue.Type !== records.Green.Type) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StateError */ .qq(`At ${where}, the Blue record is of type ${records.Blue.Type} and the Green one of type ` +
+            `${records.Green.Type}: weights only share traffic between records of one type. ` +
+            'Set "record-type" and give both colours a record of that type.');
+    }
+    return records;
+}
+function routingOf(record) {
+    if (record.Region)
+        return 'latency routing';
+    if (record.Failover)
+        return 'failover routing';
+    if (record.GeoLocation)
+        return 'geolocation routing';
+    if (record.GeoProximityLocation)
+        return 'geoproximity routing';
+    if (record.MultiValueAnswer)
+        return 'multivalue answer routing';
+    if (record.CidrRoutingConfig)
+        return 'IP-based routing';
+    return 'simple routing';
+}
+/** The records as UPSERTs with new weights; every other field is sent back as it was read. */
+function upsertsFor(records, weights) {
+    return _color_js__WEBPACK_IMPORTED_MODULE_1__/* .COLORS */ .lm.map((color) => ({
+        Action: 'UPSERT',
+        ResourceRecordSet: { ...records[color], Weight: weights[color] }
+    }));
+}
+
+
+/***/ },
+
+/***/ 1959:
+/***/ function(__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H_: () => (/* binding */ rollsBackOnCancel),
+  eg: () => (/* binding */ runStep)
+});
+
+// UNUSED EXPORTS: readsBesideService
+
+// EXTERNAL MODULE: ./src/aws/ecs-client.ts
+var ecs_client = __nccwpck_require__(1242);
+// EXTERNAL MODULE: ./src/discover/service.ts
+var discover_service = __nccwpck_require__(6636);
+// EXTERNAL MODULE: ./src/color.ts
+var color = __nccwpck_require__(8988);
+// EXTERNAL MODULE: ./src/shares.ts
+var shares = __nccwpck_require__(8855);
+;// CONCATENATED MODULE: ./src/github/api.ts
+/** A request that gets no answer in this long is given up; the traffic change never waits on it. */
+const TIMEOUT_MS = 10_000;
+/**
+ * The REST API at `baseUrl` (GITHUB_API_URL: api.github.com, or a GitHub Enterprise Server's
+ * /api/v3), through `@actions/http-client`, which honours the runner's proxy settings. It is
+ * loaded on the first call: a run without `environment` never reads or evaluates it (a chunk file
+ * of its own beside dist/index.js).
+ */
+function githubApi(baseUrl, token) {
+    let loading;
+    const httpClient = () => (loading ??= __nccwpck_require__.e(/* import() */ 942).then(__nccwpck_require__.bind(__nccwpck_require__, 4942)).then(({ HttpClient }) => new HttpClient('ecs-canary-action', [], { socketTimeout: TIMEOUT_MS })));
+    const headers = {
+        accept: 'application/vnd.github+json',
+        authorization: `Bearer ${token}`,
+        'x-github-api-version': '2022-11-28',
+        'content-type': 'application/json'
+    };
+    const base = baseUrl.replace(/\/+$/, '');
+    return async (method, path, body) => {
+        const client = await httpClient();
+        const response = await client.request(method, `${base}${path}`, body ? JSON.stringify(body) : null, headers);
+        const text = await response.readBody();
+        let parsed = text;
+        try {
+            parsed = text ? JSON.parse(text) : undefined;
+        }
+        catch {
+            // Not JSON (a proxy's error page): kept as text for the message.
+        }
+        return { status: response.message.statusCode ?? 0, body: parsed };
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/deployments.ts
+
+
+
+const TOOL = 'ecs-canary-action';
+/** GitHub refuses a longer status description. */
+const MAX_DESCRIPTION = 140;
+/** The settings for this run, or undefined when no environment is set or the run writes nothing. */
+function deploymentSettings(inputs, env, log) {
+    const wanted = inputs.deployments;
+    if (!wanted || inputs.mode === 'status' || inputs.dryRun)
+        return undefined;
+    const repo = env.GITHUB_REPOSITORY ?? '';
+    const ref = env.GITHUB_SHA ?? '';
+    // The command line has no token input by default: it reads GITHUB_TOKEN.
+    const token = wanted.token || env.GITHUB_TOKEN || '';
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repo) || !ref || !token) {
+        const missing = !token
+            ? 'there is no GitHub token'
+            : 'GITHUB_REPOSITORY and GITHUB_SHA do not name a commit';
+        log.warning(`"environment" is ${wanted.environment}, but ${missing}: no GitHub deployment is recorded.`);
+        return undefined;
+    }
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const runId = env.GITHUB_RUN_ID;
+    return {
+        api: githubApi(env.GITHUB_API_URL || 'https://api.github.com', token),
+        repo,
+        ref,
+        environment: wanted.environment,
+        ...(wanted.url ? { environmentUrl: wanted.url } : {}),
+        ...(runId ? { logUrl: `${server}/${repo}/actions/runs/${runId}` } : {})
+    };
+}
+/** One run's deployment statuses: `started` once discovery is done, `finished` at the end. */
+class DeploymentTracker {
+    settings;
+    inputs;
+    log;
+    opening = Promise.resolve(undefined);
+    /** Set after the first error: one warning, then no more calls. */
+    broken = false;
+    constructor(settings, inputs, log) {
+        this.settings = settings;
+        this.inputs = inputs;
+        this.log = log;
+    }
+    /**
+     * Starts the deployment of the colour that gets traffic (or, for a deploy, the new version);
+     * does not wait for GitHub.
+     */
+    started(state, details) {
+        const { mode } = this.inputs;
+        if (mode !== 'canary' && mode !== 'promote' && mode !== 'deploy')
+            return;
+        const canary = (0,color/* otherColor */.IP)(state.stable);
+        // A deploy moves no traffic: its deployment records the share the canary colour has.
+        const share = mode === 'promote'
+            ? 100
+            : mode === 'deploy'
+                ? state.split[canary] / 10
+                : (this.inputs.schedule.steps.at(-1) ?? 0) / 10;
+        this.opening = this.guard(async () => {
+            const images = (await details())[canary]?.images ?? [];
+            const deployment = await this.findOrCreate(state, canary, share, images);
+            await this.status(deployment, 'in_progress', `${startLine(mode, share)} (${state.service.name})`);
+            return deployment;
+        });
+    }
+    /** The final statuses for a run that returned an outcome. */
+    async finished(outcome) {
+        const opened = await this.opening;
+        await this.guard(async () => {
+            const { inputs, plan, state } = outcome;
+            const name = state.service.name;
+            const failure = outcome.failure;
+            const promoted = outcome.stableAfter !== plan.stableBefore;
+            if (inputs.mode === 'canary' || inputs.mode === 'promote' || inputs.mode === 'deploy') {
+                if (!opened)
+                    return;
+                if (failure) {
+                    await this.status(opened, 'failure', failure);
+                    return;
+                }
+                const canary = (0,color/* otherColor */.IP)(plan.stableBefore);
+                const share = (0,shares/* formatPercent */.l9)(outcome.splitAfter[canary]);
+                await this.status(opened, 'success', promoted
+                    ? `Promoted: ${name} serves all traffic`
+                    : inputs.mode === 'deploy'
+                        ? `Deployed to ${canary} with ${share}% of traffic (${name})`
+                        : `Canary: ${share}% of traffic (${name})`);
+                if (promoted) {
+                    const replaced = await this.find(state, plan.stableBefore);
+                    if (replaced)
+                        await this.status(replaced, 'inactive', `Replaced by a promote of ${name}`);
+                }
+                return;
+            }
+            // A rollback: the colour that lost its traffic failed, and after an undo the colour that
+            // serves again is the live deployment once more.
+            if (!outcome.changed)
+                return;
+            const lost = promoted ? plan.stableBefore : plan.canaryBefore;
+            const dropped = await this.find(state, lost);
+            const why = failure ?? `Rolled back: all traffic is on ${outcome.stableAfter} (${name})`;
+            if (dropped)
+                await this.status(dropped, 'failure', why);
+            if (promoted) {
+                const back = await this.find(state, outcome.stableAfter);
+                if (back)
+                    await this.status(back, 'success', `Serves all traffic again (${name})`);
+            }
+        });
+    }
+    /** A run that failed before the pipeline returned: its deployment, if any, failed. */
+    async failedEarly(message) {
+        const opened = await this.opening;
+        if (opened)
+            await this.guard(() => this.status(opened, 'failure', message));
+    }
+    async findOrCreate(state, color, share, images) {
+        const found = await this.find(state, color);
+        if (found)
+            return found;
+        const payload = {
+            tool: TOOL,
+            service: state.service.arn,
+            color,
+            taskDefinition: state.health[color].unit.taskDefinitionArn ?? null,
+            images,
+            share
+        };
+        const { repo, ref, environment } = this.settings;
+        return (await this.call('POST', `/repos/${repo}/deployments`, {
+            ref,
+            environment,
+            payload,
+            description: `${state.service.name}: ${color} ${payload.taskDefinition?.split('/').pop() ?? ''}`.trim(),
+            // Deploy this exact commit: no merge of the default branch, no wait for commit checks.
+            auto_merge: false,
+            required_contexts: [],
+            transient_environment: false
+        }));
+    }
+    /** The newest deployment of this environment whose payload names this service, colour and version. */
+    async find(state, color) {
+        const { repo, environment } = this.settings;
+        const query = `environment=${encodeURIComponent(environment)}&per_page=100`;
+        const list = (await this.call('GET', `/repos/${repo}/deployments?${query}`));
+        const version = state.health[color].unit.taskDefinitionArn ?? null;
+        return list.find((deployment) => {
+            const payload = deployment.payload;
+            return (payload?.tool === TOOL &&
+                payload.service === state.service.arn &&
+                payload.color === color &&
+                payload.taskDefinition === version);
+        });
+    }
+    async status(deployment, state, description) {
+        const { repo, environmentUrl, logUrl } = this.settings;
+        await this.call('POST', `/repos/${repo}/deployments/${deployment.id}/statuses`, {
+            state,
+            description: shorten(description),
+            ...(environmentUrl && state !== 'inactive' ? { environment_url: environmentUrl } : {}),
+            ...(logUrl ? { log_url: logUrl } : {}),
+            // A canary's success must not mark the stable version's deployment inactive: it still
+            // serves most of the traffic. The promote marks it inactive itself.
+            auto_inactive: false
+        });
+    }
+    async call(method, path, body) {
+        const response = await this.settings.api(method, path, body);
+        if (response.status >= 200 && response.status < 300)
+            return response.body;
+        throw new GithubCallError(method, path, response);
+    }
+    /** Runs `fn` unless an earlier call failed; turns its error into the one warning. */
+    async guard(fn) {
+        if (this.broken)
+            return undefined;
+        try {
+            return await fn();
+        }
+        catch (error) {
+            this.broken = true;
+            this.log.warning(warningFor(error, this.settings.environment));
+            return undefined;
+        }
+    }
+}
+class GithubCallError extends Error {
+    method;
+    path;
+    response;
+    constructor(method, path, response) {
+        const body = response.body;
+        const detail = typeof body?.message === 'string' ? `: ${body.message}` : '';
+        super(`${method} ${path.split('?')[0]} answered HTTP ${response.status}${detail}`);
+        this.method = method;
+        this.path = path;
+        this.response = response;
+    }
+}
+function warningFor(error, environment) {
+    const tail = 'The traffic change is not affected.';
+    if (error instanceof GithubCallError && [401, 403, 404].includes(error.response.status)) {
+        return (`No GitHub deployment recorded for environment "${environment}" (${error.message}): give the ` +
+            `job "permissions: deployments: write" and pass a token that has it. ${tail}`);
+    }
+    const message = error?.message;
+    return `GitHub deployment for environment "${environment}" not updated: ${typeof message === 'string' ? message : String(error)}. ${tail}`;
+}
+function startLine(mode, share) {
+    if (mode === 'promote')
+        return 'Promoting';
+    if (mode === 'deploy')
+        return 'Deploying the new version';
+    return `Canary: shifting to ${(0,shares/* formatPercent */.l9)(share * 10)}%`;
+}
+function shorten(text) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length <= MAX_DESCRIPTION ? line : `${line.slice(0, MAX_DESCRIPTION - 1)}…`;
+}
+
+// EXTERNAL MODULE: ./src/inputs.ts + 4 modules
+var src_inputs = __nccwpck_require__(5961);
 // EXTERNAL MODULE: ./src/lease.ts
 var lease = __nccwpck_require__(7121);
 ;// CONCATENATED MODULE: ./src/run-step.ts
@@ -34450,7 +34484,7 @@ function startStep(read, deps) {
     const { log, env } = deps;
     const start = {};
     try {
-        const inputs = parseInputs(read, env);
+        const inputs = (0,src_inputs/* parseInputs */.TL)(read, env);
         for (const warning of inputs.warnings)
             log.warning(warning);
         deps.onInputs?.(inputs);
@@ -34479,15 +34513,7 @@ function startStep(read, deps) {
  * CloudFormation SDK, which the rest of the action loads anyway.
  */
 function readsBesideService(inputs) {
-    return Boolean(inputs.targetGroups.Blue ??
-        inputs.targetGroups.Green ??
-        inputs.taskSets.Blue ??
-        inputs.taskSets.Green ??
-        inputs.listenerRuleArn ??
-        inputs.listenerArn ??
-        inputs.swap ??
-        inputs.route53 ??
-        inputs.services);
+    return Boolean(inputs.services) || (0,src_inputs/* namesRouteOrTaskSets */.Fw)(inputs);
 }
 /**
  * Whether a cancel (SIGINT, SIGTERM) should be caught to roll back first: a canary run with

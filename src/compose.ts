@@ -15,7 +15,7 @@ import { HookGate, lambdaInvoker, type HookPoint, type InvokeFunction } from './
 import { SmokeGate, type Fetch } from './gates/smoke.js'
 import { listenerAddress } from './routers/alb/address.js'
 import { HealthGate } from './gates/health.js'
-import type { ActionInputs } from './inputs.js'
+import { namesRouteOrTaskSets, type ActionInputs } from './inputs.js'
 import { ruleArnList } from './input-values.js'
 import { discoverWeightedRoutes } from './routers/alb/discover-rule.js'
 import { AlbForwardRouter } from './routers/alb/alb-forward-router.js'
@@ -82,23 +82,12 @@ export type ShapeKind = 'task-sets' | 'two-services' | 'standalone-task'
  * The shape the inputs decide on their own, pure: `workload`, or any input that names task sets
  * or a route (a stack, target groups, rules, listeners, two services, a hosted zone) means task
  * sets at once, so those runs never wait for the service to pick. Undefined when only the
- * service's deployment controller can tell. An input added here that starts a read at once
- * belongs in `readsBesideService` (run-step.ts) too.
+ * service's deployment controller can tell.
  */
 export function kindFromInputs(inputs: ActionInputs): ShapeKind | undefined {
   if (inputs.services) return 'two-services'
   if (inputs.workload !== 'auto') return inputs.workload
-  const named =
-    inputs.stackName ??
-    inputs.targetGroups.Blue ??
-    inputs.targetGroups.Green ??
-    inputs.taskSets.Blue ??
-    inputs.taskSets.Green ??
-    inputs.listenerRuleArn ??
-    inputs.listenerArn ??
-    inputs.swap ??
-    inputs.route53
-  return named ? 'task-sets' : undefined
+  return inputs.stackName || namesRouteOrTaskSets(inputs) ? 'task-sets' : undefined
 }
 
 /** `workload: auto` once the service is read: a rolling (ECS) service gets standalone canary tasks. */

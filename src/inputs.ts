@@ -550,3 +550,21 @@ function parseTestTraffic(reader: ModeReader): TestTrafficInputs {
     ...(listenerArn ? { listenerArn } : {})
   }
 }
+
+/**
+ * Whether the inputs name task sets or a route themselves (target groups, task sets, a rule, a
+ * listener, a listener swap, a Route 53 record set): such a run is on task sets or two services
+ * whatever the service says, and discovery reads what they name at once, beside the service.
+ */
+export function namesRouteOrTaskSets(inputs: ActionInputs): boolean {
+  return Boolean(
+    inputs.targetGroups.Blue ??
+    inputs.targetGroups.Green ??
+    inputs.taskSets.Blue ??
+    inputs.taskSets.Green ??
+    inputs.listenerRuleArn ??
+    inputs.listenerArn ??
+    inputs.swap ??
+    inputs.route53
+  )
+}

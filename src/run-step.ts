@@ -1,7 +1,7 @@
 import { createEcsClient } from './aws/ecs-client.js'
 import { readService } from './discover/service.js'
 import { DeploymentTracker, deploymentSettings } from './github/deployments.js'
-import { parseInputs, type ActionInputs, type InputReader } from './inputs.js'
+import { namesRouteOrTaskSets, parseInputs, type ActionInputs, type InputReader } from './inputs.js'
 import { newRunIdentity } from './lease.js'
 import type { StepDeps, StepReport, StepStart } from './step.js'
 
@@ -57,17 +57,7 @@ function startStep(read: InputReader, deps: StepDeps): StepStart {
  * CloudFormation SDK, which the rest of the action loads anyway.
  */
 export function readsBesideService(inputs: ActionInputs): boolean {
-  return Boolean(
-    inputs.targetGroups.Blue ??
-    inputs.targetGroups.Green ??
-    inputs.taskSets.Blue ??
-    inputs.taskSets.Green ??
-    inputs.listenerRuleArn ??
-    inputs.listenerArn ??
-    inputs.swap ??
-    inputs.route53 ??
-    inputs.services
-  )
+  return Boolean(inputs.services) || namesRouteOrTaskSets(inputs)
 }
 
 /**
