@@ -2539,14 +2539,7 @@ async function taskSetReplacement(ctx) {
         diff,
         ...images,
         apply: async (write) => {
-            let arn = choice.use ?? '';
-            if (choice.register) {
-                const revision = choice.register;
-                await write(async () => {
-                    arn = await register(ecs, revision);
-                    return `task definition ${versionOf(arn)} registered${imageLine}`;
-                });
-            }
+            const arn = await revisionToRun(ecs, choice, imageLine, write);
             let fresh = current;
             const old = choice.inPlace ? leftovers : [current, ...leftovers];
             if (!choice.inPlace) {
@@ -2585,6 +2578,18 @@ async function register(ecs, revision) {
     const arn = response.taskDefinition?.taskDefinitionArn;
     if (!arn)
         throw new Error('RegisterTaskDefinition answered without an ARN.');
+    return arn;
+}
+/** The revision the canary runs: the one chosen, or the new one, registered as one write. */
+async function revisionToRun(ecs, choice, imageLine, write) {
+    const revision = choice.register;
+    if (!revision)
+        return choice.use ?? '';
+    let arn = '';
+    await write(async () => {
+        arn = await register(ecs, revision);
+        return `task definition ${versionOf(arn)} registered${imageLine}`;
+    });
     return arn;
 }
 
@@ -2683,14 +2688,7 @@ async function standaloneReplacement(ctx, canaryTasks) {
         diff,
         ...images,
         apply: async (write) => {
-            let arn = choice.use ?? '';
-            if (choice.register) {
-                const revision = choice.register;
-                await write(async () => {
-                    arn = await register(ecs, revision);
-                    return `task definition ${versionOf(arn)} registered${imageLine}`;
-                });
-            }
+            const arn = await revisionToRun(ecs, choice, imageLine, write);
             // A new canary supersedes the last promote: a rollback must not undo it any more.
             await write(() => forgetUndo(ctx, workload.options.tagKey));
             if (!choice.inPlace)

@@ -18,7 +18,7 @@ import { chooseRevision } from './choose-revision.js'
 import type { ReplaceContext, Replacement } from './replacement.js'
 import { parseDeployRecord } from './deploy-record.js'
 import { familyOfReference, imageOf, sameRevision, type Revision } from './revision.js'
-import { describe, register } from './task-set-path.js'
+import { describe, revisionToRun } from './task-set-path.js'
 
 /**
  * A rolling service's canary: the revision built from the service's own (only the container's
@@ -110,14 +110,7 @@ export async function standaloneReplacement(
     diff,
     ...images,
     apply: async (write) => {
-      let arn = choice.use ?? ''
-      if (choice.register) {
-        const revision = choice.register
-        await write(async () => {
-          arn = await register(ecs, revision)
-          return `task definition ${versionOf(arn)} registered${imageLine}`
-        })
-      }
+      const arn = await revisionToRun(ecs, choice, imageLine, write)
       // A new canary supersedes the last promote: a rollback must not undo it any more.
       await write(() => forgetUndo(ctx, workload.options.tagKey))
       if (!choice.inPlace)

@@ -9,8 +9,8 @@ import { NotFoundError, StateError } from '../errors.js'
 import { versionOf } from '../promotion-record.js'
 import { taskSetInGroup } from '../workloads/task-sets.js'
 import { waitForNewCanary } from './canary-health.js'
-import { chooseRevision } from './choose-revision.js'
-import type { ReplaceContext, Replacement } from './replacement.js'
+import { chooseRevision, type RevisionChoice } from './choose-revision.js'
+import type { ReplaceContext, Replacement, Write } from './replacement.js'
 import { familyOfReference, revisionOf, type Revision } from './revision.js'
 import { copyTaskSet, createTaskSet, deleteTaskSet } from './task-set-copy.js'
 
@@ -101,14 +101,7 @@ export async function taskSetReplacement(ctx: ReplaceContext): Promise<Replaceme
     diff,
     ...images,
     apply: async (write) => {
-      let arn = choice.use ?? ''
-      if (choice.register) {
-        const revision = choice.register
-        await write(async () => {
-          arn = await register(ecs, revision)
-          return `task definition ${versionOf(arn)} registered${imageLine}`
-        })
-      }
+      const arn = await revisionToRun(ecs, choice, imageLine, write)
       let fresh: TaskSet = current
       const old = choice.inPlace ? leftovers : [current, ...leftovers]
       if (!choice.inPlace) {
@@ -163,5 +156,22 @@ export async function register(ecs: ECSClient, revision: Revision): Promise<stri
   )
   const arn = response.taskDefinition?.taskDefinitionArn
   if (!arn) throw new Error('RegisterTaskDefinition answered without an ARN.')
+  return arn
+}
+
+/** The revision the canary runs: the one chosen, or the new one, registered as one write. */
+export async function revisionToRun(
+  ecs: ECSClient,
+  choice: RevisionChoice,
+  imageLine: string,
+  write: Write
+): Promise<string> {
+  const revision = choice.register
+  if (!revision) return choice.use ?? ''
+  let arn = ''
+  await write(async () => {
+    arn = await register(ecs, revision)
+    return `task definition ${versionOf(arn)} registered${imageLine}`
+  })
   return arn
 }
