@@ -31341,7 +31341,7 @@ const ACTION_INPUTS = [
     },
     {
         name: 'service',
-        description: 'ECS service name or ARN; the service must use the EXTERNAL deployment controller. Required.',
+        description: 'ECS service name or ARN. With the EXTERNAL deployment controller its task sets are Blue and Green; with the ECS (rolling) controller the canary is standalone tasks beside it (see `workload`). Required.',
         required: true,
         default: ''
     },
