@@ -7,7 +7,7 @@
  * rollback (the service rolls back to 1.0.0). After each step it prints what runs and the split
  * of real requests through a router that picks one healthy target of the group per request.
  */
-import { withinSamplingError } from './demo.js'
+import { versionSplit } from './demo.js'
 import { isLeaseWrite, isWrite } from './faults.js'
 import { ROLLING_SERVICE, ROLLING_TARGET_GROUP } from './rolling-world.js'
 import { errorLines, runAction } from './run-action.js'
@@ -101,15 +101,8 @@ export async function rollingDemo(): Promise<number> {
         console.log('  FAILED: a rerun wrote something')
       }
       const counts = await sample(`${router.url}/`, REQUESTS)
-      const green = counts['1.0.1'] ?? 0
-      const blue = counts['1.0.0'] ?? 0
-      const ok = green + blue === REQUESTS && withinSamplingError(green, REQUESTS, step.green)
-      const pct = (n: number) => `${((n / REQUESTS) * 100).toFixed(1)}%`
-      const intended = (p: number) => `${Number(p.toFixed(1))}%`
-      console.log(
-        `  traffic   intended 1.0.0 ${intended(100 - step.green)} / 1.0.1 ${intended(step.green)}` +
-          `   observed 1.0.0 ${pct(blue)} / 1.0.1 ${pct(green)} of ${REQUESTS} requests   ${ok ? 'ok' : 'OFF'}`
-      )
+      const { ok, line } = versionSplit(counts, REQUESTS, step.green)
+      console.log(`  traffic   ${line}`)
       if (!ok) failures += 1
     }
   } finally {

@@ -6,7 +6,7 @@
  * scale-down) → undo, and after each step real requests, each resolving the name by the records'
  * weights, show that traffic follows what was written.
  */
-import { withinSamplingError } from './demo.js'
+import { versionSplit } from './demo.js'
 import { recordWeights, ROUTE53_ZONE_ID } from './route53-world.js'
 import { errorLines, runAction } from './run-action.js'
 import { startSandbox } from './server.js'
@@ -62,14 +62,8 @@ async function main(): Promise<number> {
         continue
       }
       const counts = await sample(`${router.url}/`, REQUESTS)
-      const green = counts['1.0.1'] ?? 0
-      const blue = counts['1.0.0'] ?? 0
-      const ok = green + blue === REQUESTS && withinSamplingError(green, REQUESTS, step.greenShare)
-      const pct = (n: number) => `${((n / REQUESTS) * 100).toFixed(1)}%`
-      console.log(
-        `  traffic   intended 1.0.0 ${100 - step.greenShare}% / 1.0.1 ${step.greenShare}%` +
-          `   observed 1.0.0 ${pct(blue)} / 1.0.1 ${pct(green)} of ${REQUESTS} requests   ${ok ? 'ok' : 'OFF'}`
-      )
+      const { ok, line } = versionSplit(counts, REQUESTS, step.greenShare)
+      console.log(`  traffic   ${line}`)
       if (!ok) failures += 1
     }
   } finally {

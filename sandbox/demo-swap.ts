@@ -11,7 +11,7 @@
  * After each step it prints what the listeners or rules hold, how many route writes the step
  * made, and the split observed on each route; a split other than the intended one fails the demo.
  */
-import { withinSamplingError } from './demo.js'
+import { versionSplit } from './demo.js'
 import { BLUE_SERVICE, GREEN_SERVICE } from './swap-world.js'
 import { errorLines, runAction } from './run-action.js'
 import { startSandbox } from './server.js'
@@ -139,15 +139,8 @@ async function runPart(
     }
     for (const [i, route] of routes.entries()) {
       const counts = await sample(route.url, REQUESTS)
-      const green = counts['1.0.1'] ?? 0
-      const blue = counts['1.0.0'] ?? 0
-      const intended = step.green[i]
-      const ok = green + blue === REQUESTS && withinSamplingError(green, REQUESTS, intended)
-      const pct = (n: number) => `${((n / REQUESTS) * 100).toFixed(1)}%`
-      console.log(
-        `     ${route.label.padEnd(12)} intended 1.0.0 ${100 - intended}% / 1.0.1 ${intended}%` +
-          `   observed 1.0.0 ${pct(blue)} / 1.0.1 ${pct(green)} of ${REQUESTS}   ${ok ? 'ok' : 'OFF'}`
-      )
+      const { ok, line } = versionSplit(counts, REQUESTS, step.green[i])
+      console.log(`     ${route.label.padEnd(12)} ${line}`)
       if (!ok) failures += 1
     }
   }

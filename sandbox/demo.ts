@@ -120,6 +120,27 @@ export function withinSamplingError(
   return Math.abs(observed / total - p) <= TOLERANCE_SIGMAS * sigma
 }
 
+/**
+ * A sampled split between 1.0.0 and 1.0.1 against the share of 1.0.1 intended (percent): the
+ * line the two-version demos print, and whether every request reached one of the two within
+ * sampling error of that share.
+ */
+export function versionSplit(
+  counts: Record<string, number>,
+  total: number,
+  intendedNew: number
+): { ok: boolean; line: string } {
+  const fresh = counts['1.0.1'] ?? 0
+  const old = counts['1.0.0'] ?? 0
+  const ok = fresh + old === total && withinSamplingError(fresh, total, intendedNew)
+  const pct = (n: number) => `${((n / total) * 100).toFixed(1)}%`
+  const intended = (p: number) => `${Number(p.toFixed(1))}%`
+  const line =
+    `intended 1.0.0 ${intended(100 - intendedNew)} / 1.0.1 ${intended(intendedNew)}` +
+    `   observed 1.0.0 ${pct(old)} / 1.0.1 ${pct(fresh)} of ${total} requests   ${ok ? 'ok' : 'OFF'}`
+  return { ok, line }
+}
+
 async function main(): Promise<number> {
   const sandbox = await startSandbox({ steadyDelayMs: 200 })
   runsOnlyTheStableVersion(sandbox.world)
